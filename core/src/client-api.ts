@@ -1,0 +1,177 @@
+// The public surface of ProGetClient, one interface per area. The action and the extension code against
+// these; the area modules implement them.
+
+import type {
+  ConnectorHealth,
+  ConnectorHealthReport,
+  DeploymentRecord,
+  DownloadResult,
+  Feed,
+  InstanceHealth,
+  PackageId,
+  PackageVersionId,
+  PackageVersionInfo,
+  PromotedPackage,
+  PromoteRequest,
+  PromotionFilter,
+  ServerInfo,
+  TransferProgress,
+  UniversalFeedMeta,
+  UniversalPackage,
+  UniversalVersion,
+  UploadResult,
+} from './types.js';
+
+export interface ProGetClientOptions {
+  /** Base URL of the ProGet instance, e.g. `https://proget.example.com` (a path prefix is kept). */
+  url: string;
+  apiKey?: string;
+  username?: string;
+  password?: string;
+  /** Per-request timeout for ordinary calls. Default 30 s. */
+  timeoutMs?: number;
+  /** Per-request timeout for uploads and downloads (idle time between bytes, not total). Default 10 min. */
+  transferTimeoutMs?: number;
+  /** Overall deadline for one logical call including retries. Default 5 min (transfers: none). */
+  overallTimeoutMs?: number;
+  /** Retries for idempotent requests (GET/HEAD and bodies not yet sent). Default 3. */
+  retries?: number;
+  /** Base delay for exponential backoff. Default 500 ms. Tests set it low. */
+  retryBaseDelayMs?: number;
+  userAgent?: string;
+  /** PEM file with extra CA certificates to trust. */
+  caCertPath?: string;
+  /** Skip TLS verification. Logs a loud warning through `logger.warn`. */
+  insecureTls?: boolean;
+  /** Cancels every request of this client. */
+  signal?: AbortSignal;
+  logger?: ProGetLogger;
+}
+
+export interface ProGetLogger {
+  debug(message: string): void;
+  warn(message: string): void;
+}
+
+/** Per-call options every method accepts. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface TransferOptions extends CallOptions {
+  onProgress?: (progress: TransferProgress) => void;
+}
+
+export interface FeedsApi {
+  /** Management API list; falls back to Native `Feeds_GetFeeds` where the management API is missing. */
+  list(options?: CallOptions & { includeInactive?: boolean }): Promise<Feed[]>;
+  /** Management API get; 403 on a bad key (unlike list), so it also validates a key. */
+  get(name: string, options?: CallOptions): Promise<Feed>;
+  /** Packages API probe `/api/packages/{feed}`: cheap existence and type check. */
+  probe(name: string, options?: CallOptions): Promise<{ name: string; feedType: string; packageType?: string }>;
+}
+
+export interface UniversalListOptions extends CallOptions {
+  /** '' means the empty group; undefined means all groups. */
+  group?: string;
+  count?: number;
+}
+
+export interface UniversalVersionsOptions extends CallOptions {
+  group?: string;
+  name?: string;
+  includeFileList?: boolean;
+  count?: number;
+}
+
+export interface UniversalDownloadOptions extends TransferOptions {
+  contentOnly?: 'zip' | 'tgz';
+}
+
+export interface UniversalApi {
+  meta(feed: string, options?: CallOptions): Promise<UniversalFeedMeta>;
+  listPackages(feed: string, options?: UniversalListOptions): Promise<UniversalPackage[]>;
+  /** undefined when the package does not exist. */
+  getPackage(feed: string, id: PackageId, options?: CallOptions): Promise<UniversalPackage | undefined>;
+  listVersions(feed: string, options?: UniversalVersionsOptions): Promise<UniversalVersion[]>;
+  /** undefined when the version does not exist. */
+  getVersion(
+    feed: string,
+    id: PackageVersionId,
+    options?: CallOptions & { includeFileList?: boolean },
+  ): Promise<UniversalVersion | undefined>;
+  /** Streams to a temp file beside `destPath` and renames on success; nothing is left on failure. */
+  download(feed: string, id: PackageVersionId, destPath: string, options?: UniversalDownloadOptions): Promise<DownloadResult>;
+  /** `path` is inside the package, e.g. `package/readme.txt` or `upack.json`. */
+  downloadFile(
+    feed: string,
+    id: PackageVersionId,
+    path: string,
+    destPath: string,
+    options?: TransferOptions,
+  ): Promise<DownloadResult>;
+  /** Streams one file of a package to the caller (for viewers); the caller must consume or destroy it. */
+  openFile(feed: string, id: PackageVersionId, path: string, options?: CallOptions): Promise<NodeJS.ReadableStream>;
+  downloadVpack(feed: string, id: PackageVersionId, destPath: string, options?: TransferOptions): Promise<DownloadResult>;
+  /** Streams a .upack from disk with an explicit Content-Length; never retried once the body started. */
+  upload(feed: string, filePath: string, options?: TransferOptions): Promise<UploadResult>;
+  delete(feed: string, id: PackageVersionId, options?: CallOptions): Promise<void>;
+  import(
+    feed: string,
+    request: { from: string; assetDirectory?: string; deleteFromSource?: boolean },
+    options?: CallOptions,
+  ): Promise<void>;
+  /** Unsupported by the vendor; best effort. */
+  search(feed: string, query: string, options?: CallOptions & { count?: number }): Promise<UniversalPackage[]>;
+}
+
+export interface PackagesApi {
+  latest(
+    feed: string,
+    options?: CallOptions & { group?: string; name?: string; stableOnly?: boolean },
+  ): Promise<PackageVersionInfo[]>;
+  versions(
+    feed: string,
+    id: PackageId & { version?: string },
+    options?: CallOptions,
+  ): Promise<PackageVersionInfo[]>;
+  download(feed: string, id: PackageVersionId, destPath: string, options?: TransferOptions): Promise<DownloadResult>;
+  upload(feed: string, filePath: string, options?: TransferOptions): Promise<UploadResult>;
+  delete(feed: string, id: PackageVersionId, options?: CallOptions): Promise<void>;
+}
+
+export interface PromotionsApi {
+  list(filter?: PromotionFilter, options?: CallOptions): Promise<PromotedPackage[]>;
+  promote(request: PromoteRequest, options?: CallOptions): Promise<void>;
+}
+
+export interface DeploymentsApi {
+  /** Sent once: a deployment record is not idempotent, so it is never retried after the body was sent. */
+  record(record: DeploymentRecord, options?: CallOptions): Promise<void>;
+}
+
+export interface HealthApi {
+  /** `/health?format=json`; a 500 carrying the health JSON is returned as `healthy: false`, not thrown. */
+  instance(options?: CallOptions): Promise<InstanceHealth>;
+  /** `/api/connector-health`; a 404 (ProGet 2024+) gives `{ supported: false, reason }`. */
+  connectors(options?: CallOptions): Promise<ConnectorHealthReport>;
+  connector(id: number, options?: CallOptions): Promise<ConnectorHealth>;
+}
+
+export interface NativeApi {
+  /** `/api/json/{method}`; the key goes in the `X-ApiKey` header, never the query string. */
+  call<T = unknown>(method: string, args?: Record<string, string | number | boolean>, options?: CallOptions): Promise<T>;
+}
+
+export interface ProGetClientApi {
+  readonly baseUrl: string;
+  /** Version and edition headers from the most recent response that carried them. */
+  readonly serverInfo: ServerInfo;
+  readonly feeds: FeedsApi;
+  readonly universal: UniversalApi;
+  readonly packages: PackagesApi;
+  readonly promotions: PromotionsApi;
+  readonly deployments: DeploymentsApi;
+  readonly health: HealthApi;
+  readonly native: NativeApi;
+}

@@ -1,0 +1,88 @@
+// One error type for everything that goes wrong talking to ProGet, with a hint a person can act on.
+
+export type ProGetErrorKind =
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'too-large'
+  | 'not-supported'
+  | 'edition-required'
+  | 'bad-request'
+  | 'server'
+  | 'network'
+  | 'timeout'
+  | 'aborted'
+  | 'invalid-response';
+
+export interface ProGetErrorInit {
+  kind: ProGetErrorKind;
+  message: string;
+  status?: number;
+  method?: string;
+  /** Must already be redacted: see `redactUrl`. */
+  url?: string;
+  serverText?: string;
+  hint?: string;
+  attempts?: number;
+  cause?: unknown;
+}
+
+const SERVER_TEXT_LIMIT = 500;
+
+export class ProGetError extends Error {
+  override readonly name = 'ProGetError';
+  readonly kind: ProGetErrorKind;
+  readonly status?: number;
+  readonly method?: string;
+  readonly url?: string;
+  readonly serverText?: string;
+  readonly hint?: string;
+  readonly attempts?: number;
+
+  constructor(init: ProGetErrorInit) {
+    super(composeMessage(init), init.cause === undefined ? undefined : { cause: init.cause });
+    this.kind = init.kind;
+    this.status = init.status;
+    this.method = init.method;
+    this.url = init.url;
+    this.serverText = init.serverText === undefined ? undefined : truncate(init.serverText, SERVER_TEXT_LIMIT);
+    this.hint = init.hint;
+    this.attempts = init.attempts;
+  }
+}
+
+function composeMessage(init: ProGetErrorInit): string {
+  const where = init.method && init.url ? ` (${init.method} ${init.url}${init.status ? ` → ${init.status}` : ''})` : '';
+  const server = init.serverText?.trim() ? `\nServer said: ${truncate(init.serverText.trim(), SERVER_TEXT_LIMIT)}` : '';
+  const hint = init.hint ? `\nHint: ${init.hint}` : '';
+  return `${init.message}${where}${server}${hint}`;
+}
+
+function truncate(text: string, limit: number): string {
+  return text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length - limit} more characters)`;
+}
+
+/** Bad input caught before any network call: one error listing every problem found. */
+export class ValidationError extends Error {
+  override readonly name = 'ValidationError';
+  readonly problems: string[];
+
+  constructor(subject: string, problems: string[]) {
+    super(
+      problems.length === 1
+        ? `${subject}: ${problems[0]}`
+        : `${subject}: ${problems.length} problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+    this.problems = problems;
+  }
+}
+
+/** A package file that is malformed or hostile (zip-slip, zip bomb, missing upack.json...). */
+export class PackageFormatError extends Error {
+  override readonly name = 'PackageFormatError';
+}
+
+export function isProGetError(e: unknown, kind?: ProGetErrorKind): e is ProGetError {
+  return e instanceof ProGetError && (kind === undefined || e.kind === kind);
+}

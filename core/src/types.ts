@@ -1,0 +1,215 @@
+// Domain types: what our code uses. Wire shapes (what ProGet sends, quirks and all) live beside the
+// parser of each area and are converted to these once, at the edge.
+
+/** A package's identity. `group` is '' (or undefined) for the empty group; it may contain `/`. */
+export interface PackageId {
+  group?: string;
+  name: string;
+}
+
+export interface PackageVersionId extends PackageId {
+  version: string;
+}
+
+/** Feed types as ProGet names them, lower-cased; `ProGet` and `romp` are normalised to `universal`. */
+export type FeedType =
+  | 'universal'
+  | 'nuget'
+  | 'chocolatey'
+  | 'npm'
+  | 'maven'
+  | 'powershell'
+  | 'docker'
+  | 'rubygems'
+  | 'vsix'
+  | 'asset'
+  | 'pypi'
+  | 'helm'
+  | 'rpm'
+  | 'debian'
+  | 'conda'
+  | 'cran'
+  | 'cargo'
+  | 'pub'
+  | 'composer'
+  | 'terraform'
+  | 'alpine'
+  | 'bower'
+  | 'conan'
+  | (string & {});
+
+export interface Feed {
+  name: string;
+  alternateNames: string[];
+  feedType: FeedType;
+  description?: string;
+  active: boolean;
+  connectors: string[];
+  endpointUrl?: string;
+  canPublish?: boolean;
+  deploymentRecordsEnabled?: boolean;
+  vulnerabilitiesEnabled?: boolean;
+  packageStatisticsEnabled?: boolean;
+  /** Where the entry came from: the management API, the Packages API probe or the Native API. */
+  source: 'management' | 'packages-probe' | 'native';
+}
+
+export interface FileEntry {
+  /** Path inside `package/`, always with `/` separators. */
+  name: string;
+  size: number;
+  date?: string;
+}
+
+/** One package of a universal feed (`/upack/{feed}/packages`), mostly from its latest version. */
+export interface UniversalPackage extends PackageId {
+  latestVersion?: string;
+  title?: string;
+  description?: string;
+  icon?: string;
+  downloads: number;
+  versions: string[];
+  /** `_`-prefixed and other unknown manifest properties. */
+  extra: Record<string, unknown>;
+}
+
+/** One version of a universal package (`/upack/{feed}/versions`). */
+export interface UniversalVersion extends PackageVersionId {
+  title?: string;
+  description?: string;
+  icon?: string;
+  dependencies: string[];
+  downloads: number;
+  published?: string;
+  isLocal?: boolean;
+  isCached?: boolean;
+  isVirtual?: boolean;
+  fileList?: FileEntry[];
+  extra: Record<string, unknown>;
+}
+
+export interface UniversalFeedMeta {
+  apiVersion?: string;
+  name?: string;
+  description?: string;
+  version?: string;
+  packageCount?: number;
+  packageVersionCount?: number;
+  services: string[];
+}
+
+/** PackageVersionInfo of the Packages API (`/api/packages/{feed}/...`), any feed type. */
+export interface PackageVersionInfo extends PackageVersionId {
+  purl?: string;
+  totalDownloads: number;
+  downloads: number;
+  published?: string;
+  publishedBy?: string;
+  size?: number;
+  listed: boolean;
+  md5?: string;
+  sha1?: string;
+  sha256?: string;
+  sha512?: string;
+  allowDownload?: boolean;
+  deprecated: boolean;
+  deprecationReason?: string;
+}
+
+export interface Promotion {
+  fromFeed: string;
+  toFeed: string;
+  /** Normalised to UTC ISO-8601 with a `Z` suffix. */
+  date?: string;
+  user?: string;
+  comments?: string;
+  id?: number;
+}
+
+export interface PromotedPackage extends PackageVersionId {
+  packageType?: string;
+  promotions: Promotion[];
+}
+
+export interface PromotionFilter {
+  fromFeed?: string;
+  toFeed?: string;
+  group?: string;
+  name?: string;
+  version?: string;
+}
+
+export interface PromoteRequest extends PackageVersionId {
+  fromFeed: string;
+  toFeed: string;
+  comments?: string;
+}
+
+export interface DeploymentRecord extends PackageVersionId {
+  feed: string;
+  application: string;
+  description: string;
+  target: string;
+  user?: string;
+  url?: string;
+  /** Defaults to now on the server. */
+  date?: Date | string;
+}
+
+export type HealthStatus = 'OK' | 'Error' | (string & {});
+
+export interface InstanceHealth {
+  /** False when the server answered 500 with its health JSON, or any status is not OK. */
+  healthy: boolean;
+  applicationName?: string;
+  releaseNumber?: string;
+  versionNumber?: string;
+  databaseStatus?: HealthStatus;
+  databaseStatusDetails?: string;
+  licenseStatus?: HealthStatus;
+  licenseStatusDetail?: string;
+  serviceStatus?: HealthStatus;
+  serviceStatusDetail?: string;
+  replicationStatus?: unknown;
+  extensionsInstalled?: unknown;
+}
+
+export type ConnectorState = 'healthy' | 'error' | 'unknown';
+
+export interface ConnectorHealth {
+  id?: number;
+  name: string;
+  url?: string;
+  state: ConnectorState;
+  errorMessage?: string;
+  lastChecked?: string;
+}
+
+export type ConnectorHealthReport =
+  | { supported: true; connectors: ConnectorHealth[] }
+  | { supported: false; reason: string };
+
+/** What the server said about itself in `X-ProGet-Version` / `X-ProGet-Edition`, once seen. */
+export interface ServerInfo {
+  version?: string;
+  edition?: string;
+}
+
+export interface TransferProgress {
+  transferred: number;
+  total?: number;
+}
+
+export interface FileHashes {
+  size: number;
+  sha1: string;
+  sha256: string;
+}
+
+export interface DownloadResult extends FileHashes {
+  path: string;
+  contentType?: string;
+  fileName?: string;
+}
+
+export interface UploadResult extends FileHashes {}

@@ -1,0 +1,129 @@
+// The simulator's programmatic surface. Every test, the demo, the benchmarks and the extension's
+// end-to-end tests start it through `startSimulator(options)` from `test/sim/index.ts`.
+
+export type Edition = 'Free' | 'Basic' | 'Enterprise';
+
+/** 2023: connector health API present, /health JSON. 2024: connector health 404. 2026: /health is text unless format=json. */
+export type VersionMode = '2023' | '2024' | '2026';
+
+export type Privilege =
+  | 'Feeds_ViewFeed'
+  | 'Feeds_DownloadPackage'
+  | 'Feeds_AddPackage'
+  | 'Feeds_OverwritePackage'
+  | 'Feeds_DeletePackage'
+  | 'Feeds_AcceptPackagePromotions'
+  | 'Feeds_UnlistPackage'
+  | 'Admin_ManageFeed'
+  | 'Feeds_Manage';
+
+export interface ApiKeyConfig {
+  key: string;
+  privileges: Privilege[] | 'all';
+  /** Restrict to these feeds (names, case-insensitive); undefined = all feeds. */
+  feeds?: string[];
+  /** Shown as the user in promotions/deployments; default 'SYSTEM' for promotions as the docs say. */
+  user?: string;
+}
+
+export interface UserConfig {
+  username: string;
+  password: string;
+  privileges: Privilege[] | 'all';
+}
+
+export interface FeedConfig {
+  name: string;
+  feedType: string;
+  description?: string;
+  active?: boolean;
+  connectors?: string[];
+  deploymentRecordsEnabled?: boolean;
+  /** Only this feed may be a promotion target from here. */
+  promotionTarget?: string;
+}
+
+export interface ConnectorConfig {
+  id: number;
+  name: string;
+  url: string;
+  state: 'healthy' | 'error' | 'unknown';
+  errorMessage?: string;
+}
+
+/** A fault for requests whose method and path match; applied in order, deterministic. */
+export interface FaultRule {
+  /** Method to match, or '*' (default). */
+  method?: string;
+  /** Matched against the path without the query: a string prefix, or a RegExp source string starting with '^'. */
+  path: string;
+  /** How many matching requests get the fault; undefined = every one. */
+  times?: number;
+  /** Skip the first N matching requests before applying. */
+  after?: number;
+  fault:
+    | { type: 'latency'; ms: number }
+    | { type: 'status'; status: number; body?: string; retryAfterSeconds?: number; contentType?: string }
+    | { type: 'reset' } // destroy the socket after sending headers and part of the body
+    | { type: 'truncate'; bytes: number } // send Content-Length of the full body but only `bytes` bytes
+    | { type: 'slow-body'; bytesPerSecond: number }
+    | { type: 'request-limit'; maxBytes: number } // 413 when the request body exceeds maxBytes
+    | { type: 'reset-request' }; // destroy the socket while the client is still sending the body
+}
+
+export interface SimulatorOptions {
+  /** 0 (default) picks a free port. Always binds 127.0.0.1. */
+  port?: number;
+  /** Where packages and the index live. Default: a fresh temp dir, removed on close. */
+  dataDir?: string;
+  edition?: Edition;
+  versionMode?: VersionMode;
+  /** 'demo' seeds the example feeds, packages, connectors, promotions and keys (see README of test/sim). */
+  seed?: 'demo' | 'none';
+  apiKeys?: ApiKeyConfig[];
+  users?: UserConfig[];
+  /** Privileges of the Anonymous user. Default: none (401 challenge on anything needing a privilege). */
+  anonymous?: Privilege[];
+  feeds?: FeedConfig[];
+  connectors?: ConnectorConfig[];
+  faults?: FaultRule[];
+  /** Directory `/upack/{feed}/import` reads `from` paths in (also the asset directory root). */
+  importDir?: string;
+  /** Serve HTTPS with this certificate. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Free edition's API delete limit per hour. Default 10. */
+  freeDeleteLimitPerHour?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Path and query exactly as received (so tests can check no secret went into a URL). */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  status: number;
+  at: string;
+}
+
+export interface RecordedDeployment {
+  application: string;
+  description: string;
+  target: string;
+  feedName: string;
+  packageName: string;
+  groupName?: string;
+  version: string;
+  userName?: string;
+  url?: string;
+  date: string;
+}
+
+export interface Simulator {
+  url: string;
+  port: number;
+  dataDir: string;
+  close(): Promise<void>;
+  setFaults(rules: FaultRule[]): void;
+  setConnectorState(id: number, state: ConnectorConfig['state'], errorMessage?: string): void;
+  requests(): RecordedRequest[];
+  deployments(): RecordedDeployment[];
+}
