@@ -68,7 +68,10 @@ export interface FeedsApi {
   /** Management API get; 403 on a bad key (unlike list), so it also validates a key. */
   get(name: string, options?: CallOptions): Promise<Feed>;
   /** Packages API probe `/api/packages/{feed}`: cheap existence and type check. */
-  probe(name: string, options?: CallOptions): Promise<{ name: string; feedType: string; packageType?: string }>;
+  probe(
+    name: string,
+    options?: CallOptions,
+  ): Promise<{ name: string; feedType: string; packageType?: string }>;
 }
 
 export interface UniversalListOptions extends CallOptions {
@@ -101,7 +104,12 @@ export interface UniversalApi {
     options?: CallOptions & { includeFileList?: boolean },
   ): Promise<UniversalVersion | undefined>;
   /** Streams to a temp file beside `destPath` and renames on success; nothing is left on failure. */
-  download(feed: string, id: PackageVersionId, destPath: string, options?: UniversalDownloadOptions): Promise<DownloadResult>;
+  download(
+    feed: string,
+    id: PackageVersionId,
+    destPath: string,
+    options?: UniversalDownloadOptions,
+  ): Promise<DownloadResult>;
   /** `path` is inside the package, e.g. `package/readme.txt` or `upack.json`. */
   downloadFile(
     feed: string,
@@ -111,8 +119,18 @@ export interface UniversalApi {
     options?: TransferOptions,
   ): Promise<DownloadResult>;
   /** Streams one file of a package to the caller (for viewers); the caller must consume or destroy it. */
-  openFile(feed: string, id: PackageVersionId, path: string, options?: CallOptions): Promise<NodeJS.ReadableStream>;
-  downloadVpack(feed: string, id: PackageVersionId, destPath: string, options?: TransferOptions): Promise<DownloadResult>;
+  openFile(
+    feed: string,
+    id: PackageVersionId,
+    path: string,
+    options?: CallOptions,
+  ): Promise<NodeJS.ReadableStream>;
+  downloadVpack(
+    feed: string,
+    id: PackageVersionId,
+    destPath: string,
+    options?: TransferOptions,
+  ): Promise<DownloadResult>;
   /** Streams a .upack from disk with an explicit Content-Length; never retried once the body started. */
   upload(feed: string, filePath: string, options?: TransferOptions): Promise<UploadResult>;
   delete(feed: string, id: PackageVersionId, options?: CallOptions): Promise<void>;
@@ -122,7 +140,11 @@ export interface UniversalApi {
     options?: CallOptions,
   ): Promise<void>;
   /** Unsupported by the vendor; best effort. */
-  search(feed: string, query: string, options?: CallOptions & { count?: number }): Promise<UniversalPackage[]>;
+  search(
+    feed: string,
+    query: string,
+    options?: CallOptions & { count?: number },
+  ): Promise<UniversalPackage[]>;
 }
 
 export interface PackagesApi {
@@ -135,7 +157,12 @@ export interface PackagesApi {
     id: PackageId & { version?: string },
     options?: CallOptions,
   ): Promise<PackageVersionInfo[]>;
-  download(feed: string, id: PackageVersionId, destPath: string, options?: TransferOptions): Promise<DownloadResult>;
+  download(
+    feed: string,
+    id: PackageVersionId,
+    destPath: string,
+    options?: TransferOptions,
+  ): Promise<DownloadResult>;
   upload(feed: string, filePath: string, options?: TransferOptions): Promise<UploadResult>;
   delete(feed: string, id: PackageVersionId, options?: CallOptions): Promise<void>;
 }
@@ -160,7 +187,11 @@ export interface HealthApi {
 
 export interface NativeApi {
   /** `/api/json/{method}`; the key goes in the `X-ApiKey` header, never the query string. */
-  call<T = unknown>(method: string, args?: Record<string, string | number | boolean>, options?: CallOptions): Promise<T>;
+  call<T = unknown>(
+    method: string,
+    args?: Record<string, string | number | boolean>,
+    options?: CallOptions,
+  ): Promise<T>;
 }
 
 export interface ProGetClientApi {

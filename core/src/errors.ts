@@ -46,15 +46,19 @@ export class ProGetError extends Error {
     this.status = init.status;
     this.method = init.method;
     this.url = init.url;
-    this.serverText = init.serverText === undefined ? undefined : truncate(init.serverText, SERVER_TEXT_LIMIT);
+    this.serverText =
+      init.serverText === undefined ? undefined : truncate(init.serverText, SERVER_TEXT_LIMIT);
     this.hint = init.hint;
     this.attempts = init.attempts;
   }
 }
 
 function composeMessage(init: ProGetErrorInit): string {
-  const where = init.method && init.url ? ` (${init.method} ${init.url}${init.status ? ` → ${init.status}` : ''})` : '';
-  const server = init.serverText?.trim() ? `\nServer said: ${truncate(init.serverText.trim(), SERVER_TEXT_LIMIT)}` : '';
+  const where =
+    init.method && init.url ? ` (${init.method} ${init.url}${init.status ? ` → ${init.status}` : ''})` : '';
+  const server = init.serverText?.trim()
+    ? `\nServer said: ${truncate(init.serverText.trim(), SERVER_TEXT_LIMIT)}`
+    : '';
   const hint = init.hint ? `\nHint: ${init.hint}` : '';
   return `${init.message}${where}${server}${hint}`;
 }
