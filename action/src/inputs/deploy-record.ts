@@ -1,0 +1,95 @@
+import { validateGroup, validatePackageName, validateVersion } from '@proget-ci/core';
+import type { RunContext } from '../context.js';
+import { type ConnectionInputs, checkServerUrl, readConnection } from './connection.js';
+import { InputReader, type InputSource } from './reader.js';
+
+export interface DeployRecordInputs {
+  connection: ConnectionInputs;
+  feed: string;
+  group?: string;
+  name: string;
+  version: string;
+  target: string;
+  application: string;
+  description: string;
+  url?: string;
+  user?: string;
+  /** UTC ISO-8601. */
+  date: string;
+}
+
+// Date, optionally time (minutes, seconds, fraction) and zone; a time without a zone is taken as UTC.
+const ISO_8601 =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+export function readDeployRecordInputs(
+  source: InputSource,
+  context: RunContext,
+  now: Date = new Date(),
+): DeployRecordInputs {
+  const inputs = new InputReader(source);
+  const connection = readConnection(inputs, context.workspace);
+  const feed = inputs.required('feed') ?? '';
+  const name = inputs.required('package') ?? '';
+  const group = inputs.string('group');
+  const version = inputs.required('version') ?? '';
+  for (const problem of [
+    name === '' ? undefined : validatePackageName(name, '"package"'),
+    group === undefined ? undefined : validateGroup(group, '"group"'),
+    version === '' ? undefined : validateVersion(version, '"version"'),
+  ]) {
+    if (problem !== undefined) inputs.problem(problem);
+  }
+
+  const target =
+    inputs.string('target') ??
+    context.environment ??
+    (inputs.problem(
+      '"target" is required: the runner does not tell actions which environment the job deploys to; set it to the environment or server name',
+    ),
+    '');
+
+  const urlValue = inputs.string('url');
+  const url = urlValue === undefined ? context.runUrl : checkServerUrl(inputs, 'url', urlValue) || undefined;
+  const dateValue = inputs.string('date');
+  const date = dateValue === undefined ? now.toISOString() : parseIsoDate(inputs, dateValue);
+
+  const result: DeployRecordInputs = {
+    connection,
+    feed,
+    ...(group === undefined ? {} : { group }),
+    name,
+    version,
+    target,
+    application: inputs.string('application') ?? 'GitHub Actions',
+    description: inputs.string('description') ?? defaultDescription(context),
+    url,
+    user: inputs.string('user') ?? context.actor,
+    date,
+  };
+  inputs.finish();
+  return result;
+}
+
+export function defaultDescription(context: RunContext): string {
+  const parts = [`Deployed by ${context.workflow ?? 'GitHub Actions'}`];
+  if (context.runNumber) parts.push(`run #${context.runNumber}`);
+  if (context.sha) parts.push(`(${context.sha.slice(0, 7)})`);
+  return parts.join(' ');
+}
+
+function parseIsoDate(inputs: InputReader, value: string): string {
+  const match = ISO_8601.exec(value);
+  const bad = () => {
+    inputs.problem(`"date" must be an ISO-8601 date, e.g. 2024-05-01T12:30:00Z; got "${value}"`);
+    return '';
+  };
+  if (!match) return bad();
+  const [, y, mo, d, h = '00', mi = '00', s = '00', zone] = match;
+  if (Number(mo) < 1 || Number(mo) > 12 || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return bad();
+  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  if (day.getUTCMonth() !== Number(mo) - 1 || day.getUTCDate() !== Number(d)) return bad();
+  const withZone = match[4] === undefined ? `${y}-${mo}-${d}T00:00:00Z` : zone ? value : `${value}Z`;
+  const parsed = new Date(withZone.replace(' ', 'T').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(parsed.getTime()) ? bad() : parsed.toISOString();
+}

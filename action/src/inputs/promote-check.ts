@@ -1,0 +1,114 @@
+import { isAbsolute, resolve } from 'node:path';
+import { type PackageVersionId, validateGroup, validatePackageName, validateVersion } from '@proget-ci/core';
+import type { RunContext } from '../context.js';
+import { type ConnectionInputs, readConnection } from './connection.js';
+import { parsePackageRef } from './package-ref.js';
+import { InputReader, type InputSource } from './reader.js';
+
+export type CheckMode = 'fail' | 'warn';
+
+/** Which packages to check: listed in the inputs, or read from a upack.json when the step runs. */
+export type PackageSelection =
+  | { kind: 'list'; packages: PackageVersionId[] }
+  | { kind: 'manifest'; path: string; checkDependencies: boolean };
+
+export interface PromoteCheckInputs {
+  connection: ConnectionInputs;
+  selection: PackageSelection;
+  fromFeed?: string;
+  toFeed: string;
+  requireInTarget: boolean;
+  mode: CheckMode;
+  waitTimeoutMs: number;
+  pollIntervalMs: number;
+}
+
+export function readPromoteCheckInputs(source: InputSource, context: RunContext): PromoteCheckInputs {
+  const inputs = new InputReader(source);
+  const connection = readConnection(inputs, context.workspace);
+  const selection = readSelection(inputs, context.workspace);
+  const result: PromoteCheckInputs = {
+    connection,
+    selection,
+    fromFeed: inputs.string('from-feed'),
+    toFeed: inputs.required('to-feed') ?? '',
+    requireInTarget: inputs.boolean('require-in-target', true),
+    mode: inputs.oneOf('mode', ['fail', 'warn'] as const, 'fail'),
+    waitTimeoutMs: inputs.seconds('wait-timeout', 0, true) ?? 0,
+    pollIntervalMs: inputs.seconds('poll-interval', 10, false) ?? 10_000,
+  };
+  inputs.finish();
+  return result;
+}
+
+function readSelection(inputs: InputReader, workspace: string): PackageSelection {
+  const lines = inputs.rawLines('packages');
+  const name = inputs.string('package');
+  const group = inputs.string('group');
+  const version = inputs.string('version');
+  const manifest = inputs.string('manifest');
+  const checkDependencies = inputs.boolean('check-dependencies', false);
+
+  const given = [lines.some((l) => l.trim() !== ''), name !== undefined, manifest !== undefined].filter(
+    Boolean,
+  ).length;
+  if (given !== 1) {
+    inputs.problem(
+      given === 0
+        ? 'set one of "packages", "package" (with "version") or "manifest" to say what to check'
+        : 'set only one of "packages", "package" or "manifest"',
+    );
+    return { kind: 'list', packages: [] };
+  }
+  if (checkDependencies && manifest === undefined) {
+    inputs.problem('"check-dependencies" needs "manifest" (the upack.json whose dependencies to check)');
+  }
+  if (manifest !== undefined) {
+    if (group !== undefined || version !== undefined) {
+      inputs.problem('"group" and "version" go with "package", not "manifest"');
+    }
+    return {
+      kind: 'manifest',
+      path: isAbsolute(manifest) ? manifest : resolve(workspace, manifest),
+      checkDependencies,
+    };
+  }
+  if (name !== undefined) {
+    const problems = [
+      validatePackageName(name, '"package"'),
+      group === undefined ? undefined : validateGroup(group, '"group"'),
+      version === undefined ? '"version" is required with "package"' : validateVersion(version, '"version"'),
+    ].filter((p): p is string => p !== undefined);
+    problems.forEach((p) => inputs.problem(p));
+    if (problems.length > 0) return { kind: 'list', packages: [] };
+    return {
+      kind: 'list',
+      packages: [{ ...(group === undefined ? {} : { group }), name, version: version! }],
+    };
+  }
+  if (group !== undefined || version !== undefined) {
+    inputs.problem('"group" and "version" go with "package", not "packages"');
+  }
+  const packages: PackageVersionId[] = [];
+  lines.forEach((raw, index) => {
+    const line = raw.replace(/#.*$/, '').trim();
+    if (line === '') return;
+    const parsed = parsePackageRef(line);
+    if (typeof parsed === 'string') inputs.problem(`"packages" line ${index + 1}: ${parsed}`);
+    else packages.push(parsed);
+  });
+  if (packages.length === 0 && inputs.problems.length === 0) {
+    inputs.problem('"packages" lists no package (only blank lines and comments)');
+  }
+  return { kind: 'list', packages: dedupe(packages) };
+}
+
+function dedupe(packages: PackageVersionId[]): PackageVersionId[] {
+  const seen = new Set<string>();
+  return packages.filter((p) => {
+    const key = `${(p.group ?? '').toLowerCase()}/${p.name.toLowerCase()}@${p.version}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,17 @@
+// What a step needs from the runner. `actions-io.ts` implements it with `@actions/core`; tests use a fake.
+
+import type { InputSource } from './inputs/reader.js';
+
+export type AnnotationLevel = 'error' | 'warning' | 'notice';
+
+export interface ActionIo extends InputSource {
+  setOutput(name: string, value: string): void;
+  /** Appends Markdown to the job summary; a missing summary file is logged, not fatal. */
+  appendSummary(markdown: string): Promise<void>;
+  annotate(level: AnnotationLevel, message: string, title?: string): void;
+  debug(message: string): void;
+  info(message: string): void;
+  warning(message: string): void;
+  setFailed(message: string): void;
+  isDebug(): boolean;
+}
