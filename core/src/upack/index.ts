@@ -2,3 +2,4 @@
 
 export * from './manifest.js';
 export * from './versions.js';
+export * from './build.js';

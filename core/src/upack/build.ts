@@ -1,0 +1,229 @@
+// Builds a .upack from a directory: deterministic bytes (same input → same SHA-1), streamed, hashed while
+// written, and published atomically (temp file beside the target, renamed at the end).
+
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, type Stats } from 'node:fs';
+import { mkdir, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import archiver from 'archiver';
+import picomatch from 'picomatch';
+import { ValidationError } from '../errors.js';
+import { HashingStream } from '../hashing.js';
+import type { FileHashes, TransferProgress } from '../types.js';
+import { assertValidManifest, serializeManifest, type UpackManifest } from './manifest.js';
+
+export interface BuildProgress extends TransferProgress {
+  /** Content bytes read so far (`transferred`) of `total`. */
+  transferred: number;
+  total: number;
+  filesDone: number;
+  fileCount: number;
+}
+
+export interface BuildPackageOptions {
+  sourceDir: string;
+  manifest: UpackManifest;
+  outFile: string;
+  /**
+   * Globs matched against paths relative to `sourceDir` with `/` separators; default `['**']`. Dot-files
+   * and dot-directories are matched like any other name. A pattern that matches a directory selects
+   * everything under it (`dist` is the same as `dist/**`).
+   */
+  include?: string[];
+  /** Same syntax as `include`; an excluded directory is not even walked (e.g. `node_modules`). */
+  exclude?: string[];
+  /** zlib level 0–9 for compressible files; default 6. Already-compressed types are always stored. */
+  compressionLevel?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: BuildProgress) => void;
+}
+
+export interface BuiltPackage extends FileHashes {
+  /** Absolute path of the written package. */
+  path: string;
+  /** Content files under `package/` (upack.json not counted). */
+  fileCount: number;
+  /** Uncompressed size of those files. */
+  contentBytes: number;
+  /** The manifest exactly as written into upack.json. */
+  manifest: UpackManifest;
+}
+
+/** Every entry gets this timestamp and a fixed mode, so rebuilds do not depend on mtimes or umask. */
+export const FIXED_ENTRY_DATE = new Date(Date.UTC(2000, 0, 1, 0, 0, 0));
+const FILE_MODE = 0o644;
+export const DEFAULT_COMPRESSION_LEVEL = 6;
+
+/** Formats that deflate cannot shrink: storing them saves time and keeps the output just as small. */
+const STORED_EXTENSIONS = new Set(
+  (
+    '.zip .gz .tgz .bz2 .xz .zst .lz4 .lzma .br .7z .rar .cab .jar .war .ear .nupkg .snupkg .upack .vpack ' +
+    '.vsix .whl .apk .aab .ipa .crate .gem .docx .xlsx .pptx .odt .jpg .jpeg .png .gif .webp .avif .heic ' +
+    '.mp3 .mp4 .m4a .m4v .mkv .mov .webm .ogg .opus .flac .woff .woff2 .dmg'
+  ).split(' '),
+);
+
+interface SourceFile {
+  /** Path inside `package/`, `/`-separated. */
+  rel: string;
+  /** Real path on disk (symlinks resolved). */
+  abs: string;
+  stats: Stats;
+}
+
+export async function buildPackage(options: BuildPackageOptions): Promise<BuiltPackage> {
+  const { manifest, signal, onProgress } = options;
+  signal?.throwIfAborted();
+  assertValidManifest(manifest, 'upack.json');
+  const level = options.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL;
+  if (!Number.isInteger(level) || level < 0 || level > 9) {
+    throw new ValidationError('Build options', [`compressionLevel ${level} must be a whole number from 0 to 9`]);
+  }
+
+  const outPath = resolve(options.outFile);
+  await mkdir(dirname(outPath), { recursive: true });
+  const outDir = await realpath(dirname(outPath));
+  const finalPath = join(outDir, basename(outPath));
+  const tempPath = join(outDir, `.${basename(outPath)}.${randomBytes(6).toString('hex')}.tmp`);
+
+  const files = await collectFiles(options, new Set([finalPath, tempPath]));
+  const manifestJson = Buffer.from(serializeManifest(manifest), 'utf8');
+  const contentBytes = files.reduce((sum, f) => sum + f.stats.size, 0);
+
+  const archive = archiver('zip', { zlib: { level } });
+  // archiver reports unreadable files as warnings; a package missing a file must not be published.
+  archive.on('warning', (err) => archive.emit('error', err));
+  if (onProgress) {
+    archive.on('progress', (p) =>
+      onProgress({
+        transferred: p.fs.processedBytes,
+        total: contentBytes,
+        filesDone: Math.max(0, p.entries.processed - 1),
+        fileCount: files.length,
+      }),
+    );
+  }
+  const hasher = new HashingStream();
+  try {
+    const written = pipeline(archive, hasher, createWriteStream(tempPath, { flags: 'wx' }), { signal });
+    archive.append(manifestJson, { name: 'upack.json', date: FIXED_ENTRY_DATE, mode: FILE_MODE });
+    for (const f of files) {
+      // `store` is a zip entry option that archiver's file() typing does not list.
+      const entry: archiver.ZipEntryData = {
+        name: `package/${f.rel}`,
+        date: FIXED_ENTRY_DATE,
+        mode: FILE_MODE,
+        stats: f.stats,
+        store: level === 0 || STORED_EXTENSIONS.has(extname(f.rel).toLowerCase()),
+      };
+      archive.file(f.abs, entry);
+    }
+    // Failures surface through the pipeline; this promise only mirrors them.
+    archive.finalize().catch(() => {});
+    await written;
+    await rename(tempPath, finalPath);
+  } catch (err) {
+    archive.abort();
+    await rm(tempPath, { force: true });
+    throw err;
+  }
+  const hashes = hasher.digest();
+  return {
+    path: finalPath,
+    ...hashes,
+    fileCount: files.length,
+    contentBytes,
+    manifest: JSON.parse(manifestJson.toString('utf8')) as UpackManifest,
+  };
+}
+
+/** The selected files, sorted by path; throws one ValidationError for every unsafe or unreadable entry. */
+async function collectFiles(options: BuildPackageOptions, skip: ReadonlySet<string>): Promise<SourceFile[]> {
+  const include = options.include?.length ? options.include : ['**'];
+  const exclude = options.exclude ?? [];
+  const isIncluded = picomatch(include, { dot: true });
+  const isExcluded = exclude.length ? picomatch(exclude, { dot: true }) : () => false;
+  // A file is included when it or one of its parent directories matches; exclusion prunes whole directories.
+  const included = (rel: string) => ancestorsAndSelf(rel).some((p) => isIncluded(p));
+
+  const sourceDir = resolve(options.sourceDir);
+  const rootStats = await stat(sourceDir).catch(() => undefined);
+  if (!rootStats?.isDirectory()) {
+    throw new ValidationError('Package contents', [`sourceDir ${sourceDir} is not a directory`]);
+  }
+  const root = await realpath(sourceDir);
+  const problems: string[] = [];
+  const files: SourceFile[] = [];
+  const escapes = (target: string) => {
+    const r = relative(root, target);
+    return r === '..' || r.startsWith(`..${sep}`) || isAbsolute(r);
+  };
+
+  // Depth-first with an explicit stack; `chain` holds the real paths of the directories above, to spot loops.
+  const stack: { real: string; rel: string; chain: string[] }[] = [{ real: root, rel: '', chain: [root] }];
+  while (stack.length) {
+    options.signal?.throwIfAborted();
+    const dir = stack.pop()!;
+    for (const entry of await readdir(dir.real, { withFileTypes: true })) {
+      const rel = dir.rel ? `${dir.rel}/${entry.name}` : entry.name;
+      if (isExcluded(rel)) continue;
+      let real = join(dir.real, entry.name);
+      let kind: 'file' | 'dir' | 'other';
+      if (entry.isSymbolicLink()) {
+        const target = await realpath(real).catch(() => undefined);
+        if (target === undefined) {
+          if (included(rel)) problems.push(`symlink "${rel}" points to a missing target`);
+          continue;
+        }
+        if (escapes(target)) {
+          // An escaping file link outside the selection is harmless; a directory link might hold selected
+          // files, so it is refused unless excluded.
+          const targetIsFile = (await stat(target)).isFile();
+          if (targetIsFile && !included(rel)) continue;
+          problems.push(
+            `symlink "${rel}" points outside ${sourceDir} (to ${target}); a package may only contain files from inside its source directory (exclude the link or copy the file in)`,
+          );
+          continue;
+        }
+        real = target;
+        const s = await stat(target);
+        kind = s.isDirectory() ? 'dir' : s.isFile() ? 'file' : 'other';
+      } else {
+        kind = entry.isDirectory() ? 'dir' : entry.isFile() ? 'file' : 'other';
+      }
+
+      if (kind === 'dir') {
+        const loops = dir.chain.includes(real) || dir.real.startsWith(`${real}${sep}`);
+        if (loops) {
+          problems.push(`symlink "${rel}" loops back to a directory that contains it (${real})`);
+          continue;
+        }
+        stack.push({ real, rel, chain: [...dir.chain, real] });
+        continue;
+      }
+      if (!included(rel) || skip.has(real)) continue;
+      if (kind === 'other') {
+        problems.push(`"${rel}" is not a regular file (a socket, pipe or device) and cannot be packaged`);
+      } else if (entry.name.includes('\\')) {
+        problems.push(`file name "${rel}" contains '\\', which zip readers treat as a path separator`);
+      } else {
+        files.push({ rel, abs: real, stats: await stat(real) });
+      }
+    }
+  }
+  if (problems.length) throw new ValidationError('Package contents', problems);
+  if (files.length === 0) {
+    const filters = `include ${JSON.stringify(include)}${exclude.length ? ` and exclude ${JSON.stringify(exclude)}` : ''}`;
+    throw new ValidationError('Package contents', [
+      `no files in ${sourceDir} match ${filters}; a package needs at least one file`,
+    ]);
+  }
+  // Ordinal order of the full path, so the archive does not depend on readdir order.
+  return files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+}
+
+function ancestorsAndSelf(rel: string): string[] {
+  const parts = rel.split('/');
+  return parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+}
