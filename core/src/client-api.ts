@@ -38,6 +38,12 @@ export interface ProGetClientOptions {
   retries?: number;
   /** Base delay for exponential backoff. Default 500 ms. Tests set it low. */
   retryBaseDelayMs?: number;
+  /** Cap on one wait between attempts, for backoff and for a server's Retry-After alike. Default 30 s. */
+  retryMaxDelayMs?: number;
+  /** Same-origin (and credential-free cross-origin GET) redirects followed per request. Default 5. */
+  maxRedirects?: number;
+  /** Largest JSON response read into memory; larger ones fail with `invalid-response`. Default 64 MiB. */
+  maxJsonBytes?: number;
   userAgent?: string;
   /** PEM file with extra CA certificates to trust. */
   caCertPath?: string;

@@ -2,7 +2,7 @@
 
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Transform, type TransformCallback, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FileHashes } from './types.js';
 
@@ -35,11 +35,12 @@ export async function hashFile(path: string, signal?: AbortSignal): Promise<File
   await pipeline(
     createReadStream(path),
     hasher,
-    async function* drain(source) {
-      for await (const _ of source) {
-        // discard: only the hashes matter
-      }
-    },
+    // discard: only the hashes matter
+    new Writable({
+      write(_chunk, _encoding, done) {
+        done();
+      },
+    }),
     { signal },
   );
   return hasher.digest();

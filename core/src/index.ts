@@ -1,0 +1,16 @@
+// Public API of @proget-ci/core.
+
+export { deploymentBody } from './areas/deployments.js';
+export { normaliseFeedType } from './areas/feeds.js';
+export { CONNECTOR_HEALTH_REMOVED } from './areas/health.js';
+export { findPromotion, type PromotionMatch, type PromotionQuery } from './areas/promotions.js';
+export { DEFAULTS, ProGetClient } from './client.js';
+export type * from './client-api.js';
+export * from './errors.js';
+export { HashingStream, hashFile } from './hashing.js';
+export { isVersionSelector, resolveLatest, type VersionSelector } from './latest.js';
+export { redactUrl } from './redact.js';
+export { parseContentDisposition } from './transport/download.js';
+export type * from './types.js';
+export * from './upack/index.js';
+export { PROGET_CI_VERSION } from './version.js';

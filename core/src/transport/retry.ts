@@ -1,0 +1,77 @@
+// When to try again and how long to wait: exponential backoff with full jitter, Retry-After honoured.
+
+/** Statuses worth another attempt: the server (or a proxy in front of it) says "not now". */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 503, 504]);
+
+/** Network failures that happen before a connection exists, so no request byte can have left. */
+const PRE_CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+]);
+
+const TRANSIENT_CODES = new Set([
+  ...PRE_CONNECT_CODES,
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'UND_ERR_SOCKET',
+  'HPE_INVALID_CHUNK_SIZE',
+]);
+
+export function errorCode(error: unknown): string | undefined {
+  let e: unknown = error;
+  for (let depth = 0; depth < 4 && e && typeof e === 'object'; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function isPreConnectError(error: unknown): boolean {
+  const code = errorCode(error);
+  return code !== undefined && PRE_CONNECT_CODES.has(code);
+}
+
+export function isTransientNetworkError(error: unknown): boolean {
+  const code = errorCode(error);
+  if (code !== undefined) return TRANSIENT_CODES.has(code);
+  // Node reports a body cut short by the peer as a bare "aborted" error.
+  return error instanceof Error && /^(aborted|socket hang up)$/i.test(error.message);
+}
+
+/** Any failure of the connection itself (as opposed to, say, a disk error while saving a download). */
+export function isNetworkError(error: unknown): boolean {
+  if (isTransientNetworkError(error)) return true;
+  const code = errorCode(error);
+  return (
+    code !== undefined &&
+    /^(HPE_|ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_HTTP|ERR_INVALID_URL$)/.test(code)
+  );
+}
+
+/** Full jitter: a uniform delay in [0, min(cap, base·2^(retry-1))]. `retry` counts from 1. */
+export function backoffDelay(retry: number, baseMs: number, capMs: number, random: () => number): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, retry - 1));
+  return Math.floor(random() * ceiling);
+}
+
+/** Retry-After as milliseconds (delta-seconds or an HTTP-date), or undefined when absent or unreadable. */
+export function parseRetryAfter(
+  value: string | string[] | undefined,
+  now: number = Date.now(),
+): number | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (raw === undefined) return undefined;
+  const text = raw.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
