@@ -78,7 +78,9 @@ export async function buildPackage(options: BuildPackageOptions): Promise<BuiltP
   assertValidManifest(manifest, 'upack.json');
   const level = options.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL;
   if (!Number.isInteger(level) || level < 0 || level > 9) {
-    throw new ValidationError('Build options', [`compressionLevel ${level} must be a whole number from 0 to 9`]);
+    throw new ValidationError('Build options', [
+      `compressionLevel ${level} must be a whole number from 0 to 9`,
+    ]);
   }
 
   const outPath = resolve(options.outFile);
