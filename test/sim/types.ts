@@ -93,6 +93,25 @@ export interface SimulatorOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Free edition's API delete limit per hour. Default 10. */
   freeDeleteLimitPerHour?: number;
+  /** Status once the Free delete limit is reached (UNVERIFIED in the notes). Default 429 (with Retry-After). */
+  freeDeleteLimitStatus?: 400 | 429;
+  /** Status for re-uploading an existing version without Feeds_OverwritePackage (UNVERIFIED). Default 403. */
+  overwriteDeniedStatus?: 400 | 403 | 409;
+  /** A deployment record for a feed with deploymentRecordsEnabled:false (UNVERIFIED): 200 and drop it, or 400. Default 'ignore'. */
+  deploymentToDisabledFeed?: 'ignore' | 'reject';
+  /** Reject manifest keys that are neither defined fields nor `_`-prefixed (api-notes §8). Default true. */
+  rejectUnknownManifestKeys?: boolean;
+  /** Accept `user:password` pseudo-keys where a key goes (2024+ admins may disable them). Default true. */
+  pseudoKeys?: boolean;
+  /** Initial instance health for /health. Default all OK. */
+  health?: Partial<{
+    databaseStatus: 'OK' | 'Error';
+    databaseStatusDetails: string | null;
+    licenseStatus: 'OK' | 'Error';
+    licenseStatusDetail: string | null;
+    serviceStatus: 'OK' | 'Error';
+    serviceStatusDetail: string | null;
+  }>;
 }
 
 export interface RecordedRequest {

@@ -1,0 +1,155 @@
+// The HTTP(S) front: request log, request-side faults, routing, and one error-to-text mapping.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline, type Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Call, Sim } from './context.js';
+import { control } from './control.js';
+import { deploymentApi } from './deployments.js';
+import { managementFeeds, nativeApi } from './feeds.js';
+import { connectorHealth, health } from './health.js';
+import { ByteLimit, HttpError, type ResponseFault, type SimResponse, send, text } from './http.js';
+import { packagesApi } from './packages-api.js';
+import { promotionsApi } from './promotions.js';
+import { universalApi } from './universal.js';
+
+const STATUS_TEXT: Record<number, string> = {
+  413: 'Request Entity Too Large',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+async function route(sim: Sim, call: Call): Promise<SimResponse> {
+  const s = call.segments;
+  const [a, b, c, d] = s;
+  if (a === '__sim') return control(sim, call, s.slice(1));
+  if (a === 'health' && s.length === 1) return health(sim, call);
+  if (a === 'upack') {
+    if (!b || s.length < 3) return text(404, 'This is not the endpoint you are looking for.');
+    return universalApi(sim, call, b, s.slice(2));
+  }
+  if (a === 'api') {
+    if (b === 'packages' && c !== undefined && s.length <= 4) return packagesApi(sim, call, c, d);
+    if (b === 'management' && c === 'feeds') return managementFeeds(sim, call, s.slice(3));
+    if (b === 'json' && s.length <= 3) return nativeApi(sim, call, c);
+    if (b === 'promotions' && s.length === 3) return promotionsApi(sim, call, c);
+    if (b === 'package-deployment' && s.length === 2) return deploymentApi(sim, call);
+    if (b === 'connector-health' && s.length <= 3) return connectorHealth(sim, call, c);
+  }
+  return text(404, 'Not Found');
+}
+
+function segmentsOf(pathname: string): string[] {
+  return pathname
+    .split('/')
+    .filter((x) => x !== '')
+    .map((x) => {
+      try {
+        return decodeURIComponent(x);
+      } catch {
+        throw new HttpError(400, `Invalid escape in path segment "${x}".`);
+      }
+    });
+}
+
+function errorResponse(e: unknown): SimResponse | undefined {
+  if (e instanceof HttpError) return text(e.status, e.message, e.headers);
+  const code = (e as NodeJS.ErrnoException)?.code;
+  // The client went away mid-request: nobody to answer.
+  if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (e as Error)?.message === 'aborted')
+    return undefined;
+  return text(500, `An internal error occurred: ${(e as Error)?.message ?? String(e)}`);
+}
+
+export function createHandler(sim: Sim, protocol: 'http' | 'https') {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    handle(sim, protocol, req, res).catch(() => res.destroy());
+  };
+}
+
+async function handle(sim: Sim, protocol: string, req: IncomingMessage, res: ServerResponse) {
+  const rawUrl = req.url ?? '/';
+  const method = (req.method ?? 'GET').toUpperCase();
+  const url = new URL(rawUrl, `${protocol}://${req.headers.host ?? '127.0.0.1'}`);
+  const isControl = url.pathname.startsWith('/__sim/');
+  if (!isControl) {
+    const at = new Date().toISOString();
+    res.once('close', () => {
+      sim.log.push({
+        method,
+        url: rawUrl,
+        headers: { ...req.headers },
+        status: res.headersSent ? res.statusCode : 0,
+        at,
+      });
+    });
+  }
+  const common = sim.commonHeaders();
+  let body: Readable = req;
+  let responseFault: ResponseFault | undefined;
+  for (const fault of isControl ? [] : sim.faults.match(method, url.pathname)) {
+    switch (fault.type) {
+      case 'latency':
+        await sleep(fault.ms);
+        break;
+      case 'status': {
+        req.resume();
+        const headers: Record<string, string> = { Connection: 'close' };
+        if (fault.retryAfterSeconds !== undefined) headers['Retry-After'] = String(fault.retryAfterSeconds);
+        const r = text(
+          fault.status,
+          fault.body ?? STATUS_TEXT[fault.status] ?? `Error ${fault.status}`,
+          headers,
+        );
+        if (fault.contentType) r.headers!['Content-Type'] = fault.contentType;
+        await send(req, res, r, common);
+        return;
+      }
+      case 'reset-request':
+        req.socket.resetAndDestroy();
+        return;
+      case 'request-limit': {
+        const declared = Number(req.headers['content-length'] ?? Number.NaN);
+        if (declared > fault.maxBytes) {
+          await send(req, res, text(413, STATUS_TEXT[413]!, { Connection: 'close' }), common);
+          return;
+        }
+        const limiter = new ByteLimit(fault.maxBytes);
+        pipeline(req, limiter, () => undefined);
+        body = limiter;
+        break;
+      }
+      default:
+        responseFault ??= fault;
+    }
+  }
+  let response: SimResponse | undefined;
+  try {
+    const call: Call = {
+      req,
+      method,
+      url,
+      query: url.searchParams,
+      segments: segmentsOf(url.pathname),
+      body,
+      who: (bodyKey?: string) => sim.principal(req, url.searchParams, bodyKey),
+    };
+    response = await route(sim, call);
+  } catch (e) {
+    response = errorResponse(e);
+  }
+  if (!response || res.destroyed || req.socket.destroyed) {
+    if (!res.headersSent) res.destroy();
+    return;
+  }
+  if (!req.complete) {
+    // The body was not (fully) read: drain a small one, close the connection after a large one.
+    const declared = Number(req.headers['content-length'] ?? Number.NaN);
+    if (declared <= 1024 * 1024) req.resume();
+    else response.headers = { ...response.headers, Connection: 'close' };
+  }
+  await send(req, res, response, common, responseFault);
+}

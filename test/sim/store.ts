@@ -1,0 +1,309 @@
+// On-disk storage: package files under `packages/`, one JSON index written atomically (temp + rename), and a
+// per-version lock so that concurrent commits of the same version serialize.
+
+import { createHash, type Hash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Manifest } from './manifest.js';
+import type { RecordedDeployment } from './types.js';
+
+export interface FileHashes {
+  size: number;
+  md5: string;
+  sha1: string;
+  sha256: string;
+  sha512: string;
+}
+
+export interface PackageRecord {
+  id: string;
+  /** Canonical feed name. */
+  feed: string;
+  /** `upack`, `nuget`, ... as the promotions API names package types. */
+  packageType: string;
+  /** '' is the empty group. */
+  group: string;
+  name: string;
+  version: string;
+  manifest: Manifest;
+  /** Path relative to the data directory. */
+  file: string;
+  extension: string;
+  hashes: FileHashes;
+  published: string;
+  publishedBy?: string;
+  downloads: number;
+  listed: boolean;
+  cached: boolean;
+  virtual: boolean;
+}
+
+export interface PromotionRecord {
+  id: number;
+  packageType: string;
+  group: string;
+  name: string;
+  version: string;
+  fromFeed: string;
+  toFeed: string;
+  date: string;
+  user: string;
+  comments: string;
+}
+
+interface IndexFile {
+  format: 1;
+  seeded: boolean;
+  packages: PackageRecord[];
+  promotions: PromotionRecord[];
+  deployments: RecordedDeployment[];
+  nextPromotionId: number;
+}
+
+export class ConflictError extends Error {}
+
+/** Passes bytes through while computing every hash ProGet reports. */
+export class HashAll extends Transform {
+  private readonly hashes: Record<'md5' | 'sha1' | 'sha256' | 'sha512', Hash> = {
+    md5: createHash('md5'),
+    sha1: createHash('sha1'),
+    sha256: createHash('sha256'),
+    sha512: createHash('sha512'),
+  };
+  size = 0;
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    for (const h of Object.values(this.hashes)) h.update(chunk);
+    this.size += chunk.length;
+    cb(null, chunk);
+  }
+
+  result(): FileHashes {
+    return {
+      size: this.size,
+      md5: this.hashes.md5.digest('hex'),
+      sha1: this.hashes.sha1.digest('hex'),
+      sha256: this.hashes.sha256.digest('hex'),
+      sha512: this.hashes.sha512.digest('hex'),
+    };
+  }
+}
+
+const lower = (s: string) => s.toLowerCase();
+
+export class Store {
+  private index: IndexFile = {
+    format: 1,
+    seeded: false,
+    packages: [],
+    promotions: [],
+    deployments: [],
+    nextPromotionId: 1,
+  };
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private pending: Promise<void> | undefined;
+  private dirty = false;
+  private tempCounter = 0;
+
+  private constructor(readonly dataDir: string) {}
+
+  static async open(dataDir: string): Promise<Store> {
+    const store = new Store(dataDir);
+    await mkdir(join(dataDir, 'packages'), { recursive: true });
+    await rm(join(dataDir, 'tmp'), { recursive: true, force: true });
+    await mkdir(join(dataDir, 'tmp'), { recursive: true });
+    try {
+      const text = await readFile(join(dataDir, 'index.json'), 'utf8');
+      store.index = JSON.parse(text) as IndexFile;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    await store.removeOrphans();
+    return store;
+  }
+
+  /** Files left by a crash between rename and index write are not packages. */
+  private async removeOrphans() {
+    const known = new Set(this.index.packages.map((p) => p.file.split('/').pop()));
+    for (const f of await readdir(join(this.dataDir, 'packages'))) {
+      if (!known.has(f)) await rm(join(this.dataDir, 'packages', f), { force: true });
+    }
+  }
+
+  get seeded() {
+    return this.index.seeded;
+  }
+
+  set seeded(value: boolean) {
+    this.index.seeded = value;
+  }
+
+  get packages(): readonly PackageRecord[] {
+    return this.index.packages;
+  }
+
+  get promotions(): readonly PromotionRecord[] {
+    return this.index.promotions;
+  }
+
+  get deployments(): readonly RecordedDeployment[] {
+    return this.index.deployments;
+  }
+
+  path(record: PackageRecord): string {
+    return join(this.dataDir, record.file);
+  }
+
+  tempPath(): string {
+    return join(this.dataDir, 'tmp', `${process.pid}-${++this.tempCounter}-${randomUUID()}.part`);
+  }
+
+  /** Stream `source` to a temp file, hashing on the way; the temp file is removed if the stream fails. */
+  async receive(
+    source: Readable,
+    tempPath = this.tempPath(),
+  ): Promise<{ tempPath: string; hashes: FileHashes }> {
+    const hasher = new HashAll();
+    try {
+      await pipeline(source, hasher, createWriteStream(tempPath));
+    } catch (e) {
+      await rm(tempPath, { force: true });
+      throw e;
+    }
+    return { tempPath, hashes: hasher.result() };
+  }
+
+  async hashFile(path: string): Promise<FileHashes> {
+    const hasher = new HashAll();
+    await pipeline(createReadStream(path), hasher, async (source) => {
+      for await (const _ of source) {
+        // only the hashes matter
+      }
+    });
+    return hasher.result();
+  }
+
+  feedPackages(feed: string): PackageRecord[] {
+    const f = lower(feed);
+    return this.index.packages.filter((p) => lower(p.feed) === f);
+  }
+
+  find(feed: string, group: string, name: string, version: string): PackageRecord | undefined {
+    const [f, g, n, v] = [feed, group, name, version].map(lower);
+    return this.index.packages.find(
+      (p) => lower(p.feed) === f && lower(p.group) === g && lower(p.name) === n && lower(p.version) === v,
+    );
+  }
+
+  versionsOf(feed: string, group: string, name: string): PackageRecord[] {
+    const [f, g, n] = [feed, group, name].map(lower);
+    return this.index.packages.filter(
+      (p) => lower(p.feed) === f && lower(p.group) === g && lower(p.name) === n,
+    );
+  }
+
+  /** Run `fn` with the lock of one package version held. */
+  async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const k = lower(key);
+    const previous = this.locks.get(k) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    this.locks.set(k, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.locks.get(k) === tail) this.locks.delete(k);
+    }
+  }
+
+  /**
+   * Move a received file into place and index it. Without `allowOverwrite` an existing version is a
+   * ConflictError. The caller holds the version lock.
+   */
+  async commit(
+    tempPath: string,
+    draft: Omit<PackageRecord, 'id' | 'file'>,
+    allowOverwrite: boolean,
+  ): Promise<{ record: PackageRecord; replaced: boolean }> {
+    const existing = this.find(draft.feed, draft.group, draft.name, draft.version);
+    if (existing && !allowOverwrite) {
+      await rm(tempPath, { force: true });
+      throw new ConflictError('exists');
+    }
+    const id = randomUUID();
+    const file = `packages/${id}${draft.extension}`;
+    await rename(tempPath, join(this.dataDir, file));
+    const record: PackageRecord = { ...draft, id, file };
+    if (existing) {
+      // Keep the stored casing of the first upload's identity, as ProGet does.
+      record.group = existing.group;
+      record.name = existing.name;
+      record.downloads = existing.downloads;
+      const i = this.index.packages.indexOf(existing);
+      this.index.packages.splice(i, 1, record);
+    } else {
+      const sibling = this.versionsOf(draft.feed, draft.group, draft.name)[0];
+      if (sibling) {
+        record.group = sibling.group;
+        record.name = sibling.name;
+      }
+      this.index.packages.push(record);
+    }
+    await this.save();
+    if (existing) await rm(this.path(existing), { force: true });
+    return { record, replaced: existing !== undefined };
+  }
+
+  async remove(record: PackageRecord): Promise<void> {
+    const i = this.index.packages.indexOf(record);
+    if (i < 0) return;
+    this.index.packages.splice(i, 1);
+    await this.save();
+    await rm(this.path(record), { force: true });
+  }
+
+  async addPromotion(p: Omit<PromotionRecord, 'id'>): Promise<PromotionRecord> {
+    const record = { ...p, id: this.index.nextPromotionId++ };
+    this.index.promotions.push(record);
+    await this.save();
+    return record;
+  }
+
+  async addDeployment(d: RecordedDeployment): Promise<void> {
+    this.index.deployments.push(d);
+    await this.save();
+  }
+
+  countDownload(record: PackageRecord): void {
+    record.downloads++;
+    this.save().catch(() => undefined);
+  }
+
+  /** Write the index atomically; concurrent calls coalesce and each resolves after its state is on disk. */
+  save(): Promise<void> {
+    this.dirty = true;
+    this.pending ??= this.flush();
+    return this.pending;
+  }
+
+  private async flush(): Promise<void> {
+    try {
+      while (this.dirty) {
+        this.dirty = false;
+        const target = join(this.dataDir, 'index.json');
+        const temp = `${target}.${process.pid}.tmp`;
+        await writeFile(temp, JSON.stringify(this.index));
+        await rename(temp, target);
+      }
+    } finally {
+      this.pending = undefined;
+    }
+  }
+
+  async close(): Promise<void> {
+    while (this.pending) await this.pending;
+  }
+}
