@@ -1,0 +1,49 @@
+// One health check of one server through core: connector health where the server reports it, otherwise
+// (ProGet 2024+) the instance health, with the reason connector health is missing.
+
+import type { ConnectorHealth, InstanceHealth, ProGetClientApi } from '@proget-ci/core';
+import { isProGetError } from '@proget-ci/core';
+
+export type ServerHealth =
+  | { kind: 'connectors'; connectors: ConnectorHealth[]; checkedAt: number; version?: string }
+  | { kind: 'instance'; instance: InstanceHealth; reason: string; checkedAt: number; version?: string }
+  | { kind: 'denied'; message: string; checkedAt: number }
+  | { kind: 'unreachable'; message: string; checkedAt: number };
+
+/** Never throws: every outcome is a value. `unreachable` counts as a failed check for backoff. */
+export async function checkServerHealth(
+  client: ProGetClientApi,
+  signal: AbortSignal,
+  now: () => number = Date.now,
+): Promise<ServerHealth> {
+  try {
+    const report = await client.health.connectors({ signal });
+    if (report.supported) {
+      return {
+        kind: 'connectors',
+        connectors: report.connectors,
+        checkedAt: now(),
+        version: client.serverInfo.version,
+      };
+    }
+    const instance = await client.health.instance({ signal });
+    return {
+      kind: 'instance',
+      instance,
+      reason: report.reason,
+      checkedAt: now(),
+      version: instance.versionNumber ?? instance.releaseNumber ?? client.serverInfo.version,
+    };
+  } catch (error) {
+    if (isProGetError(error, 'unauthorized') || isProGetError(error, 'forbidden')) {
+      return { kind: 'denied', message: shortMessage(error), checkedAt: now() };
+    }
+    return { kind: 'unreachable', message: shortMessage(error), checkedAt: now() };
+  }
+}
+
+/** The first line of an error: ProGetError messages are already redacted by core. */
+export function shortMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0] ?? text;
+}

@@ -1,0 +1,100 @@
+// Failures become tree items that say what went wrong and offer the fix, instead of an empty node.
+
+import { isProGetError } from '@proget-ci/core';
+import { formatDate } from '../format.js';
+import type { MessageNode, TreeNode } from './model.js';
+
+export function errorMessageNode(parent: TreeNode, error: unknown): MessageNode {
+  const detail = error instanceof Error ? error.message : String(error);
+  const base = { type: 'message' as const, parent, key: 'error', severity: 'error' as const, detail };
+  if (isProGetError(error)) {
+    switch (error.kind) {
+      case 'unauthorized':
+        return {
+          ...base,
+          label: 'API key rejected or missing — set API key…',
+          action: { kind: 'setApiKey' },
+        };
+      case 'forbidden':
+        return {
+          ...base,
+          label: 'Access denied: this API key lacks a privilege — set API key…',
+          action: { kind: 'setApiKey' },
+        };
+      case 'network':
+      case 'timeout':
+        return {
+          ...base,
+          label: `Server unreachable (${firstLine(error.message)}) — retry`,
+          action: { kind: 'retry' },
+        };
+      case 'server':
+        return {
+          ...base,
+          label: `Server error${error.status ? ` ${error.status}` : ''} — retry`,
+          action: { kind: 'retry' },
+        };
+      case 'not-supported':
+        return {
+          ...base,
+          severity: 'info',
+          label: 'Not supported by this ProGet version — open in ProGet',
+          action: { kind: 'openInProGet' },
+        };
+      case 'edition-required':
+        return {
+          ...base,
+          severity: 'info',
+          label: 'Needs a paid ProGet edition — open in ProGet',
+          action: { kind: 'openInProGet' },
+        };
+      case 'not-found':
+        return { ...base, label: 'Not found on the server — retry', action: { kind: 'retry' } };
+      default:
+        return { ...base, label: `${firstLine(error.message)} — retry`, action: { kind: 'retry' } };
+    }
+  }
+  return { ...base, label: `${firstLine(detail)} — retry`, action: { kind: 'retry' } };
+}
+
+/** Shown above the last good children when a refresh failed. */
+export function staleMessageNode(parent: TreeNode, error: unknown, loadedAt: number): MessageNode {
+  const when = formatDate(new Date(loadedAt).toISOString());
+  const reason = isProGetError(error) ? kindText(error.kind) : 'refresh failed';
+  return {
+    type: 'message',
+    parent,
+    key: 'stale',
+    severity: 'warning',
+    label: `Showing results from ${when}: ${reason} — retry`,
+    detail: error instanceof Error ? error.message : String(error),
+    action:
+      isProGetError(error, 'unauthorized') || isProGetError(error, 'forbidden')
+        ? { kind: 'setApiKey' }
+        : { kind: 'retry' },
+  };
+}
+
+export function kindText(kind: string): string {
+  switch (kind) {
+    case 'network':
+    case 'timeout':
+      return 'server unreachable';
+    case 'unauthorized':
+      return 'API key rejected';
+    case 'forbidden':
+      return 'access denied';
+    case 'server':
+      return 'server error';
+    default:
+      return 'refresh failed';
+  }
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0] ?? text;
+  // Core's messages end with "(GET url → status)"; the item's tooltip has it, the label does not need it.
+  const cut = line.indexOf(' (');
+  const short = cut > 0 ? line.slice(0, cut) : line;
+  return short.length > 80 ? `${short.slice(0, 77)}…` : short;
+}

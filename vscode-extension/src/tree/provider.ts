@@ -1,0 +1,502 @@
+// The Feeds tree: one provider that dispatches on the node type, fetches through core, caches children
+// per node, pages and filters client-side, and keeps the last good children when a refresh fails.
+//
+// Paging: ProGet's list endpoints have no offset, only `count`, so asking for page N means downloading
+// pages 1..N again, and neither the total ("100 of 4,312") nor a filter over the whole feed is possible
+// that way. So each container is fetched once per refresh and its full list cached; "Load more" and the
+// filter then work on that list without another request.
+
+import type {
+  Feed,
+  PackageVersionInfo,
+  ProGetClientApi,
+  UniversalPackage,
+  UniversalVersion,
+} from '@proget-ci/core';
+import * as vscode from 'vscode';
+import { buildFileTree, packagePath } from './files.js';
+import { type ItemState, toTreeItem, versionTooltip } from './items.js';
+import { errorMessageNode, staleMessageNode } from './messages.js';
+import {
+  type ContainerNode,
+  type FeedNode,
+  type LoadMoreNode,
+  type MessageNode,
+  nodeId,
+  type PackageNode,
+  packageIdText,
+  type ServerNode,
+  type ServerRef,
+  serverOf,
+  type TreeNode,
+  type VersionNode,
+} from './model.js';
+import { compareVersionsDesc, isPrereleaseVersion } from './versions.js';
+
+export interface TreeHost {
+  servers(): ServerRef[];
+  client(server: ServerRef): Promise<ProGetClientApi>;
+  /** Synchronous view of whether a key is stored; undefined until known. */
+  auth(server: ServerRef): 'key' | 'anonymous' | undefined;
+  pageSize(): number;
+  log: { warn(message: string): void; debug(message: string): void };
+  now?: () => number;
+}
+
+interface ChildrenEntry {
+  /** The last children that loaded: kept when a later refresh fails. */
+  nodes?: TreeNode[];
+  loadedAt?: number;
+  /** Set when the most recent load failed. */
+  error?: unknown;
+  /** False after a refresh: the next getChildren loads again. */
+  valid: boolean;
+  loading?: Promise<void>;
+}
+
+export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  private readonly entries = new Map<string, ChildrenEntry>();
+  private readonly shown = new Map<string, number>();
+  private readonly filters = new Map<string, string>();
+  /** Feeds per server URL, from the last feed list: promotion targets and the promote picker. */
+  private readonly feedsByServer = new Map<string, Feed[]>();
+  /** The node objects last handed to VS Code, by id: commands run from the palette act on these. */
+  private readonly known = new Map<string, TreeNode>();
+  /** Sizes and dates of files from version file lists, for the file system provider's stat. */
+  private readonly fileFacts = new Map<string, { size: number; date?: string }>();
+
+  constructor(private readonly host: TreeHost) {}
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+
+  // --- TreeDataProvider -------------------------------------------------------------------------------
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    return toTreeItem(node, this.itemState(node));
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return node.parent;
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (!node) {
+      const servers = this.host.servers().map((server): ServerNode => ({ type: 'server', server }));
+      for (const s of servers) this.known.set(nodeId(s), s);
+      return servers;
+    }
+    switch (node.type) {
+      case 'folder':
+        return node.children;
+      case 'file':
+      case 'loadMore':
+      case 'message':
+        return [];
+      case 'version':
+        if (node.parent.parent.feed.feedType !== 'universal') return [];
+        break;
+    }
+    return this.childrenOf(node);
+  }
+
+  async resolveTreeItem(
+    item: vscode.TreeItem,
+    node: TreeNode,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.TreeItem> {
+    if (node.type !== 'version') return item;
+    if (!node.info) {
+      // Size and hashes come from the Packages API; fetched on hover only, never for the whole list.
+      try {
+        const client = await this.host.client(serverOf(node)!);
+        const controller = new AbortController();
+        const sub = token.onCancellationRequested(() => controller.abort());
+        try {
+          const infos = await client.packages.versions(
+            node.parent.parent.feed.name,
+            { group: node.parent.group || undefined, name: node.parent.name, version: node.version },
+            { signal: controller.signal },
+          );
+          node.info = infos.find((i) => i.version === node.version) ?? infos[0];
+        } finally {
+          sub.dispose();
+        }
+      } catch (error) {
+        this.host.log.debug(
+          `No size or hashes for ${packageIdText(node.parent)} ${node.version}: ${firstLine(error)}`,
+        );
+      }
+    }
+    item.tooltip = versionTooltip(node);
+    return item;
+  }
+
+  // --- Actions ----------------------------------------------------------------------------------------
+
+  /** Reloads a node and everything below it (the whole tree without a node). Old children stay until then. */
+  refresh(node?: TreeNode): void {
+    if (!node) {
+      for (const entry of this.entries.values()) entry.valid = false;
+      this.feedsByServer.clear();
+      this.changed.fire(undefined);
+      return;
+    }
+    const target = containerFor(node);
+    if (!target) {
+      this.changed.fire(undefined);
+      return;
+    }
+    const id = nodeId(target);
+    for (const [key, entry] of this.entries) {
+      if (key === id || key.startsWith(`${id}/`)) entry.valid = false;
+    }
+    this.changed.fire(target);
+  }
+
+  /** Forgets everything about servers no longer configured, and redraws the root. */
+  serversChanged(): void {
+    const ids = new Set(this.host.servers().map((server) => nodeId({ type: 'server', server })));
+    for (const key of [...this.entries.keys()]) {
+      const serverId = key.split('/')[0]!;
+      if (!ids.has(serverId)) this.entries.delete(key);
+    }
+    this.changed.fire(undefined);
+  }
+
+  loadMore(node: LoadMoreNode): void {
+    const id = nodeId(node.parent);
+    this.shown.set(id, (this.shown.get(id) ?? this.host.pageSize()) + this.host.pageSize());
+    this.changed.fire(node.parent);
+  }
+
+  setFilter(feed: FeedNode, text: string | undefined): void {
+    const id = nodeId(feed);
+    const clean = text?.trim();
+    if (clean) this.filters.set(id, clean);
+    else this.filters.delete(id);
+    this.shown.delete(id);
+    this.changed.fire(feed);
+  }
+
+  /** Nodes VS Code has been given (for palette commands, which have no tree selection to act on). */
+  knownNodes<T extends TreeNode['type']>(type: T): Extract<TreeNode, { type: T }>[] {
+    return [...this.known.values()].filter((n): n is Extract<TreeNode, { type: T }> => n.type === type);
+  }
+
+  fileFact(key: string): { size: number; date?: string } | undefined {
+    return this.fileFacts.get(key);
+  }
+
+  filterOf(feed: FeedNode): string | undefined {
+    return this.filters.get(nodeId(feed));
+  }
+
+  /** Feeds last listed for a server (loading them if needed): for promotion targets. */
+  async feedsOf(server: ServerRef): Promise<Feed[]> {
+    const known = this.feedsByServer.get(server.url);
+    if (known) return known;
+    const client = await this.host.client(server);
+    const feeds = await client.feeds.list({ includeInactive: true });
+    this.feedsByServer.set(server.url, feeds);
+    return feeds;
+  }
+
+  // --- Loading ----------------------------------------------------------------------------------------
+
+  private async childrenOf(node: ContainerNode): Promise<TreeNode[]> {
+    const id = nodeId(node);
+    let entry = this.entries.get(id);
+    if (entry?.loading) {
+      await entry.loading;
+      entry = this.entries.get(id)!;
+    } else if (!entry || !entry.valid) {
+      entry = await this.load(node, entry);
+    }
+    const children = this.present(node, entry);
+    for (const child of children) this.known.set(nodeId(child), child);
+    return children;
+  }
+
+  private load(node: ContainerNode, previous: ChildrenEntry | undefined): Promise<ChildrenEntry> {
+    const id = nodeId(node);
+    const entry: ChildrenEntry = { nodes: previous?.nodes, loadedAt: previous?.loadedAt, valid: true };
+    const loading = this.fetchChildren(node).then(
+      (nodes) => {
+        entry.nodes = nodes;
+        entry.loadedAt = this.now();
+        entry.error = undefined;
+      },
+      (error: unknown) => {
+        entry.error = error;
+        this.host.log.warn(`Loading ${describe(node)} failed: ${firstLine(error)}`);
+        // The node's own label says "cached"/"offline"; redraw it once the children are in.
+        if (entry.nodes) setTimeout(() => this.changed.fire(node), 0);
+      },
+    );
+    entry.loading = loading;
+    this.entries.set(id, entry);
+    return loading.then(() => {
+      entry.loading = undefined;
+      return entry;
+    });
+  }
+
+  private present(node: ContainerNode, entry: ChildrenEntry): TreeNode[] {
+    if (entry.error !== undefined && !entry.nodes) return [errorMessageNode(node, entry.error)];
+    const all = entry.nodes ?? [];
+    const out: TreeNode[] = [];
+    if (entry.error !== undefined)
+      out.push(staleMessageNode(node, entry.error, entry.loadedAt ?? this.now()));
+
+    if (node.type === 'version') return [...out, ...all];
+
+    const filter = node.type === 'feed' ? this.filters.get(nodeId(node)) : undefined;
+    const matching = filter ? all.filter((n) => matchesFilter(n, filter)) : all;
+    if (matching.length === 0) {
+      out.push(this.emptyMessage(node, filter));
+      return out;
+    }
+    const limit = this.shown.get(nodeId(node)) ?? this.host.pageSize();
+    const page = matching.slice(0, limit);
+    out.push(...page);
+    if (page.length < matching.length && (node.type === 'feed' || node.type === 'package')) {
+      out.push({ type: 'loadMore', parent: node, shown: page.length, total: matching.length });
+    }
+    return out;
+  }
+
+  private emptyMessage(node: ContainerNode, filter: string | undefined): MessageNode {
+    if (filter) {
+      return {
+        type: 'message',
+        parent: node,
+        key: 'empty',
+        severity: 'info',
+        label: `No packages match "${filter}" — clear filter`,
+        action: { kind: 'clearFilter' },
+      };
+    }
+    switch (node.type) {
+      case 'server':
+        return {
+          type: 'message',
+          parent: node,
+          key: 'empty',
+          severity: 'info',
+          label:
+            this.host.auth(node.server) === 'anonymous'
+              ? 'No feeds visible to anonymous users — set API key…'
+              : 'No feeds visible: the API key may be rejected or lack View privileges — set API key…',
+          action: { kind: 'setApiKey' },
+        };
+      case 'feed':
+        return { type: 'message', parent: node, key: 'empty', severity: 'info', label: 'No packages' };
+      default:
+        return { type: 'message', parent: node, key: 'empty', severity: 'info', label: 'No versions' };
+    }
+  }
+
+  private async fetchChildren(node: ContainerNode): Promise<TreeNode[]> {
+    const server = serverOf(node)!;
+    const client = await this.host.client(server);
+    switch (node.type) {
+      case 'server': {
+        const feeds = await client.feeds.list({ includeInactive: true });
+        this.feedsByServer.set(server.url, feeds);
+        return [...feeds]
+          .sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }))
+          .map((feed): FeedNode => ({ type: 'feed', parent: node, feed }));
+      }
+      case 'feed':
+        return node.feed.feedType === 'universal'
+          ? universalPackages(node, await client.universal.listPackages(node.feed.name))
+          : otherPackages(node, await client.packages.latest(node.feed.name));
+      case 'package':
+        return node.parent.feed.feedType === 'universal'
+          ? universalVersions(
+              node,
+              await client.universal.listVersions(node.parent.feed.name, {
+                group: node.group,
+                name: node.name,
+              }),
+            )
+          : otherVersions(
+              node,
+              await client.packages.versions(node.parent.feed.name, {
+                group: node.group || undefined,
+                name: node.name,
+              }),
+            );
+      case 'version': {
+        const feed = node.parent.parent.feed.name;
+        const v = await client.universal.getVersion(
+          feed,
+          { group: node.parent.group || undefined, name: node.parent.name, version: node.version },
+          { includeFileList: true },
+        );
+        if (v) node.universal = { ...node.universal, ...v };
+        for (const entry of v?.fileList ?? []) {
+          this.fileFacts.set(
+            fileFactKey(
+              server.url,
+              feed,
+              node.parent.group,
+              node.parent.name,
+              node.version,
+              packagePath(entry.name),
+            ),
+            { size: entry.size, date: entry.date },
+          );
+        }
+        return buildFileTree(node, v?.fileList ?? []);
+      }
+    }
+  }
+
+  private itemState(node: TreeNode): ItemState {
+    const entry = isContainer(node) ? this.entries.get(nodeId(node)) : undefined;
+    const server = serverOf(node);
+    const state: ItemState = {
+      stale: entry?.error !== undefined && entry.nodes !== undefined,
+      promotable: false,
+      auth: server ? this.host.auth(server) : undefined,
+    };
+    if (node.type === 'feed') state.filter = this.filters.get(nodeId(node));
+    if (node.type === 'version' && server) {
+      const feed = node.parent.parent.feed;
+      state.promotable = (this.feedsByServer.get(server.url) ?? []).some(
+        (f) => f.name !== feed.name && f.active && f.feedType === feed.feedType,
+      );
+    }
+    return state;
+  }
+
+  private now(): number {
+    return this.host.now?.() ?? Date.now();
+  }
+}
+
+function universalPackages(parent: FeedNode, packages: UniversalPackage[]): PackageNode[] {
+  return packages
+    .map(
+      (p): PackageNode => ({
+        type: 'package',
+        parent,
+        group: p.group ?? '',
+        name: p.name,
+        latestVersion: p.latestVersion,
+        universal: p,
+      }),
+    )
+    .sort(comparePackages);
+}
+
+function otherPackages(parent: FeedNode, infos: PackageVersionInfo[]): PackageNode[] {
+  return infos
+    .map(
+      (i): PackageNode => ({
+        type: 'package',
+        parent,
+        group: i.group ?? '',
+        name: i.name,
+        latestVersion: i.version,
+        info: i,
+      }),
+    )
+    .sort(comparePackages);
+}
+
+function universalVersions(parent: PackageNode, versions: UniversalVersion[]): VersionNode[] {
+  return versions
+    .map(
+      (v): VersionNode => ({
+        type: 'version',
+        parent,
+        version: v.version,
+        prerelease: isPrereleaseVersion(v.version),
+        published: v.published,
+        universal: v,
+      }),
+    )
+    .sort((a, b) => compareVersionsDesc(a.version, b.version));
+}
+
+function otherVersions(parent: PackageNode, infos: PackageVersionInfo[]): VersionNode[] {
+  return infos
+    .map(
+      (i): VersionNode => ({
+        type: 'version',
+        parent,
+        version: i.version,
+        prerelease: isPrereleaseVersion(i.version),
+        published: i.published,
+        info: i,
+      }),
+    )
+    .sort((a, b) => compareVersionsDesc(a.version, b.version));
+}
+
+function comparePackages(a: PackageNode, b: PackageNode): number {
+  return packageIdText(a).localeCompare(packageIdText(b), undefined, { sensitivity: 'base', numeric: true });
+}
+
+/** Case-insensitive; `*` matches any run of characters; otherwise a substring of the id or title. */
+export function matchesFilter(node: TreeNode, filter: string): boolean {
+  if (node.type !== 'package') return true;
+  const haystacks = [packageIdText(node), node.universal?.title ?? ''].map((s) => s.toLowerCase());
+  const f = filter.toLowerCase();
+  if (f.includes('*')) {
+    const re = new RegExp(f.split('*').map(escapeRegExp).join('.*'));
+    return haystacks.some((h) => re.test(h));
+  }
+  return haystacks.some((h) => h.includes(f));
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function isContainer(node: TreeNode): node is ContainerNode {
+  return node.type === 'server' || node.type === 'feed' || node.type === 'package' || node.type === 'version';
+}
+
+/** The node whose children a refresh of `node` reloads: itself, or the nearest container above it. */
+function containerFor(node: TreeNode): ContainerNode | undefined {
+  let n: TreeNode | undefined = node;
+  while (n && !isContainer(n)) n = n.parent;
+  return n;
+}
+
+function describe(node: ContainerNode): string {
+  switch (node.type) {
+    case 'server':
+      return `feeds of ${node.server.url}`;
+    case 'feed':
+      return `packages of ${node.feed.name}`;
+    case 'package':
+      return `versions of ${packageIdText(node)} in ${node.parent.feed.name}`;
+    case 'version':
+      return `files of ${packageIdText(node.parent)} ${node.version}`;
+  }
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0] ?? text;
+}
+
+export function fileFactKey(
+  server: string,
+  feed: string,
+  group: string,
+  name: string,
+  version: string,
+  path: string,
+): string {
+  return [server, feed, group, name, version, path].map(encodeURIComponent).join('|');
+}
