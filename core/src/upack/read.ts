@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { PackageFormatError } from '../errors.js';
 import { type UpackManifest, validateManifest } from './manifest.js';
+import { openZipFile } from './zip-file.js';
 
 export interface ExtractLimits {
   /** Most entries a package may hold; checked against the zip's own count before reading any entry. */
@@ -194,9 +195,7 @@ async function scanEntries(
   const entries: ScannedEntry[] = [];
   const seen = new Set<string>();
   let total = 0;
-  for (;;) {
-    const raw = await nextEntry(zip, pkg);
-    if (!raw) break;
+  const check = (raw: yauzl.Entry): void => {
     const name = yauzlExtras.getFileNameLowLevel(
       raw.generalPurposeBitFlag,
       (raw as unknown as { fileNameRaw: Buffer }).fileNameRaw,
@@ -210,26 +209,20 @@ async function scanEntries(
     if (mode === S_IFLNK) refuse(pkg, name, 'it is a symbolic link, which packages may not contain');
     if (raw.isEncrypted()) refuse(pkg, name, 'it is encrypted');
     if (!isDirectory && raw.compressionMethod !== 0 && raw.compressionMethod !== 8) {
-      refuse(
-        pkg,
-        name,
-        `it uses compression method ${raw.compressionMethod}; only store (0) and deflate (8) are supported`,
-      );
+      const method = raw.compressionMethod;
+      refuse(pkg, name, `it uses compression method ${method}; only store (0) and deflate (8) are supported`);
     }
     const key = isDirectory ? name.slice(0, -1) : name;
     if (seen.has(key)) refuse(pkg, name, 'the package holds this path more than once');
     seen.add(key);
     const size = raw.uncompressedSize;
     const compressedSize = raw.compressedSize;
-    if (
-      !isDirectory &&
-      size > lim.ratioThreshold &&
-      size / Math.max(compressedSize, 1) > lim.maxCompressionRatio
-    ) {
+    const ratio = size / Math.max(compressedSize, 1);
+    if (!isDirectory && size > lim.ratioThreshold && ratio > lim.maxCompressionRatio) {
       refuse(
         pkg,
         name,
-        `it expands ${compressedSize} bytes to ${size} (ratio ${Math.round(size / Math.max(compressedSize, 1))}:1, limit ${lim.maxCompressionRatio}:1): a likely zip bomb`,
+        `it expands ${compressedSize} bytes to ${size} (ratio ${Math.round(ratio)}:1, limit ${lim.maxCompressionRatio}:1): a likely zip bomb`,
       );
     }
     total += size;
@@ -241,7 +234,28 @@ async function scanEntries(
       );
     }
     entries.push({ path: name, size, compressedSize, isDirectory, raw });
-  }
+  };
+  // Callbacks, not a promise per entry: a 50,000-entry listing stays in the tens of milliseconds.
+  await new Promise<void>((resolvePromise, reject) => {
+    const stop = (err?: unknown) => {
+      zip.off('entry', onEntry).off('end', onEnd).off('error', onError);
+      if (err === undefined) resolvePromise();
+      else reject(err);
+    };
+    const onEntry = (raw: yauzl.Entry) => {
+      try {
+        check(raw);
+      } catch (err) {
+        return stop(err);
+      }
+      zip.readEntry();
+    };
+    const onEnd = () => stop();
+    const onError = (err: Error) =>
+      stop(new PackageFormatError(`${pkg}: has a damaged central directory (${err.message})`));
+    zip.on('entry', onEntry).on('end', onEnd).on('error', onError);
+    zip.readEntry();
+  });
   return entries;
 }
 
@@ -360,43 +374,19 @@ async function withZip<T>(path: string, use: (zip: yauzl.ZipFile) => Promise<T>)
   }
 }
 
-function openZip(path: string): Promise<yauzl.ZipFile> {
-  return new Promise((resolvePromise, reject) => {
-    // decodeStrings off: names are decoded and checked here, so refusals carry our reasons, not yauzl's.
-    const options = { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true };
-    yauzl.open(path, options, (err, zip) => {
-      if (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        reject(code ? err : new PackageFormatError(`${path}: is not a readable zip file (${err.message})`));
-      } else resolvePromise(zip);
-    });
-  });
-}
-
-function nextEntry(zip: yauzl.ZipFile, pkg: string): Promise<yauzl.Entry | undefined> {
-  return new Promise((resolvePromise, reject) => {
-    const done = () => {
-      zip.off('entry', onEntry);
-      zip.off('end', onEnd);
-      zip.off('error', onError);
-    };
-    const onEntry = (entry: yauzl.Entry) => {
-      done();
-      resolvePromise(entry);
-    };
-    const onEnd = () => {
-      done();
-      resolvePromise(undefined);
-    };
-    const onError = (err: Error) => {
-      done();
-      reject(new PackageFormatError(`${pkg}: has a damaged central directory (${err.message})`));
-    };
-    zip.on('entry', onEntry);
-    zip.on('end', onEnd);
-    zip.on('error', onError);
-    zip.readEntry();
-  });
+async function openZip(path: string): Promise<yauzl.ZipFile> {
+  // decodeStrings off: names are decoded and checked here, so refusals carry our reasons, not yauzl's.
+  const options = { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true };
+  try {
+    const zip = await openZipFile(path, options);
+    // Failures that matter surface through the call that hit them; a late one (closing the file) must
+    // not become an unhandled 'error' event that kills the process.
+    zip.on('error', () => {});
+    return zip;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code) throw err; // ENOENT, EACCES...: not about the format
+    throw new PackageFormatError(`${path}: is not a readable zip file (${(err as Error).message})`);
+  }
 }
 
 function openRaw(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
@@ -426,5 +416,13 @@ function asFormatError(err: unknown, pkg: string, name: string): unknown {
   if (err instanceof PackageFormatError) return err;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (typeof code === 'string' && !code.startsWith('Z_')) return err;
-  return entryError(pkg, name, `its data is damaged (${(err as Error).message})`);
+  const message = (err as Error).message;
+  // yauzl's own size check (kept as a second guard) can fire before ours; say it in the same words.
+  const declared = /too many bytes in the stream\. expected (\d+)/.exec(message);
+  if (declared)
+    return entryError(pkg, name, `it holds more data than the ${declared[1]} bytes its header declares`);
+  const short = /not enough bytes in the stream\. expected (\d+)\. got only (\d+)/.exec(message);
+  if (short)
+    return entryError(pkg, name, `it holds ${short[2]} bytes, not the ${short[1]} its header declares`);
+  return entryError(pkg, name, `its data is damaged (${message})`);
 }
