@@ -41,13 +41,12 @@ export function readDeployRecordInputs(
     if (problem !== undefined) inputs.problem(problem);
   }
 
-  const target =
-    inputs.string('target') ??
-    context.environment ??
-    (inputs.problem(
+  const target = inputs.string('target') ?? context.environment;
+  if (target === undefined) {
+    inputs.problem(
       '"target" is required: the runner does not tell actions which environment the job deploys to; set it to the environment or server name',
-    ),
-    '');
+    );
+  }
 
   const urlValue = inputs.string('url');
   const url = urlValue === undefined ? context.runUrl : checkServerUrl(inputs, 'url', urlValue) || undefined;
@@ -60,7 +59,7 @@ export function readDeployRecordInputs(
     ...(group === undefined ? {} : { group }),
     name,
     version,
-    target,
+    target: target ?? '',
     application: inputs.string('application') ?? 'GitHub Actions',
     description: inputs.string('description') ?? defaultDescription(context),
     url,

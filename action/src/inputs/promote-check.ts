@@ -79,7 +79,7 @@ function readSelection(inputs: InputReader, workspace: string): PackageSelection
       group === undefined ? undefined : validateGroup(group, '"group"'),
       version === undefined ? '"version" is required with "package"' : validateVersion(version, '"version"'),
     ].filter((p): p is string => p !== undefined);
-    problems.forEach((p) => inputs.problem(p));
+    for (const p of problems) inputs.problem(p);
     if (problems.length > 0) return { kind: 'list', packages: [] };
     return {
       kind: 'list',

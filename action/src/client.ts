@@ -1,0 +1,20 @@
+// The one place the action makes a ProGet client: inputs in, logging wired to the runner's log.
+
+import { PROGET_CI_VERSION, ProGetClient, type ProGetClientApi } from '@proget-ci/core';
+import type { ConnectionInputs } from './inputs/connection.js';
+import type { StepLogger } from './publish.js';
+
+export function createClient(connection: ConnectionInputs, logger: StepLogger): ProGetClientApi {
+  return new ProGetClient({
+    url: connection.server,
+    apiKey: connection.apiKey,
+    username: connection.username,
+    password: connection.password,
+    timeoutMs: connection.timeoutMs,
+    retries: connection.retries,
+    caCertPath: connection.caCertPath,
+    insecureTls: connection.insecureTls,
+    userAgent: `proget-ci-action/${PROGET_CI_VERSION}`,
+    logger: { debug: (m) => logger.debug(m), warn: (m) => logger.warning(m) },
+  });
+}

@@ -1,0 +1,132 @@
+// promote-check: are these package versions promoted to the target feed (and still there)? One promotions
+// list per poll, filtered here; target existence checked per package with bounded concurrency.
+
+import { findPromotion, type PackageVersionId, type ProGetClientApi, type Promotion } from '@proget-ci/core';
+import { mapLimit } from './concurrency.js';
+import { describePackage } from './links.js';
+import type { StepLogger } from './publish.js';
+
+export interface PromoteCheckOptions {
+  packages: PackageVersionId[];
+  fromFeed?: string;
+  toFeed: string;
+  requireInTarget: boolean;
+  /** Keep polling this long for missing packages; 0 checks once. */
+  waitTimeoutMs: number;
+  pollIntervalMs: number;
+  concurrency?: number;
+  signal?: AbortSignal;
+  logger: StepLogger;
+  /** Injected by tests. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  now?: () => number;
+}
+
+export type PackageCheckStatus = 'promoted' | 'not-promoted' | 'not-in-target';
+
+export interface PackageCheck {
+  package: PackageVersionId;
+  status: PackageCheckStatus;
+  /** The newest matching promotion, when there is one. */
+  promotion?: Promotion;
+  /** Whether the version exists in the target feed; undefined when not checked. */
+  inTarget?: boolean;
+  reason: string;
+}
+
+export interface PromoteCheckResult {
+  /** Every package promoted (and in the target when required). */
+  promoted: boolean;
+  checks: PackageCheck[];
+  missing: PackageCheck[];
+  polls: number;
+}
+
+export const DEFAULT_CONCURRENCY = 16;
+
+export async function checkPromotions(
+  client: ProGetClientApi,
+  options: PromoteCheckOptions,
+): Promise<PromoteCheckResult> {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? delay;
+  const deadline = now() + options.waitTimeoutMs;
+  const checks = new Map<PackageVersionId, PackageCheck>();
+  let pending = options.packages;
+  let polls = 0;
+
+  for (;;) {
+    polls++;
+    const round = await checkOnce(client, options, pending);
+    for (const check of round) checks.set(check.package, check);
+    pending = round.filter((c) => c.status !== 'promoted').map((c) => c.package);
+    const left = deadline - now();
+    if (pending.length === 0 || left <= 0) break;
+    options.logger.info(
+      `${pending.length} of ${options.packages.length} not promoted yet; checking again in ${Math.ceil(Math.min(options.pollIntervalMs, left) / 1000)} s`,
+    );
+    await sleep(Math.min(options.pollIntervalMs, left), options.signal);
+  }
+
+  const ordered = options.packages.map((p) => checks.get(p)!);
+  const missing = ordered.filter((c) => c.status !== 'promoted');
+  return { promoted: missing.length === 0, checks: ordered, missing, polls };
+}
+
+async function checkOnce(
+  client: ProGetClientApi,
+  options: PromoteCheckOptions,
+  packages: PackageVersionId[],
+): Promise<PackageCheck[]> {
+  const { fromFeed, toFeed, signal } = options;
+  const list = await client.promotions.list(fromFeed ? { fromFeed, toFeed } : { toFeed }, { signal });
+  options.logger.debug(`${list.length} promoted package versions to ${toFeed}`);
+  return mapLimit(packages, options.concurrency ?? DEFAULT_CONCURRENCY, async (pkg) => {
+    const promotion = findPromotion(list, { ...pkg, fromFeed, toFeed })?.promotion;
+    const what = describePackage(pkg);
+    if (promotion === undefined) {
+      return {
+        package: pkg,
+        status: 'not-promoted',
+        reason: `${what} has not been promoted${fromFeed ? ` from ${fromFeed}` : ''} to ${toFeed}`,
+      };
+    }
+    if (!options.requireInTarget) {
+      return { package: pkg, status: 'promoted', promotion, reason: `promoted to ${toFeed}` };
+    }
+    const inTarget = await existsIn(client, toFeed, pkg, signal);
+    return inTarget
+      ? { package: pkg, status: 'promoted', promotion, inTarget, reason: `promoted to ${toFeed}` }
+      : {
+          package: pkg,
+          status: 'not-in-target',
+          promotion,
+          inTarget,
+          reason: `${what} was promoted to ${toFeed} but is no longer in it (deleted or retained away?)`,
+        };
+  });
+}
+
+async function existsIn(
+  client: ProGetClientApi,
+  feed: string,
+  pkg: PackageVersionId,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  const versions = await client.packages.versions(feed, pkg, { signal });
+  return versions.some((v) => v.version.toLowerCase() === pkg.version.toLowerCase());
+}
+
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}

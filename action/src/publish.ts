@@ -1,0 +1,265 @@
+// publish: build (or take) a .upack, check the feed, upload, read it back. No @actions/core here.
+
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import {
+  buildPackage,
+  hashFile,
+  isProGetError,
+  type PackageVersionId,
+  type ProGetClientApi,
+  readPackage,
+  type UpackManifest,
+  ValidationError,
+} from '@proget-ci/core';
+import { StepError } from './errors.js';
+import type { IfExists, ManifestOverrides } from './inputs/publish.js';
+import { describePackage, downloadUrl, packageUrl } from './links.js';
+import { composeManifest, readManifestFile } from './manifest-source.js';
+
+export interface StepLogger {
+  info(message: string): void;
+  debug(message: string): void;
+  warning(message: string): void;
+}
+
+export interface PublishOptions {
+  feed: string;
+  /** A directory to package, or an existing .upack/.zip. */
+  path: string;
+  manifestPath?: string;
+  overrides: ManifestOverrides;
+  /** Manifest fields describing this run (created*, _repository, ...); used only when building. */
+  provenance: Partial<UpackManifest>;
+  include: string[];
+  exclude: string[];
+  ifExists: IfExists;
+  dryRun: boolean;
+  verify: boolean;
+  /** Scratch space for the built package (RUNNER_TEMP), never the workspace. */
+  tempDir: string;
+  signal?: AbortSignal;
+  logger: StepLogger;
+}
+
+export type PublishOutcome = 'published' | 'overwritten' | 'skipped-exists' | 'dry-run';
+
+export interface PublishResult {
+  outcome: PublishOutcome;
+  feed: string;
+  id: PackageVersionId;
+  manifest?: UpackManifest;
+  /** The .upack on disk (built or given); absent when skipped before building. */
+  file?: string;
+  sha1?: string;
+  sha256?: string;
+  size?: number;
+  /** Content files in a package built here. */
+  fileCount?: number;
+  /** How the upload was confirmed: the Packages API's hash, or downloading it again. */
+  verifiedBy?: 'packages-api' | 'download';
+  packageUrl: string;
+  downloadUrl: string;
+}
+
+const PACKAGE_FILE = /\.(upack|zip)$/i;
+const IDENTITY_FIELDS = ['name', 'group', 'version'] as const;
+
+export async function publish(client: ProGetClientApi, options: PublishOptions): Promise<PublishResult> {
+  const { feed, logger, signal } = options;
+  const kind = await sourceKind(options.path);
+  const prepared = kind === 'file' ? await preparePackageFile(options) : await prepareDirectory(options);
+  const id = identity(prepared.manifest);
+  const links = {
+    packageUrl: packageUrl(client.baseUrl, feed, id),
+    downloadUrl: downloadUrl(client.baseUrl, feed, id),
+  };
+  const what = describePackage(id);
+
+  if (options.dryRun) {
+    const built = await prepared.build();
+    logger.info(`Dry run: built ${what} (${built.size} bytes, SHA-1 ${built.sha1}); nothing was uploaded.`);
+    return { outcome: 'dry-run', feed, id, ...built, ...links };
+  }
+
+  const existing = await client.universal.getVersion(feed, id, { signal });
+  if (existing !== undefined) {
+    if (options.ifExists === 'fail') {
+      throw new StepError(
+        `${feed} already has ${what}; set if-exists: skip or overwrite (or publish a new version)`,
+      );
+    }
+    if (options.ifExists === 'skip') {
+      logger.info(`${feed} already has ${what}; skipping the upload (if-exists: skip).`);
+      const info = await serverHashes(client, feed, id, signal);
+      return { outcome: 'skipped-exists', feed, id, manifest: prepared.manifest, ...info, ...links };
+    }
+    logger.info(`${feed} already has ${what}; it will be replaced (if-exists: overwrite).`);
+  }
+
+  const built = await prepared.build();
+  logger.info(`Uploading ${what} to ${feed} (${built.size} bytes)...`);
+  await client.universal.upload(feed, built.file, { signal });
+  logger.info(`Uploaded ${what} to ${feed}.`);
+
+  const result: PublishResult = {
+    outcome: existing === undefined ? 'published' : 'overwritten',
+    feed,
+    id,
+    ...built,
+    ...links,
+  };
+  if (options.verify) result.verifiedBy = await verifyUpload(client, options, id, built.sha1);
+  return result;
+}
+
+interface Built {
+  manifest: UpackManifest;
+  file: string;
+  sha1: string;
+  sha256: string;
+  size: number;
+  fileCount?: number;
+}
+
+interface Prepared {
+  manifest: UpackManifest;
+  build(): Promise<Built>;
+}
+
+async function sourceKind(path: string): Promise<'file' | 'directory'> {
+  const stats = await stat(path).catch(() => undefined);
+  if (stats === undefined) throw new ValidationError('Invalid inputs', [`"path" ${path} does not exist`]);
+  if (stats.isDirectory()) return 'directory';
+  if (stats.isFile() && PACKAGE_FILE.test(path)) return 'file';
+  throw new ValidationError('Invalid inputs', [
+    `"path" ${path} must be a directory to package or an existing .upack or .zip file`,
+  ]);
+}
+
+async function prepareDirectory(options: PublishOptions): Promise<Prepared> {
+  const defaultManifest = join(options.path, 'upack.json');
+  const manifestPath = options.manifestPath ?? (existsSync(defaultManifest) ? defaultManifest : undefined);
+  if (manifestPath !== undefined) options.logger.debug(`taking metadata from ${manifestPath}`);
+  const file = manifestPath === undefined ? undefined : await readManifestFile(manifestPath);
+  const manifest = composeManifest(file, options.provenance, options.overrides);
+  // A manifest kept at the root of the content is metadata, not content.
+  const exclude =
+    manifestPath !== undefined && relative(options.path, manifestPath) === 'upack.json'
+      ? [...options.exclude, 'upack.json']
+      : options.exclude;
+  return {
+    manifest,
+    async build() {
+      const outDir = await mkdtemp(join(options.tempDir, 'proget-publish-'));
+      const built = await buildPackage({
+        sourceDir: options.path,
+        manifest,
+        outFile: join(outDir, `${manifest.name}.${manifest.version}.upack`),
+        include: options.include,
+        exclude,
+        signal: options.signal,
+      });
+      options.logger.info(
+        `Built ${describePackage(identity(built.manifest))}: ${built.fileCount} files, ${built.size} bytes, SHA-1 ${built.sha1}`,
+      );
+      return {
+        manifest: built.manifest,
+        file: built.path,
+        sha1: built.sha1,
+        sha256: built.sha256,
+        size: built.size,
+        fileCount: built.fileCount,
+      };
+    },
+  };
+}
+
+/** An existing package is published as it is: inputs may only confirm its identity, not change it. */
+async function preparePackageFile(options: PublishOptions): Promise<Prepared> {
+  const pkg = await readPackage(options.path);
+  const manifest = pkg.manifest;
+  // The server would reject a package whose manifest breaks its rules; say so before uploading.
+  const problems: string[] = pkg.manifestProblems.map((p) => `its upack.json: ${p}`);
+  for (const field of IDENTITY_FIELDS) {
+    const given = options.overrides[field];
+    if (given !== undefined && given !== (manifest[field] ?? '')) {
+      problems.push(`"${field}" is ${given}, but the package says ${manifest[field] ?? '(none)'}`);
+    }
+  }
+  const changes = Object.keys(options.overrides).filter(
+    (key) => !(IDENTITY_FIELDS as readonly string[]).includes(key),
+  );
+  if (changes.length > 0) {
+    problems.push(
+      `${changes.map((c) => `"${c}"`).join(', ')} cannot change an existing package; give a directory as "path" to build one`,
+    );
+  }
+  if (options.manifestPath !== undefined) problems.push('"manifest" applies only when "path" is a directory');
+  if (options.include.length > 0 || options.exclude.length > 0) {
+    problems.push('"include" and "exclude" apply only when "path" is a directory');
+  }
+  if (problems.length > 0) throw new ValidationError(`Publishing ${options.path}`, problems);
+  return {
+    manifest,
+    async build() {
+      const hashes = await hashFile(options.path, options.signal);
+      return { manifest, file: options.path, ...hashes };
+    },
+  };
+}
+
+function identity(manifest: UpackManifest): PackageVersionId {
+  return manifest.group
+    ? { group: manifest.group, name: manifest.name, version: manifest.version }
+    : { name: manifest.name, version: manifest.version };
+}
+
+/** The hashes the server reports for a version, when it reports them (Packages API, ProGet 2023+). */
+async function serverHashes(
+  client: ProGetClientApi,
+  feed: string,
+  id: PackageVersionId,
+  signal: AbortSignal | undefined,
+): Promise<{ sha1?: string; sha256?: string; size?: number }> {
+  try {
+    const info = (await client.packages.versions(feed, id, { signal })).find((v) => v.version === id.version);
+    return { sha1: info?.sha1?.toLowerCase(), sha256: info?.sha256?.toLowerCase(), size: info?.size };
+  } catch (e) {
+    if (!isProGetError(e)) throw e;
+    return {};
+  }
+}
+
+async function verifyUpload(
+  client: ProGetClientApi,
+  options: PublishOptions,
+  id: PackageVersionId,
+  sha1: string,
+): Promise<'packages-api' | 'download'> {
+  const what = describePackage(id);
+  const reported = await serverHashes(client, options.feed, id, options.signal);
+  let serverSha1 = reported.sha1;
+  let by: 'packages-api' | 'download' = 'packages-api';
+  if (serverSha1 === undefined) {
+    options.logger.debug('the server reported no SHA-1; downloading the package to verify it');
+    const dir = await mkdtemp(join(options.tempDir, 'proget-verify-'));
+    try {
+      const downloaded = await client.universal.download(options.feed, id, join(dir, 'check.upack'), {
+        signal: options.signal,
+      });
+      serverSha1 = downloaded.sha1;
+      by = 'download';
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  if (serverSha1.toLowerCase() !== sha1.toLowerCase()) {
+    throw new StepError(
+      `Verification failed: ${options.feed} has ${what} with SHA-1 ${serverSha1}, but the uploaded file has SHA-1 ${sha1}. Another upload may have replaced it, or the upload was corrupted; publish again or inspect the version in ProGet.`,
+    );
+  }
+  options.logger.info(`Verified: ${options.feed} has ${what} with SHA-1 ${sha1} (${by}).`);
+  return by;
+}

@@ -1,0 +1,24 @@
+// Everything a step takes from the outside world, so tests can hand it fakes.
+
+import { tmpdir } from 'node:os';
+import type { ProGetClientApi } from '@proget-ci/core';
+import { createClient } from '../client.js';
+import { type Env, type RunContext, readRunContext } from '../context.js';
+import type { ConnectionInputs } from '../inputs/connection.js';
+import type { ActionIo } from '../io.js';
+
+export interface StepEnvironment {
+  io: ActionIo;
+  context: RunContext;
+  now(): Date;
+  createClient(connection: ConnectionInputs): ProGetClientApi;
+}
+
+export function runnerEnvironment(io: ActionIo, env: Env = process.env): StepEnvironment {
+  return {
+    io,
+    context: readRunContext(env, tmpdir(), process.cwd()),
+    now: () => new Date(),
+    createClient: (connection) => createClient(connection, io),
+  };
+}

@@ -1,0 +1,105 @@
+// The publish sub-action: inputs → publish() → outputs, job summary, optional artifact.
+
+import { type ArtifactUploader, artifactName } from '../artifact.js';
+import { readPublishInputs } from '../inputs/publish.js';
+import { describePackage } from '../links.js';
+import { provenance } from '../manifest-source.js';
+import { code, formatBytes, link, table } from '../markdown.js';
+import { type PublishResult, publish } from '../publish.js';
+import type { StepEnvironment } from './environment.js';
+
+export async function publishStep(env: StepEnvironment, artifacts: ArtifactUploader): Promise<void> {
+  const { io, context } = env;
+  const inputs = readPublishInputs(io, context);
+  const client = env.createClient(inputs.connection);
+  const result = await publish(client, {
+    feed: inputs.feed,
+    path: inputs.path,
+    manifestPath: inputs.manifestPath,
+    overrides: inputs.overrides,
+    provenance: provenance(context, env.now()),
+    include: inputs.include,
+    exclude: inputs.exclude,
+    ifExists: inputs.ifExists,
+    dryRun: inputs.dryRun,
+    verify: inputs.verify,
+    tempDir: context.tempDir,
+    logger: io,
+  });
+
+  let artifactId = '';
+  if (inputs.uploadArtifact && result.file !== undefined) {
+    const name = artifactName(result.id.group, result.id.name, result.id.version);
+    try {
+      const attached = await artifacts.upload(name, result.file);
+      if ('id' in attached) {
+        artifactId = String(attached.id);
+        io.info(`Attached ${name} to the run as artifact ${artifactId}.`);
+      } else {
+        io.warning(`upload-artifact: not attached: ${attached.skipped}`);
+      }
+    } catch (e) {
+      // The package is already published; a missing artifact must not turn that into a failure.
+      io.warning(`upload-artifact: not attached: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  const outputs: Record<string, string> = {
+    'package-name': result.id.name,
+    group: result.id.group ?? '',
+    version: result.id.version,
+    feed: result.feed,
+    sha1: result.sha1 ?? '',
+    sha256: result.sha256 ?? '',
+    size: result.size === undefined ? '' : String(result.size),
+    'package-url': result.packageUrl,
+    'download-url': result.downloadUrl,
+    skipped: String(result.outcome === 'skipped-exists' || result.outcome === 'dry-run'),
+    'artifact-id': artifactId,
+  };
+  for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value);
+  await io.appendSummary(publishSummary(result, artifactId));
+}
+
+const HEADLINES: Record<PublishResult['outcome'], string> = {
+  published: 'Published',
+  overwritten: 'Published (replaced the existing version)',
+  'skipped-exists': 'Skipped: the version already exists',
+  'dry-run': 'Dry run: built, not uploaded',
+};
+
+export function publishSummary(result: PublishResult, artifactId: string): string {
+  const rows: [string, string][] = [
+    ['Package', code(result.id.group ? `${result.id.group}/${result.id.name}` : result.id.name)],
+    ['Version', code(result.id.version)],
+    ['Feed', code(result.feed)],
+    ['Size', formatBytes(result.size)],
+    ['SHA-1', code(result.sha1)],
+    ['SHA-256', code(result.sha256)],
+  ];
+  if (result.fileCount !== undefined) rows.push(['Files', String(result.fileCount)]);
+  if (result.verifiedBy) {
+    rows.push([
+      'Verified',
+      result.verifiedBy === 'packages-api'
+        ? 'SHA-1 reported by ProGet matches'
+        : 'downloaded again; SHA-1 matches',
+    ]);
+  }
+  if (result.outcome !== 'dry-run') {
+    rows.push([
+      'Links',
+      `${link('ProGet page', result.packageUrl)} · ${link('download', result.downloadUrl)}`,
+    ]);
+  }
+  if (artifactId) rows.push(['Artifact', `#${artifactId}`]);
+  return [
+    `### ProGet publish: ${HEADLINES[result.outcome]}`,
+    '',
+    `**${describePackage(result.id)}** → \`${result.feed}\``,
+    '',
+    table(['Property', 'Value'], rows),
+    '',
+    '',
+  ].join('\n');
+}
