@@ -247,7 +247,23 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   }
 
   private present(node: ContainerNode, entry: ChildrenEntry): TreeNode[] {
-    if (entry.error !== undefined && !entry.nodes) return [errorMessageNode(node, entry.error)];
+    if (entry.error !== undefined && !entry.nodes) {
+      if (node.type === 'feed' && !node.feed.active) {
+        // ProGet serves nothing from a disabled feed: say so instead of showing its 404.
+        return [
+          {
+            type: 'message',
+            parent: node,
+            key: 'inactive',
+            severity: 'info',
+            label: 'Feed is inactive: ProGet does not serve its packages — open in ProGet',
+            detail: errorText(entry.error),
+            action: { kind: 'openInProGet' },
+          },
+        ];
+      }
+      return [errorMessageNode(node, entry.error)];
+    }
     const all = entry.nodes ?? [];
     const out: TreeNode[] = [];
     if (entry.error !== undefined)
@@ -483,6 +499,10 @@ function describe(node: ContainerNode): string {
     case 'version':
       return `files of ${packageIdText(node.parent)} ${node.version}`;
   }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function firstLine(error: unknown): string {

@@ -1,0 +1,99 @@
+// A fresh VS Code with no server: the welcome view, then adding a server through the command palette with
+// a rejected key first and the right key second, and the key kept out of settings, logs and URLs.
+
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type SimulatorHandle, startSimulator } from '../sim/index.js';
+import { type CodeServer, startCodeServer } from './harness/codeServer.js';
+import { Workbench } from './harness/workbench.js';
+
+const ADMIN_KEY = 'demo-admin-key';
+
+let sim: SimulatorHandle;
+let server: CodeServer;
+let wb: Workbench;
+
+beforeAll(async () => {
+  sim = await startSimulator({ seed: 'demo', versionMode: '2023' });
+  server = await startCodeServer({ settings: { 'proget.health.pollIntervalSeconds': 5 } });
+  wb = await Workbench.open(server.url, server.folder);
+});
+
+afterAll(async () => {
+  await wb?.close();
+  await server?.stop();
+  await sim?.close();
+});
+
+describe('adding a server', () => {
+  test('the Feeds view shows the welcome content when no server is configured', async () => {
+    await wb.openProGetView();
+    const text = await wb.welcomeText();
+    expect(text).toContain('No ProGet server is configured yet.');
+    expect(await wb.viewPane().locator('.welcome-view-content .monaco-button').allInnerTexts()).toContain('Add Server');
+    await wb.screenshot('01-welcome');
+  });
+
+  test('Add Server checks the URL and the key, rejects a bad key, and shows the server', async () => {
+    await wb.runCommand('ProGet: Add Server');
+    await wb.answerInput('Add ProGet Server (1/2)', sim.url);
+    await wb.waitForQuickInputTitle('Add Server (2/2)');
+    expect(await wb.quickInput().locator('.quick-input-box input').getAttribute('type')).toBe('password');
+
+    await wb.answerInput('Add Server (2/2)', 'not-a-real-key');
+    const message = await wb.quickInputMessage();
+    expect(message).toMatch(/rejected|no feeds/i);
+    await wb.screenshot('02-bad-key');
+
+    await wb.answerInput('Add Server (2/2)', ADMIN_KEY);
+    await wb.waitForNotification(/Added ProGet server/);
+    const serverRow = await wb.waitForRow('127.0.0.1:' + sim.port);
+    expect(serverRow.level).toBe(1);
+    const feeds = await waitForLabels(wb, ['approved-feed', 'dev-feed', 'nuget-feed', 'old-feed']);
+    expect(feeds).toEqual(expect.arrayContaining(['approved-feed', 'dev-feed', 'nuget-feed', 'old-feed']));
+    const rows = await wb.treeRows();
+    expect(rows.find((r) => r.label === 'old-feed')?.description).toContain('inactive');
+    expect(rows.find((r) => r.label === 'nuget-feed')?.description).toContain('nuget');
+    await wb.screenshot('03-server-added');
+  });
+
+  test('the URL is saved in settings, the key only in secret storage', async () => {
+    const settings = readFileSync(join(server.userDataDir, 'User', 'settings.json'), 'utf8');
+    expect(JSON.parse(settings)['proget.servers']).toEqual([{ url: sim.url }]);
+    expect(settings).not.toContain(ADMIN_KEY);
+    // No request carried the key in its URL; the key was sent in the X-ApiKey header.
+    const requests = sim.requests();
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.some((r) => r.url.includes(ADMIN_KEY) || r.url.includes('not-a-real-key'))).toBe(false);
+    expect(requests.some((r) => r.headers['x-apikey'] === ADMIN_KEY)).toBe(true);
+    // Nor did it reach the extension's log or any other file code-server wrote.
+    for (const file of filesUnder(server.userDataDir)) {
+      if (statSync(file).size > 5_000_000) continue;
+      const text = readFileSync(file, 'latin1');
+      expect(text.includes(ADMIN_KEY), `${file} contains the API key`).toBe(false);
+    }
+    expect(server.logs()).not.toContain(ADMIN_KEY);
+  });
+});
+
+async function waitForLabels(w: Workbench, labels: string[], timeout = 20_000): Promise<string[]> {
+  const deadline = Date.now() + timeout;
+  let seen: string[] = [];
+  while (Date.now() < deadline) {
+    seen = (await w.treeRows()).map((r) => r.label);
+    if (labels.every((l) => seen.includes(l))) return seen;
+    await w.page.waitForTimeout(200);
+  }
+  throw new Error(`Rows ${JSON.stringify(labels)} not all shown; saw ${JSON.stringify(seen)}`);
+}
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, name.name);
+    if (name.isDirectory()) out.push(...filesUnder(path));
+    else if (name.isFile()) out.push(path);
+  }
+  return out;
+}

@@ -1,0 +1,259 @@
+// A page object for the VS Code workbench in Chromium: the ProGet view, the command palette, quick
+// inputs, dialogs, editors and the status bar, read from and driven through the DOM. Every wait is bounded.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { SCREENSHOT_DIR, WORK_DIR } from './codeServer.js';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+export interface TreeRow {
+  label: string;
+  description: string;
+  level: number;
+  expanded?: boolean;
+}
+
+export class Workbench {
+  private constructor(
+    readonly browser: Browser,
+    readonly page: Page,
+  ) {}
+
+  static async open(url: string, folder: string): Promise<Workbench> {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+      headless: true,
+    });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, permissions: [] });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // The status bar appears once the workbench has restored its parts.
+    await page.locator('#workbench\\.parts\\.statusbar').waitFor({ timeout: 60_000 });
+    return new Workbench(browser, page);
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+  }
+
+  async screenshot(name: string): Promise<string> {
+    const path = join(SCREENSHOT_DIR, `${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+
+  // --- ProGet view ----------------------------------------------------------------------------------
+
+  async openProGetView(): Promise<void> {
+    const item = this.page.locator('.activitybar .action-item a[aria-label^="ProGet"]').first();
+    await item.waitFor({ timeout: 30_000 });
+    const pane = this.viewPane();
+    if (!(await pane.isVisible().catch(() => false))) await item.click();
+    await pane.waitFor({ timeout: 30_000 });
+  }
+
+  viewPane(): Locator {
+    return this.page.locator('.pane').filter({ has: this.page.locator('.pane-header[aria-label^="Feeds"]') });
+  }
+
+  /** The welcome view's text, when the view shows it. */
+  async welcomeText(): Promise<string> {
+    const welcome = this.viewPane().locator('.welcome-view-content');
+    await welcome.waitFor({ timeout: 30_000 });
+    return welcome.innerText();
+  }
+
+  async treeRows(): Promise<TreeRow[]> {
+    return this.viewPane()
+      .locator('.monaco-list-row')
+      .evaluateAll((rows) =>
+        rows.map((row) => ({
+          label: row.querySelector('.label-name')?.textContent?.trim() ?? '',
+          description: row.querySelector('.label-description')?.textContent?.trim() ?? '',
+          level: Number(row.getAttribute('aria-level') ?? '0'),
+          expanded: row.hasAttribute('aria-expanded') ? row.getAttribute('aria-expanded') === 'true' : undefined,
+        })),
+      );
+  }
+
+  row(label: string, level?: number): Locator {
+    const rows = this.viewPane().locator(level === undefined ? '.monaco-list-row' : `.monaco-list-row[aria-level="${level}"]`);
+    return rows.filter({ has: this.page.locator('.label-name', { hasText: exactText(label) }) }).first();
+  }
+
+  /** Waits until a row with this label is shown; returns it. */
+  async waitForRow(label: string | RegExp, timeout = 20_000): Promise<TreeRow> {
+    const deadline = Date.now() + timeout;
+    let rows: TreeRow[] = [];
+    while (Date.now() < deadline) {
+      rows = await this.treeRows();
+      const found = rows.find((r) => (typeof label === 'string' ? r.label === label : label.test(r.label)));
+      if (found) return found;
+      await this.page.waitForTimeout(200);
+    }
+    throw new Error(`No tree row "${label}" within ${timeout} ms; rows: ${JSON.stringify(rows.map((r) => r.label))}`);
+  }
+
+  async expand(label: string, level?: number): Promise<void> {
+    const row = this.row(label, level);
+    await row.waitFor();
+    if ((await row.getAttribute('aria-expanded')) !== 'true') {
+      await row.locator('.monaco-tl-twistie').click();
+    }
+    await this.page.waitForFunction(
+      (el) => el?.getAttribute('aria-expanded') === 'true',
+      await row.elementHandle(),
+      { timeout: 20_000 },
+    );
+  }
+
+  async clickRow(label: string, level?: number): Promise<void> {
+    await this.row(label, level).locator('.label-name').click();
+  }
+
+  /** Hovers a row's action bar and clicks the inline action with this title. */
+  async inlineAction(rowLabel: string, title: string, level?: number): Promise<void> {
+    const row = this.row(rowLabel, level);
+    await row.hover();
+    await row.locator(`.actions .action-label[aria-label^="${title}"]`).click();
+  }
+
+  // --- Command palette, quick input, dialogs ------------------------------------------------------
+
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.quickInput().locator('.quick-input-box input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    const row = this.quickInput().locator('.monaco-list-row', { hasText: title }).first();
+    await row.waitFor();
+    await this.page.keyboard.press('Enter');
+  }
+
+  quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  async quickInputTitle(): Promise<string> {
+    return (await this.quickInput().locator('.quick-input-title').innerText()).trim();
+  }
+
+  /** Waits for a quick input whose title contains `title`, types the value and presses Enter. */
+  async answerInput(title: string | RegExp, value: string): Promise<void> {
+    await this.waitForQuickInputTitle(title);
+    const input = this.quickInput().locator('.quick-input-box input');
+    await input.fill(value);
+    await this.page.keyboard.press('Enter');
+  }
+
+  async waitForQuickInputTitle(title: string | RegExp, timeout = 20_000): Promise<void> {
+    await this.quickInput()
+      .locator('.quick-input-title', { hasText: title })
+      .waitFor({ state: 'visible', timeout });
+  }
+
+  async quickInputMessage(timeout = 20_000): Promise<string> {
+    const message = this.quickInput().locator('.quick-input-message');
+    await this.page.waitForFunction(
+      (el) => (el?.textContent ?? '').trim().length > 0,
+      await message.elementHandle(),
+      { timeout },
+    );
+    return (await message.innerText()).trim();
+  }
+
+  async pickQuickItem(label: string | RegExp): Promise<void> {
+    const row = this.quickInput().locator('.monaco-list-row', { hasText: label }).first();
+    await row.waitFor();
+    await row.click();
+  }
+
+  async quickItems(): Promise<string[]> {
+    await this.quickInput().locator('.monaco-list-row').first().waitFor();
+    return this.quickInput()
+      .locator('.monaco-list-row')
+      .evaluateAll((rows) => rows.map((r) => (r.getAttribute('aria-label') ?? r.textContent ?? '').trim()));
+  }
+
+  async dialogText(): Promise<string> {
+    const dialog = this.page.locator('.monaco-dialog-box');
+    await dialog.waitFor();
+    return (await dialog.innerText()).trim();
+  }
+
+  async clickDialogButton(label: string): Promise<void> {
+    await this.page.locator('.monaco-dialog-box .monaco-button', { hasText: exactText(label) }).click();
+  }
+
+  async waitForNotification(text: string | RegExp, timeout = 20_000): Promise<string> {
+    const toast = this.page.locator('.notification-toast', { hasText: text }).first();
+    await toast.waitFor({ timeout });
+    return (await toast.innerText()).trim();
+  }
+
+  // --- Editors and status bar ---------------------------------------------------------------------
+
+  async activeTabTitle(): Promise<string> {
+    const tab = this.page.locator('.tabs-container .tab.active .label-name');
+    await tab.waitFor();
+    return (await tab.innerText()).trim();
+  }
+
+  async editorText(contains: string, timeout = 20_000): Promise<string> {
+    const lines = this.page.locator('.editor-instance .monaco-editor .view-lines').first();
+    await lines.waitFor({ timeout });
+    await this.page.waitForFunction(
+      ([el, text]) => ((el as HTMLElement | null)?.innerText ?? '').replace(/\u00a0/g, ' ').includes(text as string),
+      [await lines.elementHandle(), contains] as const,
+      { timeout },
+    );
+    return (await lines.innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  statusItem(): Locator {
+    return this.page.locator('#workbench\\.parts\\.statusbar .statusbar-item[id$="proget.health"]');
+  }
+
+  async statusText(): Promise<string> {
+    return (await this.statusItem().innerText()).trim();
+  }
+
+  /** Waits until the ProGet status-bar item's text matches. */
+  async waitForStatus(match: RegExp, timeout = 30_000): Promise<string> {
+    const deadline = Date.now() + timeout;
+    let text = '';
+    while (Date.now() < deadline) {
+      text = await this.statusText().catch(() => '');
+      if (match.test(text)) return text;
+      await this.page.waitForTimeout(250);
+    }
+    throw new Error(`Status bar did not match ${match} within ${timeout} ms; last text: "${text}"`);
+  }
+
+  async statusIcons(): Promise<string[]> {
+    return this.statusItem()
+      .locator('.codicon')
+      .evaluateAll((els) => els.flatMap((e) => [...e.classList].filter((c) => c.startsWith('codicon-'))));
+  }
+}
+
+function exactText(text: string): RegExp {
+  return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+}
+
+export { WORK_DIR };
