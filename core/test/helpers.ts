@@ -16,7 +16,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void | Promise<void>;
+export type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => unknown;
 
 /** A server on 127.0.0.1:0 whose handler sees the fully read request body. */
 export async function startServer(

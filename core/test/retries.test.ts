@@ -180,7 +180,9 @@ describe('retries', () => {
     const received: string[] = [];
     const late = createServer((req, res) => {
       let body = '';
-      req.on('data', (c) => (body += c));
+      req.on('data', (c) => {
+        body += c;
+      });
       req.on('end', () => {
         received.push(body);
         res.end();
