@@ -35148,7 +35148,7 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
           }
         }
     } finally {
-      call.dispose();
+      call.detached || call.dispose();
     }
   }
   /** Convenience: JSON of a 2xx response. */
@@ -35184,6 +35184,7 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
       deadline,
       lastUrl: this.config.scrubber.url(this.url(spec.path, spec.query)),
       method: spec.method,
+      detached: !1,
       dispose: () => {
         for (let c of cleanups) c();
       }
@@ -35192,6 +35193,7 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
   async attempt(spec, call, attempt, maxAttempts, handle) {
     let controller = new AbortController(), cleanups = [], message, detached = !1, cleanup = () => {
       for (let c of cleanups.splice(0)) c();
+      message && !message.complete && message.destroy();
     };
     controller.signal.addEventListener(
       "abort",
@@ -35263,7 +35265,9 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
       if (this.debug(
         `${method} ${call.lastUrl} → ${status} (attempt ${attempt}/${maxAttempts}, ${Date.now() - started} ms)`
       ), status >= 200 && status < 300 || spec.passStatuses?.includes(status)) {
-        let ctx = this.responseContext(message, spec, call, controller.signal, touch, () => (detached = !0, cleanup));
+        let ctx = this.responseContext(message, spec, call, controller.signal, touch, () => (detached = !0, call.detached = !0, () => {
+          cleanup(), call.dispose();
+        }));
         return await handle(ctx);
       }
       let { buffer, truncated } = await readBounded(message, 65536), text = this.config.scrubber.scrub(decodeText(buffer)) + (truncated ? " …(truncated)" : ""), error2 = httpError(
@@ -35283,7 +35287,7 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
       throw RETRYABLE_STATUSES.has(status) ? new RetryableStatus(error2, parseRetryAfter(message.headers["retry-after"])) : error2;
     } catch (error2) {
       if (controller.signal.aborted && !(error2 instanceof ProGetError && error2.status !== void 0)) {
-        let stopped = stopError(controller.signal.reason, spec, call, error2);
+        let stopped = stopError(controller.signal.reason, spec, call, error2, attempt);
         throw controller.signal.reason?.retryable && this.retryable.add(stopped), stopped;
       }
       throw error2;
@@ -35349,8 +35353,6 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
       let { buffer, truncated } = await readBounded(body, jsonLimit);
       if (truncated) throw invalid(`the response is larger than the ${jsonLimit}-byte limit for JSON`);
       let text = decodeText(buffer);
-      if (looksLikeHtml(text, message.headers))
-        throw invalid("expected JSON but the server sent an HTML page", text);
       if (text.trim() === "") {
         if (options2?.allowEmpty) return;
         throw invalid("expected JSON but the response body was empty");
@@ -35358,7 +35360,7 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
       try {
         return JSON.parse(text);
       } catch (e) {
-        throw invalid(`the response is not valid JSON (${e.message})`, text);
+        throw looksLikeHtml(text, message.headers) ? invalid("expected JSON but the server sent an HTML page", text) : invalid(`the response is not valid JSON (${e.message})`, text);
       }
     }, retryable = this.retryable;
     return {
