@@ -84,12 +84,17 @@ export async function buildPackage(options: BuildPackageOptions): Promise<BuiltP
   }
 
   const outPath = resolve(options.outFile);
+  // Real paths, to recognise the output (and its temp file) if it lies inside sourceDir.
+  const outDirBefore = await realpath(dirname(outPath)).catch(() => dirname(outPath));
+  const tempName = `.${basename(outPath)}.${randomBytes(6).toString('hex')}.tmp`;
+  const files = await collectFiles(
+    options,
+    new Set([join(outDirBefore, basename(outPath)), join(outDirBefore, tempName)]),
+  );
   await mkdir(dirname(outPath), { recursive: true });
   const outDir = await realpath(dirname(outPath));
   const finalPath = join(outDir, basename(outPath));
-  const tempPath = join(outDir, `.${basename(outPath)}.${randomBytes(6).toString('hex')}.tmp`);
-
-  const files = await collectFiles(options, new Set([finalPath, tempPath]));
+  const tempPath = join(outDir, tempName);
   const manifestJson = Buffer.from(serializeManifest(manifest), 'utf8');
   const contentBytes = files.reduce((sum, f) => sum + f.stats.size, 0);
 
