@@ -10,8 +10,6 @@ export interface SimResponse {
   body?: string | Buffer | Readable;
   /** Byte length of a stream body, when known (sent as Content-Length). */
   length?: number;
-  /** Runs after the body was sent completely (e.g. count a download). */
-  onSent?: () => void;
 }
 
 /** Thrown anywhere in a handler to answer with plain text. */
@@ -148,7 +146,7 @@ export async function send(
   }
   if (!fault) {
     if (Buffer.isBuffer(body)) {
-      res.end(body, () => r.onSent?.());
+      res.end(body);
       return;
     }
     await new Promise<void>((resolve) => {
@@ -157,7 +155,6 @@ export async function send(
         resolve();
       });
       res.on('close', resolve);
-      res.on('finish', () => r.onSent?.());
       body.pipe(res);
     });
     return;
@@ -173,7 +170,7 @@ export async function send(
           await sleep(100);
         }
       }
-      res.end(() => r.onSent?.());
+      res.end();
       return;
     }
     // reset: about half the body; truncate: exactly `bytes`.

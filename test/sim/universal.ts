@@ -134,18 +134,19 @@ export async function recordDeploymentHeaders(sim: Sim, call: Call, who: Princip
   });
 }
 
+/** The stored file, streamed; the download is counted when the response starts, as servers count requests. */
 export function fileResponse(
   sim: Sim,
   record: PackageRecord,
   contentType: string,
   fileName: string,
 ): SimResponse {
+  sim.store.countDownload(record);
   return {
     status: 200,
     headers: { 'Content-Type': contentType, 'Content-Disposition': `attachment; filename=${fileName}` },
     body: createReadStream(sim.store.path(record)),
     length: record.hashes.size,
-    onSent: () => sim.store.countDownload(record),
   };
 }
 
@@ -233,6 +234,7 @@ export async function universalApi(
       await recordDeploymentHeaders(sim, call, who, record);
       if (q.has('contentOnly')) {
         const format = q.get('contentOnly')?.toLowerCase() === 'tgz' ? 'tgz' : 'zip';
+        sim.store.countDownload(record);
         return {
           status: 200,
           headers: {
@@ -240,7 +242,6 @@ export async function universalApi(
             'Content-Disposition': `attachment; filename=${record.name}.${record.version}.${format}`,
           },
           body: call.method === 'HEAD' ? undefined : contentArchive(sim.store.path(record), format),
-          onSent: () => sim.store.countDownload(record),
         };
       }
       return fileResponse(

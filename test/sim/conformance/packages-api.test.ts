@@ -21,13 +21,20 @@ describe('Packages API', () => {
     const n = await raw(sim.url, 'GET', '/api/packages/NUGET-FEED', { headers: VIEW });
     expect(n.json()).toEqual({ id: 4, name: 'nuget-feed', feedType: 'nuget', packageType: 'nuget' });
     expect((await raw(sim.url, 'GET', '/api/packages/nope', { headers: VIEW })).status).toBe(404);
-    expect((await raw(sim.url, 'GET', '/api/packages/dev-feed', { headers: { 'X-ApiKey': 'bad' } })).status).toBe(403);
+    expect(
+      (await raw(sim.url, 'GET', '/api/packages/dev-feed', { headers: { 'X-ApiKey': 'bad' } })).status,
+    ).toBe(403);
   });
 
   it('versions returns PackageVersionInfo with purl, hashes, size, published and numeric downloads', async () => {
-    const r = await raw(sim.url, 'GET', '/api/packages/dev-feed/versions?group=initrode/vendors/abl&name=ABLast', {
-      headers: VIEW,
-    });
+    const r = await raw(
+      sim.url,
+      'GET',
+      '/api/packages/dev-feed/versions?group=initrode/vendors/abl&name=ABLast',
+      {
+        headers: VIEW,
+      },
+    );
     const [info] = r.json<Info[]>();
     expect(info).toMatchObject({
       purl: 'pkg:universal/initrode/vendors/abl/ABLast@2.2.1',
@@ -51,7 +58,9 @@ describe('Packages API', () => {
   it('latest: one entry per package; stableOnly skips prereleases', async () => {
     const all = await raw(sim.url, 'GET', '/api/packages/dev-feed/latest', { headers: VIEW });
     const names = all.json<Info[]>().map((i) => `${i.name}@${i.version}`);
-    expect(names).toEqual(expect.arrayContaining(['HDARS@1.3.10', 'ast-common@2.1.0-rc.1', 'var-index-service@5.3.10']));
+    expect(names).toEqual(
+      expect.arrayContaining(['HDARS@1.3.10', 'ast-common@2.1.0-rc.1', 'var-index-service@5.3.10']),
+    );
     const stable = await raw(
       sim.url,
       'GET',
@@ -63,11 +72,20 @@ describe('Packages API', () => {
 
   it('download with latest-stable, latest-unstable and an exact version', async () => {
     const dl = (v: string) =>
-      raw(sim.url, 'GET', `/api/packages/dev-feed/download?group=initrode/vendors-common&name=ast-common&version=${v}`, {
-        headers: VIEW,
-      });
-    expect((await dl('latest-stable')).headers['content-disposition']).toBe('attachment; filename=ast-common.2.0.0.upack');
-    expect((await dl('latest')).headers['content-disposition']).toBe('attachment; filename=ast-common.2.0.0.upack');
+      raw(
+        sim.url,
+        'GET',
+        `/api/packages/dev-feed/download?group=initrode/vendors-common&name=ast-common&version=${v}`,
+        {
+          headers: VIEW,
+        },
+      );
+    expect((await dl('latest-stable')).headers['content-disposition']).toBe(
+      'attachment; filename=ast-common.2.0.0.upack',
+    );
+    expect((await dl('latest')).headers['content-disposition']).toBe(
+      'attachment; filename=ast-common.2.0.0.upack',
+    );
     expect((await dl('latest-unstable')).headers['content-disposition']).toBe(
       'attachment; filename=ast-common.2.1.0-rc.1.upack',
     );
@@ -97,7 +115,9 @@ describe('Packages API', () => {
       body: await upack({ name: 'api-up', version: '1.0.0', title: 'changed' }),
     });
     expect(over.status).toBe(200);
-    const v = await raw(sim.url, 'GET', '/upack/dev-feed/versions?name=api-up&version=1.0.0', { headers: VIEW });
+    const v = await raw(sim.url, 'GET', '/upack/dev-feed/versions?name=api-up&version=1.0.0', {
+      headers: VIEW,
+    });
     expect(v.json<Info>().title).toBe('changed');
     const bad = await raw(sim.url, 'PUT', '/api/packages/dev-feed/upload', {
       headers: PUBLISH,
@@ -107,20 +127,35 @@ describe('Packages API', () => {
   });
 
   it('NuGet: versions, download as .nupkg, upload of a .nupkg', async () => {
-    const v = await raw(sim.url, 'GET', '/api/packages/nuget-feed/versions?name=newtonsoft.json', { headers: VIEW });
+    const v = await raw(sim.url, 'GET', '/api/packages/nuget-feed/versions?name=newtonsoft.json', {
+      headers: VIEW,
+    });
     const list = v.json<Info[]>();
     expect(list.map((i) => i.version)).toEqual(['13.0.2', '13.0.3']);
     expect(list[0]!.purl).toBe('pkg:nuget/Newtonsoft.Json@13.0.2');
     expect(list[0]).not.toHaveProperty('group');
-    const d = await raw(sim.url, 'GET', '/api/packages/nuget-feed/download?name=Newtonsoft.Json&version=latest', {
-      headers: VIEW,
-    });
+    const d = await raw(
+      sim.url,
+      'GET',
+      '/api/packages/nuget-feed/download?name=Newtonsoft.Json&version=latest',
+      {
+        headers: VIEW,
+      },
+    );
     expect(d.headers['content-disposition']).toBe('attachment; filename=Newtonsoft.Json.13.0.3.nupkg');
     const nupkg = await zipBuffer([
-      { name: 'My.Lib.nuspec', data: '<package><metadata><id>My.Lib</id><version>1.0.0</version></metadata></package>' },
+      {
+        name: 'My.Lib.nuspec',
+        data: '<package><metadata><id>My.Lib</id><version>1.0.0</version></metadata></package>',
+      },
     ]);
-    expect((await raw(sim.url, 'PUT', '/api/packages/nuget-feed/upload', { headers: PUBLISH, body: nupkg })).status).toBe(200);
-    const mine = await raw(sim.url, 'GET', '/api/packages/nuget-feed/versions?name=My.Lib', { headers: VIEW });
+    expect(
+      (await raw(sim.url, 'PUT', '/api/packages/nuget-feed/upload', { headers: PUBLISH, body: nupkg }))
+        .status,
+    ).toBe(200);
+    const mine = await raw(sim.url, 'GET', '/api/packages/nuget-feed/versions?name=My.Lib', {
+      headers: VIEW,
+    });
     expect(mine.json<Info[]>()).toHaveLength(1);
   });
 
@@ -167,7 +202,9 @@ describe('Feed management', () => {
     const list = await raw(sim.url, 'GET', '/api/management/feeds/list', { headers: bad });
     expect(list.status).toBe(200);
     expect(list.json()).toEqual([]);
-    expect((await raw(sim.url, 'GET', '/api/management/feeds/get/dev-feed', { headers: bad })).status).toBe(403);
+    expect((await raw(sim.url, 'GET', '/api/management/feeds/get/dev-feed', { headers: bad })).status).toBe(
+      403,
+    );
     const one = await raw(sim.url, 'GET', '/api/management/feeds/get/DEV-FEED', { headers: VIEW });
     expect(one.json()).toMatchObject({ name: 'dev-feed', feedType: 'universal' });
     expect((await raw(sim.url, 'GET', '/api/management/feeds/get/nope', { headers: VIEW })).status).toBe(404);
@@ -189,7 +226,14 @@ describe('/health', () => {
           serviceStatus: 'OK',
         });
         const body = r.json<Record<string, unknown>>();
-        for (const k of ['releaseNumber', 'extensionsInstalled', 'databaseStatusDetails', 'licenseStatusDetail', 'serviceStatusDetail', 'replicationStatus'])
+        for (const k of [
+          'releaseNumber',
+          'extensionsInstalled',
+          'databaseStatusDetails',
+          'licenseStatusDetail',
+          'serviceStatusDetail',
+          'replicationStatus',
+        ])
           expect(body).toHaveProperty(k);
       } finally {
         await sim.close();
@@ -211,7 +255,10 @@ describe('/health', () => {
   it('an Error status: 200 JSON in 2023, HTTP 500 with the JSON since 2024 (also for 2026 without format)', async () => {
     const expected = { '2023': 200, '2024': 500, '2026': 500 } as const;
     for (const versionMode of ['2023', '2024', '2026'] as const) {
-      const sim = await startSimulator({ versionMode, health: { databaseStatus: 'Error', databaseStatusDetails: 'Login failed' } });
+      const sim = await startSimulator({
+        versionMode,
+        health: { databaseStatus: 'Error', databaseStatusDetails: 'Login failed' },
+      });
       try {
         const r = await raw(sim.url, 'GET', '/health');
         expect(r.status).toBe(expected[versionMode]);
