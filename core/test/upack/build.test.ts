@@ -3,7 +3,6 @@ import {
   mkdir,
   mkdtemp,
   readdir,
-  readFile,
   rm,
   stat,
   symlink,
