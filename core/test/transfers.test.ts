@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProGetClient, parseContentDisposition } from '../src/index.js';
@@ -184,6 +186,27 @@ describe('downloads', () => {
     expect(server.requests[0]!.url).toBe('/upack/dev-feed/download-file/hdars/1.3.9?path=upack.json');
   });
 
+  it('openFile: aborting the per-call signal after it returned ends the stream', async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-length': '100000' });
+      res.write(Buffer.alloc(100));
+    });
+    const controller = new AbortController();
+    const client = new ProGetClient({ url: server.url });
+    const stream = await client.universal.openFile('f', { name: 'p', version: '1.0.0' }, 'package/big.bin', {
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 50);
+    const error = await rejection(
+      (async () => {
+        for await (const _ of stream) {
+          // keep reading until the abort ends the stream
+        }
+      })(),
+    );
+    expect(error.kind).toBe('aborted');
+  });
+
   it('packages API download sends group, name and version as query parameters', async () => {
     server = await startServer((_req, res) => res.writeHead(200).end('x'));
     const client = new ProGetClient({ url: server.url });
@@ -249,6 +272,57 @@ describe('uploads', () => {
     await writeFile(file, 'PK');
     const client = new ProGetClient({ url: server.url, retries: 3, retryBaseDelayMs: 1 });
     expect((await rejection(client.universal.upload('f', file))).status).toBe(503);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('is retried when the connection was refused (nothing sent), re-reading the file from the start', async () => {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const bodies: Buffer[] = [];
+    const late = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        bodies.push(Buffer.concat(chunks));
+        res.writeHead(201).end();
+      });
+    });
+    const file = join(dir.path, 'p.upack');
+    await writeFile(file, PAYLOAD);
+    const client = new ProGetClient({
+      url: `http://127.0.0.1:${port}`,
+      retries: 3,
+      retryBaseDelayMs: 100,
+      retryMaxDelayMs: 100,
+      logger: {
+        debug: (m) => {
+          if (m.includes('retrying') && !late.listening) late.listen(port, '127.0.0.1');
+        },
+        warn: () => {},
+      },
+    });
+    try {
+      const result = await client.universal.upload('f', file);
+      expect(result.sha256).toBe(sha256(PAYLOAD));
+      expect(bodies).toHaveLength(1);
+      expect(bodies[0]).toEqual(PAYLOAD);
+    } finally {
+      await new Promise<void>((r) => late.close(() => r()));
+    }
+  });
+
+  it('transferTimeoutMs also bounds the wait for the answer after the upload', async () => {
+    server = await startServer(() => {
+      // reads the whole body, never answers
+    });
+    const file = join(dir.path, 'p.upack');
+    await writeFile(file, 'PK');
+    const client = new ProGetClient({ url: server.url, transferTimeoutMs: 150, retries: 3 });
+    const error = await rejection(client.universal.upload('f', file));
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toContain('150 ms (transferTimeoutMs)');
     expect(server.requests).toHaveLength(1);
   });
 

@@ -131,6 +131,8 @@ interface CallState {
   deadline?: number;
   lastUrl: string;
   method: string;
+  /** Set when a response stream outlives the call: its owner disposes the call when done. */
+  detached: boolean;
   dispose(): void;
 }
 
@@ -174,7 +176,7 @@ export class Transport {
         }
       }
     } finally {
-      call.dispose();
+      if (!call.detached) call.dispose();
     }
   }
 
@@ -222,6 +224,7 @@ export class Transport {
       deadline,
       lastUrl: this.config.scrubber.url(this.url(spec.path, spec.query)),
       method: spec.method,
+      detached: false,
       dispose: () => {
         for (const c of cleanups) c();
       },
@@ -241,6 +244,8 @@ export class Transport {
     let detached = false;
     const cleanup = () => {
       for (const c of cleanups.splice(0)) c();
+      // A body nobody read (a 404 turned into undefined, a failed parse) must not hold the socket open.
+      if (message && !message.complete) message.destroy();
     };
 
     // Registered before any socket exists so it runs before Node's own abort handling, which would
@@ -348,7 +353,11 @@ export class Transport {
       if ((status >= 200 && status < 300) || spec.passStatuses?.includes(status)) {
         const ctx = this.responseContext(message, spec, call, controller.signal, touch, () => {
           detached = true;
-          return cleanup;
+          call.detached = true;
+          return () => {
+            cleanup();
+            call.dispose();
+          };
         });
         return await handle(ctx);
       }
@@ -377,7 +386,7 @@ export class Transport {
       // Whatever broke once the attempt was stopped (socket, stream) is explained by why it was stopped,
       // unless the server had already answered with an error status.
       if (controller.signal.aborted && !(error instanceof ProGetError && error.status !== undefined)) {
-        const stopped = stopError(controller.signal.reason, spec, call, error);
+        const stopped = stopError(controller.signal.reason, spec, call, error, attempt);
         if ((controller.signal.reason as StopReason | undefined)?.retryable) this.retryable.add(stopped);
         throw stopped;
       }
@@ -485,8 +494,6 @@ export class Transport {
       const { buffer, truncated } = await readBounded(body, jsonLimit);
       if (truncated) throw invalid(`the response is larger than the ${jsonLimit}-byte limit for JSON`);
       const text = decodeText(buffer);
-      if (looksLikeHtml(text, message.headers))
-        throw invalid('expected JSON but the server sent an HTML page', text);
       if (text.trim() === '') {
         if (options?.allowEmpty) return undefined;
         throw invalid('expected JSON but the response body was empty');
@@ -494,6 +501,10 @@ export class Transport {
       try {
         return JSON.parse(text) as unknown;
       } catch (e) {
+        // Only now does the content type matter: a page in front of ProGet (login, proxy error) is HTML.
+        if (looksLikeHtml(text, message.headers)) {
+          throw invalid('expected JSON but the server sent an HTML page', text);
+        }
         throw invalid(`the response is not valid JSON (${(e as Error).message})`, text);
       }
     };
