@@ -59,6 +59,22 @@ describe('version ordering properties', () => {
     );
   });
 
+  it('is transitive among builds of one release (where the build tiebreak alone decides)', () => {
+    const sameRelease = fc
+      .option(fc.oneof(fc.nat({ max: 12 }).map(String), fc.constantFrom('010', '1a', '9b', 'a', 'B', 'b.1')), {
+        nil: undefined,
+      })
+      .map((b) => (b === undefined ? '1.0.0' : `1.0.0+${b}`));
+    fc.assert(
+      fc.property(sameRelease, sameRelease, sameRelease, (a, b, c) => {
+        if (compareVersions(a, b) <= 0 && compareVersions(b, c) <= 0) {
+          expect(compareVersions(a, c)).toBeLessThanOrEqual(0);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('sorts consistently with compareVersions, both ways', () => {
     fc.assert(
       fc.property(fc.array(version, { maxLength: 25 }), (list) => {
