@@ -64,6 +64,31 @@ function errorResponse(e: unknown): SimResponse | undefined {
   return text(500, `An internal error occurred: ${(e as Error)?.message ?? String(e)}`);
 }
 
+const DRAIN_CAP = 64 * 1024 * 1024;
+
+/** Read and discard the rest of a request body; false when it is larger than the cap or fails. */
+function drain(req: IncomingMessage): Promise<boolean> {
+  if (req.complete) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = (ok: boolean) => {
+      req.removeAllListeners('data');
+      resolve(ok);
+    };
+    req.on('data', (c: Buffer) => {
+      seen += c.length;
+      if (seen > DRAIN_CAP) {
+        req.pause();
+        done(false);
+      }
+    });
+    req.once('end', () => done(true));
+    req.once('error', () => done(false));
+    req.once('close', () => done(req.complete));
+    req.resume();
+  });
+}
+
 export function createHandler(sim: Sim, protocol: 'http' | 'https') {
   return (req: IncomingMessage, res: ServerResponse) => {
     handle(sim, protocol, req, res).catch(() => res.destroy());
@@ -114,11 +139,14 @@ async function handle(sim: Sim, protocol: string, req: IncomingMessage, res: Ser
       case 'request-limit': {
         const declared = Number(req.headers['content-length'] ?? Number.NaN);
         if (declared > fault.maxBytes) {
-          await send(req, res, text(413, STATUS_TEXT[413]!, { Connection: 'close' }), common);
+          const drained = await drain(req);
+          await send(req, res, text(413, STATUS_TEXT[413]!, drained ? {} : { Connection: 'close' }), common);
           return;
         }
         const limiter = new ByteLimit(fault.maxBytes);
-        pipeline(req, limiter, () => undefined);
+        req.on('error', (e) => limiter.destroy(e));
+        limiter.on('error', () => req.unpipe(limiter));
+        req.pipe(limiter);
         body = limiter;
         break;
       }
@@ -145,11 +173,8 @@ async function handle(sim: Sim, protocol: string, req: IncomingMessage, res: Ser
     if (!res.headersSent) res.destroy();
     return;
   }
-  if (!req.complete) {
-    // The body was not (fully) read: drain a small one, close the connection after a large one.
-    const declared = Number(req.headers['content-length'] ?? Number.NaN);
-    if (declared <= 1024 * 1024) req.resume();
-    else response.headers = { ...response.headers, Connection: 'close' };
-  }
+  // An unread body is read and dropped first, so the client gets to see the answer; past the cap the
+  // connection closes after the answer instead.
+  if (!req.complete && !(await drain(req))) response.headers = { ...response.headers, Connection: 'close' };
   await send(req, res, response, common, responseFault);
 }
