@@ -1,7 +1,7 @@
 // The HTTP(S) front: request log, request-side faults, routing, and one error-to-text mapping.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Call, Sim } from './context.js';
 import { control } from './control.js';
