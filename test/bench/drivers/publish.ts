@@ -1,0 +1,35 @@
+// "ours" for publish: buildPackage + universal.upload, as the publish action does them, in one process whose
+// peak RSS is measured. argv: <sourceDir> <outFile> <url> <apiKey> <feed>. Prints one JSON line.
+
+import { rm } from 'node:fs/promises';
+import { buildPackage, ProGetClient } from '@proget-ci/core';
+
+const [sourceDir, outFile, url, apiKey, feed] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+];
+const t0 = performance.now();
+const built = await buildPackage({
+  sourceDir,
+  outFile,
+  manifest: { name: 'bench-data', version: '1.0.0', title: 'Benchmark input' },
+  compressionLevel: 6,
+});
+const t1 = performance.now();
+const client = new ProGetClient({ url, apiKey, retries: 0 });
+const uploaded = await client.universal.upload(feed, built.path);
+const t2 = performance.now();
+if (uploaded.sha1 !== built.sha1) throw new Error('uploaded bytes differ from the built package');
+await rm(built.path, { force: true });
+console.log(
+  JSON.stringify({
+    buildMs: t1 - t0,
+    uploadMs: t2 - t1,
+    packageBytes: built.size,
+    files: built.fileCount,
+    maxRssKb: process.resourceUsage().maxRSS,
+  }),
+);

@@ -1,0 +1,30 @@
+// Drivers are bundled to plain JS first: the measured processes then start like the shipped action does,
+// with no TypeScript loader in their time or memory.
+
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+export const DRIVERS = ['sim-server', 'publish', 'download', 'promote-seq', 'tree'] as const;
+export type Driver = (typeof DRIVERS)[number];
+
+export async function bundleDrivers(benchDir: string, outDir: string): Promise<Record<Driver, string>> {
+  await mkdir(outDir, { recursive: true });
+  await build({
+    absWorkingDir: benchDir,
+    entryPoints: Object.fromEntries(DRIVERS.map((d) => [d, join(benchDir, 'drivers', `${d}.ts`)])),
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
+    alias: { vscode: join(benchDir, 'drivers', 'fake-vscode.ts') },
+    logLevel: 'warning',
+    sourcemap: false,
+  });
+  return Object.fromEntries(DRIVERS.map((d) => [d, join(outDir, `${d}.mjs`)])) as Record<Driver, string>;
+}

@@ -1,0 +1,120 @@
+// Child processes with a hard time limit, wall time measured from spawn to exit, and peak RSS from GNU time.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface ProcResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** Spawn to exit, measured here. */
+  wallMs: number;
+  /** Peak resident set size in KiB (GNU time's "Maximum resident set size"), when measured. */
+  maxRssKb?: number;
+}
+
+export interface ProcOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs: number;
+  /** Run under `/usr/bin/time -v` and report the peak RSS. */
+  measureRss?: boolean;
+  /** Scratch directory for GNU time's report. */
+  scratch?: string;
+}
+
+let timeCounter = 0;
+
+export async function runProc(cmd: string, args: string[], options: ProcOptions): Promise<ProcResult> {
+  const report = options.measureRss
+    ? join(options.scratch ?? '/tmp', `time-${process.pid}-${++timeCounter}.txt`)
+    : undefined;
+  const [file, argv] = report ? ['/usr/bin/time', ['-v', '-o', report, cmd, ...args]] : [cmd, args];
+  const started = performance.now();
+  const child = spawn(file, argv, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (c: Buffer) => out.push(c));
+  child.stderr.on('data', (c: Buffer) => err.push(c));
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, options.timeoutMs);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (c, s) => resolve([c, s]));
+  });
+  const wallMs = performance.now() - started;
+  clearTimeout(timer);
+  const result: ProcResult = {
+    code,
+    signal,
+    stdout: Buffer.concat(out).toString('utf8'),
+    stderr: Buffer.concat(err).toString('utf8'),
+    wallMs,
+  };
+  if (report) {
+    const text = await readFile(report, 'utf8').catch(() => '');
+    await rm(report, { force: true });
+    const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(text);
+    if (m) result.maxRssKb = Number(m[1]);
+    if (/Command exited with non-zero status (\d+)/.exec(text)) result.code ??= 1;
+  }
+  if (timedOut) throw new Error(`${cmd} ${args.join(' ')} timed out after ${options.timeoutMs} ms`);
+  return result;
+}
+
+/** Runs and throws with the output when the exit code is not 0. */
+export async function runOk(cmd: string, args: string[], options: ProcOptions): Promise<ProcResult> {
+  const r = await runProc(cmd, args, options);
+  if (r.code !== 0) {
+    throw new Error(
+      `${cmd} ${args.join(' ')} exited with ${r.code ?? r.signal}\n${r.stderr.slice(-2000)}\n${r.stdout.slice(-2000)}`,
+    );
+  }
+  return r;
+}
+
+/** The last line of stdout that is a JSON object (drivers print their measurements that way). */
+export function lastJson<T>(r: ProcResult): T {
+  const lines = r.stdout.trim().split('\n').reverse();
+  for (const line of lines) {
+    if (line.startsWith('{')) return JSON.parse(line) as T;
+  }
+  throw new Error(`no JSON result in output:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
+}
+
+const APT_PACKAGES: Record<string, string> = { zip: 'zip', curl: 'curl', '/usr/bin/time': 'time' };
+
+function have(tool: string): boolean {
+  if (tool.startsWith('/')) return existsSync(tool);
+  return spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** zip, curl and GNU time from Debian's packages: installed with apt-get when missing. */
+export function ensureTools(log: (m: string) => void): void {
+  const missing = Object.keys(APT_PACKAGES).filter((t) => !have(t));
+  if (missing.length === 0) return;
+  const pkgs = missing.map((t) => APT_PACKAGES[t]!);
+  log(`installing ${pkgs.join(', ')} with apt-get`);
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
+  const apt = (args: string[]) =>
+    spawnSync(sudo[0] ?? 'apt-get', [...(sudo.length ? ['apt-get'] : []), ...args], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      timeout: 300_000,
+    });
+  apt(['update']);
+  const r = apt(['install', '-y', '--no-install-recommends', ...pkgs]);
+  const still = missing.filter((t) => !have(t));
+  if (r.status !== 0 || still.length)
+    throw new Error(`could not install ${still.join(', ')} (apt-get failed)`);
+}

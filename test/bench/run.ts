@@ -1,0 +1,583 @@
+// `pnpm bench` (BENCH_SIZE=full, the default) / `BENCH_SIZE=small pnpm bench` (CI). Runs every case against
+// the simulator on loopback, ours and the baseline alternately in the same run, and prints a Markdown table
+// of medians and ratios; writes it (and the raw samples) to test/bench/results/. See README.md.
+//
+// Exit status: 1 when a case fails to run. In the full configuration a missed target exits 2; in the small
+// one targets are printed but never fail the run (small inputs make the ratios noise).
+
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ACTION_DIR, ensureBundles, runAction } from '../integration/action/runner.js';
+import { bundleDrivers, type Driver } from './lib/bundle.js';
+import { bareNodeStart, startProbe, timeToFirstRequest } from './lib/cold.js';
+import { benchConfig } from './lib/config.js';
+import { type Dataset, ensureDataset } from './lib/dataset.js';
+import { ensureTools, lastJson, type ProcResult, runOk } from './lib/proc.js';
+import { BENCH_KEY, type SimProcess, simOptions, startSimProcess } from './lib/sim.js';
+import { fmtBytes, fmtMB, fmtMs, fmtRatio, median } from './lib/stats.js';
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const RESULTS = join(BENCH_DIR, 'results');
+const WORK = join(RESULTS, 'work');
+const SCRATCH = join(WORK, 'tmp');
+const MB = 1e6 / 1024; // KiB per MB: targets are in MB, GNU time reports KiB
+
+type Status = 'met' | 'MISSED' | 'error' | 'info';
+
+interface Row {
+  case: string;
+  ours: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+  status: Status;
+}
+
+interface CaseOutcome {
+  rows: Row[];
+  samples: Record<string, unknown>;
+  notes: string[];
+}
+
+const config = benchConfig(process.env.BENCH_SIZE);
+const log = (m: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`);
+const node = process.execPath;
+let bundles: Record<Driver, string>;
+
+function verdict(ok: boolean): Status {
+  return ok ? 'met' : 'MISSED';
+}
+
+function statusText(s: Status): string {
+  if (s === 'met') return '✅ met';
+  if (s === 'MISSED') return config.size === 'small' ? '⚠️ missed (small: noise)' : '❌ MISSED';
+  if (s === 'error') return '💥 error';
+  return 'ℹ️';
+}
+
+/** Runs `n` rounds, alternating which of the two goes first. */
+async function alternate(
+  n: number,
+  baseline: (i: number) => Promise<void>,
+  ours: (i: number) => Promise<void>,
+) {
+  for (let i = 0; i < n; i++) {
+    if (i % 2 === 0) {
+      await baseline(i);
+      await ours(i);
+    } else {
+      await ours(i);
+      await baseline(i);
+    }
+  }
+}
+
+async function withSim<T>(spec: Parameters<typeof startSimProcess>[2], fn: (sim: SimProcess) => Promise<T>) {
+  const sim = await startSimProcess(bundles['sim-server'], SCRATCH, spec);
+  try {
+    return await fn(sim);
+  } finally {
+    await sim.stop();
+  }
+}
+
+const universalFeed = (name: string) => ({ name, feedType: 'universal' });
+
+// --- publish --------------------------------------------------------------------------------------------
+
+interface PublishSample {
+  baselineMs: number;
+  zipMs: number;
+  curlMs: number;
+  baselineRssKb: number;
+  oursMs: number;
+  buildMs: number;
+  uploadMs: number;
+  oursRssKb: number;
+  packageBytes: number;
+  zipBytes: number;
+}
+
+async function publishAt(data: Dataset): Promise<PublishSample[]> {
+  return withSim({ options: simOptions([universalFeed('bench')]) }, async (sim) => {
+    const samples: PublishSample[] = [];
+    const base: Partial<PublishSample>[] = [];
+    const ours: Partial<PublishSample>[] = [];
+    const uploadUrl = `${sim.url}/upack/bench/upload`;
+    await alternate(
+      config.runs,
+      async (i) => {
+        const zipFile = join(SCRATCH, `baseline-${i}.zip`);
+        await rm(zipFile, { force: true });
+        const opts = {
+          cwd: data.root,
+          timeoutMs: config.processTimeoutMs,
+          measureRss: true,
+          scratch: SCRATCH,
+        };
+        const zip = await runOk('zip', ['-r', '-6', '-q', '-X', zipFile, 'upack.json', 'package'], opts);
+        const zipBytes = (await stat(zipFile)).size;
+        const curl = await runOk(
+          'curl',
+          [
+            '-sS',
+            '-f',
+            '-T',
+            zipFile,
+            '-H',
+            `X-ApiKey: ${BENCH_KEY}`,
+            '-H',
+            'Content-Type: application/zip',
+            '-o',
+            '/dev/null',
+            uploadUrl,
+          ],
+          opts,
+        );
+        await rm(zipFile, { force: true });
+        base[i] = {
+          baselineMs: zip.wallMs + curl.wallMs,
+          zipMs: zip.wallMs,
+          curlMs: curl.wallMs,
+          baselineRssKb: Math.max(zip.maxRssKb ?? 0, curl.maxRssKb ?? 0),
+          zipBytes,
+        };
+      },
+      async (i) => {
+        const out = join(SCRATCH, `ours-${i}.upack`);
+        const r = await runOk(node, [bundles.publish, data.packageDir, out, sim.url, BENCH_KEY, 'bench'], {
+          timeoutMs: config.processTimeoutMs,
+          measureRss: true,
+          scratch: SCRATCH,
+        });
+        await rm(out, { force: true });
+        const j = lastJson<{ buildMs: number; uploadMs: number; packageBytes: number; maxRssKb: number }>(r);
+        ours[i] = {
+          oursMs: r.wallMs,
+          buildMs: j.buildMs,
+          uploadMs: j.uploadMs,
+          oursRssKb: Math.max(r.maxRssKb ?? 0, j.maxRssKb),
+          packageBytes: j.packageBytes,
+        };
+      },
+    );
+    for (let i = 0; i < config.runs; i++) samples.push({ ...base[i], ...ours[i] } as PublishSample);
+    return samples;
+  });
+}
+
+async function publishCase(): Promise<CaseOutcome> {
+  const rows: Row[] = [];
+  const samples: Record<string, unknown> = {};
+  const rss: number[] = [];
+  const notes: string[] = [];
+  for (const { label, bytes } of config.publishSizes) {
+    const data = await ensureDataset(WORK, bytes, log);
+    log(
+      `publish ${label} (${data.files} files): zip -r -6 + curl -T vs buildPackage + upload, ${config.runs}×`,
+    );
+    const s = await publishAt(data);
+    samples[label] = s;
+    const ours = median(s.map((x) => x.oursMs));
+    const base = median(s.map((x) => x.baselineMs));
+    const oursRss = Math.max(...s.map((x) => x.oursRssKb));
+    rss.push(oursRss);
+    const headline = bytes === config.publishSizes.at(-1)!.bytes;
+    rows.push({
+      case: `publish ${label} dir (${data.files} files), time`,
+      ours: `${fmtMs(ours)} (build ${fmtMs(median(s.map((x) => x.buildMs)))} + upload ${fmtMs(median(s.map((x) => x.uploadMs)))})`,
+      baseline: `${fmtMs(base)} (zip ${fmtMs(median(s.map((x) => x.zipMs)))} + curl ${fmtMs(median(s.map((x) => x.curlMs)))})`,
+      ratio: fmtRatio(ours / base),
+      target: '≤ 1.20×',
+      status: verdict(ours / base <= 1.2),
+    });
+    rows.push({
+      case: `publish ${label}, peak RSS`,
+      ours: fmtMB(oursRss),
+      baseline: fmtMB(Math.max(...s.map((x) => x.baselineRssKb))),
+      ratio: '',
+      target: '≤ 150 MB',
+      status: verdict(oursRss <= 150 * MB),
+    });
+    notes.push(
+      `publish ${label}: package ${fmtBytes(median(s.map((x) => x.packageBytes)))} (ours) vs ${fmtBytes(median(s.map((x) => x.zipBytes)))} (zip -6)` +
+        (headline ? '' : ''),
+    );
+  }
+  if (rss.length >= 2) {
+    const growth = rss.at(-1)! - rss[0]!;
+    rows.push({
+      case: `publish peak RSS, ${config.publishSizes[0]!.label} → ${config.publishSizes.at(-1)!.label}`,
+      ours: `${fmtMB(rss[0]!)} → ${fmtMB(rss.at(-1)!)}`,
+      baseline: '',
+      ratio: '',
+      target: 'flat (grows ≤ 20 MB)',
+      status: verdict(growth <= 20 * MB),
+    });
+  }
+  return { rows, samples, notes };
+}
+
+// --- download -------------------------------------------------------------------------------------------
+
+async function downloadCase(): Promise<CaseOutcome> {
+  const data = await ensureDataset(WORK, config.downloadBytes, log);
+  const pkgFile = join(WORK, `download-${config.downloadBytes}.upack`);
+  if (!existsSync(pkgFile)) {
+    log(`building the ${fmtBytes(config.downloadBytes)} package to download (zip -0, cached)`);
+    const tmp = `${pkgFile}.tmp.zip`;
+    await rm(tmp, { force: true });
+    await runOk('zip', ['-r', '-0', '-q', '-X', tmp, 'upack.json', 'package'], {
+      cwd: data.root,
+      timeoutMs: config.processTimeoutMs,
+    });
+    await import('node:fs/promises').then((fs) => fs.rename(tmp, pkgFile));
+  }
+  const pkgBytes = statSync(pkgFile).size;
+  return withSim({ options: simOptions([universalFeed('bench')]) }, async (sim) => {
+    const opts = { timeoutMs: config.processTimeoutMs, measureRss: true, scratch: SCRATCH };
+    await runOk(
+      'curl',
+      [
+        '-sS',
+        '-f',
+        '-T',
+        pkgFile,
+        '-H',
+        `X-ApiKey: ${BENCH_KEY}`,
+        '-H',
+        'Content-Type: application/zip',
+        '-o',
+        '/dev/null',
+        `${sim.url}/upack/bench/upload`,
+      ],
+      opts,
+    );
+    const url = `${sim.url}/upack/bench/download/bench-data/1.0.0`;
+    const curlArgs = (dest: string) => ['-sS', '-f', '-H', `X-ApiKey: ${BENCH_KEY}`, '-o', dest, url];
+    log(`download ${fmtBytes(pkgBytes)}: curl -o vs universal.download, ${config.runs}× (after one warm-up)`);
+    const warm = join(SCRATCH, 'warm.upack');
+    await runOk('curl', curlArgs(warm), opts);
+    await rm(warm, { force: true });
+    const base: ProcResult[] = [];
+    const ours: { ms: number; rss: number }[] = [];
+    await alternate(
+      config.runs,
+      async (i) => {
+        const dest = join(SCRATCH, `curl-${i}.upack`);
+        base[i] = await runOk('curl', curlArgs(dest), opts);
+        const size = (await stat(dest)).size;
+        await rm(dest, { force: true });
+        if (size !== pkgBytes) throw new Error(`curl downloaded ${size} of ${pkgBytes} bytes`);
+      },
+      async (i) => {
+        const dest = join(SCRATCH, `ours-${i}.upack`);
+        const r = await runOk(
+          node,
+          [bundles.download, sim.url, BENCH_KEY, 'bench', 'bench-data', '1.0.0', dest],
+          opts,
+        );
+        const j = lastJson<{ bytes: number; maxRssKb: number }>(r);
+        if (j.bytes !== pkgBytes) throw new Error(`ours downloaded ${j.bytes} of ${pkgBytes} bytes`);
+        ours[i] = { ms: r.wallMs, rss: Math.max(r.maxRssKb ?? 0, j.maxRssKb) };
+      },
+    );
+    const o = median(ours.map((x) => x.ms));
+    const b = median(base.map((x) => x.wallMs));
+    const rss = Math.max(...ours.map((x) => x.rss));
+    return {
+      rows: [
+        {
+          case: `download ${fmtBytes(pkgBytes)} package to a file, time`,
+          ours: fmtMs(o),
+          baseline: fmtMs(b),
+          ratio: fmtRatio(o / b),
+          target: '≤ 1.10×',
+          status: verdict(o / b <= 1.1),
+        },
+        {
+          case: 'download, peak RSS',
+          ours: fmtMB(rss),
+          baseline: fmtMB(Math.max(...base.map((x) => x.maxRssKb ?? 0))),
+          ratio: '',
+          target: '≤ 100 MB',
+          status: verdict(rss <= 100 * MB),
+        },
+      ],
+      samples: {
+        packageBytes: pkgBytes,
+        baseline: base.map((x) => ({ ms: x.wallMs, rssKb: x.maxRssKb })),
+        ours,
+      },
+      notes: [],
+    };
+  });
+}
+
+// --- promote-check --------------------------------------------------------------------------------------
+
+async function promoteCase(): Promise<CaseOutcome> {
+  const n = config.promotePackages;
+  const spec = {
+    options: simOptions([universalFeed('dev-bench'), universalFeed('prod-bench')], {
+      faults: [{ path: '/', fault: { type: 'latency' as const, ms: config.latencyMs } }],
+    }),
+    seed: { kind: 'promoted' as const, fromFeed: 'dev-bench', toFeed: 'prod-bench', count: n },
+  };
+  return withSim(spec, async (sim) => {
+    const lines = Array.from({ length: n }, (_, i) => `bench/lib-${i}@1.0.${i}`);
+    const listFile = join(SCRATCH, 'promote-packages.txt');
+    await writeFile(listFile, `${lines.join('\n')}\n`);
+    log(
+      `promote-check of ${n} packages with ${config.latencyMs} ms latency: bundle vs one-by-one, ${config.promoteRuns}×`,
+    );
+    const ours: number[] = [];
+    const base: number[] = [];
+    await alternate(
+      config.promoteRuns,
+      async () => {
+        const r = await runOk(
+          node,
+          [bundles['promote-seq'], sim.url, BENCH_KEY, 'dev-bench', 'prod-bench', listFile],
+          {
+            timeoutMs: config.processTimeoutMs,
+          },
+        );
+        lastJson(r);
+        base.push(r.wallMs);
+      },
+      async () => {
+        const run = await runAction('promote-check', {
+          inputs: {
+            server: sim.url,
+            'api-key': BENCH_KEY,
+            packages: lines.join('\n'),
+            'from-feed': 'dev-bench',
+            'to-feed': 'prod-bench',
+          },
+          timeoutMs: config.processTimeoutMs,
+        });
+        if (run.exitCode !== 0 || run.outputs.promoted !== 'true') {
+          throw new Error(
+            `promote-check failed (exit ${run.exitCode}): ${run.errors.join('; ')}\n${run.stderr.slice(-2000)}`,
+          );
+        }
+        ours.push(run.durationMs);
+      },
+    );
+    const o = median(ours);
+    const b = median(base);
+    return {
+      rows: [
+        {
+          case: `promote-check of ${n} packages, ${config.latencyMs} ms latency (whole step)`,
+          ours: fmtMs(o),
+          baseline: `${fmtMs(b)} (one by one)`,
+          ratio: fmtRatio(o / b),
+          target: '≤ 1 s total',
+          status: verdict(o <= 1000),
+        },
+      ],
+      samples: { ours, baseline: base },
+      notes: [],
+    };
+  });
+}
+
+// --- tree provider --------------------------------------------------------------------------------------
+
+async function treeCase(): Promise<CaseOutcome> {
+  const n = config.treePackages;
+  const spec = {
+    options: simOptions([universalFeed('big')]),
+    seed: { kind: 'many' as const, feed: 'big', count: n },
+  };
+  return withSim(spec, async (sim) => {
+    log(`tree: first page of a ${n}-package feed vs listing all, ${config.treeRuns}×`);
+    type TreeResult = { ms: number; shown: number; total: number };
+    const ours: TreeResult[] = [];
+    const base: TreeResult[] = [];
+    const opts = { timeoutMs: config.processTimeoutMs };
+    await alternate(
+      config.treeRuns,
+      async () => {
+        base.push(
+          lastJson<TreeResult>(
+            await runOk(node, [bundles.tree, 'list', sim.url, BENCH_KEY, 'big', String(n)], opts),
+          ),
+        );
+      },
+      async () => {
+        ours.push(
+          lastJson<TreeResult>(
+            await runOk(node, [bundles.tree, 'provider', sim.url, BENCH_KEY, 'big', String(n)], opts),
+          ),
+        );
+      },
+    );
+    const o = median(ours.map((x) => x.ms));
+    const b = median(base.map((x) => x.ms));
+    const notes: string[] = [];
+    const total = ours[0]!.total;
+    if (base[0]!.shown !== n) notes.push(`listing all returned ${base[0]!.shown} of ${n} packages`);
+    notes.push(
+      `tree: first page shows ${ours[0]!.shown} packages and "load more" (total known to the tree: ${total} of ${n})`,
+    );
+    return {
+      rows: [
+        {
+          case: `tree: first page of a ${n.toLocaleString('en')}-package feed`,
+          ours: fmtMs(o),
+          baseline: `${fmtMs(b)} (list all)`,
+          ratio: fmtRatio(o / b),
+          target: '≤ 150 ms',
+          status: verdict(o <= 150),
+        },
+      ],
+      samples: { ours, baseline: base },
+      notes,
+    };
+  });
+}
+
+// --- cold start -----------------------------------------------------------------------------------------
+
+async function coldCase(): Promise<CaseOutcome> {
+  const probe = await startProbe();
+  const content = join(SCRATCH, 'cold-content');
+  await mkdir(content, { recursive: true });
+  await writeFile(join(content, 'hello.txt'), 'hello\n');
+  const common = { server: probe.url, 'api-key': BENCH_KEY, retries: '0' };
+  const inputs = {
+    'promote-check': { ...common, package: 'app', version: '1.0.0', 'to-feed': 'prod' },
+    'deploy-record': {
+      ...common,
+      feed: 'prod',
+      package: 'app',
+      version: '1.0.0',
+      target: 'web-01',
+      application: 'app',
+    },
+    publish: { ...common, feed: 'dev', path: content, name: 'app', version: '1.0.0' },
+  } as const;
+  try {
+    log(`cold start to first request: 3 bundles vs node -e 0, ${config.coldRuns}×`);
+    await bareNodeStart(); // warm the page cache for node itself
+    const bare: number[] = [];
+    const ours: Record<keyof typeof inputs, number[]> = {
+      'promote-check': [],
+      'deploy-record': [],
+      publish: [],
+    };
+    for (let i = 0; i < config.coldRuns; i++) {
+      for (const name of Object.keys(inputs) as (keyof typeof inputs)[]) {
+        bare.push(await bareNodeStart());
+        ours[name].push(await timeToFirstRequest(probe, name, inputs[name], SCRATCH));
+      }
+    }
+    const b = median(bare);
+    const rows: Row[] = [];
+    for (const name of Object.keys(inputs) as (keyof typeof inputs)[]) {
+      const o = median(ours[name]);
+      const size = (await stat(join(ACTION_DIR, 'dist', `${name}.js`))).size;
+      rows.push({
+        case: `cold start to first request: ${name} (${fmtBytes(size)} bundle)`,
+        ours: fmtMs(o),
+        baseline: `${fmtMs(b)} (node -e 0)`,
+        ratio: `+${fmtMs(o - b)}`,
+        target: '≤ +200 ms',
+        status: verdict(o - b <= 200),
+      });
+    }
+    const sizes: Record<string, number> = {};
+    for (const f of (await readdir(join(ACTION_DIR, 'dist'))).filter((f) => f.endsWith('.js'))) {
+      sizes[f] = (await stat(join(ACTION_DIR, 'dist', f))).size;
+    }
+    return {
+      rows,
+      samples: { bare, ours, bundleBytes: sizes },
+      notes: [
+        `bundle sizes: ${Object.entries(sizes)
+          .map(([f, s]) => `${f} ${fmtBytes(s)}`)
+          .join(', ')}`,
+      ],
+    };
+  } finally {
+    await probe.close();
+    await rm(content, { recursive: true, force: true });
+  }
+}
+
+// --- main -----------------------------------------------------------------------------------------------
+
+const CASES: [string, () => Promise<CaseOutcome>][] = [
+  ['publish', publishCase],
+  ['download', downloadCase],
+  ['promote-check', promoteCase],
+  ['tree', treeCase],
+  ['cold start', coldCase],
+];
+
+function machine(): string {
+  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+  return `${os.availableParallelism()} × ${cpu}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, Linux ${os.release()}, Node ${process.version}`;
+}
+
+function table(rows: Row[]): string {
+  const lines = ['| case | ours | baseline | ratio | target | result |', '|---|---|---|---|---|---|'];
+  for (const r of rows)
+    lines.push(
+      `| ${r.case} | ${r.ours} | ${r.baseline} | ${r.ratio} | ${r.target} | ${statusText(r.status)} |`,
+    );
+  return lines.join('\n');
+}
+
+async function main() {
+  const started = performance.now();
+  const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+  log(`configuration: ${config.size}; results in ${RESULTS}`);
+  ensureTools(log);
+  await mkdir(SCRATCH, { recursive: true });
+  ensureBundles();
+  bundles = await bundleDrivers(BENCH_DIR, join(RESULTS, 'build'));
+
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  const samples: Record<string, unknown> = {};
+  for (const [name, fn] of CASES) {
+    if (only && !only.includes(name)) continue;
+    const t = performance.now();
+    try {
+      const outcome = await fn();
+      rows.push(...outcome.rows);
+      notes.push(...outcome.notes);
+      samples[name] = outcome.samples;
+    } catch (e) {
+      log(`${name} failed: ${(e as Error).stack ?? e}`);
+      rows.push({ case: name, ours: '', baseline: '', ratio: '', target: '', status: 'error' });
+      notes.push(`${name} failed: ${((e as Error).message ?? String(e)).split('\n')[0]}`);
+    }
+    log(`${name} done in ${fmtMs(performance.now() - t)}`);
+  }
+  await rm(SCRATCH, { recursive: true, force: true });
+
+  const date = new Date().toISOString();
+  const header = `Measured ${date.slice(0, 16).replace('T', ' ')} UTC, \`BENCH_SIZE=${config.size}\`, on ${machine()}; medians of ${config.runs} (transfers) / ${config.promoteRuns} (promote-check) / ${config.treeRuns} (tree) / ${config.coldRuns} (cold start) alternating runs; total ${fmtMs(performance.now() - started)}.`;
+  const md = `${header}\n\n${table(rows)}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`;
+  console.log(`\n${md}`);
+  const stamp = date.replace(/[:.]/g, '-');
+  await writeFile(join(RESULTS, `${stamp}-${config.size}.md`), md);
+  await writeFile(join(RESULTS, `latest-${config.size}.md`), md);
+  await writeFile(
+    join(RESULTS, `${stamp}-${config.size}.json`),
+    JSON.stringify({ date, size: config.size, machine: machine(), rows, notes, samples }, null, 2),
+  );
+
+  if (rows.some((r) => r.status === 'error')) process.exitCode = 1;
+  else if (config.size === 'full' && rows.some((r) => r.status === 'MISSED')) process.exitCode = 2;
+}
+
+await main();
