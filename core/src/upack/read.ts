@@ -26,7 +26,7 @@ export interface ExtractLimits {
   maxManifestSize?: number;
 }
 
-export const DEFAULT_LIMITS: Readonly<Required<ExtractLimits>> = Object.freeze({
+export const DEFAULT_EXTRACT_LIMITS: Readonly<Required<ExtractLimits>> = Object.freeze({
   maxEntries: 50_000,
   maxTotalSize: 4 * 1024 ** 3,
   // Deflate tops out near 1032:1; ordinary text and binaries stay well below 100:1.
@@ -71,7 +71,7 @@ interface ScannedEntry extends PackageEntry {
 /** Lists a package and reads its manifest; throws PackageFormatError on an unsafe or malformed package. */
 export async function readPackage(path: string, limits: ExtractLimits = {}): Promise<PackageContents> {
   return withZip(path, async (zip) => {
-    const lim = { ...DEFAULT_LIMITS, ...limits };
+    const lim = { ...DEFAULT_EXTRACT_LIMITS, ...limits };
     const entries = await scanEntries(zip, path, lim);
     const { manifest, problems, virtual } = await loadManifest(zip, path, entries, lim);
     return {
@@ -96,7 +96,7 @@ export async function openEntryStream(
   entryPath: string,
   limits: ExtractLimits = {},
 ): Promise<Readable> {
-  const lim = { ...DEFAULT_LIMITS, ...limits };
+  const lim = { ...DEFAULT_EXTRACT_LIMITS, ...limits };
   const zip = await openZip(path);
   try {
     const wanted = entryPath.replace(/\\/g, '/');
@@ -126,7 +126,7 @@ export async function extractPackage(
   destDir: string,
   limits: ExtractLimits = {},
 ): Promise<ExtractedPackage> {
-  const lim = { ...DEFAULT_LIMITS, ...limits };
+  const lim = { ...DEFAULT_EXTRACT_LIMITS, ...limits };
   const dest = resolve(destDir);
   await assertFreeDestination(dest);
   return withZip(path, async (zip) => {
@@ -147,24 +147,32 @@ export async function extractPackage(
         }
         const target = resolve(temp, rel);
         // Names were already checked; this catches anything path.resolve still reads as leaving the folder.
-        if (!target.startsWith(temp + sep))
+        if (!target.startsWith(temp + sep)) {
           refuse(path, entry.path, 'its path leaves the destination directory');
-        if (entry.isDirectory) {
-          await mkdir(target, { recursive: true });
-          continue;
         }
-        await mkdir(dirname(target), { recursive: true });
-        const guard = new SizeGuard(path, entry);
-        // 'wx': never write through something already there (a duplicate or a planted link).
-        await pipeline(
-          await openRaw(zip, entry.raw),
-          guard,
-          createWriteStream(target, { flags: 'wx' }),
-        ).catch((err: unknown) => {
+        try {
+          if (entry.isDirectory) {
+            await mkdir(target, { recursive: true });
+            continue;
+          }
+          await mkdir(dirname(target), { recursive: true });
+          const guard = new SizeGuard(path, entry);
+          // 'wx': never write through something already there (a duplicate or a planted link).
+          await pipeline(await openRaw(zip, entry.raw), guard, createWriteStream(target, { flags: 'wx' }));
+          fileCount++;
+          bytes += guard.bytes;
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          // A file and a directory of the same name, or names equal on a case-insensitive file system.
+          if (code === 'EEXIST' || code === 'ENOTDIR') {
+            refuse(
+              path,
+              entry.path,
+              'it clashes with another entry of the same name (or differing only in case)',
+            );
+          }
           throw asFormatError(err, path, entry.path);
-        });
-        fileCount++;
-        bytes += guard.bytes;
+        }
       }
       // rmdir, not rm: if something appeared in dest meanwhile, fail rather than delete it.
       await rmdir(dest).catch((err: NodeJS.ErrnoException) => {

@@ -61,9 +61,12 @@ describe('version ordering properties', () => {
 
   it('is transitive among builds of one release (where the build tiebreak alone decides)', () => {
     const sameRelease = fc
-      .option(fc.oneof(fc.nat({ max: 12 }).map(String), fc.constantFrom('010', '1a', '9b', 'a', 'B', 'b.1')), {
-        nil: undefined,
-      })
+      .option(
+        fc.oneof(fc.nat({ max: 12 }).map(String), fc.constantFrom('010', '1a', '9b', 'a', 'B', 'b.1')),
+        {
+          nil: undefined,
+        },
+      )
       .map((b) => (b === undefined ? '1.0.0' : `1.0.0+${b}`));
     fc.assert(
       fc.property(sameRelease, sameRelease, sameRelease, (a, b, c) => {

@@ -180,6 +180,15 @@ describe('refusing hostile packages', () => {
     );
   });
 
+  it('refuses a file and a directory of the same name', async () => {
+    const pkg = await zipFile([
+      MANIFEST_ENTRY,
+      { name: 'package/a', data: '1' },
+      { name: 'package/a/b', data: '2' },
+    ]);
+    await expectExtractRefused(pkg, /entry "package\/a\/b" is refused: it clashes with another entry/);
+  });
+
   it('refuses a file that is not a zip', async () => {
     const path = join(dir, 'junk.upack');
     await writeFile(path, 'this is not a zip file at all');
