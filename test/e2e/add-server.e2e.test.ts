@@ -31,7 +31,9 @@ describe('adding a server', () => {
     await wb.openProGetView();
     const text = await wb.welcomeText();
     expect(text).toContain('No ProGet server is configured yet.');
-    expect(await wb.viewPane().locator('.welcome-view-content .monaco-button').allInnerTexts()).toContain('Add Server');
+    expect(await wb.viewPane().locator('.welcome-view-content .monaco-button').allInnerTexts()).toContain(
+      'Add Server',
+    );
     await wb.screenshot('01-welcome');
   });
 

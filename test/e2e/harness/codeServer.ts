@@ -80,7 +80,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       2,
     ),
   );
-  for (const [name, content] of Object.entries(options.files ?? {})) writeFileSync(join(folder, name), content);
+  for (const [name, content] of Object.entries(options.files ?? {}))
+    writeFileSync(join(folder, name), content);
 
   const entry = join(CODE_SERVER_DIR, 'out', 'node', 'entry.js');
   const common = ['--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];

@@ -86,13 +86,17 @@ export class Workbench {
           label: row.querySelector('.label-name')?.textContent?.trim() ?? '',
           description: row.querySelector('.label-description')?.textContent?.trim() ?? '',
           level: Number(row.getAttribute('aria-level') ?? '0'),
-          expanded: row.hasAttribute('aria-expanded') ? row.getAttribute('aria-expanded') === 'true' : undefined,
+          expanded: row.hasAttribute('aria-expanded')
+            ? row.getAttribute('aria-expanded') === 'true'
+            : undefined,
         })),
       );
   }
 
   row(label: string, level?: number): Locator {
-    const rows = this.viewPane().locator(level === undefined ? '.monaco-list-row' : `.monaco-list-row[aria-level="${level}"]`);
+    const rows = this.viewPane().locator(
+      level === undefined ? '.monaco-list-row' : `.monaco-list-row[aria-level="${level}"]`,
+    );
     return rows.filter({ has: this.page.locator('.label-name', { hasText: exactText(label) }) }).first();
   }
 
@@ -106,7 +110,9 @@ export class Workbench {
       if (found) return found;
       await this.page.waitForTimeout(200);
     }
-    throw new Error(`No tree row "${label}" within ${timeout} ms; rows: ${JSON.stringify(rows.map((r) => r.label))}`);
+    throw new Error(
+      `No tree row "${label}" within ${timeout} ms; rows: ${JSON.stringify(rows.map((r) => r.label))}`,
+    );
   }
 
   async expand(label: string, level?: number): Promise<void> {
@@ -131,6 +137,14 @@ export class Workbench {
     const row = this.row(rowLabel, level);
     await row.hover();
     await row.locator(`.actions .action-label[aria-label^="${title}"]`).click();
+  }
+
+  /** Clicks an action in the Feeds view's title bar (e.g. "Collapse All", "Refresh"). */
+  async viewAction(title: string): Promise<void> {
+    // With one view in the container, its actions sit in the side bar's title, not in a pane header.
+    const sidebar = this.page.locator('.part.sidebar');
+    await sidebar.locator('.title').first().hover();
+    await sidebar.locator(`.title .action-label[aria-label^="${title}"]`).first().click();
   }
 
   // --- Command palette, quick input, dialogs ------------------------------------------------------
@@ -218,7 +232,8 @@ export class Workbench {
     const lines = this.page.locator('.editor-instance .monaco-editor .view-lines').first();
     await lines.waitFor({ timeout });
     await this.page.waitForFunction(
-      ([el, text]) => ((el as HTMLElement | null)?.innerText ?? '').replace(/\u00a0/g, ' ').includes(text as string),
+      ([el, text]) =>
+        ((el as HTMLElement | null)?.innerText ?? '').replace(/\u00a0/g, ' ').includes(text as string),
       [await lines.elementHandle(), contains] as const,
       { timeout },
     );
@@ -243,6 +258,18 @@ export class Workbench {
       await this.page.waitForTimeout(250);
     }
     throw new Error(`Status bar did not match ${match} within ${timeout} ms; last text: "${text}"`);
+  }
+
+  /** Waits until the item shows a codicon with this name (e.g. "warning"); returns the icons seen. */
+  async waitForStatusIcon(name: string, timeout = 15_000): Promise<string[]> {
+    const deadline = Date.now() + timeout;
+    let icons: string[] = [];
+    while (Date.now() < deadline) {
+      icons = await this.statusIcons().catch(() => []);
+      if (icons.includes(`codicon-${name}`)) return icons;
+      await this.page.waitForTimeout(150);
+    }
+    throw new Error(`Status bar icon ${name} not shown within ${timeout} ms; icons: ${icons.join(', ')}`);
   }
 
   async statusIcons(): Promise<string[]> {

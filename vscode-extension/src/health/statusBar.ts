@@ -9,11 +9,13 @@ import { Poller, type Scheduler } from './poller.js';
 import { connectorPicks, presentHealth, type ServerHealthState } from './summary.js';
 
 export const SHOW_HEALTH_COMMAND = 'proget.showHealth';
+const SPINNER_DELAY_MS = 400;
 
 export class HealthStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly states = new Map<string, ServerHealthState>();
   private readonly pollers = new Map<string, Poller>();
+  private readonly spinnerTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private focused: boolean;
   private readonly subscriptions: vscode.Disposable[] = [];
 
@@ -42,6 +44,7 @@ export class HealthStatusBar implements vscode.Disposable {
 
   dispose(): void {
     for (const p of this.pollers.values()) p.stop();
+    for (const t of this.spinnerTimers.values()) clearTimeout(t);
     for (const s of this.subscriptions) s.dispose();
     this.item.dispose();
   }
@@ -69,17 +72,41 @@ export class HealthStatusBar implements vscode.Disposable {
         intervalMs: this.intervalMs(),
         scheduler: this.scheduler,
         check: (signal) => this.check(server, signal),
-        onCheckingChange: (checking) => {
-          const state = this.states.get(server.url);
-          if (state) state.checking = checking;
-          this.render();
-        },
+        onCheckingChange: (checking) => this.setChecking(server.url, checking),
       });
       poller.setFocused(this.focused);
       this.pollers.set(server.url, poller);
       poller.start();
     }
     this.render();
+  }
+
+  /**
+   * The spinner shows only for checks that take a while: a quick check every minute would otherwise make
+   * the item flicker.
+   */
+  private setChecking(url: string, checking: boolean): void {
+    const previous = this.spinnerTimers.get(url);
+    if (previous) clearTimeout(previous);
+    this.spinnerTimers.delete(url);
+    const state = this.states.get(url);
+    if (!state) return;
+    if (!checking) {
+      state.checking = false;
+      this.render();
+      return;
+    }
+    this.spinnerTimers.set(
+      url,
+      setTimeout(() => {
+        this.spinnerTimers.delete(url);
+        const s = this.states.get(url);
+        if (s && this.pollers.get(url)?.checking) {
+          s.checking = true;
+          this.render();
+        }
+      }, SPINNER_DELAY_MS),
+    );
   }
 
   checkNow(): void {

@@ -292,6 +292,7 @@ function messageItem(node: MessageNode): vscode.TreeItem {
   item.id = nodeId(node);
   const [icon, color] = SEVERITY_ICON[node.severity];
   item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+  item.description = node.description;
   item.tooltip = node.detail;
   item.contextValue = contextValue('message', [node.severity, node.action?.kind]);
   const target = node.parent;

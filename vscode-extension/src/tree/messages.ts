@@ -25,13 +25,15 @@ export function errorMessageNode(parent: TreeNode, error: unknown): MessageNode 
       case 'timeout':
         return {
           ...base,
-          label: `Server unreachable (${firstLine(error.message)}) — retry`,
+          label: 'Server unreachable — retry',
+          description: reason(error.message),
           action: { kind: 'retry' },
         };
       case 'server':
         return {
           ...base,
           label: `Server error${error.status ? ` ${error.status}` : ''} — retry`,
+          description: error.serverText ? firstLine(error.serverText) : undefined,
           action: { kind: 'retry' },
         };
       case 'not-supported':
@@ -89,6 +91,13 @@ export function kindText(kind: string): string {
     default:
       return 'refresh failed';
   }
+}
+
+/** The cause at the end of core's "Could not list feeds: connect ECONNREFUSED …" messages. */
+function reason(message: string): string {
+  const line = firstLine(message);
+  const colon = line.lastIndexOf(': ');
+  return colon > 0 ? line.slice(colon + 2) : line;
 }
 
 function firstLine(text: string): string {

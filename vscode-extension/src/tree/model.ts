@@ -84,6 +84,8 @@ export interface MessageNode {
   key: string;
   severity: MessageSeverity;
   label: string;
+  /** Short reason shown beside the label. */
+  description?: string;
   detail?: string;
   action?: MessageAction;
 }

@@ -277,11 +277,18 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
       out.push(this.emptyMessage(node, filter));
       return out;
     }
-    const limit = this.shown.get(nodeId(node)) ?? this.host.pageSize();
+    // Packages and versions page; a server's feeds are few and always shown whole.
+    const paged = node.type === 'feed' || node.type === 'package';
+    const limit = paged ? (this.shown.get(nodeId(node)) ?? this.host.pageSize()) : matching.length;
     const page = matching.slice(0, limit);
     out.push(...page);
-    if (page.length < matching.length && (node.type === 'feed' || node.type === 'package')) {
-      out.push({ type: 'loadMore', parent: node, shown: page.length, total: matching.length });
+    if (page.length < matching.length) {
+      out.push({
+        type: 'loadMore',
+        parent: node as FeedNode | PackageNode,
+        shown: page.length,
+        total: matching.length,
+      });
     }
     return out;
   }

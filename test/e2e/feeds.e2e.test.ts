@@ -1,0 +1,278 @@
+// Browsing, paging, filtering, opening files, promoting, error items, the last good tree and the
+// connector-health status bar, in a real VS Code against the simulator. Two servers are configured: the
+// simulator (anonymous access with every privilege) and one that is not listening.
+
+import { ProGetClient } from '@proget-ci/core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type Privilege, type SimulatorHandle, startSimulator } from '../sim/index.js';
+import { type CodeServer, freePort, startCodeServer } from './harness/codeServer.js';
+import { type TreeRow, Workbench } from './harness/workbench.js';
+
+const ALL: Privilege[] = [
+  'Feeds_ViewFeed',
+  'Feeds_DownloadPackage',
+  'Feeds_AddPackage',
+  'Feeds_OverwritePackage',
+  'Feeds_DeletePackage',
+  'Feeds_AcceptPackagePromotions',
+  'Feeds_UnlistPackage',
+  'Admin_ManageFeed',
+  'Feeds_Manage',
+];
+
+let sim: SimulatorHandle;
+let server: CodeServer;
+let wb: Workbench;
+let offlineUrl: string;
+
+beforeAll(async () => {
+  sim = await startSimulator({ seed: 'demo', versionMode: '2023', anonymous: ALL });
+  offlineUrl = `http://127.0.0.1:${await freePort()}`;
+  server = await startCodeServer({
+    settings: {
+      'proget.servers': [
+        { name: 'Simulator', url: sim.url },
+        { name: 'Offline', url: offlineUrl },
+      ],
+      'proget.pageSize': 2,
+      'proget.health.pollIntervalSeconds': 5,
+      'proget.requestTimeoutSeconds': 5,
+    },
+  });
+  wb = await Workbench.open(server.url, server.folder);
+  await wb.openProGetView();
+});
+
+afterAll(async () => {
+  await wb?.close();
+  await server?.stop();
+  await sim?.close();
+});
+
+const labels = (rows: TreeRow[]) => rows.map((r) => r.label);
+
+async function waitForRows(predicate: (rows: TreeRow[]) => boolean, what: string, timeout = 20_000) {
+  const deadline = Date.now() + timeout;
+  let rows: TreeRow[] = [];
+  while (Date.now() < deadline) {
+    rows = await wb.treeRows();
+    if (predicate(rows)) return rows;
+    await wb.page.waitForTimeout(200);
+  }
+  throw new Error(`${what}: not seen within ${timeout} ms; rows: ${JSON.stringify(rows)}`);
+}
+
+describe('Feeds tree', () => {
+  test('servers list their feeds; an unreachable server shows a retry item instead of nothing', async () => {
+    const rows = await waitForRows(
+      (r) => labels(r).includes('dev-feed') && r.some((x) => /^Server unreachable/.test(x.label)),
+      'feeds and the unreachable item',
+    );
+    expect(rows.filter((r) => r.level === 1).map((r) => r.label)).toEqual(['Simulator', 'Offline']);
+    expect(rows.find((r) => r.label === 'Simulator')?.description).toContain('anonymous');
+    expect(rows.find((r) => r.label === 'dev-feed')?.description).toBe('universal');
+    const error = rows.find((r) => /^Server unreachable/.test(r.label))!;
+    expect(error.level).toBe(2);
+    expect(error.label).toBe('Server unreachable — retry');
+    expect(error.description).toMatch(/ECONNREFUSED/);
+    await wb.screenshot('10-servers-and-error-item');
+  });
+
+  test('packages page with "Load more" using the page size', async () => {
+    await wb.expand('dev-feed');
+    let rows = await waitForRows((r) => r.some((x) => x.label.startsWith('Load more')), 'first page');
+    const packages = () => rows.filter((r) => r.level === 3 && !r.label.startsWith('Load more'));
+    expect(packages()).toHaveLength(2);
+    expect(rows.find((r) => r.label === 'HDARS')?.description).toBe('1.3.10');
+    expect(labels(rows)).toContain('Load more (2 of 5)');
+    await wb.screenshot('11-first-page');
+
+    await wb.clickRow('Load more (2 of 5)');
+    rows = await waitForRows((r) => labels(r).includes('Load more (4 of 5)'), 'second page');
+    expect(packages()).toHaveLength(4);
+    await wb.clickRow('Load more (4 of 5)');
+    rows = await waitForRows((r) => !r.some((x) => x.label.startsWith('Load more')), 'last page');
+    expect(packages().map((p) => p.label)).toEqual(
+      expect.arrayContaining([
+        'HDARS',
+        'initrode/vendors/abl/ABLast',
+        'initrode/vendors-common/ast-common',
+        'virtudyne/simdesk/simdesk-bundle',
+        'virtudyne/simdesk/var-index-service',
+      ]),
+    );
+    await wb.screenshot('12-all-packages');
+  });
+
+  test('package → version → folders → files, and a file opens read-only in an editor', async () => {
+    await wb.expand('HDARS', 3);
+    let rows = await waitForRows((r) => labels(r).includes('1.3.10'), 'versions of HDARS');
+    const v = rows.find((r) => r.label === '1.3.10')!;
+    expect(v.level).toBe(4);
+    expect(v.description).toBe('2016-01-09');
+    expect(labels(rows)).toContain('Load more (2 of 4)');
+
+    await wb.expand('1.3.10', 4);
+    rows = await waitForRows((r) => labels(r).includes('upack.json'), 'files of 1.3.10');
+    await wb.expand('package', 5);
+    rows = await waitForRows((r) => labels(r).includes('index.htm'), 'package folder');
+    await wb.expand('assets', 6);
+    rows = await waitForRows((r) => labels(r).includes('muth.png'), 'assets folder');
+    const files = rows.filter((r) => r.level >= 5).map((r) => `${r.level}:${r.label}`);
+    expect(files).toEqual([
+      '5:upack.json',
+      '5:package',
+      '6:assets',
+      '7:muth.png',
+      '7:styles.css',
+      '6:example.txt',
+      '6:index.htm',
+    ]);
+    expect(rows.find((r) => r.label === 'index.htm')?.description).toBe('57 B');
+    await wb.screenshot('13-files');
+
+    await wb.clickRow('index.htm', 6);
+    const text = await wb.editorText('<h1>HDARS</h1>');
+    expect(text).toContain('<title>HDARS 1.3.10</title>');
+    expect(await wb.activeTabTitle()).toBe('index.htm');
+    // Read-only: typing changes nothing.
+    await wb.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await wb.page.keyboard.type('XYZ');
+    expect(await wb.editorText('<h1>HDARS</h1>')).not.toContain('XYZ');
+    await wb.screenshot('14-file-open');
+
+    await wb.clickRow('upack.json', 5);
+    const manifest = await wb.editorText('"name"');
+    expect(manifest).toContain('HDARS');
+    expect(manifest).toContain('1.3.10');
+    expect(await wb.activeTabTitle()).toBe('upack.json');
+  });
+
+  test('filtering a feed shows only matching packages, in the feed description, until cleared', async () => {
+    await wb.inlineAction('dev-feed', 'Filter Packages');
+    await wb.answerInput('Filter packages in dev-feed', 'var');
+    let rows = await waitForRows(
+      (r) => r.find((x) => x.label === 'dev-feed')?.description === 'universal · filter: "var"',
+      'filtered feed',
+    );
+    expect(rows.filter((r) => r.level === 3).map((r) => r.label)).toEqual([
+      'virtudyne/simdesk/var-index-service',
+    ]);
+    await wb.screenshot('15-filtered');
+
+    await wb.inlineAction('dev-feed', 'Filter Packages');
+    await wb.answerInput('Filter packages in dev-feed', 'zzz-nothing');
+    rows = await waitForRows((r) => r.some((x) => x.label.startsWith('No packages match')), 'no match item');
+
+    await wb.inlineAction('dev-feed', 'Clear Filter');
+    rows = await waitForRows(
+      (r) =>
+        r.find((x) => x.label === 'dev-feed')?.description === 'universal' &&
+        r.filter((x) => x.level === 3 && !x.label.startsWith('Load more')).length === 2,
+      'cleared: first page again',
+    );
+    expect(labels(rows)).toContain('Load more (2 of 5)');
+  });
+
+  test('promote a version through the command palette', async () => {
+    await wb.runCommand('ProGet: Promote Version');
+    await wb.waitForQuickInputTitle('Promote Version');
+    await wb.pickQuickItem(/HDARS 1\.3\.10/);
+    await wb.waitForQuickInputTitle('Promote HDARS 1.3.10 from dev-feed to');
+    const targets = await wb.quickItems();
+    expect(targets.some((t) => t.startsWith('approved-feed'))).toBe(true);
+    expect(targets.some((t) => t.startsWith('nuget-feed'))).toBe(false);
+    await wb.pickQuickItem(/^approved-feed/);
+    await wb.answerInput('Promote HDARS 1.3.10 to approved-feed', 'Passed e2e');
+    const dialog = await wb.dialogText();
+    expect(dialog).toContain('Promote HDARS 1.3.10 from dev-feed to approved-feed?');
+    expect(dialog).toContain('Comments: Passed e2e');
+    await wb.screenshot('16-promote-confirm');
+    await wb.clickDialogButton('Promote');
+    await wb.waitForNotification('Promoted HDARS 1.3.10 to approved-feed.');
+
+    const client = new ProGetClient({ url: sim.url, apiKey: 'demo-admin-key' });
+    const promoted = await client.promotions.list({ name: 'HDARS', toFeed: 'approved-feed' });
+    expect(promoted.map((p) => p.version)).toContain('1.3.10');
+    expect(promoted.flatMap((p) => p.promotions).some((p) => p.comments === 'Passed e2e')).toBe(true);
+
+    await wb.expand('approved-feed');
+    await waitForRows(
+      (r) => r.some((x) => x.label === 'HDARS' && x.level === 3 && x.description === '1.3.10'),
+      'HDARS in approved-feed',
+    );
+    await wb.screenshot('17-promoted');
+  });
+
+  test('a failed refresh keeps the last good tree and says so; retry recovers', async () => {
+    // Only the rows in view are in the DOM: collapse everything, then open the server alone.
+    await wb.viewAction('Collapse All');
+    await wb.expand('Simulator', 1);
+    await waitForRows((r) => labels(r).includes('old-feed'), 'feeds of the simulator');
+    sim.setFaults([{ path: '/api/management/feeds/list', fault: { type: 'status', status: 503 } }]);
+    await wb.inlineAction('Simulator', 'Refresh', 1);
+    const rows = await waitForRows(
+      (r) => r.some((x) => x.label.startsWith('Showing results from')),
+      'stale warning',
+      40_000,
+    );
+    expect(labels(rows)).toEqual(
+      expect.arrayContaining(['dev-feed', 'approved-feed', 'nuget-feed', 'old-feed']),
+    );
+    expect(rows.find((r) => r.label === 'Simulator')?.description).toContain(
+      'offline — showing cached feeds',
+    );
+    await wb.screenshot('18-last-good-tree');
+
+    sim.setFaults([]);
+    await wb.clickRow(rows.find((r) => r.label.startsWith('Showing results from'))!.label, 2);
+    const after = await waitForRows(
+      (r) => !r.some((x) => x.label.startsWith('Showing results from')),
+      'recovered',
+      40_000,
+    );
+    expect(after.find((r) => r.label === 'Simulator')?.description).not.toContain('offline');
+    expect(labels(after)).toContain('dev-feed');
+  });
+});
+
+describe('connector-health status bar', () => {
+  test('shows failing connectors, turns healthy, and fails again when the simulator flips a connector', async () => {
+    let text = await wb.waitForStatus(/1 connector failing/);
+    expect(await wb.waitForStatusIcon('warning')).not.toContain('codicon-pass');
+    const bg = await wb.statusItem().evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(bg).not.toBe('rgba(0, 0, 0, 0)');
+
+    await wb.statusItem().hover();
+    const tooltip = wb.page.locator('.monaco-hover', { hasText: 'nuget.org' }).first();
+    await tooltip.waitFor({ timeout: 10_000 });
+    const tip = await tooltip.innerText();
+    expect(tip).toContain('Connection timed out');
+    expect(tip).toContain('npmjs.org');
+    expect(tip).toContain('Offline');
+    await wb.screenshot('20-status-tooltip');
+    await wb.page.mouse.move(700, 400);
+
+    sim.setConnectorState(3, 'healthy');
+    text = await wb.waitForStatus(/ProGet 3\/3/, 30_000);
+    expect(text).toMatch(/ProGet 3\/3/);
+    // The other server is unreachable, so the icon says so rather than "pass".
+    expect(text).toMatch(/1 server unreachable/);
+    expect(await wb.waitForStatusIcon('debug-disconnect')).not.toContain('codicon-warning');
+    await wb.screenshot('21-status-healthy');
+
+    sim.setConnectorState(1, 'error', 'Registry answered 502.');
+    text = await wb.waitForStatus(/1 connector failing/, 30_000);
+    await wb.statusItem().click();
+    const items = await wb.quickItems();
+    // "Check now" first; the failing connector and the unreachable server before the healthy connectors.
+    expect(items[0]).toMatch(/Check now/);
+    expect(items.slice(1, 3).join(' ')).toMatch(/npmjs\.org/);
+    expect(items.slice(1, 3).join(' ')).toMatch(/Offline/);
+    expect(items.findIndex((i) => /npmjs\.org/.test(i))).toBeLessThan(
+      items.findIndex((i) => /chocolatey\.org/.test(i)),
+    );
+    await wb.screenshot('22-status-picker');
+    await wb.page.keyboard.press('Escape');
+  });
+});
