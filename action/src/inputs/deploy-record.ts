@@ -29,7 +29,7 @@ export function readDeployRecordInputs(
 ): DeployRecordInputs {
   const inputs = new InputReader(source);
   const connection = readConnection(inputs, context.workspace);
-  const feed = inputs.required('feed') ?? '';
+  const feed = inputs.feed('feed', true) ?? '';
   const name = inputs.required('package') ?? '';
   const group = inputs.string('group');
   const version = inputs.required('version') ?? '';

@@ -30,8 +30,8 @@ export function readPromoteCheckInputs(source: InputSource, context: RunContext)
   const result: PromoteCheckInputs = {
     connection,
     selection,
-    fromFeed: inputs.string('from-feed'),
-    toFeed: inputs.required('to-feed') ?? '',
+    fromFeed: inputs.feed('from-feed', false),
+    toFeed: inputs.feed('to-feed', true) ?? '',
     requireInTarget: inputs.boolean('require-in-target', true),
     mode: inputs.oneOf('mode', ['fail', 'warn'] as const, 'fail'),
     waitTimeoutMs: inputs.seconds('wait-timeout', 0, true) ?? 0,

@@ -39,7 +39,7 @@ export interface PublishInputs {
 export function readPublishInputs(source: InputSource, context: RunContext): PublishInputs {
   const inputs = new InputReader(source);
   const connection = readConnection(inputs, context.workspace);
-  const feed = inputs.required('feed') ?? '';
+  const feed = inputs.feed('feed', true) ?? '';
   const path = resolveIn(context.workspace, inputs.string('path') ?? '.');
   const manifest = inputs.string('manifest');
 

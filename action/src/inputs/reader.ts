@@ -12,6 +12,8 @@ export interface InputSource {
 }
 
 const TRUE_WORDS = ['true', 'yes', '1'];
+// Feed names go into URL paths as they are (api-notes §4: they need no escaping), so nothing else is a feed.
+const FEED_NAME = /^[0-9A-Za-z._-]+$/;
 const FALSE_WORDS = ['false', 'no', '0'];
 
 export class InputReader {
@@ -28,6 +30,15 @@ export class InputReader {
   required(name: string, why = ''): string | undefined {
     const value = this.string(name);
     if (value === undefined) this.problems.push(`"${name}" is required${why}`);
+    return value;
+  }
+
+  /** A feed name: letters, digits, '.', '_' and '-' (and not `.` or `..`, which would change the URL path). */
+  feed(name: string, required: boolean): string | undefined {
+    const value = required ? this.required(name) : this.string(name);
+    if (value !== undefined && (!FEED_NAME.test(value) || value === '.' || value === '..')) {
+      this.problems.push(`"${name}" must be a feed name (letters, digits, '.', '_' and '-'); got "${value}"`);
+    }
     return value;
   }
 
