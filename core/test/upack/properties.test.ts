@@ -40,7 +40,7 @@ describe('version ordering properties', () => {
         expect(compareVersions(a, a)).toBe(0);
         expect(sign(compareVersions(a, b))).toBe(-sign(compareVersions(b, a)));
       }),
-      { numRuns: 2000 },
+      { numRuns: 1000 },
     );
   });
 
@@ -55,7 +55,7 @@ describe('version ordering properties', () => {
         if (compareVersions(x, y) < 0 || compareVersions(y, z) < 0)
           expect(compareVersions(x, z)).toBeLessThan(0);
       }),
-      { numRuns: 2000 },
+      { numRuns: 1000 },
     );
   });
 
@@ -74,7 +74,7 @@ describe('version ordering properties', () => {
           expect(compareVersions(a, c)).toBeLessThanOrEqual(0);
         }
       }),
-      { numRuns: 3000 },
+      { numRuns: 1500 },
     );
   });
 
@@ -105,7 +105,7 @@ describe('version ordering properties', () => {
       fc.property(strict, strict, (a, b) => {
         expect(sign(compareVersions(a, b))).toBe(semver.compare(a, b));
       }),
-      { numRuns: 2000 },
+      { numRuns: 1000 },
     );
   });
 
@@ -172,7 +172,7 @@ describe('manifest validation properties', () => {
         expect(validateManifest(m)).toEqual([]);
         expect(validateManifest(JSON.parse(serializeManifest(m)))).toEqual([]);
       }),
-      { numRuns: 500 },
+      { numRuns: 200 },
     );
   });
 

@@ -120,7 +120,7 @@ describe('refusing hostile packages', () => {
     const started = performance.now();
     await expectExtractRefused(pkg, /holds 100001 entries; the limit is 50000/);
     const elapsed = performance.now() - started;
-    expect(elapsed).toBeLessThan(250); // reading 100k central-directory records would take longer
+    expect(elapsed).toBeLessThan(500); // reading all 100k central-directory records takes about 1 s
   });
 
   it('honours a smaller entry cap', async () => {
