@@ -154,7 +154,11 @@ export async function send(
         res.destroy();
         resolve();
       });
-      res.on('close', resolve);
+      res.on('close', () => {
+        // A client that went away must not leave the file or zip open.
+        body.destroy();
+        resolve();
+      });
       body.pipe(res);
     });
     return;
@@ -181,10 +185,11 @@ export async function send(
       remaining -= part.length;
       await write(res, part);
     }
-    if (body instanceof Readable) body.destroy();
     if (fault.type === 'truncate') socket?.end();
     else socket?.resetAndDestroy();
   } catch {
     socket?.destroy();
+  } finally {
+    if (body instanceof Readable) body.destroy();
   }
 }

@@ -284,3 +284,49 @@ describe('concurrency', () => {
     ]);
   });
 });
+
+describe('downloads that the client abandons', () => {
+  it('close the package file and the zip (no file descriptor leak)', async () => {
+    const { randomBytes } = await import('node:crypto');
+    const sim = await startSimulator({ seed: 'demo', dataDir });
+    try {
+      const body = await upack(
+        { name: 'big', version: '1.0.0' },
+        { 'noise.bin': randomBytes(6 * 1024 * 1024).toString('base64') },
+      );
+      await raw(sim.url, 'PUT', '/upack/dev-feed/upload', {
+        headers: { ...PUBLISH, 'Content-Type': 'application/zip' },
+        body,
+      });
+      const openFds = async () => (await readdir('/proc/self/fd')).length;
+      const abandon = (path: string) =>
+        new Promise<void>((resolve, reject) => {
+          const url = new URL(sim.url);
+          const req = request(
+            { host: url.hostname, port: url.port, path, headers: VIEW, agent: false },
+            (res) => {
+              res.once('data', () => {
+                req.destroy();
+                resolve();
+              });
+            },
+          );
+          req.on('error', (e) => (req.destroyed ? undefined : reject(e)));
+          req.end();
+        });
+      // Warm up lazily opened handles before counting.
+      await abandon('/upack/dev-feed/download/big/1.0.0');
+      await sleep(100);
+      const before = await openFds();
+      for (let i = 0; i < 5; i++) {
+        await abandon('/upack/dev-feed/download/big/1.0.0');
+        await abandon('/upack/dev-feed/download/big/1.0.0?contentOnly=tgz');
+        await abandon('/upack/dev-feed/download-file/big/1.0.0?path=package/noise.bin');
+      }
+      await sleep(300);
+      expect(await openFds()).toBeLessThanOrEqual(before + 1);
+    } finally {
+      await sim.close();
+    }
+  });
+});

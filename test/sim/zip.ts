@@ -149,24 +149,38 @@ export function contentArchive(path: string, format: 'zip' | 'tgz'): Readable {
     format === 'zip'
       ? archiver('zip', { zlib: { level: 6 } })
       : archiver('tar', { gzip: true, gzipOptions: { level: 6 } });
+  // If the reader goes away, stop feeding entries and close the zip.
+  let current: Readable | undefined;
+  let aborted = false;
+  const abort = () => {
+    aborted = true;
+    current?.destroy();
+  };
+  archive.once('close', abort);
+  archive.once('error', abort);
   (async () => {
     const zip = await openZip(path);
     try {
       await walk(zip, async (entry) => {
+        if (aborted) return true;
         const name = normalize(entry.fileName);
         if (!name.startsWith('package/') || name.endsWith('/')) return false;
         const relative = name.slice('package/'.length);
         if (relative === '') return false;
         const stream = await openStream(zip, entry);
+        current = stream;
         archive.append(stream, { name: relative, date: entry.getLastModDate() });
         await finished(stream);
+        current = undefined;
         return false;
       });
     } finally {
       zip.close();
     }
-    await archive.finalize();
-  })().catch((err: Error) => archive.destroy(err));
+    if (!aborted) await archive.finalize();
+  })().catch((err: Error) => {
+    if (!aborted) archive.destroy(err);
+  });
   return archive;
 }
 
