@@ -112,9 +112,10 @@ describe('parallel publishes', () => {
       for (const l of losers) {
         expect(l.run.exitCode).toBe(1);
         expect(l.run.errors).toHaveLength(1);
-        // Either the step saw the version before uploading, or the server refused the second upload.
+        // Either the step saw the version before uploading (its own wording), or, having raced past that
+        // check, the server refused to replace it: "already exists".
         expect(l.run.errors[0]).toMatch(
-          /^(rel-feed already has contended 1\.0\.0 \(the version already exists\); set if-exists: skip or overwrite \(or publish a new version\)|Could not upload \/\S+contended\.1\.0\.0\.upack to feed "rel-feed": HTTP 403 Forbidden \(PUT \S+ → 403\)\nServer said: Package contended 1\.0\.0 already exists in feed rel-feed, and replacing it requires the Feeds_OverwritePackage privilege\.\n)/,
+          /^(rel-feed already has contended 1\.0\.0; set if-exists: skip or overwrite \(or publish a new version\)|Could not upload \/\S+contended\.1\.0\.0\.upack to feed "rel-feed": HTTP 403 Forbidden \(PUT \S+ → 403\)\nServer said: Package contended 1\.0\.0 already exists in feed rel-feed, and replacing it requires the Feeds_OverwritePackage privilege\.\n)/,
         );
       }
       // Five different packages were built; the stored one is byte-identical to the winner's.
