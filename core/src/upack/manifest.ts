@@ -168,13 +168,12 @@ export function assertValidManifest(
  */
 export function serializeManifest(m: UpackManifest): string {
   const o = m as unknown as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const key of FIELD_ORDER) if (o[key] !== undefined) out[key] = canonical(o[key]);
-  for (const key of Object.keys(o)
+  const custom = Object.keys(o)
     .filter((k) => k.startsWith('_'))
-    .sort()) {
-    if (o[key] !== undefined) out[key] = canonical(o[key]);
-  }
+    .sort();
+  const keys = [...FIELD_ORDER, ...custom].filter((k) => Object.hasOwn(o, k) && o[k] !== undefined);
+  // fromEntries defines own properties, so a key like "__proto__" (JSON.parse makes those) is kept as data.
+  const out = Object.fromEntries(keys.map((k) => [k, canonical(o[k])]));
   return `${JSON.stringify(out, null, 2)}\n`;
 }
 
@@ -182,9 +181,11 @@ function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (typeof value === 'object' && value !== null) {
     const src = value as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(src).sort()) out[key] = canonical(src[key]);
-    return out;
+    return Object.fromEntries(
+      Object.keys(src)
+        .sort()
+        .map((k) => [k, canonical(src[k])]),
+    );
   }
   return value;
 }

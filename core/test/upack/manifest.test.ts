@@ -341,6 +341,13 @@ describe('serializeManifest', () => {
     );
   });
 
+  it('keeps a "__proto__" key from parsed JSON as data', () => {
+    const parsed = JSON.parse('{"name":"n","version":"1.0.0","__proto__":{"x":1},"_a":{"__proto__":2}}');
+    expect(validateManifest(parsed)).toEqual([]);
+    expect(JSON.parse(serializeManifest(parsed))).toEqual(parsed);
+    expect(serializeManifest(parsed)).toContain('"__proto__": {');
+  });
+
   it('drops undefined fields', () => {
     expect(serializeManifest({ name: 'n', version: '1.0.0', title: undefined })).not.toContain('title');
   });
