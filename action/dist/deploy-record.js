@@ -35623,6 +35623,7 @@ var FIXED_ENTRY_DATE = new Date(Date.UTC(2e3, 0, 1, 0, 0, 0));
 var STORED_EXTENSIONS = new Set(
   ".zip .gz .tgz .bz2 .xz .zst .lz4 .lzma .br .7z .rar .cab .jar .war .ear .nupkg .snupkg .upack .vpack .vsix .whl .apk .aab .ipa .crate .gem .docx .xlsx .pptx .odt .jpg .jpeg .png .gif .webp .avif .heic .mp3 .mp4 .m4a .m4v .mkv .mov .webm .ogg .opus .flac .woff .woff2 .dmg".split(" ")
 );
+var READ_CHUNK = 1024 * 1024;
 
 // ../core/src/upack/read.ts
 var import_yauzl2 = __toESM(require_yauzl(), 1);
@@ -35631,7 +35632,7 @@ var import_yauzl2 = __toESM(require_yauzl(), 1);
 var import_yauzl = __toESM(require_yauzl(), 1), BLOCK_SIZE = 256 * 1024, ReaderBase = import_yauzl.default.RandomAccessReader;
 
 // ../core/src/upack/read.ts
-var DEFAULT_LIMITS = Object.freeze({
+var DEFAULT_EXTRACT_LIMITS = Object.freeze({
   maxEntries: 5e4,
   maxTotalSize: 4 * 1024 ** 3,
   // Deflate tops out near 1032:1; ordinary text and binaries stay well below 100:1.
@@ -35712,7 +35713,7 @@ function readConnection(inputs, workspace) {
     apiKey,
     username,
     password,
-    timeoutMs: inputs.seconds("timeout", void 0, !1),
+    timeoutMs: inputs.seconds("timeout", 30, !1),
     retries: inputs.integer("retries", 3, 0, 10),
     caCertPath,
     insecureTls: inputs.boolean("insecure-tls", !1)
@@ -35733,7 +35734,7 @@ function checkServerUrl(inputs, name, value) {
 }
 
 // src/inputs/reader.ts
-var TRUE_WORDS = ["true", "yes", "1"], FALSE_WORDS = ["false", "no", "0"], InputReader = class {
+var TRUE_WORDS = ["true", "yes", "1"], FEED_NAME = /^[0-9A-Za-z._-]+$/, FALSE_WORDS = ["false", "no", "0"], InputReader = class {
   constructor(source) {
     this.source = source;
   }
@@ -35747,6 +35748,11 @@ var TRUE_WORDS = ["true", "yes", "1"], FALSE_WORDS = ["false", "no", "0"], Input
   required(name, why = "") {
     let value = this.string(name);
     return value === void 0 && this.problems.push(`"${name}" is required${why}`), value;
+  }
+  /** A feed name: letters, digits, '.', '_' and '-' (and not `.` or `..`, which would change the URL path). */
+  feed(name, required) {
+    let value = required ? this.required(name) : this.string(name);
+    return value !== void 0 && (!FEED_NAME.test(value) || value === "." || value === "..") && this.problems.push(`"${name}" must be a feed name (letters, digits, '.', '_' and '-'); got "${value}"`), value;
   }
   /** Masked before anything else can print it; surrounding whitespace is kept out of the mask. */
   secret(name) {
@@ -35806,7 +35812,7 @@ var TRUE_WORDS = ["true", "yes", "1"], FALSE_WORDS = ["false", "no", "0"], Input
 // src/inputs/deploy-record.ts
 var ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 function readDeployRecordInputs(source, context, now = /* @__PURE__ */ new Date()) {
-  let inputs = new InputReader(source), connection = readConnection(inputs, context.workspace), feed = inputs.required("feed") ?? "", name = inputs.required("package") ?? "", group = inputs.string("group"), version = inputs.required("version") ?? "";
+  let inputs = new InputReader(source), connection = readConnection(inputs, context.workspace), feed = inputs.feed("feed", !0) ?? "", name = inputs.required("package") ?? "", group = inputs.string("group"), version = inputs.required("version") ?? "";
   for (let problem of [
     name === "" ? void 0 : validatePackageName(name, '"package"'),
     group === void 0 ? void 0 : validateGroup(group, '"group"'),

@@ -35,7 +35,7 @@ describe('connection inputs', () => {
       apiKey: 'k',
       username: undefined,
       password: undefined,
-      timeoutMs: undefined,
+      timeoutMs: 30_000,
       retries: 3,
       caCertPath: undefined,
       insecureTls: false,

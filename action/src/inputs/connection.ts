@@ -44,7 +44,7 @@ export function readConnection(inputs: InputReader, workspace: string): Connecti
     apiKey,
     username,
     password,
-    timeoutMs: inputs.seconds('timeout', undefined, false),
+    timeoutMs: inputs.seconds('timeout', 30, false),
     retries: inputs.integer('retries', 3, 0, 10),
     caCertPath,
     insecureTls: inputs.boolean('insecure-tls', false),

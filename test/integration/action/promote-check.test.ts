@@ -131,8 +131,11 @@ describe('promote-check bundle', () => {
   it('waits for a promotion that happens while it polls', async () => {
     const client = new ProGetClient({ url: sim.url, apiKey: 'demo-admin-key' });
     await client.universal.upload('dev-feed', await makePackage('late', '1.0.0'));
-    const pending = check({ packages: 'it/late@1.0.0', 'wait-timeout': '30', 'poll-interval': '0.3' });
-    await new Promise((r) => setTimeout(r, 1200));
+    const lists = () => sim.requests().filter((r) => r.url.startsWith('/api/promotions/list')).length;
+    const listsBefore = lists();
+    const pending = check({ packages: 'it/late@1.0.0', 'wait-timeout': '60', 'poll-interval': '0.3' });
+    // Promote only once the step has looked and found it missing.
+    while (lists() === listsBefore) await new Promise((r) => setTimeout(r, 50));
     await client.promotions.promote({
       group: 'it',
       name: 'late',
