@@ -33940,6 +33940,16 @@ function excerpt(text, max = 200) {
 
 // ../core/src/transport/download.ts
 async function saveResponse(response, options2) {
+  let type = mediaType(response.headers);
+  if (options2.expectPackage && (type === "text/html" || type === "application/xhtml+xml"))
+    throw new ProGetError({
+      kind: "invalid-response",
+      message: `Could not ${options2.operation}: expected a package but the server sent an HTML page (Content-Type: ${type})`,
+      status: response.status,
+      method: "GET",
+      url: response.url,
+      hint: "Check that the URL points at ProGet itself, not a login page, proxy or another web application."
+    });
   let fileName = parseContentDisposition(response.headers["content-disposition"]), target = await isDirectory2(options2.destPath) ? join(options2.destPath, fileName ?? safeFileName(options2.fallbackName) ?? "download") : options2.destPath, temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.part`), total = contentLength(response.headers), hasher = new HashingStream(), transferred = 0, progress = new Transform2({
     transform(chunk, _encoding, done) {
       transferred += chunk.length, response.touch(), options2.onProgress?.({ transferred, total }), done(null, chunk);
@@ -34270,7 +34280,7 @@ var UniversalArea = class {
         operation: `download ${describePackage(pkg)} from feed "${feed}"`,
         privilege: `Feeds_DownloadPackage on feed "${feed}"`
       },
-      (r) => this.save(r, destPath, `${id.name}.${version}.${ext}`, `download ${describePackage(pkg)}`, options2)
+      (r) => this.save(r, destPath, `${id.name}.${version}.${ext}`, `download ${describePackage(pkg)}`, options2, !0)
     );
   }
   async downloadFile(feed, id, path, destPath, options2) {
@@ -34331,7 +34341,7 @@ var UniversalArea = class {
         operation: `download virtual package ${describePackage(pkg)} from feed "${feed}"`,
         privilege: `Feeds_DownloadPackage on feed "${feed}"`
       },
-      (r) => this.save(r, destPath, `${id.name}.${version}.vpack`, `download ${describePackage(pkg)}`, options2)
+      (r) => this.save(r, destPath, `${id.name}.${version}.vpack`, `download ${describePackage(pkg)}`, options2, !0)
     );
   }
   async upload(feed, filePath, options2) {
@@ -34394,8 +34404,8 @@ var UniversalArea = class {
     });
     return arrayOf(json, "the search results").map(parseUniversalPackage);
   }
-  save(r, destPath, fallbackName, operation, options2) {
-    return saveResponse(r, { destPath, fallbackName, operation, onProgress: options2?.onProgress });
+  save(r, destPath, fallbackName, operation, options2, expectPackage = !1) {
+    return saveResponse(r, { destPath, fallbackName, operation, onProgress: options2?.onProgress, expectPackage });
   }
 };
 
@@ -34863,7 +34873,8 @@ var PackagesArea = class {
         destPath,
         fallbackName: `${id.name}.${version}`,
         operation: `download ${describePackage(pkg)}`,
-        onProgress: options2?.onProgress
+        onProgress: options2?.onProgress,
+        expectPackage: !0
       })
     );
   }
@@ -35632,7 +35643,6 @@ var FIXED_ENTRY_DATE = new Date(Date.UTC(2e3, 0, 1, 0, 0, 0));
 var STORED_EXTENSIONS = new Set(
   ".zip .gz .tgz .bz2 .xz .zst .lz4 .lzma .br .7z .rar .cab .jar .war .ear .nupkg .snupkg .upack .vpack .vsix .whl .apk .aab .ipa .crate .gem .docx .xlsx .pptx .odt .jpg .jpeg .png .gif .webp .avif .heic .mp3 .mp4 .m4a .m4v .mkv .mov .webm .ogg .opus .flac .woff .woff2 .dmg".split(" ")
 );
-var READ_CHUNK = 1024 * 1024;
 
 // ../core/src/upack/read.ts
 var import_yauzl2 = __toESM(require_yauzl(), 1);
