@@ -47,6 +47,8 @@ const log = (m: string) => console.error(`[bench ${new Date().toISOString().slic
 const node = process.execPath;
 let bundles: Record<Driver, string>;
 
+const cpu = (s: number) => (Number.isFinite(s) ? `${s.toFixed(2)} s` : '–');
+
 function verdict(ok: boolean): Status {
   return ok ? 'met' : 'MISSED';
 }
@@ -99,6 +101,8 @@ interface PublishSample {
   oursRssKb: number;
   packageBytes: number;
   zipBytes: number;
+  baselineCpuS: number;
+  oursCpuS: number;
 }
 
 async function publishAt(data: Dataset): Promise<PublishSample[]> {
@@ -143,6 +147,7 @@ async function publishAt(data: Dataset): Promise<PublishSample[]> {
           zipMs: zip.wallMs,
           curlMs: curl.wallMs,
           baselineRssKb: Math.max(zip.maxRssKb ?? 0, curl.maxRssKb ?? 0),
+          baselineCpuS: (zip.cpuS ?? Number.NaN) + (curl.cpuS ?? Number.NaN),
           zipBytes,
         };
       },
@@ -160,6 +165,7 @@ async function publishAt(data: Dataset): Promise<PublishSample[]> {
           buildMs: j.buildMs,
           uploadMs: j.uploadMs,
           oursRssKb: Math.max(r.maxRssKb ?? 0, j.maxRssKb),
+          oursCpuS: r.cpuS ?? Number.NaN,
           packageBytes: j.packageBytes,
         };
       },
@@ -185,7 +191,6 @@ async function publishCase(): Promise<CaseOutcome> {
     const base = median(s.map((x) => x.baselineMs));
     const oursRss = Math.max(...s.map((x) => x.oursRssKb));
     rss.push(oursRss);
-    const headline = bytes === config.publishSizes.at(-1)!.bytes;
     rows.push({
       case: `publish ${label} dir (${data.files} files), time`,
       ours: `${fmtMs(ours)} (build ${fmtMs(median(s.map((x) => x.buildMs)))} + upload ${fmtMs(median(s.map((x) => x.uploadMs)))})`,
@@ -203,8 +208,8 @@ async function publishCase(): Promise<CaseOutcome> {
       status: verdict(oursRss <= 150 * MB),
     });
     notes.push(
-      `publish ${label}: package ${fmtBytes(median(s.map((x) => x.packageBytes)))} (ours) vs ${fmtBytes(median(s.map((x) => x.zipBytes)))} (zip -6)` +
-        (headline ? '' : ''),
+      `publish ${label}: package ${fmtBytes(median(s.map((x) => x.packageBytes)))} (ours) vs ${fmtBytes(median(s.map((x) => x.zipBytes)))} (zip -6); ` +
+        `client CPU ${cpu(median(s.map((x) => x.oursCpuS)))} (ours) vs ${cpu(median(s.map((x) => x.baselineCpuS)))} (zip + curl)`,
     );
   }
   if (rss.length >= 2) {
@@ -263,7 +268,8 @@ async function downloadCase(): Promise<CaseOutcome> {
     await runOk('curl', curlArgs(warm), opts);
     await rm(warm, { force: true });
     const base: ProcResult[] = [];
-    const ours: { ms: number; rss: number }[] = [];
+    const ours: { ms: number; rss: number; cpuS: number; inProcessMs: number }[] = [];
+    const plain: { ms: number; rss: number; cpuS: number }[] = [];
     await alternate(
       config.runs,
       async (i) => {
@@ -282,7 +288,16 @@ async function downloadCase(): Promise<CaseOutcome> {
         );
         const j = lastJson<{ bytes: number; maxRssKb: number }>(r);
         if (j.bytes !== pkgBytes) throw new Error(`ours downloaded ${j.bytes} of ${pkgBytes} bytes`);
-        ours[i] = { ms: r.wallMs, rss: Math.max(r.maxRssKb ?? 0, j.maxRssKb) };
+        ours[i] = {
+          ms: r.wallMs,
+          rss: Math.max(r.maxRssKb ?? 0, j.maxRssKb),
+          cpuS: r.cpuS ?? Number.NaN,
+          inProcessMs: (j as { downloadMs?: number }).downloadMs ?? Number.NaN,
+        };
+        // Diagnostic, not a participant: Node's bare http.get → file, to tell Node's cost from core's.
+        const p = await runOk(node, [bundles['plain-download'], url, BENCH_KEY, dest], opts);
+        const pj = lastJson<{ bytes: number; maxRssKb: number }>(p);
+        plain[i] = { ms: p.wallMs, rss: Math.max(p.maxRssKb ?? 0, pj.maxRssKb), cpuS: p.cpuS ?? Number.NaN };
       },
     );
     const o = median(ours.map((x) => x.ms));
@@ -311,8 +326,13 @@ async function downloadCase(): Promise<CaseOutcome> {
         packageBytes: pkgBytes,
         baseline: base.map((x) => ({ ms: x.wallMs, rssKb: x.maxRssKb })),
         ours,
+        plainNode: plain,
       },
-      notes: [],
+      notes: [
+        `download: client CPU ${cpu(median(ours.map((x) => x.cpuS)))} (ours) vs ${cpu(median(base.map((x) => x.cpuS ?? Number.NaN)))} (curl); ` +
+          `ours spends ${fmtMs(median(ours.map((x) => x.inProcessMs)))} in download() itself, the rest is process start and exit; ` +
+          `diagnostic: plain Node http.get → file (no hashes) ${fmtMs(median(plain.map((x) => x.ms)))}, CPU ${cpu(median(plain.map((x) => x.cpuS)))}, peak ${fmtMB(Math.max(...plain.map((x) => x.rss)))}`,
+      ],
     };
   });
 }

@@ -5,7 +5,14 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
-export const DRIVERS = ['sim-server', 'publish', 'download', 'promote-seq', 'tree'] as const;
+export const DRIVERS = [
+  'sim-server',
+  'publish',
+  'download',
+  'plain-download',
+  'promote-seq',
+  'tree',
+] as const;
 export type Driver = (typeof DRIVERS)[number];
 
 export async function bundleDrivers(benchDir: string, outDir: string): Promise<Record<Driver, string>> {

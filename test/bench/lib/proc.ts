@@ -14,6 +14,8 @@ export interface ProcResult {
   wallMs: number;
   /** Peak resident set size in KiB (GNU time's "Maximum resident set size"), when measured. */
   maxRssKb?: number;
+  /** User + system CPU seconds (GNU time), when measured: steadier than wall time on a loaded machine. */
+  cpuS?: number;
 }
 
 export interface ProcOptions {
@@ -66,6 +68,9 @@ export async function runProc(cmd: string, args: string[], options: ProcOptions)
     await rm(report, { force: true });
     const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(text);
     if (m) result.maxRssKb = Number(m[1]);
+    const user = /User time \(seconds\): ([\d.]+)/.exec(text);
+    const sys = /System time \(seconds\): ([\d.]+)/.exec(text);
+    if (user && sys) result.cpuS = Number(user[1]) + Number(sys[1]);
     if (/Command exited with non-zero status (\d+)/.exec(text)) result.code ??= 1;
   }
   if (timedOut) throw new Error(`${cmd} ${args.join(' ')} timed out after ${options.timeoutMs} ms`);
