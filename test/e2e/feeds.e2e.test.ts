@@ -136,7 +136,11 @@ describe('Feeds tree', () => {
     expect(text).toContain('<title>HDARS 1.3.10</title>');
     expect(await wb.activeTabTitle()).toBe('index.htm');
     // Read-only: typing changes nothing.
-    await wb.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await wb.page
+      .locator('.editor-instance .monaco-editor .view-lines')
+      .filter({ visible: true })
+      .first()
+      .click();
     await wb.page.keyboard.type('XYZ');
     expect(await wb.editorText('<h1>HDARS</h1>')).not.toContain('XYZ');
     await wb.screenshot('14-file-open');
@@ -152,7 +156,9 @@ describe('Feeds tree', () => {
     await wb.inlineAction('dev-feed', 'Filter Packages');
     await wb.answerInput('Filter packages in dev-feed', 'var');
     let rows = await waitForRows(
-      (r) => r.find((x) => x.label === 'dev-feed')?.description === 'universal · filter: "var"',
+      (r) =>
+        r.find((x) => x.label === 'dev-feed')?.description === 'universal · filter: "var"' &&
+        r.filter((x) => x.level === 3).length === 1,
       'filtered feed',
     );
     expect(rows.filter((r) => r.level === 3).map((r) => r.label)).toEqual([
@@ -212,7 +218,9 @@ describe('Feeds tree', () => {
     sim.setFaults([{ path: '/api/management/feeds/list', fault: { type: 'status', status: 503 } }]);
     await wb.inlineAction('Simulator', 'Refresh', 1);
     const rows = await waitForRows(
-      (r) => r.some((x) => x.label.startsWith('Showing results from')),
+      (r) =>
+        r.some((x) => x.label.startsWith('Showing results from')) &&
+        (r.find((x) => x.label === 'Simulator')?.description ?? '').includes('showing cached'),
       'stale warning',
       40_000,
     );
@@ -220,18 +228,20 @@ describe('Feeds tree', () => {
       expect.arrayContaining(['dev-feed', 'approved-feed', 'nuget-feed', 'old-feed']),
     );
     expect(rows.find((r) => r.label === 'Simulator')?.description).toContain(
-      'offline — showing cached feeds',
+      'refresh failed — showing cached feeds',
     );
     await wb.screenshot('18-last-good-tree');
 
     sim.setFaults([]);
     await wb.clickRow(rows.find((r) => r.label.startsWith('Showing results from'))!.label, 2);
     const after = await waitForRows(
-      (r) => !r.some((x) => x.label.startsWith('Showing results from')),
+      (r) =>
+        !r.some((x) => x.label.startsWith('Showing results from')) &&
+        !(r.find((x) => x.label === 'Simulator')?.description ?? '').includes('showing cached'),
       'recovered',
       40_000,
     );
-    expect(after.find((r) => r.label === 'Simulator')?.description).not.toContain('offline');
+    expect(after.find((r) => r.label === 'Simulator')?.description).not.toContain('showing cached');
     expect(labels(after)).toContain('dev-feed');
   });
 });

@@ -229,7 +229,11 @@ export class Workbench {
   }
 
   async editorText(contains: string, timeout = 20_000): Promise<string> {
-    const lines = this.page.locator('.editor-instance .monaco-editor .view-lines').first();
+    // Hidden editors stay in the DOM; read the visible one.
+    const lines = this.page
+      .locator('.editor-instance .monaco-editor .view-lines')
+      .filter({ visible: true })
+      .first();
     await lines.waitFor({ timeout });
     await this.page.waitForFunction(
       ([el, text]) =>

@@ -101,11 +101,13 @@ function serverItem(node: ServerNode, state: ItemState): vscode.TreeItem {
   item.description = [
     host !== node.server.name ? host : undefined,
     state.auth === 'anonymous' ? 'anonymous' : undefined,
-    state.stale ? 'offline — showing cached feeds' : undefined,
+    state.stale ? 'refresh failed — showing cached feeds' : undefined,
   ]
     .filter(Boolean)
     .join(' · ');
-  item.iconPath = new vscode.ThemeIcon(state.stale ? 'debug-disconnect' : 'server');
+  item.iconPath = state.stale
+    ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+    : new vscode.ThemeIcon('server');
   item.contextValue = contextValue('server', [state.auth, state.stale && 'stale']);
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${escapeMarkdown(node.server.name)}**\n\n`);
@@ -188,25 +190,24 @@ export function versionTooltip(node: VersionNode): vscode.MarkdownString {
   if (node.prerelease) md.appendMarkdown(' — _prerelease_');
   if (u?.title && u.title !== node.parent.name) md.appendMarkdown(`\n\n${escapeMarkdown(u.title)}`);
   if (u?.description) md.appendMarkdown(`\n\n${escapeMarkdown(u.description)}`);
+  // Values we format ourselves go in as they are; text from the server is escaped.
   const rows: [string, string][] = [];
   const published = formatDate(node.published ?? info?.published);
   if (published) rows.push(['Published', published]);
-  if (info?.publishedBy) rows.push(['By', info.publishedBy]);
+  if (info?.publishedBy) rows.push(['By', escapeMarkdown(info.publishedBy)]);
   const downloads = u?.downloads ?? info?.downloads;
   if (downloads !== undefined) rows.push(['Downloads', formatCount(downloads)]);
   if (info?.size !== undefined)
     rows.push(['Size', `${formatBytes(info.size)} (${formatCount(info.size)} bytes)`]);
-  if (info?.sha1) rows.push(['SHA-1', `\`${info.sha1}\``]);
-  if (info?.sha256) rows.push(['SHA-256', `\`${info.sha256}\``]);
-  if (info?.sha512) rows.push(['SHA-512', `\`${info.sha512.slice(0, 32)}…\``]);
+  if (info?.sha1) rows.push(['SHA-1', code(info.sha1)]);
+  if (info?.sha256) rows.push(['SHA-256', code(info.sha256)]);
+  if (info?.sha512) rows.push(['SHA-512', code(`${info.sha512.slice(0, 32)}…`)]);
   if (u?.dependencies.length) rows.push(['Depends on', u.dependencies.map(escapeMarkdown).join(', ')]);
-  if (info?.deprecated) rows.push(['Deprecated', info.deprecationReason ?? 'yes']);
+  if (info?.deprecated) rows.push(['Deprecated', escapeMarkdown(info.deprecationReason ?? 'yes')]);
   if (info && !info.listed) rows.push(['Listed', 'no']);
   if (rows.length) {
     md.appendMarkdown('\n\n| | |\n|---|---|\n');
-    md.appendMarkdown(
-      rows.map(([k, v]) => `| ${k} | ${v.startsWith('`') ? v : escapeMarkdown(v)} |`).join('\n'),
-    );
+    md.appendMarkdown(rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`).join('\n'));
   }
   return md;
 }
@@ -336,6 +337,11 @@ function resourceUri(node: FileNode | FolderNode): vscode.Uri | undefined {
 
 export function fileUri(node: FileNode): vscode.Uri | undefined {
   return resourceUri(node);
+}
+
+/** Inline code for hashes: they are hex, so no backtick can end it early. */
+function code(text: string): string {
+  return `\`${text.replace(/`/g, '')}\``;
 }
 
 function safeHost(url: string): string {

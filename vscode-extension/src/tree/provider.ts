@@ -225,11 +225,14 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   private load(node: ContainerNode, previous: ChildrenEntry | undefined): Promise<ChildrenEntry> {
     const id = nodeId(node);
     const entry: ChildrenEntry = { nodes: previous?.nodes, loadedAt: previous?.loadedAt, valid: true };
+    const wasStale = previous?.error !== undefined && previous.nodes !== undefined;
     const loading = this.fetchChildren(node).then(
       (nodes) => {
         entry.nodes = nodes;
         entry.loadedAt = this.now();
         entry.error = undefined;
+        // The node's label said "showing cached"; redraw it now that the children are fresh.
+        if (wasStale) setTimeout(() => this.changed.fire(node), 0);
       },
       (error: unknown) => {
         entry.error = error;
@@ -464,8 +467,20 @@ function otherVersions(parent: PackageNode, infos: PackageVersionInfo[]): Versio
     .sort((a, b) => compareVersionsDesc(a.version, b.version));
 }
 
-function comparePackages(a: PackageNode, b: PackageNode): number {
-  return packageIdText(a).localeCompare(packageIdText(b), undefined, { sensitivity: 'base', numeric: true });
+const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+
+/** Group by group, segment by segment (so `a/b` sorts with `a/b/c`, not among `a/b-c`), then by name. */
+export function comparePackages(
+  a: { group: string; name: string },
+  b: { group: string; name: string },
+): number {
+  const sa = a.group ? [...a.group.split('/'), a.name] : [a.name];
+  const sb = b.group ? [...b.group.split('/'), b.name] : [b.name];
+  for (let i = 0; i < Math.min(sa.length, sb.length); i++) {
+    const c = collator.compare(sa[i]!, sb[i]!);
+    if (c !== 0) return c;
+  }
+  return sa.length - sb.length;
 }
 
 /** Case-insensitive; `*` matches any run of characters; otherwise a substring of the id or title. */
