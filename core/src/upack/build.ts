@@ -6,7 +6,7 @@ import { createWriteStream, type Stats } from 'node:fs';
 import { mkdir, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import archiver from 'archiver';
+import type archiver from 'archiver';
 import picomatch from 'picomatch';
 import { ValidationError } from '../errors.js';
 import { HashingStream } from '../hashing.js';
@@ -35,6 +35,11 @@ export interface BuildPackageOptions {
   exclude?: string[];
   /** zlib level 0–9 for compressible files; default 6. Already-compressed types are always stored. */
   compressionLevel?: number;
+  /**
+   * Store files with any execute bit as 0755 instead of 0644. Off by default: modes then do not depend on
+   * the checkout (Windows has no execute bit), so the same content gives the same package everywhere.
+   */
+  preserveExecutable?: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: BuildProgress) => void;
 }
@@ -53,6 +58,7 @@ export interface BuiltPackage extends FileHashes {
 /** Every entry gets this timestamp and a fixed mode, so rebuilds do not depend on mtimes or umask. */
 export const FIXED_ENTRY_DATE = new Date(Date.UTC(2000, 0, 1, 0, 0, 0));
 const FILE_MODE = 0o644;
+const EXECUTABLE_MODE = 0o755;
 export const DEFAULT_COMPRESSION_LEVEL = 6;
 
 /** Formats that deflate cannot shrink: storing them saves time and keeps the output just as small. */
@@ -98,7 +104,10 @@ export async function buildPackage(options: BuildPackageOptions): Promise<BuiltP
   const manifestJson = Buffer.from(serializeManifest(manifest), 'utf8');
   const contentBytes = files.reduce((sum, f) => sum + f.stats.size, 0);
 
-  const archive = archiver('zip', { zlib: { level } });
+  // Loaded on first use: archiver and its stream libraries cost every process that never builds a package
+  // (downloads, promote-check, deploy-record, the extension) startup time and ~5 MB of memory.
+  const { default: createArchiver } = await import('archiver');
+  const archive = createArchiver('zip', { zlib: { level } });
   // archiver reports unreadable files as warnings; a package missing a file must not be published.
   archive.on('warning', (err) => archive.emit('error', err));
   if (onProgress) {
@@ -120,7 +129,7 @@ export async function buildPackage(options: BuildPackageOptions): Promise<BuiltP
       const entry: archiver.ZipEntryData = {
         name: `package/${f.rel}`,
         date: FIXED_ENTRY_DATE,
-        mode: FILE_MODE,
+        mode: options.preserveExecutable && f.stats.mode & 0o111 ? EXECUTABLE_MODE : FILE_MODE,
         stats: f.stats,
         store: level === 0 || STORED_EXTENSIONS.has(extname(f.rel).toLowerCase()),
       };

@@ -1,4 +1,5 @@
 import {
+  chmod,
   cp,
   mkdir,
   mkdtemp,
@@ -74,6 +75,23 @@ describe('buildPackage: format', () => {
       expect(utc.toISOString()).toBe('2000-01-01T00:00:00.000Z');
       expect((e.externalFileAttributes >>> 16) & 0o7777).toBe(0o644);
     }
+  });
+
+  it('keeps execute bits only with preserveExecutable', async () => {
+    await files({ 'run.sh': 'echo', 'data.txt': 'd' });
+    await chmod(join(src, 'run.sh'), 0o700);
+    const modes = async (built: { path: string }) =>
+      (await rawEntries(built.path)).map((e) => [e.fileName, (e.externalFileAttributes >>> 16) & 0o7777]);
+    expect(await modes(await build())).toEqual([
+      ['upack.json', 0o644],
+      ['package/data.txt', 0o644],
+      ['package/run.sh', 0o644],
+    ]);
+    expect(await modes(await build({ preserveExecutable: true }))).toEqual([
+      ['upack.json', 0o644],
+      ['package/data.txt', 0o644],
+      ['package/run.sh', 0o755],
+    ]);
   });
 
   it('reports what it wrote: path, size, hashes, counts', async () => {
