@@ -119,6 +119,7 @@ export class PackagesArea implements PackagesApi {
           fallbackName: `${id.name}.${version}`,
           operation: `download ${describePackage(pkg)}`,
           onProgress: options?.onProgress,
+          expectPackage: true,
         }),
     );
   }

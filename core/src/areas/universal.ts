@@ -259,7 +259,14 @@ export class UniversalArea implements UniversalApi {
         privilege: `Feeds_DownloadPackage on feed "${feed}"`,
       },
       (r) =>
-        this.save(r, destPath, `${id.name}.${version}.${ext}`, `download ${describePackage(pkg)}`, options),
+        this.save(
+          r,
+          destPath,
+          `${id.name}.${version}.${ext}`,
+          `download ${describePackage(pkg)}`,
+          options,
+          true,
+        ),
     );
   }
 
@@ -348,7 +355,14 @@ export class UniversalArea implements UniversalApi {
         privilege: `Feeds_DownloadPackage on feed "${feed}"`,
       },
       (r) =>
-        this.save(r, destPath, `${id.name}.${version}.vpack`, `download ${describePackage(pkg)}`, options),
+        this.save(
+          r,
+          destPath,
+          `${id.name}.${version}.vpack`,
+          `download ${describePackage(pkg)}`,
+          options,
+          true,
+        ),
     );
   }
 
@@ -433,7 +447,14 @@ export class UniversalArea implements UniversalApi {
     fallbackName: string,
     operation: string,
     options: TransferOptions | undefined,
+    expectPackage = false,
   ): Promise<DownloadResult> {
-    return saveResponse(r, { destPath, fallbackName, operation, onProgress: options?.onProgress });
+    return saveResponse(r, {
+      destPath,
+      fallbackName,
+      operation,
+      onProgress: options?.onProgress,
+      expectPackage,
+    });
   }
 }

@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { ProGetError } from '../errors.js';
 import { HashingStream } from '../hashing.js';
 import type { DownloadResult, TransferProgress } from '../types.js';
-import { contentLength } from './body.js';
+import { contentLength, mediaType } from './body.js';
 import type { ResponseContext } from './transport.js';
 
 export interface SaveOptions {
@@ -20,9 +20,22 @@ export interface SaveOptions {
   fallbackName: string;
   operation: string;
   onProgress?: (progress: TransferProgress) => void;
+  /** A package or archive is expected: an HTML page (a login page, a proxy's error page) is refused. */
+  expectPackage?: boolean;
 }
 
 export async function saveResponse(response: ResponseContext, options: SaveOptions): Promise<DownloadResult> {
+  const type = mediaType(response.headers);
+  if (options.expectPackage && (type === 'text/html' || type === 'application/xhtml+xml')) {
+    throw new ProGetError({
+      kind: 'invalid-response',
+      message: `Could not ${options.operation}: expected a package but the server sent an HTML page (Content-Type: ${type})`,
+      status: response.status,
+      method: 'GET',
+      url: response.url,
+      hint: 'Check that the URL points at ProGet itself, not a login page, proxy or another web application.',
+    });
+  }
   const fileName = parseContentDisposition(response.headers['content-disposition']);
   const target = (await isDirectory(options.destPath))
     ? join(options.destPath, fileName ?? safeFileName(options.fallbackName) ?? 'download')
