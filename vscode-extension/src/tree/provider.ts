@@ -15,6 +15,7 @@ import type {
 } from '@proget-ci/core';
 import * as vscode from 'vscode';
 import { buildFileTree, packagePath } from './files.js';
+import { matchesFilter } from './filter.js';
 import { type ItemState, toTreeItem, versionTooltip } from './items.js';
 import { errorMessageNode, staleMessageNode } from './messages.js';
 import {
@@ -31,7 +32,7 @@ import {
   type TreeNode,
   type VersionNode,
 } from './model.js';
-import { compareVersionsDesc, isPrereleaseVersion } from './versions.js';
+import { comparePackages, compareVersionsDesc, isPrereleaseVersion } from './order.js';
 
 export interface TreeHost {
   servers(): ServerRef[];
@@ -465,38 +466,6 @@ function otherVersions(parent: PackageNode, infos: PackageVersionInfo[]): Versio
       }),
     )
     .sort((a, b) => compareVersionsDesc(a.version, b.version));
-}
-
-const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
-
-/** Group by group, segment by segment (so `a/b` sorts with `a/b/c`, not among `a/b-c`), then by name. */
-export function comparePackages(
-  a: { group: string; name: string },
-  b: { group: string; name: string },
-): number {
-  const sa = a.group ? [...a.group.split('/'), a.name] : [a.name];
-  const sb = b.group ? [...b.group.split('/'), b.name] : [b.name];
-  for (let i = 0; i < Math.min(sa.length, sb.length); i++) {
-    const c = collator.compare(sa[i]!, sb[i]!);
-    if (c !== 0) return c;
-  }
-  return sa.length - sb.length;
-}
-
-/** Case-insensitive; `*` matches any run of characters; otherwise a substring of the id or title. */
-export function matchesFilter(node: TreeNode, filter: string): boolean {
-  if (node.type !== 'package') return true;
-  const haystacks = [packageIdText(node), node.universal?.title ?? ''].map((s) => s.toLowerCase());
-  const f = filter.toLowerCase();
-  if (f.includes('*')) {
-    const re = new RegExp(f.split('*').map(escapeRegExp).join('.*'));
-    return haystacks.some((h) => re.test(h));
-  }
-  return haystacks.some((h) => h.includes(f));
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function isContainer(node: TreeNode): node is ContainerNode {

@@ -1,0 +1,170 @@
+// Servers and keys: URL checks, keys only in secret storage, one client per key, and the key check that
+// really fails on a bad key (against the simulator).
+
+import { ProGetClient, type ProGetClientOptions } from '@proget-ci/core';
+import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
+import { type SimulatorHandle, startSimulator } from '../../test/sim/index.js';
+
+vi.mock('vscode', () => import('./fake-vscode.js'));
+
+const { Servers, normalizeServerUrl, displayName } = await import('../src/servers.js');
+const { checkApiKey } = await import('../src/commands/serverCommands.js');
+const fake = await import('./fake-vscode.js');
+
+let sim: SimulatorHandle;
+beforeAll(async () => {
+  sim = await startSimulator({ seed: 'demo', versionMode: '2023' });
+});
+afterAll(async () => {
+  await sim.close();
+});
+
+class FakeSecrets {
+  readonly store = new Map<string, string>();
+  private readonly emitter = new fake.EventEmitter<{ key: string }>();
+  readonly onDidChange = this.emitter.event;
+  async get(key: string) {
+    return this.store.get(key);
+  }
+  async store_(key: string, value: string) {
+    this.store.set(key, value);
+  }
+  async delete(key: string) {
+    this.store.delete(key);
+  }
+}
+
+function makeServers() {
+  const secrets = new FakeSecrets();
+  const created: ProGetClientOptions[] = [];
+  const logs: string[] = [];
+  const log = {
+    debug: (m: string) => logs.push(m),
+    info: (m: string) => logs.push(m),
+    warn: (m: string) => logs.push(m),
+    error: (m: string) => logs.push(m),
+  };
+  const storage = {
+    get: (k: string) => secrets.get(k),
+    store: (k: string, v: string) => secrets.store_(k, v),
+    delete: (k: string) => secrets.delete(k),
+    onDidChange: secrets.onDidChange,
+  };
+  const servers = new Servers(
+    storage as never,
+    (options) => {
+      created.push(options);
+      return new ProGetClient(options);
+    },
+    log,
+  );
+  return { servers, secrets, created, logs };
+}
+
+beforeEach(() => {
+  for (const k of Object.keys(fake.settings)) delete fake.settings[k];
+});
+
+describe('normalizeServerUrl', () => {
+  test('accepts http(s) URLs and trims the trailing slash; keeps a path prefix', () => {
+    expect(normalizeServerUrl('https://proget.example.com/')).toEqual({ url: 'https://proget.example.com' });
+    expect(normalizeServerUrl(' http://host:8624/proget/ ')).toEqual({ url: 'http://host:8624/proget' });
+    expect(normalizeServerUrl('proget.example.com')).toEqual({ url: 'https://proget.example.com' });
+  });
+
+  test('refuses credentials, other schemes, queries and garbage, without echoing a password', () => {
+    const creds = normalizeServerUrl('https://admin:s3cret@proget.example.com');
+    expect(creds).toMatchObject({ problem: expect.stringMatching(/credentials/) });
+    expect(JSON.stringify(creds)).not.toContain('s3cret');
+    expect(normalizeServerUrl('ftp://x')).toMatchObject({ problem: expect.stringMatching(/http/) });
+    expect(normalizeServerUrl('https://x/?apikey=1')).toMatchObject({
+      problem: expect.stringMatching(/query/),
+    });
+    expect(normalizeServerUrl('')).toHaveProperty('problem');
+    expect(normalizeServerUrl('http://')).toHaveProperty('problem');
+  });
+
+  test('display names default to the host', () => {
+    expect(displayName({ url: 'https://proget.example.com:8443' })).toBe('proget.example.com:8443');
+    expect(displayName({ url: 'https://x', name: ' Prod ' })).toBe('Prod');
+  });
+});
+
+describe('Servers', () => {
+  test('lists configured servers normalised, without duplicates or invalid entries', () => {
+    fake.settings['proget.servers'] = [
+      { url: 'https://a.example/' },
+      { url: 'https://a.example' },
+      { name: 'B', url: 'http://b.example:81' },
+      { url: 'not a url at all' },
+      42,
+    ];
+    const { servers } = makeServers();
+    expect(servers.list()).toEqual([
+      { url: 'https://a.example', name: 'a.example' },
+      { url: 'http://b.example:81', name: 'B' },
+    ]);
+  });
+
+  test('add keeps the URL in settings and the key only in secret storage; remove deletes both', async () => {
+    const { servers, secrets, logs } = makeServers();
+    await servers.add('https://p.example', 'top-secret-key');
+    expect(fake.settings['proget.servers']).toEqual([{ url: 'https://p.example' }]);
+    expect(JSON.stringify(fake.settings)).not.toContain('top-secret-key');
+    expect(secrets.store.get('proget.apiKey:https://p.example')).toBe('top-secret-key');
+    expect(servers.auth({ url: 'https://p.example', name: 'p' })).toBe('key');
+    expect(logs.join('\n')).not.toContain('top-secret-key');
+
+    await servers.remove('https://p.example');
+    expect(fake.settings['proget.servers']).toEqual([]);
+    expect(secrets.store.size).toBe(0);
+  });
+
+  test('one client per server, rebuilt when the key or timeout changes', async () => {
+    fake.settings['proget.servers'] = [{ url: sim.url }];
+    fake.settings['proget.requestTimeoutSeconds'] = 7;
+    const { servers, created } = makeServers();
+    await servers.setKey(sim.url, 'demo-admin-key');
+    const a = await servers.client(sim.url);
+    expect(await servers.client(sim.url)).toBe(a);
+    expect(created.at(-1)).toMatchObject({ url: sim.url, apiKey: 'demo-admin-key', timeoutMs: 7000 });
+    await servers.setKey(sim.url, undefined);
+    const b = await servers.client(sim.url);
+    expect(b).not.toBe(a);
+    expect(created.at(-1)?.apiKey).toBeUndefined();
+    expect(servers.auth({ url: sim.url, name: '' })).toBe('anonymous');
+  });
+});
+
+describe('checkApiKey', () => {
+  const c = (key?: string) => new ProGetClient({ url: sim.url, apiKey: key, retries: 0 });
+
+  test('accepts a good key', async () => {
+    expect(await checkApiKey(c('demo-admin-key'))).toEqual({ ok: true, feeds: 3 });
+  });
+
+  test('accepts a key that may view but not manage feeds (through the Packages API probe)', async () => {
+    expect(await checkApiKey(c('demo-view-key'))).toMatchObject({ ok: true });
+  });
+
+  test('rejects a bad key, for which ProGet lists no feeds', async () => {
+    expect(await checkApiKey(c('made-up-key'))).toMatchObject({ ok: false, canSaveAnyway: true });
+  });
+
+  test('says so when the server refuses the request outright', async () => {
+    expect(await checkApiKey(c())).toEqual({
+      ok: false,
+      problem: 'ProGet rejected this API key.',
+      canSaveAnyway: false,
+    });
+  });
+
+  test('an unreachable server cannot confirm the key', async () => {
+    const r = await checkApiKey(new ProGetClient({ url: 'http://127.0.0.1:9', apiKey: 'k', retries: 0 }));
+    expect(r).toMatchObject({
+      ok: false,
+      canSaveAnyway: true,
+      problem: expect.stringMatching(/^Could not check the key/),
+    });
+  });
+});
