@@ -2,6 +2,9 @@
 // connector-health status bar, in a real VS Code against the simulator. Two servers are configured: the
 // simulator (anonymous access with every privilege) and one that is not listening.
 
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ProGetClient } from '@proget-ci/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Privilege, type SimulatorHandle, startSimulator } from '../sim/index.js';
@@ -219,7 +222,7 @@ describe('Feeds tree', () => {
     await wb.inlineAction('Simulator', 'Refresh', 1);
     const rows = await waitForRows(
       (r) =>
-        r.some((x) => x.label.startsWith('Showing results from')) &&
+        r.some((x) => x.label === 'Refresh failed — retry') &&
         (r.find((x) => x.label === 'Simulator')?.description ?? '').includes('showing cached'),
       'stale warning',
       40_000,
@@ -233,16 +236,75 @@ describe('Feeds tree', () => {
     await wb.screenshot('18-last-good-tree');
 
     sim.setFaults([]);
-    await wb.clickRow(rows.find((r) => r.label.startsWith('Showing results from'))!.label, 2);
+    await wb.clickRow(rows.find((r) => r.label === 'Refresh failed — retry')!.label, 2);
     const after = await waitForRows(
       (r) =>
-        !r.some((x) => x.label.startsWith('Showing results from')) &&
+        !r.some((x) => x.label === 'Refresh failed — retry') &&
         !(r.find((x) => x.label === 'Simulator')?.description ?? '').includes('showing cached'),
       'recovered',
       40_000,
     );
     expect(after.find((r) => r.label === 'Simulator')?.description).not.toContain('showing cached');
     expect(labels(after)).toContain('dev-feed');
+  });
+});
+
+describe('package actions', () => {
+  test('download a version through the context menu and the save dialog', async () => {
+    await wb.viewAction('Collapse All');
+    await wb.expand('Simulator', 1);
+    await wb.expand('dev-feed', 2);
+    await wb.expand('HDARS', 3);
+    await waitForRows((r) => labels(r).includes('1.3.9'), 'versions of HDARS');
+    const menu = await wb.contextMenu('1.3.9', 'Download Package…', 4);
+    expect(menu).toEqual(
+      expect.arrayContaining([
+        'Open in ProGet',
+        'Open upack.json',
+        'Promote Version…',
+        'Copy Package ID',
+        'Delete Version…',
+      ]),
+    );
+    // code-server's save dialog is a quick input holding the suggested path in the workspace folder.
+    const input = wb.quickInput().locator('.quick-input-box input');
+    await input.waitFor();
+    await wb.page.waitForFunction(
+      (el) => (el as HTMLInputElement | null)?.value.endsWith('HDARS-1.3.9.upack'),
+      await input.elementHandle(),
+    );
+    await wb.screenshot('19-download-dialog');
+    await wb.page.keyboard.press('Enter');
+    const note = await wb.waitForNotification(/Downloaded HDARS-1\.3\.9\.upack/);
+    const path = join(server.folder, 'HDARS-1.3.9.upack');
+    expect(existsSync(path)).toBe(true);
+    const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
+    expect(note).toContain(sha256.slice(0, 12));
+    const client = new ProGetClient({ url: sim.url, apiKey: 'demo-admin-key' });
+    const [info] = await client.packages.versions('dev-feed', { name: 'HDARS', version: '1.3.9' });
+    expect(info?.sha256).toBe(sha256);
+  });
+
+  test('delete a version after a modal confirmation', async () => {
+    await wb.clickRow('Load more (2 of 4)', 4);
+    await waitForRows((r) => labels(r).includes('0.0.22'), 'all versions of HDARS');
+    await wb.contextMenu('0.0.22', 'Delete Version…', 4);
+    const dialog = await wb.dialogText();
+    expect(dialog).toContain('Delete HDARS 0.0.22 from dev-feed?');
+    expect(dialog).toContain('cannot be undone');
+    await wb.screenshot('19b-delete-confirm');
+    await wb.clickDialogButton('Delete');
+    await wb.waitForNotification('Deleted HDARS 0.0.22 from dev-feed.');
+    const client = new ProGetClient({ url: sim.url, apiKey: 'demo-admin-key' });
+    expect(
+      await client.universal.getVersion('dev-feed', { name: 'HDARS', version: '0.0.22' }),
+    ).toBeUndefined();
+    await wb.expand('HDARS', 3);
+    const rows = await waitForRows(
+      (r) => labels(r).includes('1.3.10') && !labels(r).includes('0.0.22'),
+      'versions without 0.0.22',
+    );
+    expect(rows.filter((r) => r.level === 4).map((r) => r.label)).toEqual(['1.3.10', '1.3.9', '1.3.7']);
   });
 });
 

@@ -54,13 +54,15 @@ describe('checkServerHealth', () => {
     expect(h.instance.healthy).toBe(true);
     const p = presentHealth([{ server: server('b'), health: h, checking: false }], NOW);
     expect(p.text).toBe('$(pass) ProGet');
-    expect(p.tooltip).toMatch(/does not report connector health/);
+    expect(p.tooltip).toMatch(/connector health is not reported .* Showing instance health instead/);
     expect(p.tooltip).toContain('| Database | OK |');
   });
 
   test('an unreachable server is a failed check; a refused key is not', async () => {
     const down = await checkServerHealth(client('http://127.0.0.1:9'), signal());
     expect(down.kind).toBe('unreachable');
+    if (down.kind !== 'unreachable') throw new Error();
+    expect(down.message).toMatch(/ECONNREFUSED 127\.0\.0\.1:9$/);
     const denied = await checkServerHealth(client(sim2023.url), signal());
     expect(denied.kind).toBe('denied');
   });

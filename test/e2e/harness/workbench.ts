@@ -147,6 +147,21 @@ export class Workbench {
     await sidebar.locator(`.title .action-label[aria-label^="${title}"]`).first().click();
   }
 
+  /** Right-clicks a row and chooses an entry of its context menu. */
+  async contextMenu(rowLabel: string, entry: string, level?: number): Promise<string[]> {
+    await this.row(rowLabel, level).locator('.label-name').click({ button: 'right' });
+    const menu = this.page.locator('.context-view .monaco-menu');
+    await menu.waitFor();
+    const entries = (await menu.locator('.action-item .action-label').allInnerTexts())
+      .map((t) => t.trim())
+      .filter(Boolean);
+    await menu
+      .locator('.action-item', { hasText: exactText(entry) })
+      .first()
+      .click();
+    return entries;
+  }
+
   // --- Command palette, quick input, dialogs ------------------------------------------------------
 
   async runCommand(title: string): Promise<void> {

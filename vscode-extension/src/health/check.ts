@@ -42,8 +42,12 @@ export async function checkServerHealth(
   }
 }
 
-/** The first line of an error: ProGetError messages are already redacted by core. */
+/**
+ * The first line of an error without core's "(GET url → status)" suffix, which the status bar has no room
+ * for. ProGetError messages are already redacted by core.
+ */
 export function shortMessage(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0] ?? text;
+  const line = text.split('\n')[0] ?? text;
+  return line.replace(/\s+\((?:GET|HEAD|POST|PUT|DELETE|PATCH) [^)]*\)\s*$/, '');
 }

@@ -155,10 +155,9 @@ export function healthTooltip(states: readonly ServerHealthState[], now: number)
         break;
       case 'instance': {
         const i = h.instance;
-        const version = h.version ? `ProGet ${escapeMarkdown(h.version)}` : 'This ProGet version';
-        parts.push(
-          `${version} does not report connector health (${escapeMarkdown(h.reason)}); showing instance health instead.`,
-        );
+        const version = h.version ? `ProGet ${escapeMarkdown(h.version)}` : 'This server';
+        const reason = escapeMarkdown(h.reason.replace(/\.?$/, '.'));
+        parts.push(`${version}: ${reason} Showing instance health instead.`);
         const rows = [
           ['Overall', i.healthy ? 'OK' : 'Unhealthy', ''],
           ['Database', i.databaseStatus ?? '—', i.databaseStatusDetails ?? ''],

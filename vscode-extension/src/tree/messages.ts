@@ -1,7 +1,6 @@
 // Failures become tree items that say what went wrong and offer the fix, instead of an empty node.
 
 import { isProGetError } from '@proget-ci/core';
-import { formatDate } from '../format.js';
 import type { MessageNode, TreeNode } from './model.js';
 
 export function errorMessageNode(parent: TreeNode, error: unknown): MessageNode {
@@ -61,19 +60,18 @@ export function errorMessageNode(parent: TreeNode, error: unknown): MessageNode 
 
 /** Shown above the last good children when a refresh failed. */
 export function staleMessageNode(parent: TreeNode, error: unknown, loadedAt: number): MessageNode {
-  const when = formatDate(new Date(loadedAt).toISOString());
+  const when = new Date(loadedAt).toISOString().slice(11, 16);
   const reason = isProGetError(error) ? kindText(error.kind) : 'refresh failed';
+  const auth = isProGetError(error, 'unauthorized') || isProGetError(error, 'forbidden');
   return {
     type: 'message',
     parent,
     key: 'stale',
     severity: 'warning',
-    label: `Showing results from ${when}: ${reason} — retry`,
+    label: auth ? 'Refresh failed — set API key…' : 'Refresh failed — retry',
+    description: `${reason}; showing results from ${when} UTC`,
     detail: error instanceof Error ? error.message : String(error),
-    action:
-      isProGetError(error, 'unauthorized') || isProGetError(error, 'forbidden')
-        ? { kind: 'setApiKey' }
-        : { kind: 'retry' },
+    action: auth ? { kind: 'setApiKey' } : { kind: 'retry' },
   };
 }
 
