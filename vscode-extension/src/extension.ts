@@ -66,13 +66,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     servers.onDidChange(({ url }) => {
       void updateContext();
       health.sync(url);
-      if (url) {
-        const node = tree.knownNodes('server').find((s) => s.server.url === url);
-        tree.refresh(node);
-        if (node) tree.serversChanged();
-      } else {
-        tree.serversChanged();
-      }
+      // A changed key reloads that server's subtree (and redraws its auth label); anything else, the list.
+      const node = url ? tree.knownNodes('server').find((s) => s.server.url === url) : undefined;
+      if (node) tree.refresh(node);
+      else tree.serversChanged();
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('proget.pageSize')) tree.refresh();

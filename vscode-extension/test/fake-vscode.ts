@@ -149,3 +149,31 @@ export enum ConfigurationTarget {
   Global = 1,
   Workspace = 2,
 }
+
+export enum FileType {
+  Unknown = 0,
+  File = 1,
+  Directory = 2,
+}
+
+export enum FilePermission {
+  Readonly = 1,
+}
+
+export class FileSystemError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+  static FileNotFound(what?: unknown) {
+    return new FileSystemError(String(what ?? ''), 'FileNotFound');
+  }
+  static NoPermissions(what?: unknown) {
+    return new FileSystemError(String(what ?? ''), 'NoPermissions');
+  }
+  static Unavailable(what?: unknown) {
+    return new FileSystemError(String(what ?? ''), 'Unavailable');
+  }
+}

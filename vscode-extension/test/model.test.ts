@@ -2,6 +2,7 @@
 
 import { ProGetError } from '@proget-ci/core';
 import { describe, expect, test } from 'vitest';
+import { escapeMarkdown, formatBytes, formatCount } from '../src/format.js';
 import { fileUriParts, parseFileUri } from '../src/fs/uri.js';
 import { promoteCheckSnippet, publishSnippet } from '../src/snippets.js';
 import { buildFileTree, packagePath } from '../src/tree/files.js';
@@ -177,5 +178,16 @@ describe('filter, versions, URLs, snippets', () => {
     const check = promoteCheckSnippet({ ...t, toFeed: 'approved-feed', version: '1.0' });
     expect(check).toContain('    from-feed: dev-feed\n    to-feed: approved-feed\n');
     expect(check).toContain("    version: '1.0'\n");
+  });
+});
+
+describe('formatting', () => {
+  test('counts, sizes, Markdown escapes', () => {
+    expect(formatCount(4312)).toBe('4,312');
+    expect(formatCount(100)).toBe('100');
+    expect(formatBytes(57)).toBe('57 B');
+    expect(formatBytes(2641)).toBe('2.6 KB');
+    expect(formatBytes(50 * 1024 * 1024)).toBe('50 MB');
+    expect(escapeMarkdown('[x](javascript:alert(1))')).toBe('\\[x\\]\\(javascript:alert\\(1\\)\\)');
   });
 });
