@@ -656,7 +656,7 @@ function networkHint(code: string | undefined, url: string): string | undefined 
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return "The server's TLS certificate is not trusted: set caCertPath to your organisation's CA certificate (PEM).";
+      return "The server's TLS certificate is not trusted: give its CA certificate (PEM file) as caCertPath (the action's ca-cert input), or name that file in the NODE_EXTRA_CA_CERTS environment variable.";
     default:
       return undefined;
   }
