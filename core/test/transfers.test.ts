@@ -97,6 +97,7 @@ describe('downloads', () => {
       client.universal.download('f', { name: 'p', version: '1.0.0' }, join(dir.path, 'p.upack')),
     );
     expect(error.kind).toBe('network');
+    expect(error.message).toContain('the connection closed before the response was complete');
     expect(error.attempts).toBe(3);
     expect(server.requests).toHaveLength(3);
     expect(await dir.files()).toEqual([]);

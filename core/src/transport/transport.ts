@@ -622,7 +622,11 @@ function networkError(
   scrubber: SecretScrubber,
 ): ProGetError {
   const code = errorCode(error);
-  const detail = scrubber.scrub(error.message || code || 'network error');
+  // Node says just "aborted" when the peer closes mid-response.
+  const raw = /^aborted$/i.test(error.message)
+    ? 'the connection closed before the response was complete'
+    : error.message;
+  const detail = scrubber.scrub(raw || code || 'network error');
   return new ProGetError({
     kind: 'network',
     message: `Could not ${spec.operation}: ${detail}${code && !detail.includes(code) ? ` (${code})` : ''}`,
