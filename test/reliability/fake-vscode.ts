@@ -83,6 +83,10 @@ export class FakeInputBox {
   dispose(): void {
     this.disposed = true;
   }
+  /** Escape: the box is hidden. */
+  close(): void {
+    this.hide.fire();
+  }
   /** Types `value` and presses Enter; resolves once the box has finished handling it. */
   async enter(value: string): Promise<void> {
     this.value = value;
