@@ -295,3 +295,16 @@ describe('client options', () => {
     expect(scope.isDone()).toBe(true);
   });
 });
+
+describe('shape errors', () => {
+  it('a JSON value of the wrong shape names the operation and the URL', async () => {
+    nock(BASE).get('/upack/f/packages').reply(200, '"just a string"', { 'content-type': 'application/json' });
+    const error = await rejection(client().universal.listPackages('f'));
+    expect(error.kind).toBe('invalid-response');
+    expect(error.message).toContain(
+      'Could not list packages in feed "f": Expected the package list as a JSON array',
+    );
+    expect(error.url).toBe(`${BASE}/upack/f/packages`);
+    expect(error.status).toBe(200);
+  });
+});

@@ -80,41 +80,44 @@ export class FeedsArea implements FeedsApi {
   }
 
   async get(name: string, options?: CallOptions): Promise<Feed> {
-    const json = await this.transport.json({
-      method: 'GET',
-      path: joinPath('api', 'management', 'feeds', 'get', name),
-      signal: options?.signal,
-      operation: `read feed "${name}"`,
-      privilege: `Feeds_ViewFeed on feed "${name}" (reading a feed's settings may need Admin_ManageFeed)`,
-      notFoundHint: `There is no feed named "${name}" (or the server is too old for the management API).`,
-    });
-    const feed = parseManagementFeed(json);
-    if (!feed.name) {
-      throw new ProGetError({
-        kind: 'invalid-response',
-        message: `The server returned a feed without a name for "${name}"`,
-      });
-    }
-    return feed;
+    return this.transport.json(
+      {
+        method: 'GET',
+        path: joinPath('api', 'management', 'feeds', 'get', name),
+        signal: options?.signal,
+        operation: `read feed "${name}"`,
+        privilege: `Feeds_ViewFeed on feed "${name}" (reading a feed's settings may need Admin_ManageFeed)`,
+        notFoundHint: `There is no feed named "${name}" (or the server is too old for the management API).`,
+      },
+      (json) => {
+        const feed = parseManagementFeed(json);
+        if (!feed.name) throw new ProGetError({ kind: 'invalid-response', message: 'the feed has no name' });
+        return feed;
+      },
+    );
   }
 
   async probe(
     name: string,
     options?: CallOptions,
   ): Promise<{ name: string; feedType: string; packageType?: string }> {
-    const json = await this.transport.json({
-      method: 'GET',
-      path: joinPath('api', 'packages', name),
-      signal: options?.signal,
-      operation: `probe feed "${name}"`,
-      privilege: `Feeds_ViewFeed on feed "${name}"`,
-      notFoundHint: `There is no feed named "${name}", or the server is older than ProGet 2023 (no Packages API).`,
-    });
-    const o = objectOf(json, 'the feed probe');
-    return {
-      name: str(o.name) ?? name,
-      feedType: normaliseFeedType(str(o.feedType)),
-      packageType: str(o.packageType),
-    };
+    return this.transport.json(
+      {
+        method: 'GET',
+        path: joinPath('api', 'packages', name),
+        signal: options?.signal,
+        operation: `probe feed "${name}"`,
+        privilege: `Feeds_ViewFeed on feed "${name}"`,
+        notFoundHint: `There is no feed named "${name}", or the server is older than ProGet 2023 (no Packages API).`,
+      },
+      (json) => {
+        const o = objectOf(json, 'the feed probe');
+        return {
+          name: str(o.name) ?? name,
+          feedType: normaliseFeedType(str(o.feedType)),
+          packageType: str(o.packageType),
+        };
+      },
+    );
   }
 }

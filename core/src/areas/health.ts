@@ -127,14 +127,16 @@ export class HealthArea implements HealthApi {
   }
 
   async connector(id: number, options?: CallOptions): Promise<ConnectorHealth> {
-    const json = await this.transport.json({
-      method: 'GET',
-      path: joinPath('api', 'connector-health', String(id)),
-      signal: options?.signal,
-      operation: `read health of connector ${id}`,
-      privilege: 'Feeds_Manage (Manage Feeds)',
-      notFoundHint: `Connector ${id} was not found, or ${CONNECTOR_HEALTH_REMOVED}.`,
-    });
-    return parseConnectorHealth(json);
+    return this.transport.json(
+      {
+        method: 'GET',
+        path: joinPath('api', 'connector-health', String(id)),
+        signal: options?.signal,
+        operation: `read health of connector ${id}`,
+        privilege: 'Feeds_Manage (Manage Feeds)',
+        notFoundHint: `Connector ${id} was not found, or ${CONNECTOR_HEALTH_REMOVED}.`,
+      },
+      (json) => parseConnectorHealth(json),
+    );
   }
 }

@@ -50,20 +50,22 @@ export class PackagesArea implements PackagesApi {
     feed: string,
     options?: CallOptions & { group?: string; name?: string; stableOnly?: boolean },
   ): Promise<PackageVersionInfo[]> {
-    const json = await this.transport.json({
-      method: 'GET',
-      path: joinPath('api', 'packages', feed, 'latest'),
-      query: {
-        group: options?.group,
-        name: options?.name,
-        stableOnly: options?.stableOnly ? true : undefined,
+    return this.transport.json(
+      {
+        method: 'GET',
+        path: joinPath('api', 'packages', feed, 'latest'),
+        query: {
+          group: options?.group,
+          name: options?.name,
+          stableOnly: options?.stableOnly ? true : undefined,
+        },
+        signal: options?.signal,
+        operation: `list latest packages in feed "${feed}"`,
+        privilege: `Feeds_ViewFeed on feed "${feed}"`,
+        notFoundHint: NEEDS_2023,
       },
-      signal: options?.signal,
-      operation: `list latest packages in feed "${feed}"`,
-      privilege: `Feeds_ViewFeed on feed "${feed}"`,
-      notFoundHint: NEEDS_2023,
-    });
-    return arrayOf(json, 'the latest-package list').map(parsePackageVersionInfo);
+      (json) => arrayOf(json, 'the latest-package list').map(parsePackageVersionInfo),
+    );
   }
 
   async versions(
@@ -71,16 +73,18 @@ export class PackagesArea implements PackagesApi {
     id: PackageId & { version?: string },
     options?: CallOptions,
   ): Promise<PackageVersionInfo[]> {
-    const json = await this.transport.json({
-      method: 'GET',
-      path: joinPath('api', 'packages', feed, 'versions'),
-      query: { group: id.group || undefined, name: id.name, version: id.version },
-      signal: options?.signal,
-      operation: `list versions of ${describePackage(id)} in feed "${feed}"`,
-      privilege: `Feeds_ViewFeed on feed "${feed}"`,
-      notFoundHint: NEEDS_2023,
-    });
-    return arrayOf(json, 'the version list').map(parsePackageVersionInfo);
+    return this.transport.json(
+      {
+        method: 'GET',
+        path: joinPath('api', 'packages', feed, 'versions'),
+        query: { group: id.group || undefined, name: id.name, version: id.version },
+        signal: options?.signal,
+        operation: `list versions of ${describePackage(id)} in feed "${feed}"`,
+        privilege: `Feeds_ViewFeed on feed "${feed}"`,
+        notFoundHint: NEEDS_2023,
+      },
+      (json) => arrayOf(json, 'the version list').map(parsePackageVersionInfo),
+    );
   }
 
   /** `latest`/`latest-unstable` include prereleases, `latest-stable` does not; resolved here, never sent. */

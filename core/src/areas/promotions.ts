@@ -82,21 +82,23 @@ export class PromotionsArea implements PromotionsApi {
   constructor(private readonly transport: Transport) {}
 
   async list(filter?: PromotionFilter, options?: CallOptions): Promise<PromotedPackage[]> {
-    const json = await this.transport.json({
-      method: 'GET',
-      path: joinPath('api', 'promotions', 'list'),
-      query: {
-        fromFeed: filter?.fromFeed,
-        toFeed: filter?.toFeed,
-        group: filter?.group || undefined,
-        package: filter?.name,
-        version: filter?.version,
+    return this.transport.json(
+      {
+        method: 'GET',
+        path: joinPath('api', 'promotions', 'list'),
+        query: {
+          fromFeed: filter?.fromFeed,
+          toFeed: filter?.toFeed,
+          group: filter?.group || undefined,
+          package: filter?.name,
+          version: filter?.version,
+        },
+        signal: options?.signal,
+        operation: 'query promotions',
+        privilege: 'Feeds_ViewFeed',
       },
-      signal: options?.signal,
-      operation: 'query promotions',
-      privilege: 'Feeds_ViewFeed',
-    });
-    return arrayOf(json, 'the promotion list').map(parsePromotedPackage);
+      (json) => arrayOf(json, 'the promotion list').map(parsePromotedPackage),
+    );
   }
 
   async promote(request: PromoteRequest, options?: CallOptions): Promise<void> {

@@ -128,26 +128,30 @@ export class UniversalArea implements UniversalApi {
   constructor(private readonly transport: Transport) {}
 
   async meta(feed: string, options?: CallOptions): Promise<UniversalFeedMeta> {
-    const json = await this.transport.json({
-      method: 'GET',
-      path: joinPath('upack', feed, 'meta'),
-      signal: options?.signal,
-      operation: `read metadata of feed "${feed}"`,
-      privilege: `Feeds_ViewFeed on feed "${feed}"`,
-    });
-    return parseFeedMeta(json);
+    return this.transport.json(
+      {
+        method: 'GET',
+        path: joinPath('upack', feed, 'meta'),
+        signal: options?.signal,
+        operation: `read metadata of feed "${feed}"`,
+        privilege: `Feeds_ViewFeed on feed "${feed}"`,
+      },
+      (json) => parseFeedMeta(json),
+    );
   }
 
   async listPackages(feed: string, options?: UniversalListOptions): Promise<UniversalPackage[]> {
-    const json = await this.transport.json({
-      method: 'GET',
-      path: joinPath('upack', feed, 'packages'),
-      query: { group: options?.group, count: options?.count },
-      signal: options?.signal,
-      operation: `list packages in feed "${feed}"`,
-      privilege: `Feeds_ViewFeed on feed "${feed}"`,
-    });
-    return arrayOf(json, 'the package list').map(parseUniversalPackage);
+    return this.transport.json(
+      {
+        method: 'GET',
+        path: joinPath('upack', feed, 'packages'),
+        query: { group: options?.group, count: options?.count },
+        signal: options?.signal,
+        operation: `list packages in feed "${feed}"`,
+        privilege: `Feeds_ViewFeed on feed "${feed}"`,
+      },
+      (json) => arrayOf(json, 'the package list').map(parseUniversalPackage),
+    );
   }
 
   async getPackage(
@@ -177,20 +181,22 @@ export class UniversalArea implements UniversalApi {
   }
 
   async listVersions(feed: string, options?: UniversalVersionsOptions): Promise<UniversalVersion[]> {
-    const json = await this.transport.json({
-      method: 'GET',
-      path: joinPath('upack', feed, 'versions'),
-      query: {
-        group: options?.group,
-        name: options?.name,
-        includeFileList: options?.includeFileList ? true : undefined,
-        count: options?.count,
+    return this.transport.json(
+      {
+        method: 'GET',
+        path: joinPath('upack', feed, 'versions'),
+        query: {
+          group: options?.group,
+          name: options?.name,
+          includeFileList: options?.includeFileList ? true : undefined,
+          count: options?.count,
+        },
+        signal: options?.signal,
+        operation: `list versions in feed "${feed}"`,
+        privilege: `Feeds_ViewFeed on feed "${feed}"`,
       },
-      signal: options?.signal,
-      operation: `list versions in feed "${feed}"`,
-      privilege: `Feeds_ViewFeed on feed "${feed}"`,
-    });
-    return arrayOf(json, 'the version list').map(parseUniversalVersion);
+      (json) => arrayOf(json, 'the version list').map(parseUniversalVersion),
+    );
   }
 
   async getVersion(
@@ -430,15 +436,17 @@ export class UniversalArea implements UniversalApi {
     query: string,
     options?: CallOptions & { count?: number },
   ): Promise<UniversalPackage[]> {
-    const json = await this.transport.json({
-      method: 'GET',
-      path: joinPath('upack', feed, 'search'),
-      query: { query, count: options?.count },
-      signal: options?.signal,
-      operation: `search feed "${feed}"`,
-      privilege: `Feeds_ViewFeed on feed "${feed}"`,
-    });
-    return arrayOf(json, 'the search results').map(parseUniversalPackage);
+    return this.transport.json(
+      {
+        method: 'GET',
+        path: joinPath('upack', feed, 'search'),
+        query: { query, count: options?.count },
+        signal: options?.signal,
+        operation: `search feed "${feed}"`,
+        privilege: `Feeds_ViewFeed on feed "${feed}"`,
+      },
+      (json) => arrayOf(json, 'the search results').map(parseUniversalPackage),
+    );
   }
 
   private save(

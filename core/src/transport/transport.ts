@@ -180,9 +180,9 @@ export class Transport {
     }
   }
 
-  /** Convenience: JSON of a 2xx response. */
-  json(spec: RequestSpec): Promise<unknown> {
-    return this.request(spec, (r) => r.readJson());
+  /** Convenience: JSON of a 2xx response, parsed inside the attempt so shape errors name the request. */
+  json<T = unknown>(spec: RequestSpec, parse: (value: unknown) => T = (v) => v as T): Promise<T> {
+    return this.request(spec, async (r) => parse(await r.readJson()));
   }
 
   /** Convenience: 2xx with the body discarded. */
@@ -389,6 +389,20 @@ export class Transport {
         const stopped = stopError(controller.signal.reason, spec, call, error, attempt);
         if ((controller.signal.reason as StopReason | undefined)?.retryable) this.retryable.add(stopped);
         throw stopped;
+      }
+      // Shape errors raised by the parsers know nothing of the request: say which one it was.
+      if (error instanceof ProGetError && error.url === undefined && !error.hint && !error.serverText) {
+        const located = new ProGetError({
+          kind: error.kind,
+          message: `Could not ${spec.operation}: ${error.message}`,
+          status: message?.statusCode,
+          method: call.method,
+          url: call.lastUrl,
+          attempts: attempt,
+          cause: error,
+        });
+        if (this.retryable.has(error)) this.retryable.add(located);
+        throw located;
       }
       throw error;
     } finally {
