@@ -308,3 +308,20 @@ describe('shape errors', () => {
     expect(error.status).toBe(200);
   });
 });
+
+describe('ProGet Free limits', () => {
+  it('a 429 on delete from a Free server explains the hourly delete limit and is not retried', async () => {
+    const scope = nock(BASE)
+      .post('/upack/f/delete/p/1.0.0')
+      .reply(429, 'Too many deletes', { 'x-proget-edition': 'Free', 'retry-after': '1' });
+    const error = await rejection(
+      new ProGetClient({ url: BASE, apiKey: KEY, retries: 3, retryBaseDelayMs: 1 }).universal.delete('f', {
+        name: 'p',
+        version: '1.0.0',
+      }),
+    );
+    expect(scope.isDone()).toBe(true);
+    expect(error.hint).toContain('10 per hour');
+    expect(error.attempts).toBe(1);
+  });
+});
