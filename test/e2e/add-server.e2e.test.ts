@@ -79,6 +79,40 @@ describe('adding a server', () => {
   });
 });
 
+describe('changing the key and removing the server', () => {
+  test('anonymous access the server refuses shows an item whose action sets the key again', async () => {
+    const host = `127.0.0.1:${sim.port}`;
+    await wb.runCommand('ProGet: Set API Key');
+    await wb.answerInput(`Set API Key — ${host}`, '');
+    await wb.waitForNotification(`${host} now uses anonymous access.`);
+    const refused = await wb.waitForRow('API key rejected or missing — set API key…');
+    expect(refused.level).toBe(2);
+    expect((await wb.treeRows()).find((r) => r.label === host)?.description).toContain('anonymous');
+    await wb.screenshot('04-anonymous-refused');
+
+    await wb.clickRow('API key rejected or missing — set API key…', 2);
+    await wb.answerInput(`Set API Key — ${host}`, ADMIN_KEY);
+    await wb.waitForNotification(`API key for ${host} saved in secret storage.`);
+    await waitForLabels(wb, ['approved-feed', 'dev-feed', 'nuget-feed', 'old-feed']);
+    expect((await wb.treeRows()).find((r) => r.label === host)?.description ?? '').not.toContain('anonymous');
+  });
+
+  test('Remove Server asks first; afterwards the welcome view is back and the setting empty', async () => {
+    const host = `127.0.0.1:${sim.port}`;
+    await wb.runCommand('ProGet: Remove Server');
+    const dialog = await wb.dialogText();
+    expect(dialog).toContain(`Remove ProGet server ${host}?`);
+    expect(dialog).toContain('Nothing changes on the server.');
+    await wb.clickDialogButton('Remove');
+    expect(await wb.welcomeText()).toContain('No ProGet server is configured yet.');
+    const settings = JSON.parse(readFileSync(join(server.userDataDir, 'User', 'settings.json'), 'utf8'));
+    expect(settings['proget.servers']).toEqual([]);
+    // With no server there is no health item either.
+    await expect.poll(() => wb.statusItem().count(), { timeout: 10_000 }).toBe(0);
+    await wb.screenshot('05-removed');
+  });
+});
+
 async function waitForLabels(w: Workbench, labels: string[], timeout = 20_000): Promise<string[]> {
   const deadline = Date.now() + timeout;
   let seen: string[] = [];

@@ -66,9 +66,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     servers.onDidChange(({ url }) => {
       void updateContext();
       health.sync(url);
-      // A changed key reloads that server's subtree (and redraws its auth label); anything else, the list.
+      // A changed key reloads that server from scratch (and redraws its auth label); anything else, the list.
       const node = url ? tree.knownNodes('server').find((s) => s.server.url === url) : undefined;
-      if (node) tree.refresh(node);
+      if (node) tree.reset(node);
       else tree.serversChanged();
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -150,6 +150,8 @@ export class Servers implements vscode.Disposable {
       url,
       apiKey: apiKey || undefined,
       timeoutMs,
+      // Downloads and file views: the same limit, as idle time between bytes rather than a total.
+      transferTimeoutMs: Math.max(timeoutMs, 30_000),
       userAgent: USER_AGENT,
       logger: { debug: (m) => this.log.debug(m), warn: (m) => this.log.warn(m) },
     });

@@ -86,8 +86,11 @@ describe('ProGetFileSystemProvider', () => {
 
   test('no request for a file carries the key in its URL', async () => {
     await provider().readFile(uri('package/example.txt'));
+    // The simulator records a request when its connection closes, just after the client has the body.
+    await expect
+      .poll(() => sim.requests().filter((r) => r.url.includes('example.txt')).length)
+      .toBeGreaterThan(0);
     const reqs = sim.requests().filter((r) => r.url.includes('example.txt'));
-    expect(reqs.length).toBeGreaterThan(0);
     expect(reqs.every((r) => !r.url.includes('demo-admin-key'))).toBe(true);
   });
 });

@@ -37,11 +37,11 @@ function makeProvider(setup: Setup) {
   const provider = new FeedsTreeProvider({
     servers: () => setup.servers.map(({ url, name }) => ({ url, name })),
     client: async (server) => {
-      let c = clients.get(server.url);
+      const key = setup.servers.find((s) => s.url === server.url)?.key;
+      let c = clients.get(`${server.url}|${key}`);
       if (!c) {
-        const key = setup.servers.find((s) => s.url === server.url)?.key;
         c = new ProGetClient({ url: server.url, apiKey: key, retries: 0, timeoutMs: 5000 });
-        clients.set(server.url, c);
+        clients.set(`${server.url}|${key}`, c);
       }
       return c;
     },
@@ -61,6 +61,12 @@ async function child(p: InstanceType<typeof FeedsTreeProvider>, parent: TreeNode
   const found = children.find((c) => label(p, c) === text);
   if (!found) throw new Error(`no child "${text}" among ${children.map((c) => label(p, c)).join(', ')}`);
   return found;
+}
+
+/** The simulator logs a request when its connection closes, a moment after the client is done. */
+async function settledRequestCount(): Promise<number> {
+  await new Promise((r) => setTimeout(r, 100));
+  return sim.requests().length;
 }
 
 const admin = () => ({ url: sim.url, name: 'Sim', key: 'demo-admin-key' });
@@ -202,7 +208,7 @@ describe('paging', () => {
       'initrode/vendors/abl/ABLast',
       'Load more (2 of 5)',
     ]);
-    const requestsBefore = sim.requests().length;
+    const requestsBefore = await settledRequestCount();
     provider.loadMore(kids[2] as never);
     kids = await provider.getChildren(dev);
     expect(kids.map((k) => label(provider, k)).at(-1)).toBe('Load more (4 of 5)');
@@ -212,7 +218,7 @@ describe('paging', () => {
     expect(kids).toHaveLength(5);
     expect(kids.some((k) => k.type === 'loadMore')).toBe(false);
     // Paging is client-side from the cached list: no request was made for the later pages.
-    expect(sim.requests().length).toBe(requestsBefore);
+    expect(await settledRequestCount()).toBe(requestsBefore);
   });
 
   test('versions page too, and the load-more item has a stable id', async () => {
@@ -325,9 +331,9 @@ describe('errors', () => {
     expect(item(provider, server!).description).toContain('refresh failed — showing cached feeds');
     expect(warnings.some((w) => w.includes('Loading feeds of') && w.includes('503'))).toBe(true);
     // Asking again without a refresh does not hammer the server.
-    const count = sim.requests().length;
+    const count = await settledRequestCount();
     await provider.getChildren(server);
-    expect(sim.requests().length).toBe(count);
+    expect(await settledRequestCount()).toBe(count);
 
     sim.setFaults([]);
     provider.refresh(server);
@@ -338,6 +344,18 @@ describe('errors', () => {
     expect(redrawn).toContain(server);
     expect(fresh.map((k) => label(provider, k))).toEqual(good);
     expect(item(provider, server!).description).not.toContain('showing cached');
+  });
+
+  test('after a key change, reset drops the cached children instead of showing them as last good', async () => {
+    const setup: Setup = { servers: [admin()] };
+    const { provider } = makeProvider(setup);
+    const [server] = await provider.getChildren();
+    expect((await provider.getChildren(server)).length).toBe(4);
+    setup.servers = [{ url: sim.url, name: 'Sim' }];
+    provider.reset(server as never);
+    const kids = await provider.getChildren(server);
+    expect(kids).toHaveLength(1);
+    expect(kids[0]).toMatchObject({ type: 'message', key: 'error', action: { kind: 'setApiKey' } });
   });
 
   test('a failed first load of a feed shows the error with its server text', async () => {

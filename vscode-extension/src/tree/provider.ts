@@ -159,6 +159,19 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     this.changed.fire(target);
   }
 
+  /**
+   * Forgets a server's cached children and reloads it: used when its key changed, because results fetched
+   * as someone else must not stay on screen as "last good".
+   */
+  reset(server: ServerNode): void {
+    const id = nodeId(server);
+    for (const key of [...this.entries.keys()]) {
+      if (key === id || key.startsWith(`${id}/`)) this.entries.delete(key);
+    }
+    this.feedsByServer.delete(server.server.url);
+    this.changed.fire(server);
+  }
+
   /** Forgets everything about servers no longer configured, and redraws the root. */
   serversChanged(): void {
     const ids = new Set(this.host.servers().map((server) => nodeId({ type: 'server', server })));
