@@ -308,7 +308,7 @@ export class Transport {
           body,
           spec,
           withCredentials,
-          controller.signal,
+          controller,
           touch,
           cleanups,
         );
@@ -386,6 +386,9 @@ export class Transport {
       // Whatever broke once the attempt was stopped (socket, stream) is explained by why it was stopped,
       // unless the server had already answered with an error status.
       if (controller.signal.aborted && !(error instanceof ProGetError && error.status !== undefined)) {
+        const reason: unknown = controller.signal.reason;
+        // Not a timeout or cancellation: the request body failed locally (say, the file became unreadable).
+        if (!(reason instanceof StopReason)) throw reason;
         const stopped = stopError(controller.signal.reason, spec, call, error, attempt);
         if ((controller.signal.reason as StopReason | undefined)?.retryable) this.retryable.add(stopped);
         throw stopped;
@@ -416,10 +419,11 @@ export class Transport {
     body: RequestBody | undefined,
     spec: RequestSpec,
     withCredentials: boolean,
-    signal: AbortSignal,
+    controller: AbortController,
     touch: () => void,
     cleanups: Array<() => void>,
   ): Promise<HttpClientResponse> {
+    const signal = controller.signal;
     const headers: OutgoingHttpHeaders = { accept: spec.accept ?? 'application/json' };
     if (withCredentials) Object.assign(headers, this.config.authHeaders);
     let data: string | Readable | null = null;
@@ -436,7 +440,11 @@ export class Transport {
           done(null, chunk);
         },
       });
-      pipeline(source, counter, () => {});
+      // http-client pipes the body into the request, and pipe() does not pass errors on: without this a
+      // read error would leave the request waiting for bytes until the idle timeout.
+      pipeline(source, counter, (error) => {
+        if (error && !signal.aborted) controller.abort(error);
+      });
       cleanups.push(() => {
         source.destroy();
         counter.destroy();
