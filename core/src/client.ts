@@ -49,6 +49,11 @@ export class ProGetClient implements ProGetClientApi {
 
     const username = options.username ?? base.username;
     const password = options.password ?? base.password;
+    if ((username === undefined) !== (password === undefined)) {
+      throw new ValidationError('ProGet credentials', [
+        'give both username and password (or an API key), not just one of them',
+      ]);
+    }
     const authHeaders: Record<string, string> = {};
     if (username !== undefined && password !== undefined) {
       authHeaders.authorization = `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;

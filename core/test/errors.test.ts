@@ -275,6 +275,10 @@ describe('client options', () => {
     expect(() => new ProGetClient({ url: 'proget.example.com' })).toThrow(/absolute URL/);
   });
 
+  it('rejects a username without a password', () => {
+    expect(() => new ProGetClient({ url: BASE, username: 'admin' })).toThrow(/both username and password/);
+  });
+
   it('rejects a negative timeout', () => {
     expect(() => new ProGetClient({ url: BASE, timeoutMs: -1 })).toThrow(/timeoutMs/);
   });
