@@ -1,22 +1,17 @@
 // On-disk storage: package files under `packages/`, one JSON index written atomically (temp + rename), and a
 // per-version lock so that concurrent commits of the same version serialize.
 
-import { createHash, type Hash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { type FileHashes, hashFile, PooledHasher } from './hashing.js';
 import type { Manifest } from './manifest.js';
 import type { RecordedDeployment } from './types.js';
 
-export interface FileHashes {
-  size: number;
-  md5: string;
-  sha1: string;
-  sha256: string;
-  sha512: string;
-}
+export type { FileHashes } from './hashing.js';
 
 export interface PackageRecord {
   id: string;
@@ -64,33 +59,6 @@ interface IndexFile {
 }
 
 export class ConflictError extends Error {}
-
-/** Passes bytes through while computing every hash ProGet reports. */
-export class HashAll extends Transform {
-  private readonly hashes: Record<'md5' | 'sha1' | 'sha256' | 'sha512', Hash> = {
-    md5: createHash('md5'),
-    sha1: createHash('sha1'),
-    sha256: createHash('sha256'),
-    sha512: createHash('sha512'),
-  };
-  size = 0;
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    for (const h of Object.values(this.hashes)) h.update(chunk);
-    this.size += chunk.length;
-    cb(null, chunk);
-  }
-
-  result(): FileHashes {
-    return {
-      size: this.size,
-      md5: this.hashes.md5.digest('hex'),
-      sha1: this.hashes.sha1.digest('hex'),
-      sha256: this.hashes.sha256.digest('hex'),
-      sha512: this.hashes.sha512.digest('hex'),
-    };
-  }
-}
 
 const lower = (s: string) => s.toLowerCase();
 
@@ -166,24 +134,19 @@ export class Store {
     source: Readable,
     tempPath = this.tempPath(),
   ): Promise<{ tempPath: string; hashes: FileHashes }> {
-    const hasher = new HashAll();
+    const hasher = new PooledHasher();
     try {
       await pipeline(source, hasher, createWriteStream(tempPath));
     } catch (e) {
+      hasher.destroy();
       await rm(tempPath, { force: true });
       throw e;
     }
-    return { tempPath, hashes: hasher.result() };
+    return { tempPath, hashes: await hasher.result() };
   }
 
-  async hashFile(path: string): Promise<FileHashes> {
-    const hasher = new HashAll();
-    await pipeline(createReadStream(path), hasher, async (source) => {
-      for await (const _ of source) {
-        // only the hashes matter
-      }
-    });
-    return hasher.result();
+  hashFile(path: string): Promise<FileHashes> {
+    return hashFile(path);
   }
 
   feedPackages(feed: string): PackageRecord[] {
