@@ -113,7 +113,7 @@ describe('changing the key and removing the server', () => {
   });
 });
 
-async function waitForLabels(w: Workbench, labels: string[], timeout = 20_000): Promise<string[]> {
+async function waitForLabels(w: Workbench, labels: string[], timeout = 30_000): Promise<string[]> {
   const deadline = Date.now() + timeout;
   let seen: string[] = [];
   while (Date.now() < deadline) {

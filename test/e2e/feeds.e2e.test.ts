@@ -54,7 +54,7 @@ afterAll(async () => {
 
 const labels = (rows: TreeRow[]) => rows.map((r) => r.label);
 
-async function waitForRows(predicate: (rows: TreeRow[]) => boolean, what: string, timeout = 20_000) {
+async function waitForRows(predicate: (rows: TreeRow[]) => boolean, what: string, timeout = 30_000) {
   const deadline = Date.now() + timeout;
   let rows: TreeRow[] = [];
   while (Date.now() < deadline) {

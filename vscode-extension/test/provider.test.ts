@@ -247,6 +247,26 @@ describe('paging', () => {
   });
 });
 
+describe('refresh', () => {
+  test('a refresh asked for during a load is not answered with that older load', async () => {
+    const { provider } = makeProvider({ servers: [admin()] });
+    const [server] = await provider.getChildren();
+    const dev = await child(provider, server, 'dev-feed');
+    await settledRequestCount();
+    const listed = () => sim.requests().filter((r) => r.url.startsWith('/upack/dev-feed/packages')).length;
+    const before = listed();
+    sim.setFaults([{ path: '/upack/dev-feed/packages', times: 1, fault: { type: 'latency', ms: 300 } }]);
+    provider.refresh(dev);
+    const first = provider.getChildren(dev);
+    await new Promise((r) => setTimeout(r, 50));
+    provider.refresh(dev);
+    const second = provider.getChildren(dev);
+    await Promise.all([first, second]);
+    await settledRequestCount();
+    expect(listed() - before).toBe(2);
+  });
+});
+
 describe('filter', () => {
   test('filters by substring or wildcard, shows it in the description, explains no match, clears', async () => {
     const { provider } = makeProvider({ servers: [admin()], pageSize: 2 });

@@ -39,7 +39,7 @@ export class Workbench {
     });
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, permissions: [] });
     const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    page.setDefaultTimeout(30_000);
     await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     // The status bar appears once the workbench has restored its parts.
@@ -101,7 +101,7 @@ export class Workbench {
   }
 
   /** Waits until a row with this label is shown; returns it. */
-  async waitForRow(label: string | RegExp, timeout = 20_000): Promise<TreeRow> {
+  async waitForRow(label: string | RegExp, timeout = 30_000): Promise<TreeRow> {
     const deadline = Date.now() + timeout;
     let rows: TreeRow[] = [];
     while (Date.now() < deadline) {
@@ -124,7 +124,7 @@ export class Workbench {
     await this.page.waitForFunction(
       (el) => el?.getAttribute('aria-expanded') === 'true',
       await row.elementHandle(),
-      { timeout: 20_000 },
+      { timeout: 30_000 },
     );
   }
 
@@ -190,13 +190,13 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
-  async waitForQuickInputTitle(title: string | RegExp, timeout = 20_000): Promise<void> {
+  async waitForQuickInputTitle(title: string | RegExp, timeout = 30_000): Promise<void> {
     await this.quickInput()
       .locator('.quick-input-title', { hasText: title })
       .waitFor({ state: 'visible', timeout });
   }
 
-  async quickInputMessage(timeout = 20_000): Promise<string> {
+  async quickInputMessage(timeout = 30_000): Promise<string> {
     const message = this.quickInput().locator('.quick-input-message');
     await this.page.waitForFunction(
       (el) => (el?.textContent ?? '').trim().length > 0,
@@ -229,7 +229,7 @@ export class Workbench {
     await this.page.locator('.monaco-dialog-box .monaco-button', { hasText: exactText(label) }).click();
   }
 
-  async waitForNotification(text: string | RegExp, timeout = 20_000): Promise<string> {
+  async waitForNotification(text: string | RegExp, timeout = 30_000): Promise<string> {
     const toast = this.page.locator('.notification-toast', { hasText: text }).first();
     await toast.waitFor({ timeout });
     return (await toast.innerText()).trim();
@@ -243,7 +243,7 @@ export class Workbench {
     return (await tab.innerText()).trim();
   }
 
-  async editorText(contains: string, timeout = 20_000): Promise<string> {
+  async editorText(contains: string, timeout = 30_000): Promise<string> {
     // Hidden editors stay in the DOM; read the visible one.
     const lines = this.page
       .locator('.editor-instance .monaco-editor .view-lines')

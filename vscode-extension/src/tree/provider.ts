@@ -143,7 +143,6 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   refresh(node?: TreeNode): void {
     if (!node) {
       for (const entry of this.entries.values()) entry.valid = false;
-      this.feedsByServer.clear();
       this.changed.fire(undefined);
       return;
     }
@@ -228,9 +227,9 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     if (entry?.loading) {
       await entry.loading;
       entry = this.entries.get(id)!;
-    } else if (!entry || !entry.valid) {
-      entry = await this.load(node, entry);
     }
+    // Also after waiting: a refresh asked for while that load ran wants data from after it.
+    if (!entry || !entry.valid) entry = await this.load(node, entry);
     const children = this.present(node, entry);
     for (const child of children) this.known.set(nodeId(child), child);
     return children;
