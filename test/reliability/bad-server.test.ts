@@ -160,7 +160,9 @@ describe('malformed or unexpected JSON', () => {
     handler = reply(200, 'application/json', '"maintenance"');
     const e = await failure(client().universal.listPackages('feed'));
     expect(e.kind).toBe('invalid-response');
-    expect(e.message).toBe('Expected the package list as a JSON array, got string');
+    expect(e.message).toBe(
+      `Could not list packages in feed "feed": Expected the package list as a JSON array, got string ${where()}`,
+    );
   });
 
   it('JSON sent as application/octet-stream is still read (tolerated, not a failure)', async () => {

@@ -67,7 +67,7 @@ function client(extra: Partial<ConstructorParameters<typeof ProGetClient>[0]> = 
 }
 
 const CUT_SHORT = (base: string) =>
-  `Could not download faulty 1.0.0 from feed "rel-feed": aborted (ECONNRESET) (GET ${base}/upack/rel-feed/download/faulty/1.0.0)\nHint: The connection was reset: a proxy, load balancer or the server closed it early.`;
+  `Could not download faulty 1.0.0 from feed "rel-feed": the connection closed before the response was complete (ECONNRESET) (GET ${base}/upack/rel-feed/download/faulty/1.0.0)\nHint: The connection was reset: a proxy, load balancer or the server closed it early.`;
 
 async function caught(p: Promise<unknown>): Promise<ProGetError> {
   try {
@@ -205,7 +205,7 @@ describe('cut-off downloads leave nothing behind', () => {
     const { client: c } = client({ retries: 1 });
     const e = await caught(c.universal.download(FEED, PKG, target()));
     expect(e.kind).toBe('network');
-    // Node reports a body that ends before its Content-Length as an aborted connection.
+    // Node reports a body that ends before its Content-Length as a reset connection.
     expect(e.message).toBe(CUT_SHORT(sim.url));
     expect(e.attempts).toBe(2);
     // Into a directory: not even the server's file name was created.

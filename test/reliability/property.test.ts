@@ -353,7 +353,7 @@ describe('promotion-list parser (through the client)', () => {
           );
           expect(e).toBeInstanceOf(ProGetError);
           expect((e as ProGetError).message).toBe(
-            `Expected the promotion list as a JSON array, got ${value === null ? 'null' : typeof value}`,
+            `Could not query promotions: Expected the promotion list as a JSON array, got ${value === null ? 'null' : typeof value} (GET ${serverUrl}/api/promotions/list → 200)`,
           );
         },
       ),
