@@ -10,6 +10,7 @@ import type {
   ConnectorConfig,
   Edition,
   FeedConfig,
+  HealthState,
   Privilege,
   RecordedRequest,
   VersionMode,
@@ -30,16 +31,7 @@ export interface Connector extends ConnectorConfig {
   lastChecked: string | null;
 }
 
-export type HealthStatus = 'OK' | 'Error';
-
-export interface HealthState {
-  databaseStatus: HealthStatus;
-  databaseStatusDetails: string | null;
-  licenseStatus: HealthStatus;
-  licenseStatusDetail: string | null;
-  serviceStatus: HealthStatus;
-  serviceStatusDetail: string | null;
-}
+export type { HealthState };
 
 /** One request as the route modules see it. */
 export interface Call {

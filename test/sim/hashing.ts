@@ -86,12 +86,14 @@ class HashPool {
   constructor(onBroken: () => void) {
     this.workers = GROUPS.map((algorithms, index) => {
       const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { algorithms } });
-      w.unref();
       w.on('message', (m: WorkerMessage) => this.sessions.get(m.id)?.fromWorker(index, m));
       w.on('error', (err) => {
         onBroken();
         for (const s of this.sessions.values()) s.destroy(err);
       });
+      // After the listeners: adding a 'message' listener refs the worker's port again, which kept every
+      // process that had started a simulator alive after close().
+      w.unref();
       return w;
     });
   }

@@ -7,14 +7,13 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Behaviour, type Connector, type HealthState, Sim, toFeed } from './context.js';
+import { type Behaviour, type Connector, Sim, toFeed } from './context.js';
 import { setConnectorState, setHealth } from './control.js';
 import { DEMO_CONNECTORS, DEMO_FEEDS, DEMO_KEYS, DEMO_USERS, seedDemo } from './seed.js';
 import { createHandler } from './server.js';
 import { Store } from './store.js';
-import type { Simulator, SimulatorOptions } from './types.js';
+import type { HealthState, Simulator, SimulatorOptions } from './types.js';
 
-export type { HealthState } from './context.js';
 export type * from './types.js';
 
 const HEALTHY: HealthState = {
@@ -26,10 +25,8 @@ const HEALTHY: HealthState = {
   serviceStatusDetail: null,
 };
 
-export interface SimulatorHandle extends Simulator {
-  /** Set instance health as /health reports it (e.g. `{ databaseStatus: 'Error' }`). */
-  setHealth(patch: Partial<HealthState>): void;
-}
+/** The handle `startSimulator` returns (same as `Simulator`; kept as a name for the tests). */
+export type SimulatorHandle = Simulator;
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
   const ownDir = options.dataDir === undefined;

@@ -104,14 +104,17 @@ export interface SimulatorOptions {
   /** Accept `user:password` pseudo-keys where a key goes (2024+ admins may disable them). Default true. */
   pseudoKeys?: boolean;
   /** Initial instance health for /health. Default all OK. */
-  health?: Partial<{
-    databaseStatus: 'OK' | 'Error';
-    databaseStatusDetails: string | null;
-    licenseStatus: 'OK' | 'Error';
-    licenseStatusDetail: string | null;
-    serviceStatus: 'OK' | 'Error';
-    serviceStatusDetail: string | null;
-  }>;
+  health?: Partial<HealthState>;
+}
+
+/** What /health reports; any 'Error' makes ProGet 2024+ answer HTTP 500. */
+export interface HealthState {
+  databaseStatus: 'OK' | 'Error';
+  databaseStatusDetails: string | null;
+  licenseStatus: 'OK' | 'Error';
+  licenseStatusDetail: string | null;
+  serviceStatus: 'OK' | 'Error';
+  serviceStatusDetail: string | null;
 }
 
 export interface RecordedRequest {
@@ -145,4 +148,6 @@ export interface Simulator {
   setConnectorState(id: number, state: ConnectorConfig['state'], errorMessage?: string): void;
   requests(): RecordedRequest[];
   deployments(): RecordedDeployment[];
+  /** Change what /health reports, e.g. `{ databaseStatus: 'Error' }`. */
+  setHealth(patch: Partial<HealthState>): void;
 }

@@ -223,7 +223,8 @@ export async function universalApi(
         if (!found) throw new HttpError(404, `Package version ${version} was not found.`);
         return json(200, await view(found));
       }
-      records = records.slice(0, count(q));
+      // count is ignored when a name is given (the page).
+      if (!q.has('name')) records = records.slice(0, count(q));
       return json(200, await Promise.all(records.map(view)));
     }
     case 'download': {

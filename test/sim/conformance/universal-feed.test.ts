@@ -180,6 +180,13 @@ describe('Universal Feed API: list versions', () => {
     }
   });
 
+  it('count limits the versions array, but is ignored when a name is given', async () => {
+    const all = await raw(sim.url, 'GET', '/upack/dev-feed/versions?count=2', { headers: VIEW });
+    expect(all.json<Obj[]>()).toHaveLength(2);
+    const named = await raw(sim.url, 'GET', '/upack/dev-feed/versions?name=hdars&count=2', { headers: VIEW });
+    expect(named.json<Obj[]>()).toHaveLength(4);
+  });
+
   it('unknown version is a 404; group filters versions', async () => {
     const r = await raw(sim.url, 'GET', '/upack/dev-feed/versions?name=hdars&version=9.9.9', {
       headers: VIEW,
