@@ -47,7 +47,7 @@ beforeAll(async () => {
     '-subj',
     '/CN=127.0.0.1',
   );
-  writeFileSync(join(dir.path, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
+  writeFileSync(join(dir.path, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:proget.internal.test\n');
   openssl(
     'x509',
     '-req',
@@ -123,52 +123,100 @@ describe('TLS', () => {
   });
 });
 
+/** A CONNECT proxy on 127.0.0.1 that tunnels every request to `targetPort`, whatever host was asked for. */
+async function startTunnelProxy(targetPort: number) {
+  const connects: string[] = [];
+  const sockets = new Set<Socket>();
+  const proxy = createHttpServer();
+  proxy.on('connect', (req, client: Socket, head: Buffer) => {
+    connects.push(req.url ?? '');
+    const upstream = connect(targetPort, '127.0.0.1', () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    sockets.add(upstream).add(client);
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    connects,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        proxy.close(() => r());
+      }),
+  };
+}
+
+/** Sets proxy variables for the duration of `run`, then restores them. */
+async function withEnv(vars: Record<string, string | undefined>, run: () => Promise<void>) {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  for (const [k, v] of Object.entries(vars)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  try {
+    await run();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
 describe('proxy', () => {
   it('goes through HTTP_PROXY for a non-loopback host (http-client proxy support)', async () => {
-    // The origin: plain HTTP on 127.0.0.1.
     const origin = createHttpServer((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ apiVersion: '1.3.0', services: [], name: req.headers.host }));
     });
     await new Promise<void>((r) => origin.listen(0, '127.0.0.1', r));
-    const originPort = (origin.address() as AddressInfo).port;
-    // A CONNECT proxy that sends every tunnel to the origin, whatever host was asked for.
-    const connects: string[] = [];
-    const sockets = new Set<Socket>();
-    const proxy = createHttpServer();
-    proxy.on('connect', (req, client: Socket, head: Buffer) => {
-      connects.push(req.url ?? '');
-      const upstream = connect(originPort, '127.0.0.1', () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        upstream.pipe(client);
-        client.pipe(upstream);
-      });
-      sockets.add(upstream).add(client);
-      upstream.on('error', () => client.destroy());
-      client.on('error', () => upstream.destroy());
-    });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-    const proxyPort = (proxy.address() as AddressInfo).port;
-    const saved = { http: process.env.HTTP_PROXY, lower: process.env.http_proxy, no: process.env.NO_PROXY };
-    process.env.http_proxy = `http://127.0.0.1:${proxyPort}`;
-    delete process.env.NO_PROXY;
+    const proxy = await startTunnelProxy((origin.address() as AddressInfo).port);
     try {
-      const meta = await new ProGetClient({
-        url: 'http://proget.internal.test:8624',
-        apiKey: 'k',
-        retries: 0,
-      }).universal.meta('f');
-      expect(meta.name).toBe('proget.internal.test:8624');
-      expect(connects).toEqual(['proget.internal.test:8624']);
+      await withEnv(
+        { http_proxy: proxy.url, HTTP_PROXY: undefined, NO_PROXY: undefined, no_proxy: undefined },
+        async () => {
+          const client = new ProGetClient({
+            url: 'http://proget.internal.test:8624',
+            apiKey: 'k',
+            retries: 0,
+          });
+          const meta = await client.universal.meta('f');
+          expect(meta.name).toBe('proget.internal.test:8624');
+          expect(proxy.connects).toEqual(['proget.internal.test:8624']);
+        },
+      );
     } finally {
-      if (saved.lower === undefined) delete process.env.http_proxy;
-      else process.env.http_proxy = saved.lower;
-      if (saved.no === undefined) delete process.env.NO_PROXY;
-      else process.env.NO_PROXY = saved.no;
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((r) => proxy.close(() => r()));
+      await proxy.close();
       await new Promise<void>((r) => origin.close(() => r()));
+    }
+  });
+
+  it('HTTPS through HTTPS_PROXY still trusts caCertPath (the tunnel agent makes the TLS socket)', async () => {
+    const proxy = await startTunnelProxy((server.address() as AddressInfo).port);
+    try {
+      await withEnv(
+        { https_proxy: proxy.url, HTTPS_PROXY: undefined, NO_PROXY: undefined, no_proxy: undefined },
+        async () => {
+          const target = 'https://proget.internal.test:8625';
+          const untrusted = await rejection(
+            new ProGetClient({ url: target, retries: 0 }).universal.meta('f'),
+          );
+          expect(untrusted.kind).toBe('network');
+          const meta = await new ProGetClient({ url: target, caCertPath: caPath, retries: 0 }).universal.meta(
+            'f',
+          );
+          expect(meta.apiVersion).toBe('1.3.0');
+          expect(proxy.connects).toEqual(['proget.internal.test:8625', 'proget.internal.test:8625']);
+        },
+      );
+    } finally {
+      await proxy.close();
     }
   });
 });
