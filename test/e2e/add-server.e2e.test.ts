@@ -85,12 +85,12 @@ describe('changing the key and removing the server', () => {
     await wb.runCommand('ProGet: Set API Key');
     await wb.answerInput(`Set API Key — ${host}`, '');
     await wb.waitForNotification(`${host} now uses anonymous access.`);
-    const refused = await wb.waitForRow('API key rejected or missing — set API key…');
+    const refused = await wb.waitForRow('Needs an API key — set API key…');
     expect(refused.level).toBe(2);
     expect((await wb.treeRows()).find((r) => r.label === host)?.description).toContain('anonymous');
     await wb.screenshot('04-anonymous-refused');
 
-    await wb.clickRow('API key rejected or missing — set API key…', 2);
+    await wb.clickRow('Needs an API key — set API key…', 2);
     await wb.answerInput(`Set API Key — ${host}`, ADMIN_KEY);
     await wb.waitForNotification(`API key for ${host} saved in secret storage.`);
     await waitForLabels(wb, ['approved-feed', 'dev-feed', 'nuget-feed', 'old-feed']);

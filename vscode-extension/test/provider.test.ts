@@ -316,6 +316,7 @@ describe('errors', () => {
     const [server] = await provider.getChildren();
     const kids = await provider.getChildren(server);
     expect(kids[0]).toMatchObject({ type: 'message', action: { kind: 'setApiKey' } });
+    expect(label(provider, kids[0]!)).toBe('Needs an API key — set API key…');
     expect(item(provider, kids[0]!).command?.command).toBe('proget.setApiKey');
   });
 

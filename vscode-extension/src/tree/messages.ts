@@ -3,21 +3,25 @@
 import { isProGetError } from '@proget-ci/core';
 import type { MessageNode, TreeNode } from './model.js';
 
-export function errorMessageNode(parent: TreeNode, error: unknown): MessageNode {
+export function errorMessageNode(parent: TreeNode, error: unknown, auth?: 'key' | 'anonymous'): MessageNode {
   const detail = error instanceof Error ? error.message : String(error);
   const base = { type: 'message' as const, parent, key: 'error', severity: 'error' as const, detail };
   if (isProGetError(error)) {
     switch (error.kind) {
       case 'unauthorized':
-        return {
-          ...base,
-          label: 'API key rejected or missing — set API key…',
-          action: { kind: 'setApiKey' },
-        };
+        return auth === 'anonymous'
+          ? {
+              ...base,
+              label: 'Needs an API key — set API key…',
+              description: 'anonymous access refused',
+              action: { kind: 'setApiKey' },
+            }
+          : { ...base, label: 'API key rejected — set API key…', action: { kind: 'setApiKey' } };
       case 'forbidden':
         return {
           ...base,
-          label: 'Access denied: this API key lacks a privilege — set API key…',
+          label: 'Access denied — set API key…',
+          description: 'the key lacks a privilege',
           action: { kind: 'setApiKey' },
         };
       case 'network':

@@ -278,7 +278,7 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
           },
         ];
       }
-      return [errorMessageNode(node, entry.error)];
+      return [errorMessageNode(node, entry.error, this.host.auth(serverOf(node)!))];
     }
     const all = entry.nodes ?? [];
     const out: TreeNode[] = [];
