@@ -30,17 +30,43 @@ export interface ProcOptions {
 
 let timeCounter = 0;
 
+/** Process groups still running, killed if the bench itself exits early (Ctrl-C, a thrown error). */
+const live = new Set<number>();
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+process.once('exit', () => {
+  for (const pid of live) killGroup(pid);
+});
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    for (const pid of live) killGroup(pid);
+    process.exit(130);
+  });
+}
+
 export async function runProc(cmd: string, args: string[], options: ProcOptions): Promise<ProcResult> {
   const report = options.measureRss
     ? join(options.scratch ?? '/tmp', `time-${process.pid}-${++timeCounter}.txt`)
     : undefined;
   const [file, argv] = report ? ['/usr/bin/time', ['-v', '-o', report, cmd, ...args]] : [cmd, args];
+  if (process.env.BENCH_DEBUG) console.error(`[bench] spawn ${file} ${argv.join(' ')}`);
   const started = performance.now();
+  // Its own process group: a timeout must kill GNU time's child too, or the pipes stay open and 'close' never comes.
   const child = spawn(file, argv, {
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
+  const pid = child.pid;
+  if (pid !== undefined) live.add(pid);
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -48,11 +74,13 @@ export async function runProc(cmd: string, args: string[], options: ProcOptions)
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    child.kill('SIGKILL');
+    if (pid !== undefined) killGroup(pid);
   }, options.timeoutMs);
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (c, s) => resolve([c, s]));
+  }).finally(() => {
+    if (pid !== undefined) live.delete(pid);
   });
   const wallMs = performance.now() - started;
   clearTimeout(timer);
