@@ -101,6 +101,16 @@ describe('universal downloads', () => {
     expect(result.fileName).toBe('bundle.1.0.0.vpack');
   });
 
+  it('an HTML page answered to a package download is refused and nothing is saved', async () => {
+    nock(BASE)
+      .get('/upack/f/download/p/1.0.0')
+      .reply(200, '<html><body>Sign in</body></html>', { 'Content-Type': 'text/html; charset=utf-8' });
+    await expect(
+      client().universal.download('f', { name: 'p', version: '1.0.0' }, join(dir.path, 'p.upack')),
+    ).rejects.toMatchObject({ kind: 'invalid-response', message: expect.stringContaining('HTML page') });
+    expect(await dir.files()).toEqual([]);
+  });
+
   it('falls back to name.version.upack without Content-Disposition', async () => {
     nock(BASE).get('/upack/f/download/p/1.0.0').reply(200, 'x');
     const result = await client().universal.download('f', { name: 'p', version: '1.0.0' }, dir.path);
