@@ -44,8 +44,8 @@ describe('adding a server', () => {
     expect(await wb.quickInput().locator('.quick-input-box input').getAttribute('type')).toBe('password');
 
     await wb.answerInput('Add Server (2/2)', 'not-a-real-key');
-    const message = await wb.quickInputMessage();
-    expect(message).toMatch(/rejected|no feeds/i);
+    const message = await wb.waitForQuickInputMessage(/rejected|no feeds/i);
+    expect(message).toMatch(/press Enter again to save it anyway/i);
     await wb.screenshot('02-bad-key');
 
     await wb.answerInput('Add Server (2/2)', ADMIN_KEY);

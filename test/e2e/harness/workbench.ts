@@ -196,14 +196,17 @@ export class Workbench {
       .waitFor({ state: 'visible', timeout });
   }
 
-  async quickInputMessage(timeout = 30_000): Promise<string> {
+  /** Waits until the quick input's message line (prompt or validation message) matches. */
+  async waitForQuickInputMessage(match: RegExp, timeout = 30_000): Promise<string> {
     const message = this.quickInput().locator('.quick-input-message');
-    await this.page.waitForFunction(
-      (el) => (el?.textContent ?? '').trim().length > 0,
-      await message.elementHandle(),
-      { timeout },
-    );
-    return (await message.innerText()).trim();
+    const deadline = Date.now() + timeout;
+    let text = '';
+    while (Date.now() < deadline) {
+      text = ((await message.textContent().catch(() => '')) ?? '').trim();
+      if (match.test(text)) return text;
+      await this.page.waitForTimeout(150);
+    }
+    throw new Error(`Quick input message did not match ${match} within ${timeout} ms; last: "${text}"`);
   }
 
   async pickQuickItem(label: string | RegExp): Promise<void> {
