@@ -4,7 +4,16 @@
 // Used by the integration tests, the demo and the benchmarks.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
+import {
+  type Dirent,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -232,8 +241,17 @@ export function ensureBundles(): void {
     statSync(join(ACTION_DIR, 'build.mjs')).mtimeMs,
   );
   if (oldest >= newestSource) return;
-  const result = spawnSync(process.execPath, [join(ACTION_DIR, 'build.mjs')], { stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('building action/dist failed');
+  // Build beside dist and move each bundle in with a rename: build.mjs empties its output directory first,
+  // and test files in other workers may be running a bundle (or building too) at this very moment.
+  const out = mkdtempSync(join(ACTION_DIR, '.dist-'));
+  try {
+    const result = spawnSync(process.execPath, [join(ACTION_DIR, 'build.mjs'), out], { stdio: 'inherit' });
+    if (result.status !== 0) throw new Error('building action/dist failed');
+    mkdirSync(join(ACTION_DIR, 'dist'), { recursive: true });
+    for (const file of readdirSync(out)) renameSync(join(out, file), join(ACTION_DIR, 'dist', file));
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 }
 
 function newestMtime(dir: string): number {
