@@ -317,7 +317,7 @@ describe('connector-health status bar', () => {
 
     await wb.statusItem().hover();
     const tooltip = wb.page.locator('.monaco-hover', { hasText: 'nuget.org' }).first();
-    await tooltip.waitFor({ timeout: 10_000 });
+    await tooltip.waitFor({ timeout: 20_000 });
     const tip = await tooltip.innerText();
     expect(tip).toContain('Connection timed out');
     expect(tip).toContain('npmjs.org');

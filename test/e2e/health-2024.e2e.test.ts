@@ -35,7 +35,7 @@ describe('status bar on ProGet 2024+', () => {
     expect(await wb.waitForStatusIcon('pass')).not.toContain('codicon-warning');
     await wb.statusItem().hover();
     const tooltip = wb.page.locator('.monaco-hover', { hasText: 'connector health' }).first();
-    await tooltip.waitFor({ timeout: 10_000 });
+    await tooltip.waitFor({ timeout: 20_000 });
     const tip = await tooltip.innerText();
     expect(tip).toMatch(/connector health is not reported .* Showing instance health instead/);
     expect(tip).toMatch(/Database\s+OK/);

@@ -115,17 +115,22 @@ export class Workbench {
     );
   }
 
-  async expand(label: string, level?: number): Promise<void> {
-    const row = this.row(label, level);
-    await row.waitFor();
-    if ((await row.getAttribute('aria-expanded')) !== 'true') {
-      await row.locator('.monaco-tl-twistie').click();
+  /** Expands a row; polls the DOM (rows are re-created as the list scrolls) and clicks again if ignored. */
+  async expand(label: string, level?: number, timeout = 30_000): Promise<void> {
+    const deadline = Date.now() + timeout;
+    let lastClick = 0;
+    let rows: TreeRow[] = [];
+    while (Date.now() < deadline) {
+      rows = await this.treeRows();
+      const r = rows.find((x) => x.label === label && (level === undefined || x.level === level));
+      if (r?.expanded === true) return;
+      if (r && r.expanded === false && Date.now() - lastClick > 5_000) {
+        await this.row(label, level).locator('.monaco-tl-twistie').click();
+        lastClick = Date.now();
+      }
+      await this.page.waitForTimeout(200);
     }
-    await this.page.waitForFunction(
-      (el) => el?.getAttribute('aria-expanded') === 'true',
-      await row.elementHandle(),
-      { timeout: 30_000 },
-    );
+    throw new Error(`Row "${label}" did not expand within ${timeout} ms; rows: ${JSON.stringify(rows)}`);
   }
 
   async clickRow(label: string, level?: number): Promise<void> {
@@ -246,20 +251,21 @@ export class Workbench {
     return (await tab.innerText()).trim();
   }
 
+  /** Waits until the visible editor shows `contains`; returns its text. */
   async editorText(contains: string, timeout = 30_000): Promise<string> {
     // Hidden editors stay in the DOM; read the visible one.
     const lines = this.page
       .locator('.editor-instance .monaco-editor .view-lines')
       .filter({ visible: true })
       .first();
-    await lines.waitFor({ timeout });
-    await this.page.waitForFunction(
-      ([el, text]) =>
-        ((el as HTMLElement | null)?.innerText ?? '').replace(/\u00a0/g, ' ').includes(text as string),
-      [await lines.elementHandle(), contains] as const,
-      { timeout },
-    );
-    return (await lines.innerText()).replace(/\u00a0/g, ' ');
+    const deadline = Date.now() + timeout;
+    let text = '';
+    while (Date.now() < deadline) {
+      text = ((await lines.innerText({ timeout: 1_000 }).catch(() => '')) ?? '').replace(/\u00a0/g, ' ');
+      if (text.includes(contains)) return text;
+      await this.page.waitForTimeout(200);
+    }
+    throw new Error(`Editor did not show "${contains}" within ${timeout} ms; text: "${text.slice(0, 200)}"`);
   }
 
   statusItem(): Locator {
@@ -297,7 +303,9 @@ export class Workbench {
   async statusIcons(): Promise<string[]> {
     return this.statusItem()
       .locator('.codicon')
-      .evaluateAll((els) => els.flatMap((e) => [...e.classList].filter((c) => c.startsWith('codicon-'))));
+      .evaluateAll((els) =>
+        els.flatMap((e) => Array.from(e.classList).filter((c) => c.startsWith('codicon-'))),
+      );
   }
 }
 
