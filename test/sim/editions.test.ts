@@ -110,6 +110,24 @@ describe('HTTPS', () => {
       });
       expect(up.status).toBe(201);
       await expect(raw(sim.url, 'GET', '/health')).rejects.toThrow();
+      // Connection faults work on TLS sockets too.
+      sim.setFaults([{ path: '/upack/dev-feed/download/', times: 1, fault: { type: 'reset' } }]);
+      await expect(
+        raw(sim.url, 'GET', '/upack/dev-feed/download/hdars/1.3.9', { headers: VIEW, ca: tls.cert }),
+      ).rejects.toThrow();
+      sim.setFaults([{ path: '/upack/dev-feed/upload', times: 1, fault: { type: 'reset-request' } }]);
+      await expect(
+        raw(sim.url, 'PUT', '/upack/dev-feed/upload', {
+          headers: { ...ADMIN, 'Content-Type': 'application/zip' },
+          body: await upack({ name: 'secure', version: '2.0.0' }),
+          ca: tls.cert,
+        }),
+      ).rejects.toThrow();
+      const ok = await raw(sim.url, 'GET', '/upack/dev-feed/download/hdars/1.3.9', {
+        headers: VIEW,
+        ca: tls.cert,
+      });
+      expect(ok.status).toBe(200);
     } finally {
       await sim.close();
     }

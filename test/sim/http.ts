@@ -1,6 +1,7 @@
 // Response values, request-body helpers and the one place a response is written (with any response fault).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -126,6 +127,15 @@ function write(res: ServerResponse, chunk: Buffer): Promise<void> {
   });
 }
 
+/** Close with a TCP reset where the socket allows it (plain TCP), else just destroy it (TLS). */
+export function hardClose(socket: Socket): void {
+  try {
+    socket.resetAndDestroy();
+  } catch {
+    socket.destroy();
+  }
+}
+
 /** Write `r` to `res`, applying a response fault if one matched. */
 export async function send(
   req: IncomingMessage,
@@ -186,7 +196,7 @@ export async function send(
       await write(res, part);
     }
     if (fault.type === 'truncate') socket?.end();
-    else socket?.resetAndDestroy();
+    else if (socket) hardClose(socket);
   } catch {
     socket?.destroy();
   } finally {

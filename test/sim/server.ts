@@ -8,7 +8,7 @@ import { control } from './control.js';
 import { deploymentApi } from './deployments.js';
 import { managementFeeds, nativeApi } from './feeds.js';
 import { connectorHealth, health } from './health.js';
-import { ByteLimit, HttpError, type ResponseFault, type SimResponse, send, text } from './http.js';
+import { ByteLimit, HttpError, hardClose, type ResponseFault, type SimResponse, send, text } from './http.js';
 import { packagesApi } from './packages-api.js';
 import { promotionsApi } from './promotions.js';
 import { universalApi } from './universal.js';
@@ -121,8 +121,7 @@ async function handle(sim: Sim, protocol: string, req: IncomingMessage, res: Ser
         await sleep(fault.ms);
         break;
       case 'status': {
-        req.resume();
-        const headers: Record<string, string> = { Connection: 'close' };
+        const headers: Record<string, string> = (await drain(req)) ? {} : { Connection: 'close' };
         if (fault.retryAfterSeconds !== undefined) headers['Retry-After'] = String(fault.retryAfterSeconds);
         const r = text(
           fault.status,
@@ -134,7 +133,7 @@ async function handle(sim: Sim, protocol: string, req: IncomingMessage, res: Ser
         return;
       }
       case 'reset-request':
-        req.socket.resetAndDestroy();
+        hardClose(req.socket);
         return;
       case 'request-limit': {
         const declared = Number(req.headers['content-length'] ?? Number.NaN);
