@@ -4,7 +4,11 @@ import { PROGET_CI_VERSION, ProGetClient, type ProGetClientApi } from '@proget-c
 import type { ConnectionInputs } from './inputs/connection.js';
 import type { StepLogger } from './publish.js';
 
-export function createClient(connection: ConnectionInputs, logger: StepLogger): ProGetClientApi {
+export function createClient(
+  connection: ConnectionInputs,
+  logger: StepLogger,
+  signal?: AbortSignal,
+): ProGetClientApi {
   return new ProGetClient({
     url: connection.server,
     apiKey: connection.apiKey,
@@ -15,6 +19,7 @@ export function createClient(connection: ConnectionInputs, logger: StepLogger): 
     caCertPath: connection.caCertPath,
     insecureTls: connection.insecureTls,
     userAgent: `proget-ci-action/${PROGET_CI_VERSION}`,
+    signal,
     logger: { debug: (m) => logger.debug(m), warn: (m) => logger.warning(m) },
   });
 }

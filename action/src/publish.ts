@@ -1,7 +1,7 @@
 // publish: build (or take) a .upack, check the feed, upload, read it back. No @actions/core here.
 
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import {
   buildPackage,
@@ -152,7 +152,7 @@ async function prepareDirectory(options: PublishOptions): Promise<Prepared> {
   return {
     manifest,
     async build() {
-      const outDir = await mkdtemp(join(options.tempDir, 'proget-publish-'));
+      const outDir = await scratchDir(options.tempDir, 'proget-publish-');
       const built = await buildPackage({
         sourceDir: options.path,
         manifest,
@@ -210,6 +210,12 @@ async function preparePackageFile(options: PublishOptions): Promise<Prepared> {
   };
 }
 
+/** A fresh directory under RUNNER_TEMP, which a self-hosted runner may not have created yet. */
+async function scratchDir(tempDir: string, prefix: string): Promise<string> {
+  await mkdir(tempDir, { recursive: true });
+  return mkdtemp(join(tempDir, prefix));
+}
+
 function identity(manifest: UpackManifest): PackageVersionId {
   return manifest.group
     ? { group: manifest.group, name: manifest.name, version: manifest.version }
@@ -244,7 +250,7 @@ async function verifyUpload(
   let by: 'packages-api' | 'download' = 'packages-api';
   if (serverSha1 === undefined) {
     options.logger.debug('the server reported no SHA-1; downloading the package to verify it');
-    const dir = await mkdtemp(join(options.tempDir, 'proget-verify-'));
+    const dir = await scratchDir(options.tempDir, 'proget-verify-');
     try {
       const downloaded = await client.universal.download(options.feed, id, join(dir, 'check.upack'), {
         signal: options.signal,

@@ -25,7 +25,7 @@ function ymlDefaults(name: string): Record<string, string> {
   );
 }
 
-const cases = [
+const cases: { name: string; required: Record<string, string>; read: (io: FakeIo) => unknown }[] = [
   {
     name: 'publish',
     required: { server: 'https://p.example.com', feed: 'f' },

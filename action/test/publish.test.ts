@@ -166,6 +166,12 @@ describe('publish', () => {
     expect(result.size).toBeGreaterThan(0);
   });
 
+  it('creates RUNNER_TEMP when a self-hosted runner has not', async () => {
+    strictNock();
+    const result = await publish(testClient(), options({ dryRun: true, tempDir: join(temp, 'not', 'yet') }));
+    expect(result.file!.startsWith(join(temp, 'not', 'yet'))).toBe(true);
+  });
+
   it('fails verification when the server reports another SHA-1', async () => {
     fakeFeed(strictNock(), { reportSha1: '0'.repeat(40) });
     const error = await publish(testClient(), options()).catch((e) => e);

@@ -198,6 +198,25 @@ describe('promote-check step', () => {
     expect(io.summary).toContain('| <code>apps/api</code> | <code>2.0.0</code> | ❌ not promoted |');
   });
 
+  it('annotates at most 10 packages (what GitHub shows) and logs the rest', async () => {
+    strictNock()
+      .get('/api/promotions/list')
+      .query({ fromFeed: 'dev-feed', toFeed: 'approved-feed' })
+      .reply(200, []);
+    const packages = Array.from({ length: 12 }, (_, i) => `apps/p${i}@1.0.0`).join('\n');
+    const io = new FakeIo({ ...inputs, packages });
+    await runStep(io, () => promoteCheckStep(environment(io).step));
+    expect(io.annotations).toHaveLength(10);
+    expect(io.annotations.at(-1)!.title).toBe('Not promoted: apps/p9 1.0.0');
+    const logged = io.logs.filter((l) => l.level === 'info').map((l) => l.message);
+    expect(logged.filter((m) => m.startsWith('Not promoted: apps/p1'))).toHaveLength(2);
+    expect(logged).toContain('2 more beyond the 10 annotations: see above and the job summary.');
+    expect(io.failed).toMatch(
+      /^12 of 12 package versions are not promoted to approved-feed: .*, and 2 more$/,
+    );
+    expect(JSON.parse(io.outputs.missing!)).toHaveLength(12);
+  });
+
   it('passes in warn mode, with warnings instead of errors', async () => {
     mockServer();
     const io = new FakeIo({ ...inputs, mode: 'warn' });

@@ -241,7 +241,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exitCode = 1;
-});
+main()
+  .catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exitCode = 1;
+  })
+  // A step killed mid-upload can leave a socket behind; the verdict is in, so do not wait for it.
+  .finally(() => process.exit());

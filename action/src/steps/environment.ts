@@ -15,10 +15,18 @@ export interface StepEnvironment {
 }
 
 export function runnerEnvironment(io: ActionIo, env: Env = process.env): StepEnvironment {
+  // A cancelled job gets SIGINT, then SIGTERM: stop requests (an upload leaves nothing half-written).
+  const cancel = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      io.warning(`${signal}: cancelling`);
+      cancel.abort(new Error(`cancelled (${signal})`));
+    });
+  }
   return {
     io,
     context: readRunContext(env, tmpdir(), process.cwd()),
     now: () => new Date(),
-    createClient: (connection) => createClient(connection, io),
+    createClient: (connection) => createClient(connection, io, cancel.signal),
   };
 }

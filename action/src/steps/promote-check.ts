@@ -10,6 +10,8 @@ import { cell, code, link, table } from '../markdown.js';
 import { checkPromotions, type PackageCheck, type PromoteCheckResult } from '../promote-check.js';
 import type { StepEnvironment } from './environment.js';
 
+const MAX_ANNOTATIONS = 10;
+
 export async function promoteCheckStep(env: StepEnvironment): Promise<void> {
   const { io, context } = env;
   const inputs = readPromoteCheckInputs(io, context);
@@ -31,18 +33,24 @@ export async function promoteCheckStep(env: StepEnvironment): Promise<void> {
         });
 
   const level = inputs.mode === 'fail' ? 'error' : 'warning';
-  for (const check of result.missing) {
-    io.annotate(
-      level,
-      howToPromote(server, inputs, check),
-      `Not promoted: ${describePackage(check.package)}`,
-    );
-  }
-  for (const dep of unpinned) {
-    io.annotate(
-      level,
-      `Dependency ${dep.dependency} ${dep.reason}, so its promotion cannot be checked; pin it as group:name:version.`,
-      `Cannot check: ${dep.dependency}`,
+  const problems = [
+    ...result.missing.map((check) => ({
+      title: `Not promoted: ${describePackage(check.package)}`,
+      message: howToPromote(server, inputs, check),
+    })),
+    ...unpinned.map((dep) => ({
+      title: `Cannot check: ${dep.dependency}`,
+      message: `Dependency ${dep.dependency} ${dep.reason}, so its promotion cannot be checked; pin it as group:name:version.`,
+    })),
+  ];
+  // GitHub shows only the first 10 annotations of each kind per step: the rest go to the log.
+  problems.forEach((p, i) => {
+    if (i < MAX_ANNOTATIONS) io.annotate(level, p.message, p.title);
+    else io.info(`${p.title}: ${p.message}`);
+  });
+  if (problems.length > MAX_ANNOTATIONS) {
+    io.info(
+      `${problems.length - MAX_ANNOTATIONS} more beyond the ${MAX_ANNOTATIONS} annotations: see above and the job summary.`,
     );
   }
 

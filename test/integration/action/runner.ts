@@ -75,7 +75,7 @@ export interface RunActionOptions {
   env?: Record<string, string | undefined>;
   timeoutMs?: number;
   keepTemp?: boolean;
-  /** Node binary to run the bundle with. Default: this process's. */
+  /** Node binary to run the bundle with. Default: $ACTION_NODE, else this process's (to try Node 24 too). */
   node?: string;
 }
 
@@ -152,7 +152,7 @@ export async function runAction(name: SubAction, options: RunActionOptions): Pro
   }
 
   const started = performance.now();
-  const child = spawn(options.node ?? process.execPath, [main], {
+  const child = spawn(options.node ?? process.env.ACTION_NODE ?? process.execPath, [main], {
     cwd: workspace,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
