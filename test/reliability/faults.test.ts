@@ -215,11 +215,11 @@ describe('cut-off downloads leave nothing behind', () => {
 
 describe('slow servers', () => {
   it('a server slower than the timeout: a timeout error naming the configured value', async () => {
-    sim.setFaults([{ method: 'GET', path: `/upack/${FEED}/packages`, fault: { type: 'latency', ms: 3000 } }]);
+    sim.setFaults([{ method: 'GET', path: `/upack/${FEED}/packages`, fault: { type: 'latency', ms: 6000 } }]);
     const { client: c } = client({ timeoutMs: 400, retries: 0 });
     const started = Date.now();
     const e = await caught(c.universal.listPackages(FEED));
-    expect(Date.now() - started).toBeLessThan(2500);
+    expect(Date.now() - started).toBeLessThan(5000);
     expect(e.kind).toBe('timeout');
     expect(e.message.split('\n')[0]).toBe(
       `Could not list packages in feed "rel-feed": no complete response within 400 ms (timeoutMs) (GET ${sim.url}/upack/rel-feed/packages)`,
@@ -241,7 +241,7 @@ describe('slow servers', () => {
     try {
       await contentDir(ws.path, 'app', 'slow');
       sim.setFaults([
-        { method: 'GET', path: `/upack/${FEED}/versions`, fault: { type: 'latency', ms: 4000 } },
+        { method: 'GET', path: `/upack/${FEED}/versions`, fault: { type: 'latency', ms: 10_000 } },
       ]);
       const r = await run('publish', {
         workspace: ws.path,
@@ -261,7 +261,8 @@ describe('slow servers', () => {
       expect(r.errors[0]).toMatch(
         /^Could not read version slowpoke 1\.0\.0 in feed "rel-feed": no complete response within 1000 ms \(timeoutMs\)/,
       );
-      expect(r.durationMs).toBeLessThan(4000);
+      // Well before the server would have answered: the step gave up at its own timeout.
+      expect(r.durationMs).toBeLessThan(9000);
     } finally {
       await ws.remove();
     }
