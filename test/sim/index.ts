@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { type Behaviour, type Connector, Sim, toFeed } from './context.js';
 import { setConnectorState, setHealth } from './control.js';
 import { DEMO_CONNECTORS, DEMO_FEEDS, DEMO_KEYS, DEMO_USERS, seedDemo } from './seed.js';
-import { createHandler } from './server.js';
+import { createContinueHandler, createHandler } from './server.js';
 import { Store } from './store.js';
 import type { HealthState, Simulator, SimulatorOptions } from './types.js';
 
@@ -71,6 +71,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const server: Server = options.tls
     ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler)
     : createHttpServer(handler);
+  server.on('checkContinue', createContinueHandler(sim, protocol));
   server.requestTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -69,6 +69,8 @@ const DRAIN_CAP = 64 * 1024 * 1024;
 /** Read and discard the rest of a request body; false when it is larger than the cap or fails. */
 function drain(req: IncomingMessage): Promise<boolean> {
   if (req.complete) return Promise.resolve(true);
+  // The client waits for "100 Continue" that will not come: do not invite a body nobody wants.
+  if (awaitingContinue.has(req)) return Promise.resolve(false);
   return new Promise((resolve) => {
     let seen = 0;
     const done = (ok: boolean) => {
@@ -89,9 +91,31 @@ function drain(req: IncomingMessage): Promise<boolean> {
   });
 }
 
+/** Requests with `Expect: 100-continue` whose body nobody has started to read yet. */
+const awaitingContinue = new WeakSet<IncomingMessage>();
+
 export function createHandler(sim: Sim, protocol: 'http' | 'https') {
   return (req: IncomingMessage, res: ServerResponse) => {
     handle(sim, protocol, req, res).catch(() => res.destroy());
+  };
+}
+
+/**
+ * `Expect: 100-continue` (curl sends it for large uploads): answer "100 Continue" only when a handler starts
+ * reading the body, so a request refused up front (401, 403, 404, fault) gets its answer before sending
+ * a byte of the body, as IIS-hosted servers do.
+ */
+export function createContinueHandler(sim: Sim, protocol: 'http' | 'https') {
+  const handler = createHandler(sim, protocol);
+  return (req: IncomingMessage, res: ServerResponse) => {
+    awaitingContinue.add(req);
+    const onListener = (event: string | symbol) => {
+      if (event !== 'data' && event !== 'readable') return;
+      req.removeListener('newListener', onListener);
+      if (awaitingContinue.delete(req) && !res.headersSent) res.writeContinue();
+    };
+    req.on('newListener', onListener);
+    handler(req, res);
   };
 }
 

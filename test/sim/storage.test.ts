@@ -330,3 +330,46 @@ describe('downloads that the client abandons', () => {
     }
   });
 });
+
+describe('Expect: 100-continue', () => {
+  it('a refused upload is answered before the body is sent; an accepted one gets 100 Continue first', async () => {
+    const sim = await startSimulator({ seed: 'demo', dataDir });
+    try {
+      const body = await upack({ name: 'expect', version: '1.0.0' });
+      const send = (key: string) =>
+        new Promise<{ status: number; continued: boolean }>((resolve, reject) => {
+          const url = new URL(sim.url);
+          let continued = false;
+          const req = request(
+            {
+              host: url.hostname,
+              port: url.port,
+              method: 'PUT',
+              path: '/upack/dev-feed/upload',
+              agent: false,
+              headers: {
+                'X-ApiKey': key,
+                'Content-Type': 'application/zip',
+                'Content-Length': body.length,
+                Expect: '100-continue',
+              },
+            },
+            (res) => {
+              res.resume();
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, continued }));
+            },
+          );
+          req.on('continue', () => {
+            continued = true;
+            req.end(body);
+          });
+          req.on('error', reject);
+          req.flushHeaders();
+        });
+      expect(await send('wrong')).toEqual({ status: 403, continued: false });
+      expect(await send('demo-publish-key')).toEqual({ status: 201, continued: true });
+    } finally {
+      await sim.close();
+    }
+  });
+});
