@@ -41,7 +41,12 @@ interface Attempt {
 }
 
 /** One publish process with its own workspace and content; `seed` makes its bytes unique. */
-async function publishAttempt(name: string, seed: string, ifExists = 'fail'): Promise<Attempt> {
+async function publishAttempt(
+  name: string,
+  seed: string,
+  ifExists = 'fail',
+  key = PUBLISH_KEY,
+): Promise<Attempt> {
   const ws = join(dir.path, `ws-${name}-${seed}`);
   await contentDir(ws, 'app', seed);
   const r = await run('publish', {
@@ -50,7 +55,7 @@ async function publishAttempt(name: string, seed: string, ifExists = 'fail'): Pr
     timeoutMs: 120_000,
     inputs: {
       server: sim.url,
-      'api-key': PUBLISH_KEY,
+      'api-key': key,
       feed: FEED,
       path: 'app',
       name,
@@ -129,6 +134,29 @@ describe('parallel publishes', () => {
       expect(stored).toBe(winners[0]!.built);
       expect(winners[0]!.run.outputs.sha1).toBe(stored);
       expect(attempts.map((a) => a.built)).toContain(stored);
+    },
+  );
+
+  it(
+    'with a key that may overwrite, if-exists: fail cannot stop the race; verification keeps the outcome honest',
+    { timeout: 120_000 },
+    async () => {
+      // ProGet has no create-only upload: every racer passed the existence check and the server accepted
+      // each upload as a replacement. What the step still guarantees: a run that reports success had its
+      // own bytes verified on the server, and the stored package is one that a successful run built.
+      const attempts = await Promise.all(
+        ['a', 'b', 'c', 'd', 'e'].map((s) => publishAttempt('overwritten', `racer-${s}`, 'fail', ADMIN_KEY)),
+      );
+      const winners = attempts.filter((a) => a.run.exitCode === 0);
+      expect(winners.length).toBeGreaterThanOrEqual(1);
+      for (const a of attempts.filter((x) => x.run.exitCode !== 0)) {
+        expect(a.run.errors[0]).toMatch(
+          /^(rel-feed already has overwritten 1\.0\.0; set if-exists|Verification failed: rel-feed has overwritten 1\.0\.0 with SHA-1 [0-9a-f]{40}, but the uploaded file has SHA-1 [0-9a-f]{40}\. Another upload may have replaced it)/,
+        );
+      }
+      const stored = await downloadedSha1('overwritten');
+      expect(winners.map((w) => w.built)).toContain(stored);
+      for (const w of winners) expect(w.run.outputs.sha1).toBe(w.built);
     },
   );
 });
