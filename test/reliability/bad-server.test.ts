@@ -190,6 +190,17 @@ describe('wrong content types on downloads', () => {
     );
     expect(await readdir(target)).toEqual([]);
   });
+  it('the same through the Packages API download', async () => {
+    handler = reply(200, 'application/xhtml+xml', '<html><body>SSO</body></html>');
+    const dest = join(dir.path, 'html-packages-api.upack');
+    const e = await failure(client().packages.download('feed', { name: 'app', version: '1.0.0' }, dest));
+    expect(e.kind).toBe('invalid-response');
+    expect(e.message).toBe(
+      `Could not download app 1.0.0: expected a package but the server sent an HTML page (Content-Type: application/xhtml+xml) (GET ${base}/api/packages/feed/download?name=app&version=1.0.0 → 200)\n${NOT_PROGET_HINT}`,
+    );
+    expect(existsSync(dest)).toBe(false);
+    expect((await readdir(dir.path)).filter((f) => f.endsWith('.part'))).toEqual([]);
+  });
 });
 
 describe('huge bodies cost bounded memory', () => {
