@@ -12,12 +12,26 @@ const here = dirname(fileURLToPath(import.meta.url));
 const outdir = resolve(process.argv[2] ?? resolve(here, 'dist'));
 const SUB_ACTIONS = ['publish', 'promote-check', 'deploy-record'];
 
+// publish imports the artifact client lazily from its own file beside the bundles (see src/artifact.ts).
+const lazyArtifactUpload = {
+  name: 'lazy-artifact-upload',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/artifact-upload\.js$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: './artifact-upload.js', external: true } : undefined,
+    );
+  },
+};
+
 const staging = `${outdir}.building-${process.pid}`;
 await rm(staging, { recursive: true, force: true });
 try {
   await build({
     absWorkingDir: here,
-    entryPoints: Object.fromEntries(SUB_ACTIONS.map((name) => [name, `src/main-${name}.ts`])),
+    entryPoints: {
+      ...Object.fromEntries(SUB_ACTIONS.map((name) => [name, `src/main-${name}.ts`])),
+      'artifact-upload': 'src/artifact-upload.ts',
+    },
+    plugins: [lazyArtifactUpload],
     outdir: staging,
     bundle: true,
     platform: 'node',

@@ -27,14 +27,11 @@ export function githubArtifacts(env: Env): ArtifactUploader {
             'the artifact service is not available (ACTIONS_RUNTIME_TOKEN or ACTIONS_RESULTS_URL is not set)',
         };
       }
-      const { DefaultArtifactClient } = await import('@actions/artifact');
-      // A .upack is already compressed: store it.
-      const response = await new DefaultArtifactClient().uploadArtifact(name, [file], dirname(file), {
-        compressionLevel: 0,
-      });
-      return response.id === undefined
+      const { uploadArtifactFile } = await import('./artifact-upload.js');
+      const id = await uploadArtifactFile(name, file, dirname(file));
+      return id === undefined
         ? { skipped: `the artifact service returned no id for ${basename(file)}` }
-        : { id: response.id };
+        : { id };
     },
   };
 }

@@ -4,6 +4,7 @@ import { buildPackage, ProGetClient } from '@proget-ci/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type SimulatorHandle, startSimulator } from '../../sim/index.js';
 import { expectNoStackTrace, expectSecretsKept } from './expectations.js';
+import { startFakeResultsService } from './fake-results-service.js';
 import { ensureBundles, runAction } from './runner.js';
 
 let sim: SimulatorHandle;
@@ -83,6 +84,34 @@ describe('publish bundle', () => {
       _commit: '4f3c2a1b0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b',
       _runUrl: 'https://github.com/acme/app/actions/runs/7001',
     });
+  });
+
+  it('attaches the .upack to the run when the artifact service is there, and outputs its id', async () => {
+    const results = await startFakeResultsService();
+    try {
+      const run = await publish(
+        { version: '1.6.0', 'upload-artifact': 'true' },
+        { ACTIONS_RUNTIME_TOKEN: results.token, ACTIONS_RESULTS_URL: results.url },
+      );
+      expect(run.exitCode).toBe(0);
+      expect(run.warnings).toEqual([]);
+      expect(run.outputs['artifact-id']).toBe('4001');
+      expect(results.artifacts).toHaveLength(1);
+      expect(results.artifacts[0]!.name).toBe('upack-it-apps-web-1.6.0');
+      expect(results.artifacts[0]!.bytes).toBeGreaterThan(Number(run.outputs.size));
+      expect(run.summary).toContain('| Artifact | #4001 |');
+    } finally {
+      await results.close();
+    }
+  });
+
+  it('warns, and still succeeds, when the artifact service is not there', async () => {
+    const run = await publish({ version: '1.7.0', 'upload-artifact': 'true' });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs['artifact-id']).toBe('');
+    expect(run.warnings).toEqual([
+      'upload-artifact: not attached: the artifact service is not available (ACTIONS_RUNTIME_TOKEN or ACTIONS_RESULTS_URL is not set)',
+    ]);
   });
 
   it('fails before uploading when the version exists (if-exists: fail), and skips with if-exists: skip', async () => {
