@@ -14,6 +14,13 @@ import { writePackage } from './zip.js';
 
 const NOT_METADATA = new Set(['key', 'api_key', 'content-b64', 'content-url']);
 
+/** Equal values; names and groups match case-insensitively, as everywhere in ProGet. */
+function same(key: string, a: unknown, b: unknown): boolean {
+  if ((key === 'name' || key === 'group') && typeof a === 'string' && typeof b === 'string')
+    return a.toLowerCase() === b.toLowerCase();
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 class Metadata {
   readonly values: Manifest = {};
   private readonly sources: Record<string, string> = {};
@@ -21,7 +28,7 @@ class Metadata {
   put(key: string, value: unknown, source: string) {
     if (value === undefined || (key !== 'group' && value === '')) return;
     const existing = this.values[key];
-    if (existing !== undefined && JSON.stringify(existing) !== JSON.stringify(value)) {
+    if (existing !== undefined && !same(key, existing, value)) {
       throw new HttpError(
         400,
         `The parameter "${key}" was specified more than once with different values (in the ${this.sources[key]} and in the ${source}).`,
@@ -135,7 +142,8 @@ export async function upload(
         rewrite = false;
         for (const [key, value] of Object.entries(meta.values)) {
           const own = manifest[key];
-          if (own !== undefined && JSON.stringify(own) !== JSON.stringify(value))
+          if (key === 'group' && value === '' && !own) continue;
+          if (own !== undefined && !same(key, own, value))
             throw new HttpError(
               400,
               `The parameter "${key}" conflicts with the value in the package's upack.json.`,
@@ -153,6 +161,8 @@ export async function upload(
       manifest = meta.values;
       source = undefined;
     }
+    // `group=` with no value names the empty group; the manifest simply has no group then.
+    if (manifest.group === '') delete manifest.group;
     checkManifest(sim, manifest);
 
     let file = content;

@@ -485,6 +485,19 @@ describe('Universal Feed API: upload', () => {
     expect(v.json<Obj>().dependencies).toEqual(['HDARS', 'initrode/vendors/abl:ABLast:2.2.1']);
   });
 
+  it('group= with no value uploads into the empty group without a group in upack.json', async () => {
+    const content = await zipBuffer([{ name: 'e.txt', data: 'e' }]);
+    const r = await raw(sim.url, 'PUT', '/upack/dev-feed/upload?group=&name=nogroup&version=1.0.0', {
+      headers: { ...PUBLISH, 'Content-Type': 'application/zip' },
+      body: content,
+    });
+    expect(r.status).toBe(201);
+    const f = await raw(sim.url, 'GET', '/upack/dev-feed/download-file/nogroup/1.0.0?path=upack.json', {
+      headers: VIEW,
+    });
+    expect(f.json()).toEqual({ name: 'nogroup', version: '1.0.0' });
+  });
+
   it('the same parameter in path and query with different values is a 400', async () => {
     const content = await zipBuffer([{ name: 'f.txt', data: 'f' }]);
     const r = await raw(sim.url, 'PUT', '/upack/dev-feed/upload/pathname/1.0.0?name=queryname', {
@@ -498,6 +511,17 @@ describe('Universal Feed API: upload', () => {
       body: content,
     });
     expect(same.status).toBe(201);
+  });
+
+  it('path metadata matching the package upack.json (any casing) is accepted without rewriting it', async () => {
+    const body = await upack({ name: 'PathMatch', version: '1.0.0' });
+    const r = await raw(sim.url, 'PUT', '/upack/dev-feed/upload/pathmatch/1.0.0', {
+      headers: { ...PUBLISH, 'Content-Type': 'application/zip' },
+      body,
+    });
+    expect(r.status).toBe(201);
+    const d = await raw(sim.url, 'GET', '/upack/dev-feed/download/PathMatch/1.0.0', { headers: VIEW });
+    expect(d.body.equals(body)).toBe(true);
   });
 
   it('query metadata that contradicts the package upack.json is a 400', async () => {
