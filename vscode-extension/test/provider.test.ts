@@ -179,6 +179,19 @@ describe('levels', () => {
     expect(v.contextValue).not.toContain('downloadable');
   });
 
+  test('a feed type the Packages API does not list offers "Open in ProGet" instead of an error', async () => {
+    const { provider } = makeProvider({ servers: [admin()] });
+    const [server] = await provider.getChildren();
+    const nuget = await child(provider, server, 'nuget-feed');
+    sim.setFaults([
+      { path: '/api/packages/nuget-feed', fault: { type: 'status', status: 404, body: 'Not found' } },
+    ]);
+    const [message] = await provider.getChildren(nuget);
+    expect(message).toMatchObject({ type: 'message', severity: 'info', action: { kind: 'openInProGet' } });
+    expect(item(provider, message!).label).toBe('Browse nuget packages in ProGet — open in ProGet');
+    expect(item(provider, message!).command?.command).toBe('proget.openInProGet');
+  });
+
   test('hovering a version fetches its size and hashes', async () => {
     const { provider } = makeProvider({ servers: [admin()] });
     const [server] = await provider.getChildren();

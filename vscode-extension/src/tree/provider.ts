@@ -13,6 +13,7 @@ import type {
   UniversalPackage,
   UniversalVersion,
 } from '@proget-ci/core';
+import { isProGetError } from '@proget-ci/core';
 import * as vscode from 'vscode';
 import { buildFileTree, packagePath } from './files.js';
 import { matchesFilter } from './filter.js';
@@ -273,6 +274,27 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
             key: 'inactive',
             severity: 'info',
             label: 'Feed is inactive: ProGet does not serve its packages — open in ProGet',
+            detail: errorText(entry.error),
+            action: { kind: 'openInProGet' },
+          },
+        ];
+      }
+      if (
+        node.type === 'feed' &&
+        node.feed.feedType !== 'universal' &&
+        (isProGetError(entry.error, 'not-found') ||
+          isProGetError(entry.error, 'not-supported') ||
+          isProGetError(entry.error, 'bad-request'))
+      ) {
+        // The Packages API does not cover every feed type (or every ProGet version): the web UI does.
+        return [
+          {
+            type: 'message',
+            parent: node,
+            key: 'unsupported',
+            severity: 'info',
+            label: `Browse ${node.feed.feedType} packages in ProGet — open in ProGet`,
+            description: 'not listed by the Packages API here',
             detail: errorText(entry.error),
             action: { kind: 'openInProGet' },
           },
