@@ -2,7 +2,7 @@
 // version lock (exactly one of several concurrent uploads of a new version wins without Overwrite).
 
 import { rm } from 'node:fs/promises';
-import type { Principal } from './auth.js';
+import { displayUser, type Principal } from './auth.js';
 import { type Feed, isUniversal, packageTypeOf, type Sim } from './context.js';
 import { HttpError } from './http.js';
 import { type Manifest, parseManifest, validateManifest } from './manifest.js';
@@ -94,27 +94,22 @@ export async function commitPackage(
             'and replacing it requires the Feeds_OverwritePackage privilege.',
         );
       }
-      const { record } = await sim.store.commit(
-        tempPath,
-        {
-          feed: feed.name,
-          packageType: packageTypeOf(feed),
-          group,
-          name,
-          version,
-          manifest,
-          extension,
-          hashes,
-          published: options.published ?? new Date().toISOString(),
-          publishedBy: who.kind === 'user' ? who.user.username : who.kind === 'key' ? who.user : 'Anonymous',
-          downloads: options.downloads ?? 0,
-          listed: true,
-          cached: options.cached ?? false,
-          virtual,
-        },
-        true,
-      );
-      return record;
+      return await sim.store.commit(tempPath, {
+        feed: feed.name,
+        packageType: packageTypeOf(feed),
+        group,
+        name,
+        version,
+        manifest,
+        extension,
+        hashes,
+        published: options.published ?? new Date().toISOString(),
+        publishedBy: displayUser(who),
+        downloads: options.downloads ?? 0,
+        listed: true,
+        cached: options.cached ?? false,
+        virtual,
+      });
     });
   } finally {
     await rm(tempPath, { force: true });

@@ -1,6 +1,7 @@
 // /api/promotions/list (history) and /api/promotions/promote (copy a package version to another feed).
 
 import { copyFile, link } from 'node:fs/promises';
+import { displayUser } from './auth.js';
 import type { Call, Sim } from './context.js';
 import { packageTypeOf } from './context.js';
 import { type Fields, HttpError, json, readFields, type SimResponse, str, text } from './http.js';
@@ -156,7 +157,7 @@ async function promote(sim: Sim, call: Call): Promise<SimResponse> {
     fromFeed: source.name,
     toFeed: target.name,
     date: new Date().toISOString(),
-    user: who.kind === 'user' ? who.user.username : who.kind === 'key' ? who.user : 'Anonymous',
+    user: displayUser(who),
     comments,
   });
   return { status: 200, body: '' };

@@ -58,8 +58,6 @@ interface IndexFile {
   nextPromotionId: number;
 }
 
-export class ConflictError extends Error {}
-
 const lower = (s: string) => s.toLowerCase();
 
 export class Store {
@@ -183,19 +181,11 @@ export class Store {
   }
 
   /**
-   * Move a received file into place and index it. Without `allowOverwrite` an existing version is a
-   * ConflictError. The caller holds the version lock.
+   * Move a received file into place and index it, replacing an existing version. The caller holds the
+   * version lock and has decided whether replacing is allowed.
    */
-  async commit(
-    tempPath: string,
-    draft: Omit<PackageRecord, 'id' | 'file'>,
-    allowOverwrite: boolean,
-  ): Promise<{ record: PackageRecord; replaced: boolean }> {
+  async commit(tempPath: string, draft: Omit<PackageRecord, 'id' | 'file'>): Promise<PackageRecord> {
     const existing = this.find(draft.feed, draft.group, draft.name, draft.version);
-    if (existing && !allowOverwrite) {
-      await rm(tempPath, { force: true });
-      throw new ConflictError('exists');
-    }
     const id = randomUUID();
     const file = `packages/${id}${draft.extension}`;
     await rename(tempPath, join(this.dataDir, file));
@@ -217,7 +207,7 @@ export class Store {
     }
     await this.save();
     if (existing) await rm(this.path(existing), { force: true });
-    return { record, replaced: existing !== undefined };
+    return record;
   }
 
   async remove(record: PackageRecord): Promise<void> {
