@@ -18448,6 +18448,16 @@ import { tmpdir } from "node:os";
 
 // src/client.ts
 function createClient(connection, logger, signal) {
+  try {
+    return construct(connection, logger, signal);
+  } catch (e) {
+    throw e instanceof ValidationError && e.message.startsWith("caCertPath") ? new ValidationError(
+      "Invalid inputs",
+      e.problems.map((p) => `"ca-cert": ${p}`)
+    ) : e;
+  }
+}
+function construct(connection, logger, signal) {
   return new ProGetClient({
     url: connection.server,
     apiKey: connection.apiKey,

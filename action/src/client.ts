@@ -1,6 +1,6 @@
 // The one place the action makes a ProGet client: inputs in, logging wired to the runner's log.
 
-import { PROGET_CI_VERSION, ProGetClient, type ProGetClientApi } from '@proget-ci/core';
+import { PROGET_CI_VERSION, ProGetClient, type ProGetClientApi, ValidationError } from '@proget-ci/core';
 import type { ConnectionInputs } from './inputs/connection.js';
 import type { StepLogger } from './publish.js';
 
@@ -9,6 +9,21 @@ export function createClient(
   logger: StepLogger,
   signal?: AbortSignal,
 ): ProGetClientApi {
+  try {
+    return construct(connection, logger, signal);
+  } catch (e) {
+    // The client names its option (caCertPath); people set the input.
+    if (e instanceof ValidationError && e.message.startsWith('caCertPath')) {
+      throw new ValidationError(
+        'Invalid inputs',
+        e.problems.map((p) => `"ca-cert": ${p}`),
+      );
+    }
+    throw e;
+  }
+}
+
+function construct(connection: ConnectionInputs, logger: StepLogger, signal?: AbortSignal): ProGetClient {
   return new ProGetClient({
     url: connection.server,
     apiKey: connection.apiKey,
