@@ -18858,6 +18858,10 @@ async function promoteCheckStep(env) {
   let allPromoted = result.promoted && unpinned.length === 0;
   io.setOutput("promoted", String(allPromoted)), io.setOutput("missing", JSON.stringify(result.missing.map((c) => idJson(c.package)))), io.setOutput("results", JSON.stringify(resultsJson(result, unpinned))), await io.appendSummary(promoteCheckSummary(server, inputs, result, unpinned));
   let total = result.checks.length + unpinned.length;
+  if (total === 0) {
+    io.warning("Nothing to check: the manifest lists no dependencies.");
+    return;
+  }
   if (allPromoted) {
     io.info(`All ${total} package versions are promoted to ${inputs.toFeed}.`);
     return;

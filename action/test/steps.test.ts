@@ -262,6 +262,25 @@ describe('promote-check step', () => {
     );
   });
 
+  it('warns that there is nothing to check when the manifest has no dependencies', async () => {
+    const ws = await tempDir('ws-');
+    await writeFiles(ws, { 'upack.json': JSON.stringify({ name: 'site', version: '1.0.0' }) });
+    strictNock();
+    const io = new FakeIo({
+      ...common,
+      manifest: 'upack.json',
+      'check-dependencies': 'true',
+      'to-feed': 'approved-feed',
+    });
+    await runStep(io, () => promoteCheckStep(environment(io, ws).step));
+    expect(io.failed).toBeUndefined();
+    expect(io.outputs.promoted).toBe('true');
+    expect(io.logs).toContainEqual({
+      level: 'warning',
+      message: 'Nothing to check: the manifest lists no dependencies.',
+    });
+  });
+
   it('checks the package a manifest describes', async () => {
     const ws = await tempDir('ws-');
     await writeFiles(ws, { 'upack.json': JSON.stringify({ group: 'apps', name: 'web', version: '1.2.3' }) });

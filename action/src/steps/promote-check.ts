@@ -61,6 +61,10 @@ export async function promoteCheckStep(env: StepEnvironment): Promise<void> {
   await io.appendSummary(promoteCheckSummary(server, inputs, result, unpinned));
 
   const total = result.checks.length + unpinned.length;
+  if (total === 0) {
+    io.warning('Nothing to check: the manifest lists no dependencies.');
+    return;
+  }
   if (allPromoted) {
     io.info(`All ${total} package versions are promoted to ${inputs.toFeed}.`);
     return;
