@@ -53,7 +53,8 @@ function list(sim: Sim, call: Call): SimResponse {
       promotions: items.map((p) => ({
         fromFeed: p.fromFeed,
         toFeed: p.toFeed,
-        date: p.date,
+        // ProGet 2023 writes the UTC date without a zone suffix (the page's data specification).
+        date: sim.behaviour.versionMode === '2023' ? p.date.replace(/(\.\d+)?Z$/, '') : p.date,
         user: p.user,
         comments: p.comments,
         id: p.id,

@@ -89,6 +89,16 @@ describe('Query Package Promotions', () => {
     ).toBe(403);
   });
 
+  it('ProGet 2023 writes dates without a zone suffix (yyyy-MM-ddThh:mm:ss)', async () => {
+    const old = await startSimulator({ seed: 'demo', versionMode: '2023' });
+    try {
+      const r = await raw(old.url, 'GET', '/api/promotions/list?package=ABLast', { headers: VIEW });
+      expect(r.json<Entry[]>()[0]!.promotions[0]!.date).toBe('2023-11-28T06:23:46');
+    } finally {
+      await old.close();
+    }
+  });
+
   it('anonymous with Feeds_ViewFeed sees promotions without a key', async () => {
     const open = await startSimulator({ seed: 'demo', anonymous: ['Feeds_ViewFeed'] });
     try {
