@@ -61,6 +61,7 @@ export interface Behaviour {
   overwriteDeniedStatus: 400 | 403 | 409;
   deploymentToDisabledFeed: 'ignore' | 'reject';
   rejectUnknownManifestKeys: boolean;
+  legacyConnectorHealth: boolean;
   importDir?: string;
 }
 

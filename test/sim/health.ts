@@ -33,8 +33,10 @@ export function connectorHealth(sim: Sim, call: Call, id: string | undefined): S
   if (call.method !== 'GET' && call.method !== 'HEAD')
     throw new HttpError(405, 'Use GET.', { Allow: 'GET, HEAD' });
   sim.authorize(call.who(), 'Feeds_Manage');
-  if (id === undefined) return json(200, sim.connectors.map(connectorHealthView));
+  const view = (c: (typeof sim.connectors)[number]) =>
+    connectorHealthView(c, sim.behaviour.legacyConnectorHealth);
+  if (id === undefined) return json(200, sim.connectors.map(view));
   const c = sim.connectors.find((x) => String(x.id) === id);
   if (!c) throw new HttpError(404, `Connector ${id} was not found.`);
-  return json(200, connectorHealthView(c));
+  return json(200, view(c));
 }

@@ -48,6 +48,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     overwriteDeniedStatus: options.overwriteDeniedStatus ?? 403,
     deploymentToDisabledFeed: options.deploymentToDisabledFeed ?? 'ignore',
     rejectUnknownManifestKeys: options.rejectUnknownManifestKeys ?? true,
+    legacyConnectorHealth: options.legacyConnectorHealth ?? false,
     importDir: options.importDir,
   };
   const sim = new Sim(

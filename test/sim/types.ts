@@ -103,6 +103,11 @@ export interface SimulatorOptions {
   rejectUnknownManifestKeys?: boolean;
   /** Accept `user:password` pseudo-keys where a key goes (2024+ admins may disable them). Default true. */
   pseudoKeys?: boolean;
+  /**
+   * Emit connector health as some old servers do: state `unhealthy` instead of `error` and the misspelled
+   * `erroMessage` (the doc page's example). Default false: the documented model.
+   */
+  legacyConnectorHealth?: boolean;
   /** Initial instance health for /health. Default all OK. */
   health?: Partial<HealthState>;
 }

@@ -107,7 +107,17 @@ export function feedView(f: Feed, baseUrl: string): Record<string, unknown> {
   };
 }
 
-export function connectorHealthView(c: Connector): Record<string, unknown> {
+export function connectorHealthView(c: Connector, legacy: boolean): Record<string, unknown> {
+  if (legacy) {
+    return {
+      id: c.id,
+      name: c.name,
+      url: c.url,
+      state: c.state === 'error' ? 'unhealthy' : c.state,
+      ...(c.state === 'error' ? { erroMessage: c.errorMessage ?? 'Unknown error.' } : {}),
+      lastChecked: c.state === 'unknown' ? null : c.lastChecked,
+    };
+  }
   return {
     id: c.id,
     name: c.name,

@@ -65,6 +65,28 @@ describe('Connector Health API (ProGet 2023)', () => {
   });
 });
 
+describe('Connector Health API, legacy quirks', () => {
+  it('legacyConnectorHealth emits state "unhealthy" and "erroMessage" as the page example shows', async () => {
+    const sim = await startSimulator({ seed: 'demo', versionMode: '2023', legacyConnectorHealth: true });
+    try {
+      const r = await raw(sim.url, 'GET', '/api/connector-health/3', { headers: ADMIN });
+      const body = r.json<Record<string, unknown>>();
+      expect(body).toMatchObject({
+        id: 3,
+        name: 'nuget.org',
+        state: 'unhealthy',
+        erroMessage: 'Connection timed out.',
+      });
+      expect(body).not.toHaveProperty('errorMessage');
+      const healthy = await raw(sim.url, 'GET', '/api/connector-health/1', { headers: ADMIN });
+      expect(healthy.json()).toMatchObject({ state: 'healthy' });
+      expect(healthy.json()).not.toHaveProperty('erroMessage');
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
 describe.each(['2024', '2026'] as const)('Connector Health API in ProGet %s', (versionMode) => {
   it('is a 404 even with a good key', async () => {
     const sim = await startSimulator({ seed: 'demo', versionMode });
