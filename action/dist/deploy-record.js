@@ -16361,9 +16361,6 @@ function setOutput(name, value) {
 function setFailed(message) {
   process.exitCode = ExitCode.Failure, error(message);
 }
-function isDebug() {
-  return process.env.RUNNER_DEBUG === "1";
-}
 function debug(message) {
   issueCommand("debug", {}, message);
 }
@@ -16399,8 +16396,7 @@ var actionsIo = {
   debug: (message) => debug(message),
   info: (message) => info(message),
   warning: (message) => warning(message),
-  setFailed: (message) => setFailed(message),
-  isDebug: () => isDebug()
+  setFailed: (message) => setFailed(message)
 };
 
 // ../core/src/errors.ts

@@ -26,5 +26,4 @@ export const actionsIo: ActionIo = {
   info: (message) => core.info(message),
   warning: (message) => core.warning(message),
   setFailed: (message) => core.setFailed(message),
-  isDebug: () => core.isDebug(),
 };

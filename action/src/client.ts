@@ -2,7 +2,7 @@
 
 import { PROGET_CI_VERSION, ProGetClient, type ProGetClientApi, ValidationError } from '@proget-ci/core';
 import type { ConnectionInputs } from './inputs/connection.js';
-import type { StepLogger } from './publish.js';
+import type { StepLogger } from './io.js';
 
 export function createClient(
   connection: ConnectionInputs,

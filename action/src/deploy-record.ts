@@ -1,8 +1,8 @@
 // deploy-record: tell ProGet a package version was deployed somewhere. The record is sent once.
 
 import { type DeploymentRecord, isProGetError, type ProGetClientApi } from '@proget-ci/core';
+import type { StepLogger } from './io.js';
 import { describePackage } from './links.js';
-import type { StepLogger } from './publish.js';
 
 export interface DeployRecordOptions {
   record: DeploymentRecord;

@@ -2,16 +2,19 @@
 
 import type { InputSource } from './inputs/reader.js';
 
+/** What the logic modules log through: the runner's log in the action, anything in tests. */
+export interface StepLogger {
+  info(message: string): void;
+  debug(message: string): void;
+  warning(message: string): void;
+}
+
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
 
-export interface ActionIo extends InputSource {
+export interface ActionIo extends InputSource, StepLogger {
   setOutput(name: string, value: string): void;
   /** Appends Markdown to the job summary; a missing summary file is logged, not fatal. */
   appendSummary(markdown: string): Promise<void>;
   annotate(level: AnnotationLevel, message: string, title?: string): void;
-  debug(message: string): void;
-  info(message: string): void;
-  warning(message: string): void;
   setFailed(message: string): void;
-  isDebug(): boolean;
 }

@@ -3,8 +3,8 @@
 
 import { findPromotion, type PackageVersionId, type ProGetClientApi, type Promotion } from '@proget-ci/core';
 import { mapLimit } from './concurrency.js';
+import type { StepLogger } from './io.js';
 import { describePackage } from './links.js';
-import type { StepLogger } from './publish.js';
 
 export interface PromoteCheckOptions {
   packages: PackageVersionId[];

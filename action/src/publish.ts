@@ -15,14 +15,9 @@ import {
 } from '@proget-ci/core';
 import { StepError } from './errors.js';
 import type { IfExists, ManifestOverrides } from './inputs/publish.js';
+import type { StepLogger } from './io.js';
 import { describePackage, downloadUrl, packageUrl } from './links.js';
 import { composeManifest, readManifestFile } from './manifest-source.js';
-
-export interface StepLogger {
-  info(message: string): void;
-  debug(message: string): void;
-  warning(message: string): void;
-}
 
 export interface PublishOptions {
   feed: string;

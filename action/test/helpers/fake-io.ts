@@ -41,9 +41,6 @@ export class FakeIo implements ActionIo {
   setFailed(message: string): void {
     this.failed = message;
   }
-  isDebug(): boolean {
-    return false;
-  }
 
   /** Everything a person or a log collector would see, for secret-leak assertions. */
   everything(): string {
