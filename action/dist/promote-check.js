@@ -18749,8 +18749,16 @@ function cell(value) {
 function code(value) {
   return value ? `<code>${cell(value)}</code>` : "";
 }
+var URL_BREAKERS = {
+  "(": "%28",
+  ")": "%29",
+  " ": "%20",
+  "	": "%09",
+  "\n": "%0A",
+  "\r": "%0D"
+};
 function link(text, url) {
-  return url ? `[${cell(text).replace(/[[\]]/g, "\\$&")}](${url.replace(/[()\s]/g, encodeURIComponent)})` : cell(text);
+  return url ? `[${cell(text).replace(/[[\]]/g, "\\$&")}](${url.replace(/[()\s]/g, (c) => URL_BREAKERS[c] ?? encodeURIComponent(c))})` : cell(text);
 }
 function table(header, rows) {
   let line = (cells) => `| ${cells.join(" | ")} |`;

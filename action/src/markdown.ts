@@ -15,10 +15,18 @@ export function code(value: string | undefined): string {
   return value ? `<code>${cell(value)}</code>` : '';
 }
 
+const URL_BREAKERS: Record<string, string> = {
+  '(': '%28',
+  ')': '%29',
+  ' ': '%20',
+  '\t': '%09',
+  '\n': '%0A',
+  '\r': '%0D',
+};
+
 export function link(text: string, url: string | undefined): string {
-  return url
-    ? `[${cell(text).replace(/[[\]]/g, '\\$&')}](${url.replace(/[()\s]/g, encodeURIComponent)})`
-    : cell(text);
+  if (!url) return cell(text);
+  return `[${cell(text).replace(/[[\]]/g, '\\$&')}](${url.replace(/[()\s]/g, (c) => URL_BREAKERS[c] ?? encodeURIComponent(c))})`;
 }
 
 export function table(header: string[], rows: string[][]): string {

@@ -139,11 +139,10 @@ async function prepareDirectory(options: PublishOptions): Promise<Prepared> {
   if (manifestPath !== undefined) options.logger.debug(`taking metadata from ${manifestPath}`);
   const file = manifestPath === undefined ? undefined : await readManifestFile(manifestPath);
   const manifest = composeManifest(file, options.provenance, options.overrides);
-  // A manifest kept at the root of the content is metadata, not content.
-  const exclude =
-    manifestPath !== undefined && relative(options.path, manifestPath) === 'upack.json'
-      ? [...options.exclude, 'upack.json']
-      : options.exclude;
+  // A manifest kept at the root of the content is metadata, not content; a checkout's .git never is.
+  const exclude = [...options.exclude, '**/.git'];
+  if (manifestPath !== undefined && relative(options.path, manifestPath) === 'upack.json')
+    exclude.push('upack.json');
   return {
     manifest,
     async build() {

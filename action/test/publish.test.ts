@@ -220,6 +220,19 @@ describe('publish', () => {
     expect(pkg.entries.map((e) => e.path)).not.toContain('package/upack.json');
   });
 
+  it('never packages a .git directory', async () => {
+    await writeFiles(source, {
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'lib/.git/config': 'x',
+      '.gitignore': 'x',
+    });
+    strictNock();
+    const result = await publish(testClient(), options({ dryRun: true }));
+    const paths = (await readPackage(result.file!)).entries.map((e) => e.path);
+    expect(paths).toContain('package/.gitignore');
+    expect(paths.filter((p) => p.includes('.git/'))).toEqual([]);
+  });
+
   it('rejects a manifest that breaks the upack rules before any request', async () => {
     strictNock();
     const error = await publish(
