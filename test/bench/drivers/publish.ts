@@ -19,6 +19,7 @@ const built = await buildPackage({
   compressionLevel: 6,
 });
 const t1 = performance.now();
+const buildMaxRssKb = process.resourceUsage().maxRSS;
 const client = new ProGetClient({ url, apiKey, retries: 0 });
 const uploaded = await client.universal.upload(feed, built.path);
 const t2 = performance.now();
@@ -30,6 +31,7 @@ console.log(
     uploadMs: t2 - t1,
     packageBytes: built.size,
     files: built.fileCount,
+    buildMaxRssKb,
     maxRssKb: process.resourceUsage().maxRSS,
   }),
 );
