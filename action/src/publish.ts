@@ -82,20 +82,20 @@ export async function publish(client: ProGetClientApi, options: PublishOptions):
   if (existing !== undefined) {
     if (options.ifExists === 'fail') {
       throw new StepError(
-        `${feed} already has ${what}; set if-exists: skip or overwrite (or publish a new version)`,
+        `${what} already exists in ${feed}; set if-exists: skip or overwrite (or publish a new version)`,
       );
     }
     if (options.ifExists === 'skip') {
-      logger.info(`${feed} already has ${what}; skipping the upload (if-exists: skip).`);
+      logger.info(`${what} already exists in ${feed}; skipping the upload (if-exists: skip).`);
       const info = await serverHashes(client, feed, id, signal);
       return { outcome: 'skipped-exists', feed, id, manifest: prepared.manifest, ...info, ...links };
     }
-    logger.info(`${feed} already has ${what}; it will be replaced (if-exists: overwrite).`);
+    logger.info(`${what} already exists in ${feed}; it will be replaced (if-exists: overwrite).`);
   }
 
   const built = await prepared.build();
   logger.info(`Uploading ${what} to ${feed} (${built.size} bytes)...`);
-  await client.universal.upload(feed, built.file, { signal });
+  await uploadWithRecovery(client, options, id, built);
   logger.info(`Uploaded ${what} to ${feed}.`);
 
   const result: PublishResult = {
@@ -232,6 +232,67 @@ async function serverHashes(
   }
 }
 
+const UPLOAD_ATTEMPTS = 2;
+
+/**
+ * An upload whose connection broke may or may not have landed, and a PUT is never blindly resent. Ask the
+ * server instead: nothing there → sending again replaces nothing; our exact bytes there → it landed; other
+ * bytes there → sending again would overwrite them, which only `if-exists: overwrite` allows.
+ */
+async function uploadWithRecovery(
+  client: ProGetClientApi,
+  options: PublishOptions,
+  id: PackageVersionId,
+  built: Built,
+): Promise<void> {
+  const { feed, logger, signal } = options;
+  const what = describePackage(id);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.universal.upload(feed, built.file, { signal });
+      return;
+    } catch (e) {
+      if (!isProGetError(e) || (e.kind !== 'network' && e.kind !== 'timeout')) throw e;
+      const cut = e.message.split('\n')[0];
+      const now = await client.universal.getVersion(feed, id, { signal });
+      if (now !== undefined && (await storedSha1(client, options, id)).sha1 === built.sha1) {
+        logger.info(`The upload of ${what} was interrupted (${cut}), but ${feed} has it whole.`);
+        return;
+      }
+      const mayResend = now === undefined || options.ifExists === 'overwrite';
+      if (!mayResend) {
+        throw new StepError(
+          `${what} already exists in ${feed} with other content after an interrupted upload (${cut}); another upload may have won. Set if-exists: overwrite to replace it, or publish a new version.`,
+        );
+      }
+      if (attempt >= UPLOAD_ATTEMPTS) throw e;
+      logger.warning(
+        `The upload of ${what} was interrupted (${cut}); ${now === undefined ? `${feed} does not have it` : 'if-exists: overwrite'}, so it is sent again (attempt ${attempt + 1} of ${UPLOAD_ATTEMPTS}).`,
+      );
+    }
+  }
+}
+
+/** The SHA-1 the server holds for a version: from the Packages API, or by downloading it. */
+async function storedSha1(
+  client: ProGetClientApi,
+  options: PublishOptions,
+  id: PackageVersionId,
+): Promise<{ sha1: string; by: 'packages-api' | 'download' }> {
+  const reported = await serverHashes(client, options.feed, id, options.signal);
+  if (reported.sha1 !== undefined) return { sha1: reported.sha1, by: 'packages-api' };
+  options.logger.debug('the server reported no SHA-1; downloading the package to check it');
+  const dir = await scratchDir(options.tempDir, 'proget-verify-');
+  try {
+    const downloaded = await client.universal.download(options.feed, id, join(dir, 'check.upack'), {
+      signal: options.signal,
+    });
+    return { sha1: downloaded.sha1, by: 'download' };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 async function verifyUpload(
   client: ProGetClientApi,
   options: PublishOptions,
@@ -239,22 +300,7 @@ async function verifyUpload(
   sha1: string,
 ): Promise<'packages-api' | 'download'> {
   const what = describePackage(id);
-  const reported = await serverHashes(client, options.feed, id, options.signal);
-  let serverSha1 = reported.sha1;
-  let by: 'packages-api' | 'download' = 'packages-api';
-  if (serverSha1 === undefined) {
-    options.logger.debug('the server reported no SHA-1; downloading the package to verify it');
-    const dir = await scratchDir(options.tempDir, 'proget-verify-');
-    try {
-      const downloaded = await client.universal.download(options.feed, id, join(dir, 'check.upack'), {
-        signal: options.signal,
-      });
-      serverSha1 = downloaded.sha1;
-      by = 'download';
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }
+  const { sha1: serverSha1, by } = await storedSha1(client, options, id);
   if (serverSha1.toLowerCase() !== sha1.toLowerCase()) {
     throw new StepError(
       `Verification failed: ${options.feed} has ${what} with SHA-1 ${serverSha1}, but the uploaded file has SHA-1 ${sha1}. Another upload may have replaced it, or the upload was corrupted; publish again or inspect the version in ProGet.`,

@@ -2,7 +2,7 @@ import './helpers/intercept.js';
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildPackage, readPackage, ValidationError } from '@proget-ci/core';
+import { buildPackage, type ProGetClient, ProGetError, readPackage, ValidationError } from '@proget-ci/core';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StepError } from '../src/errors.js';
@@ -126,8 +126,66 @@ describe('publish', () => {
     const error = await publish(testClient(), options()).catch((e) => e);
     expect(error).toBeInstanceOf(StepError);
     expect(error.message).toBe(
-      'dev-feed already has apps/web 1.2.3; set if-exists: skip or overwrite (or publish a new version)',
+      'apps/web 1.2.3 already exists in dev-feed; set if-exists: skip or overwrite (or publish a new version)',
     );
+  });
+
+  describe('an upload cut off mid-way', () => {
+    /** The real client, except that its first upload fails the way core reports a reset connection. */
+    function cutOffFirstUpload(real: ProGetClient) {
+      const wrapped = Object.create(real) as ProGetClient & { uploadCalls: number };
+      wrapped.uploadCalls = 0;
+      const universal = Object.create(real.universal) as ProGetClient['universal'];
+      universal.upload = async (...args) => {
+        wrapped.uploadCalls++;
+        if (wrapped.uploadCalls === 1) {
+          throw new ProGetError({
+            kind: 'network',
+            message: 'Could not upload the package: read ECONNRESET',
+          });
+        }
+        return real.universal.upload(...args);
+      };
+      Object.defineProperty(wrapped, 'universal', { value: universal });
+      return wrapped;
+    }
+    const OTHER = { ...EXISTING, sha1: 'EE'.repeat(20), listed: true, totalDownloads: 0, size: 1 };
+
+    it('with other bytes now in the feed and if-exists: fail, stops with "already exists" and sends nothing again', async () => {
+      const scope = strictNock();
+      scope.get('/upack/dev-feed/versions').query(VERSION_QUERY).reply(404, 'Not found');
+      scope.get('/upack/dev-feed/versions').query(VERSION_QUERY).reply(200, EXISTING);
+      scope.get('/api/packages/dev-feed/versions').query(VERSION_QUERY).reply(200, [OTHER]);
+      const client = cutOffFirstUpload(testClient());
+      const error = await publish(client, options()).catch((e) => e);
+      expect(client.uploadCalls).toBe(1);
+      expect(error).toBeInstanceOf(StepError);
+      expect(error.message).toMatch(
+        /^apps\/web 1\.2\.3 already exists in dev-feed with other content after an interrupted upload \(.+\); another upload may have won\. Set if-exists: overwrite to replace it, or publish a new version\.$/,
+      );
+    });
+
+    it('with other bytes now in the feed and if-exists: overwrite, sends it again and verifies it', async () => {
+      const scope = strictNock();
+      scope.get('/upack/dev-feed/versions').query(VERSION_QUERY).reply(200, EXISTING);
+      scope.get('/upack/dev-feed/versions').query(VERSION_QUERY).reply(200, EXISTING);
+      scope.get('/api/packages/dev-feed/versions').query(VERSION_QUERY).reply(200, [OTHER]);
+      const uploads: Buffer[] = [];
+      scope.put('/upack/dev-feed/upload').reply(201, (_uri, body) => {
+        uploads.push(Buffer.from(body as string, 'hex'));
+        return '';
+      });
+      scope
+        .get('/api/packages/dev-feed/versions')
+        .query(VERSION_QUERY)
+        .reply(200, () => [{ ...OTHER, sha1: createHash('sha1').update(uploads[0]!).digest('hex') }]);
+      const client = cutOffFirstUpload(testClient());
+      const result = await publish(client, options({ ifExists: 'overwrite' }));
+      expect(result.outcome).toBe('overwritten');
+      expect(client.uploadCalls).toBe(2);
+      expect(uploads).toHaveLength(1);
+      expect(logger.lines.join('\n')).toMatch(/if-exists: overwrite, so it is sent again \(attempt 2 of 2\)/);
+    });
   });
 
   it('skips when the version exists and if-exists is skip, reporting the hashes the server has', async () => {
@@ -146,7 +204,7 @@ describe('publish', () => {
     });
     expect(result.file).toBeUndefined();
     expect(logger.lines).toContain(
-      'info: dev-feed already has apps/web 1.2.3; skipping the upload (if-exists: skip).',
+      'info: apps/web 1.2.3 already exists in dev-feed; skipping the upload (if-exists: skip).',
     );
   });
 

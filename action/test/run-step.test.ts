@@ -28,7 +28,7 @@ describe('runStep', () => {
   it.each([
     new ValidationError('Invalid inputs', ['"feed" is required']),
     new PackageFormatError('x.upack: is not a readable zip file'),
-    new StepError('dev-feed already has app 1.0.0; set if-exists: skip or overwrite'),
+    new StepError('app 1.0.0 already exists in dev-feed; set if-exists: skip or overwrite'),
   ])('reports the expected error %s as its message only', async (error) => {
     const io = new FakeIo();
     await runStep(io, async () => {

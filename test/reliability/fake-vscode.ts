@@ -10,7 +10,11 @@ export class EventEmitter<T> {
   private listeners: Listener<T>[] = [];
   readonly event = (listener: Listener<T>) => {
     this.listeners.push(listener);
-    return { dispose: () => (this.listeners = this.listeners.filter((l) => l !== listener)) };
+    return {
+      dispose: () => {
+        this.listeners = this.listeners.filter((l) => l !== listener);
+      },
+    };
   };
   /** Calls every listener; returns what they returned (promises, for async handlers). */
   fire(value: T): unknown[] {

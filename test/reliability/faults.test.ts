@@ -349,15 +349,21 @@ describe('uploads', () => {
     /^Could not upload \/\S+\.1\.0\.0\.upack to feed "rel-feed": read ECONNRESET \(PUT http:\/\/127\.0\.0\.1:\d+\/upack\/rel-feed\/upload\)\nHint: The connection was reset: a proxy, load balancer or the server closed it early\.$/;
 
   for (const ifExists of ['fail', 'skip', 'overwrite']) {
-    it(`upload interrupted mid-body (if-exists: ${ifExists}): a clear error, one attempt, nothing half-stored`, async () => {
+    it(`upload cut off every time (if-exists: ${ifExists}): resent once only after the server confirmed it had nothing, then a clear error, nothing half-stored`, async () => {
       sim.setFaults([{ method: 'PUT', path: `/upack/${FEED}/upload`, fault: { type: 'reset-request' } }]);
       const name = `interrupted-${ifExists}`;
       const { r, built } = await publishKept(name, ifExists);
       expect(r.exitCode).toBe(1);
       expect(r.errors).toHaveLength(1);
       expect(r.errors[0]).toMatch(INTERRUPTED);
-      // A PUT whose body may have reached the server is never sent again by the step.
-      expect(requests().filter((q) => q.method === 'PUT')).toHaveLength(1);
+      expect(r.warnings.join('\n')).toContain(
+        `${FEED} does not have it, so it is sent again (attempt 2 of 2)`,
+      );
+      // Each PUT is preceded by a look at what the server holds: never two PUTs in a row, never a third.
+      const asked = requests()
+        .filter((q) => q.method === 'PUT' || q.url.includes('/versions?'))
+        .map((q) => q.method);
+      expect(asked).toEqual(['GET', 'PUT', 'GET', 'PUT', 'GET']);
       sim.setFaults([]);
       const state = await stored(name);
       expect(state === undefined || state === built).toBe(true);
@@ -365,24 +371,36 @@ describe('uploads', () => {
     });
   }
 
-  it('re-running the step after an interrupted upload publishes the package whole', async () => {
+  it('an upload cut off once is sent again after the server confirmed it had nothing, and lands whole', async () => {
     sim.setFaults([
       { method: 'PUT', path: `/upack/${FEED}/upload`, times: 1, fault: { type: 'reset-request' } },
     ]);
-    const first = await publishKept('rerun', 'fail');
-    expect(first.r.exitCode).toBe(1);
-    expect(first.r.errors[0]).toMatch(INTERRUPTED);
-    expect(await stored('rerun')).toBeUndefined();
-    const second = await publishKept('rerun', 'fail');
-    expect(second.r.errors).toEqual([]);
-    expect(second.r.exitCode).toBe(0);
-    expect(second.r.outputs.sha1).toBe(second.built);
-    expect(await stored('rerun')).toBe(second.built);
+    const { r, built } = await publishKept('rerun', 'fail');
+    expect(r.errors).toEqual([]);
+    expect(r.exitCode).toBe(0);
+    expect(r.warnings.join('\n')).toMatch(
+      /The upload of rerun 1\.0\.0 was interrupted \(.*ECONNRESET.*\); rel-feed does not have it/,
+    );
+    expect(r.outputs.sha1).toBe(built);
+    expect(await stored('rerun')).toBe(built);
     expect(
       requests()
         .filter((q) => q.method === 'PUT')
         .map((q) => q.status),
     ).toEqual([0, 201]);
+  });
+
+  it('an upload that landed but whose answer was cut off is recognised by its hash and not sent again', async () => {
+    sim.setFaults([{ method: 'PUT', path: `/upack/${FEED}/upload`, times: 1, fault: { type: 'reset' } }]);
+    const { r, built } = await publishKept('landed', 'fail');
+    expect(r.errors).toEqual([]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(
+      /The upload of landed 1\.0\.0 was interrupted \(.*\), but rel-feed has it whole\./,
+    );
+    expect(r.outputs.sha1).toBe(built);
+    expect(requests().filter((q) => q.method === 'PUT')).toHaveLength(1);
+    expect(await stored('landed')).toBe(built);
   });
 
   it('503 on the upload itself is not retried (the body went out) and says so clearly', async () => {

@@ -120,7 +120,7 @@ describe('parallel publishes', () => {
         // Either the step saw the version before uploading (its own wording), or, having raced past that
         // check, the server refused to replace it: "already exists".
         expect(l.run.errors[0]).toMatch(
-          /^(rel-feed already has contended 1\.0\.0; set if-exists: skip or overwrite \(or publish a new version\)|Could not upload \/\S+contended\.1\.0\.0\.upack to feed "rel-feed": HTTP 403 Forbidden \(PUT \S+ → 403\)\nServer said: Package contended 1\.0\.0 already exists in feed rel-feed, and replacing it requires the Feeds_OverwritePackage privilege\.\n)/,
+          /^(contended 1\.0\.0 already exists in rel-feed; set if-exists: skip or overwrite \(or publish a new version\)|Could not upload \/\S+contended\.1\.0\.0\.upack to feed "rel-feed": HTTP 403 Forbidden \(PUT \S+ → 403\)\nServer said: Package contended 1\.0\.0 already exists in feed rel-feed, and replacing it requires the Feeds_OverwritePackage privilege\.\n)/,
         );
       }
       // Every attempt that got as far as building made different bytes (one that saw the version already
@@ -128,7 +128,7 @@ describe('parallel publishes', () => {
       const built = attempts.map((a) => a.built).filter((b) => b !== '');
       expect(new Set(built).size).toBe(built.length);
       for (const a of attempts.filter((x) => x.built === '')) {
-        expect(a.run.errors[0]).toMatch(/^rel-feed already has contended 1\.0\.0;/);
+        expect(a.run.errors[0]).toMatch(/^contended 1\.0\.0 already exists in rel-feed;/);
       }
       const stored = await downloadedSha1('contended');
       expect(stored).toBe(winners[0]!.built);
@@ -151,7 +151,7 @@ describe('parallel publishes', () => {
       expect(winners.length).toBeGreaterThanOrEqual(1);
       for (const a of attempts.filter((x) => x.run.exitCode !== 0)) {
         expect(a.run.errors[0]).toMatch(
-          /^(rel-feed already has overwritten 1\.0\.0; set if-exists|Verification failed: rel-feed has overwritten 1\.0\.0 with SHA-1 [0-9a-f]{40}, but the uploaded file has SHA-1 [0-9a-f]{40}\. Another upload may have replaced it)/,
+          /^(overwritten 1\.0\.0 already exists in rel-feed; set if-exists|Verification failed: rel-feed has overwritten 1\.0\.0 with SHA-1 [0-9a-f]{40}, but the uploaded file has SHA-1 [0-9a-f]{40}\. Another upload may have replaced it)/,
         );
       }
       const stored = await downloadedSha1('overwritten');

@@ -130,7 +130,7 @@ describe('a full run with unique credentials leaks them nowhere', () => {
       name: 'secret-app',
       version: '1.0.0',
     });
-    expect(again.errors[0]).toContain('already has secret-app 1.0.0');
+    expect(again.errors[0]).toContain('secret-app 1.0.0 already exists');
 
     const noFeed = await step('publish (no such feed)', 'publish', {
       ...withKey,

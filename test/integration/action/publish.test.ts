@@ -121,7 +121,7 @@ describe('publish bundle', () => {
     const again = await publish({ version: '1.1.0' });
     expect(again.exitCode).toBe(1);
     expect(again.errors).toEqual([
-      'dev-feed already has it/apps/web 1.1.0; set if-exists: skip or overwrite (or publish a new version)',
+      'it/apps/web 1.1.0 already exists in dev-feed; set if-exists: skip or overwrite (or publish a new version)',
     ]);
     expectNoStackTrace(again);
 
