@@ -189,15 +189,16 @@ async function publishCase(): Promise<CaseOutcome> {
     samples[label] = s;
     const ours = median(s.map((x) => x.oursMs));
     const base = median(s.map((x) => x.baselineMs));
+    const ratio = median(s.map((x) => x.oursMs / x.baselineMs));
     const oursRss = Math.max(...s.map((x) => x.oursRssKb));
     rss.push(oursRss);
     rows.push({
       case: `publish ${label} dir (${data.files} files), time`,
       ours: `${fmtMs(ours)} (build ${fmtMs(median(s.map((x) => x.buildMs)))} + upload ${fmtMs(median(s.map((x) => x.uploadMs)))})`,
       baseline: `${fmtMs(base)} (zip ${fmtMs(median(s.map((x) => x.zipMs)))} + curl ${fmtMs(median(s.map((x) => x.curlMs)))})`,
-      ratio: fmtRatio(ours / base),
+      ratio: fmtRatio(ratio),
       target: '≤ 1.20×',
-      status: verdict(ours / base <= 1.2),
+      status: verdict(ratio <= 1.2),
     });
     rows.push({
       case: `publish ${label}, peak RSS`,
@@ -302,6 +303,7 @@ async function downloadCase(): Promise<CaseOutcome> {
     );
     const o = median(ours.map((x) => x.ms));
     const b = median(base.map((x) => x.wallMs));
+    const ratio = median(ours.map((x, i) => x.ms / base[i]!.wallMs));
     const rss = Math.max(...ours.map((x) => x.rss));
     return {
       rows: [
@@ -309,9 +311,9 @@ async function downloadCase(): Promise<CaseOutcome> {
           case: `download ${fmtBytes(pkgBytes)} package to a file, time`,
           ours: fmtMs(o),
           baseline: fmtMs(b),
-          ratio: fmtRatio(o / b),
+          ratio: fmtRatio(ratio),
           target: '≤ 1.10×',
-          status: verdict(o / b <= 1.1),
+          status: verdict(ratio <= 1.1),
         },
         {
           case: 'download, peak RSS',
@@ -390,13 +392,14 @@ async function promoteCase(): Promise<CaseOutcome> {
     );
     const o = median(ours);
     const b = median(base);
+    const ratio = median(ours.map((x, i) => x / base[i]!));
     return {
       rows: [
         {
           case: `promote-check of ${n} packages, ${config.latencyMs} ms latency (whole step)`,
           ours: fmtMs(o),
           baseline: `${fmtMs(b)} (one by one)`,
-          ratio: fmtRatio(o / b),
+          ratio: fmtRatio(ratio),
           target: '≤ 1 s total',
           status: verdict(o <= 1000),
         },
@@ -420,6 +423,7 @@ async function treeCase(): Promise<CaseOutcome> {
     type TreeResult = { ms: number; shown: number; total: number };
     const ours: TreeResult[] = [];
     const base: TreeResult[] = [];
+    const bare: TreeResult[] = [];
     const opts = { timeoutMs: config.processTimeoutMs };
     await alternate(
       config.treeRuns,
@@ -436,11 +440,22 @@ async function treeCase(): Promise<CaseOutcome> {
             await runOk(node, [bundles.tree, 'provider', sim.url, BENCH_KEY, 'big', String(n)], opts),
           ),
         );
+        // Diagnostic: the one request the provider makes, without the provider.
+        bare.push(
+          lastJson<TreeResult>(
+            await runOk(node, [bundles.tree, 'request', sim.url, BENCH_KEY, 'big', String(n)], opts),
+          ),
+        );
       },
     );
     const o = median(ours.map((x) => x.ms));
     const b = median(base.map((x) => x.ms));
+    const ratio = median(ours.map((x, i) => x.ms / base[i]!.ms));
     const notes: string[] = [];
+    const own = median(bare.map((x) => x.ms));
+    notes.push(
+      `tree: the provider's own request (listPackages without count, as it asks) alone takes ${fmtMs(own)}, so the provider adds ${fmtMs(o - own)}; the rest is the simulator answering (it groups and sorts all ${n} records on every list request, even for count=101)`,
+    );
     const total = ours[0]!.total;
     if (base[0]!.shown !== n) notes.push(`listing all returned ${base[0]!.shown} of ${n} packages`);
     notes.push(
@@ -452,12 +467,12 @@ async function treeCase(): Promise<CaseOutcome> {
           case: `tree: first page of a ${n.toLocaleString('en')}-package feed`,
           ours: fmtMs(o),
           baseline: `${fmtMs(b)} (list all)`,
-          ratio: fmtRatio(o / b),
+          ratio: fmtRatio(ratio),
           target: '≤ 150 ms',
           status: verdict(o <= 150),
         },
       ],
-      samples: { ours, baseline: base },
+      samples: { ours, baseline: base, providerRequestOnly: bare },
       notes,
     };
   });

@@ -1,6 +1,7 @@
 // The extension's Feeds tree against a feed of many packages. argv: <mode> <url> <apiKey> <feed> <count>
 //   provider: time the provider's getChildren(feed) plus getTreeItem for what it returned (the first page)
 //   list:     time universal.listPackages(feed, { count }) — everything, as a list-all approach would
+//   request:  time universal.listPackages(feed) as the provider calls it, without the provider (diagnostic)
 // Both first list the feeds (the tree does that to show the feed node), so both start equally warm.
 
 import { ProGetClient } from '@proget-ci/core';
@@ -45,9 +46,13 @@ if (mode === 'provider') {
     }),
   );
 } else {
+  // list: everything (count = all); request: the provider's own request (no count) without the provider.
   await client.feeds.list();
   const t0 = performance.now();
-  const all = await client.universal.listPackages(feedName, { count: Number(countText) });
+  const all = await client.universal.listPackages(
+    feedName,
+    mode === 'list' ? { count: Number(countText) } : {},
+  );
   const t1 = performance.now();
   console.log(
     JSON.stringify({
