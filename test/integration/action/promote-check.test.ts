@@ -149,7 +149,7 @@ describe('promote-check bundle', () => {
     expect(run.stdout).toMatch(/1 of 1 not promoted yet; checking again in 1 s/);
   });
 
-  it('checks 200 promoted packages with one list call; 20 ms latency adds well under a second', async () => {
+  it('checks 200 promoted packages with one list call and the target checks in flight together', async () => {
     const packages = Array.from({ length: 200 }, (_, i) => ({
       group: 'bulk',
       name: `p${i}`,
@@ -165,38 +165,31 @@ describe('promote-check bundle', () => {
       );
     }
     const client = new ProGetClient({ url: sim.url, apiKey: KEY });
-    const timed = async (latencyMs: number) => {
-      sim.setFaults(latencyMs ? [{ path: '/', fault: { type: 'latency', ms: latencyMs } }] : []);
-      try {
-        const before = sim.requests().length;
-        const started = performance.now();
-        const result = await checkPromotions(client, {
-          packages,
-          fromFeed: 'dev-feed',
-          toFeed: 'approved-feed',
-          requireInTarget: true,
-          waitTimeoutMs: 0,
-          pollIntervalMs: 1000,
-          logger: { info() {}, debug() {}, warning() {} },
-        });
-        const made = sim.requests().slice(before);
-        return { result, made, elapsed: performance.now() - started };
-      } finally {
-        sim.setFaults([]);
-      }
-    };
-    await timed(0); // warm-up: JIT, sockets, the simulator's caches
-    const base = await timed(0);
-    const slow = await timed(20);
-    expect(slow.result.promoted).toBe(true);
-    expect(slow.made.filter((r) => r.url.startsWith('/api/promotions/list'))).toHaveLength(1);
-    expect(slow.made).toHaveLength(201);
-    // Sequential requests would add 201 × 20 ms ≈ 4 s of latency; 16 at a time add ≈ 14 × 20 ms. The
-    // machine's own per-request cost (base) is measured and taken out, so a loaded CI box does not flake.
-    console.log(
-      `200 packages: ${Math.round(slow.elapsed)} ms at 20 ms latency, ${Math.round(base.elapsed)} ms without`,
-    );
-    expect(slow.elapsed - base.elapsed).toBeLessThan(700);
+    // Every request is held 20 ms by the simulator. A client that waits for one answer before asking again
+    // cannot start two requests less than 20 ms apart; one that keeps several in flight does so all the
+    // time. That is the property checked here; how long the step takes is measured by test/bench.
+    sim.setFaults([{ path: '/', fault: { type: 'latency', ms: 20 } }]);
+    const before = sim.requests().length;
+    try {
+      const result = await checkPromotions(client, {
+        packages,
+        fromFeed: 'dev-feed',
+        toFeed: 'approved-feed',
+        requireInTarget: true,
+        waitTimeoutMs: 0,
+        pollIntervalMs: 1000,
+        logger: { info() {}, debug() {}, warning() {} },
+      });
+      expect(result.promoted).toBe(true);
+    } finally {
+      sim.setFaults([]);
+    }
+    const made = sim.requests().slice(before);
+    expect(made.filter((r) => r.url.startsWith('/api/promotions/list'))).toHaveLength(1);
+    expect(made).toHaveLength(201);
+    const starts = made.map((r) => Date.parse(r.at)).sort((a, b) => a - b);
+    const overlapping = starts.slice(1).filter((t, i) => t - starts[i]! < 15).length;
+    expect(overlapping).toBeGreaterThan(150);
   }, 120_000);
 });
 
