@@ -60,6 +60,8 @@ export const FIXED_ENTRY_DATE = new Date(Date.UTC(2000, 0, 1, 0, 0, 0));
 const FILE_MODE = 0o644;
 const EXECUTABLE_MODE = 0o755;
 export const DEFAULT_COMPRESSION_LEVEL = 6;
+/** Files queued in archiver at once (see buildPackage). */
+const ENTRY_WINDOW = 16;
 
 /** Formats that deflate cannot shrink: storing them saves time and keeps the output just as small. */
 const STORED_EXTENSIONS = new Set(
@@ -124,19 +126,37 @@ export async function buildPackage(options: BuildPackageOptions): Promise<BuiltP
   try {
     const written = pipeline(archive, hasher, createWriteStream(tempPath, { flags: 'wx' }), { signal });
     archive.append(manifestJson, { name: 'upack.json', date: FIXED_ENTRY_DATE, mode: FILE_MODE });
-    for (const f of files) {
-      // `store` is a zip entry option that archiver's file() typing does not list.
-      const entry: archiver.ZipEntryData = {
-        name: `package/${f.rel}`,
-        date: FIXED_ENTRY_DATE,
-        mode: options.preserveExecutable && f.stats.mode & 0o111 ? EXECUTABLE_MODE : FILE_MODE,
-        stats: f.stats,
-        store: level === 0 || STORED_EXTENSIONS.has(extname(f.rel).toLowerCase()),
-      };
-      archive.file(f.abs, entry);
-    }
-    // Failures surface through the pipeline; this promise only mirrors them.
-    archive.finalize().catch(() => {});
+    // Files are handed to archiver a few at a time, as earlier entries finish: each queued entry (a lazy
+    // stream with its state) stays on the heap until its turn, ~40 MB for 8,000 files queued up front.
+    let queued = 1; // upack.json
+    let processed = 0;
+    let next = 0;
+    let finalized = false;
+    const feed = () => {
+      while (next < files.length && queued - processed < ENTRY_WINDOW) {
+        const f = files[next++]!;
+        // `store` is a zip entry option that archiver's file() typing does not list.
+        const entry: archiver.ZipEntryData = {
+          name: `package/${f.rel}`,
+          date: FIXED_ENTRY_DATE,
+          mode: options.preserveExecutable && f.stats.mode & 0o111 ? EXECUTABLE_MODE : FILE_MODE,
+          stats: f.stats,
+          store: level === 0 || STORED_EXTENSIONS.has(extname(f.rel).toLowerCase()),
+        };
+        archive.file(f.abs, entry);
+        queued++;
+      }
+      if (next === files.length && !finalized) {
+        finalized = true;
+        // Failures surface through the pipeline; this promise only mirrors them.
+        archive.finalize().catch(() => {});
+      }
+    };
+    archive.on('entry', () => {
+      processed++;
+      feed();
+    });
+    feed();
     await written;
     await rename(tempPath, finalPath);
   } catch (err) {
