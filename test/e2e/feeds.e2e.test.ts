@@ -83,18 +83,26 @@ describe('Feeds tree', () => {
 
   test('packages page with "Load more" using the page size', async () => {
     await wb.expand('dev-feed');
+    // The tree renders in steps: wait until both the Load more label and the package rows are there.
+    const packagesIn = (r: TreeRow[]) => r.filter((x) => x.level === 3 && !x.label.startsWith('Load more'));
     let rows = await waitForRows((r) => r.some((x) => x.label.startsWith('Load more')), 'first page');
-    const packages = () => rows.filter((r) => r.level === 3 && !r.label.startsWith('Load more'));
+    const packages = () => packagesIn(rows);
     expect(packages()).toHaveLength(2);
     expect(rows.find((r) => r.label === 'HDARS')?.description).toBe('1.3.10');
     expect(labels(rows)).toContain('Load more (2 of 5)');
     await wb.screenshot('11-first-page');
 
     await wb.clickRow('Load more (2 of 5)');
-    rows = await waitForRows((r) => labels(r).includes('Load more (4 of 5)'), 'second page');
+    rows = await waitForRows(
+      (r) => labels(r).includes('Load more (4 of 5)') && packagesIn(r).length >= 4,
+      'second page',
+    );
     expect(packages()).toHaveLength(4);
     await wb.clickRow('Load more (4 of 5)');
-    rows = await waitForRows((r) => !r.some((x) => x.label.startsWith('Load more')), 'last page');
+    rows = await waitForRows(
+      (r) => !r.some((x) => x.label.startsWith('Load more')) && packagesIn(r).length >= 5,
+      'last page',
+    );
     expect(packages().map((p) => p.label)).toEqual(
       expect.arrayContaining([
         'HDARS',
