@@ -10,7 +10,7 @@ import { type SimulatorHandle, startSimulator } from '../../test/sim/index.js';
 
 vi.mock('vscode', () => import('./fake-vscode.js'));
 
-const { FeedsTreeProvider } = await import('../src/tree/provider.js');
+const { FeedsTreeProvider, MAX_LISTED_PACKAGES } = await import('../src/tree/provider.js');
 type TreeNode = import('../src/tree/model.js').TreeNode;
 
 const COUNT = 130;
@@ -68,5 +68,7 @@ describe('a feed larger than a page', () => {
     await new Promise((r) => setTimeout(r, 100));
     const lists = sim.requests().filter((r) => r.url.startsWith('/upack/approved-feed/packages'));
     expect(lists).toHaveLength(1);
+    // Without an explicit count ProGet stops at 1000 packages and says nothing; the view asks for all.
+    expect(new URL(lists[0]!.url, sim.url).searchParams.get('count')).toBe(String(MAX_LISTED_PACKAGES));
   });
 });

@@ -45,6 +45,9 @@ export interface TreeHost {
   now?: () => number;
 }
 
+/** The most packages one feed's list asks ProGet for (its default without `count` is 1000). */
+export const MAX_LISTED_PACKAGES = 100_000;
+
 interface ChildrenEntry {
   /** The last children that loaded: kept when a later refresh fails. */
   nodes?: TreeNode[];
@@ -373,10 +376,18 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
           .sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }))
           .map((feed): FeedNode => ({ type: 'feed', parent: node, feed }));
       }
-      case 'feed':
-        return node.feed.feedType === 'universal'
-          ? universalPackages(node, await client.universal.listPackages(node.feed.name))
-          : otherPackages(node, await client.packages.latest(node.feed.name));
+      case 'feed': {
+        if (node.feed.feedType !== 'universal')
+          return otherPackages(node, await client.packages.latest(node.feed.name));
+        // Without `count` ProGet answers at most 1000 packages, silently; ask for all of them, up to a ceiling.
+        const listed = await client.universal.listPackages(node.feed.name, { count: MAX_LISTED_PACKAGES });
+        if (listed.length >= MAX_LISTED_PACKAGES) {
+          this.host.log.warn(
+            `${node.feed.name} lists ${MAX_LISTED_PACKAGES} packages, the most this view asks for; use the filter to narrow it.`,
+          );
+        }
+        return universalPackages(node, listed);
+      }
       case 'package':
         return node.parent.feed.feedType === 'universal'
           ? universalVersions(
