@@ -17718,6 +17718,10 @@ function loadTlsSettings(caCertPath, insecureTls, logger) {
 }
 
 // ../core/src/transport/transport.ts
+import {
+  Agent as HttpAgent
+} from "node:http";
+import { Agent as HttpsAgent } from "node:https";
 import { PassThrough, pipeline as pipeline4, Transform as Transform5 } from "node:stream";
 
 // ../core/src/transport/http-errors.ts
@@ -17860,6 +17864,14 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
   error;
   retryAfterMs;
 }, Transport = class {
+  agents;
+  /** One keep-alive agent pair per client; idle sockets are unref'd by Node, so they never hold a process. */
+  keepAliveAgents() {
+    return this.agents ??= {
+      http: new HttpAgent({ keepAlive: !0, maxSockets: 32 }),
+      https: new HttpsAgent({ keepAlive: !0, maxSockets: 32 })
+    }, this.agents;
+  }
   serverInfo = {};
   retryable = /* @__PURE__ */ new WeakSet();
   config;
@@ -18074,9 +18086,9 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
         source.destroy(), counter.destroy();
       }), headers["content-length"] = String(body.length), headers["content-type"] = body.contentType, data = counter;
     }
-    let tls = this.config.tls, handler = {
+    let tls = this.config.tls, reuse = method === "GET" || method === "HEAD" ? this.keepAliveAgents() : void 0, handler = {
       prepareRequest(options2) {
-        options2.signal = signal, tls.ca && (options2.ca = tls.ca), tls.rejectUnauthorized || (options2.rejectUnauthorized = !1);
+        options2.signal = signal, reuse && options2.agent instanceof HttpAgent && (options2.agent = options2.agent instanceof HttpsAgent ? reuse.https : reuse.http), tls.ca && (options2.ca = tls.ca), tls.rejectUnauthorized || (options2.rejectUnauthorized = !1);
         let agentOptions = options2.agent?.options;
         agentOptions && options2.protocol !== "http:" && (tls.ca && (agentOptions.ca = tls.ca), tls.rejectUnauthorized || (agentOptions.rejectUnauthorized = !1));
       },

@@ -1,7 +1,14 @@
 // The one way core talks HTTP: auth headers, timeouts, cancellation, redirects, retries and error mapping,
 // on top of @actions/http-client (which brings proxy support from HTTPS_PROXY/HTTP_PROXY/NO_PROXY).
 
-import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, RequestOptions } from 'node:http';
+import {
+  Agent as HttpAgent,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type RequestOptions,
+} from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { PassThrough, pipeline, type Readable, Transform } from 'node:stream';
 import { HttpClient, type HttpClientResponse } from '@actions/http-client';
 import type { RequestHandler } from '@actions/http-client/lib/interfaces';
@@ -137,6 +144,17 @@ interface CallState {
 }
 
 export class Transport {
+  private agents?: { http: HttpAgent; https: HttpsAgent };
+
+  /** One keep-alive agent pair per client; idle sockets are unref'd by Node, so they never hold a process. */
+  private keepAliveAgents(): { http: HttpAgent; https: HttpsAgent } {
+    this.agents ??= {
+      http: new HttpAgent({ keepAlive: true, maxSockets: 32 }),
+      https: new HttpsAgent({ keepAlive: true, maxSockets: 32 }),
+    };
+    return this.agents;
+  }
+
   readonly serverInfo: ServerInfo = {};
   private readonly retryable = new WeakSet<object>();
   private readonly config: TransportConfig;
@@ -455,9 +473,17 @@ export class Transport {
       data = counter;
     }
     const tls = this.config.tls;
+    const reuse = method === 'GET' || method === 'HEAD' ? this.keepAliveAgents() : undefined;
     const handler: RequestHandler = {
       prepareRequest(options: RequestOptions & { ca?: string[]; rejectUnauthorized?: boolean }) {
         options.signal = signal;
+        // Reads reuse connections (a promotion check makes hundreds of small requests); writes always
+        // get a fresh one, since a server closing an idle socket just as it is reused would fail a
+        // request that must not be sent twice. Proxy tunnel agents are left as they are.
+        // (http-client makes a plain Agent per client without a proxy, a tunnel agent with one.)
+        if (reuse && options.agent instanceof HttpAgent) {
+          options.agent = options.agent instanceof HttpsAgent ? reuse.https : reuse.http;
+        }
         if (tls.ca) options.ca = tls.ca;
         if (!tls.rejectUnauthorized) options.rejectUnauthorized = false;
         // Through a proxy the TLS socket is made by the tunnel agent from its own options.
