@@ -1,7 +1,8 @@
 // The extension's Feeds tree against a feed of many packages. argv: <mode> <url> <apiKey> <feed> <count>
 //   provider: time the provider's getChildren(feed) plus getTreeItem for what it returned (the first page)
 //   list:     time universal.listPackages(feed, { count }) — everything, as a list-all approach would
-//   request:  time universal.listPackages(feed) as the provider calls it, without the provider (diagnostic)
+//   request:  time universal.listPackages(feed, { count: 100000 }) as the provider calls it (its
+//             MAX_LISTED_PACKAGES), without the provider (diagnostic)
 // Both first list the feeds (the tree does that to show the feed node), so both start equally warm.
 
 import { ProGetClient } from '@proget-ci/core';
@@ -46,13 +47,12 @@ if (mode === 'provider') {
     }),
   );
 } else {
-  // list: everything (count = all); request: the provider's own request (no count) without the provider.
+  // list: everything (count = all); request: the provider's own request (count = its ceiling) without it.
   await client.feeds.list();
   const t0 = performance.now();
-  const all = await client.universal.listPackages(
-    feedName,
-    mode === 'list' ? { count: Number(countText) } : {},
-  );
+  const all = await client.universal.listPackages(feedName, {
+    count: mode === 'list' ? Number(countText) : 100_000,
+  });
   const t1 = performance.now();
   console.log(
     JSON.stringify({
