@@ -16440,8 +16440,8 @@ function isProGetError(e, kind) {
 }
 
 // ../core/src/transport/urls.ts
-function joinPath(...segments2) {
-  return `/${segments2.filter((s) => s !== void 0 && s !== "").map(encodeSegment).join("/")}`;
+function joinPath(...segments) {
+  return `/${segments.filter((s) => s !== void 0 && s !== "").map(encodeSegment).join("/")}`;
 }
 function groupSegments(group) {
   return (group ?? "").split("/").filter((s) => s !== "");
@@ -18344,6 +18344,12 @@ function numericProblems(options2) {
   return problems;
 }
 
+// ../core/src/links.ts
+var seg = (s) => encodeURIComponent(s), idPath = (id) => [...id.group ? id.group.split("/") : [], id.name].map(seg).join("/");
+function versionPageUrl(server, feed, id) {
+  return `${server}/feeds/${seg(feed)}/${idPath(id)}/${seg(id.version)}`;
+}
+
 // ../core/src/upack/manifest.ts
 var FIELD_ORDER = [
   "group",
@@ -18443,22 +18449,14 @@ function isExpected(error2) {
 }
 
 // src/links.ts
-function segments(id) {
-  return `${id.group ? id.group.split("/").map(encodeURIComponent).join("/") + "/" : ""}${encodeURIComponent(id.name)}/${encodeURIComponent(id.version)}`;
-}
-function packageUrl(server, feed, id) {
-  return `${server}/feeds/${encodeURIComponent(feed)}/${segments(id)}`;
-}
-function describePackage2(id) {
-  return `${id.group ? `${id.group}/` : ""}${id.name} ${id.version}`;
-}
+var packageUrl = versionPageUrl;
 
 // src/deploy-record.ts
 async function recordDeployment(client, options2) {
   let { record, logger, signal } = options2, enabled = await deploymentRecordsEnabled(client, record.feed, logger, signal);
   return enabled === !1 && logger.warning(
     `Feed ${record.feed} has deployment records turned off, so ProGet may not show this record; turn on "Deployment records" in the feed's settings.`
-  ), await client.deployments.record(record, { signal }), logger.info(`Recorded: ${describePackage2(record)} from ${record.feed} deployed to ${record.target}.`), { recorded: !0, feedRecordsDeployments: enabled };
+  ), await client.deployments.record(record, { signal }), logger.info(`Recorded: ${describePackage(record)} from ${record.feed} deployed to ${record.target}.`), { recorded: !0, feedRecordsDeployments: enabled };
 }
 async function deploymentRecordsEnabled(client, feed, logger, signal) {
   try {
@@ -18653,7 +18651,7 @@ async function deployRecordStep(env) {
   await io.appendSummary(
     `### ProGet deployment recorded
 
-${link(describePackage2(id), packageUrl(client.baseUrl, inputs.feed, id))} from ${code(inputs.feed)} deployed to **${cell(inputs.target)}** by ${cell(inputs.user ?? "the API key")} at ${cell(inputs.date)}${inputs.url ? ` (${link("details", inputs.url)})` : ""}
+${link(describePackage(id), packageUrl(client.baseUrl, inputs.feed, id))} from ${code(inputs.feed)} deployed to **${cell(inputs.target)}** by ${cell(inputs.user ?? "the API key")} at ${cell(inputs.date)}${inputs.url ? ` (${link("details", inputs.url)})` : ""}
 
 `
   );

@@ -16437,8 +16437,8 @@ ${problems.map((p) => `  - ${p}`).join(`
 };
 
 // ../core/src/transport/urls.ts
-function joinPath(...segments2) {
-  return `/${segments2.filter((s) => s !== void 0 && s !== "").map(encodeSegment).join("/")}`;
+function joinPath(...segments) {
+  return `/${segments.filter((s) => s !== void 0 && s !== "").map(encodeSegment).join("/")}`;
 }
 function groupSegments(group) {
   return (group ?? "").split("/").filter((s) => s !== "");
@@ -18353,6 +18353,12 @@ function numericProblems(options2) {
   return problems;
 }
 
+// ../core/src/links.ts
+var seg = (s) => encodeURIComponent(s), idPath = (id) => [...id.group ? id.group.split("/") : [], id.name].map(seg).join("/");
+function versionPageUrl(server, feed, id) {
+  return `${server}/feeds/${seg(feed)}/${idPath(id)}/${seg(id.version)}`;
+}
+
 // ../core/src/upack/manifest.ts
 var FIELD_ORDER = [
   "group",
@@ -18721,15 +18727,7 @@ function dedupe(packages) {
 }
 
 // src/links.ts
-function segments(id) {
-  return `${id.group ? id.group.split("/").map(encodeURIComponent).join("/") + "/" : ""}${encodeURIComponent(id.name)}/${encodeURIComponent(id.version)}`;
-}
-function packageUrl(server, feed, id) {
-  return `${server}/feeds/${encodeURIComponent(feed)}/${segments(id)}`;
-}
-function describePackage2(id) {
-  return `${id.group ? `${id.group}/` : ""}${id.name} ${id.version}`;
-}
+var packageUrl = versionPageUrl;
 
 // src/manifest-source.ts
 import { readFile } from "node:fs/promises";
@@ -18810,7 +18808,7 @@ async function checkPromotions(client, options2) {
 async function checkOnce(client, options2, packages) {
   let { fromFeed, toFeed, signal } = options2, list = await client.promotions.list(fromFeed ? { fromFeed, toFeed } : { toFeed }, { signal });
   return options2.logger.debug(`${list.length} promoted package versions to ${toFeed}`), mapLimit(packages, options2.concurrency ?? DEFAULT_CONCURRENCY, async (pkg) => {
-    let promotion = findPromotion(list, { ...pkg, fromFeed, toFeed })?.promotion, what = describePackage2(pkg);
+    let promotion = findPromotion(list, { ...pkg, fromFeed, toFeed })?.promotion, what = describePackage(pkg);
     if (promotion === void 0)
       return {
         package: pkg,
@@ -18858,7 +18856,7 @@ async function promoteCheckStep(env) {
     logger: io
   }), level = inputs.mode === "fail" ? "error" : "warning", problems = [
     ...result.missing.map((check) => ({
-      title: `Not promoted: ${describePackage2(check.package)}`,
+      title: `Not promoted: ${describePackage(check.package)}`,
       message: howToPromote(server, inputs, check)
     })),
     ...unpinned.map((dep) => ({
@@ -18883,7 +18881,7 @@ async function promoteCheckStep(env) {
     return;
   }
   let bad = [
-    ...result.missing.map((c) => describePackage2(c.package)),
+    ...result.missing.map((c) => describePackage(c.package)),
     ...unpinned.map((d) => d.dependency)
   ], verdict = `${bad.length} of ${total} package versions ${bad.length === 1 ? "is" : "are"} not promoted to ${inputs.toFeed}${unpinned.length > 0 ? " or cannot be checked" : ""}: ${bad.slice(0, 10).join(", ")}${bad.length > 10 ? `, and ${bad.length - 10} more` : ""}`;
   if (inputs.mode === "fail") throw new StepError(verdict);
@@ -18927,7 +18925,7 @@ function resultsJson(result, unpinned) {
   ];
 }
 function howToPromote(server, inputs, check) {
-  let pkg = check.package, from = inputs.fromFeed ?? "<source-feed>", what = describePackage2(pkg), packageArg = pkg.group ? `${pkg.group}/${pkg.name}` : pkg.name, command = `pgutil packages promote --feed=${from} --to-feed=${inputs.toFeed} --package=${packageArg} --version=${pkg.version}`, page = inputs.fromFeed ? packageUrl(server, inputs.fromFeed, pkg) : `${server}/feeds`;
+  let pkg = check.package, from = inputs.fromFeed ?? "<source-feed>", what = describePackage(pkg), packageArg = pkg.group ? `${pkg.group}/${pkg.name}` : pkg.name, command = `pgutil packages promote --feed=${from} --to-feed=${inputs.toFeed} --package=${packageArg} --version=${pkg.version}`, page = inputs.fromFeed ? packageUrl(server, inputs.fromFeed, pkg) : `${server}/feeds`;
   return `${check.status === "not-in-target" ? `${what} was promoted to ${inputs.toFeed}${check.promotion?.date ? ` on ${check.promotion.date}` : ""} but is no longer in that feed; promote it again.` : `${what} has not been promoted${inputs.fromFeed ? ` from ${inputs.fromFeed}` : ""} to ${inputs.toFeed}.`} Promote it in ProGet (${page}, "Promote"), or run: ${command} (API: POST ${server}/api/promotions/promote).`;
 }
 var STATUS_TEXT = {

@@ -1,23 +1,11 @@
-// Links into ProGet for people: the UI page of a package version, its download, how to promote it.
+// Links into ProGet for people, as the action names them: built by core (shared with the extension).
 
-import type { PackageVersionId } from '@proget-ci/core';
+import { universalDownloadUrl, versionPageUrl } from '@proget-ci/core';
 
-function segments(id: PackageVersionId): string {
-  const group = id.group ? id.group.split('/').map(encodeURIComponent).join('/') + '/' : '';
-  return `${group}${encodeURIComponent(id.name)}/${encodeURIComponent(id.version)}`;
-}
+export { describePackage } from '@proget-ci/core';
 
 /** The package version's page in the ProGet UI. */
-export function packageUrl(server: string, feed: string, id: PackageVersionId): string {
-  return `${server}/feeds/${encodeURIComponent(feed)}/${segments(id)}`;
-}
+export const packageUrl = versionPageUrl;
 
 /** Universal Feed API download of the .upack. */
-export function downloadUrl(server: string, feed: string, id: PackageVersionId): string {
-  return `${server}/upack/${encodeURIComponent(feed)}/download/${segments(id)}`;
-}
-
-/** `group/name 1.2.3` as people read it. */
-export function describePackage(id: PackageVersionId): string {
-  return `${id.group ? `${id.group}/` : ''}${id.name} ${id.version}`;
-}
+export const downloadUrl = universalDownloadUrl;

@@ -10,6 +10,7 @@ export type * from './client-api.js';
 export * from './errors.js';
 export { HashingStream, hashFile } from './hashing.js';
 export { isVersionSelector, resolveLatest, type VersionSelector } from './latest.js';
+export * from './links.js';
 export { redactUrl } from './redact.js';
 export { parseContentDisposition } from './transport/download.js';
 export type * from './types.js';
