@@ -323,6 +323,7 @@ describe('connector-health status bar', () => {
     const bg = await wb.statusItem().evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(bg).not.toBe('rgba(0, 0, 0, 0)');
 
+    await wb.dismissMenus();
     await wb.statusItem().hover();
     const tooltip = wb.page.locator('.monaco-hover', { hasText: 'nuget.org' }).first();
     await tooltip.waitFor({ timeout: 20_000 });

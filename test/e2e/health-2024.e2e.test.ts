@@ -33,6 +33,7 @@ describe('status bar on ProGet 2024+', () => {
     const text = await wb.waitForStatus(/^ProGet$/, 60_000);
     expect(text).toBe('ProGet');
     expect(await wb.waitForStatusIcon('pass')).not.toContain('codicon-warning');
+    await wb.dismissMenus();
     await wb.statusItem().hover();
     const tooltip = wb.page.locator('.monaco-hover', { hasText: 'connector health' }).first();
     await tooltip.waitFor({ timeout: 20_000 });

@@ -152,19 +152,49 @@ export class Workbench {
     await sidebar.locator(`.title .action-label[aria-label^="${title}"]`).first().click();
   }
 
-  /** Right-clicks a row and chooses an entry of its context menu. */
+  /**
+   * Right-clicks a row and chooses an entry of its context menu. Under load the workbench now and then
+   * swallows the click on a menu entry (the menu stays open and nothing runs); the menu closing is the proof
+   * the entry ran, so a swallowed click is retried with the keyboard, then with a fresh menu (bounded).
+   */
   async contextMenu(rowLabel: string, entry: string, level?: number): Promise<string[]> {
-    await this.row(rowLabel, level).locator('.label-name').click({ button: 'right' });
     const menu = this.page.locator('.context-view .monaco-menu');
-    await menu.waitFor();
-    const entries = (await menu.locator('.action-item .action-label').allInnerTexts())
-      .map((t) => t.trim())
-      .filter(Boolean);
-    await menu
-      .locator('.action-item', { hasText: exactText(entry) })
-      .first()
-      .click();
-    return entries;
+    let entries: string[] = [];
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await this.dismissMenus();
+      await this.row(rowLabel, level).locator('.label-name').click({ button: 'right' });
+      await menu.waitFor();
+      entries = (await menu.locator('.action-item .action-label').allInnerTexts())
+        .map((t) => t.trim())
+        .filter(Boolean);
+      const item = menu.locator('.action-item', { hasText: exactText(entry) }).first();
+      await item.hover();
+      await item.click();
+      if (await this.waitHidden(menu, 3_000)) return entries;
+      // Still open: the hovered entry has the focus, so Enter chooses it.
+      await item.hover();
+      await this.page.keyboard.press('Enter');
+      if (await this.waitHidden(menu, 3_000)) return entries;
+    }
+    throw new Error(
+      `The context menu of "${rowLabel}" stayed open after choosing "${entry}"; entries: ${entries}`,
+    );
+  }
+
+  /** Closes any open context menu (one left open would swallow the next click or hover). */
+  async dismissMenus(): Promise<void> {
+    const menu = this.page.locator('.context-view .monaco-menu');
+    for (let i = 0; i < 3 && (await menu.isVisible().catch(() => false)); i++) {
+      await this.page.keyboard.press('Escape');
+      await this.waitHidden(menu, 2_000);
+    }
+  }
+
+  private async waitHidden(locator: Locator, timeout: number): Promise<boolean> {
+    return locator
+      .waitFor({ state: 'hidden', timeout })
+      .then(() => true)
+      .catch(() => false);
   }
 
   // --- Command palette, quick input, dialogs ------------------------------------------------------
