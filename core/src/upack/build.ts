@@ -1,17 +1,15 @@
 // Builds a .upack from a directory: deterministic bytes (same input → same SHA-1), streamed, hashed while
-// written, and published atomically (temp file beside the target, renamed at the end).
+// written, and published atomically (temp file beside the target, renamed at the end). The zip itself is
+// written by zip-pipeline.ts (several files deflated at once, in bounded memory).
 
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, type Stats } from 'node:fs';
-import { mkdir, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import type archiver from 'archiver';
 import picomatch from 'picomatch';
 import { ValidationError } from '../errors.js';
-import { HashingStream } from '../hashing.js';
 import type { FileHashes, TransferProgress } from '../types.js';
 import { assertValidManifest, serializeManifest, type UpackManifest } from './manifest.js';
+import { writeZip } from './zip-pipeline.js';
 
 export interface BuildProgress extends TransferProgress {
   /** Content bytes read so far (`transferred`) of `total`. */
@@ -60,8 +58,6 @@ export const FIXED_ENTRY_DATE = new Date(Date.UTC(2000, 0, 1, 0, 0, 0));
 const FILE_MODE = 0o644;
 const EXECUTABLE_MODE = 0o755;
 export const DEFAULT_COMPRESSION_LEVEL = 6;
-/** Files queued in archiver at once (see buildPackage). */
-const ENTRY_WINDOW = 16;
 
 /** Formats that deflate cannot shrink: storing them saves time and keeps the output just as small. */
 const STORED_EXTENSIONS = new Set(
@@ -77,7 +73,8 @@ interface SourceFile {
   rel: string;
   /** Real path on disk (symlinks resolved). */
   abs: string;
-  stats: Stats;
+  size: number;
+  mode: number;
 }
 
 export async function buildPackage(options: BuildPackageOptions): Promise<BuiltPackage> {
@@ -104,67 +101,44 @@ export async function buildPackage(options: BuildPackageOptions): Promise<BuiltP
   const finalPath = join(outDir, basename(outPath));
   const tempPath = join(outDir, tempName);
   const manifestJson = Buffer.from(serializeManifest(manifest), 'utf8');
-  const contentBytes = files.reduce((sum, f) => sum + f.stats.size, 0);
+  const contentBytes = files.reduce((sum, f) => sum + f.size, 0);
 
-  // Loaded on first use: archiver and its stream libraries cost every process that never builds a package
-  // (downloads, promote-check, deploy-record, the extension) startup time and ~5 MB of memory.
-  const { default: createArchiver } = await import('archiver');
-  const archive = createArchiver('zip', { zlib: { level } });
-  // archiver reports unreadable files as warnings; a package missing a file must not be published.
-  archive.on('warning', (err) => archive.emit('error', err));
-  if (onProgress) {
-    archive.on('progress', (p) =>
-      onProgress({
-        transferred: p.fs.processedBytes,
-        total: contentBytes,
-        filesDone: Math.max(0, p.entries.processed - 1),
-        fileCount: files.length,
-      }),
-    );
-  }
-  const hasher = new HashingStream();
+  const out = await open(tempPath, 'wx');
+  let hashes: FileHashes;
   try {
-    const written = pipeline(archive, hasher, createWriteStream(tempPath, { flags: 'wx' }), { signal });
-    archive.append(manifestJson, { name: 'upack.json', date: FIXED_ENTRY_DATE, mode: FILE_MODE });
-    // Files are handed to archiver a few at a time, as earlier entries finish: each queued entry (a lazy
-    // stream with its state) stays on the heap until its turn, ~40 MB for 8,000 files queued up front.
-    let queued = 1; // upack.json
-    let processed = 0;
-    let next = 0;
-    let finalized = false;
-    const feed = () => {
-      while (next < files.length && queued - processed < ENTRY_WINDOW) {
-        const f = files[next++]!;
-        // `store` is a zip entry option that archiver's file() typing does not list.
-        const entry: archiver.ZipEntryData = {
+    try {
+      hashes = await writeZip({
+        file: out,
+        leading: [{ name: 'upack.json', data: manifestJson, mode: FILE_MODE }],
+        sources: files.map((f) => ({
           name: `package/${f.rel}`,
-          date: FIXED_ENTRY_DATE,
-          mode: options.preserveExecutable && f.stats.mode & 0o111 ? EXECUTABLE_MODE : FILE_MODE,
-          stats: f.stats,
-          store: level === 0 || STORED_EXTENSIONS.has(extname(f.rel).toLowerCase()),
-        };
-        archive.file(f.abs, entry);
-        queued++;
-      }
-      if (next === files.length && !finalized) {
-        finalized = true;
-        // Failures surface through the pipeline; this promise only mirrors them.
-        archive.finalize().catch(() => {});
-      }
-    };
-    archive.on('entry', () => {
-      processed++;
-      feed();
-    });
-    feed();
-    await written;
+          path: f.abs,
+          size: f.size,
+          mode: options.preserveExecutable && f.mode & 0o111 ? EXECUTABLE_MODE : FILE_MODE,
+          store: STORED_EXTENSIONS.has(extname(f.rel).toLowerCase()),
+        })),
+        level,
+        date: FIXED_ENTRY_DATE,
+        signal,
+        onProgress:
+          onProgress &&
+          ((p) =>
+            onProgress({
+              transferred: p.bytes,
+              total: contentBytes,
+              filesDone: p.filesDone,
+              fileCount: files.length,
+            })),
+      });
+    } finally {
+      await out.close();
+    }
+    signal?.throwIfAborted();
     await rename(tempPath, finalPath);
   } catch (err) {
-    archive.abort();
     await rm(tempPath, { force: true });
     throw err;
   }
-  const hashes = hasher.digest();
   return {
     path: finalPath,
     ...hashes,
@@ -244,7 +218,8 @@ async function collectFiles(options: BuildPackageOptions, skip: ReadonlySet<stri
       } else if (entry.name.includes('\\')) {
         problems.push(`file name "${rel}" contains '\\', which zip readers treat as a path separator`);
       } else {
-        files.push({ rel, abs: real, stats: await stat(real) });
+        const s = await stat(real);
+        files.push({ rel, abs: real, size: s.size, mode: s.mode });
       }
     }
   }
