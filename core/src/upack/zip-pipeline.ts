@@ -129,9 +129,14 @@ export async function writeZip(options: WriteZipOptions): Promise<FileHashes> {
   const pool: Buffer[] = [];
   let pooled = 0;
   const poolMax = WINDOW + 4;
-  const take = (): Lease | undefined => {
-    const buf = pool.pop() ?? (pooled < poolMax ? (pooled++, Buffer.allocUnsafe(BLOCK_SIZE + 1)) : undefined);
-    return buf && { buf, refs: 1 };
+  const canTake = () => pool.length > 0 || pooled < poolMax;
+  const take = (): Lease => {
+    let buf = pool.pop();
+    if (!buf) {
+      pooled++;
+      buf = Buffer.allocUnsafe(BLOCK_SIZE + 1);
+    }
+    return { buf, refs: 1 };
   };
   const release = (lease: Lease) => {
     if (--lease.refs === 0) {
@@ -164,23 +169,18 @@ export async function writeZip(options: WriteZipOptions): Promise<FileHashes> {
       try {
         let crc = 0;
         for (let pos = 0; pos < src.size; ) {
-          let lease: Lease | undefined;
-          await until(
-            () =>
-              queue.length < WINDOW &&
-              (method === 0 || deflating < concurrency) &&
-              (lease = take()) !== undefined,
-          );
-          const buf = lease!.buf;
+          await until(() => queue.length < WINDOW && (method === 0 || deflating < concurrency) && canTake());
+          const lease = take();
+          const buf = lease.buf;
           const length = Math.min(BLOCK_SIZE, src.size - pos);
           const last = pos + length === src.size;
           // One byte more on the last block: getting it means the file grew since it was listed.
           const got = await readFully(fh, buf, length + (last ? 1 : 0), pos).catch((err: unknown) => {
-            release(lease!);
+            release(lease);
             throw readError(src, err);
           });
           if (got !== length) {
-            release(lease!);
+            release(lease);
             throw new Error(
               `"${src.name}" (${src.path}) changed while the package was being built: it was ${src.size} bytes when listed, now ${got < length ? 'shorter' : 'longer'}`,
             );
@@ -196,14 +196,14 @@ export async function writeZip(options: WriteZipOptions): Promise<FileHashes> {
             data: Promise.resolve(chunk),
           };
           if (method === 8) {
-            const held = lease!;
+            const held = lease;
             if (!last) held.refs++; // kept as the next block's dictionary
             deflating++;
             block.data = deflateBlock(
               chunk,
               level,
               last,
-              prev && prev.buf.subarray(BLOCK_SIZE - DICTIONARY_SIZE, BLOCK_SIZE),
+              prev?.buf.subarray(BLOCK_SIZE - DICTIONARY_SIZE, BLOCK_SIZE),
             ).finally(() => {
               deflating--;
               release(held);
@@ -212,7 +212,7 @@ export async function writeZip(options: WriteZipOptions): Promise<FileHashes> {
             if (prev) release(prev);
             prev = last ? undefined : held;
           } else {
-            const held = lease!;
+            const held = lease;
             block.release = () => release(held);
           }
           block.data.catch(() => {}); // awaited by the writer; this keeps an abandoned one from being "unhandled"
