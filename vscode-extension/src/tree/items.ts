@@ -272,7 +272,9 @@ function fileItem(node: FileNode): vscode.TreeItem {
 
 function loadMoreItem(node: LoadMoreNode): vscode.TreeItem {
   const item = new vscode.TreeItem(
-    `Load more (${formatCount(node.shown)} of ${formatCount(node.total)})`,
+    node.total === undefined
+      ? `Load more (${formatCount(node.shown)} shown)`
+      : `Load more (${formatCount(node.shown)} of ${formatCount(node.total)})`,
     vscode.TreeItemCollapsibleState.None,
   );
   item.id = nodeId(node);

@@ -71,7 +71,8 @@ export interface LoadMoreNode {
   type: 'loadMore';
   parent: FeedNode | PackageNode;
   shown: number;
-  total: number;
+  /** Undefined when only a first page is loaded and the server did not say how many there are. */
+  total?: number;
 }
 
 export type MessageSeverity = 'error' | 'warning' | 'info';

@@ -1,4 +1,4 @@
-// Ordering in the tree: packages by group segments then name; versions newest first.
+// Ordering in the tree: packages in the order ProGet lists them; versions newest first.
 // Versions: Universal versions are SemVer 2 (core's rules); other feed types hold
 // versions that are not (NuGet's four parts, Maven's `1.0`), which sort after by a numeric-aware compare.
 
@@ -17,18 +17,28 @@ export function isPrereleaseVersion(version: string): boolean {
   return /-/.test(version.split('+')[0] ?? version);
 }
 
-const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+// A fixed locale: the order must not change with the user's display language (Danish, for one, sorts
+// "aa" after "z"). Package names and groups are ASCII ([0-9A-Za-z._-], plus `/` in groups).
+const collator = new Intl.Collator('en', { sensitivity: 'base' });
 
-/** Group by group, segment by segment (so `a/b` sorts with `a/b/c`, not among `a/b-c`), then by name. */
+/**
+ * The order of `/upack/{feed}/packages`: by group (the whole string, the empty group first), then by name,
+ * case-insensitive, not numeric (`pkg-10` before `pkg-9`). The pages do not state it; their example and the
+ * simulator list packages this way. The tree must use the server's order, because its first page is what
+ * the server returns for `count=pageSize`: in any other order "Load more" (the whole list, sorted) would
+ * not continue that page. The provider checks each list against this order (`firstOutOfOrder`).
+ */
 export function comparePackages(
-  a: { group: string; name: string },
-  b: { group: string; name: string },
+  a: { group?: string; name: string },
+  b: { group?: string; name: string },
 ): number {
-  const sa = a.group ? [...a.group.split('/'), a.name] : [a.name];
-  const sb = b.group ? [...b.group.split('/'), b.name] : [b.name];
-  for (let i = 0; i < Math.min(sa.length, sb.length); i++) {
-    const c = collator.compare(sa[i]!, sb[i]!);
-    if (c !== 0) return c;
+  return collator.compare(a.group ?? '', b.group ?? '') || collator.compare(a.name, b.name);
+}
+
+/** Index of the first package that sorts before the one above it, or -1 when the list is in order. */
+export function firstOutOfOrder(list: readonly { group?: string; name: string }[]): number {
+  for (let i = 1; i < list.length; i++) {
+    if (comparePackages(list[i - 1]!, list[i]!) > 0) return i;
   }
-  return sa.length - sb.length;
+  return -1;
 }

@@ -2,9 +2,14 @@
 // per node, pages and filters client-side, and keeps the last good children when a refresh fails.
 //
 // Paging: ProGet's list endpoints have no offset, only `count`, so asking for page N means downloading
-// pages 1..N again, and neither the total ("100 of 4,312") nor a filter over the whole feed is possible
-// that way. So each container is fetched once per refresh and its full list cached; "Load more" and the
-// filter then work on that list without another request.
+// pages 1..N again, and a filter over the whole feed is not possible that way. So a universal feed loads in
+// two steps: its first expansion asks for one page (`count = pageSize + 1`, the extra one says whether
+// there is more) and, in parallel, for the total from `/upack/{feed}/meta`; the whole list is fetched only
+// when "Load more" goes past that page or a filter needs it, and is then cached, so further pages and
+// filters need no request. The first page is the server's first page, so the tree uses the server's order
+// (order.ts) and checks every list against it: a server that orders differently gets whole lists, sorted
+// here, from then on. Other containers (a server's feeds, a package's versions, other feed types) have no
+// `count` to ask for and are fetched whole.
 
 import type {
   Feed,
@@ -33,7 +38,7 @@ import {
   type TreeNode,
   type VersionNode,
 } from './model.js';
-import { comparePackages, compareVersionsDesc, isPrereleaseVersion } from './order.js';
+import { comparePackages, compareVersionsDesc, firstOutOfOrder, isPrereleaseVersion } from './order.js';
 
 export interface TreeHost {
   servers(): ServerRef[];
@@ -57,6 +62,23 @@ interface ChildrenEntry {
   /** False after a refresh: the next getChildren loads again. */
   valid: boolean;
   loading?: Promise<void>;
+  /**
+   * Set while `nodes` is only a universal feed's first page (more exist): `total` is the feed's package
+   * count from `/meta`, when the server gave a plausible one.
+   */
+  partial?: { total?: number };
+  /** The whole list of a partial feed, while it is being fetched. */
+  listingAll?: Promise<void>;
+  /** Fetching the whole list failed: not tried again until "Load more", a filter or a refresh asks. */
+  listAllError?: unknown;
+  /** "Load more" or a filter asked since: fetch the whole list even though the last refresh failed. */
+  listAllAsked?: boolean;
+}
+
+/** What a load of a container's children gives. */
+interface Loaded {
+  nodes: TreeNode[];
+  partial?: { total?: number };
 }
 
 export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
@@ -72,6 +94,8 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   private readonly known = new Map<string, TreeNode>();
   /** Sizes and dates of files from version file lists, for the file system provider's stat. */
   private readonly fileFacts = new Map<string, { size: number; date?: string }>();
+  /** Servers seen listing packages in another order than the tree's: their feeds are always listed whole. */
+  private readonly otherOrder = new Set<string>();
 
   constructor(private readonly host: TreeHost) {}
 
@@ -182,12 +206,15 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
       const serverId = key.split('/')[0]!;
       if (!ids.has(serverId)) this.entries.delete(key);
     }
+    const urls = new Set(this.host.servers().map((s) => s.url));
+    for (const url of [...this.otherOrder]) if (!urls.has(url)) this.otherOrder.delete(url);
     this.changed.fire(undefined);
   }
 
   loadMore(node: LoadMoreNode): void {
     const id = nodeId(node.parent);
     this.shown.set(id, (this.shown.get(id) ?? this.host.pageSize()) + this.host.pageSize());
+    this.retryListAll(id);
     this.changed.fire(node.parent);
   }
 
@@ -197,6 +224,7 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     if (clean) this.filters.set(id, clean);
     else this.filters.delete(id);
     this.shown.delete(id);
+    this.retryListAll(id);
     this.changed.fire(feed);
   }
 
@@ -234,6 +262,7 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     }
     // Also after waiting: a refresh asked for while that load ran wants data from after it.
     if (!entry || !entry.valid) entry = await this.load(node, entry);
+    if (node.type === 'feed' && this.needsWholeList(node, entry)) await this.listAll(node, entry);
     const children = this.present(node, entry);
     for (const child of children) this.known.set(nodeId(child), child);
     return children;
@@ -241,11 +270,17 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
 
   private load(node: ContainerNode, previous: ChildrenEntry | undefined): Promise<ChildrenEntry> {
     const id = nodeId(node);
-    const entry: ChildrenEntry = { nodes: previous?.nodes, loadedAt: previous?.loadedAt, valid: true };
+    const entry: ChildrenEntry = {
+      nodes: previous?.nodes,
+      loadedAt: previous?.loadedAt,
+      partial: previous?.partial,
+      valid: true,
+    };
     const wasStale = previous?.error !== undefined && previous.nodes !== undefined;
     const loading = this.fetchChildren(node).then(
-      (nodes) => {
-        entry.nodes = nodes;
+      (loaded) => {
+        entry.nodes = loaded.nodes;
+        entry.partial = loaded.partial;
         entry.loadedAt = this.now();
         entry.error = undefined;
         // The node's label said "showing cached"; redraw it now that the children are fresh.
@@ -264,6 +299,48 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
       entry.loading = undefined;
       return entry;
     });
+  }
+
+  /** Whether a feed shows only its first page while the user wants more of it, or to filter all of it. */
+  private needsWholeList(node: FeedNode, entry: ChildrenEntry): boolean {
+    if (!entry.partial || entry.listAllError !== undefined) return false;
+    // After a failed refresh only a user's "Load more" or filter tries the server again, not every redraw.
+    if (entry.error !== undefined && !entry.listAllAsked) return false;
+    const id = nodeId(node);
+    return this.filters.has(id) || (this.shown.get(id) ?? this.host.pageSize()) > (entry.nodes?.length ?? 0);
+  }
+
+  /** Replaces a feed's first page with its whole list (one fetch however many callers wait for it). */
+  private async listAll(node: FeedNode, entry: ChildrenEntry): Promise<void> {
+    entry.listAllAsked = false;
+    entry.listingAll ??= this.fetchWholeList(node)
+      .then(
+        (nodes) => {
+          const wasStale = entry.error !== undefined;
+          entry.nodes = nodes;
+          entry.partial = undefined;
+          entry.loadedAt = this.now();
+          entry.error = undefined;
+          // The feed's label said "cached"; redraw it now that its packages are fresh.
+          if (wasStale) setTimeout(() => this.changed.fire(node), 0);
+        },
+        (error: unknown) => {
+          entry.listAllError = error;
+          this.host.log.warn(`Loading all ${describe(node)} failed: ${firstLine(error)}`);
+        },
+      )
+      .finally(() => {
+        entry.listingAll = undefined;
+      });
+    await entry.listingAll;
+  }
+
+  /** "Load more" and the filter are the user asking again: a failed whole-list fetch may be retried. */
+  private retryListAll(id: string): void {
+    const entry = this.entries.get(id);
+    if (!entry?.partial) return;
+    entry.listAllError = undefined;
+    entry.listAllAsked = true;
   }
 
   private present(node: ContainerNode, entry: ChildrenEntry): TreeNode[] {
@@ -313,6 +390,19 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     if (node.type === 'version') return [...out, ...all];
 
     const filter = node.type === 'feed' ? this.filters.get(nodeId(node)) : undefined;
+    const partial = node.type === 'feed' ? entry.partial : undefined;
+    // Only the first page is here because fetching the whole list (or the refresh) failed: filtering that
+    // page would hide matches further down, so say why there is nothing to filter instead.
+    const cause = entry.listAllError ?? entry.error;
+    if (partial && filter && cause !== undefined) {
+      return [
+        {
+          ...errorMessageNode(node, cause, this.host.auth(serverOf(node)!)),
+          key: 'listAll',
+          description: `the filter needs all packages: ${firstLine(cause)}`,
+        },
+      ];
+    }
     const matching = filter ? all.filter((n) => matchesFilter(n, filter)) : all;
     if (matching.length === 0) {
       out.push(this.emptyMessage(node, filter));
@@ -323,12 +413,19 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     const limit = paged ? (this.shown.get(nodeId(node)) ?? this.host.pageSize()) : matching.length;
     const page = matching.slice(0, limit);
     out.push(...page);
-    if (page.length < matching.length) {
+    if (partial && entry.listAllError !== undefined) {
+      // "Load more" could not get the rest: say so above it; clicking it (or this) tries again.
+      out.push({
+        ...errorMessageNode(node, entry.listAllError, this.host.auth(serverOf(node)!)),
+        key: 'listAll',
+      });
+    }
+    if (partial || page.length < matching.length) {
       out.push({
         type: 'loadMore',
         parent: node as FeedNode | PackageNode,
         shown: page.length,
-        total: matching.length,
+        total: partial ? partial.total : matching.length,
       });
     }
     return out;
@@ -365,7 +462,81 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     }
   }
 
-  private async fetchChildren(node: ContainerNode): Promise<TreeNode[]> {
+  private async fetchChildren(node: ContainerNode): Promise<Loaded> {
+    if (node.type === 'feed') return this.fetchPackages(node);
+    return { nodes: await this.fetchWhole(node) };
+  }
+
+  /**
+   * A feed's packages: a universal feed's first page (with the total from `/meta`), unless the user already
+   * wants more than that (a refresh after "Load more", a filter) or the server's order is not the tree's.
+   */
+  private async fetchPackages(node: FeedNode): Promise<Loaded> {
+    if (node.feed.feedType !== 'universal') return { nodes: await this.fetchWhole(node) };
+    const server = serverOf(node)!;
+    const id = nodeId(node);
+    const size = this.host.pageSize();
+    const wantsMore = this.filters.has(id) || (this.shown.get(id) ?? size) > size;
+    if (wantsMore || this.otherOrder.has(server.url)) return { nodes: await this.fetchWholeList(node) };
+
+    const client = await this.host.client(server);
+    const feed = node.feed.name;
+    const [first, meta] = await Promise.all([
+      client.universal.listPackages(feed, { count: size + 1 }),
+      // ProGet before feed API 1.3 answers /meta with 400: the tree then says "Load more (100 shown)".
+      client.universal
+        .meta(feed)
+        .catch((error: unknown) => {
+          this.host.log.debug(`No package count for ${feed}: ${firstLine(error)}`);
+          return undefined;
+        }),
+    ]);
+    this.checkOrder(server, first);
+    if (first.length <= size) return { nodes: universalPackages(node, first) };
+    if (first.length > size + 1 || this.otherOrder.has(server.url)) {
+      // More than asked for: `count` was not honoured, so this is no first page to continue from.
+      // Out of the tree's order: the first `size` are not the first page of the sorted feed.
+      return { nodes: await this.fetchWholeList(node) };
+    }
+    const count = meta?.packageCount;
+    return {
+      nodes: universalPackages(node, first.slice(0, size)),
+      // A count that contradicts what was just listed (connector packages counted differently) is left out.
+      partial: { total: count !== undefined && count > size ? count : undefined },
+    };
+  }
+
+  /** A universal feed's whole package list, sorted. */
+  private async fetchWholeList(node: FeedNode): Promise<PackageNode[]> {
+    const server = serverOf(node)!;
+    const client = await this.host.client(server);
+    // Without `count` ProGet answers at most 1000 packages, silently; ask for all of them, up to a ceiling.
+    const listed = await client.universal.listPackages(node.feed.name, { count: MAX_LISTED_PACKAGES });
+    if (listed.length >= MAX_LISTED_PACKAGES) {
+      this.host.log.warn(
+        `${node.feed.name} lists ${MAX_LISTED_PACKAGES} packages, the most this view asks for; use the filter to narrow it.`,
+      );
+    }
+    this.checkOrder(server, listed);
+    return universalPackages(node, listed);
+  }
+
+  /**
+   * Notes a server that lists packages in another order than the tree's: the first pages it gives are not
+   * the tree's first pages, so its feeds are listed whole (as before two-step loading) from now on.
+   */
+  private checkOrder(server: ServerRef, listed: readonly UniversalPackage[]): void {
+    if (this.otherOrder.has(server.url)) return;
+    const at = firstOutOfOrder(listed);
+    if (at < 0) return;
+    this.otherOrder.add(server.url);
+    const id = (p: UniversalPackage) => packageIdText({ group: p.group ?? '', name: p.name });
+    this.host.log.warn(
+      `${server.url} lists "${id(listed[at - 1]!)}" before "${id(listed[at]!)}", not in the order the tree sorts by; its feeds are now listed whole and sorted here (slower for large feeds).`,
+    );
+  }
+
+  private async fetchWhole(node: ContainerNode): Promise<TreeNode[]> {
     const server = serverOf(node)!;
     const client = await this.host.client(server);
     switch (node.type) {
@@ -376,18 +547,9 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
           .sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }))
           .map((feed): FeedNode => ({ type: 'feed', parent: node, feed }));
       }
-      case 'feed': {
-        if (node.feed.feedType !== 'universal')
-          return otherPackages(node, await client.packages.latest(node.feed.name));
-        // Without `count` ProGet answers at most 1000 packages, silently; ask for all of them, up to a ceiling.
-        const listed = await client.universal.listPackages(node.feed.name, { count: MAX_LISTED_PACKAGES });
-        if (listed.length >= MAX_LISTED_PACKAGES) {
-          this.host.log.warn(
-            `${node.feed.name} lists ${MAX_LISTED_PACKAGES} packages, the most this view asks for; use the filter to narrow it.`,
-          );
-        }
-        return universalPackages(node, listed);
-      }
+      case 'feed':
+        if (node.feed.feedType === 'universal') return this.fetchWholeList(node);
+        return otherPackages(node, await client.packages.latest(node.feed.name));
       case 'package':
         return node.parent.feed.feedType === 'universal'
           ? universalVersions(
