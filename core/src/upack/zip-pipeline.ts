@@ -207,6 +207,7 @@ export async function writeZip(options: WriteZipOptions): Promise<FileHashes> {
             ).finally(() => {
               deflating--;
               release(held);
+              changed(); // a deflate slot is free, even when the buffer is still held as a dictionary
             });
             // zlib copies the dictionary when the stream is created, so the previous block can go.
             if (prev) release(prev);
