@@ -16,7 +16,12 @@ import {
   type ServerNode,
   type VersionNode,
 } from '../src/tree/model.js';
-import { compareVersionsDesc, isPrereleaseVersion } from '../src/tree/order.js';
+import {
+  comparePackages,
+  compareVersionsDesc,
+  firstOutOfOrder,
+  isPrereleaseVersion,
+} from '../src/tree/order.js';
 import { packagePageUrl, universalDownloadUrl } from '../src/urls.js';
 
 const server: ServerNode = { type: 'server', server: { url: 'https://p.example', name: 'p' } };
@@ -158,6 +163,42 @@ describe('filter, versions, URLs, snippets', () => {
     expect(['1.0.0.9', '1.0.0.10'].sort(compareVersionsDesc)).toEqual(['1.0.0.10', '1.0.0.9']);
     expect(isPrereleaseVersion('2.0.0-beta')).toBe(true);
     expect(isPrereleaseVersion('2.0.0+build-5')).toBe(false);
+  });
+
+  test('packages sort as ProGet lists them: group first ("" before any), then name, no case, no numbers', () => {
+    const ids = [
+      'X/p-9',
+      'zeta',
+      'x/P',
+      'a/b/one',
+      'a-b/one',
+      'Alpha',
+      'x/p-10',
+      'alpha10',
+      'alpha9',
+      'a/one',
+    ];
+    const parsed = ids.map((id) => {
+      const at = id.lastIndexOf('/');
+      return at < 0 ? { name: id } : { group: id.slice(0, at), name: id.slice(at + 1) };
+    });
+    const sorted = [...parsed].sort(comparePackages).map((p) => (p.group ? `${p.group}/${p.name}` : p.name));
+    expect(sorted).toEqual([
+      'Alpha',
+      'alpha10',
+      'alpha9',
+      'zeta',
+      'a/one',
+      'a-b/one',
+      'a/b/one',
+      'x/P',
+      'x/p-10',
+      'X/p-9',
+    ]);
+    expect(firstOutOfOrder([...parsed].sort(comparePackages))).toBe(-1);
+    expect(firstOutOfOrder([{ name: 'b' }, { name: 'a' }])).toBe(1);
+    expect(firstOutOfOrder([{ group: 'g', name: 'a' }, { name: 'z' }])).toBe(1);
+    expect(firstOutOfOrder([])).toBe(-1);
   });
 
   test('web and download URLs encode each segment', () => {
