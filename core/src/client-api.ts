@@ -6,7 +6,10 @@ import type {
   ConnectorHealthReport,
   DeploymentRecord,
   DownloadResult,
+  ExpectedHashes,
   Feed,
+  FileHashes,
+  HashAlgorithm,
   InstanceHealth,
   PackageId,
   PackageVersionId,
@@ -68,6 +71,35 @@ export interface TransferOptions extends CallOptions {
   onProgress?: (progress: TransferProgress) => void;
 }
 
+/**
+ * Options of every download to a file. By default a download only saves the bytes (like `curl -o`): no
+ * hash is computed, since SHA-1 + SHA-256 cost several times the transfer itself on CPUs without SHA
+ * instructions. Ask for what you need:
+ *
+ * - `hashes: ['sha256']` computes SHA-256 while the bytes stream to disk and returns it in the result;
+ * - `expect: { sha1 }` (or `sha256`, `size`) also checks it: a mismatch fails the download with a
+ *   `ProGetError` of kind `integrity`, and the file is removed, as with any other failed download (the
+ *   target is never replaced by bytes that failed the check). A mismatch is not retried.
+ *
+ * Any algorithm named in `expect` is computed (and returned) whether or not it is in `hashes`.
+ */
+export interface DownloadOptions extends TransferOptions {
+  /** Hashes to compute and return; default none. */
+  hashes?: readonly HashAlgorithm[];
+  /** Size and/or hashes the downloaded bytes must have (hex in either case). */
+  expect?: ExpectedHashes;
+}
+
+export interface UploadOptions extends TransferOptions {
+  /**
+   * The file's size and hashes when the caller already has them (e.g. `buildPackage`'s result): the file
+   * is then streamed without hashing and these are returned as the result. They are trusted, not checked,
+   * except that `size` must equal the file's size (a stale value is refused before anything is sent).
+   * Without them the SHA-1 and SHA-256 of the bytes sent are computed while uploading.
+   */
+  knownHashes?: FileHashes;
+}
+
 export interface FeedsApi {
   /** Management API list; falls back to Native `Feeds_GetFeeds` where the management API is missing. */
   list(options?: CallOptions & { includeInactive?: boolean }): Promise<Feed[]>;
@@ -93,7 +125,7 @@ export interface UniversalVersionsOptions extends CallOptions {
   count?: number;
 }
 
-export interface UniversalDownloadOptions extends TransferOptions {
+export interface UniversalDownloadOptions extends DownloadOptions {
   contentOnly?: 'zip' | 'tgz';
 }
 
@@ -109,7 +141,10 @@ export interface UniversalApi {
     id: PackageVersionId,
     options?: CallOptions & { includeFileList?: boolean },
   ): Promise<UniversalVersion | undefined>;
-  /** Streams to a temp file beside `destPath` and renames on success; nothing is left on failure. */
+  /**
+   * Streams to a temp file beside `destPath` and renames on success; nothing is left on failure. Hashes
+   * only when asked (see {@link DownloadOptions}).
+   */
   download(
     feed: string,
     id: PackageVersionId,
@@ -122,7 +157,7 @@ export interface UniversalApi {
     id: PackageVersionId,
     path: string,
     destPath: string,
-    options?: TransferOptions,
+    options?: DownloadOptions,
   ): Promise<DownloadResult>;
   /** Streams one file of a package to the caller (for viewers); the caller must consume or destroy it. */
   openFile(
@@ -135,10 +170,10 @@ export interface UniversalApi {
     feed: string,
     id: PackageVersionId,
     destPath: string,
-    options?: TransferOptions,
+    options?: DownloadOptions,
   ): Promise<DownloadResult>;
   /** Streams a .upack from disk with an explicit Content-Length; never retried once the body started. */
-  upload(feed: string, filePath: string, options?: TransferOptions): Promise<UploadResult>;
+  upload(feed: string, filePath: string, options?: UploadOptions): Promise<UploadResult>;
   delete(feed: string, id: PackageVersionId, options?: CallOptions): Promise<void>;
   import(
     feed: string,
@@ -167,9 +202,9 @@ export interface PackagesApi {
     feed: string,
     id: PackageVersionId,
     destPath: string,
-    options?: TransferOptions,
+    options?: DownloadOptions,
   ): Promise<DownloadResult>;
-  upload(feed: string, filePath: string, options?: TransferOptions): Promise<UploadResult>;
+  upload(feed: string, filePath: string, options?: UploadOptions): Promise<UploadResult>;
   delete(feed: string, id: PackageVersionId, options?: CallOptions): Promise<void>;
 }
 

@@ -206,10 +206,33 @@ export interface FileHashes {
   sha256: string;
 }
 
-export interface DownloadResult extends FileHashes {
+/** The hashes a transfer can compute while the bytes stream past (lower-case hex in results). */
+export type HashAlgorithm = 'sha1' | 'sha256';
+
+/** What a download must match; each value given is checked (hex, either case). */
+export interface ExpectedHashes {
+  size?: number;
+  sha1?: string;
+  sha256?: string;
+}
+
+/**
+ * A saved download. `sha1` / `sha256` are present only when they were computed: asked for with the
+ * `hashes` option or checked with `expect`. By default nothing is hashed (like `curl -o`): hashing costs
+ * more CPU than the transfer itself.
+ */
+export interface DownloadResult {
   path: string;
+  /** Bytes written to `path`. */
+  size: number;
+  sha1?: string;
+  sha256?: string;
   contentType?: string;
   fileName?: string;
 }
 
+/**
+ * The size and hashes of an uploaded file: computed from the bytes sent, or, when the caller passed
+ * `knownHashes`, those hashes as given (the file is then not read twice).
+ */
 export interface UploadResult extends FileHashes {}

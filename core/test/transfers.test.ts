@@ -23,7 +23,7 @@ const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('downloads', () => {
-  it('streams to a temp file beside the target, renames it, and reports size and hashes', async () => {
+  it('streams to a temp file beside the target, renames it, and reports size and the hashes asked for', async () => {
     server = await startServer((_req, res) => {
       res.writeHead(200, {
         'content-type': 'application/zip',
@@ -37,6 +37,7 @@ describe('downloads', () => {
     const dest = join(dir.path, 'out.upack');
     const result = await client.universal.download('dev-feed', { name: 'hdars', version: '1.3.9' }, dest, {
       onProgress: (p) => progress.push(p.transferred),
+      hashes: ['sha1', 'sha256'],
     });
     expect(server.requests[0]!.url).toBe('/upack/dev-feed/download/hdars/1.3.9');
     expect(result).toMatchObject({
@@ -113,10 +114,125 @@ describe('downloads', () => {
     });
     const client = new ProGetClient({ url: server.url, retries: 2, retryBaseDelayMs: 1 });
     const dest = join(dir.path, 'p.upack');
-    const result = await client.universal.download('f', { name: 'p', version: '1.0.0' }, dest);
+    const result = await client.universal.download('f', { name: 'p', version: '1.0.0' }, dest, {
+      hashes: ['sha1'],
+    });
+    // The hash covers the bytes of the attempt that succeeded, not the cut-off first one as well.
     expect(result.sha1).toBe(sha1(PAYLOAD));
     expect(sha256(await readFile(dest))).toBe(sha256(PAYLOAD));
     expect(await dir.files()).toEqual(['p.upack']);
+  });
+
+  it('computes no hash unless asked, and only the ones asked for', async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/zip', 'content-length': PAYLOAD.length });
+      res.end(PAYLOAD);
+    });
+    const client = new ProGetClient({ url: server.url });
+    const plain = await client.universal.download('f', { name: 'p', version: '1.0.0' }, join(dir.path, 'a'));
+    expect(plain.size).toBe(PAYLOAD.length);
+    expect(plain).not.toHaveProperty('sha1');
+    expect(plain).not.toHaveProperty('sha256');
+    expect(sha256(await readFile(join(dir.path, 'a')))).toBe(sha256(PAYLOAD));
+    const only256 = await client.universal.download(
+      'f',
+      { name: 'p', version: '1.0.0' },
+      join(dir.path, 'b'),
+      {
+        hashes: ['sha256'],
+      },
+    );
+    expect(only256.sha256).toBe(sha256(PAYLOAD));
+    expect(only256).not.toHaveProperty('sha1');
+  });
+
+  it('checks expected hashes and size (either case) and returns the checked hashes', async () => {
+    server = await startServer((_req, res) => res.writeHead(200).end(PAYLOAD));
+    const client = new ProGetClient({ url: server.url });
+    const result = await client.packages.download('f', { name: 'p', version: '1.0.0' }, join(dir.path, 'p'), {
+      expect: { sha1: sha1(PAYLOAD).toUpperCase(), size: PAYLOAD.length },
+    });
+    expect(result.sha1).toBe(sha1(PAYLOAD));
+    expect(result).not.toHaveProperty('sha256');
+    expect(await dir.files()).toEqual(['p']);
+  });
+
+  it('a hash mismatch fails clearly, is not retried, and leaves the existing file as it was', async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/zip', 'content-length': PAYLOAD.length });
+      res.end(PAYLOAD);
+    });
+    const dest = join(dir.path, 'p.upack');
+    await writeFile(dest, 'old');
+    const wrong = sha256(Buffer.from('something else'));
+    const client = new ProGetClient({ url: server.url, retries: 3, retryBaseDelayMs: 1 });
+    const error = await rejection(
+      client.universal.download('f', { name: 'p', version: '1.0.0' }, dest, { expect: { sha256: wrong } }),
+    );
+    expect(error.kind).toBe('invalid-response');
+    expect(error.message).toContain(`sha256 is ${sha256(PAYLOAD)}, expected ${wrong}`);
+    expect(server.requests).toHaveLength(1);
+    expect(await readFile(dest, 'utf8')).toBe('old');
+    expect(await dir.files()).toEqual(['p.upack']);
+  });
+
+  it('a size mismatch fails the same way (a server without Content-Length)', async () => {
+    server = await startServer((_req, res) => res.writeHead(200).end(PAYLOAD));
+    const client = new ProGetClient({ url: server.url });
+    const error = await rejection(
+      client.universal.downloadFile('f', { name: 'p', version: '1.0.0' }, 'package/x', join(dir.path, 'x'), {
+        expect: { size: 10 },
+      }),
+    );
+    expect(error.message).toContain(`size is ${PAYLOAD.length} bytes, expected 10`);
+    expect(await dir.files()).toEqual([]);
+  });
+
+  it('bad hash options are refused before any request', async () => {
+    server = await startServer((_req, res) => res.writeHead(200).end('x'));
+    const client = new ProGetClient({ url: server.url });
+    const error = await rejection(
+      client.universal.download('f', { name: 'p', version: '1.0.0' }, join(dir.path, 'p'), {
+        hashes: ['md5' as 'sha1'],
+        expect: { sha1: 'abc' },
+      }),
+    );
+    expect(error.name).toBe('ValidationError');
+    expect(error.message).toContain('"hashes" has "md5"; supported: sha1, sha256');
+    expect(error.message).toContain('expect.sha1 must be 40 hex digits, got "abc"');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('writes a body larger than the file buffer in order (several batches)', async () => {
+    // 9 MiB in 64 KiB writes: more than FILE_SINK_BUFFER, so the sink batches and applies backpressure.
+    const big = Buffer.alloc(9 * 1024 * 1024);
+    for (let i = 0; i < big.length; i += 4) big.writeUInt32LE(i, i);
+    server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-length': big.length });
+      let at = 0;
+      const pump = () => {
+        while (at < big.length) {
+          const end = Math.min(at + 65536, big.length);
+          const more = res.write(big.subarray(at, end));
+          at = end;
+          if (!more) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+    });
+    const progress: number[] = [];
+    const client = new ProGetClient({ url: server.url });
+    const dest = join(dir.path, 'big');
+    const result = await client.universal.download('f', { name: 'p', version: '1.0.0' }, dest, {
+      hashes: ['sha256'],
+      onProgress: (p) => progress.push(p.transferred),
+    });
+    expect(result.size).toBe(big.length);
+    expect(result.sha256).toBe(sha256(big));
+    expect(sha256(await readFile(dest))).toBe(sha256(big));
+    expect(progress.at(-1)).toBe(big.length);
+    expect([...progress].sort((a, b) => a - b)).toEqual(progress);
   });
 
   it('an error status leaves nothing behind and does not replace an existing file', async () => {
@@ -239,6 +355,39 @@ describe('uploads', () => {
     expect(sha256(req.body)).toBe(sha256(PAYLOAD)); // deep-equal on 300 KB is slow
     expect(result).toEqual({ size: PAYLOAD.length, sha1: sha1(PAYLOAD), sha256: sha256(PAYLOAD) });
     expect(progress.at(-1)).toEqual({ transferred: PAYLOAD.length, total: PAYLOAD.length });
+  });
+
+  it('with knownHashes the file is not hashed again: those hashes are the result', async () => {
+    server = await startServer((_req, res) => res.writeHead(201).end());
+    const file = join(dir.path, 'hdars.upack');
+    await writeFile(file, PAYLOAD);
+    // Deliberately not the file's hashes: proves they are returned as given, not computed.
+    const known = { size: PAYLOAD.length, sha1: 'A'.repeat(40), sha256: 'b'.repeat(64) };
+    const progress: number[] = [];
+    const client = new ProGetClient({ url: server.url });
+    const result = await client.universal.upload('dev-feed', file, {
+      knownHashes: known,
+      onProgress: (p) => progress.push(p.transferred),
+    });
+    expect(result).toEqual({ size: PAYLOAD.length, sha1: 'a'.repeat(40), sha256: 'b'.repeat(64) });
+    expect(sha256(server.requests[0]!.body)).toBe(sha256(PAYLOAD));
+    expect(progress.at(-1)).toBe(PAYLOAD.length);
+  });
+
+  it('knownHashes for another size (a stale build) is refused before anything is sent', async () => {
+    server = await startServer((_req, res) => res.writeHead(201).end());
+    const file = join(dir.path, 'p.upack');
+    await writeFile(file, PAYLOAD);
+    const client = new ProGetClient({ url: server.url });
+    const error = await rejection(
+      client.packages.upload('f', file, {
+        knownHashes: { size: 12, sha1: sha1(PAYLOAD), sha256: 'not hex' },
+      }),
+    );
+    expect(error.name).toBe('ValidationError');
+    expect(error.message).toContain(`a 12-byte file, but ${file} has ${PAYLOAD.length} bytes`);
+    expect(error.message).toContain('knownHashes.sha256 must be 64 hex digits');
+    expect(server.requests).toHaveLength(0);
   });
 
   it('packages API upload is a PUT with Content-Length too', async () => {

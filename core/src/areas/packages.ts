@@ -1,9 +1,9 @@
 // Packages API (ProGet 2023+): /api/packages/{feed}/... for any local or cached feed type.
 
-import type { CallOptions, PackagesApi, TransferOptions } from '../client-api.js';
+import type { CallOptions, DownloadOptions, PackagesApi, UploadOptions } from '../client-api.js';
 import { ValidationError } from '../errors.js';
 import { isVersionSelector, resolveSelector } from '../latest.js';
-import { saveResponse } from '../transport/download.js';
+import { downloadPlan, saveResponse } from '../transport/download.js';
 import type { Transport } from '../transport/transport.js';
 import { fileBody } from '../transport/upload.js';
 import { joinPath } from '../transport/urls.js';
@@ -101,8 +101,9 @@ export class PackagesArea implements PackagesApi {
     feed: string,
     id: PackageVersionId,
     destPath: string,
-    options?: TransferOptions,
+    options?: DownloadOptions,
   ): Promise<DownloadResult> {
+    const plan = downloadPlan(options);
     const version = await this.resolveVersion(feed, id, options);
     const pkg = { ...id, version };
     return this.transport.request(
@@ -124,12 +125,13 @@ export class PackagesArea implements PackagesApi {
           operation: `download ${describePackage(pkg)}`,
           onProgress: options?.onProgress,
           expectPackage: true,
+          ...plan,
         }),
     );
   }
 
-  async upload(feed: string, filePath: string, options?: TransferOptions): Promise<UploadResult> {
-    const file = await fileBody(filePath, options?.onProgress);
+  async upload(feed: string, filePath: string, options?: UploadOptions): Promise<UploadResult> {
+    const file = await fileBody(filePath, options?.onProgress, undefined, options?.knownHashes);
     await this.transport.request(
       {
         method: 'PUT',

@@ -3,15 +3,16 @@
 import { pipeline, Transform } from 'node:stream';
 import type {
   CallOptions,
-  TransferOptions,
+  DownloadOptions,
   UniversalApi,
   UniversalDownloadOptions,
   UniversalListOptions,
   UniversalVersionsOptions,
+  UploadOptions,
 } from '../client-api.js';
 import { ValidationError } from '../errors.js';
 import { isVersionSelector, resolveSelector } from '../latest.js';
-import { saveResponse } from '../transport/download.js';
+import { downloadPlan, saveResponse } from '../transport/download.js';
 import type { ResponseContext, Transport } from '../transport/transport.js';
 import { fileBody } from '../transport/upload.js';
 import { groupSegments, joinPath } from '../transport/urls.js';
@@ -250,6 +251,7 @@ export class UniversalArea implements UniversalApi {
     destPath: string,
     options?: UniversalDownloadOptions,
   ): Promise<DownloadResult> {
+    const plan = downloadPlan(options);
     const version = await this.resolveVersion(feed, id, options);
     const pkg = { ...id, version };
     const ext = options?.contentOnly === 'tgz' ? 'tgz' : options?.contentOnly === 'zip' ? 'zip' : 'upack';
@@ -271,6 +273,7 @@ export class UniversalArea implements UniversalApi {
           `${id.name}.${version}.${ext}`,
           `download ${describePackage(pkg)}`,
           options,
+          plan,
           true,
         ),
     );
@@ -281,8 +284,9 @@ export class UniversalArea implements UniversalApi {
     id: PackageVersionId,
     path: string,
     destPath: string,
-    options?: TransferOptions,
+    options?: DownloadOptions,
   ): Promise<DownloadResult> {
+    const plan = downloadPlan(options);
     const version = await this.resolveVersion(feed, id, options);
     const pkg = { ...id, version };
     return this.transport.request(
@@ -304,6 +308,7 @@ export class UniversalArea implements UniversalApi {
           path.split('/').pop() || 'file',
           `download ${path} of ${describePackage(pkg)}`,
           options,
+          plan,
         ),
     );
   }
@@ -346,8 +351,9 @@ export class UniversalArea implements UniversalApi {
     feed: string,
     id: PackageVersionId,
     destPath: string,
-    options?: TransferOptions,
+    options?: DownloadOptions,
   ): Promise<DownloadResult> {
+    const plan = downloadPlan(options);
     const version = await this.resolveVersion(feed, id, options);
     const pkg = { ...id, version };
     return this.transport.request(
@@ -367,13 +373,14 @@ export class UniversalArea implements UniversalApi {
           `${id.name}.${version}.vpack`,
           `download ${describePackage(pkg)}`,
           options,
+          plan,
           true,
         ),
     );
   }
 
-  async upload(feed: string, filePath: string, options?: TransferOptions): Promise<UploadResult> {
-    const file = await fileBody(filePath, options?.onProgress);
+  async upload(feed: string, filePath: string, options?: UploadOptions): Promise<UploadResult> {
+    const file = await fileBody(filePath, options?.onProgress, undefined, options?.knownHashes);
     await this.transport.request(
       {
         method: 'PUT',
@@ -454,7 +461,8 @@ export class UniversalArea implements UniversalApi {
     destPath: string,
     fallbackName: string,
     operation: string,
-    options: TransferOptions | undefined,
+    options: DownloadOptions | undefined,
+    plan: ReturnType<typeof downloadPlan>,
     expectPackage = false,
   ): Promise<DownloadResult> {
     return saveResponse(r, {
@@ -463,6 +471,7 @@ export class UniversalArea implements UniversalApi {
       operation,
       onProgress: options?.onProgress,
       expectPackage,
+      ...plan,
     });
   }
 }

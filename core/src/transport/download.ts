@@ -1,17 +1,28 @@
-// Saving a response body to disk: temp file beside the target, hashes while streaming, rename on success,
+// Saving a response body to disk: temp file beside the target, hashes only when asked, rename on success,
 // nothing left behind on failure.
+//
+// The byte path is one stage: the response feeds a file sink that counts, reports progress, hashes (when
+// asked) and writes whole batches with writev. Every extra stream stage costs a callback round per chunk,
+// and a small file-stream buffer makes the socket pause and resume on every 64 KiB read.
 
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { close, open, writev } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Transform } from 'node:stream';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ProGetError } from '../errors.js';
-import { HashingStream } from '../hashing.js';
-import type { DownloadResult, TransferProgress } from '../types.js';
+import type { DownloadOptions } from '../client-api.js';
+import { ProGetError, ValidationError } from '../errors.js';
+import { hashMismatches, hashPlan, SelectedHashes } from '../hashing.js';
+import type { DownloadResult, ExpectedHashes, HashAlgorithm, TransferProgress } from '../types.js';
 import { contentLength, mediaType } from './body.js';
 import type { ResponseContext } from './transport.js';
+
+/**
+ * Bytes the file sink may hold while a write is in flight. The socket delivers up to 64 KiB per read; with
+ * room for a few MiB the socket is rarely paused and each write takes everything that arrived meanwhile.
+ */
+export const FILE_SINK_BUFFER = 4 * 1024 * 1024;
 
 export interface SaveOptions {
   /** A file path, or an existing directory to save into under the server's (or the fallback) file name. */
@@ -22,6 +33,25 @@ export interface SaveOptions {
   onProgress?: (progress: TransferProgress) => void;
   /** A package or archive is expected: an HTML page (a login page, a proxy's error page) is refused. */
   expectPackage?: boolean;
+  /** Hashes to compute (already validated; see hashPlan). */
+  hashes?: readonly HashAlgorithm[];
+  /** What the bytes must match (already validated and lower-cased). */
+  expect?: ExpectedHashes;
+}
+
+/** The hashes to compute and check for a download's options; bad options fail before any request. */
+export function downloadPlan(options: DownloadOptions | undefined): {
+  hashes: HashAlgorithm[];
+  expect: ExpectedHashes | undefined;
+} {
+  if (options?.hashes === undefined && options?.expect === undefined)
+    return { hashes: [], expect: undefined };
+  if (options.hashes !== undefined && !Array.isArray(options.hashes)) {
+    throw new ValidationError('Download', ['"hashes" must be a list such as ["sha256"]']);
+  }
+  const { algorithms, expected, problems } = hashPlan(options.hashes, options.expect);
+  if (problems.length > 0) throw new ValidationError('Download', problems);
+  return { hashes: algorithms, expect: options.expect === undefined ? undefined : expected };
 }
 
 export async function saveResponse(response: ResponseContext, options: SaveOptions): Promise<DownloadResult> {
@@ -42,29 +72,37 @@ export async function saveResponse(response: ResponseContext, options: SaveOptio
     : options.destPath;
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.part`);
   const total = contentLength(response.headers);
-  const hasher = new HashingStream();
-  let transferred = 0;
-  const progress = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      transferred += chunk.length;
-      response.touch();
-      options.onProgress?.({ transferred, total });
-      done(null, chunk);
-    },
+  const hashes = new SelectedHashes(options.hashes ?? []);
+  const { onProgress } = options;
+  const sink = new FileSink(temp, (chunk, transferred) => {
+    response.touch();
+    hashes.update(chunk);
+    onProgress?.({ transferred, total });
   });
+  let digests: Partial<Record<HashAlgorithm, string>>;
   try {
-    await pipeline(response.body, progress, hasher, createWriteStream(temp, { flags: 'wx' }), {
-      signal: response.signal,
-    });
-    if (total !== undefined && hasher.bytes !== total) {
+    await pipeline(response.raw(), sink, { signal: response.signal });
+    if (total !== undefined && sink.bytes !== total) {
       throw response.retryable(
         new ProGetError({
           kind: 'network',
-          message: `Could not ${options.operation}: the download ended after ${hasher.bytes} of ${total} bytes`,
+          message: `Could not ${options.operation}: the download ended after ${sink.bytes} of ${total} bytes`,
           url: response.url,
           hint: 'The connection was cut short (a proxy, load balancer or the server closed it); try again.',
         }),
       );
+    }
+    digests = hashes.digest();
+    const mismatches = options.expect ? hashMismatches(options.expect, { size: sink.bytes, ...digests }) : [];
+    if (mismatches.length > 0) {
+      throw new ProGetError({
+        kind: 'invalid-response',
+        message: `Could not ${options.operation}: the downloaded bytes do not match what was expected (${mismatches.join('; ')})`,
+        status: response.status,
+        method: 'GET',
+        url: response.url,
+        hint: 'The version on the server is not the one expected (it may have been replaced), or the bytes were changed in transit (a proxy). Nothing was saved.',
+      });
     }
     await rename(temp, target);
   } catch (error) {
@@ -72,7 +110,93 @@ export async function saveResponse(response: ResponseContext, options: SaveOptio
     throw error;
   }
   const contentType = response.headers['content-type'];
-  return { path: target, ...hasher.digest(), contentType, fileName };
+  return { path: target, size: sink.bytes, ...digests, contentType, fileName };
+}
+
+/**
+ * A new file (`wx`: never an existing one) written in batches: whatever arrived while the previous write was
+ * in flight goes out in one writev. `onChunk` sees every chunk, in order, before it is written.
+ */
+class FileSink extends Writable {
+  private fd: number | undefined;
+  private written = 0;
+
+  constructor(
+    private readonly path: string,
+    private readonly onChunk: (chunk: Buffer, transferred: number) => void,
+  ) {
+    super({ highWaterMark: FILE_SINK_BUFFER, decodeStrings: true });
+  }
+
+  get bytes(): number {
+    return this.written;
+  }
+
+  override _construct(callback: (error?: Error | null) => void): void {
+    open(this.path, 'wx', (error, fd) => {
+      this.fd = fd;
+      callback(error);
+    });
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this._writev([{ chunk }], callback);
+  }
+
+  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
+    const buffers: Buffer[] = new Array(chunks.length);
+    let length = 0;
+    for (let i = 0; i < chunks.length; i++) {
+      const chunk = chunks[i]!.chunk;
+      buffers[i] = chunk;
+      length += chunk.length;
+      this.onChunk(chunk, this.written + length);
+    }
+    this.writeAll(buffers, length, callback);
+  }
+
+  /** writev may write less than asked (a full disk, a signal): continue from where it stopped. */
+  private writeAll(buffers: Buffer[], length: number, callback: (error?: Error | null) => void): void {
+    // Destroyed (cancelled, failed) while the file was still being opened: nothing more is written.
+    if (this.fd === undefined) {
+      callback(new Error(`${this.path} is closed`));
+      return;
+    }
+    writev(this.fd, buffers, (error, n) => {
+      if (error) {
+        callback(error);
+        return;
+      }
+      this.written += n;
+      if (n === length) {
+        callback();
+        return;
+      }
+      if (n === 0) {
+        callback(new Error(`could not write to ${this.path}: no progress`));
+        return;
+      }
+      let skip = n;
+      while (skip >= buffers[0]!.length) skip -= buffers.shift()!.length;
+      if (skip > 0) buffers[0] = buffers[0]!.subarray(skip);
+      this.writeAll(buffers, length - n, callback);
+    });
+  }
+
+  /** Closed before 'finish', so the temp file can be renamed at once (Windows refuses to rename an open file). */
+  override _final(callback: (error?: Error | null) => void): void {
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd === undefined) callback();
+    else close(fd, (error) => callback(error));
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd === undefined) callback(error);
+    else close(fd, (closeError) => callback(error ?? closeError));
+  }
 }
 
 async function isDirectory(path: string): Promise<boolean> {

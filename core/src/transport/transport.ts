@@ -1,17 +1,20 @@
-// The one way core talks HTTP: auth headers, timeouts, cancellation, redirects, retries and error mapping,
-// on top of @actions/http-client (which brings proxy support from HTTPS_PROXY/HTTP_PROXY/NO_PROXY).
+// The one way core talks HTTP: auth headers, timeouts, cancellation, redirects, retries and error mapping.
+// Requests go straight to node:http(s); only when HTTPS_PROXY/HTTP_PROXY applies to a URL (NO_PROXY and
+// loopback excepted) is @actions/http-client loaded, for its proxy tunnelling. It is imported lazily: it
+// pulls in undici at import time, ~15 MB of memory and start-up that a run without a proxy never needs.
 
 import {
   Agent as HttpAgent,
+  request as httpRequest,
   type IncomingHttpHeaders,
   type IncomingMessage,
   type OutgoingHttpHeaders,
   type RequestOptions,
 } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { PassThrough, pipeline, type Readable, Transform } from 'node:stream';
-import { HttpClient, type HttpClientResponse } from '@actions/http-client';
 import type { RequestHandler } from '@actions/http-client/lib/interfaces';
+import { getProxyUrl } from '@actions/http-client/lib/proxy';
 import type { ProGetLogger } from '../client-api.js';
 import { ProGetError } from '../errors.js';
 import { redactUrl, type SecretScrubber } from '../redact.js';
@@ -72,8 +75,13 @@ export interface ResponseContext {
   headers: IncomingHttpHeaders;
   /** Redacted. */
   url: string;
-  /** The response body; reading it keeps the idle timer alive. */
-  body: Readable;
+  /** The response body (reading it does not by itself keep the idle timer alive: call `touch`). */
+  readonly body: Readable;
+  /**
+   * The body as it comes off the socket, without the pass-through stage `body` adds: for a consumer that
+   * takes the whole body itself (saving a download). Use either `body` or `raw()`, not both.
+   */
+  raw(): Readable;
   /** Aborts when this attempt is cancelled or times out. */
   signal: AbortSignal;
   readText(limit?: number): Promise<string>;
@@ -282,17 +290,21 @@ export class Transport {
 
     let touch = () => {};
     if (spec.transfer) {
+      // touch() runs for every chunk (thousands per second): it only notes the time, and the one timer
+      // re-arms itself for whatever is left of the idle window.
       const idle = this.config.transferTimeoutMs;
+      let last = Date.now();
       let timer: NodeJS.Timeout | undefined;
-      touch = () => {
-        if (timer) clearTimeout(timer);
-        timer = setTimeout(
-          () =>
-            controller.abort(new StopReason('timeout', `no data for ${idle} ms (transferTimeoutMs)`, true)),
-          idle,
-        );
+      const check = () => {
+        const quiet = Date.now() - last;
+        if (quiet >= idle) {
+          controller.abort(new StopReason('timeout', `no data for ${idle} ms (transferTimeoutMs)`, true));
+        } else timer = setTimeout(check, idle - quiet);
       };
-      touch();
+      touch = () => {
+        last = Date.now();
+      };
+      timer = setTimeout(check, idle);
       cleanups.push(() => clearTimeout(timer));
     } else {
       const limit = this.config.timeoutMs;
@@ -311,7 +323,7 @@ export class Transport {
       let method: HttpMethod = spec.method;
       let body = spec.body;
       let target = new URL(this.url(spec.path, spec.query));
-      let response: HttpClientResponse;
+      let response: { message: IncomingMessage };
       const started = Date.now();
       for (let hop = 0; ; hop++) {
         call.lastUrl = this.config.scrubber.url(target);
@@ -440,7 +452,7 @@ export class Transport {
     controller: AbortController,
     touch: () => void,
     cleanups: Array<() => void>,
-  ): Promise<HttpClientResponse> {
+  ): Promise<{ message: IncomingMessage }> {
     const signal = controller.signal;
     const headers: OutgoingHttpHeaders = { accept: spec.accept ?? 'application/json' };
     if (withCredentials) Object.assign(headers, this.config.authHeaders);
@@ -449,7 +461,7 @@ export class Transport {
       data = JSON.stringify(body.value);
       headers['content-type'] = 'application/json; charset=utf-8';
     } else if (body?.type === 'empty' || (!body && method !== 'GET' && method !== 'HEAD')) {
-      data = ''; // http-client then sends Content-Length: 0
+      data = ''; // sent with Content-Length: 0
     } else if (body?.type === 'stream') {
       const source = body.open();
       const counter = new Transform({
@@ -458,8 +470,8 @@ export class Transport {
           done(null, chunk);
         },
       });
-      // http-client pipes the body into the request, and pipe() does not pass errors on: without this a
-      // read error would leave the request waiting for bytes until the idle timeout.
+      // The body is piped into the request, and pipe() does not pass errors on: without this a read error
+      // would leave the request waiting for bytes until the idle timeout.
       pipeline(source, counter, (error) => {
         if (error && !signal.aborted) controller.abort(error);
       });
@@ -474,16 +486,39 @@ export class Transport {
     }
     const tls = this.config.tls;
     const reuse = method === 'GET' || method === 'HEAD' ? this.keepAliveAgents() : undefined;
+    const socketTimeout = Math.max(this.config.timeoutMs, this.config.transferTimeoutMs) + 60_000;
+    const proxy = getProxyUrl(target);
+    if (!proxy?.hostname) {
+      return directRequest(method, target, data, headers, {
+        userAgent: this.config.userAgent,
+        signal,
+        // Reads reuse connections (a promotion check makes hundreds of small requests); writes always
+        // get a fresh one, since a server closing an idle socket just as it is reused would fail a
+        // request that must not be sent twice.
+        agent: reuse ? (target.protocol === 'https:' ? reuse.https : reuse.http) : false,
+        ca: tls.ca,
+        rejectUnauthorized: tls.rejectUnauthorized,
+        socketTimeout,
+      });
+    }
+    return this.proxiedRequest(method, target, data, headers, signal, socketTimeout);
+  }
+
+  /** Through a proxy: http-client's tunnel agents, loaded on first use. */
+  private async proxiedRequest(
+    method: HttpMethod,
+    target: URL,
+    data: string | Readable | null,
+    headers: OutgoingHttpHeaders,
+    signal: AbortSignal,
+    socketTimeout: number,
+  ): Promise<{ message: IncomingMessage }> {
+    const { HttpClient } = await import('@actions/http-client');
+    if (signal.aborted) throw signal.reason;
+    const tls = this.config.tls;
     const handler: RequestHandler = {
       prepareRequest(options: RequestOptions & { ca?: string[]; rejectUnauthorized?: boolean }) {
         options.signal = signal;
-        // Reads reuse connections (a promotion check makes hundreds of small requests); writes always
-        // get a fresh one, since a server closing an idle socket just as it is reused would fail a
-        // request that must not be sent twice. Proxy tunnel agents are left as they are.
-        // (http-client makes a plain Agent per client without a proxy, a tunnel agent with one.)
-        if (reuse && options.agent instanceof HttpAgent) {
-          options.agent = options.agent instanceof HttpsAgent ? reuse.https : reuse.http;
-        }
         if (tls.ca) options.ca = tls.ca;
         if (!tls.rejectUnauthorized) options.rejectUnauthorized = false;
         // Through a proxy the TLS socket is made by the tunnel agent from its own options.
@@ -496,7 +531,6 @@ export class Transport {
       canHandleAuthentication: () => false,
       handleAuthentication: () => Promise.reject(new Error('not used')),
     };
-    const socketTimeout = Math.max(this.config.timeoutMs, this.config.transferTimeoutMs) + 60_000;
     const client = new HttpClient(this.config.userAgent, [handler], {
       allowRedirects: false,
       allowRetries: false,
@@ -515,12 +549,18 @@ export class Transport {
     touch: () => void,
     detach: () => () => void,
   ): ResponseContext {
-    const body = new PassThrough();
-    pipeline(message, body, () => {});
+    let piped: PassThrough | undefined;
+    const body = () => {
+      if (!piped) {
+        piped = new PassThrough();
+        pipeline(message, piped, () => {});
+      }
+      return piped;
+    };
     const scrubber = this.config.scrubber;
     const jsonLimit = this.config.maxJsonBytes ?? DEFAULT_JSON_LIMIT;
     const readText = async (limit = ERROR_TEXT_LIMIT) => {
-      const { buffer } = await readBounded(body, limit);
+      const { buffer } = await readBounded(body(), limit);
       return decodeText(buffer);
     };
     const invalid = (what: string, text?: string) =>
@@ -539,7 +579,7 @@ export class Transport {
         message.destroy();
         throw invalid(`the response (${declared} bytes) is larger than the ${jsonLimit}-byte limit for JSON`);
       }
-      const { buffer, truncated } = await readBounded(body, jsonLimit);
+      const { buffer, truncated } = await readBounded(body(), jsonLimit);
       if (truncated) throw invalid(`the response is larger than the ${jsonLimit}-byte limit for JSON`);
       const text = decodeText(buffer);
       if (text.trim() === '') {
@@ -561,7 +601,10 @@ export class Transport {
       status: message.statusCode ?? 0,
       headers: message.headers,
       url: call.lastUrl,
-      body,
+      get body() {
+        return body();
+      },
+      raw: () => message,
       signal,
       readText,
       readJson,
@@ -641,6 +684,50 @@ export class Transport {
   private debug(message: string): void {
     this.config.logger?.debug(this.config.scrubber.scrub(message));
   }
+}
+
+interface DirectOptions {
+  userAgent: string;
+  signal: AbortSignal;
+  /** A keep-alive agent, or false for a connection of its own. */
+  agent: HttpAgent | false;
+  ca?: string[];
+  rejectUnauthorized: boolean;
+  /** A last-resort socket inactivity limit, beyond the transport's own timers. */
+  socketTimeout: number;
+}
+
+/** One request on node:http(s), resolving with the response head (as http-client's request() did). */
+function directRequest(
+  method: HttpMethod,
+  target: URL,
+  data: string | Readable | null,
+  headers: OutgoingHttpHeaders,
+  options: DirectOptions,
+): Promise<{ message: IncomingMessage }> {
+  return new Promise((resolve, reject) => {
+    const outgoing: OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(headers)) outgoing[name.toLowerCase()] = value;
+    outgoing['user-agent'] = options.userAgent;
+    if (typeof data === 'string') outgoing['content-length'] = Buffer.byteLength(data, 'utf8');
+    const requestOptions: RequestOptions & { ca?: string[]; rejectUnauthorized?: boolean } = {
+      method,
+      headers: outgoing,
+      agent: options.agent,
+      signal: options.signal,
+    };
+    if (options.ca) requestOptions.ca = options.ca;
+    if (!options.rejectUnauthorized) requestOptions.rejectUnauthorized = false;
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(target, requestOptions, (message) => resolve({ message }));
+    req.on('error', reject);
+    req.setTimeout(options.socketTimeout, () => {
+      req.destroy(new Error(`Request timeout: ${target.pathname}`));
+    });
+    if (typeof data === 'string') req.end(data, 'utf8');
+    else if (data) data.pipe(req);
+    else req.end();
+  });
 }
 
 function stopError(

@@ -1,16 +1,20 @@
-// A package file as a request body: streamed from disk, hashed and counted as it goes out.
+// A package file as a request body: streamed from disk and counted as it goes out; hashed as it goes out
+// unless the caller already has the hashes.
 
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pipeline, Transform } from 'node:stream';
 import { ValidationError } from '../errors.js';
-import { HashingStream } from '../hashing.js';
-import type { TransferProgress, UploadResult } from '../types.js';
+import { HashingStream, hashPlan } from '../hashing.js';
+import type { FileHashes, TransferProgress, UploadResult } from '../types.js';
 import type { RequestBody } from './transport.js';
+
+/** Read size for the file: fewer, larger chunks through the stream stages and the socket. */
+const READ_CHUNK = 256 * 1024;
 
 export interface FileBody {
   body: RequestBody;
-  /** Hashes of what the last attempt read from disk; call after a successful request. */
+  /** Hashes of what the last attempt read from disk (or the known hashes); call after a successful request. */
   result(): UploadResult;
 }
 
@@ -18,6 +22,7 @@ export async function fileBody(
   filePath: string,
   onProgress?: (progress: TransferProgress) => void,
   contentType = 'application/zip',
+  knownHashes?: FileHashes,
 ): Promise<FileBody> {
   let size: number;
   try {
@@ -27,14 +32,30 @@ export async function fileBody(
   } catch (e) {
     throw new ValidationError('Package file', [`cannot read ${filePath}: ${(e as Error).message}`]);
   }
+  let known: UploadResult | undefined;
+  if (knownHashes !== undefined) {
+    const { expected, problems } = hashPlan([], knownHashes, 'knownHashes');
+    if (expected.sha1 === undefined || expected.sha256 === undefined) {
+      problems.push('knownHashes needs both sha1 and sha256');
+    }
+    if (expected.size !== undefined && expected.size !== size) {
+      problems.push(
+        `knownHashes is for a ${expected.size}-byte file, but ${filePath} has ${size} bytes: the hashes are stale`,
+      );
+    }
+    if (expected.size === undefined) problems.push('knownHashes needs the size');
+    if (problems.length > 0) throw new ValidationError('Upload', problems);
+    known = { size, sha1: expected.sha1!, sha256: expected.sha256! };
+  }
   let hasher: HashingStream | undefined;
+  let opened = false;
   return {
     body: {
       type: 'stream',
       length: size,
       contentType,
       open: () => {
-        hasher = new HashingStream();
+        opened = true;
         let transferred = 0;
         const progress = new Transform({
           transform(chunk: Buffer, _encoding, done) {
@@ -43,13 +64,18 @@ export async function fileBody(
             done(null, chunk);
           },
         });
-        pipeline(createReadStream(filePath), hasher, progress, () => {});
+        const source = createReadStream(filePath, { highWaterMark: READ_CHUNK });
+        if (known) pipeline(source, progress, () => {});
+        else {
+          hasher = new HashingStream();
+          pipeline(source, hasher, progress, () => {});
+        }
         return progress;
       },
     },
     result: () => {
-      if (!hasher) throw new Error('upload body was never opened');
-      return hasher.digest();
+      if (!opened) throw new Error('upload body was never opened');
+      return known ?? hasher!.digest();
     },
   };
 }
