@@ -249,7 +249,11 @@ async function uploadWithRecovery(
   const what = describePackage(id);
   for (let attempt = 1; ; attempt++) {
     try {
-      await client.universal.upload(feed, built.file, { signal });
+      // The build (or hashFile for a given package) already hashed these bytes: not again while sending.
+      await client.universal.upload(feed, built.file, {
+        signal,
+        knownHashes: { size: built.size, sha1: built.sha1, sha256: built.sha256 },
+      });
       return;
     } catch (e) {
       if (!isProGetError(e) || (e.kind !== 'network' && e.kind !== 'timeout')) throw e;
@@ -286,8 +290,9 @@ async function storedSha1(
   try {
     const downloaded = await client.universal.download(options.feed, id, join(dir, 'check.upack'), {
       signal: options.signal,
+      hashes: ['sha1'],
     });
-    return { sha1: downloaded.sha1, by: 'download' };
+    return { sha1: downloaded.sha1!, by: 'download' };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildPackage, type ProGetClient, ProGetError, readPackage, ValidationError } from '@proget-ci/core';
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StepError } from '../src/errors.js';
 import { type PublishOptions, publish } from '../src/publish.js';
 import {
@@ -90,7 +90,17 @@ function fakeFeed(
 describe('publish', () => {
   it('builds, checks the feed, uploads and verifies the SHA-1 the Packages API reports', async () => {
     const feed = fakeFeed(strictNock());
-    const result = await publish(testClient(), options({ exclude: ['*.log'] }));
+    const client = testClient();
+    const upload = vi.spyOn(client.universal, 'upload');
+    const result = await publish(client, options({ exclude: ['*.log'] }));
+    // The build's hashes go along, so the upload does not hash the package a second time.
+    expect(upload).toHaveBeenCalledWith(
+      'dev-feed',
+      result.file,
+      expect.objectContaining({
+        knownHashes: { size: result.size, sha1: result.sha1, sha256: result.sha256 },
+      }),
+    );
     expect(result).toMatchObject({
       outcome: 'published',
       feed: 'dev-feed',
@@ -325,14 +335,21 @@ describe('publish', () => {
     const scope = strictNock();
     scope.get('/upack/dev-feed/versions').query({ name: 'tool', version: '2.0.0' }).reply(404, '');
     scope.put('/upack/dev-feed/upload').reply(201, '');
+    const client = testClient();
+    const upload = vi.spyOn(client.universal, 'upload');
     const result = await publish(
-      testClient(),
+      client,
       options({ path: built.path, overrides: { name: 'tool' }, verify: false }),
     );
     expect(result).toMatchObject({
       outcome: 'published',
       id: { name: 'tool', version: '2.0.0' },
       sha1: built.sha1,
+    });
+    expect(upload.mock.calls[0]![2]!.knownHashes).toEqual({
+      size: built.size,
+      sha1: built.sha1,
+      sha256: built.sha256,
     });
   });
 

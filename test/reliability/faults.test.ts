@@ -191,7 +191,7 @@ describe('cut-off downloads leave nothing behind', () => {
     sim.setFaults([{ method: 'GET', path: `/upack/${FEED}/download`, times: 1, fault: { type: 'reset' } }]);
     const { client: c, debug } = client();
     const dest = join(target(), 'faulty.upack');
-    const result = await c.universal.download(FEED, PKG, dest);
+    const result = await c.universal.download(FEED, PKG, dest, { expect: { sha1: pkgSha1 } });
     expect(result.sha1).toBe(pkgSha1);
     expect(await sha1File(dest)).toBe(pkgSha1);
     expect(await readdir(target())).toEqual(['faulty.upack']);
@@ -339,7 +339,9 @@ describe('uploads', () => {
     const versions = await c.packages.versions(FEED, { name });
     if (versions.length === 0) return undefined;
     const out = join(dir.path, `${name}-check.upack`);
-    const downloaded = await c.universal.download(FEED, { name, version: '1.0.0' }, out);
+    const downloaded = await c.universal.download(FEED, { name, version: '1.0.0' }, out, {
+      hashes: ['sha1'],
+    });
     await rm(out);
     expect(versions[0]!.sha1?.toLowerCase()).toBe(downloaded.sha1);
     return downloaded.sha1;

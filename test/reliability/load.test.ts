@@ -73,7 +73,7 @@ async function publishAttempt(
 async function downloadedSha1(name: string): Promise<string> {
   const c = new ProGetClient({ url: sim.url, apiKey: ADMIN_KEY });
   const out = join(dir.path, `${name}.download.upack`);
-  const result = await c.universal.download(FEED, { name, version: '1.0.0' }, out);
+  const result = await c.universal.download(FEED, { name, version: '1.0.0' }, out, { hashes: ['sha1'] });
   const onDisk = await sha1File(out);
   expect(onDisk).toBe(result.sha1);
   await rm(out);

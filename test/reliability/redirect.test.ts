@@ -114,6 +114,7 @@ describe('cross-origin redirects carry no credentials', () => {
         'feed',
         { name: 'app', version: '1.0.0' },
         join(dir.path, `${label}.upack`),
+        { hashes: ['sha1'] },
       );
       expect(result.sha1).toBe(sha1(PACKAGE_BYTES));
       expect(origin.seen).toHaveLength(1);

@@ -71,6 +71,7 @@ describe('publish bundle', () => {
       'dev-feed',
       { group: 'it/apps', name: 'web', version: '1.0.0' },
       join(workspace, 'check.upack'),
+      { hashes: ['sha1'] },
     );
     expect(downloaded.sha1).toBe(run.outputs.sha1);
     const version = await client.universal.getVersion('dev-feed', {

@@ -195,6 +195,8 @@ export async function downloadPackage(deps: PackageCommandDeps, node: VersionNod
           target.fsPath,
           {
             signal: controller.signal,
+            // Shown in the notification and the log; core hashes only what is asked for.
+            hashes: ['sha256'],
             onProgress: ({ transferred, total }) => {
               if (total) {
                 const pct = (transferred / total) * 100;
@@ -213,7 +215,7 @@ export async function downloadPackage(deps: PackageCommandDeps, node: VersionNod
           `Downloaded ${packageIdText(id)} ${id.version} to ${result.path} (${result.size} bytes, sha256 ${result.sha256})`,
         );
         void vscode.window.showInformationMessage(
-          `Downloaded ${path.basename(result.path)} (${formatBytes(result.size)}, SHA-256 ${result.sha256.slice(0, 12)}…).`,
+          `Downloaded ${path.basename(result.path)} (${formatBytes(result.size)}, SHA-256 ${result.sha256?.slice(0, 12)}…).`,
         );
       } catch (error) {
         if (token.isCancellationRequested || isProGetError(error, 'aborted')) {
