@@ -302,12 +302,15 @@ export async function universalApi(
       requireMethod(call, 'GET', 'HEAD');
       const feed = universalFeed(sim, call.who(), feedName, 'Feeds_ViewFeed');
       const records = sim.store.feedPackages(feed.name);
+      // Counted, not grouped and sorted as a list is: a server answers this from an index, and the tree
+      // asks for it beside every first page.
+      const ids = new Set(records.map((r) => `${r.group.toLowerCase()}\n${r.name.toLowerCase()}`));
       return json(200, {
         apiVersion: '1.3.0',
         name: feed.name,
         description: feed.description,
         version: '1.3.0',
-        packageCount: groupPackages(records).length,
+        packageCount: ids.size,
         packageVersionCount: records.length,
         services: [
           'VirtualPackages',

@@ -650,6 +650,8 @@ describe('Universal Feed API: delete, meta, import, search', () => {
       description: 'Development builds',
     });
     expect(Number.isInteger(m.packageCount)).toBe(true);
+    const listed = await raw(sim.url, 'GET', '/upack/dev-feed/packages', { headers: VIEW });
+    expect(m.packageCount).toBe(listed.json<Obj[]>().length);
     expect(m.packageVersionCount as number).toBeGreaterThan(m.packageCount as number);
     expect(m.services).toEqual(
       expect.arrayContaining([
