@@ -70,7 +70,7 @@ export interface WriteZipOptions {
   date: Date;
   signal?: AbortSignal;
   onProgress?: (progress: ZipProgress) => void;
-  /** Deflates in flight (default: one per core, at least 2, at most 3 to leave a threadpool thread for I/O). */
+  /** Deflates in flight (default: see defaultConcurrency; 3 on 2 cores with the default threadpool). */
   concurrency?: number;
 }
 
@@ -97,7 +97,7 @@ interface Lease {
 export async function writeZip(options: WriteZipOptions): Promise<FileHashes> {
   const { sources, signal, onProgress } = options;
   const level = options.level;
-  const concurrency = options.concurrency ?? Math.min(3, Math.max(2, availableParallelism()));
+  const concurrency = options.concurrency ?? defaultConcurrency();
   const { date: dosDate, time: dosTime } = dosDateTime(options.date);
   const sink = new OutputSink(options.file, SINK_QUEUE);
 
@@ -308,6 +308,15 @@ export async function writeZip(options: WriteZipOptions): Promise<FileHashes> {
     signal?.removeEventListener('abort', onAbort);
     await sink.settle();
   }
+}
+
+/**
+ * One deflate more than there are cores (so a core never waits while the main thread collects a result), at
+ * least 2, and one fewer than the libuv threadpool has threads (the reads and writes need one).
+ */
+function defaultConcurrency(): number {
+  const threadpool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+  return Math.max(2, Math.min(availableParallelism() + 1, threadpool - 1));
 }
 
 function deflateBlock(input: Buffer, level: number, last: boolean, dictionary?: Buffer): Promise<Buffer> {
