@@ -204,7 +204,7 @@ describe('downloads', () => {
   });
 
   it('writes a body larger than the file buffer in order (several batches)', async () => {
-    // 9 MiB in 64 KiB writes: more than FILE_SINK_BUFFER, so the sink batches and applies backpressure.
+    // 9 MiB in 64 KiB writes: several write batches (FILE_WRITE_BATCH) and more than the sink buffers.
     const big = Buffer.alloc(9 * 1024 * 1024);
     for (let i = 0; i < big.length; i += 4) big.writeUInt32LE(i, i);
     server = await startServer((_req, res) => {

@@ -50,6 +50,8 @@ export type RequestBody =
       type: 'stream';
       /** Called once per attempt (and per 307/308 hop): each send reads the source afresh. */
       open: () => Readable;
+      /** Sees every chunk as it goes to the socket (progress), in the transport's own stage. */
+      onChunk?: (chunk: Buffer) => void;
       length: number;
       contentType: string;
     };
@@ -464,9 +466,11 @@ export class Transport {
       data = ''; // sent with Content-Length: 0
     } else if (body?.type === 'stream') {
       const source = body.open();
+      const onChunk = body.onChunk;
       const counter = new Transform({
-        transform(chunk, _enc, done) {
+        transform(chunk: Buffer, _enc, done) {
           touch();
+          onChunk?.(chunk);
           done(null, chunk);
         },
       });

@@ -3,7 +3,7 @@
 
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { pipeline, Transform } from 'node:stream';
+import { pipeline } from 'node:stream';
 import { ValidationError } from '../errors.js';
 import { HashingStream, hashPlan } from '../hashing.js';
 import type { FileHashes, TransferProgress, UploadResult } from '../types.js';
@@ -49,6 +49,7 @@ export async function fileBody(
   }
   let hasher: HashingStream | undefined;
   let opened = false;
+  let transferred = 0;
   return {
     body: {
       type: 'stream',
@@ -56,22 +57,20 @@ export async function fileBody(
       contentType,
       open: () => {
         opened = true;
-        let transferred = 0;
-        const progress = new Transform({
-          transform(chunk: Buffer, _encoding, done) {
-            transferred += chunk.length;
-            onProgress?.({ transferred, total: size });
-            done(null, chunk);
-          },
-        });
+        transferred = 0;
         const source = createReadStream(filePath, { highWaterMark: READ_CHUNK });
-        if (known) pipeline(source, progress, () => {});
-        else {
-          hasher = new HashingStream();
-          pipeline(source, hasher, progress, () => {});
-        }
-        return progress;
+        if (known) return source;
+        hasher = new HashingStream();
+        pipeline(source, hasher, () => {});
+        return hasher;
       },
+      // Counted by the transport's own stage rather than one more of ours.
+      onChunk: onProgress
+        ? (chunk) => {
+            transferred += chunk.length;
+            onProgress({ transferred, total: size });
+          }
+        : undefined,
     },
     result: () => {
       if (!opened) throw new Error('upload body was never opened');

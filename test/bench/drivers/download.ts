@@ -1,21 +1,32 @@
-// "ours" for download: universal.download to a file. argv: <url> <apiKey> <feed> <name> <version> <dest>.
+// "ours" for download: universal.download to a file.
+// argv: <url> <apiKey> <feed> <name> <version> <dest> [hash]; hash `sha256` makes it a verified download
+// (core computes SHA-256 while saving), printed as `sha256` for the harness to compare with sha256sum's.
 
 import { rm } from 'node:fs/promises';
 import { ProGetClient } from '@proget-ci/core';
 
-const [url, apiKey, feed, name, version, dest] = process.argv.slice(2) as [
+const [url, apiKey, feed, name, version, dest, hash] = process.argv.slice(2) as [
   string,
   string,
   string,
   string,
   string,
   string,
+  string | undefined,
 ];
+if (hash !== undefined && hash !== 'sha256') throw new Error(`unsupported hash ${hash}`);
 const client = new ProGetClient({ url, apiKey, retries: 0 });
 const t0 = performance.now();
-const result = await client.universal.download(feed, { name, version }, dest);
+const result = await client.universal.download(feed, { name, version }, dest, {
+  hashes: hash ? [hash] : undefined,
+});
 const t1 = performance.now();
 await rm(result.path, { force: true });
 console.log(
-  JSON.stringify({ downloadMs: t1 - t0, bytes: result.size, maxRssKb: process.resourceUsage().maxRSS }),
+  JSON.stringify({
+    downloadMs: t1 - t0,
+    bytes: result.size,
+    sha256: result.sha256,
+    maxRssKb: process.resourceUsage().maxRSS,
+  }),
 );
