@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
+# Command-line tools the unit tests call: unzip/zipinfo check built packages, openssl makes test certificates.
+bash scripts/apt-ensure.sh unzip openssl
 pnpm build
 mkdir -p .cache
 status=0

@@ -13,23 +13,7 @@ MARKER="$CS_DIR/.installed"
 
 log() { printf '[e2e install] %s\n' "$*" >&2; }
 
-apt_packages=(chromium ripgrep libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config)
-missing=()
-for p in "${apt_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  log "apt: installing ${missing[*]}"
-  if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
-  export DEBIAN_FRONTEND=noninteractive
-  # Update the lists only when they were never fetched; one update per machine is enough.
-  if [[ -z "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v -e lock -e partial)" ]]; then
-    $SUDO apt-get update
-  fi
-  $SUDO apt-get install -y --no-install-recommends "${missing[@]}" || {
-    $SUDO apt-get update && $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
-  }
-fi
+bash "$(dirname "$0")/../../scripts/apt-ensure.sh" chromium ripgrep libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config
 
 if [[ -f "$MARKER" ]]; then
   log "code-server $CODE_SERVER_VERSION already installed in $CS_DIR"
