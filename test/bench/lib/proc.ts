@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface ProcResult {
   code: number | null;
@@ -138,15 +139,8 @@ export function ensureTools(log: (m: string) => void): void {
   if (missing.length === 0) return;
   const pkgs = missing.map((t) => APT_PACKAGES[t]!);
   log(`installing ${pkgs.join(', ')} with apt-get`);
-  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
-  const apt = (args: string[]) =>
-    spawnSync(sudo[0] ?? 'apt-get', [...(sudo.length ? ['apt-get'] : []), ...args], {
-      stdio: 'inherit',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-      timeout: 300_000,
-    });
-  apt(['update']);
-  const r = apt(['install', '-y', '--no-install-recommends', ...pkgs]);
+  const script = fileURLToPath(new URL('../../../scripts/apt-ensure.sh', import.meta.url));
+  const r = spawnSync('bash', [script, ...pkgs], { stdio: 'inherit', timeout: 300_000 });
   const still = missing.filter((t) => !have(t));
   if (r.status !== 0 || still.length)
     throw new Error(`could not install ${still.join(', ')} (apt-get failed)`);
