@@ -10,6 +10,14 @@ var __require = /* @__PURE__ */ ((x) => typeof require < "u" ? require : typeof 
   if (typeof require < "u") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x + '" is not supported');
 });
+var __esm = (fn, res, err) => function() {
+  if (err) throw err[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err = [e], e;
+  }
+};
 var __commonJS = (cb, mod) => function() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
@@ -17,7 +25,10 @@ var __commonJS = (cb, mod) => function() {
     throw mod = 0, e;
   }
 };
-var __copyProps = (to, from, except, desc) => {
+var __export = (target, all) => {
+  for (var name in all)
+    __defProp(target, name, { get: all[name], enumerable: !0 });
+}, __copyProps = (to, from, except, desc) => {
   if (from && typeof from == "object" || typeof from == "function")
     for (let key of __getOwnPropNames(from))
       !__hasOwnProp.call(to, key) && key !== except && __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
@@ -31,6 +42,60 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: !0 }) : target,
   mod
 ));
+
+// ../node_modules/.pnpm/@actions+http-client@4.0.1/node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+  let usingSsl = reqUrl.protocol === "https:";
+  if (checkBypass(reqUrl))
+    return;
+  let proxyVar = usingSsl ? process.env.https_proxy || process.env.HTTPS_PROXY : process.env.http_proxy || process.env.HTTP_PROXY;
+  if (proxyVar)
+    try {
+      return new DecodedURL(proxyVar);
+    } catch {
+      if (!proxyVar.startsWith("http://") && !proxyVar.startsWith("https://"))
+        return new DecodedURL(`http://${proxyVar}`);
+    }
+  else
+    return;
+}
+function checkBypass(reqUrl) {
+  if (!reqUrl.hostname)
+    return !1;
+  let reqHost = reqUrl.hostname;
+  if (isLoopbackAddress(reqHost))
+    return !0;
+  let noProxy = process.env.no_proxy || process.env.NO_PROXY || "";
+  if (!noProxy)
+    return !1;
+  let reqPort;
+  reqUrl.port ? reqPort = Number(reqUrl.port) : reqUrl.protocol === "http:" ? reqPort = 80 : reqUrl.protocol === "https:" && (reqPort = 443);
+  let upperReqHosts = [reqUrl.hostname.toUpperCase()];
+  typeof reqPort == "number" && upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+  for (let upperNoProxyItem of noProxy.split(",").map((x) => x.trim().toUpperCase()).filter((x) => x))
+    if (upperNoProxyItem === "*" || upperReqHosts.some((x) => x === upperNoProxyItem || x.endsWith(`.${upperNoProxyItem}`) || upperNoProxyItem.startsWith(".") && x.endsWith(`${upperNoProxyItem}`)))
+      return !0;
+  return !1;
+}
+function isLoopbackAddress(host) {
+  let hostLower = host.toLowerCase();
+  return hostLower === "localhost" || hostLower.startsWith("127.") || hostLower.startsWith("[::1]") || hostLower.startsWith("[0:0:0:0:0:0:0:1]");
+}
+var DecodedURL, init_proxy = __esm({
+  "../node_modules/.pnpm/@actions+http-client@4.0.1/node_modules/@actions/http-client/lib/proxy.js"() {
+    DecodedURL = class extends URL {
+      constructor(url, base) {
+        super(url, base), this._decodedUsername = decodeURIComponent(super.username), this._decodedPassword = decodeURIComponent(super.password);
+      }
+      get username() {
+        return this._decodedUsername;
+      }
+      get password() {
+        return this._decodedPassword;
+      }
+    };
+  }
+});
 
 // ../node_modules/.pnpm/tunnel@0.0.6/node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -3048,7 +3113,7 @@ var require_webidl = __commonJS({
 var require_util2 = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
-    var { Transform: Transform6 } = __require("node:stream"), zlib = __require("node:zlib"), { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3(), { getGlobalOrigin } = require_global(), { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url(), { performance: performance2 } = __require("node:perf_hooks"), { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util(), assert = __require("node:assert"), { isUint8Array } = __require("node:util/types"), { webidl } = require_webidl(), supportedHashes = [], crypto2;
+    var { Transform: Transform4 } = __require("node:stream"), zlib = __require("node:zlib"), { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3(), { getGlobalOrigin } = require_global(), { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url(), { performance: performance2 } = __require("node:perf_hooks"), { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util(), assert = __require("node:assert"), { isUint8Array } = __require("node:util/types"), { webidl } = require_webidl(), supportedHashes = [], crypto2;
     try {
       crypto2 = __require("node:crypto");
       let possibleRelevantHashes = ["sha256", "sha384", "sha512"];
@@ -3123,9 +3188,9 @@ var require_util2 = __commonJS({
     function TAOCheck() {
       return "success";
     }
-    function appendFetchMetadata(httpRequest) {
+    function appendFetchMetadata(httpRequest2) {
       let header = null;
-      header = httpRequest.mode, httpRequest.headersList.set("sec-fetch-mode", header, !0);
+      header = httpRequest2.mode, httpRequest2.headersList.set("sec-fetch-mode", header, !0);
     }
     function appendRequestOriginHeader(request) {
       let serializedOrigin = request.origin;
@@ -3551,7 +3616,7 @@ var require_util2 = __commonJS({
       let contentRange = "bytes ";
       return contentRange += isomorphicEncode(`${rangeStart}`), contentRange += "-", contentRange += isomorphicEncode(`${rangeEnd}`), contentRange += "/", contentRange += isomorphicEncode(`${fullLength}`), contentRange;
     }
-    var InflateStream = class extends Transform6 {
+    var InflateStream = class extends Transform4 {
       #zlibOptions;
       /** @param {zlib.ZlibOptions} [zlibOptions] */
       constructor(zlibOptions) {
@@ -7628,10 +7693,10 @@ var require_pluralizer = __commonJS({
 var require_pending_interceptors_formatter = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports, module) {
     "use strict";
-    var { Transform: Transform6 } = __require("node:stream"), { Console } = __require("node:console"), PERSISTENT = process.versions.icu ? "✅" : "Y ", NOT_PERSISTENT = process.versions.icu ? "❌" : "N ";
+    var { Transform: Transform4 } = __require("node:stream"), { Console } = __require("node:console"), PERSISTENT = process.versions.icu ? "✅" : "Y ", NOT_PERSISTENT = process.versions.icu ? "❌" : "N ";
     module.exports = class {
       constructor({ disableColors } = {}) {
-        this.transform = new Transform6({
+        this.transform = new Transform4({
           transform(chunk, _enc, cb) {
             cb(null, chunk);
           }
@@ -9650,20 +9715,20 @@ var require_fetch = __commonJS({
       return timingInfo.redirectEndTime = timingInfo.postRedirectStartTime = coarsenedSharedCurrentTime(fetchParams.crossOriginIsolatedCapability), timingInfo.redirectStartTime === 0 && (timingInfo.redirectStartTime = timingInfo.startTime), request.urlList.push(locationURL), setRequestReferrerPolicyOnRedirect(request, actualResponse), mainFetch(fetchParams, !0);
     }
     async function httpNetworkOrCacheFetch(fetchParams, isAuthenticationFetch = !1, isNewConnectionFetch = !1) {
-      let request = fetchParams.request, httpFetchParams = null, httpRequest = null, response = null, httpCache = null, revalidatingFlag = !1;
-      request.window === "no-window" && request.redirect === "error" ? (httpFetchParams = fetchParams, httpRequest = request) : (httpRequest = cloneRequest(request), httpFetchParams = { ...fetchParams }, httpFetchParams.request = httpRequest);
-      let includeCredentials = request.credentials === "include" || request.credentials === "same-origin" && request.responseTainting === "basic", contentLength2 = httpRequest.body ? httpRequest.body.length : null, contentLengthHeaderValue = null;
-      if (httpRequest.body == null && ["POST", "PUT"].includes(httpRequest.method) && (contentLengthHeaderValue = "0"), contentLength2 != null && (contentLengthHeaderValue = isomorphicEncode(`${contentLength2}`)), contentLengthHeaderValue != null && httpRequest.headersList.append("content-length", contentLengthHeaderValue, !0), contentLength2 != null && httpRequest.keepalive, httpRequest.referrer instanceof URL && httpRequest.headersList.append("referer", isomorphicEncode(httpRequest.referrer.href), !0), appendRequestOriginHeader(httpRequest), appendFetchMetadata(httpRequest), httpRequest.headersList.contains("user-agent", !0) || httpRequest.headersList.append("user-agent", defaultUserAgent), httpRequest.cache === "default" && (httpRequest.headersList.contains("if-modified-since", !0) || httpRequest.headersList.contains("if-none-match", !0) || httpRequest.headersList.contains("if-unmodified-since", !0) || httpRequest.headersList.contains("if-match", !0) || httpRequest.headersList.contains("if-range", !0)) && (httpRequest.cache = "no-store"), httpRequest.cache === "no-cache" && !httpRequest.preventNoCacheCacheControlHeaderModification && !httpRequest.headersList.contains("cache-control", !0) && httpRequest.headersList.append("cache-control", "max-age=0", !0), (httpRequest.cache === "no-store" || httpRequest.cache === "reload") && (httpRequest.headersList.contains("pragma", !0) || httpRequest.headersList.append("pragma", "no-cache", !0), httpRequest.headersList.contains("cache-control", !0) || httpRequest.headersList.append("cache-control", "no-cache", !0)), httpRequest.headersList.contains("range", !0) && httpRequest.headersList.append("accept-encoding", "identity", !0), httpRequest.headersList.contains("accept-encoding", !0) || (urlHasHttpsScheme(requestCurrentURL(httpRequest)) ? httpRequest.headersList.append("accept-encoding", "br, gzip, deflate", !0) : httpRequest.headersList.append("accept-encoding", "gzip, deflate", !0)), httpRequest.headersList.delete("host", !0), httpCache == null && (httpRequest.cache = "no-store"), httpRequest.cache !== "no-store" && httpRequest.cache, response == null) {
-        if (httpRequest.cache === "only-if-cached")
+      let request = fetchParams.request, httpFetchParams = null, httpRequest2 = null, response = null, httpCache = null, revalidatingFlag = !1;
+      request.window === "no-window" && request.redirect === "error" ? (httpFetchParams = fetchParams, httpRequest2 = request) : (httpRequest2 = cloneRequest(request), httpFetchParams = { ...fetchParams }, httpFetchParams.request = httpRequest2);
+      let includeCredentials = request.credentials === "include" || request.credentials === "same-origin" && request.responseTainting === "basic", contentLength2 = httpRequest2.body ? httpRequest2.body.length : null, contentLengthHeaderValue = null;
+      if (httpRequest2.body == null && ["POST", "PUT"].includes(httpRequest2.method) && (contentLengthHeaderValue = "0"), contentLength2 != null && (contentLengthHeaderValue = isomorphicEncode(`${contentLength2}`)), contentLengthHeaderValue != null && httpRequest2.headersList.append("content-length", contentLengthHeaderValue, !0), contentLength2 != null && httpRequest2.keepalive, httpRequest2.referrer instanceof URL && httpRequest2.headersList.append("referer", isomorphicEncode(httpRequest2.referrer.href), !0), appendRequestOriginHeader(httpRequest2), appendFetchMetadata(httpRequest2), httpRequest2.headersList.contains("user-agent", !0) || httpRequest2.headersList.append("user-agent", defaultUserAgent), httpRequest2.cache === "default" && (httpRequest2.headersList.contains("if-modified-since", !0) || httpRequest2.headersList.contains("if-none-match", !0) || httpRequest2.headersList.contains("if-unmodified-since", !0) || httpRequest2.headersList.contains("if-match", !0) || httpRequest2.headersList.contains("if-range", !0)) && (httpRequest2.cache = "no-store"), httpRequest2.cache === "no-cache" && !httpRequest2.preventNoCacheCacheControlHeaderModification && !httpRequest2.headersList.contains("cache-control", !0) && httpRequest2.headersList.append("cache-control", "max-age=0", !0), (httpRequest2.cache === "no-store" || httpRequest2.cache === "reload") && (httpRequest2.headersList.contains("pragma", !0) || httpRequest2.headersList.append("pragma", "no-cache", !0), httpRequest2.headersList.contains("cache-control", !0) || httpRequest2.headersList.append("cache-control", "no-cache", !0)), httpRequest2.headersList.contains("range", !0) && httpRequest2.headersList.append("accept-encoding", "identity", !0), httpRequest2.headersList.contains("accept-encoding", !0) || (urlHasHttpsScheme(requestCurrentURL(httpRequest2)) ? httpRequest2.headersList.append("accept-encoding", "br, gzip, deflate", !0) : httpRequest2.headersList.append("accept-encoding", "gzip, deflate", !0)), httpRequest2.headersList.delete("host", !0), httpCache == null && (httpRequest2.cache = "no-store"), httpRequest2.cache !== "no-store" && httpRequest2.cache, response == null) {
+        if (httpRequest2.cache === "only-if-cached")
           return makeNetworkError("only if cached");
         let forwardResponse = await httpNetworkFetch(
           httpFetchParams,
           includeCredentials,
           isNewConnectionFetch
         );
-        !safeMethodsSet.has(httpRequest.method) && forwardResponse.status >= 200 && forwardResponse.status <= 399, revalidatingFlag && forwardResponse.status, response == null && (response = forwardResponse);
+        !safeMethodsSet.has(httpRequest2.method) && forwardResponse.status >= 200 && forwardResponse.status <= 399, revalidatingFlag && forwardResponse.status, response == null && (response = forwardResponse);
       }
-      if (response.urlList = [...httpRequest.urlList], httpRequest.headersList.contains("range", !0) && (response.rangeRequested = !0), response.requestIncludesCredentials = includeCredentials, response.status === 407)
+      if (response.urlList = [...httpRequest2.urlList], httpRequest2.headersList.contains("range", !0) && (response.rangeRequested = !0), response.requestIncludesCredentials = includeCredentials, response.status === 407)
         return request.window === "no-window" ? makeNetworkError() : isCancelled(fetchParams) ? makeAppropriateNetworkError(fetchParams) : makeNetworkError("proxy authentication required");
       if (
         // response’s status is 421
@@ -12068,7 +12133,7 @@ var require_permessage_deflate = __commonJS({
 var require_receiver = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/web/websocket/receiver.js"(exports, module) {
     "use strict";
-    var { Writable: Writable2 } = __require("node:stream"), assert = __require("node:assert"), { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = require_constants5(), { kReadyState, kSentClose, kResponse, kReceivedClose } = require_symbols5(), { channels } = require_diagnostics(), {
+    var { Writable: Writable3 } = __require("node:stream"), assert = __require("node:assert"), { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = require_constants5(), { kReadyState, kSentClose, kResponse, kReceivedClose } = require_symbols5(), { channels } = require_diagnostics(), {
       isValidStatusCode,
       isValidOpcode,
       failWebsocketConnection,
@@ -12081,7 +12146,7 @@ var require_receiver = __commonJS({
     function failWebsocketConnectionWithCode(ws, code2, reason) {
       closeWebSocketConnection(ws, code2, reason, Buffer.byteLength(reason)), failWebsocketConnection(ws, reason);
     }
-    var ByteParser = class extends Writable2 {
+    var ByteParser = class extends Writable3 {
       #buffers = [];
       #fragmentsBytes = 0;
       #byteOffset = 0;
@@ -12673,7 +12738,7 @@ var require_util8 = __commonJS({
 var require_eventsource_stream = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports, module) {
     "use strict";
-    var buffer = __require("node:buffer"), { Transform: Transform6 } = __require("node:stream"), { isASCIINumber, isValidLastEventId } = require_util8(), BOM = [239, 187, 191], LF = 10, CR = 13, COLON = 58, SPACE = 32, defaultMaxEventSize = buffer.kStringMaxLength, DATA = Buffer.from("data"), EVENT = Buffer.from("event"), ID = Buffer.from("id"), RETRY = Buffer.from("retry"), minParserItems = 1024, maxParserItems = 131072, bytesPerParserItem = 128;
+    var buffer = __require("node:buffer"), { Transform: Transform4 } = __require("node:stream"), { isASCIINumber, isValidLastEventId } = require_util8(), BOM = [239, 187, 191], LF = 10, CR = 13, COLON = 58, SPACE = 32, defaultMaxEventSize = buffer.kStringMaxLength, DATA = Buffer.from("data"), EVENT = Buffer.from("event"), ID = Buffer.from("id"), RETRY = Buffer.from("retry"), minParserItems = 1024, maxParserItems = 131072, bytesPerParserItem = 128;
     function isASCIINumberBytes(buffer2, start) {
       if (start >= buffer2.length)
         return !1;
@@ -12700,7 +12765,7 @@ var require_eventsource_stream = __commonJS({
       let error2 = new Error("EventSource message size exceeded");
       return error2.aborted = !1, error2;
     }
-    var EventSourceStream = class extends Transform6 {
+    var EventSourceStream = class extends Transform4 {
       /**
        * @type {eventSourceSettings}
        */
@@ -13230,6 +13295,420 @@ var require_undici = __commonJS({
     module.exports.mockErrors = mockErrors;
     var { EventSource } = require_eventsource();
     module.exports.EventSource = EventSource;
+  }
+});
+
+// ../node_modules/.pnpm/@actions+http-client@4.0.1/node_modules/@actions/http-client/lib/index.js
+var lib_exports = {};
+__export(lib_exports, {
+  Headers: () => Headers,
+  HttpClient: () => HttpClient,
+  HttpClientError: () => HttpClientError,
+  HttpClientResponse: () => HttpClientResponse,
+  HttpCodes: () => HttpCodes,
+  MediaTypes: () => MediaTypes,
+  getProxyUrl: () => getProxyUrl2,
+  isHttps: () => isHttps
+});
+import * as http from "http";
+import * as https from "https";
+function getProxyUrl2(serverUrl) {
+  let proxyUrl = getProxyUrl(new URL(serverUrl));
+  return proxyUrl ? proxyUrl.href : "";
+}
+function isHttps(requestUrl) {
+  return new URL(requestUrl).protocol === "https:";
+}
+var tunnel, import_undici, __awaiter, HttpCodes, Headers, MediaTypes, HttpRedirectCodes, HttpResponseRetryCodes, RetryableHttpVerbs, ExponentialBackoffCeiling, ExponentialBackoffTimeSlice, HttpClientError, HttpClientResponse, HttpClient, lowercaseKeys, init_lib = __esm({
+  "../node_modules/.pnpm/@actions+http-client@4.0.1/node_modules/@actions/http-client/lib/index.js"() {
+    init_proxy();
+    tunnel = __toESM(require_tunnel2(), 1), import_undici = __toESM(require_undici(), 1), __awaiter = function(thisArg, _arguments, P, generator) {
+      function adopt(value) {
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
+        });
+      }
+      return new (P || (P = Promise))(function(resolve3, reject) {
+        function fulfilled(value) {
+          try {
+            step(generator.next(value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function rejected(value) {
+          try {
+            step(generator.throw(value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function step(result) {
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+        }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+      });
+    };
+    (function(HttpCodes2) {
+      HttpCodes2[HttpCodes2.OK = 200] = "OK", HttpCodes2[HttpCodes2.MultipleChoices = 300] = "MultipleChoices", HttpCodes2[HttpCodes2.MovedPermanently = 301] = "MovedPermanently", HttpCodes2[HttpCodes2.ResourceMoved = 302] = "ResourceMoved", HttpCodes2[HttpCodes2.SeeOther = 303] = "SeeOther", HttpCodes2[HttpCodes2.NotModified = 304] = "NotModified", HttpCodes2[HttpCodes2.UseProxy = 305] = "UseProxy", HttpCodes2[HttpCodes2.SwitchProxy = 306] = "SwitchProxy", HttpCodes2[HttpCodes2.TemporaryRedirect = 307] = "TemporaryRedirect", HttpCodes2[HttpCodes2.PermanentRedirect = 308] = "PermanentRedirect", HttpCodes2[HttpCodes2.BadRequest = 400] = "BadRequest", HttpCodes2[HttpCodes2.Unauthorized = 401] = "Unauthorized", HttpCodes2[HttpCodes2.PaymentRequired = 402] = "PaymentRequired", HttpCodes2[HttpCodes2.Forbidden = 403] = "Forbidden", HttpCodes2[HttpCodes2.NotFound = 404] = "NotFound", HttpCodes2[HttpCodes2.MethodNotAllowed = 405] = "MethodNotAllowed", HttpCodes2[HttpCodes2.NotAcceptable = 406] = "NotAcceptable", HttpCodes2[HttpCodes2.ProxyAuthenticationRequired = 407] = "ProxyAuthenticationRequired", HttpCodes2[HttpCodes2.RequestTimeout = 408] = "RequestTimeout", HttpCodes2[HttpCodes2.Conflict = 409] = "Conflict", HttpCodes2[HttpCodes2.Gone = 410] = "Gone", HttpCodes2[HttpCodes2.TooManyRequests = 429] = "TooManyRequests", HttpCodes2[HttpCodes2.InternalServerError = 500] = "InternalServerError", HttpCodes2[HttpCodes2.NotImplemented = 501] = "NotImplemented", HttpCodes2[HttpCodes2.BadGateway = 502] = "BadGateway", HttpCodes2[HttpCodes2.ServiceUnavailable = 503] = "ServiceUnavailable", HttpCodes2[HttpCodes2.GatewayTimeout = 504] = "GatewayTimeout";
+    })(HttpCodes || (HttpCodes = {}));
+    (function(Headers2) {
+      Headers2.Accept = "accept", Headers2.ContentType = "content-type";
+    })(Headers || (Headers = {}));
+    (function(MediaTypes2) {
+      MediaTypes2.ApplicationJson = "application/json";
+    })(MediaTypes || (MediaTypes = {}));
+    HttpRedirectCodes = [
+      HttpCodes.MovedPermanently,
+      HttpCodes.ResourceMoved,
+      HttpCodes.SeeOther,
+      HttpCodes.TemporaryRedirect,
+      HttpCodes.PermanentRedirect
+    ], HttpResponseRetryCodes = [
+      HttpCodes.BadGateway,
+      HttpCodes.ServiceUnavailable,
+      HttpCodes.GatewayTimeout
+    ], RetryableHttpVerbs = ["OPTIONS", "GET", "DELETE", "HEAD"], ExponentialBackoffCeiling = 10, ExponentialBackoffTimeSlice = 5, HttpClientError = class _HttpClientError extends Error {
+      constructor(message, statusCode) {
+        super(message), this.name = "HttpClientError", this.statusCode = statusCode, Object.setPrototypeOf(this, _HttpClientError.prototype);
+      }
+    }, HttpClientResponse = class {
+      constructor(message) {
+        this.message = message;
+      }
+      readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+          return new Promise((resolve3) => __awaiter(this, void 0, void 0, function* () {
+            let output = Buffer.alloc(0);
+            this.message.on("data", (chunk) => {
+              output = Buffer.concat([output, chunk]);
+            }), this.message.on("end", () => {
+              resolve3(output.toString());
+            });
+          }));
+        });
+      }
+      readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+          return new Promise((resolve3) => __awaiter(this, void 0, void 0, function* () {
+            let chunks = [];
+            this.message.on("data", (chunk) => {
+              chunks.push(chunk);
+            }), this.message.on("end", () => {
+              resolve3(Buffer.concat(chunks));
+            });
+          }));
+        });
+      }
+    };
+    HttpClient = class {
+      constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = !1, this._allowRedirects = !0, this._allowRedirectDowngrade = !1, this._maxRedirects = 50, this._allowRetries = !1, this._maxRetries = 1, this._keepAlive = !1, this._disposed = !1, this.userAgent = this._getUserAgentWithOrchestrationId(userAgent), this.handlers = handlers || [], this.requestOptions = requestOptions, requestOptions && (requestOptions.ignoreSslError != null && (this._ignoreSslError = requestOptions.ignoreSslError), this._socketTimeout = requestOptions.socketTimeout, requestOptions.allowRedirects != null && (this._allowRedirects = requestOptions.allowRedirects), requestOptions.allowRedirectDowngrade != null && (this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade), requestOptions.maxRedirects != null && (this._maxRedirects = Math.max(requestOptions.maxRedirects, 0)), requestOptions.keepAlive != null && (this._keepAlive = requestOptions.keepAlive), requestOptions.allowRetries != null && (this._allowRetries = requestOptions.allowRetries), requestOptions.maxRetries != null && (this._maxRetries = requestOptions.maxRetries));
+      }
+      options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+          return this.request("OPTIONS", requestUrl, null, additionalHeaders || {});
+        });
+      }
+      get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+          return this.request("GET", requestUrl, null, additionalHeaders || {});
+        });
+      }
+      del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+          return this.request("DELETE", requestUrl, null, additionalHeaders || {});
+        });
+      }
+      post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+          return this.request("POST", requestUrl, data, additionalHeaders || {});
+        });
+      }
+      patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+          return this.request("PATCH", requestUrl, data, additionalHeaders || {});
+        });
+      }
+      put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+          return this.request("PUT", requestUrl, data, additionalHeaders || {});
+        });
+      }
+      head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+          return this.request("HEAD", requestUrl, null, additionalHeaders || {});
+        });
+      }
+      sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+          return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+      }
+      /**
+       * Gets a typed object from an endpoint
+       * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+       */
+      getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+          additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+          let res = yield this.get(requestUrl, additionalHeaders);
+          return this._processResponse(res, this.requestOptions);
+        });
+      }
+      postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+          let data = JSON.stringify(obj, null, 2);
+          additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson), additionalHeaders[Headers.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+          let res = yield this.post(requestUrl, data, additionalHeaders);
+          return this._processResponse(res, this.requestOptions);
+        });
+      }
+      putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+          let data = JSON.stringify(obj, null, 2);
+          additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson), additionalHeaders[Headers.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+          let res = yield this.put(requestUrl, data, additionalHeaders);
+          return this._processResponse(res, this.requestOptions);
+        });
+      }
+      patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+          let data = JSON.stringify(obj, null, 2);
+          additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson), additionalHeaders[Headers.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+          let res = yield this.patch(requestUrl, data, additionalHeaders);
+          return this._processResponse(res, this.requestOptions);
+        });
+      }
+      /**
+       * Makes a raw http request.
+       * All other methods such as get, post, patch, and request ultimately call this.
+       * Prefer get, del, post and patch
+       */
+      request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+          if (this._disposed)
+            throw new Error("Client has already been disposed.");
+          let parsedUrl = new URL(requestUrl), info2 = this._prepareRequest(verb, parsedUrl, headers), maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb) ? this._maxRetries + 1 : 1, numTries = 0, response;
+          do {
+            if (response = yield this.requestRaw(info2, data), response && response.message && response.message.statusCode === HttpCodes.Unauthorized) {
+              let authenticationHandler;
+              for (let handler of this.handlers)
+                if (handler.canHandleAuthentication(response)) {
+                  authenticationHandler = handler;
+                  break;
+                }
+              return authenticationHandler ? authenticationHandler.handleAuthentication(this, info2, data) : response;
+            }
+            let redirectsRemaining = this._maxRedirects;
+            for (; response.message.statusCode && HttpRedirectCodes.includes(response.message.statusCode) && this._allowRedirects && redirectsRemaining > 0; ) {
+              let redirectUrl = response.message.headers.location;
+              if (!redirectUrl)
+                break;
+              let parsedRedirectUrl = new URL(redirectUrl);
+              if (parsedUrl.protocol === "https:" && parsedUrl.protocol !== parsedRedirectUrl.protocol && !this._allowRedirectDowngrade)
+                throw new Error("Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.");
+              if (yield response.readBody(), parsedRedirectUrl.hostname !== parsedUrl.hostname)
+                for (let header in headers)
+                  header.toLowerCase() === "authorization" && delete headers[header];
+              info2 = this._prepareRequest(verb, parsedRedirectUrl, headers), response = yield this.requestRaw(info2, data), redirectsRemaining--;
+            }
+            if (!response.message.statusCode || !HttpResponseRetryCodes.includes(response.message.statusCode))
+              return response;
+            numTries += 1, numTries < maxTries && (yield response.readBody(), yield this._performExponentialBackoff(numTries));
+          } while (numTries < maxTries);
+          return response;
+        });
+      }
+      /**
+       * Needs to be called if keepAlive is set to true in request options.
+       */
+      dispose() {
+        this._agent && this._agent.destroy(), this._disposed = !0;
+      }
+      /**
+       * Raw request.
+       * @param info
+       * @param data
+       */
+      requestRaw(info2, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+          return new Promise((resolve3, reject) => {
+            function callbackForResult(err, res) {
+              err ? reject(err) : res ? resolve3(res) : reject(new Error("Unknown error"));
+            }
+            this.requestRawWithCallback(info2, data, callbackForResult);
+          });
+        });
+      }
+      /**
+       * Raw request with callback.
+       * @param info
+       * @param data
+       * @param onResult
+       */
+      requestRawWithCallback(info2, data, onResult) {
+        typeof data == "string" && (info2.options.headers || (info2.options.headers = {}), info2.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8"));
+        let callbackCalled = !1;
+        function handleResult(err, res) {
+          callbackCalled || (callbackCalled = !0, onResult(err, res));
+        }
+        let req = info2.httpModule.request(info2.options, (msg) => {
+          let res = new HttpClientResponse(msg);
+          handleResult(void 0, res);
+        }), socket;
+        req.on("socket", (sock) => {
+          socket = sock;
+        }), req.setTimeout(this._socketTimeout || 3 * 6e4, () => {
+          socket && socket.end(), handleResult(new Error(`Request timeout: ${info2.options.path}`));
+        }), req.on("error", function(err) {
+          handleResult(err);
+        }), data && typeof data == "string" && req.write(data, "utf8"), data && typeof data != "string" ? (data.on("close", function() {
+          req.end();
+        }), data.pipe(req)) : req.end();
+      }
+      /**
+       * Gets an http agent. This function is useful when you need an http agent that handles
+       * routing through a proxy server - depending upon the url and proxy environment variables.
+       * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+       */
+      getAgent(serverUrl) {
+        let parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+      }
+      getAgentDispatcher(serverUrl) {
+        let parsedUrl = new URL(serverUrl), proxyUrl = getProxyUrl(parsedUrl);
+        if (proxyUrl && proxyUrl.hostname)
+          return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+      }
+      _prepareRequest(method, requestUrl, headers) {
+        let info2 = {};
+        info2.parsedUrl = requestUrl;
+        let usingSsl = info2.parsedUrl.protocol === "https:";
+        info2.httpModule = usingSsl ? https : http;
+        let defaultPort = usingSsl ? 443 : 80;
+        if (info2.options = {}, info2.options.host = info2.parsedUrl.hostname, info2.options.port = info2.parsedUrl.port ? parseInt(info2.parsedUrl.port) : defaultPort, info2.options.path = (info2.parsedUrl.pathname || "") + (info2.parsedUrl.search || ""), info2.options.method = method, info2.options.headers = this._mergeHeaders(headers), this.userAgent != null && (info2.options.headers["user-agent"] = this.userAgent), info2.options.agent = this._getAgent(info2.parsedUrl), this.handlers)
+          for (let handler of this.handlers)
+            handler.prepareRequest(info2.options);
+        return info2;
+      }
+      _mergeHeaders(headers) {
+        return this.requestOptions && this.requestOptions.headers ? Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {})) : lowercaseKeys(headers || {});
+      }
+      /**
+       * Gets an existing header value or returns a default.
+       * Handles converting number header values to strings since HTTP headers must be strings.
+       * Note: This returns string | string[] since some headers can have multiple values.
+       * For headers that must always be a single string (like Content-Type), use the
+       * specialized _getExistingOrDefaultContentTypeHeader method instead.
+       */
+      _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+          let headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+          headerValue && (clientHeader = typeof headerValue == "number" ? headerValue.toString() : headerValue);
+        }
+        let additionalValue = additionalHeaders[header];
+        return additionalValue !== void 0 ? typeof additionalValue == "number" ? additionalValue.toString() : additionalValue : clientHeader !== void 0 ? clientHeader : _default;
+      }
+      /**
+       * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+       * Always returns a single string (not an array) since Content-Type should be a single value.
+       * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+       * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+       * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+       */
+      _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+          let headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+          headerValue && (typeof headerValue == "number" ? clientHeader = String(headerValue) : Array.isArray(headerValue) ? clientHeader = headerValue.join(", ") : clientHeader = headerValue);
+        }
+        let additionalValue = additionalHeaders[Headers.ContentType];
+        return additionalValue !== void 0 ? typeof additionalValue == "number" ? String(additionalValue) : Array.isArray(additionalValue) ? additionalValue.join(", ") : additionalValue : clientHeader !== void 0 ? clientHeader : _default;
+      }
+      _getAgent(parsedUrl) {
+        let agent, proxyUrl = getProxyUrl(parsedUrl), useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy && (agent = this._proxyAgent), useProxy || (agent = this._agent), agent)
+          return agent;
+        let usingSsl = parsedUrl.protocol === "https:", maxSockets = 100;
+        if (this.requestOptions && (maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets), proxyUrl && proxyUrl.hostname) {
+          let agentOptions = {
+            maxSockets,
+            keepAlive: this._keepAlive,
+            proxy: Object.assign(Object.assign({}, (proxyUrl.username || proxyUrl.password) && {
+              proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+            }), { host: proxyUrl.hostname, port: proxyUrl.port })
+          }, tunnelAgent, overHttps = proxyUrl.protocol === "https:";
+          usingSsl ? tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp : tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp, agent = tunnelAgent(agentOptions), this._proxyAgent = agent;
+        }
+        if (!agent) {
+          let options2 = { keepAlive: this._keepAlive, maxSockets };
+          agent = usingSsl ? new https.Agent(options2) : new http.Agent(options2), this._agent = agent;
+        }
+        return usingSsl && this._ignoreSslError && (agent.options = Object.assign(agent.options || {}, {
+          rejectUnauthorized: !1
+        })), agent;
+      }
+      _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive && (proxyAgent = this._proxyAgentDispatcher), proxyAgent)
+          return proxyAgent;
+        let usingSsl = parsedUrl.protocol === "https:";
+        return proxyAgent = new import_undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: this._keepAlive ? 1 : 0 }, (proxyUrl.username || proxyUrl.password) && {
+          token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString("base64")}`
+        })), this._proxyAgentDispatcher = proxyAgent, usingSsl && this._ignoreSslError && (proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+          rejectUnauthorized: !1
+        })), proxyAgent;
+      }
+      _getUserAgentWithOrchestrationId(userAgent) {
+        let baseUserAgent = userAgent || "actions/http-client", orchId = process.env.ACTIONS_ORCHESTRATION_ID;
+        if (orchId) {
+          let sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, "_");
+          return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+      }
+      _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+          retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+          let ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+          return new Promise((resolve3) => setTimeout(() => resolve3(), ms));
+        });
+      }
+      _processResponse(res, options2) {
+        return __awaiter(this, void 0, void 0, function* () {
+          return new Promise((resolve3, reject) => __awaiter(this, void 0, void 0, function* () {
+            let statusCode = res.message.statusCode || 0, response = {
+              statusCode,
+              result: null,
+              headers: {}
+            };
+            statusCode === HttpCodes.NotFound && resolve3(response);
+            function dateTimeDeserializer(key, value) {
+              if (typeof value == "string") {
+                let a = new Date(value);
+                if (!isNaN(a.valueOf()))
+                  return a;
+              }
+              return value;
+            }
+            let obj, contents;
+            try {
+              contents = yield res.readBody(), contents && contents.length > 0 && (options2 && options2.deserializeDates ? obj = JSON.parse(contents, dateTimeDeserializer) : obj = JSON.parse(contents), response.result = obj), response.headers = res.message.headers;
+            } catch {
+            }
+            if (statusCode > 299) {
+              let msg;
+              obj && obj.message ? msg = obj.message : contents && contents.length > 0 ? msg = contents : msg = `Failed request: (${statusCode})`;
+              let err = new HttpClientError(msg, statusCode);
+              err.result = response.result, reject(err);
+            } else
+              resolve3(response);
+          }));
+        });
+      }
+    }, lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase()] = obj[k], c), {});
   }
 });
 
@@ -14965,21 +15444,21 @@ var require_crc32 = __commonJS({
       1510334235,
       755167117
     ]);
-    function crc32(buf) {
+    function crc322(buf) {
       let crc = -1;
       for (let x of buf)
         crc = CRC_TABLE[(crc ^ x) & 255] ^ crc >>> 8;
       return (crc ^ -1) >>> 0;
     }
-    module.exports = crc32;
+    module.exports = crc322;
   }
 });
 
 // ../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/index.js
 var require_yauzl = __commonJS({
   "../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/index.js"(exports) {
-    var fs3 = __require("fs"), zlib = __require("zlib"), fd_slicer = require_fd_slicer(), util = __require("util"), EventEmitter = __require("events").EventEmitter, Transform6 = __require("stream").Transform, PassThrough2 = __require("stream").PassThrough, Writable2 = __require("stream").Writable, crc32 = typeof zlib.crc32 == "function" ? zlib.crc32 : require_crc32();
-    exports.open = open2;
+    var fs3 = __require("fs"), zlib = __require("zlib"), fd_slicer = require_fd_slicer(), util = __require("util"), EventEmitter = __require("events").EventEmitter, Transform4 = __require("stream").Transform, PassThrough2 = __require("stream").PassThrough, Writable3 = __require("stream").Writable, crc322 = typeof zlib.crc32 == "function" ? zlib.crc32 : require_crc32();
+    exports.open = open3;
     exports.fromFd = fromFd;
     exports.fromBuffer = fromBuffer;
     exports.fromRandomAccessReader = fromRandomAccessReader;
@@ -14997,7 +15476,7 @@ var require_yauzl = __commonJS({
     exports.RandomAccessReader = RandomAccessReader;
     function openPromise(path, options2) {
       return new Promise((resolve3, reject) => {
-        open2(path, { ...options2, lazyEntries: !0 }, function(err, zipfile) {
+        open3(path, { ...options2, lazyEntries: !0 }, function(err, zipfile) {
           if (err) return reject(err);
           resolve3(zipfile);
         });
@@ -15027,7 +15506,7 @@ var require_yauzl = __commonJS({
         });
       });
     }
-    function open2(path, options2, callback) {
+    function open3(path, options2, callback) {
       typeof options2 == "function" && (callback = options2, options2 = null), options2 == null && (options2 = {}), options2.autoClose == null && (options2.autoClose = !0), options2.lazyEntries == null && (options2.lazyEntries = !1), options2.decodeStrings == null && (options2.decodeStrings = !0), options2.validateEntrySizes == null && (options2.validateEntrySizes = !0), options2.strictFileNames == null && (options2.strictFileNames = !1), callback == null && (callback = defaultCallback), fs3.open(path, "r", function(err, fd) {
         if (err) return callback(err);
         fromFd(fd, options2, function(err2, zipfile) {
@@ -15394,7 +15873,7 @@ var require_yauzl = __commonJS({
           if (extraField.data.length < 6 || extraField.data.readUInt8(0) !== 1)
             continue;
           var oldNameCrc32 = extraField.data.readUInt32LE(1);
-          if (crc32(fileNameBuffer) !== oldNameCrc32)
+          if (crc322(fileNameBuffer) !== oldNameCrc32)
             continue;
           fileName = decodeBuffer(extraField.data.subarray(5), !0);
           break;
@@ -15433,9 +15912,9 @@ var require_yauzl = __commonJS({
         callback();
       });
     }
-    util.inherits(AssertByteCountStream, Transform6);
+    util.inherits(AssertByteCountStream, Transform4);
     function AssertByteCountStream(byteCount) {
-      Transform6.call(this), this.actualByteCount = 0, this.expectedByteCount = byteCount;
+      Transform4.call(this), this.actualByteCount = 0, this.expectedByteCount = byteCount;
     }
     AssertByteCountStream.prototype._transform = function(chunk, encoding, cb) {
       if (this.actualByteCount += chunk.length, this.actualByteCount > this.expectedByteCount) {
@@ -15498,7 +15977,7 @@ var require_yauzl = __commonJS({
       throw new Error("not implemented");
     };
     RandomAccessReader.prototype.read = function(buffer, offset, length, position, callback) {
-      var readStream = this.createReadStream({ start: position, end: position + length }), writeStream = new Writable2(), written = 0;
+      var readStream = this.createReadStream({ start: position, end: position + length }), writeStream = new Writable3(), written = 0;
       writeStream._write = function(chunk, encoding, cb) {
         chunk.copy(buffer, offset + written, 0, chunk.length), written += chunk.length, cb();
       }, writeStream.on("finish", callback), readStream.on("error", function(error2) {
@@ -15621,450 +16100,8 @@ function prepareKeyValueMessage(key, value) {
 // ../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js
 import * as os4 from "os";
 
-// ../node_modules/.pnpm/@actions+http-client@4.0.1/node_modules/@actions/http-client/lib/index.js
-import * as http from "http";
-import * as https from "https";
-
-// ../node_modules/.pnpm/@actions+http-client@4.0.1/node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-  let usingSsl = reqUrl.protocol === "https:";
-  if (checkBypass(reqUrl))
-    return;
-  let proxyVar = usingSsl ? process.env.https_proxy || process.env.HTTPS_PROXY : process.env.http_proxy || process.env.HTTP_PROXY;
-  if (proxyVar)
-    try {
-      return new DecodedURL(proxyVar);
-    } catch {
-      if (!proxyVar.startsWith("http://") && !proxyVar.startsWith("https://"))
-        return new DecodedURL(`http://${proxyVar}`);
-    }
-  else
-    return;
-}
-function checkBypass(reqUrl) {
-  if (!reqUrl.hostname)
-    return !1;
-  let reqHost = reqUrl.hostname;
-  if (isLoopbackAddress(reqHost))
-    return !0;
-  let noProxy = process.env.no_proxy || process.env.NO_PROXY || "";
-  if (!noProxy)
-    return !1;
-  let reqPort;
-  reqUrl.port ? reqPort = Number(reqUrl.port) : reqUrl.protocol === "http:" ? reqPort = 80 : reqUrl.protocol === "https:" && (reqPort = 443);
-  let upperReqHosts = [reqUrl.hostname.toUpperCase()];
-  typeof reqPort == "number" && upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-  for (let upperNoProxyItem of noProxy.split(",").map((x) => x.trim().toUpperCase()).filter((x) => x))
-    if (upperNoProxyItem === "*" || upperReqHosts.some((x) => x === upperNoProxyItem || x.endsWith(`.${upperNoProxyItem}`) || upperNoProxyItem.startsWith(".") && x.endsWith(`${upperNoProxyItem}`)))
-      return !0;
-  return !1;
-}
-function isLoopbackAddress(host) {
-  let hostLower = host.toLowerCase();
-  return hostLower === "localhost" || hostLower.startsWith("127.") || hostLower.startsWith("[::1]") || hostLower.startsWith("[0:0:0:0:0:0:0:1]");
-}
-var DecodedURL = class extends URL {
-  constructor(url, base) {
-    super(url, base), this._decodedUsername = decodeURIComponent(super.username), this._decodedPassword = decodeURIComponent(super.password);
-  }
-  get username() {
-    return this._decodedUsername;
-  }
-  get password() {
-    return this._decodedPassword;
-  }
-};
-
-// ../node_modules/.pnpm/@actions+http-client@4.0.1/node_modules/@actions/http-client/lib/index.js
-var tunnel = __toESM(require_tunnel2(), 1), import_undici = __toESM(require_undici(), 1), __awaiter = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
-    });
-  }
-  return new (P || (P = Promise))(function(resolve3, reject) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    function rejected(value) {
-      try {
-        step(generator.throw(value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-}, HttpCodes;
-(function(HttpCodes2) {
-  HttpCodes2[HttpCodes2.OK = 200] = "OK", HttpCodes2[HttpCodes2.MultipleChoices = 300] = "MultipleChoices", HttpCodes2[HttpCodes2.MovedPermanently = 301] = "MovedPermanently", HttpCodes2[HttpCodes2.ResourceMoved = 302] = "ResourceMoved", HttpCodes2[HttpCodes2.SeeOther = 303] = "SeeOther", HttpCodes2[HttpCodes2.NotModified = 304] = "NotModified", HttpCodes2[HttpCodes2.UseProxy = 305] = "UseProxy", HttpCodes2[HttpCodes2.SwitchProxy = 306] = "SwitchProxy", HttpCodes2[HttpCodes2.TemporaryRedirect = 307] = "TemporaryRedirect", HttpCodes2[HttpCodes2.PermanentRedirect = 308] = "PermanentRedirect", HttpCodes2[HttpCodes2.BadRequest = 400] = "BadRequest", HttpCodes2[HttpCodes2.Unauthorized = 401] = "Unauthorized", HttpCodes2[HttpCodes2.PaymentRequired = 402] = "PaymentRequired", HttpCodes2[HttpCodes2.Forbidden = 403] = "Forbidden", HttpCodes2[HttpCodes2.NotFound = 404] = "NotFound", HttpCodes2[HttpCodes2.MethodNotAllowed = 405] = "MethodNotAllowed", HttpCodes2[HttpCodes2.NotAcceptable = 406] = "NotAcceptable", HttpCodes2[HttpCodes2.ProxyAuthenticationRequired = 407] = "ProxyAuthenticationRequired", HttpCodes2[HttpCodes2.RequestTimeout = 408] = "RequestTimeout", HttpCodes2[HttpCodes2.Conflict = 409] = "Conflict", HttpCodes2[HttpCodes2.Gone = 410] = "Gone", HttpCodes2[HttpCodes2.TooManyRequests = 429] = "TooManyRequests", HttpCodes2[HttpCodes2.InternalServerError = 500] = "InternalServerError", HttpCodes2[HttpCodes2.NotImplemented = 501] = "NotImplemented", HttpCodes2[HttpCodes2.BadGateway = 502] = "BadGateway", HttpCodes2[HttpCodes2.ServiceUnavailable = 503] = "ServiceUnavailable", HttpCodes2[HttpCodes2.GatewayTimeout = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function(Headers2) {
-  Headers2.Accept = "accept", Headers2.ContentType = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function(MediaTypes2) {
-  MediaTypes2.ApplicationJson = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-var HttpRedirectCodes = [
-  HttpCodes.MovedPermanently,
-  HttpCodes.ResourceMoved,
-  HttpCodes.SeeOther,
-  HttpCodes.TemporaryRedirect,
-  HttpCodes.PermanentRedirect
-], HttpResponseRetryCodes = [
-  HttpCodes.BadGateway,
-  HttpCodes.ServiceUnavailable,
-  HttpCodes.GatewayTimeout
-], RetryableHttpVerbs = ["OPTIONS", "GET", "DELETE", "HEAD"], ExponentialBackoffCeiling = 10, ExponentialBackoffTimeSlice = 5, HttpClientError = class _HttpClientError extends Error {
-  constructor(message, statusCode) {
-    super(message), this.name = "HttpClientError", this.statusCode = statusCode, Object.setPrototypeOf(this, _HttpClientError.prototype);
-  }
-}, HttpClientResponse = class {
-  constructor(message) {
-    this.message = message;
-  }
-  readBody() {
-    return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve3) => __awaiter(this, void 0, void 0, function* () {
-        let output = Buffer.alloc(0);
-        this.message.on("data", (chunk) => {
-          output = Buffer.concat([output, chunk]);
-        }), this.message.on("end", () => {
-          resolve3(output.toString());
-        });
-      }));
-    });
-  }
-  readBodyBuffer() {
-    return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve3) => __awaiter(this, void 0, void 0, function* () {
-        let chunks = [];
-        this.message.on("data", (chunk) => {
-          chunks.push(chunk);
-        }), this.message.on("end", () => {
-          resolve3(Buffer.concat(chunks));
-        });
-      }));
-    });
-  }
-};
-var HttpClient = class {
-  constructor(userAgent, handlers, requestOptions) {
-    this._ignoreSslError = !1, this._allowRedirects = !0, this._allowRedirectDowngrade = !1, this._maxRedirects = 50, this._allowRetries = !1, this._maxRetries = 1, this._keepAlive = !1, this._disposed = !1, this.userAgent = this._getUserAgentWithOrchestrationId(userAgent), this.handlers = handlers || [], this.requestOptions = requestOptions, requestOptions && (requestOptions.ignoreSslError != null && (this._ignoreSslError = requestOptions.ignoreSslError), this._socketTimeout = requestOptions.socketTimeout, requestOptions.allowRedirects != null && (this._allowRedirects = requestOptions.allowRedirects), requestOptions.allowRedirectDowngrade != null && (this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade), requestOptions.maxRedirects != null && (this._maxRedirects = Math.max(requestOptions.maxRedirects, 0)), requestOptions.keepAlive != null && (this._keepAlive = requestOptions.keepAlive), requestOptions.allowRetries != null && (this._allowRetries = requestOptions.allowRetries), requestOptions.maxRetries != null && (this._maxRetries = requestOptions.maxRetries));
-  }
-  options(requestUrl, additionalHeaders) {
-    return __awaiter(this, void 0, void 0, function* () {
-      return this.request("OPTIONS", requestUrl, null, additionalHeaders || {});
-    });
-  }
-  get(requestUrl, additionalHeaders) {
-    return __awaiter(this, void 0, void 0, function* () {
-      return this.request("GET", requestUrl, null, additionalHeaders || {});
-    });
-  }
-  del(requestUrl, additionalHeaders) {
-    return __awaiter(this, void 0, void 0, function* () {
-      return this.request("DELETE", requestUrl, null, additionalHeaders || {});
-    });
-  }
-  post(requestUrl, data, additionalHeaders) {
-    return __awaiter(this, void 0, void 0, function* () {
-      return this.request("POST", requestUrl, data, additionalHeaders || {});
-    });
-  }
-  patch(requestUrl, data, additionalHeaders) {
-    return __awaiter(this, void 0, void 0, function* () {
-      return this.request("PATCH", requestUrl, data, additionalHeaders || {});
-    });
-  }
-  put(requestUrl, data, additionalHeaders) {
-    return __awaiter(this, void 0, void 0, function* () {
-      return this.request("PUT", requestUrl, data, additionalHeaders || {});
-    });
-  }
-  head(requestUrl, additionalHeaders) {
-    return __awaiter(this, void 0, void 0, function* () {
-      return this.request("HEAD", requestUrl, null, additionalHeaders || {});
-    });
-  }
-  sendStream(verb, requestUrl, stream, additionalHeaders) {
-    return __awaiter(this, void 0, void 0, function* () {
-      return this.request(verb, requestUrl, stream, additionalHeaders);
-    });
-  }
-  /**
-   * Gets a typed object from an endpoint
-   * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-   */
-  getJson(requestUrl_1) {
-    return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-      additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-      let res = yield this.get(requestUrl, additionalHeaders);
-      return this._processResponse(res, this.requestOptions);
-    });
-  }
-  postJson(requestUrl_1, obj_1) {
-    return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-      let data = JSON.stringify(obj, null, 2);
-      additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson), additionalHeaders[Headers.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-      let res = yield this.post(requestUrl, data, additionalHeaders);
-      return this._processResponse(res, this.requestOptions);
-    });
-  }
-  putJson(requestUrl_1, obj_1) {
-    return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-      let data = JSON.stringify(obj, null, 2);
-      additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson), additionalHeaders[Headers.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-      let res = yield this.put(requestUrl, data, additionalHeaders);
-      return this._processResponse(res, this.requestOptions);
-    });
-  }
-  patchJson(requestUrl_1, obj_1) {
-    return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-      let data = JSON.stringify(obj, null, 2);
-      additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson), additionalHeaders[Headers.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-      let res = yield this.patch(requestUrl, data, additionalHeaders);
-      return this._processResponse(res, this.requestOptions);
-    });
-  }
-  /**
-   * Makes a raw http request.
-   * All other methods such as get, post, patch, and request ultimately call this.
-   * Prefer get, del, post and patch
-   */
-  request(verb, requestUrl, data, headers) {
-    return __awaiter(this, void 0, void 0, function* () {
-      if (this._disposed)
-        throw new Error("Client has already been disposed.");
-      let parsedUrl = new URL(requestUrl), info2 = this._prepareRequest(verb, parsedUrl, headers), maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb) ? this._maxRetries + 1 : 1, numTries = 0, response;
-      do {
-        if (response = yield this.requestRaw(info2, data), response && response.message && response.message.statusCode === HttpCodes.Unauthorized) {
-          let authenticationHandler;
-          for (let handler of this.handlers)
-            if (handler.canHandleAuthentication(response)) {
-              authenticationHandler = handler;
-              break;
-            }
-          return authenticationHandler ? authenticationHandler.handleAuthentication(this, info2, data) : response;
-        }
-        let redirectsRemaining = this._maxRedirects;
-        for (; response.message.statusCode && HttpRedirectCodes.includes(response.message.statusCode) && this._allowRedirects && redirectsRemaining > 0; ) {
-          let redirectUrl = response.message.headers.location;
-          if (!redirectUrl)
-            break;
-          let parsedRedirectUrl = new URL(redirectUrl);
-          if (parsedUrl.protocol === "https:" && parsedUrl.protocol !== parsedRedirectUrl.protocol && !this._allowRedirectDowngrade)
-            throw new Error("Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.");
-          if (yield response.readBody(), parsedRedirectUrl.hostname !== parsedUrl.hostname)
-            for (let header in headers)
-              header.toLowerCase() === "authorization" && delete headers[header];
-          info2 = this._prepareRequest(verb, parsedRedirectUrl, headers), response = yield this.requestRaw(info2, data), redirectsRemaining--;
-        }
-        if (!response.message.statusCode || !HttpResponseRetryCodes.includes(response.message.statusCode))
-          return response;
-        numTries += 1, numTries < maxTries && (yield response.readBody(), yield this._performExponentialBackoff(numTries));
-      } while (numTries < maxTries);
-      return response;
-    });
-  }
-  /**
-   * Needs to be called if keepAlive is set to true in request options.
-   */
-  dispose() {
-    this._agent && this._agent.destroy(), this._disposed = !0;
-  }
-  /**
-   * Raw request.
-   * @param info
-   * @param data
-   */
-  requestRaw(info2, data) {
-    return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve3, reject) => {
-        function callbackForResult(err, res) {
-          err ? reject(err) : res ? resolve3(res) : reject(new Error("Unknown error"));
-        }
-        this.requestRawWithCallback(info2, data, callbackForResult);
-      });
-    });
-  }
-  /**
-   * Raw request with callback.
-   * @param info
-   * @param data
-   * @param onResult
-   */
-  requestRawWithCallback(info2, data, onResult) {
-    typeof data == "string" && (info2.options.headers || (info2.options.headers = {}), info2.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8"));
-    let callbackCalled = !1;
-    function handleResult(err, res) {
-      callbackCalled || (callbackCalled = !0, onResult(err, res));
-    }
-    let req = info2.httpModule.request(info2.options, (msg) => {
-      let res = new HttpClientResponse(msg);
-      handleResult(void 0, res);
-    }), socket;
-    req.on("socket", (sock) => {
-      socket = sock;
-    }), req.setTimeout(this._socketTimeout || 3 * 6e4, () => {
-      socket && socket.end(), handleResult(new Error(`Request timeout: ${info2.options.path}`));
-    }), req.on("error", function(err) {
-      handleResult(err);
-    }), data && typeof data == "string" && req.write(data, "utf8"), data && typeof data != "string" ? (data.on("close", function() {
-      req.end();
-    }), data.pipe(req)) : req.end();
-  }
-  /**
-   * Gets an http agent. This function is useful when you need an http agent that handles
-   * routing through a proxy server - depending upon the url and proxy environment variables.
-   * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-   */
-  getAgent(serverUrl) {
-    let parsedUrl = new URL(serverUrl);
-    return this._getAgent(parsedUrl);
-  }
-  getAgentDispatcher(serverUrl) {
-    let parsedUrl = new URL(serverUrl), proxyUrl = getProxyUrl(parsedUrl);
-    if (proxyUrl && proxyUrl.hostname)
-      return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-  }
-  _prepareRequest(method, requestUrl, headers) {
-    let info2 = {};
-    info2.parsedUrl = requestUrl;
-    let usingSsl = info2.parsedUrl.protocol === "https:";
-    info2.httpModule = usingSsl ? https : http;
-    let defaultPort = usingSsl ? 443 : 80;
-    if (info2.options = {}, info2.options.host = info2.parsedUrl.hostname, info2.options.port = info2.parsedUrl.port ? parseInt(info2.parsedUrl.port) : defaultPort, info2.options.path = (info2.parsedUrl.pathname || "") + (info2.parsedUrl.search || ""), info2.options.method = method, info2.options.headers = this._mergeHeaders(headers), this.userAgent != null && (info2.options.headers["user-agent"] = this.userAgent), info2.options.agent = this._getAgent(info2.parsedUrl), this.handlers)
-      for (let handler of this.handlers)
-        handler.prepareRequest(info2.options);
-    return info2;
-  }
-  _mergeHeaders(headers) {
-    return this.requestOptions && this.requestOptions.headers ? Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {})) : lowercaseKeys(headers || {});
-  }
-  /**
-   * Gets an existing header value or returns a default.
-   * Handles converting number header values to strings since HTTP headers must be strings.
-   * Note: This returns string | string[] since some headers can have multiple values.
-   * For headers that must always be a single string (like Content-Type), use the
-   * specialized _getExistingOrDefaultContentTypeHeader method instead.
-   */
-  _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-    let clientHeader;
-    if (this.requestOptions && this.requestOptions.headers) {
-      let headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-      headerValue && (clientHeader = typeof headerValue == "number" ? headerValue.toString() : headerValue);
-    }
-    let additionalValue = additionalHeaders[header];
-    return additionalValue !== void 0 ? typeof additionalValue == "number" ? additionalValue.toString() : additionalValue : clientHeader !== void 0 ? clientHeader : _default;
-  }
-  /**
-   * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-   * Always returns a single string (not an array) since Content-Type should be a single value.
-   * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-   * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-   * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-   */
-  _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-    let clientHeader;
-    if (this.requestOptions && this.requestOptions.headers) {
-      let headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-      headerValue && (typeof headerValue == "number" ? clientHeader = String(headerValue) : Array.isArray(headerValue) ? clientHeader = headerValue.join(", ") : clientHeader = headerValue);
-    }
-    let additionalValue = additionalHeaders[Headers.ContentType];
-    return additionalValue !== void 0 ? typeof additionalValue == "number" ? String(additionalValue) : Array.isArray(additionalValue) ? additionalValue.join(", ") : additionalValue : clientHeader !== void 0 ? clientHeader : _default;
-  }
-  _getAgent(parsedUrl) {
-    let agent, proxyUrl = getProxyUrl(parsedUrl), useProxy = proxyUrl && proxyUrl.hostname;
-    if (this._keepAlive && useProxy && (agent = this._proxyAgent), useProxy || (agent = this._agent), agent)
-      return agent;
-    let usingSsl = parsedUrl.protocol === "https:", maxSockets = 100;
-    if (this.requestOptions && (maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets), proxyUrl && proxyUrl.hostname) {
-      let agentOptions = {
-        maxSockets,
-        keepAlive: this._keepAlive,
-        proxy: Object.assign(Object.assign({}, (proxyUrl.username || proxyUrl.password) && {
-          proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-        }), { host: proxyUrl.hostname, port: proxyUrl.port })
-      }, tunnelAgent, overHttps = proxyUrl.protocol === "https:";
-      usingSsl ? tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp : tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp, agent = tunnelAgent(agentOptions), this._proxyAgent = agent;
-    }
-    if (!agent) {
-      let options2 = { keepAlive: this._keepAlive, maxSockets };
-      agent = usingSsl ? new https.Agent(options2) : new http.Agent(options2), this._agent = agent;
-    }
-    return usingSsl && this._ignoreSslError && (agent.options = Object.assign(agent.options || {}, {
-      rejectUnauthorized: !1
-    })), agent;
-  }
-  _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-    let proxyAgent;
-    if (this._keepAlive && (proxyAgent = this._proxyAgentDispatcher), proxyAgent)
-      return proxyAgent;
-    let usingSsl = parsedUrl.protocol === "https:";
-    return proxyAgent = new import_undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: this._keepAlive ? 1 : 0 }, (proxyUrl.username || proxyUrl.password) && {
-      token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString("base64")}`
-    })), this._proxyAgentDispatcher = proxyAgent, usingSsl && this._ignoreSslError && (proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-      rejectUnauthorized: !1
-    })), proxyAgent;
-  }
-  _getUserAgentWithOrchestrationId(userAgent) {
-    let baseUserAgent = userAgent || "actions/http-client", orchId = process.env.ACTIONS_ORCHESTRATION_ID;
-    if (orchId) {
-      let sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, "_");
-      return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-    }
-    return baseUserAgent;
-  }
-  _performExponentialBackoff(retryNumber) {
-    return __awaiter(this, void 0, void 0, function* () {
-      retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-      let ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve3) => setTimeout(() => resolve3(), ms));
-    });
-  }
-  _processResponse(res, options2) {
-    return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve3, reject) => __awaiter(this, void 0, void 0, function* () {
-        let statusCode = res.message.statusCode || 0, response = {
-          statusCode,
-          result: null,
-          headers: {}
-        };
-        statusCode === HttpCodes.NotFound && resolve3(response);
-        function dateTimeDeserializer(key, value) {
-          if (typeof value == "string") {
-            let a = new Date(value);
-            if (!isNaN(a.valueOf()))
-              return a;
-          }
-          return value;
-        }
-        let obj, contents;
-        try {
-          contents = yield res.readBody(), contents && contents.length > 0 && (options2 && options2.deserializeDates ? obj = JSON.parse(contents, dateTimeDeserializer) : obj = JSON.parse(contents), response.result = obj), response.headers = res.message.headers;
-        } catch {
-        }
-        if (statusCode > 299) {
-          let msg;
-          obj && obj.message ? msg = obj.message : contents && contents.length > 0 ? msg = contents : msg = `Failed request: (${statusCode})`;
-          let err = new HttpClientError(msg, statusCode);
-          err.result = response.result, reject(err);
-        } else
-          resolve3(response);
-      }));
-    });
-  }
-}, lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase()] = obj[k], c), {});
+// ../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/oidc-utils.js
+init_lib();
 
 // ../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/summary.js
 import { EOL as EOL3 } from "os";
@@ -16469,7 +16506,7 @@ function normaliseBaseUrl(input) {
 }
 
 // ../core/src/areas/universal.ts
-import { pipeline as pipeline3, Transform as Transform4 } from "node:stream";
+import { pipeline as pipeline3, Transform as Transform2 } from "node:stream";
 
 // ../core/src/upack/versions.ts
 var import_semver = __toESM(require_semver2(), 1);
@@ -16571,16 +16608,16 @@ function resolveSelector(version, available, describe) {
 
 // ../core/src/transport/download.ts
 import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { close, open as open2, writev } from "node:fs";
 import { rename as rename2, rm as rm2, stat as stat2 } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { Transform as Transform2 } from "node:stream";
+import { Writable as Writable2 } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
 // ../core/src/hashing.ts
 import { createHash } from "node:crypto";
 import { Transform, Writable } from "node:stream";
-var HashingStream = class extends Transform {
+var HASH_ALGORITHMS = ["sha1", "sha256"], HEX_LENGTH = { sha1: 40, sha256: 64 }, HashingStream = class extends Transform {
   sha1 = createHash("sha1");
   sha256 = createHash("sha256");
   size = 0;
@@ -16594,7 +16631,50 @@ var HashingStream = class extends Transform {
   digest() {
     return this.result ??= { size: this.size, sha1: this.sha1.digest("hex"), sha256: this.sha256.digest("hex") }, this.result;
   }
+}, SelectedHashes = class {
+  hashes;
+  constructor(algorithms) {
+    this.hashes = [...new Set(algorithms)].map((a) => [a, createHash(a)]);
+  }
+  get empty() {
+    return this.hashes.length === 0;
+  }
+  update(chunk) {
+    for (let [, hash] of this.hashes) hash.update(chunk);
+  }
+  /** Hex digests of the selected algorithms; call once, at the end. */
+  digest() {
+    let out = {};
+    for (let [algorithm, hash] of this.hashes) out[algorithm] = hash.digest("hex");
+    return out;
+  }
 };
+function hashPlan(requested, expected, label = "expect") {
+  let problems = [], algorithms = /* @__PURE__ */ new Set();
+  for (let a of requested ?? [])
+    HASH_ALGORITHMS.includes(a) ? algorithms.add(a) : problems.push(`"hashes" has ${JSON.stringify(a)}; supported: ${HASH_ALGORITHMS.join(", ")}`);
+  let normalised = {};
+  for (let a of HASH_ALGORITHMS) {
+    let value = expected?.[a];
+    if (value !== void 0) {
+      if (typeof value != "string" || !new RegExp(`^[0-9a-fA-F]{${HEX_LENGTH[a]}}$`).test(value)) {
+        problems.push(`${label}.${a} must be ${HEX_LENGTH[a]} hex digits, got ${JSON.stringify(value)}`);
+        continue;
+      }
+      normalised[a] = value.toLowerCase(), algorithms.add(a);
+    }
+  }
+  return expected?.size !== void 0 && (!Number.isSafeInteger(expected.size) || expected.size < 0 ? problems.push(`${label}.size must be a whole number of bytes, got ${JSON.stringify(expected.size)}`) : normalised.size = expected.size), { algorithms: HASH_ALGORITHMS.filter((a) => algorithms.has(a)), expected: normalised, problems };
+}
+function hashMismatches(expected, actual) {
+  let out = [];
+  expected.size !== void 0 && expected.size !== actual.size && out.push(`size is ${actual.size} bytes, expected ${expected.size}`);
+  for (let a of HASH_ALGORITHMS) {
+    let want = expected[a];
+    want !== void 0 && want !== actual[a] && out.push(`${a} is ${actual[a]}, expected ${want}`);
+  }
+  return out;
+}
 
 // ../core/src/transport/body.ts
 async function readBounded(stream, limit) {
@@ -16631,6 +16711,16 @@ function excerpt(text, max = 200) {
 }
 
 // ../core/src/transport/download.ts
+var FILE_WRITE_BATCH = 1024 * 1024, FILE_SINK_BUFFER = 2 * 1024 * 1024;
+function downloadPlan(options2) {
+  if (options2?.hashes === void 0 && options2?.expect === void 0)
+    return { hashes: [], expect: void 0 };
+  if (options2.hashes !== void 0 && !Array.isArray(options2.hashes))
+    throw new ValidationError("Download", ['"hashes" must be a list such as ["sha256"]']);
+  let { algorithms, expected, problems } = hashPlan(options2.hashes, options2.expect);
+  if (problems.length > 0) throw new ValidationError("Download", problems);
+  return { hashes: algorithms, expect: options2.expect === void 0 ? void 0 : expected };
+}
 async function saveResponse(response, options2) {
   let type = mediaType(response.headers);
   if (options2.expectPackage && (type === "text/html" || type === "application/xhtml+xml"))
@@ -16642,30 +16732,108 @@ async function saveResponse(response, options2) {
       url: response.url,
       hint: "Check that the URL points at ProGet itself, not a login page, proxy or another web application."
     });
-  let fileName = parseContentDisposition(response.headers["content-disposition"]), target = await isDirectory2(options2.destPath) ? join(options2.destPath, fileName ?? safeFileName(options2.fallbackName) ?? "download") : options2.destPath, temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.part`), total = contentLength(response.headers), hasher = new HashingStream(), transferred = 0, progress = new Transform2({
-    transform(chunk, _encoding, done) {
-      transferred += chunk.length, response.touch(), options2.onProgress?.({ transferred, total }), done(null, chunk);
-    }
-  });
+  let fileName = parseContentDisposition(response.headers["content-disposition"]), target = await isDirectory2(options2.destPath) ? join(options2.destPath, fileName ?? safeFileName(options2.fallbackName) ?? "download") : options2.destPath, temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.part`), total = contentLength(response.headers), hashes = new SelectedHashes(options2.hashes ?? []), { onProgress } = options2, sink = new FileSink(temp, (chunk, transferred) => {
+    response.touch(), hashes.update(chunk), onProgress?.({ transferred, total });
+  }), digests;
   try {
-    if (await pipeline(response.body, progress, hasher, createWriteStream(temp, { flags: "wx" }), {
-      signal: response.signal
-    }), total !== void 0 && hasher.bytes !== total)
+    if (await pipeline(response.raw(), sink, { signal: response.signal }), total !== void 0 && sink.bytes !== total)
       throw response.retryable(
         new ProGetError({
           kind: "network",
-          message: `Could not ${options2.operation}: the download ended after ${hasher.bytes} of ${total} bytes`,
+          message: `Could not ${options2.operation}: the download ended after ${sink.bytes} of ${total} bytes`,
           url: response.url,
           hint: "The connection was cut short (a proxy, load balancer or the server closed it); try again."
         })
       );
+    digests = hashes.digest();
+    let mismatches = options2.expect ? hashMismatches(options2.expect, { size: sink.bytes, ...digests }) : [];
+    if (mismatches.length > 0)
+      throw new ProGetError({
+        kind: "invalid-response",
+        message: `Could not ${options2.operation}: the downloaded bytes do not match what was expected (${mismatches.join("; ")})`,
+        status: response.status,
+        method: "GET",
+        url: response.url,
+        hint: "The version on the server is not the one expected (it may have been replaced), or the bytes were changed in transit (a proxy). Nothing was saved."
+      });
     await rename2(temp, target);
   } catch (error2) {
     throw await rm2(temp, { force: !0 }), error2;
   }
   let contentType = response.headers["content-type"];
-  return { path: target, ...hasher.digest(), contentType, fileName };
+  return { path: target, size: sink.bytes, ...digests, contentType, fileName };
 }
+var FileSink = class extends Writable2 {
+  constructor(path, onChunk) {
+    super({ highWaterMark: FILE_SINK_BUFFER, decodeStrings: !0 });
+    this.path = path;
+    this.onChunk = onChunk;
+  }
+  path;
+  onChunk;
+  fd;
+  written = 0;
+  pending = [];
+  pendingBytes = 0;
+  received = 0;
+  /** Bytes written to the file (all of them once the stream has finished). */
+  get bytes() {
+    return this.written;
+  }
+  _construct(callback) {
+    open2(this.path, "wx", (error2, fd) => {
+      this.fd = fd, callback(error2);
+    });
+  }
+  _write(chunk, _encoding, callback) {
+    this._writev([{ chunk }], callback);
+  }
+  _writev(chunks, callback) {
+    for (let { chunk } of chunks)
+      this.pending.push(chunk), this.pendingBytes += chunk.length, this.received += chunk.length, this.onChunk(chunk, this.received);
+    this.pendingBytes < FILE_WRITE_BATCH ? callback() : this.flush(callback);
+  }
+  flush(callback) {
+    let buffers = this.pending, length = this.pendingBytes;
+    this.pending = [], this.pendingBytes = 0, length === 0 ? callback() : this.writeAll(buffers, length, callback);
+  }
+  /** writev may write less than asked (a full disk, a signal): continue from where it stopped. */
+  writeAll(buffers, length, callback) {
+    if (this.fd === void 0) {
+      callback(new Error(`${this.path} is closed`));
+      return;
+    }
+    writev(this.fd, buffers, (error2, n) => {
+      if (error2) {
+        callback(error2);
+        return;
+      }
+      if (this.written += n, n === length) {
+        callback();
+        return;
+      }
+      if (n === 0) {
+        callback(new Error(`could not write to ${this.path}: no progress`));
+        return;
+      }
+      let skip = n;
+      for (; skip >= buffers[0].length; ) skip -= buffers.shift().length;
+      skip > 0 && (buffers[0] = buffers[0].subarray(skip)), this.writeAll(buffers, length - n, callback);
+    });
+  }
+  /** The last batch, then the file is closed before 'finish', so it can be renamed at once (Windows refuses to rename an open file). */
+  _final(callback) {
+    this.flush((error2) => {
+      let fd = this.fd;
+      this.fd = void 0, error2 || fd === void 0 ? callback(error2) : close(fd, (closeError) => callback(closeError));
+    });
+  }
+  _destroy(error2, callback) {
+    this.pending = [];
+    let fd = this.fd;
+    this.fd = void 0, fd === void 0 ? callback(error2) : close(fd, (closeError) => callback(error2 ?? closeError));
+  }
+};
 async function isDirectory2(path) {
   try {
     return (await stat2(path)).isDirectory();
@@ -16695,8 +16863,9 @@ function safeFileName(name) {
 // ../core/src/transport/upload.ts
 import { createReadStream } from "node:fs";
 import { stat as stat3 } from "node:fs/promises";
-import { pipeline as pipeline2, Transform as Transform3 } from "node:stream";
-async function fileBody(filePath, onProgress, contentType = "application/zip") {
+import { pipeline as pipeline2 } from "node:stream";
+var READ_CHUNK = 256 * 1024;
+async function fileBody(filePath, onProgress, contentType = "application/zip", knownHashes) {
   let size;
   try {
     let info2 = await stat3(filePath);
@@ -16705,26 +16874,34 @@ async function fileBody(filePath, onProgress, contentType = "application/zip") {
   } catch (e) {
     throw new ValidationError("Package file", [`cannot read ${filePath}: ${e.message}`]);
   }
-  let hasher;
+  let known;
+  if (knownHashes !== void 0) {
+    let { expected, problems } = hashPlan([], knownHashes, "knownHashes");
+    if ((expected.sha1 === void 0 || expected.sha256 === void 0) && problems.push("knownHashes needs both sha1 and sha256"), expected.size !== void 0 && expected.size !== size && problems.push(
+      `knownHashes is for a ${expected.size}-byte file, but ${filePath} has ${size} bytes: the hashes are stale`
+    ), expected.size === void 0 && problems.push("knownHashes needs the size"), problems.length > 0) throw new ValidationError("Upload", problems);
+    known = { size, sha1: expected.sha1, sha256: expected.sha256 };
+  }
+  let hasher, opened = !1, transferred = 0;
   return {
     body: {
       type: "stream",
       length: size,
       contentType,
       open: () => {
-        hasher = new HashingStream();
-        let transferred = 0, progress = new Transform3({
-          transform(chunk, _encoding, done) {
-            transferred += chunk.length, onProgress?.({ transferred, total: size }), done(null, chunk);
-          }
-        });
-        return pipeline2(createReadStream(filePath), hasher, progress, () => {
-        }), progress;
-      }
+        opened = !0, transferred = 0;
+        let source = createReadStream(filePath, { highWaterMark: READ_CHUNK });
+        return known ? source : (hasher = new HashingStream(), pipeline2(source, hasher, () => {
+        }), hasher);
+      },
+      // Counted by the transport's own stage rather than one more of ours.
+      onChunk: onProgress ? (chunk) => {
+        transferred += chunk.length, onProgress({ transferred, total: size });
+      } : void 0
     },
     result: () => {
-      if (!hasher) throw new Error("upload body was never opened");
-      return hasher.digest();
+      if (!opened) throw new Error("upload body was never opened");
+      return known ?? hasher.digest();
     }
   };
 }
@@ -16966,7 +17143,7 @@ var UniversalArea = class {
     );
   }
   async download(feed, id, destPath, options2) {
-    let version = await this.resolveVersion(feed, id, options2), pkg = { ...id, version }, ext = options2?.contentOnly === "tgz" ? "tgz" : options2?.contentOnly === "zip" ? "zip" : "upack";
+    let plan = downloadPlan(options2), version = await this.resolveVersion(feed, id, options2), pkg = { ...id, version }, ext = options2?.contentOnly === "tgz" ? "tgz" : options2?.contentOnly === "zip" ? "zip" : "upack";
     return this.transport.request(
       {
         method: "GET",
@@ -16984,12 +17161,13 @@ var UniversalArea = class {
         `${id.name}.${version}.${ext}`,
         `download ${describePackage(pkg)}`,
         options2,
+        plan,
         !0
       )
     );
   }
   async downloadFile(feed, id, path, destPath, options2) {
-    let version = await this.resolveVersion(feed, id, options2), pkg = { ...id, version };
+    let plan = downloadPlan(options2), version = await this.resolveVersion(feed, id, options2), pkg = { ...id, version };
     return this.transport.request(
       {
         method: "GET",
@@ -17007,7 +17185,8 @@ var UniversalArea = class {
         destPath,
         path.split("/").pop() || "file",
         `download ${path} of ${describePackage(pkg)}`,
-        options2
+        options2,
+        plan
       )
     );
   }
@@ -17025,7 +17204,7 @@ var UniversalArea = class {
         privilege: `Feeds_DownloadPackage on feed "${feed}"`
       },
       async (r) => {
-        let release = r.detach(), out = new Transform4({
+        let release = r.detach(), out = new Transform2({
           transform(chunk, _encoding, done) {
             r.touch(), done(null, chunk);
           }
@@ -17035,7 +17214,7 @@ var UniversalArea = class {
     );
   }
   async downloadVpack(feed, id, destPath, options2) {
-    let version = await this.resolveVersion(feed, id, options2), pkg = { ...id, version };
+    let plan = downloadPlan(options2), version = await this.resolveVersion(feed, id, options2), pkg = { ...id, version };
     return this.transport.request(
       {
         method: "GET",
@@ -17052,12 +17231,13 @@ var UniversalArea = class {
         `${id.name}.${version}.vpack`,
         `download ${describePackage(pkg)}`,
         options2,
+        plan,
         !0
       )
     );
   }
   async upload(feed, filePath, options2) {
-    let file = await fileBody(filePath, options2?.onProgress);
+    let file = await fileBody(filePath, options2?.onProgress, void 0, options2?.knownHashes);
     return await this.transport.request(
       {
         method: "PUT",
@@ -17118,13 +17298,14 @@ var UniversalArea = class {
       (json) => arrayOf(json, "the search results").map(parseUniversalPackage)
     );
   }
-  save(r, destPath, fallbackName, operation, options2, expectPackage = !1) {
+  save(r, destPath, fallbackName, operation, options2, plan, expectPackage = !1) {
     return saveResponse(r, {
       destPath,
       fallbackName,
       operation,
       onProgress: options2?.onProgress,
-      expectPackage
+      expectPackage,
+      ...plan
     });
   }
 };
@@ -17590,7 +17771,7 @@ var PackagesArea = class {
     );
   }
   async download(feed, id, destPath, options2) {
-    let version = await this.resolveVersion(feed, id, options2), pkg = { ...id, version };
+    let plan = downloadPlan(options2), version = await this.resolveVersion(feed, id, options2), pkg = { ...id, version };
     return this.transport.request(
       {
         method: "GET",
@@ -17608,12 +17789,13 @@ var PackagesArea = class {
         fallbackName: `${id.name}.${version}`,
         operation: `download ${describePackage(pkg)}`,
         onProgress: options2?.onProgress,
-        expectPackage: !0
+        expectPackage: !0,
+        ...plan
       })
     );
   }
   async upload(feed, filePath, options2) {
-    let file = await fileBody(filePath, options2?.onProgress);
+    let file = await fileBody(filePath, options2?.onProgress, void 0, options2?.knownHashes);
     return await this.transport.request(
       {
         method: "PUT",
@@ -17718,11 +17900,13 @@ function loadTlsSettings(caCertPath, insecureTls, logger) {
 }
 
 // ../core/src/transport/transport.ts
+init_proxy();
 import {
-  Agent as HttpAgent
+  Agent as HttpAgent,
+  request as httpRequest
 } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
-import { PassThrough, pipeline as pipeline4, Transform as Transform5 } from "node:stream";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { PassThrough, pipeline as pipeline4, Transform as Transform3 } from "node:stream";
 
 // ../core/src/transport/http-errors.ts
 function kindForStatus(status) {
@@ -17962,13 +18146,13 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
     let touch = () => {
     };
     if (spec.transfer) {
-      let idle = this.config.transferTimeoutMs, timer;
+      let idle = this.config.transferTimeoutMs, last = Date.now(), timer, check = () => {
+        let quiet = Date.now() - last;
+        quiet >= idle ? controller.abort(new StopReason("timeout", `no data for ${idle} ms (transferTimeoutMs)`, !0)) : timer = setTimeout(check, idle - quiet);
+      };
       touch = () => {
-        timer && clearTimeout(timer), timer = setTimeout(
-          () => controller.abort(new StopReason("timeout", `no data for ${idle} ms (transferTimeoutMs)`, !0)),
-          idle
-        );
-      }, touch(), cleanups.push(() => clearTimeout(timer));
+        last = Date.now();
+      }, timer = setTimeout(check, idle), cleanups.push(() => clearTimeout(timer));
     } else {
       let limit = this.config.timeoutMs, timer = setTimeout(
         () => controller.abort(
@@ -18075,9 +18259,9 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
     else if (body?.type === "empty" || !body && method !== "GET" && method !== "HEAD")
       data = "";
     else if (body?.type === "stream") {
-      let source = body.open(), counter = new Transform5({
+      let source = body.open(), onChunk = body.onChunk, counter = new Transform3({
         transform(chunk, _enc, done) {
-          touch(), done(null, chunk);
+          touch(), onChunk?.(chunk), done(null, chunk);
         }
       });
       pipeline4(source, counter, (error2) => {
@@ -18086,16 +18270,33 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
         source.destroy(), counter.destroy();
       }), headers["content-length"] = String(body.length), headers["content-type"] = body.contentType, data = counter;
     }
-    let tls = this.config.tls, reuse = method === "GET" || method === "HEAD" ? this.keepAliveAgents() : void 0, handler = {
+    let tls = this.config.tls, reuse = method === "GET" || method === "HEAD" ? this.keepAliveAgents() : void 0, socketTimeout = Math.max(this.config.timeoutMs, this.config.transferTimeoutMs) + 6e4;
+    return getProxyUrl(target)?.hostname ? this.proxiedRequest(method, target, data, headers, signal, socketTimeout) : directRequest(method, target, data, headers, {
+      userAgent: this.config.userAgent,
+      signal,
+      // Reads reuse connections (a promotion check makes hundreds of small requests); writes always
+      // get a fresh one, since a server closing an idle socket just as it is reused would fail a
+      // request that must not be sent twice.
+      agent: reuse ? target.protocol === "https:" ? reuse.https : reuse.http : !1,
+      ca: tls.ca,
+      rejectUnauthorized: tls.rejectUnauthorized,
+      socketTimeout
+    });
+  }
+  /** Through a proxy: http-client's tunnel agents, loaded on first use. */
+  async proxiedRequest(method, target, data, headers, signal, socketTimeout) {
+    let { HttpClient: HttpClient2 } = await Promise.resolve().then(() => (init_lib(), lib_exports));
+    if (signal.aborted) throw signal.reason;
+    let tls = this.config.tls, handler = {
       prepareRequest(options2) {
-        options2.signal = signal, reuse && options2.agent instanceof HttpAgent && (options2.agent = options2.agent instanceof HttpsAgent ? reuse.https : reuse.http), tls.ca && (options2.ca = tls.ca), tls.rejectUnauthorized || (options2.rejectUnauthorized = !1);
+        options2.signal = signal, tls.ca && (options2.ca = tls.ca), tls.rejectUnauthorized || (options2.rejectUnauthorized = !1);
         let agentOptions = options2.agent?.options;
         agentOptions && options2.protocol !== "http:" && (tls.ca && (agentOptions.ca = tls.ca), tls.rejectUnauthorized || (agentOptions.rejectUnauthorized = !1));
       },
       canHandleAuthentication: () => !1,
       handleAuthentication: () => Promise.reject(new Error("not used"))
-    }, socketTimeout = Math.max(this.config.timeoutMs, this.config.transferTimeoutMs) + 6e4;
-    return new HttpClient(this.config.userAgent, [handler], {
+    };
+    return new HttpClient2(this.config.userAgent, [handler], {
       allowRedirects: !1,
       allowRetries: !1,
       keepAlive: !1,
@@ -18104,11 +18305,9 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
     }).request(method, target.href, data, headers);
   }
   responseContext(message, spec, call, signal, touch, detach) {
-    let body = new PassThrough();
-    pipeline4(message, body, () => {
-    });
-    let scrubber = this.config.scrubber, jsonLimit = this.config.maxJsonBytes ?? 67108864, readText = async (limit = 65536) => {
-      let { buffer } = await readBounded(body, limit);
+    let piped, body = () => (piped || (piped = new PassThrough(), pipeline4(message, piped, () => {
+    })), piped), scrubber = this.config.scrubber, jsonLimit = this.config.maxJsonBytes ?? 67108864, readText = async (limit = 65536) => {
+      let { buffer } = await readBounded(body(), limit);
       return decodeText(buffer);
     }, invalid = (what, text) => new ProGetError({
       kind: "invalid-response",
@@ -18122,7 +18321,7 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
       let declared = contentLength(message.headers);
       if (declared !== void 0 && declared > jsonLimit)
         throw message.destroy(), invalid(`the response (${declared} bytes) is larger than the ${jsonLimit}-byte limit for JSON`);
-      let { buffer, truncated } = await readBounded(body, jsonLimit);
+      let { buffer, truncated } = await readBounded(body(), jsonLimit);
       if (truncated) throw invalid(`the response is larger than the ${jsonLimit}-byte limit for JSON`);
       let text = decodeText(buffer);
       if (text.trim() === "") {
@@ -18139,7 +18338,10 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
       status: message.statusCode ?? 0,
       headers: message.headers,
       url: call.lastUrl,
-      body,
+      get body() {
+        return body();
+      },
+      raw: () => message,
       signal,
       readText,
       readJson,
@@ -18187,6 +18389,24 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
     this.config.logger?.debug(this.config.scrubber.scrub(message));
   }
 };
+function directRequest(method, target, data, headers, options2) {
+  return new Promise((resolve3, reject) => {
+    let outgoing = {};
+    for (let [name, value] of Object.entries(headers)) outgoing[name.toLowerCase()] = value;
+    outgoing["user-agent"] = options2.userAgent, typeof data == "string" && (outgoing["content-length"] = Buffer.byteLength(data, "utf8"));
+    let requestOptions = {
+      method,
+      headers: outgoing,
+      agent: options2.agent,
+      signal: options2.signal
+    };
+    options2.ca && (requestOptions.ca = options2.ca), options2.rejectUnauthorized || (requestOptions.rejectUnauthorized = !1);
+    let req = (target.protocol === "https:" ? httpsRequest : httpRequest)(target, requestOptions, (message) => resolve3({ message }));
+    req.on("error", reject), req.setTimeout(options2.socketTimeout, () => {
+      req.destroy(new Error(`Request timeout: ${target.pathname}`));
+    }), typeof data == "string" ? req.end(data, "utf8") : data ? data.pipe(req) : req.end();
+  });
+}
 function stopError(reason, spec, call, cause, attempts) {
   let stop = reason instanceof StopReason ? reason : new StopReason("aborted", "the operation was cancelled", !1);
   return new ProGetError({
@@ -18407,6 +18627,15 @@ function join2(problems) {
   return problems.length ? problems.join("; ") : void 0;
 }
 
+// ../core/src/upack/zip-writer.ts
+var U32_MAX = 4294967295;
+var ZIP64_ENTRY_THRESHOLD = U32_MAX - 16 * 1024 * 1024;
+var APPEND_CHUNK = 64 * 1024;
+
+// ../core/src/upack/zip-pipeline.ts
+var BLOCK_SIZE = 1024 * 1024, DICTIONARY_SIZE = 32 * 1024;
+var SINK_QUEUE = 4 * BLOCK_SIZE, EMPTY = Buffer.alloc(0);
+
 // ../core/src/upack/build.ts
 var FIXED_ENTRY_DATE = new Date(Date.UTC(2e3, 0, 1, 0, 0, 0));
 var STORED_EXTENSIONS = new Set(
@@ -18417,7 +18646,7 @@ var STORED_EXTENSIONS = new Set(
 var import_yauzl2 = __toESM(require_yauzl(), 1);
 
 // ../core/src/upack/zip-file.ts
-var import_yauzl = __toESM(require_yauzl(), 1), BLOCK_SIZE = 256 * 1024, ReaderBase = import_yauzl.default.RandomAccessReader;
+var import_yauzl = __toESM(require_yauzl(), 1), BLOCK_SIZE2 = 256 * 1024, ReaderBase = import_yauzl.default.RandomAccessReader;
 
 // ../core/src/upack/read.ts
 var DEFAULT_EXTRACT_LIMITS = Object.freeze({
