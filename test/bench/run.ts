@@ -578,7 +578,7 @@ async function coldCase(): Promise<CaseOutcome> {
         case: `cold start to first request: ${name} (${fmtBytes(size)} bundle)`,
         ours: fmtMs(o),
         baseline: `${fmtMs(b)} (node -e 0)`,
-        ratio: `+${fmtMs(o - b)}`,
+        ratio: `${o >= b ? '+' : '−'}${fmtMs(Math.abs(o - b))}`,
         target: '≤ +200 ms',
         status: verdict(o - b <= 200),
       });
