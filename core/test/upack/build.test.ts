@@ -14,11 +14,11 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import yauzl from 'yauzl';
 import { ValidationError } from '../../src/errors.js';
 import { hashFile } from '../../src/hashing.js';
 import { type BuildPackageOptions, type BuildProgress, buildPackage } from '../../src/upack/build.js';
 import { openEntryStream, readPackage } from '../../src/upack/read.js';
+import { zipEntries } from './zip-entries.js';
 
 let dir: string;
 let src: string;
@@ -43,24 +43,11 @@ const build = (extra: Partial<BuildPackageOptions> = {}) =>
 const contentPaths = async (path: string) =>
   (await readPackage(path)).entries.map((e) => e.path).filter((p) => p !== 'upack.json');
 
-/** The raw central-directory records, for what readPackage does not expose (dates, modes, methods). */
-function rawEntries(path: string): Promise<yauzl.Entry[]> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: false }, (err, zip) => {
-      if (err) return reject(err);
-      const list: yauzl.Entry[] = [];
-      zip.on('entry', (e: yauzl.Entry) => list.push(e));
-      zip.on('end', () => resolve(list));
-      zip.on('error', reject);
-    });
-  });
-}
-
 describe('buildPackage: format', () => {
   it('writes upack.json first, then sorted content under package/, with fixed dates and modes', async () => {
     await files({ 'b.txt': 'b', 'a/z.txt': 'z', 'a-b.txt': 'ab', 'A.txt': 'A', '.env': 'dot' });
     const built = await build();
-    const entries = await rawEntries(built.path);
+    const entries = await zipEntries(built.path);
     expect(entries.map((e) => e.fileName)).toEqual([
       'upack.json',
       'package/.env',
@@ -81,7 +68,7 @@ describe('buildPackage: format', () => {
     await files({ 'run.sh': 'echo', 'data.txt': 'd' });
     await chmod(join(src, 'run.sh'), 0o700);
     const modes = async (built: { path: string }) =>
-      (await rawEntries(built.path)).map((e) => [e.fileName, (e.externalFileAttributes >>> 16) & 0o7777]);
+      (await zipEntries(built.path)).map((e) => [e.fileName, (e.externalFileAttributes >>> 16) & 0o7777]);
     expect(await modes(await build())).toEqual([
       ['upack.json', 0o644],
       ['package/data.txt', 0o644],
@@ -124,7 +111,7 @@ describe('buildPackage: format', () => {
   it('stores already-compressed types and deflates the rest', async () => {
     const zeros = Buffer.alloc(10_000);
     await files({ 'img.png': zeros, 'lib.ZIP': zeros, 'data.txt': zeros });
-    const byName = new Map((await rawEntries((await build()).path)).map((e) => [e.fileName, e]));
+    const byName = new Map((await zipEntries((await build()).path)).map((e) => [e.fileName, e]));
     expect(byName.get('package/img.png')?.compressionMethod).toBe(0);
     expect(byName.get('package/lib.ZIP')?.compressionMethod).toBe(0);
     expect(byName.get('package/data.txt')?.compressionMethod).toBe(8);
@@ -133,7 +120,7 @@ describe('buildPackage: format', () => {
 
   it('stores everything at compressionLevel 0 and refuses an invalid level', async () => {
     await files({ 'data.txt': Buffer.alloc(1000) });
-    const entries = await rawEntries((await build({ compressionLevel: 0 })).path);
+    const entries = await zipEntries((await build({ compressionLevel: 0 })).path);
     expect(entries.map((e) => e.compressionMethod)).toEqual([0, 0]);
     await expect(build({ compressionLevel: 11 })).rejects.toThrow(
       /compressionLevel 11 must be a whole number from 0 to 9/,

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import yauzl from 'yauzl';
 import { hashFile } from '../../src/hashing.js';
 import { buildPackage } from '../../src/upack/build.js';
 import { openEntryStream, readPackage } from '../../src/upack/read.js';
@@ -24,6 +23,7 @@ import {
   localHeader,
   type ZipEntryHeader,
 } from '../../src/upack/zip-writer.js';
+import { zipEntries } from './zip-entries.js';
 
 const run = promisify(execFile);
 
@@ -92,18 +92,6 @@ async function zipTo(
   }
 }
 
-function entries(path: string): Promise<yauzl.Entry[]> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: false }, (err, zip) => {
-      if (err) return reject(err);
-      const list: yauzl.Entry[] = [];
-      zip.on('entry', (e: yauzl.Entry) => list.push(e));
-      zip.on('end', () => resolve(list));
-      zip.on('error', reject);
-    });
-  });
-}
-
 async function entryBytes(path: string, name: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of await openEntryStream(path, name)) chunks.push(c as Buffer);
@@ -117,7 +105,7 @@ describe('writeZip', () => {
     const written = await zipTo(out, sources);
     expect(written).toEqual(await hashFile(out));
 
-    const list = await entries(out);
+    const list = await zipEntries(out);
     expect(list.map((e) => e.fileName)).toEqual(['upack.json', ...sources.map((s) => s.name)]);
     const byName = new Map(list.map((e) => [e.fileName, e]));
     expect(byName.get('d/stored.zip')?.compressionMethod).toBe(0);
@@ -155,7 +143,7 @@ describe('writeZip', () => {
     const { sources, contents } = await mixedSources();
     const out = join(dir, 'stored.zip');
     await zipTo(out, sources, { level: 0 });
-    const list = await entries(out);
+    const list = await zipEntries(out);
     expect(new Set(list.map((e) => e.compressionMethod))).toEqual(new Set([0]));
     expect((await entryBytes(out, 'c/multi.txt')).equals(contents.get('c/multi.txt')!)).toBe(true);
     expect((await run('unzip', ['-t', out])).stdout).toMatch(/No errors detected/);
@@ -252,7 +240,7 @@ describe('ZIP64', () => {
     await writeFile(out, Buffer.concat(parts));
 
     expect(cd.readUInt32LE(20)).toBe(0xffffffff);
-    const [entry] = await entries(out);
+    const [entry] = await zipEntries(out);
     expect(entry).toMatchObject({ fileName: 'big.txt', uncompressedSize: data.length });
     expect((await entryBytes(out, 'big.txt')).equals(data)).toBe(true);
     expect((await run('unzip', ['-t', out])).stdout).toMatch(/No errors detected/);
