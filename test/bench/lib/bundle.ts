@@ -29,7 +29,8 @@ export async function bundleDrivers(benchDir: string, outDir: string): Promise<R
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
     },
-    alias: { vscode: join(benchDir, 'drivers', 'fake-vscode.ts') },
+    // The extension's own stand-in for the `vscode` module (plain TypeScript, no test runner needed).
+    alias: { vscode: join(benchDir, '..', '..', 'vscode-extension', 'test', 'fake-vscode.ts') },
     logLevel: 'warning',
     sourcemap: false,
   });
