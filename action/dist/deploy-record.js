@@ -16621,18 +16621,15 @@ import { pipeline } from "node:stream/promises";
 import { createHash } from "node:crypto";
 import { Transform, Writable } from "node:stream";
 var HASH_ALGORITHMS = ["sha1", "sha256"], HEX_LENGTH = { sha1: 40, sha256: 64 }, HashingStream = class extends Transform {
-  sha1 = createHash("sha1");
-  sha256 = createHash("sha256");
-  size = 0;
-  result;
+  hasher = new PackageHasher();
   _transform(chunk, _encoding, callback) {
-    this.sha1.update(chunk), this.sha256.update(chunk), this.size += chunk.length, callback(null, chunk);
+    this.hasher.update(chunk), callback(null, chunk);
   }
   get bytes() {
-    return this.size;
+    return this.hasher.bytes;
   }
   digest() {
-    return this.result ??= { size: this.size, sha1: this.sha1.digest("hex"), sha256: this.sha256.digest("hex") }, this.result;
+    return this.hasher.digest();
   }
 }, SelectedHashes = class {
   hashes;
@@ -16650,6 +16647,20 @@ var HASH_ALGORITHMS = ["sha1", "sha256"], HEX_LENGTH = { sha1: 40, sha256: 64 },
     let out = {};
     for (let [algorithm, hash] of this.hashes) out[algorithm] = hash.digest("hex");
     return out;
+  }
+}, PackageHasher = class {
+  hashes = new SelectedHashes(HASH_ALGORITHMS);
+  size = 0;
+  result;
+  update(chunk) {
+    this.hashes.update(chunk), this.size += chunk.length;
+  }
+  get bytes() {
+    return this.size;
+  }
+  /** The size and hex digests; the same object on every call. */
+  digest() {
+    return this.result ??= { size: this.size, ...this.hashes.digest() }, this.result;
   }
 };
 function hashPlan(requested, expected, label = "expect") {

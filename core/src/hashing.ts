@@ -12,25 +12,19 @@ const HEX_LENGTH: Record<HashAlgorithm, number> = { sha1: 40, sha256: 64 };
 
 /** A pass-through stream that hashes and counts what flows through it; read `digest()` after it ends. */
 export class HashingStream extends Transform {
-  private readonly sha1: Hash = createHash('sha1');
-  private readonly sha256: Hash = createHash('sha256');
-  private size = 0;
-  private result?: FileHashes;
+  private readonly hasher = new PackageHasher();
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.sha1.update(chunk);
-    this.sha256.update(chunk);
-    this.size += chunk.length;
+    this.hasher.update(chunk);
     callback(null, chunk);
   }
 
   get bytes(): number {
-    return this.size;
+    return this.hasher.bytes;
   }
 
   digest(): FileHashes {
-    this.result ??= { size: this.size, sha1: this.sha1.digest('hex'), sha256: this.sha256.digest('hex') };
-    return this.result;
+    return this.hasher.digest();
   }
 }
 
@@ -58,6 +52,28 @@ export class SelectedHashes {
     const out: Partial<Record<HashAlgorithm, string>> = {};
     for (const [algorithm, hash] of this.hashes) out[algorithm] = hash.digest('hex');
     return out;
+  }
+}
+
+/** SHA-1 + SHA-256 and the byte count of everything fed to it, fed by whoever owns the bytes. */
+export class PackageHasher {
+  private readonly hashes = new SelectedHashes(HASH_ALGORITHMS);
+  private size = 0;
+  private result?: FileHashes;
+
+  update(chunk: Buffer): void {
+    this.hashes.update(chunk);
+    this.size += chunk.length;
+  }
+
+  get bytes(): number {
+    return this.size;
+  }
+
+  /** The size and hex digests; the same object on every call. */
+  digest(): FileHashes {
+    this.result ??= { size: this.size, ...(this.hashes.digest() as Pick<FileHashes, 'sha1' | 'sha256'>) };
+    return this.result;
   }
 }
 

@@ -3,9 +3,9 @@
 // from the clock, the umask or the time zone. ZIP64 records appear only where a size, offset or the entry
 // count does not fit the classic fields, so ordinary packages are plain zip 2.0.
 
-import { createHash, type Hash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import * as zlib from 'node:zlib';
+import { PackageHasher } from '../hashing.js';
 import type { FileHashes } from '../types.js';
 
 const LOCAL_HEADER = 0x04034b50;
@@ -251,8 +251,7 @@ export class CentralDirectory {
  * reused). Callers wait for `room()` to keep the queue bounded.
  */
 export class OutputSink {
-  private readonly sha1: Hash = createHash('sha1');
-  private readonly sha256: Hash = createHash('sha256');
+  private readonly hasher = new PackageHasher();
   private queue: Buffer[] = [];
   private releases: Array<() => void> = [];
   private queued = 0;
@@ -270,8 +269,7 @@ export class OutputSink {
   push(buf: Buffer, release?: () => void): void {
     if (this.failure) throw this.failure;
     if (buf.length) {
-      this.sha1.update(buf);
-      this.sha256.update(buf);
+      this.hasher.update(buf);
       this.offset += buf.length;
       this.queue.push(buf);
       this.queued += buf.length;
@@ -293,7 +291,7 @@ export class OutputSink {
   async finish(): Promise<FileHashes> {
     while (this.writing) await this.writing;
     if (this.failure) throw this.failure;
-    return { size: this.offset, sha1: this.sha1.digest('hex'), sha256: this.sha256.digest('hex') };
+    return this.hasher.digest();
   }
 
   /** Waits for the write in flight, if any, without throwing (cleanup after a failure). */
