@@ -5366,7 +5366,7 @@ var require_client = __commonJS({
         strictContentLength,
         maxCachedSessions,
         maxRedirections,
-        connect: connect2,
+        connect: connect3,
         maxRequestsPerClient,
         localAddress,
         maxResponseSize,
@@ -5404,7 +5404,7 @@ var require_client = __commonJS({
           throw new InvalidArgumentError("headersTimeout must be a positive integer or zero");
         if (bodyTimeout != null && (!Number.isInteger(bodyTimeout) || bodyTimeout < 0))
           throw new InvalidArgumentError("bodyTimeout must be a positive integer or zero");
-        if (connect2 != null && typeof connect2 != "function" && typeof connect2 != "object")
+        if (connect3 != null && typeof connect3 != "function" && typeof connect3 != "object")
           throw new InvalidArgumentError("connect must be a function or an object");
         if (maxRedirections != null && (!Number.isInteger(maxRedirections) || maxRedirections < 0))
           throw new InvalidArgumentError("maxRedirections must be a positive number");
@@ -5420,17 +5420,17 @@ var require_client = __commonJS({
           throw new InvalidArgumentError("allowH2 must be a valid boolean value");
         if (maxConcurrentStreams != null && (typeof maxConcurrentStreams != "number" || maxConcurrentStreams < 1))
           throw new InvalidArgumentError("maxConcurrentStreams must be a positive integer, greater than 0");
-        typeof connect2 != "function" && (connect2 = buildConnector({
+        typeof connect3 != "function" && (connect3 = buildConnector({
           ...tls,
           maxCachedSessions,
           allowH2,
           socketPath,
           timeout: connectTimeout,
           ...autoSelectFamily ? { autoSelectFamily, autoSelectFamilyAttemptTimeout } : void 0,
-          ...connect2
+          ...connect3
         })), interceptors?.Client && Array.isArray(interceptors.Client) ? (this[kInterceptors] = interceptors.Client, deprecatedInterceptorWarned || (deprecatedInterceptorWarned = !0, process.emitWarning("Client.Options#interceptor is deprecated. Use Dispatcher#compose instead.", {
           code: "UNDICI-CLIENT-INTERCEPTOR-DEPRECATED"
-        }))) : this[kInterceptors] = [createRedirectInterceptor({ maxRedirections })], this[kUrl] = util.parseOrigin(url), this[kConnector] = connect2, this[kPipelining] = pipelining ?? 1, this[kMaxHeadersSize] = maxHeaderSize || http2.maxHeaderSize, this[kKeepAliveDefaultTimeout] = keepAliveTimeout ?? 4e3, this[kKeepAliveMaxTimeout] = keepAliveMaxTimeout ?? 6e5, this[kKeepAliveTimeoutThreshold] = keepAliveTimeoutThreshold ?? 2e3, this[kKeepAliveTimeoutValue] = this[kKeepAliveDefaultTimeout], this[kServerName] = null, this[kLocalAddress] = localAddress ?? null, this[kResuming] = 0, this[kNeedDrain] = 0, this[kHostHeader] = `host: ${this[kUrl].hostname}${this[kUrl].port ? `:${this[kUrl].port}` : ""}\r
+        }))) : this[kInterceptors] = [createRedirectInterceptor({ maxRedirections })], this[kUrl] = util.parseOrigin(url), this[kConnector] = connect3, this[kPipelining] = pipelining ?? 1, this[kMaxHeadersSize] = maxHeaderSize || http2.maxHeaderSize, this[kKeepAliveDefaultTimeout] = keepAliveTimeout ?? 4e3, this[kKeepAliveMaxTimeout] = keepAliveMaxTimeout ?? 6e5, this[kKeepAliveTimeoutThreshold] = keepAliveTimeoutThreshold ?? 2e3, this[kKeepAliveTimeoutValue] = this[kKeepAliveDefaultTimeout], this[kServerName] = null, this[kLocalAddress] = localAddress ?? null, this[kResuming] = 0, this[kNeedDrain] = 0, this[kHostHeader] = `host: ${this[kUrl].hostname}${this[kUrl].port ? `:${this[kUrl].port}` : ""}\r
 `, this[kBodyTimeout] = bodyTimeout ?? 3e5, this[kHeadersTimeout] = headersTimeout ?? 3e5, this[kStrictContentLength] = strictContentLength ?? !0, this[kMaxRedirections] = maxRedirections, this[kMaxRequests] = maxRequestsPerClient, this[kClosedResolve] = null, this[kMaxResponseSize] = maxResponseSize > -1 ? maxResponseSize : -1, this[kMaxConcurrentStreams] = maxConcurrentStreams ?? 100, this[kHTTPContext] = null, this[kQueue] = [], this[kRunningIdx] = 0, this[kPendingIdx] = 0, this[kResume] = (sync) => resume(this, sync), this[kOnError] = (err) => onError(this, err);
       }
       get pipelining() {
@@ -5456,7 +5456,7 @@ var require_client = __commonJS({
       }
       /* istanbul ignore: only used for test */
       [kConnect](cb) {
-        connect(this), this.once("connect", cb);
+        connect2(this), this.once("connect", cb);
       }
       [kDispatch](opts, handler) {
         let origin = opts.origin || this[kUrl].origin, request = new Request(origin, opts, handler);
@@ -5492,7 +5492,7 @@ var require_client = __commonJS({
         assert(client[kSize] === 0);
       }
     }
-    async function connect(client) {
+    async function connect2(client) {
       assert(!client[kConnecting]), assert(!client[kHTTPContext]);
       let { host, hostname, protocol, port } = client[kUrl];
       if (hostname[0] === "[") {
@@ -5610,7 +5610,7 @@ var require_client = __commonJS({
         if (client[kConnecting])
           return;
         if (!client[kHTTPContext]) {
-          connect(client);
+          connect2(client);
           return;
         }
         if (client[kHTTPContext].destroyed || client[kHTTPContext].busy(request))
@@ -5808,7 +5808,7 @@ var require_pool = __commonJS({
       constructor(origin, {
         connections,
         factory = defaultFactory,
-        connect,
+        connect: connect2,
         connectTimeout,
         tls,
         maxCachedSessions,
@@ -5822,17 +5822,17 @@ var require_pool = __commonJS({
           throw new InvalidArgumentError("invalid connections");
         if (typeof factory != "function")
           throw new InvalidArgumentError("factory must be a function.");
-        if (connect != null && typeof connect != "function" && typeof connect != "object")
+        if (connect2 != null && typeof connect2 != "function" && typeof connect2 != "object")
           throw new InvalidArgumentError("connect must be a function or an object");
-        typeof connect != "function" && (connect = buildConnector({
+        typeof connect2 != "function" && (connect2 = buildConnector({
           ...tls,
           maxCachedSessions,
           allowH2,
           socketPath,
           timeout: connectTimeout,
           ...autoSelectFamily ? { autoSelectFamily, autoSelectFamilyAttemptTimeout } : void 0,
-          ...connect
-        })), super(options2), this[kInterceptors] = options2.interceptors?.Pool && Array.isArray(options2.interceptors.Pool) ? options2.interceptors.Pool : [], this[kConnections] = connections || null, this[kUrl] = util.parseOrigin(origin), this[kOptions] = { ...util.deepClone(options2), connect, allowH2 }, this[kOptions].interceptors = options2.interceptors ? { ...options2.interceptors } : void 0, this[kFactory] = factory, this.on("connectionError", (origin2, targets, error2) => {
+          ...connect2
+        })), super(options2), this[kInterceptors] = options2.interceptors?.Pool && Array.isArray(options2.interceptors.Pool) ? options2.interceptors.Pool : [], this[kConnections] = connections || null, this[kUrl] = util.parseOrigin(origin), this[kOptions] = { ...util.deepClone(options2), connect: connect2, allowH2 }, this[kOptions].interceptors = options2.interceptors ? { ...options2.interceptors } : void 0, this[kFactory] = factory, this.on("connectionError", (origin2, targets, error2) => {
           for (let target of targets) {
             let idx = this[kClients].indexOf(target);
             idx !== -1 && this[kClients].splice(idx, 1);
@@ -5946,14 +5946,14 @@ var require_agent = __commonJS({
       return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
     }
     var Agent3 = class extends DispatcherBase {
-      constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls, ...options2 } = {}) {
+      constructor({ factory = defaultFactory, maxRedirections = 0, connect: connect2, tls, ...options2 } = {}) {
         if (typeof factory != "function")
           throw new InvalidArgumentError("factory must be a function.");
-        if (connect != null && typeof connect != "function" && typeof connect != "object")
+        if (connect2 != null && typeof connect2 != "function" && typeof connect2 != "object")
           throw new InvalidArgumentError("connect must be a function or an object");
         if (!Number.isInteger(maxRedirections) || maxRedirections < 0)
           throw new InvalidArgumentError("maxRedirections must be a positive number");
-        super(options2), connect && typeof connect != "function" && (connect = { ...connect }), tls && typeof tls != "function" && (tls = { ...tls }), this[kInterceptors] = options2.interceptors?.Agent && Array.isArray(options2.interceptors.Agent) ? options2.interceptors.Agent : [createRedirectInterceptor({ maxRedirections })], this[kOptions] = { ...util.deepClone(options2), connect, tls }, this[kOptions].interceptors = options2.interceptors ? { ...options2.interceptors } : void 0, this[kMaxRedirections] = maxRedirections, this[kFactory] = factory, this[kClients] = /* @__PURE__ */ new Map(), this[kOnDrain] = (origin, targets) => {
+        super(options2), connect2 && typeof connect2 != "function" && (connect2 = { ...connect2 }), tls && typeof tls != "function" && (tls = { ...tls }), this[kInterceptors] = options2.interceptors?.Agent && Array.isArray(options2.interceptors.Agent) ? options2.interceptors.Agent : [createRedirectInterceptor({ maxRedirections })], this[kOptions] = { ...util.deepClone(options2), connect: connect2, tls }, this[kOptions].interceptors = options2.interceptors ? { ...options2.interceptors } : void 0, this[kMaxRedirections] = maxRedirections, this[kFactory] = factory, this[kClients] = /* @__PURE__ */ new Map(), this[kOnDrain] = (origin, targets) => {
           this.emit("drain", origin, [this, ...targets]);
         }, this[kOnConnect] = (origin, targets) => {
           this.emit("connect", origin, [this, ...targets]);
@@ -6013,10 +6013,10 @@ var require_proxy_agent = __commonJS({
     }
     var Http1ProxyWrapper = class extends DispatcherBase {
       #client;
-      constructor(proxyUrl, { headers = {}, connect, factory }) {
+      constructor(proxyUrl, { headers = {}, connect: connect2, factory }) {
         if (super(), !proxyUrl)
           throw new InvalidArgumentError("Proxy URL is mandatory");
-        this[kProxyHeaders] = headers, factory ? this.#client = factory(proxyUrl, { connect }) : this.#client = new Client(proxyUrl, { connect });
+        this[kProxyHeaders] = headers, factory ? this.#client = factory(proxyUrl, { connect: connect2 }) : this.#client = new Client(proxyUrl, { connect: connect2 });
       }
       [kDispatch](opts, handler) {
         let onHeaders = handler.onHeaders;
@@ -6055,17 +6055,17 @@ var require_proxy_agent = __commonJS({
         if (this[kProxy] = { uri: href, protocol }, this[kInterceptors] = opts.interceptors?.ProxyAgent && Array.isArray(opts.interceptors.ProxyAgent) ? opts.interceptors.ProxyAgent : [], this[kRequestTls] = opts.requestTls, this[kProxyTls] = opts.proxyTls, this[kProxyHeaders] = opts.headers || {}, this[kTunnelProxy] = proxyTunnel, opts.auth && opts.token)
           throw new InvalidArgumentError("opts.auth cannot be used in combination with opts.token");
         opts.auth ? this[kProxyHeaders]["proxy-authorization"] = `Basic ${opts.auth}` : opts.token ? this[kProxyHeaders]["proxy-authorization"] = opts.token : username && password && (this[kProxyHeaders]["proxy-authorization"] = `Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password)}`).toString("base64")}`);
-        let connect = buildConnector({ ...opts.proxyTls });
+        let connect2 = buildConnector({ ...opts.proxyTls });
         this[kConnectEndpoint] = buildConnector({ ...opts.requestTls });
         let agentFactory = opts.factory || defaultAgentFactory, factory = (origin2, options2) => {
           let { protocol: protocol2 } = new URL2(origin2);
           return !this[kTunnelProxy] && protocol2 === "http:" && this[kProxy].protocol === "http:" ? new Http1ProxyWrapper(this[kProxy].uri, {
             headers: this[kProxyHeaders],
-            connect,
+            connect: connect2,
             factory: agentFactory
           }) : agentFactory(origin2, options2);
         };
-        this[kClient] = clientFactory(url, { connect }), this[kAgent] = new Agent3({
+        this[kClient] = clientFactory(url, { connect: connect2 }), this[kAgent] = new Agent3({
           ...opts,
           factory,
           connect: async (opts2, callback) => {
@@ -6505,8 +6505,8 @@ var require_retry_agent = __commonJS({
 var require_readable = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
-    var assert = __require("node:assert"), { Readable } = __require("node:stream"), { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors(), util = require_util(), { ReadableStreamFrom } = require_util(), kConsume = /* @__PURE__ */ Symbol("kConsume"), kReading = /* @__PURE__ */ Symbol("kReading"), kBody = /* @__PURE__ */ Symbol("kBody"), kAbort = /* @__PURE__ */ Symbol("kAbort"), kContentType = /* @__PURE__ */ Symbol("kContentType"), kContentLength = /* @__PURE__ */ Symbol("kContentLength"), noop = () => {
-    }, BodyReadable = class extends Readable {
+    var assert = __require("node:assert"), { Readable: Readable2 } = __require("node:stream"), { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors(), util = require_util(), { ReadableStreamFrom } = require_util(), kConsume = /* @__PURE__ */ Symbol("kConsume"), kReading = /* @__PURE__ */ Symbol("kReading"), kBody = /* @__PURE__ */ Symbol("kBody"), kAbort = /* @__PURE__ */ Symbol("kAbort"), kContentType = /* @__PURE__ */ Symbol("kContentType"), kContentLength = /* @__PURE__ */ Symbol("kContentLength"), noop = () => {
+    }, BodyReadable = class extends Readable2 {
       constructor({
         resume,
         abort,
@@ -6725,7 +6725,7 @@ var require_util3 = __commonJS({
 var require_api_request = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/api/api-request.js"(exports, module) {
     "use strict";
-    var assert = __require("node:assert"), { Readable } = require_readable(), { InvalidArgumentError, RequestAbortedError } = require_errors(), util = require_util(), { getResolveErrorBodyCallback } = require_util3(), { AsyncResource } = __require("node:async_hooks"), RequestHandler = class extends AsyncResource {
+    var assert = __require("node:assert"), { Readable: Readable2 } = require_readable(), { InvalidArgumentError, RequestAbortedError } = require_errors(), util = require_util(), { getResolveErrorBodyCallback } = require_util3(), { AsyncResource } = __require("node:async_hooks"), RequestHandler = class extends AsyncResource {
       constructor(opts, callback) {
         if (!opts || typeof opts != "object")
           throw new InvalidArgumentError("invalid opts");
@@ -6764,7 +6764,7 @@ var require_api_request = __commonJS({
           this.onInfo && this.onInfo({ statusCode, headers });
           return;
         }
-        let parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers, contentType = parsedHeaders["content-type"], contentLength2 = parsedHeaders["content-length"], res = new Readable({
+        let parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers, contentType = parsedHeaders["content-type"], contentLength2 = parsedHeaders["content-length"], res = new Readable2({
           resume,
           abort,
           contentType,
@@ -6951,14 +6951,14 @@ var require_api_pipeline = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     var {
-      Readable,
+      Readable: Readable2,
       Duplex,
       PassThrough: PassThrough2
     } = __require("node:stream"), {
       InvalidArgumentError,
       InvalidReturnValueError,
       RequestAbortedError
-    } = require_errors(), util = require_util(), { AsyncResource } = __require("node:async_hooks"), { addSignal, removeSignal } = require_abort_signal(), assert = __require("node:assert"), kResume = /* @__PURE__ */ Symbol("resume"), PipelineRequest = class extends Readable {
+    } = require_errors(), util = require_util(), { AsyncResource } = __require("node:async_hooks"), { addSignal, removeSignal } = require_abort_signal(), assert = __require("node:assert"), kResume = /* @__PURE__ */ Symbol("resume"), PipelineRequest = class extends Readable2 {
       constructor() {
         super({ autoDestroy: !0 }), this[kResume] = null;
       }
@@ -6969,7 +6969,7 @@ var require_api_pipeline = __commonJS({
       _destroy(err, callback) {
         this._read(), callback(err);
       }
-    }, PipelineResponse = class extends Readable {
+    }, PipelineResponse = class extends Readable2 {
       constructor(resume) {
         super({ autoDestroy: !0 }), this[kResume] = resume;
       }
@@ -7196,10 +7196,10 @@ var require_api_connect = __commonJS({
         }));
       }
     };
-    function connect(opts, callback) {
+    function connect2(opts, callback) {
       if (callback === void 0)
         return new Promise((resolve2, reject) => {
-          connect.call(this, opts, (err, data) => err ? reject(err) : resolve2(data));
+          connect2.call(this, opts, (err, data) => err ? reject(err) : resolve2(data));
         });
       try {
         let connectHandler = new ConnectHandler(opts, callback);
@@ -7211,7 +7211,7 @@ var require_api_connect = __commonJS({
         queueMicrotask(() => callback(err, { opaque }));
       }
     }
-    module.exports = connect;
+    module.exports = connect2;
   }
 });
 
@@ -9424,7 +9424,7 @@ var require_fetch = __commonJS({
       safeMethodsSet,
       requestBodyHeader,
       subresourceSet
-    } = require_constants3(), EE = __require("node:events"), { Readable, pipeline: pipeline5, finished } = __require("node:stream"), { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util(), { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url(), { getGlobalDispatcher } = require_global2(), { webidl } = require_webidl(), { STATUS_CODES } = __require("node:http"), GET_OR_HEAD = ["GET", "HEAD"], defaultUserAgent = typeof __UNDICI_IS_NODE__ < "u" || typeof esbuildDetection < "u" ? "node" : "undici", resolveObjectURL, Fetch = class extends EE {
+    } = require_constants3(), EE = __require("node:events"), { Readable: Readable2, pipeline: pipeline5, finished } = __require("node:stream"), { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util(), { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url(), { getGlobalDispatcher } = require_global2(), { webidl } = require_webidl(), { STATUS_CODES } = __require("node:http"), GET_OR_HEAD = ["GET", "HEAD"], defaultUserAgent = typeof __UNDICI_IS_NODE__ < "u" || typeof esbuildDetection < "u" ? "node" : "undici", resolveObjectURL, Fetch = class extends EE {
       constructor(dispatcher) {
         super(), this.dispatcher = dispatcher, this.connection = null, this.dump = !1, this.state = "ongoing";
       }
@@ -9905,7 +9905,7 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable({ read: resume });
+              this.body = new Readable2({ read: resume });
               let onError = this.onError.bind(this);
               return resolve2({
                 status,
@@ -15089,7 +15089,7 @@ var require_pend = __commonJS({
 // ../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/fd-slicer.js
 var require_fd_slicer = __commonJS({
   "../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/fd-slicer.js"(exports) {
-    var fs3 = __require("fs"), util = __require("util"), stream = __require("stream"), Readable = stream.Readable, PassThrough2 = stream.PassThrough, Pend = require_pend(), EventEmitter = __require("events").EventEmitter;
+    var fs3 = __require("fs"), util = __require("util"), stream = __require("stream"), Readable2 = stream.Readable, PassThrough2 = stream.PassThrough, Pend = require_pend(), EventEmitter = __require("events").EventEmitter;
     exports.BufferSlicer = BufferSlicer;
     exports.FdSlicer = FdSlicer;
     util.inherits(FdSlicer, EventEmitter);
@@ -15119,9 +15119,9 @@ var require_fd_slicer = __commonJS({
         err ? self.emit("error", err) : self.emit("close");
       }
     };
-    util.inherits(ReadStream, Readable);
+    util.inherits(ReadStream, Readable2);
     function ReadStream(context, options2) {
-      options2 = options2 || {}, Readable.call(this, options2), this.context = context, this.context.ref(), this.start = options2.start || 0, this.endOffset = options2.end, this.pos = this.start;
+      options2 = options2 || {}, Readable2.call(this, options2), this.context = context, this.context.ref(), this.start = options2.start || 0, this.endOffset = options2.end, this.pos = this.start;
     }
     ReadStream.prototype._read = function(n) {
       var self = this, toRead = Math.min(self._readableState.highWaterMark, n);
@@ -16611,6 +16611,7 @@ function resolveSelector(version, available, describe) {
 
 // ../core/src/transport/download.ts
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import { close, open as open2, writev } from "node:fs";
 import { rename as rename2, rm as rm2, stat as stat2 } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
@@ -16772,6 +16773,11 @@ async function saveResponse(response, options2) {
       });
     await rename2(temp, target);
   } catch (error2) {
+    if (!sink.closed) {
+      let closed = once(sink, "close").catch(() => {
+      });
+      sink.destroy(), await closed;
+    }
     throw await rm2(temp, { force: !0 }), error2;
   }
   let contentType = response.headers["content-type"];
@@ -17978,6 +17984,223 @@ function capitalise(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+// ../core/src/transport/raw-http.ts
+import { connect } from "node:net";
+import { Readable } from "node:stream";
+var RAW_READ_BLOCK = 1024 * 1024, HAND_OVER_AT = RAW_READ_BLOCK / 2, MAX_HEAD_BYTES = 64 * 1024, MAX_CHUNK_LINE = 1024, RawResponse = class extends Readable {
+  statusCode = 0;
+  statusMessage = "";
+  headers = {};
+  /** True once the whole body (as framed) has arrived. */
+  complete = !1;
+  resumeSocket;
+  /** @internal */
+  setResume(resume) {
+    this.resumeSocket = resume;
+  }
+  _read() {
+    this.resumeSocket?.();
+  }
+  /** As IncomingMessage does: an error nobody listens for yet is not thrown (a reader attached later sees a premature close). */
+  _destroy(error2, callback) {
+    callback(this.listenerCount("error") > 0 ? error2 : null);
+  }
+};
+function rawGet(target, headers, options2) {
+  return new Promise((resolve2, reject) => {
+    let head;
+    try {
+      head = requestHead(target, headers);
+    } catch (error2) {
+      reject(error2);
+      return;
+    }
+    let { signal } = options2;
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    let response = new RawResponse(), settled = !1, rejected = !1, fail = (error2) => {
+      socket.destroy(), settled ? !rejected && !response.complete && response.destroy(error2) : (settled = !0, rejected = !0, reject(error2));
+    }, block = Buffer.allocUnsafe(RAW_READ_BLOCK), handedOver = !1, headParts = [], headBytes = 0, body, onData = (nread, buf) => {
+      if (response.destroyed) return !1;
+      let data = buf.subarray(0, nread), fromBlock = !0;
+      if (!body) {
+        let rest = takeHead(data);
+        if (rest === void 0) return !0;
+        data = rest, fromBlock = !1;
+      }
+      return !body || data.length === 0 || body.feed(data, fromBlock && nread >= HAND_OVER_AT, () => {
+        handedOver = !0;
+      }) ? !0 : (socket.pause(), !1);
+    }, takeHead = (data) => {
+      headParts.push(Buffer.from(data)), headBytes += data.length;
+      let all = headParts.length === 1 ? headParts[0] : Buffer.concat(headParts, headBytes), end = all.indexOf(`\r
+\r
+`);
+      if ((end < 0 ? headBytes : end) > MAX_HEAD_BYTES) {
+        fail(
+          protocolError("HPE_HEADER_OVERFLOW", `the response head is larger than ${MAX_HEAD_BYTES} bytes`)
+        );
+        return;
+      }
+      if (end < 0) {
+        headParts = [all];
+        return;
+      }
+      let rest = all.subarray(end + 4);
+      headParts = [], headBytes = 0;
+      let parsed = parseHead(all.subarray(0, end).toString("latin1"));
+      if (parsed instanceof Error) {
+        fail(parsed);
+        return;
+      }
+      if (parsed.status < 200) return rest.length > 0 ? takeHead(rest) : void 0;
+      response.statusCode = parsed.status, response.statusMessage = parsed.reason, response.headers = parsed.headers;
+      let framing = bodyFraming(parsed.status, parsed.headers);
+      if (framing instanceof Error) {
+        fail(framing);
+        return;
+      }
+      return body = new BodyReader(framing, response, () => {
+        response.complete = !0, response.push(null), socket.destroy();
+      }), settled = !0, resolve2({ message: response }), body.start(), rest;
+    }, socket = connect({
+      host: target.hostname.replace(/^\[|\]$/g, ""),
+      port: Number(target.port || 80),
+      onread: {
+        buffer: () => (handedOver && (block = Buffer.allocUnsafe(RAW_READ_BLOCK), handedOver = !1), block),
+        callback: onData
+      }
+    });
+    response.setResume(() => socket.resume()), response.on("close", () => socket.destroy()), socket.setNoDelay(!0), socket.setTimeout(options2.socketTimeout, () => fail(new Error(`Request timeout: ${target.pathname}`))), socket.on("error", (error2) => fail(settled ? Object.assign(aborted(), { cause: error2 }) : error2)), socket.on("end", () => {
+      body?.untilClose ? body.finish() : response.complete || fail(settled ? aborted() : Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
+    }), socket.on("close", () => {
+      !response.complete && !socket.readableEnded && fail(settled ? aborted() : Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
+    });
+    let onAbort = () => fail(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+    signal.addEventListener("abort", onAbort, { once: !0 }), socket.once("close", () => signal.removeEventListener("abort", onAbort)), socket.write(head, "latin1"), socket.resume();
+  });
+}
+var BodyReader = class {
+  constructor(framing, response, done) {
+    this.framing = framing;
+    this.response = response;
+    this.done = done;
+    this.remaining = framing.kind === "length" ? framing.length : 0, this.untilClose = framing.kind === "close";
+  }
+  framing;
+  response;
+  done;
+  remaining;
+  /** Chunked coding: what is being read, and the partial size line or trailer carried between blocks. */
+  state = "size";
+  line = "";
+  untilClose;
+  start() {
+    this.framing.kind === "length" && this.remaining === 0 && this.done();
+  }
+  finish() {
+    this.done();
+  }
+  /**
+   * Takes bytes from the socket; returns false when the consumer wants no more for now. `whole` says the
+   * bytes are a block of their own that may be handed on without a copy (then `handOver` is called).
+   */
+  feed(data, whole, handOver) {
+    if (this.response.complete) return !0;
+    if (this.framing.kind === "close") return this.push(data, whole, handOver);
+    if (this.framing.kind === "length") {
+      let take = Math.min(this.remaining, data.length);
+      this.remaining -= take;
+      let more = this.push(data.subarray(0, take), whole && take === data.length, handOver);
+      return this.remaining === 0 && this.done(), more;
+    }
+    return this.feedChunked(data);
+  }
+  push(data, whole, handOver) {
+    return data.length === 0 ? !0 : whole ? (handOver(), this.response.push(data)) : this.response.push(Buffer.from(data));
+  }
+  feedChunked(data) {
+    let more = !0, at = 0;
+    for (; at < data.length && !this.response.complete && !this.response.destroyed; ) {
+      if (this.state === "data") {
+        let take = Math.min(this.remaining, data.length - at);
+        more = this.push(data.subarray(at, at + take), !1, () => {
+        }) && more, at += take, this.remaining -= take, this.remaining === 0 && (this.state = "data-crlf");
+        continue;
+      }
+      let eol = data.indexOf(10, at), piece = data.subarray(at, eol < 0 ? data.length : eol).toString("latin1");
+      if (this.line += piece, this.line.length > MAX_CHUNK_LINE) return this.bad("a chunk line is too long");
+      if (eol < 0) break;
+      at = eol + 1;
+      let line = this.line.replace(/\r$/, "");
+      if (this.line = "", this.state === "data-crlf") {
+        if (line !== "") return this.bad("a chunk does not end where its size says");
+        this.state = "size";
+      } else if (this.state === "size") {
+        let size = /^([0-9a-fA-F]{1,12})[ \t]*(;.*)?$/.exec(line);
+        if (!size) return this.bad(`"${line.slice(0, 40)}" is not a chunk size`);
+        this.remaining = Number.parseInt(size[1], 16), this.state = this.remaining === 0 ? "trailer" : "data";
+      } else line === "" && this.done();
+    }
+    return more;
+  }
+  bad(what) {
+    return this.response.destroy(protocolError("HPE_INVALID_CHUNK_SIZE", `invalid chunked response: ${what}`)), !1;
+  }
+};
+function requestHead(target, headers) {
+  let lines = [`GET ${target.pathname}${target.search} HTTP/1.1`, `host: ${target.host}`];
+  for (let [name, value] of Object.entries(headers)) {
+    if (value === void 0) continue;
+    let lower = name.toLowerCase();
+    if (!(lower === "host" || lower === "connection" || lower === "content-length")) {
+      if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name))
+        throw Object.assign(new TypeError(`Header name must be a valid HTTP token ["${name}"]`), {
+          code: "ERR_INVALID_HTTP_TOKEN"
+        });
+      for (let v of Array.isArray(value) ? value : [String(value)]) {
+        if (/[\0\r\n]/.test(v))
+          throw Object.assign(new TypeError(`Invalid character in header content ["${name}"]`), {
+            code: "ERR_INVALID_CHAR"
+          });
+        lines.push(`${lower}: ${v}`);
+      }
+    }
+  }
+  return lines.push("connection: close", "", ""), lines.join(`\r
+`);
+}
+function parseHead(text) {
+  let lines = text.split(`\r
+`), status = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(lines[0] ?? "");
+  if (!status) return protocolError("HPE_INVALID_CONSTANT", "the response is not HTTP/1.x");
+  let headers = {};
+  for (let line of lines.slice(1)) {
+    let colon = line.indexOf(":");
+    if (colon <= 0 || /^[ \t]/.test(line))
+      return protocolError("HPE_INVALID_HEADER_TOKEN", "the response has a malformed header line");
+    let name = line.slice(0, colon).trim().toLowerCase(), value = line.slice(colon + 1).trim(), had = headers[name];
+    name === "set-cookie" ? headers[name] = [...had ?? [], value] : headers[name] = had === void 0 ? value : `${had}, ${value}`;
+  }
+  return { status: Number(status[1]), reason: status[2] ?? "", headers };
+}
+function bodyFraming(status, headers) {
+  if (status === 204 || status === 304) return { kind: "length", length: 0 };
+  let coding = headers["transfer-encoding"];
+  if (coding !== void 0)
+    return /(^|,)\s*chunked\s*$/i.test(coding) ? { kind: "chunked" } : { kind: "close" };
+  let length = headers["content-length"];
+  return length === void 0 ? { kind: "close" } : /^\d{1,15}$/.test(length) ? { kind: "length", length: Number(length) } : protocolError("HPE_INVALID_CONTENT_LENGTH", "the response has an invalid Content-Length");
+}
+function protocolError(code2, message) {
+  return Object.assign(new Error(`Parse Error: ${message}`), { code: code2 });
+}
+function aborted() {
+  return Object.assign(new Error("aborted"), { code: "ECONNRESET" });
+}
+
 // ../core/src/transport/retry.ts
 var RETRYABLE_STATUSES = /* @__PURE__ */ new Set([408, 429, 502, 503, 504]), PRE_CONNECT_CODES = /* @__PURE__ */ new Set([
   "ECONNREFUSED",
@@ -18272,8 +18495,8 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
         source.destroy(), counter.destroy();
       }), headers["content-length"] = String(body.length), headers["content-type"] = body.contentType, data = counter;
     }
-    let tls = this.config.tls, reuse = method === "GET" || method === "HEAD" ? this.keepAliveAgents() : void 0, socketTimeout = Math.max(this.config.timeoutMs, this.config.transferTimeoutMs) + 6e4;
-    return getProxyUrl(target)?.hostname ? this.proxiedRequest(method, target, data, headers, signal, socketTimeout) : directRequest(method, target, data, headers, {
+    let tls = this.config.tls, reuse = method === "GET" || method === "HEAD" ? this.keepAliveAgents() : void 0, socketTimeout = Math.max(this.config.timeoutMs, this.config.transferTimeoutMs) + 6e4, proxy = getProxyUrl(target);
+    return !proxy?.hostname && spec.transfer && method === "GET" && target.protocol === "http:" ? rawGet(target, { ...headers, "user-agent": this.config.userAgent }, { signal, socketTimeout }) : proxy?.hostname ? this.proxiedRequest(method, target, data, headers, signal, socketTimeout) : directRequest(method, target, data, headers, {
       userAgent: this.config.userAgent,
       signal,
       // Reads reuse connections (a promotion check makes hundreds of small requests); writes always

@@ -1,60 +1,112 @@
-// Exact wire shapes of the transfer endpoints, from the doc pages' examples (nock).
+// Exact wire shapes of the transfer endpoints, from the doc pages' examples. Uploads are checked with nock;
+// downloads on a real socket (startServer), since plain-HTTP package bytes are read by core's own socket
+// reader (raw-http.ts), which nock cannot see.
 
 import { readFile, writeFile } from 'node:fs/promises';
+import type { OutgoingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProGetClient } from '../src/index.js';
-import { tempDir } from './helpers.js';
+import { startServer, type TestServer, tempDir } from './helpers.js';
 
 const BASE = 'http://proget.server';
 let dir: Awaited<ReturnType<typeof tempDir>>;
-beforeAll(() => nock.disableNetConnect());
+let server: TestServer | undefined;
+/** Requests the download tests expect, by "METHOD /path?query"; each is answered once. */
+let routes: Map<string, Route>;
+let unexpected: string[];
+interface Route {
+  status: number;
+  body?: string | Buffer | object;
+  headers?: OutgoingHttpHeaders;
+  /** Request headers that must be present with these values. */
+  reqheaders?: Record<string, string>;
+}
+beforeAll(() => {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+});
 beforeEach(async () => {
   dir = await tempDir();
+  routes = new Map();
+  unexpected = [];
 });
 afterEach(async () => {
   expect(nock.pendingMocks()).toEqual([]);
   nock.cleanAll();
+  expect(unexpected).toEqual([]);
+  expect([...routes.keys()]).toEqual([]);
+  await server?.close();
+  server = undefined;
   await dir.remove();
 });
-const client = () => new ProGetClient({ url: BASE, apiKey: 'k', retries: 0 });
+const client = (url = BASE) => new ProGetClient({ url, apiKey: 'k', retries: 0 });
+
+/** A real server that answers exactly the routes given, once each; anything else is a 501 and a failure. */
+async function serve(table: Record<string, Route>): Promise<ProGetClient> {
+  for (const [key, route] of Object.entries(table)) routes.set(key, route);
+  server = await startServer((req, res) => {
+    const key = `${req.method} ${req.url}`;
+    const route = routes.get(key);
+    const missing = Object.entries(route?.reqheaders ?? {}).filter(([n, v]) => req.headers[n] !== v);
+    if (!route || missing.length > 0) {
+      unexpected.push(route ? `${key} without ${missing.map(([n]) => n).join(', ')}` : key);
+      res.writeHead(501).end();
+      return;
+    }
+    routes.delete(key);
+    const body =
+      route.body === undefined || typeof route.body === 'string' || Buffer.isBuffer(route.body)
+        ? route.body
+        : JSON.stringify(route.body);
+    res.writeHead(route.status, route.headers).end(body);
+  });
+  return client(server.url);
+}
 
 describe('universal downloads', () => {
   it('GET /upack/dev-feed/download/hdars/1.3.9', async () => {
-    nock(BASE, { reqheaders: { 'x-apikey': 'k' } })
-      .get('/upack/dev-feed/download/hdars/1.3.9')
-      .reply(200, Buffer.from('PK\u0003\u0004upack'), {
-        'Content-Type': 'application/zip',
-        'Content-Disposition': 'attachment; filename=hdars.1.3.9.upack',
-      });
-    const result = await client().universal.download(
-      'dev-feed',
-      { name: 'hdars', version: '1.3.9' },
-      dir.path,
-    );
+    const c = await serve({
+      'GET /upack/dev-feed/download/hdars/1.3.9': {
+        status: 200,
+        body: Buffer.from('PK\u0003\u0004upack'),
+        headers: {
+          'Content-Type': 'application/zip',
+          'Content-Disposition': 'attachment; filename=hdars.1.3.9.upack',
+        },
+        reqheaders: { 'x-apikey': 'k' },
+      },
+    });
+    const result = await c.universal.download('dev-feed', { name: 'hdars', version: '1.3.9' }, dir.path);
     expect(result.fileName).toBe('hdars.1.3.9.upack');
     expect(result.contentType).toBe('application/zip');
     expect(await readFile(join(dir.path, 'hdars.1.3.9.upack'), 'latin1')).toBe('PK\u0003\u0004upack');
   });
 
   it('contentOnly=tgz for the latest var-index-service (latest resolved first, never sent)', async () => {
-    nock(BASE)
-      .get('/upack/dev-feed/packages?group=initrode%2Fvendors%2Fabl&name=var-index-service')
-      .reply(200, {
-        group: 'initrode/vendors/abl',
-        name: 'var-index-service',
-        latestVersion: '4.2.0',
-        downloads: '3',
-        versions: ['4.1.0', '4.2.0'],
-      });
-    nock(BASE)
-      .get('/upack/dev-feed/download/initrode/vendors/abl/var-index-service/4.2.0?contentOnly=tgz')
-      .reply(200, 'tgz-bytes', {
-        'Content-Type': 'application/x-compressed',
-        'Content-Disposition': 'attachment; filename=var-index-service.4.2.0.tgz',
-      });
-    const result = await client().universal.download(
+    const c = await serve({
+      'GET /upack/dev-feed/packages?group=initrode%2Fvendors%2Fabl&name=var-index-service': {
+        status: 200,
+        headers: { 'Content-Type': 'application/json' },
+        body: {
+          group: 'initrode/vendors/abl',
+          name: 'var-index-service',
+          latestVersion: '4.2.0',
+          downloads: '3',
+          versions: ['4.1.0', '4.2.0'],
+        },
+      },
+      'GET /upack/dev-feed/download/initrode/vendors/abl/var-index-service/4.2.0?contentOnly=tgz': {
+        status: 200,
+        body: 'tgz-bytes',
+        headers: {
+          'Content-Type': 'application/x-compressed',
+          'Content-Disposition': 'attachment; filename=var-index-service.4.2.0.tgz',
+        },
+      },
+    });
+    const result = await c.universal.download(
       'dev-feed',
       { group: 'initrode/vendors/abl', name: 'var-index-service', version: 'latest' },
       dir.path,
@@ -65,13 +117,14 @@ describe('universal downloads', () => {
   });
 
   it('download-file: package/example.txt', async () => {
-    nock(BASE)
-      .get('/upack/dev-feed/download-file/hdars/1.3.9?path=package%2Fexample.txt')
-      .reply(200, 'example', {
-        'Content-Type': 'text/plain',
-        'Content-Disposition': 'attachment; filename=example.txt',
-      });
-    const result = await client().universal.downloadFile(
+    const c = await serve({
+      'GET /upack/dev-feed/download-file/hdars/1.3.9?path=package%2Fexample.txt': {
+        status: 200,
+        body: 'example',
+        headers: { 'Content-Type': 'text/plain', 'Content-Disposition': 'attachment; filename=example.txt' },
+      },
+    });
+    const result = await c.universal.downloadFile(
       'dev-feed',
       { name: 'hdars', version: '1.3.9' },
       'package/example.txt',
@@ -81,19 +134,26 @@ describe('universal downloads', () => {
   });
 
   it('download-file 403 for a directory path', async () => {
-    nock(BASE)
-      .get('/upack/dev-feed/download-file/hdars/1.3.9?path=package')
-      .reply(403, 'Path is a directory.');
+    const c = await serve({
+      'GET /upack/dev-feed/download-file/hdars/1.3.9?path=package': {
+        status: 403,
+        body: 'Path is a directory.',
+      },
+    });
     await expect(
-      client().universal.downloadFile('dev-feed', { name: 'hdars', version: '1.3.9' }, 'package', dir.path),
+      c.universal.downloadFile('dev-feed', { name: 'hdars', version: '1.3.9' }, 'package', dir.path),
     ).rejects.toMatchObject({ kind: 'forbidden', serverText: 'Path is a directory.' });
   });
 
   it('download-vpack', async () => {
-    nock(BASE)
-      .get('/upack/dev-feed/download-vpack/virtudyne/simdesk/bundle/1.0.0')
-      .reply(200, 'vpack', { 'Content-Disposition': 'attachment; filename=bundle.1.0.0.vpack' });
-    const result = await client().universal.downloadVpack(
+    const c = await serve({
+      'GET /upack/dev-feed/download-vpack/virtudyne/simdesk/bundle/1.0.0': {
+        status: 200,
+        body: 'vpack',
+        headers: { 'Content-Disposition': 'attachment; filename=bundle.1.0.0.vpack' },
+      },
+    });
+    const result = await c.universal.downloadVpack(
       'dev-feed',
       { group: 'virtudyne/simdesk', name: 'bundle', version: '1.0.0' },
       dir.path,
@@ -102,18 +162,22 @@ describe('universal downloads', () => {
   });
 
   it('an HTML page answered to a package download is refused and nothing is saved', async () => {
-    nock(BASE)
-      .get('/upack/f/download/p/1.0.0')
-      .reply(200, '<html><body>Sign in</body></html>', { 'Content-Type': 'text/html; charset=utf-8' });
+    const c = await serve({
+      'GET /upack/f/download/p/1.0.0': {
+        status: 200,
+        body: '<html><body>Sign in</body></html>',
+        headers: { 'Content-Type': 'text/html; charset=utf-8' },
+      },
+    });
     await expect(
-      client().universal.download('f', { name: 'p', version: '1.0.0' }, join(dir.path, 'p.upack')),
+      c.universal.download('f', { name: 'p', version: '1.0.0' }, join(dir.path, 'p.upack')),
     ).rejects.toMatchObject({ kind: 'invalid-response', message: expect.stringContaining('HTML page') });
     expect(await dir.files()).toEqual([]);
   });
 
   it('falls back to name.version.upack without Content-Disposition', async () => {
-    nock(BASE).get('/upack/f/download/p/1.0.0').reply(200, 'x');
-    const result = await client().universal.download('f', { name: 'p', version: '1.0.0' }, dir.path);
+    const c = await serve({ 'GET /upack/f/download/p/1.0.0': { status: 200, body: 'x' } });
+    const result = await c.universal.download('f', { name: 'p', version: '1.0.0' }, dir.path);
     expect(result.path).toBe(join(dir.path, 'p.1.0.0.upack'));
   });
 });
@@ -155,10 +219,14 @@ describe('uploads', () => {
 
 describe('packages API download', () => {
   it('GET /api/packages/{feed}/download?group=&name=&version=', async () => {
-    nock(BASE)
-      .get('/api/packages/npm/download?group=%40acme&name=lib&version=2.0.0')
-      .reply(200, 'tgz', { 'Content-Disposition': 'attachment; filename="lib-2.0.0.tgz"' });
-    const result = await client().packages.download(
+    const c = await serve({
+      'GET /api/packages/npm/download?group=%40acme&name=lib&version=2.0.0': {
+        status: 200,
+        body: 'tgz',
+        headers: { 'Content-Disposition': 'attachment; filename="lib-2.0.0.tgz"' },
+      },
+    });
+    const result = await c.packages.download(
       'npm',
       { group: '@acme', name: 'lib', version: '2.0.0' },
       dir.path,

@@ -6,6 +6,7 @@
 // and a small file-stream buffer makes the socket pause and resume on every 64 KiB read.
 
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { close, open, writev } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -108,6 +109,13 @@ export async function saveResponse(response: ResponseContext, options: SaveOptio
     }
     await rename(temp, target);
   } catch (error) {
+    // The sink may still be opening the file (a response that failed before its first byte): removing
+    // the file before that open completes would leave it behind.
+    if (!sink.closed) {
+      const closed = once(sink, 'close').catch(() => {});
+      sink.destroy();
+      await closed;
+    }
     await rm(temp, { force: true });
     throw error;
   }

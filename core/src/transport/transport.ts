@@ -31,6 +31,7 @@ import {
   readBounded,
 } from './body.js';
 import { type ErrorContext, httpError } from './http-errors.js';
+import { rawGet } from './raw-http.js';
 import {
   backoffDelay,
   errorCode,
@@ -135,6 +136,14 @@ class StopReason {
     readonly retryable: boolean,
   ) {}
 }
+
+/** A response as the transport handles it: node:http's, or the raw reader's for plain-HTTP package bytes. */
+type ResponseMessage = Readable & {
+  statusCode?: number;
+  statusMessage?: string;
+  headers: IncomingHttpHeaders;
+  complete: boolean;
+};
 
 class RetryableStatus extends Error {
   constructor(
@@ -270,7 +279,7 @@ export class Transport {
   ): Promise<T> {
     const controller = new AbortController();
     const cleanups: Array<() => void> = [];
-    let message: IncomingMessage | undefined;
+    let message: ResponseMessage | undefined;
     let detached = false;
     const cleanup = () => {
       for (const c of cleanups.splice(0)) c();
@@ -327,7 +336,7 @@ export class Transport {
       let method: HttpMethod = spec.method;
       let body = spec.body;
       let target = new URL(this.url(spec.path, spec.query));
-      let response: { message: IncomingMessage };
+      let response: { message: ResponseMessage };
       const started = Date.now();
       for (let hop = 0; ; hop++) {
         call.lastUrl = this.config.scrubber.url(target);
@@ -456,7 +465,7 @@ export class Transport {
     controller: AbortController,
     touch: () => void,
     cleanups: Array<() => void>,
-  ): Promise<{ message: IncomingMessage }> {
+  ): Promise<{ message: ResponseMessage }> {
     const signal = controller.signal;
     const headers: OutgoingHttpHeaders = { accept: spec.accept ?? 'application/json' };
     if (withCredentials) Object.assign(headers, this.config.authHeaders);
@@ -494,6 +503,10 @@ export class Transport {
     const reuse = method === 'GET' || method === 'HEAD' ? this.keepAliveAgents() : undefined;
     const socketTimeout = Math.max(this.config.timeoutMs, this.config.transferTimeoutMs) + 60_000;
     const proxy = getProxyUrl(target);
+    if (!proxy?.hostname && spec.transfer && method === 'GET' && target.protocol === 'http:') {
+      // Package bytes over plain HTTP: read in 1 MiB blocks instead of node:http's 64 KiB (raw-http.ts).
+      return rawGet(target, { ...headers, 'user-agent': this.config.userAgent }, { signal, socketTimeout });
+    }
     if (!proxy?.hostname) {
       return directRequest(method, target, data, headers, {
         userAgent: this.config.userAgent,
@@ -548,7 +561,7 @@ export class Transport {
   }
 
   private responseContext(
-    message: IncomingMessage,
+    message: ResponseMessage,
     spec: RequestSpec,
     call: CallState,
     signal: AbortSignal,

@@ -1,0 +1,359 @@
+// A plain-HTTP GET for package bytes, read off the socket in large blocks.
+//
+// node:http reads a socket 64 KiB at a time and passes every read through its parser and a stream push:
+// for 1 GiB that is ~16,000 rounds, and receiving a package this way takes longer than curl's whole
+// download (test/bench/README.md has the measurements). Here the socket reads into 1 MiB buffers
+// (`net.connect({ onread })`), the response head is parsed once, and the body goes on as the blocks it
+// arrived in: a full block is handed over as it is, a part-filled one copied to its own size.
+//
+// Only what a download needs: one GET, `Connection: close`, the response head, then a body framed by
+// Content-Length, chunked transfer coding, or the end of the connection. The response looks enough like
+// an IncomingMessage (statusCode, statusMessage, headers, complete, a Readable of the body) for the
+// transport to treat both alike. A body cut short fails as node:http's does: "aborted", ECONNRESET.
+
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { Readable } from 'node:stream';
+
+/** The socket's read block: the size of most chunks a fast connection hands over. */
+export const RAW_READ_BLOCK = 1024 * 1024;
+/** A block at least this full is handed over as it is; a smaller read is copied and the block reused. */
+const HAND_OVER_AT = RAW_READ_BLOCK / 2;
+/** Response heads beyond this are refused (node:http's default limit is 16 KiB). */
+const MAX_HEAD_BYTES = 64 * 1024;
+const MAX_CHUNK_LINE = 1024;
+
+export interface RawGetOptions {
+  signal: AbortSignal;
+  /** A last-resort inactivity limit on the socket. */
+  socketTimeout: number;
+}
+
+/** A parsed response head and its body as a stream. */
+export class RawResponse extends Readable {
+  statusCode = 0;
+  statusMessage = '';
+  headers: IncomingHttpHeaders = {};
+  /** True once the whole body (as framed) has arrived. */
+  complete = false;
+  private resumeSocket: (() => void) | undefined;
+
+  /** @internal */
+  setResume(resume: () => void): void {
+    this.resumeSocket = resume;
+  }
+
+  override _read(): void {
+    this.resumeSocket?.();
+  }
+
+  /** As IncomingMessage does: an error nobody listens for yet is not thrown (a reader attached later sees a premature close). */
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    callback(this.listenerCount('error') > 0 ? error : null);
+  }
+}
+
+/** Sends `GET target` on a connection of its own and resolves with the response once its head is in. */
+export function rawGet(
+  target: URL,
+  headers: OutgoingHttpHeaders,
+  options: RawGetOptions,
+): Promise<{ message: RawResponse }> {
+  return new Promise((resolve, reject) => {
+    let head: string;
+    try {
+      head = requestHead(target, headers);
+    } catch (error) {
+      reject(error);
+      return;
+    }
+    const { signal } = options;
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const response = new RawResponse();
+    /** Resolved: later failures go to the response; rejected: nothing is left to tell. */
+    let settled = false;
+    let rejected = false;
+    const fail = (error: Error) => {
+      socket.destroy();
+      if (!settled) {
+        settled = true;
+        rejected = true;
+        reject(error);
+      } else if (!rejected && !response.complete) response.destroy(error);
+    };
+
+    let block = Buffer.allocUnsafe(RAW_READ_BLOCK);
+    let handedOver = false;
+    let headParts: Buffer[] = [];
+    let headBytes = 0;
+    let body: BodyReader | undefined;
+
+    const onData = (nread: number, buf: Buffer): boolean => {
+      if (response.destroyed) return false;
+      let data = buf.subarray(0, nread);
+      // Bytes that follow the head come from the head's own copy, never a block to hand over.
+      let fromBlock = true;
+      if (!body) {
+        const rest = takeHead(data);
+        if (rest === undefined) return true;
+        data = rest;
+        fromBlock = false;
+      }
+      if (!body || data.length === 0) return true;
+      const more = body.feed(data, fromBlock && nread >= HAND_OVER_AT, () => {
+        handedOver = true;
+      });
+      if (!more) {
+        socket.pause();
+        return false;
+      }
+      return true;
+    };
+
+    /** Collects the head; once it is whole, resolves and returns the bytes after it (undefined: not yet). */
+    const takeHead = (data: Buffer): Buffer | undefined => {
+      headParts.push(Buffer.from(data));
+      headBytes += data.length;
+      const all = headParts.length === 1 ? headParts[0]! : Buffer.concat(headParts, headBytes);
+      const end = all.indexOf('\r\n\r\n');
+      if ((end < 0 ? headBytes : end) > MAX_HEAD_BYTES) {
+        fail(
+          protocolError('HPE_HEADER_OVERFLOW', `the response head is larger than ${MAX_HEAD_BYTES} bytes`),
+        );
+        return undefined;
+      }
+      if (end < 0) {
+        headParts = [all];
+        return undefined;
+      }
+      const rest = all.subarray(end + 4);
+      headParts = [];
+      headBytes = 0;
+      const parsed = parseHead(all.subarray(0, end).toString('latin1'));
+      if (parsed instanceof Error) {
+        fail(parsed);
+        return undefined;
+      }
+      // 1xx (100 Continue, 103 Early Hints) precede the real response.
+      if (parsed.status < 200) return rest.length > 0 ? takeHead(rest) : undefined;
+      response.statusCode = parsed.status;
+      response.statusMessage = parsed.reason;
+      response.headers = parsed.headers;
+      const framing = bodyFraming(parsed.status, parsed.headers);
+      if (framing instanceof Error) {
+        fail(framing);
+        return undefined;
+      }
+      body = new BodyReader(framing, response, () => {
+        response.complete = true;
+        response.push(null);
+        socket.destroy();
+      });
+      settled = true;
+      resolve({ message: response });
+      body.start();
+      return rest;
+    };
+
+    const socket: Socket = connect({
+      host: target.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(target.port || 80),
+      onread: {
+        buffer: () => {
+          if (handedOver) {
+            block = Buffer.allocUnsafe(RAW_READ_BLOCK);
+            handedOver = false;
+          }
+          return block;
+        },
+        callback: onData,
+      },
+    });
+    response.setResume(() => socket.resume());
+    response.on('close', () => socket.destroy());
+    socket.setNoDelay(true);
+    socket.setTimeout(options.socketTimeout, () => fail(new Error(`Request timeout: ${target.pathname}`)));
+    // Once the response has begun, a broken connection is a body cut short, as node:http reports it.
+    socket.on('error', (error) => fail(settled ? Object.assign(aborted(), { cause: error }) : error));
+    socket.on('end', () => {
+      if (body?.untilClose) body.finish();
+      else if (!response.complete)
+        fail(settled ? aborted() : Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    });
+    socket.on('close', () => {
+      if (!response.complete && !socket.readableEnded) {
+        fail(settled ? aborted() : Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+      }
+    });
+    const onAbort = () => fail(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    socket.once('close', () => signal.removeEventListener('abort', onAbort));
+    socket.write(head, 'latin1');
+    socket.resume();
+  });
+}
+
+type Framing = { kind: 'length'; length: number } | { kind: 'chunked' } | { kind: 'close' };
+
+/** Turns socket blocks into body chunks as the framing says, and pushes them. */
+class BodyReader {
+  private remaining: number;
+  /** Chunked coding: what is being read, and the partial size line or trailer carried between blocks. */
+  private state: 'size' | 'data' | 'data-crlf' | 'trailer' = 'size';
+  private line = '';
+  readonly untilClose: boolean;
+
+  constructor(
+    private readonly framing: Framing,
+    private readonly response: RawResponse,
+    private readonly done: () => void,
+  ) {
+    this.remaining = framing.kind === 'length' ? framing.length : 0;
+    this.untilClose = framing.kind === 'close';
+  }
+
+  start(): void {
+    if (this.framing.kind === 'length' && this.remaining === 0) this.done();
+  }
+
+  finish(): void {
+    this.done();
+  }
+
+  /**
+   * Takes bytes from the socket; returns false when the consumer wants no more for now. `whole` says the
+   * bytes are a block of their own that may be handed on without a copy (then `handOver` is called).
+   */
+  feed(data: Buffer, whole: boolean, handOver: () => void): boolean {
+    if (this.response.complete) return true;
+    if (this.framing.kind === 'close') return this.push(data, whole, handOver);
+    if (this.framing.kind === 'length') {
+      const take = Math.min(this.remaining, data.length);
+      this.remaining -= take;
+      const more = this.push(data.subarray(0, take), whole && take === data.length, handOver);
+      if (this.remaining === 0) this.done();
+      return more;
+    }
+    return this.feedChunked(data);
+  }
+
+  private push(data: Buffer, whole: boolean, handOver: () => void): boolean {
+    if (data.length === 0) return true;
+    if (whole) {
+      handOver();
+      return this.response.push(data);
+    }
+    return this.response.push(Buffer.from(data));
+  }
+
+  private feedChunked(data: Buffer): boolean {
+    let more = true;
+    let at = 0;
+    while (at < data.length && !this.response.complete && !this.response.destroyed) {
+      if (this.state === 'data') {
+        const take = Math.min(this.remaining, data.length - at);
+        more = this.push(data.subarray(at, at + take), false, () => {}) && more;
+        at += take;
+        this.remaining -= take;
+        if (this.remaining === 0) this.state = 'data-crlf';
+        continue;
+      }
+      const eol = data.indexOf(0x0a, at);
+      const piece = data.subarray(at, eol < 0 ? data.length : eol).toString('latin1');
+      this.line += piece;
+      if (this.line.length > MAX_CHUNK_LINE) return this.bad('a chunk line is too long');
+      if (eol < 0) break;
+      at = eol + 1;
+      const line = this.line.replace(/\r$/, '');
+      this.line = '';
+      if (this.state === 'data-crlf') {
+        if (line !== '') return this.bad('a chunk does not end where its size says');
+        this.state = 'size';
+      } else if (this.state === 'size') {
+        const size = /^([0-9a-fA-F]{1,12})[ \t]*(;.*)?$/.exec(line);
+        if (!size) return this.bad(`"${line.slice(0, 40)}" is not a chunk size`);
+        this.remaining = Number.parseInt(size[1]!, 16);
+        this.state = this.remaining === 0 ? 'trailer' : 'data';
+      } else if (line === '') {
+        this.done();
+      }
+    }
+    return more;
+  }
+
+  private bad(what: string): boolean {
+    this.response.destroy(protocolError('HPE_INVALID_CHUNK_SIZE', `invalid chunked response: ${what}`));
+    return false;
+  }
+}
+
+function requestHead(target: URL, headers: OutgoingHttpHeaders): string {
+  const lines = [`GET ${target.pathname}${target.search} HTTP/1.1`, `host: ${target.host}`];
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    if (lower === 'host' || lower === 'connection' || lower === 'content-length') continue;
+    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
+      throw Object.assign(new TypeError(`Header name must be a valid HTTP token ["${name}"]`), {
+        code: 'ERR_INVALID_HTTP_TOKEN',
+      });
+    }
+    for (const v of Array.isArray(value) ? value : [String(value)]) {
+      // Never echo the value: it may be a key.
+      if (/[\0\r\n]/.test(v)) {
+        throw Object.assign(new TypeError(`Invalid character in header content ["${name}"]`), {
+          code: 'ERR_INVALID_CHAR',
+        });
+      }
+      lines.push(`${lower}: ${v}`);
+    }
+  }
+  lines.push('connection: close', '', '');
+  return lines.join('\r\n');
+}
+
+function parseHead(text: string): { status: number; reason: string; headers: IncomingHttpHeaders } | Error {
+  const lines = text.split('\r\n');
+  const status = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(lines[0] ?? '');
+  if (!status) return protocolError('HPE_INVALID_CONSTANT', 'the response is not HTTP/1.x');
+  const headers: Record<string, string | string[]> = {};
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon <= 0 || /^[ \t]/.test(line)) {
+      return protocolError('HPE_INVALID_HEADER_TOKEN', 'the response has a malformed header line');
+    }
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    const had = headers[name];
+    if (name === 'set-cookie') headers[name] = [...((had as string[] | undefined) ?? []), value];
+    else headers[name] = had === undefined ? value : `${had}, ${value}`;
+  }
+  return { status: Number(status[1]), reason: status[2] ?? '', headers: headers as IncomingHttpHeaders };
+}
+
+function bodyFraming(status: number, headers: IncomingHttpHeaders): Framing | Error {
+  if (status === 204 || status === 304) return { kind: 'length', length: 0 };
+  const coding = headers['transfer-encoding'];
+  if (coding !== undefined) {
+    if (/(^|,)\s*chunked\s*$/i.test(coding)) return { kind: 'chunked' };
+    return { kind: 'close' };
+  }
+  const length = headers['content-length'];
+  if (length === undefined) return { kind: 'close' };
+  if (!/^\d{1,15}$/.test(length)) {
+    return protocolError('HPE_INVALID_CONTENT_LENGTH', 'the response has an invalid Content-Length');
+  }
+  return { kind: 'length', length: Number(length) };
+}
+
+function protocolError(code: string, message: string): Error {
+  return Object.assign(new Error(`Parse Error: ${message}`), { code });
+}
+
+/** What node:http says when the peer closes before the body is complete. */
+function aborted(): Error {
+  return Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+}
