@@ -16747,9 +16747,13 @@ async function saveResponse(response, options2) {
       url: response.url,
       hint: "Check that the URL points at ProGet itself, not a login page, proxy or another web application."
     });
-  let fileName = parseContentDisposition(response.headers["content-disposition"]), target = await isDirectory2(options2.destPath) ? join(options2.destPath, fileName ?? safeFileName(options2.fallbackName) ?? "download") : options2.destPath, temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.part`), total = contentLength(response.headers), hashes = new SelectedHashes(options2.hashes ?? []), { onProgress } = options2, sink = new FileSink(temp, (chunk, transferred) => {
-    response.touch(), hashes.update(chunk), onProgress?.({ transferred, total });
-  }), digests;
+  let fileName = parseContentDisposition(response.headers["content-disposition"]), target = await isDirectory2(options2.destPath) ? join(options2.destPath, fileName ?? safeFileName(options2.fallbackName) ?? "download") : options2.destPath, temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.part`), total = contentLength(response.headers), hashes = new SelectedHashes(options2.hashes ?? []), { onProgress } = options2, sink = new FileSink(
+    temp,
+    (chunk, transferred) => {
+      response.touch(), hashes.update(chunk), onProgress?.({ transferred, total });
+    },
+    (chunk) => response.recycle(chunk)
+  ), digests;
   try {
     if (await pipeline(response.raw(), sink, { signal: response.signal }), total !== void 0 && sink.bytes !== total)
       throw response.retryable(
@@ -16784,13 +16788,16 @@ async function saveResponse(response, options2) {
   return { path: target, size: sink.bytes, ...digests, contentType, fileName };
 }
 var FileSink = class extends Writable2 {
-  constructor(path, onChunk) {
+  constructor(path, onChunk, done = () => {
+  }) {
     super({ highWaterMark: FILE_SINK_BUFFER, decodeStrings: !0 });
     this.path = path;
     this.onChunk = onChunk;
+    this.done = done;
   }
   path;
   onChunk;
+  done;
   fd;
   written = 0;
   pending = [];
@@ -16815,7 +16822,10 @@ var FileSink = class extends Writable2 {
   }
   flush(callback) {
     let buffers = this.pending, length = this.pendingBytes;
-    this.pending = [], this.pendingBytes = 0, length === 0 ? callback() : this.writeAll(buffers, length, callback);
+    this.pending = [], this.pendingBytes = 0, length === 0 ? callback() : this.writeAll(buffers.slice(), length, (error2) => {
+      if (!error2) for (let chunk of buffers) this.done(chunk);
+      callback(error2);
+    });
   }
   /** writev may write less than asked (a full disk, a signal): continue from where it stopped. */
   writeAll(buffers, length, callback) {
@@ -17987,13 +17997,22 @@ function capitalise(text) {
 // ../core/src/transport/raw-http.ts
 import { connect } from "node:net";
 import { Readable } from "node:stream";
-var RAW_READ_BLOCK = 1024 * 1024, HAND_OVER_AT = RAW_READ_BLOCK / 2, MAX_HEAD_BYTES = 64 * 1024, MAX_CHUNK_LINE = 1024, RawResponse = class extends Readable {
+var RAW_READ_BLOCK = 1024 * 1024, MIN_READ_SPACE = 128 * 1024, MAX_SPARE_BLOCKS = 6, MAX_HEAD_BYTES = 64 * 1024, MAX_CHUNK_LINE = 1024, RawResponse = class extends Readable {
+  constructor(blocks) {
+    super();
+    this.blocks = blocks;
+  }
+  blocks;
   statusCode = 0;
   statusMessage = "";
   headers = {};
   /** True once the whole body (as framed) has arrived. */
   complete = !1;
   resumeSocket;
+  /** The consumer no longer needs this body chunk (written to disk, say): its memory may be read into again. */
+  recycle(chunk) {
+    this.blocks.giveBack(chunk);
+  }
   /** @internal */
   setResume(resume) {
     this.resumeSocket = resume;
@@ -18004,6 +18023,42 @@ var RAW_READ_BLOCK = 1024 * 1024, HAND_OVER_AT = RAW_READ_BLOCK / 2, MAX_HEAD_BY
   /** As IncomingMessage does: an error nobody listens for yet is not thrown (a reader attached later sees a premature close). */
   _destroy(error2, callback) {
     callback(this.listenerCount("error") > 0 ? error2 : null);
+  }
+}, ReadBlocks = class {
+  block = Buffer.allocUnsafe(RAW_READ_BLOCK);
+  filled = 0;
+  /** Bytes of each block still out as views; a block leaves the map when it is retired and all are back. */
+  out = /* @__PURE__ */ new Map([
+    [this.block.buffer, { bytes: 0, retired: !1 }]
+  ]);
+  spare = [];
+  /**
+   * Where the next read goes. Asked for after the last read's bytes were lent out, so a block retired here
+   * with nothing out really is free.
+   */
+  free() {
+    if (RAW_READ_BLOCK - this.filled < MIN_READ_SPACE) {
+      let state = this.out.get(this.block.buffer);
+      state.retired = !0, this.release(this.block, state), this.block = this.spare.pop() ?? Buffer.allocUnsafe(RAW_READ_BLOCK), this.filled = 0, this.out.set(this.block.buffer, { bytes: 0, retired: !1 });
+    }
+    return this.block.subarray(this.filled);
+  }
+  /** `n` bytes were read into `free()`; returns them (lend what goes to the consumer before the next read). */
+  take(n) {
+    let data = this.block.subarray(this.filled, this.filled + n);
+    return this.filled += n, data;
+  }
+  /** A view of a block goes out to the consumer. */
+  lend(chunk) {
+    let state = this.out.get(chunk.buffer);
+    state && (state.bytes += chunk.length);
+  }
+  giveBack(chunk) {
+    let state = this.out.get(chunk.buffer);
+    state && (state.bytes -= chunk.length, this.release(chunk, state));
+  }
+  release(chunk, state) {
+    !state.retired || state.bytes > 0 || (this.out.delete(chunk.buffer), this.spare.length < MAX_SPARE_BLOCKS && this.spare.push(Buffer.from(chunk.buffer, 0, RAW_READ_BLOCK)));
   }
 };
 function rawGet(target, headers, options2) {
@@ -18020,19 +18075,17 @@ function rawGet(target, headers, options2) {
       reject(signal.reason);
       return;
     }
-    let response = new RawResponse(), settled = !1, rejected = !1, fail = (error2) => {
+    let blocks = new ReadBlocks(), response = new RawResponse(blocks), settled = !1, rejected = !1, fail = (error2) => {
       socket.destroy(), settled ? !rejected && !response.complete && response.destroy(error2) : (settled = !0, rejected = !0, reject(error2));
-    }, block = Buffer.allocUnsafe(RAW_READ_BLOCK), handedOver = !1, headParts = [], headBytes = 0, body, onData = (nread, buf) => {
+    }, headParts = [], headBytes = 0, body, onData = (nread) => {
+      let data = blocks.take(nread);
       if (response.destroyed) return !1;
-      let data = buf.subarray(0, nread), fromBlock = !0;
       if (!body) {
         let rest = takeHead(data);
         if (rest === void 0) return !0;
-        data = rest, fromBlock = !1;
+        data = rest;
       }
-      return !body || data.length === 0 || body.feed(data, fromBlock && nread >= HAND_OVER_AT, () => {
-        handedOver = !0;
-      }) ? !0 : (socket.pause(), !1);
+      return !body || data.length === 0 || body.feed(data) ? !0 : (socket.pause(), !1);
     }, takeHead = (data) => {
       headParts.push(Buffer.from(data)), headBytes += data.length;
       let all = headParts.length === 1 ? headParts[0] : Buffer.concat(headParts, headBytes), end = all.indexOf(`\r
@@ -18062,16 +18115,14 @@ function rawGet(target, headers, options2) {
         fail(framing);
         return;
       }
-      return body = new BodyReader(framing, response, () => {
+      return body = new BodyReader(framing, response, blocks, () => {
         response.complete = !0, response.push(null), socket.destroy();
       }), settled = !0, resolve2({ message: response }), body.start(), rest;
     }, socket = connect({
       host: target.hostname.replace(/^\[|\]$/g, ""),
       port: Number(target.port || 80),
-      onread: {
-        buffer: () => (handedOver && (block = Buffer.allocUnsafe(RAW_READ_BLOCK), handedOver = !1), block),
-        callback: onData
-      }
+      // Asked for before every read: the part of the block not yet read into.
+      onread: { buffer: () => blocks.free(), callback: onData }
     });
     response.setResume(() => socket.resume()), response.on("close", () => socket.destroy()), socket.setNoDelay(!0), socket.setTimeout(options2.socketTimeout, () => fail(new Error(`Request timeout: ${target.pathname}`))), socket.on("error", (error2) => fail(settled ? Object.assign(aborted(), { cause: error2 }) : error2)), socket.on("end", () => {
       body?.untilClose ? body.finish() : response.complete || fail(settled ? aborted() : Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
@@ -18083,14 +18134,16 @@ function rawGet(target, headers, options2) {
   });
 }
 var BodyReader = class {
-  constructor(framing, response, done) {
+  constructor(framing, response, blocks, done) {
     this.framing = framing;
     this.response = response;
+    this.blocks = blocks;
     this.done = done;
     this.remaining = framing.kind === "length" ? framing.length : 0, this.untilClose = framing.kind === "close";
   }
   framing;
   response;
+  blocks;
   done;
   remaining;
   /** Chunked coding: what is being read, and the partial size line or trailer carried between blocks. */
@@ -18103,31 +18156,27 @@ var BodyReader = class {
   finish() {
     this.done();
   }
-  /**
-   * Takes bytes from the socket; returns false when the consumer wants no more for now. `whole` says the
-   * bytes are a block of their own that may be handed on without a copy (then `handOver` is called).
-   */
-  feed(data, whole, handOver) {
+  /** Takes bytes from the socket (never to be overwritten); returns false when the consumer wants no more for now. */
+  feed(data) {
     if (this.response.complete) return !0;
-    if (this.framing.kind === "close") return this.push(data, whole, handOver);
+    if (this.framing.kind === "close") return this.push(data);
     if (this.framing.kind === "length") {
       let take = Math.min(this.remaining, data.length);
       this.remaining -= take;
-      let more = this.push(data.subarray(0, take), whole && take === data.length, handOver);
+      let more = this.push(data.subarray(0, take));
       return this.remaining === 0 && this.done(), more;
     }
     return this.feedChunked(data);
   }
-  push(data, whole, handOver) {
-    return data.length === 0 ? !0 : whole ? (handOver(), this.response.push(data)) : this.response.push(Buffer.from(data));
+  push(data) {
+    return data.length === 0 ? !0 : (this.blocks.lend(data), this.response.push(data));
   }
   feedChunked(data) {
     let more = !0, at = 0;
     for (; at < data.length && !this.response.complete && !this.response.destroyed; ) {
       if (this.state === "data") {
         let take = Math.min(this.remaining, data.length - at);
-        more = this.push(data.subarray(at, at + take), !1, () => {
-        }) && more, at += take, this.remaining -= take, this.remaining === 0 && (this.state = "data-crlf");
+        more = this.push(data.subarray(at, at + take)) && more, at += take, this.remaining -= take, this.remaining === 0 && (this.state = "data-crlf");
         continue;
       }
       let eol = data.indexOf(10, at), piece = data.subarray(at, eol < 0 ? data.length : eol).toString("latin1");
@@ -18567,6 +18616,7 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
         return body();
       },
       raw: () => message,
+      recycle: (chunk) => message.recycle?.(chunk),
       signal,
       readText,
       readJson,

@@ -253,15 +253,77 @@ describe('raw plain-HTTP reader', () => {
   });
 });
 
+describe('recycled read blocks', () => {
+  /** A body whose every 4-byte word says where it is, so a chunk can be checked against its offset. */
+  function positional(size: number): Buffer {
+    const body = Buffer.alloc(size);
+    for (let i = 0; i + 4 <= size; i += 4) body.writeUInt32LE(i, i);
+    return body;
+  }
+
+  async function serveBody(body: Buffer): Promise<string> {
+    const s = await tcpServer((socket) => {
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`);
+      socket.end(body);
+    });
+    return s.url;
+  }
+
+  it('chunks given back are read into again: a few blocks serve the whole body, which arrives intact', async () => {
+    const body = positional(32 * RAW_READ_BLOCK);
+    const { message } = await get(await serveBody(body));
+    const hash = createHash('sha256');
+    const blocks = new Set<ArrayBufferLike>();
+    let bytes = 0;
+    for await (const chunk of message as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      blocks.add(chunk.buffer);
+      message.recycle(chunk);
+      if (bytes % 3 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(bytes).toBe(body.length);
+    expect(hash.digest('hex')).toBe(createHash('sha256').update(body).digest('hex'));
+    expect(blocks.size).toBeLessThanOrEqual(4);
+  });
+
+  it('a block is never read into while any view of it is still out', async () => {
+    const body = positional(16 * RAW_READ_BLOCK);
+    const { message } = await get(await serveBody(body));
+    const held: Array<{ chunk: Buffer; at: number }> = [];
+    let at = 0;
+    let n = 0;
+    for await (const chunk of message as AsyncIterable<Buffer>) {
+      // Every fifth chunk is kept (never given back); the rest go back at once.
+      if (n++ % 5 === 0) held.push({ chunk, at });
+      else message.recycle(chunk);
+      at += chunk.length;
+    }
+    expect(at).toBe(body.length);
+    expect(held.length).toBeGreaterThan(2);
+    for (const { chunk, at: offset } of held) {
+      expect(chunk.equals(body.subarray(offset, offset + chunk.length)), `chunk at ${offset}`).toBe(true);
+    }
+  });
+});
+
 describe('downloads through the raw reader', () => {
   it('a download cut short is retried and saved whole; a cut on the last try leaves no file', async () => {
-    const body = Buffer.alloc(3 * RAW_READ_BLOCK, 7);
+    // Bytes that differ everywhere, so a block read into while a view of it was still unwritten shows.
+    const body = createHash('sha256').update('seed').digest();
+    const bigBody = Buffer.concat(
+      Array.from({ length: (12 * RAW_READ_BLOCK) / 32 }, (_, i) => {
+        const word = Buffer.from(body);
+        word.writeUInt32LE(i, 0);
+        return word;
+      }),
+    );
     let attempts = 0;
     const s = await tcpServer((socket) => {
       attempts++;
-      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`);
-      if (attempts === 1) socket.end(body.subarray(0, 1000));
-      else socket.end(body);
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${bigBody.length}\r\n\r\n`);
+      if (attempts === 1) socket.end(bigBody.subarray(0, 1000));
+      else socket.end(bigBody);
     });
     const dir = await tempDir();
     try {
@@ -272,8 +334,8 @@ describe('downloads through the raw reader', () => {
         join(dir.path, 'p.upack'),
       );
       expect(attempts).toBe(2);
-      expect(result.size).toBe(body.length);
-      expect((await readFile(result.path)).equals(body)).toBe(true);
+      expect(result.size).toBe(bigBody.length);
+      expect((await readFile(result.path)).equals(bigBody)).toBe(true);
 
       attempts = 0;
       const once = new ProGetClient({ url: s.url, apiKey: 'k', retries: 0 });

@@ -77,11 +77,15 @@ export async function saveResponse(response: ResponseContext, options: SaveOptio
   const total = contentLength(response.headers);
   const hashes = new SelectedHashes(options.hashes ?? []);
   const { onProgress } = options;
-  const sink = new FileSink(temp, (chunk, transferred) => {
-    response.touch();
-    hashes.update(chunk);
-    onProgress?.({ transferred, total });
-  });
+  const sink = new FileSink(
+    temp,
+    (chunk, transferred) => {
+      response.touch();
+      hashes.update(chunk);
+      onProgress?.({ transferred, total });
+    },
+    (chunk) => response.recycle(chunk),
+  );
   let digests: Partial<Record<HashAlgorithm, string>>;
   try {
     await pipeline(response.raw(), sink, { signal: response.signal });
@@ -126,7 +130,7 @@ export async function saveResponse(response: ResponseContext, options: SaveOptio
 /**
  * A new file (`wx`: never an existing one) written in batches: chunks are collected until there is at least
  * FILE_WRITE_BATCH, then go out in one writev (the rest at the end). `onChunk` sees every chunk, in order,
- * as it arrives.
+ * as it arrives (and must not keep it); `written` gets each chunk back once it is on disk.
  */
 class FileSink extends Writable {
   private fd: number | undefined;
@@ -138,6 +142,7 @@ class FileSink extends Writable {
   constructor(
     private readonly path: string,
     private readonly onChunk: (chunk: Buffer, received: number) => void,
+    private readonly done: (chunk: Buffer) => void = () => {},
   ) {
     super({ highWaterMark: FILE_SINK_BUFFER, decodeStrings: true });
   }
@@ -177,7 +182,11 @@ class FileSink extends Writable {
     this.pending = [];
     this.pendingBytes = 0;
     if (length === 0) callback();
-    else this.writeAll(buffers, length, callback);
+    else
+      this.writeAll(buffers.slice(), length, (error) => {
+        if (!error) for (const chunk of buffers) this.done(chunk);
+        callback(error);
+      });
   }
 
   /** writev may write less than asked (a full disk, a signal): continue from where it stopped. */

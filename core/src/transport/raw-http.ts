@@ -2,9 +2,12 @@
 //
 // node:http reads a socket 64 KiB at a time and passes every read through its parser and a stream push:
 // for 1 GiB that is ~16,000 rounds, and receiving a package this way takes longer than curl's whole
-// download (test/bench/README.md has the measurements). Here the socket reads into 1 MiB buffers
-// (`net.connect({ onread })`), the response head is parsed once, and the body goes on as the blocks it
-// arrived in: a full block is handed over as it is, a part-filled one copied to its own size.
+// download (test/bench/README.md has the measurements). Here the socket reads straight into 1 MiB blocks
+// (`net.connect({ onread })`): each read lands just after the one before it in the current block, and the
+// body goes on as views of those bytes, never copied. A block is never written twice while a view of it is
+// out, so a view handed on stays valid; a new block is started when what is left of one gets small. A
+// consumer that is done with a chunk may hand it back (`recycle`): a block whose every view came back is
+// read into again, so a download does not leave a trail of 1 MiB blocks for the garbage collector.
 //
 // Only what a download needs: one GET, `Connection: close`, the response head, then a body framed by
 // Content-Length, chunked transfer coding, or the end of the connection. The response looks enough like
@@ -15,10 +18,12 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 
-/** The socket's read block: the size of most chunks a fast connection hands over. */
+/** The memory the socket reads into: the largest chunk a fast connection hands over. */
 export const RAW_READ_BLOCK = 1024 * 1024;
-/** A block at least this full is handed over as it is; a smaller read is copied and the block reused. */
-const HAND_OVER_AT = RAW_READ_BLOCK / 2;
+/** A new block is started when less than this is left of the current one, so reads stay large. */
+const MIN_READ_SPACE = 128 * 1024;
+/** Blocks kept for reuse once given back: a few MiB, against a new block per MiB downloaded. */
+const MAX_SPARE_BLOCKS = 6;
 /** Response heads beyond this are refused (node:http's default limit is 16 KiB). */
 const MAX_HEAD_BYTES = 64 * 1024;
 const MAX_CHUNK_LINE = 1024;
@@ -38,6 +43,15 @@ export class RawResponse extends Readable {
   complete = false;
   private resumeSocket: (() => void) | undefined;
 
+  constructor(private readonly blocks: ReadBlocks) {
+    super();
+  }
+
+  /** The consumer no longer needs this body chunk (written to disk, say): its memory may be read into again. */
+  recycle(chunk: Buffer): void {
+    this.blocks.giveBack(chunk);
+  }
+
   /** @internal */
   setResume(resume: () => void): void {
     this.resumeSocket = resume;
@@ -50,6 +64,64 @@ export class RawResponse extends Readable {
   /** As IncomingMessage does: an error nobody listens for yet is not thrown (a reader attached later sees a premature close). */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     callback(this.listenerCount('error') > 0 ? error : null);
+  }
+}
+
+/**
+ * The memory the socket reads into: the current block, filled from the front, and blocks whose views are
+ * all given back, kept for reuse. Bytes not taken from a block (the head's copy) are not counted.
+ */
+class ReadBlocks {
+  private block: Buffer = Buffer.allocUnsafe(RAW_READ_BLOCK);
+  private filled = 0;
+  /** Bytes of each block still out as views; a block leaves the map when it is retired and all are back. */
+  private readonly out = new Map<ArrayBufferLike, { bytes: number; retired: boolean }>([
+    [this.block.buffer, { bytes: 0, retired: false }],
+  ]);
+  private readonly spare: Buffer[] = [];
+
+  /**
+   * Where the next read goes. Asked for after the last read's bytes were lent out, so a block retired here
+   * with nothing out really is free.
+   */
+  free(): Buffer {
+    if (RAW_READ_BLOCK - this.filled < MIN_READ_SPACE) {
+      const state = this.out.get(this.block.buffer)!;
+      state.retired = true;
+      this.release(this.block, state);
+      this.block = this.spare.pop() ?? Buffer.allocUnsafe(RAW_READ_BLOCK);
+      this.filled = 0;
+      this.out.set(this.block.buffer, { bytes: 0, retired: false });
+    }
+    return this.block.subarray(this.filled);
+  }
+
+  /** `n` bytes were read into `free()`; returns them (lend what goes to the consumer before the next read). */
+  take(n: number): Buffer {
+    const data = this.block.subarray(this.filled, this.filled + n);
+    this.filled += n;
+    return data;
+  }
+
+  /** A view of a block goes out to the consumer. */
+  lend(chunk: Buffer): void {
+    const state = this.out.get(chunk.buffer);
+    if (state) state.bytes += chunk.length;
+  }
+
+  giveBack(chunk: Buffer): void {
+    const state = this.out.get(chunk.buffer);
+    if (!state) return;
+    state.bytes -= chunk.length;
+    this.release(chunk, state);
+  }
+
+  private release(chunk: Buffer, state: { bytes: number; retired: boolean }): void {
+    if (!state.retired || state.bytes > 0) return;
+    this.out.delete(chunk.buffer);
+    // A file sink hands blocks back a batch at a time, several at once: keep enough that the next
+    // batch's worth of reads needs no new memory.
+    if (this.spare.length < MAX_SPARE_BLOCKS) this.spare.push(Buffer.from(chunk.buffer, 0, RAW_READ_BLOCK));
   }
 }
 
@@ -72,7 +144,8 @@ export function rawGet(
       reject(signal.reason);
       return;
     }
-    const response = new RawResponse();
+    const blocks = new ReadBlocks();
+    const response = new RawResponse(blocks);
     /** Resolved: later failures go to the response; rejected: nothing is left to tell. */
     let settled = false;
     let rejected = false;
@@ -85,27 +158,20 @@ export function rawGet(
       } else if (!rejected && !response.complete) response.destroy(error);
     };
 
-    let block = Buffer.allocUnsafe(RAW_READ_BLOCK);
-    let handedOver = false;
     let headParts: Buffer[] = [];
     let headBytes = 0;
     let body: BodyReader | undefined;
 
-    const onData = (nread: number, buf: Buffer): boolean => {
+    const onData = (nread: number): boolean => {
+      let data = blocks.take(nread);
       if (response.destroyed) return false;
-      let data = buf.subarray(0, nread);
-      // Bytes that follow the head come from the head's own copy, never a block to hand over.
-      let fromBlock = true;
       if (!body) {
         const rest = takeHead(data);
         if (rest === undefined) return true;
         data = rest;
-        fromBlock = false;
       }
       if (!body || data.length === 0) return true;
-      const more = body.feed(data, fromBlock && nread >= HAND_OVER_AT, () => {
-        handedOver = true;
-      });
+      const more = body.feed(data);
       if (!more) {
         socket.pause();
         return false;
@@ -147,7 +213,7 @@ export function rawGet(
         fail(framing);
         return undefined;
       }
-      body = new BodyReader(framing, response, () => {
+      body = new BodyReader(framing, response, blocks, () => {
         response.complete = true;
         response.push(null);
         socket.destroy();
@@ -161,16 +227,8 @@ export function rawGet(
     const socket: Socket = connect({
       host: target.hostname.replace(/^\[|\]$/g, ''),
       port: Number(target.port || 80),
-      onread: {
-        buffer: () => {
-          if (handedOver) {
-            block = Buffer.allocUnsafe(RAW_READ_BLOCK);
-            handedOver = false;
-          }
-          return block;
-        },
-        callback: onData,
-      },
+      // Asked for before every read: the part of the block not yet read into.
+      onread: { buffer: () => blocks.free(), callback: onData },
     });
     response.setResume(() => socket.resume());
     response.on('close', () => socket.destroy());
@@ -209,6 +267,7 @@ class BodyReader {
   constructor(
     private readonly framing: Framing,
     private readonly response: RawResponse,
+    private readonly blocks: ReadBlocks,
     private readonly done: () => void,
   ) {
     this.remaining = framing.kind === 'length' ? framing.length : 0;
@@ -223,30 +282,24 @@ class BodyReader {
     this.done();
   }
 
-  /**
-   * Takes bytes from the socket; returns false when the consumer wants no more for now. `whole` says the
-   * bytes are a block of their own that may be handed on without a copy (then `handOver` is called).
-   */
-  feed(data: Buffer, whole: boolean, handOver: () => void): boolean {
+  /** Takes bytes from the socket (never to be overwritten); returns false when the consumer wants no more for now. */
+  feed(data: Buffer): boolean {
     if (this.response.complete) return true;
-    if (this.framing.kind === 'close') return this.push(data, whole, handOver);
+    if (this.framing.kind === 'close') return this.push(data);
     if (this.framing.kind === 'length') {
       const take = Math.min(this.remaining, data.length);
       this.remaining -= take;
-      const more = this.push(data.subarray(0, take), whole && take === data.length, handOver);
+      const more = this.push(data.subarray(0, take));
       if (this.remaining === 0) this.done();
       return more;
     }
     return this.feedChunked(data);
   }
 
-  private push(data: Buffer, whole: boolean, handOver: () => void): boolean {
+  private push(data: Buffer): boolean {
     if (data.length === 0) return true;
-    if (whole) {
-      handOver();
-      return this.response.push(data);
-    }
-    return this.response.push(Buffer.from(data));
+    this.blocks.lend(data);
+    return this.response.push(data);
   }
 
   private feedChunked(data: Buffer): boolean {
@@ -255,7 +308,7 @@ class BodyReader {
     while (at < data.length && !this.response.complete && !this.response.destroyed) {
       if (this.state === 'data') {
         const take = Math.min(this.remaining, data.length - at);
-        more = this.push(data.subarray(at, at + take), false, () => {}) && more;
+        more = this.push(data.subarray(at, at + take)) && more;
         at += take;
         this.remaining -= take;
         if (this.remaining === 0) this.state = 'data-crlf';

@@ -87,6 +87,11 @@ export interface ResponseContext {
    * takes the whole body itself (saving a download). Use either `body` or `raw()`, not both.
    */
   raw(): Readable;
+  /**
+   * For the consumer of `raw()`: a chunk it has finished with (written to disk, say, and referenced nowhere),
+   * whose memory the transport may read into again. Chunks never handed back are simply collected.
+   */
+  recycle(chunk: Buffer): void;
   /** Aborts when this attempt is cancelled or times out. */
   signal: AbortSignal;
   readText(limit?: number): Promise<string>;
@@ -143,6 +148,7 @@ type ResponseMessage = Readable & {
   statusMessage?: string;
   headers: IncomingHttpHeaders;
   complete: boolean;
+  recycle?(chunk: Buffer): void;
 };
 
 class RetryableStatus extends Error {
@@ -624,6 +630,7 @@ export class Transport {
         return body();
       },
       raw: () => message,
+      recycle: (chunk) => message.recycle?.(chunk),
       signal,
       readText,
       readJson,
