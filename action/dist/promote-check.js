@@ -8002,7 +8002,7 @@ var require_dump = __commonJS({
 var require_dns = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
-    var { isIP } = __require("node:net"), { lookup } = __require("node:dns"), DecoratorHandler = require_decorator_handler(), { InvalidArgumentError, InformationalError } = require_errors(), maxInt = Math.pow(2, 31) - 1, DNSInstance = class {
+    var { isIP: isIP2 } = __require("node:net"), { lookup } = __require("node:dns"), DecoratorHandler = require_decorator_handler(), { InvalidArgumentError, InformationalError } = require_errors(), maxInt = Math.pow(2, 31) - 1, DNSInstance = class {
       #maxTTL = 0;
       #maxItems = 0;
       #records = /* @__PURE__ */ new Map();
@@ -8168,7 +8168,7 @@ var require_dns = __commonJS({
       }, instance = new DNSInstance(opts);
       return (dispatch) => function(origDispatchOpts, handler) {
         let origin = origDispatchOpts.origin.constructor === URL ? origDispatchOpts.origin : new URL(origDispatchOpts.origin);
-        return isIP(origin.hostname) !== 0 ? dispatch(origDispatchOpts, handler) : (instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
+        return isIP2(origin.hostname) !== 0 ? dispatch(origDispatchOpts, handler) : (instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
           if (err)
             return handler.onError(err);
           let dispatchOpts = null;
@@ -18004,8 +18004,9 @@ function capitalise(text) {
 }
 
 // ../core/src/transport/raw-http.ts
-import { connect } from "node:net";
+import { connect, isIP } from "node:net";
 import { Readable } from "node:stream";
+import { connect as tlsConnect } from "node:tls";
 var RAW_READ_BLOCK = 1024 * 1024, MIN_READ_SPACE = 128 * 1024, MAX_SPARE_BLOCKS = 6, MAX_HEAD_BYTES = 64 * 1024, MAX_CHUNK_LINE = 1024, RawResponse = class extends Readable {
   constructor(blocks) {
     super();
@@ -18127,12 +18128,17 @@ function rawGet(target, headers, options2) {
       return body = new BodyReader(framing, response, blocks, () => {
         response.complete = !0, response.push(null), socket.destroy();
       }), settled = !0, resolve3({ message: response }), body.start(), rest;
-    }, socket = connect({
-      host: target.hostname.replace(/^\[|\]$/g, ""),
-      port: Number(target.port || 80),
-      // Asked for before every read: the part of the block not yet read into.
-      onread: { buffer: () => blocks.free(), callback: onData }
-    });
+    }, host = target.hostname.replace(/^\[|\]$/g, ""), onread = { buffer: () => blocks.free(), callback: onData }, tlsOptions = {
+      host,
+      port: Number(target.port || 443),
+      // SNI and the certificate check use the host name; an IP address is checked against the
+      // certificate's IP entries.
+      servername: isIP(host) ? void 0 : host,
+      ca: options2.ca,
+      rejectUnauthorized: options2.rejectUnauthorized ?? !0,
+      ALPNProtocols: ["http/1.1"],
+      onread
+    }, socket = target.protocol === "https:" ? tlsConnect(tlsOptions) : connect({ host, port: Number(target.port || 80), onread });
     response.setResume(() => socket.resume()), response.on("close", () => socket.destroy()), socket.setNoDelay(!0), socket.setTimeout(options2.socketTimeout, () => fail(new Error(`Request timeout: ${target.pathname}`))), socket.on("error", (error2) => fail(settled ? Object.assign(aborted(), { cause: error2 }) : error2)), socket.on("end", () => {
       body?.untilClose ? body.finish() : response.complete || fail(settled ? aborted() : Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
     }), socket.on("close", () => {
@@ -18554,7 +18560,11 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
       }), headers["content-length"] = String(body.length), headers["content-type"] = body.contentType, data = counter;
     }
     let tls = this.config.tls, reuse = method === "GET" || method === "HEAD" ? this.keepAliveAgents() : void 0, socketTimeout = Math.max(this.config.timeoutMs, this.config.transferTimeoutMs) + 6e4, proxy = getProxyUrl(target);
-    return !proxy?.hostname && spec.transfer && method === "GET" && target.protocol === "http:" ? rawGet(target, { ...headers, "user-agent": this.config.userAgent }, { signal, socketTimeout }) : proxy?.hostname ? this.proxiedRequest(method, target, data, headers, signal, socketTimeout) : directRequest(method, target, data, headers, {
+    return !proxy?.hostname && spec.transfer && method === "GET" ? rawGet(
+      target,
+      { ...headers, "user-agent": this.config.userAgent },
+      { signal, socketTimeout, ca: tls.ca, rejectUnauthorized: tls.rejectUnauthorized }
+    ) : proxy?.hostname ? this.proxiedRequest(method, target, data, headers, signal, socketTimeout) : directRequest(method, target, data, headers, {
       userAgent: this.config.userAgent,
       signal,
       // Reads reuse connections (a promotion check makes hundreds of small requests); writes always

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -9,6 +10,11 @@ import { ProGetClient } from '../src/index.js';
 import { captureLogger, rejection, tempDir } from './helpers.js';
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
+const downloadHeaders: IncomingHttpHeaders[] = [];
+/** 5 MiB that differ everywhere: a package big enough for many TLS records and several read blocks. */
+const PACKAGE = Buffer.concat(
+  Array.from({ length: 5 * 1024 }, (_, i) => createHash('sha256').update(`block ${i}`).digest()),
+).subarray(0, 5 * 1024 * 1024);
 let caPath: string;
 let server: Server;
 let url: string;
@@ -68,7 +74,13 @@ beforeAll(async () => {
   caPath = join(dir.path, 'ca.pem');
   server = createHttpsServer(
     { key: readFileSync(join(dir.path, 'server.key')), cert: readFileSync(join(dir.path, 'server.pem')) },
-    (_req, res) => {
+    (req, res) => {
+      if (req.url === '/upack/f/download/p/1.0.0') {
+        downloadHeaders.push(req.headers);
+        res.writeHead(200, { 'content-type': 'application/zip', 'content-length': PACKAGE.length });
+        res.end(PACKAGE);
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ apiVersion: '1.3.0', services: [] }));
     },
@@ -92,6 +104,58 @@ describe('TLS', () => {
   it('caCertPath adds the private CA', async () => {
     const meta = await new ProGetClient({ url, caCertPath: caPath }).universal.meta('f');
     expect(meta.apiVersion).toBe('1.3.0');
+  });
+
+  it('package downloads over https: verified against caCertPath, bytes intact', async () => {
+    const client = new ProGetClient({ url, caCertPath: caPath, retries: 0 });
+    const result = await client.universal.download('f', { name: 'p', version: '1.0.0' }, dir.path, {
+      hashes: ['sha256'],
+    });
+    expect(result.size).toBe(PACKAGE.length);
+    expect(result.sha256).toBe(createHash('sha256').update(PACKAGE).digest('hex'));
+    expect(readFileSync(result.path).equals(PACKAGE)).toBe(true);
+    // Read by core's own reader (raw-http.ts), which asks for a connection of its own.
+    expect(downloadHeaders.at(-1)?.connection).toBe('close');
+    rmSync(result.path);
+  });
+
+  it('a package download from an untrusted server fails with the caCertPath hint and saves nothing', async () => {
+    const before = readdirSync(dir.path);
+    const error = await rejection(
+      new ProGetClient({ url, retries: 0 }).universal.download(
+        'f',
+        { name: 'p', version: '1.0.0' },
+        dir.path,
+      ),
+    );
+    expect(error.kind).toBe('network');
+    expect(error.hint).toContain('caCertPath');
+    expect(readdirSync(dir.path)).toEqual(before);
+  });
+
+  it('a package download checks the host name against the certificate', async () => {
+    // The certificate names 127.0.0.1 and proget.internal.test, not localhost.
+    const localhost = url.replace('127.0.0.1', 'localhost');
+    const error = await rejection(
+      new ProGetClient({ url: localhost, caCertPath: caPath, retries: 0 }).universal.download(
+        'f',
+        { name: 'p', version: '1.0.0' },
+        dir.path,
+      ),
+    );
+    expect(error.kind).toBe('network');
+    expect(error.message).toMatch(/ERR_TLS_CERT_ALTNAME_INVALID|does not match|not in the cert/i);
+  });
+
+  it('insecureTls downloads from a server whose certificate is not trusted', async () => {
+    const client = new ProGetClient({ url, insecureTls: true, logger: captureLogger(), retries: 0 });
+    const result = await client.universal.download(
+      'f',
+      { name: 'p', version: '1.0.0' },
+      join(dir.path, 'i.upack'),
+    );
+    expect(result.size).toBe(PACKAGE.length);
+    rmSync(result.path);
   });
 
   it('caCertPath that is not a PEM file is rejected up front', () => {
@@ -212,7 +276,19 @@ describe('proxy', () => {
             'f',
           );
           expect(meta.apiVersion).toBe('1.3.0');
-          expect(proxy.connects).toEqual(['proget.internal.test:8625', 'proget.internal.test:8625']);
+          // Package bytes go through the proxy too (node:http and the tunnel agent, not core's own reader).
+          const downloaded = await new ProGetClient({
+            url: target,
+            caCertPath: caPath,
+            retries: 0,
+          }).universal.download('f', { name: 'p', version: '1.0.0' }, join(dir.path, 'proxied.upack'));
+          expect(readFileSync(downloaded.path).equals(PACKAGE)).toBe(true);
+          rmSync(downloaded.path);
+          expect(proxy.connects).toEqual([
+            'proget.internal.test:8625',
+            'proget.internal.test:8625',
+            'proget.internal.test:8625',
+          ]);
         },
       );
     } finally {

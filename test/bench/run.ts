@@ -292,8 +292,13 @@ async function downloadCase(): Promise<CaseOutcome> {
     const runOurs = async (dest: string, hash?: 'sha256') => {
       const args = [bundles.download, sim.url, BENCH_KEY, 'bench', 'bench-data', '1.0.0', dest];
       const r = await runOk(node, hash ? [...args, hash] : args, opts);
+      // Checked and removed outside the measured process, as curl's file is.
+      const size = (await stat(dest)).size;
+      await rm(dest, { force: true });
       const j = lastJson<{ bytes: number; maxRssKb: number; downloadMs?: number; sha256?: string }>(r);
-      if (j.bytes !== pkgBytes) throw new Error(`ours downloaded ${j.bytes} of ${pkgBytes} bytes`);
+      if (j.bytes !== pkgBytes || size !== pkgBytes) {
+        throw new Error(`ours downloaded ${j.bytes} of ${pkgBytes} bytes (${size} on disk)`);
+      }
       const sample: OursSample = {
         ms: r.wallMs,
         rss: Math.max(r.maxRssKb ?? 0, j.maxRssKb),
@@ -329,6 +334,7 @@ async function downloadCase(): Promise<CaseOutcome> {
         expectedSha256 = verified.sha256;
         // Diagnostic, not a participant: Node's bare http.get → file, to tell Node's cost from core's.
         const p = await runOk(node, [bundles['plain-download'], url, BENCH_KEY, dest], opts);
+        await rm(dest, { force: true });
         const pj = lastJson<{ bytes: number; maxRssKb: number }>(p);
         plain[i] = { ms: p.wallMs, rss: Math.max(p.maxRssKb ?? 0, pj.maxRssKb), cpuS: p.cpuS ?? Number.NaN };
       },

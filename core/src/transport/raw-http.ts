@@ -1,4 +1,4 @@
-// A plain-HTTP GET for package bytes, read off the socket in large blocks.
+// An HTTP/1.1 GET for package bytes (over TCP or TLS), read off the socket in large blocks.
 //
 // node:http reads a socket 64 KiB at a time and passes every read through its parser and a stream push:
 // for 1 GiB that is ~16,000 rounds, and receiving a package this way takes longer than curl's whole
@@ -15,8 +15,9 @@
 // transport to treat both alike. A body cut short fails as node:http's does: "aborted", ECONNRESET.
 
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
+import { type ConnectionOptions, connect as tlsConnect } from 'node:tls';
 
 /** The memory the socket reads into: the largest chunk a fast connection hands over. */
 export const RAW_READ_BLOCK = 1024 * 1024;
@@ -32,6 +33,9 @@ export interface RawGetOptions {
   signal: AbortSignal;
   /** A last-resort inactivity limit on the socket. */
   socketTimeout: number;
+  /** For https: the trusted CAs (undefined: Node's) and whether the certificate must verify. */
+  ca?: string[];
+  rejectUnauthorized?: boolean;
 }
 
 /** A parsed response head and its body as a stream. */
@@ -224,12 +228,25 @@ export function rawGet(
       return rest;
     };
 
-    const socket: Socket = connect({
-      host: target.hostname.replace(/^\[|\]$/g, ''),
-      port: Number(target.port || 80),
-      // Asked for before every read: the part of the block not yet read into.
-      onread: { buffer: () => blocks.free(), callback: onData },
-    });
+    const host = target.hostname.replace(/^\[|\]$/g, '');
+    // Asked for before every read: the part of the block not yet read into.
+    const onread = { buffer: () => blocks.free(), callback: onData };
+    // tls.connect takes `onread` as net.connect does (Node ≥ 15.1), though @types/node leaves it out.
+    const tlsOptions: ConnectionOptions & { onread: typeof onread } = {
+      host,
+      port: Number(target.port || 443),
+      // SNI and the certificate check use the host name; an IP address is checked against the
+      // certificate's IP entries.
+      servername: isIP(host) ? undefined : host,
+      ca: options.ca,
+      rejectUnauthorized: options.rejectUnauthorized ?? true,
+      ALPNProtocols: ['http/1.1'],
+      onread,
+    };
+    const socket: Socket =
+      target.protocol === 'https:'
+        ? tlsConnect(tlsOptions)
+        : connect({ host, port: Number(target.port || 80), onread });
     response.setResume(() => socket.resume());
     response.on('close', () => socket.destroy());
     socket.setNoDelay(true);

@@ -509,9 +509,13 @@ export class Transport {
     const reuse = method === 'GET' || method === 'HEAD' ? this.keepAliveAgents() : undefined;
     const socketTimeout = Math.max(this.config.timeoutMs, this.config.transferTimeoutMs) + 60_000;
     const proxy = getProxyUrl(target);
-    if (!proxy?.hostname && spec.transfer && method === 'GET' && target.protocol === 'http:') {
-      // Package bytes over plain HTTP: read in 1 MiB blocks instead of node:http's 64 KiB (raw-http.ts).
-      return rawGet(target, { ...headers, 'user-agent': this.config.userAgent }, { signal, socketTimeout });
+    if (!proxy?.hostname && spec.transfer && method === 'GET') {
+      // Package bytes: read into 1 MiB blocks instead of through node:http's parser and 64 KiB reads (raw-http.ts).
+      return rawGet(
+        target,
+        { ...headers, 'user-agent': this.config.userAgent },
+        { signal, socketTimeout, ca: tls.ca, rejectUnauthorized: tls.rejectUnauthorized },
+      );
     }
     if (!proxy?.hostname) {
       return directRequest(method, target, data, headers, {

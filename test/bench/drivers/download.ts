@@ -2,7 +2,6 @@
 // argv: <url> <apiKey> <feed> <name> <version> <dest> [hash]; hash `sha256` makes it a verified download
 // (core computes SHA-256 while saving), printed as `sha256` for the harness to compare with sha256sum's.
 
-import { rm } from 'node:fs/promises';
 import { ProGetClient } from '@proget-ci/core';
 
 const [url, apiKey, feed, name, version, dest, hash] = process.argv.slice(2) as [
@@ -21,7 +20,7 @@ const result = await client.universal.download(feed, { name, version }, dest, {
   hashes: hash ? [hash] : undefined,
 });
 const t1 = performance.now();
-await rm(result.path, { force: true });
+// The file is left for the harness to check and remove outside the measurement, as curl's is.
 console.log(
   JSON.stringify({
     downloadMs: t1 - t0,

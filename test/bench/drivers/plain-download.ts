@@ -1,9 +1,8 @@
 // Diagnostic for the download case: Node's own http.get piped to a file, no hashing and no client layers —
-// what the transfer costs in Node before core adds SHA-1/SHA-256 and its stream stages.
+// what a download costs through node:http, for comparison with core's own reader.
 // argv: <url> <apiKey> <dest>.
 
 import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { get } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 
@@ -19,5 +18,5 @@ res.on('data', (c: Buffer) => {
 });
 await pipeline(res, createWriteStream(dest));
 const t1 = performance.now();
-await rm(dest, { force: true });
+// The file is left for the harness to remove outside the measurement.
 console.log(JSON.stringify({ downloadMs: t1 - t0, bytes, maxRssKb: process.resourceUsage().maxRSS }));
