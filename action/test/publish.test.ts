@@ -1,7 +1,7 @@
 import './helpers/intercept.js';
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { buildPackage, ProGetClient, ProGetError, readPackage, ValidationError } from '@proget-ci/core';
@@ -88,6 +88,29 @@ function fakeFeed(
       return [{ ...EXISTING, sha1, listed: true, totalDownloads: 0, size: last.length }];
     });
   return state;
+}
+
+/**
+ * A feed on a real socket, for what core reads with its own reader (package downloads), which nock cannot
+ * see: `handle` gets each request with its whole body; `run` gets a client for it.
+ */
+async function withLocalFeed(
+  handle: (req: IncomingMessage, body: Buffer, res: ServerResponse) => void,
+  run: (client: ProGetClient) => Promise<void>,
+): Promise<void> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => handle(req, Buffer.concat(chunks), res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  nock.enableNetConnect('127.0.0.1');
+  try {
+    const { port } = server.address() as AddressInfo;
+    await run(new ProGetClient({ url: `http://127.0.0.1:${port}`, apiKey: KEY, retries: 0 }));
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 }
 
 describe('publish', () => {
@@ -253,19 +276,16 @@ describe('publish', () => {
   });
 
   it('verifies by downloading when the server reports no SHA-1', async () => {
-    // On a real socket: core reads plain-HTTP package bytes with its own reader, which nock cannot see.
     const uploads: Buffer[] = [];
     const seen: string[] = [];
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
+    await withLocalFeed(
+      (req, body, res) => {
         seen.push(`${req.method} ${req.url}`);
         if (req.headers['x-apikey'] !== KEY) res.writeHead(401).end();
         else if (req.method === 'GET' && req.url?.startsWith('/upack/dev-feed/versions?'))
           res.writeHead(404).end();
         else if (req.method === 'PUT' && req.url === '/upack/dev-feed/upload') {
-          uploads.push(Buffer.concat(chunks));
+          uploads.push(body);
           res.writeHead(201).end();
         } else if (req.method === 'GET' && req.url?.startsWith('/api/packages/dev-feed/versions?')) {
           const size = uploads.at(-1)!.length;
@@ -275,43 +295,30 @@ describe('publish', () => {
         } else if (req.method === 'GET' && req.url === '/upack/dev-feed/download/apps/web/1.2.3') {
           res.writeHead(200, { 'content-type': 'application/zip' }).end(uploads.at(-1));
         } else res.writeHead(501).end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    nock.enableNetConnect('127.0.0.1');
-    try {
-      const { port } = server.address() as AddressInfo;
-      const client = new ProGetClient({ url: `http://127.0.0.1:${port}`, apiKey: KEY, retries: 0 });
-      const result = await publish(client, options());
-      expect(result.verifiedBy).toBe('download');
-      expect(seen.at(-1)).toBe('GET /upack/dev-feed/download/apps/web/1.2.3');
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
+      },
+      async (client) => {
+        const result = await publish(client, options());
+        expect(result.verifiedBy).toBe('download');
+        expect(seen.at(-1)).toBe('GET /upack/dev-feed/download/apps/web/1.2.3');
+      },
+    );
   });
 
   it('fails verification when the bytes downloaded back differ from the upload', async () => {
-    const server = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
+    await withLocalFeed(
+      (req, _body, res) => {
         if (req.url?.startsWith('/upack/dev-feed/versions?')) res.writeHead(404).end();
         else if (req.method === 'PUT') res.writeHead(201).end();
         else if (req.url?.startsWith('/api/packages/dev-feed/versions?')) {
           res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([EXISTING]));
         } else res.writeHead(200, { 'content-type': 'application/zip' }).end('PK other bytes');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    nock.enableNetConnect('127.0.0.1');
-    try {
-      const { port } = server.address() as AddressInfo;
-      const client = new ProGetClient({ url: `http://127.0.0.1:${port}`, apiKey: KEY, retries: 0 });
-      const error = await publish(client, options()).catch((e) => e);
-      expect(error).toBeInstanceOf(StepError);
-      expect(error.message).toMatch(/^Verification failed/);
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
+      },
+      async (client) => {
+        const error = await publish(client, options()).catch((e) => e);
+        expect(error).toBeInstanceOf(StepError);
+        expect(error.message).toMatch(/^Verification failed/);
+      },
+    );
   });
 
   it('skips verification when verify is off', async () => {
