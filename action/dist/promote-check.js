@@ -18560,7 +18560,7 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
       }), headers["content-length"] = String(body.length), headers["content-type"] = body.contentType, data = counter;
     }
     let tls = this.config.tls, reuse = method === "GET" || method === "HEAD" ? this.keepAliveAgents() : void 0, socketTimeout = Math.max(this.config.timeoutMs, this.config.transferTimeoutMs) + 6e4, proxy = getProxyUrl(target);
-    return !proxy?.hostname && spec.transfer && method === "GET" ? rawGet(
+    return !proxy?.hostname && spec.transfer && method === "GET" && !this.config.nodeHttpTransfers ? rawGet(
       target,
       { ...headers, "user-agent": this.config.userAgent },
       { signal, socketTimeout, ca: tls.ca, rejectUnauthorized: tls.rejectUnauthorized }
@@ -18834,7 +18834,8 @@ var DEFAULTS = {
       maxJsonBytes: options2.maxJsonBytes,
       tls: loadTlsSettings(options2.caCertPath, options2.insecureTls, options2.logger),
       signal: options2.signal,
-      logger: options2.logger
+      logger: options2.logger,
+      nodeHttpTransfers: options2.nodeHttpTransfers === !0
     }), this.native = new NativeArea(this.transport), this.feeds = new FeedsArea(this.transport, this.native), this.universal = new UniversalArea(this.transport), this.packages = new PackagesArea(this.transport), this.promotions = new PromotionsArea(this.transport), this.deployments = new DeploymentsArea(this.transport), this.health = new HealthArea(this.transport);
   }
   get serverInfo() {

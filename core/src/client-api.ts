@@ -55,6 +55,13 @@ export interface ProGetClientOptions {
   /** Cancels every request of this client. */
   signal?: AbortSignal;
   logger?: ProGetLogger;
+  /**
+   * Read package bytes through `node:http` like every other request, instead of core's own socket reader
+   * (default false). For hosts that route traffic by patching `node:http`, such as VS Code's proxy support in
+   * the extension host, which core's reader would bypass. Slower for large downloads (test/bench/README.md).
+   * Proxies named in HTTPS_PROXY/HTTP_PROXY are honoured either way.
+   */
+  nodeHttpTransfers?: boolean;
 }
 
 export interface ProGetLogger {

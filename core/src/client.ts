@@ -87,6 +87,7 @@ export class ProGetClient implements ProGetClientApi {
       tls: loadTlsSettings(options.caCertPath, options.insecureTls, options.logger),
       signal: options.signal,
       logger: options.logger,
+      nodeHttpTransfers: options.nodeHttpTransfers === true,
     });
     this.native = new NativeArea(this.transport);
     this.feeds = new FeedsArea(this.transport, this.native);

@@ -182,6 +182,22 @@ describe('universal downloads', () => {
   });
 });
 
+describe('nodeHttpTransfers', () => {
+  it('reads package bytes through node:http, where something patching it (nock here, VS Code elsewhere) sees them', async () => {
+    nock(BASE, { reqheaders: { 'x-apikey': 'k' } })
+      .get('/upack/dev-feed/download/hdars/1.3.9')
+      .reply(200, Buffer.from('PK\u0003\u0004upack'), {
+        'Content-Disposition': 'attachment; filename=hdars.1.3.9.upack',
+      });
+    const c = new ProGetClient({ url: BASE, apiKey: 'k', retries: 0, nodeHttpTransfers: true });
+    const result = await c.universal.download('dev-feed', { name: 'hdars', version: '1.3.9' }, dir.path, {
+      hashes: ['sha1'],
+    });
+    expect(await readFile(result.path, 'latin1')).toBe('PK\u0003\u0004upack');
+    expect(result.size).toBe(9);
+  });
+});
+
 describe('uploads', () => {
   it('curl-style PUT /upack/dev-feed/upload of a .upack; 201', async () => {
     const file = join(dir.path, 'hdars.upack');

@@ -1,7 +1,6 @@
 // Entry point: wires the servers store, the Feeds tree, the `proget:` file system, the health status bar
 // and the commands together. Everything that talks to ProGet goes through @proget-ci/core.
 
-import { ProGetClient } from '@proget-ci/core';
 import * as vscode from 'vscode';
 import {
   clearFilter,
@@ -21,7 +20,7 @@ import { addServer, removeServer, setApiKey } from './commands/serverCommands.js
 import { ProGetFileSystemProvider } from './fs/provider.js';
 import { SCHEME } from './fs/uri.js';
 import { HealthStatusBar, SHOW_HEALTH_COMMAND } from './health/statusBar.js';
-import { Servers } from './servers.js';
+import { createClient, Servers } from './servers.js';
 import type { FileNode, LoadMoreNode, PackageNode, TreeNode, VersionNode } from './tree/model.js';
 import { FeedsTreeProvider, fileFactKey } from './tree/provider.js';
 
@@ -29,7 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const log = vscode.window.createOutputChannel('ProGet', { log: true });
   context.subscriptions.push(log);
 
-  const servers = new Servers(context.secrets, (options) => new ProGetClient(options), log);
+  const servers = new Servers(context.secrets, createClient, log);
   context.subscriptions.push(servers);
   await servers.loadKeys();
 

@@ -1,7 +1,7 @@
 // Servers and their keys: URLs live in the `proget.servers` setting, API keys only in SecretStorage keyed
 // by server URL. One core client per server, rebuilt when its key or the timeout changes.
 
-import type { ProGetClientApi, ProGetClientOptions } from '@proget-ci/core';
+import { ProGetClient, type ProGetClientApi, type ProGetClientOptions } from '@proget-ci/core';
 import * as vscode from 'vscode';
 import type { ServerRef } from './tree/model.js';
 
@@ -11,6 +11,14 @@ export interface ServerSetting {
 }
 
 export type ClientFactory = (options: ProGetClientOptions) => ProGetClientApi;
+
+/**
+ * The extension's clients. Package bytes go through node:http as well (`nodeHttpTransfers`): VS Code's
+ * proxy support (http.proxy, the system proxy) works by patching node:http in the extension host, and
+ * core's own socket reader would go around it.
+ */
+export const createClient: ClientFactory = (options) =>
+  new ProGetClient({ ...options, nodeHttpTransfers: true });
 
 export interface Logger {
   debug(message: string): void;

@@ -128,6 +128,8 @@ export interface TransportConfig {
   signal?: AbortSignal;
   logger?: ProGetLogger;
   random?: () => number;
+  /** Package bytes through node:http too (see ProGetClientOptions.nodeHttpTransfers). */
+  nodeHttpTransfers?: boolean;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -509,7 +511,7 @@ export class Transport {
     const reuse = method === 'GET' || method === 'HEAD' ? this.keepAliveAgents() : undefined;
     const socketTimeout = Math.max(this.config.timeoutMs, this.config.transferTimeoutMs) + 60_000;
     const proxy = getProxyUrl(target);
-    if (!proxy?.hostname && spec.transfer && method === 'GET') {
+    if (!proxy?.hostname && spec.transfer && method === 'GET' && !this.config.nodeHttpTransfers) {
       // Package bytes: read into 1 MiB blocks instead of through node:http's parser and 64 KiB reads (raw-http.ts).
       return rawGet(
         target,
