@@ -17998,7 +17998,7 @@ function capitalise(text) {
 import { connect, isIP } from "node:net";
 import { Readable } from "node:stream";
 import { connect as tlsConnect } from "node:tls";
-var RAW_READ_BLOCK = 1024 * 1024, MIN_READ_SPACE = 128 * 1024, MAX_SPARE_BLOCKS = 6, MAX_HEAD_BYTES = 64 * 1024, MAX_CHUNK_LINE = 1024, RawResponse = class extends Readable {
+var RAW_READ_BLOCK = 1024 * 1024, MIN_READ_SPACE = 128 * 1024, COALESCE_BYTES = 256 * 1024, MAX_SPARE_BLOCKS = 6, MAX_HEAD_BYTES = 64 * 1024, MAX_CHUNK_LINE = 1024, RawResponse = class extends Readable {
   constructor(blocks) {
     super();
     this.blocks = blocks;
@@ -18116,9 +18116,15 @@ function rawGet(target, headers, options2) {
         fail(framing);
         return;
       }
-      return body = new BodyReader(framing, response, blocks, () => {
-        response.complete = !0, response.push(null), socket.destroy();
-      }), settled = !0, resolve2({ message: response }), body.start(), rest;
+      return body = new BodyReader(
+        framing,
+        response,
+        blocks,
+        () => {
+          response.complete = !0, response.push(null), socket.destroy();
+        },
+        () => socket.pause()
+      ), settled = !0, resolve2({ message: response }), body.start(), rest;
     }, host = target.hostname.replace(/^\[|\]$/g, ""), onread = { buffer: () => blocks.free(), callback: onData }, tlsOptions = {
       host,
       port: Number(target.port || 443),
@@ -18140,27 +18146,35 @@ function rawGet(target, headers, options2) {
   });
 }
 var BodyReader = class {
-  constructor(framing, response, blocks, done) {
+  constructor(framing, response, blocks, done, pause) {
     this.framing = framing;
     this.response = response;
     this.blocks = blocks;
     this.done = done;
+    this.pause = pause;
     this.remaining = framing.kind === "length" ? framing.length : 0, this.untilClose = framing.kind === "close";
   }
   framing;
   response;
   blocks;
   done;
+  pause;
   remaining;
+  /** Bytes read (and lent) but not yet pushed: one view, contiguous in one block. */
+  pending;
+  flushScheduled = !1;
   /** Chunked coding: what is being read, and the partial size line or trailer carried between blocks. */
   state = "size";
   line = "";
   untilClose;
   start() {
-    this.framing.kind === "length" && this.remaining === 0 && this.done();
+    this.framing.kind === "length" && this.remaining === 0 && this.end();
   }
   finish() {
-    this.done();
+    this.end();
+  }
+  end() {
+    this.flush(), this.done();
   }
   /** Takes bytes from the socket (never to be overwritten); returns false when the consumer wants no more for now. */
   feed(data) {
@@ -18170,12 +18184,22 @@ var BodyReader = class {
       let take = Math.min(this.remaining, data.length);
       this.remaining -= take;
       let more = this.push(data.subarray(0, take));
-      return this.remaining === 0 && this.done(), more;
+      return this.remaining === 0 && this.end(), more;
     }
     return this.feedChunked(data);
   }
   push(data) {
-    return data.length === 0 ? !0 : (this.blocks.lend(data), this.response.push(data));
+    if (data.length === 0) return !0;
+    this.blocks.lend(data);
+    let held = this.pending, more = !0;
+    return held && held.buffer === data.buffer && held.byteOffset + held.length === data.byteOffset ? this.pending = Buffer.from(held.buffer, held.byteOffset, held.length + data.length) : (more = this.flush(), this.pending = data), this.pending.length >= COALESCE_BYTES ? this.flush() && more : (this.flushScheduled || (this.flushScheduled = !0, setImmediate(() => {
+      this.flushScheduled = !1, this.flush() || this.pause();
+    })), more);
+  }
+  /** Pushes what is held; false when the consumer wants no more for now. */
+  flush() {
+    let chunk = this.pending;
+    return this.pending = void 0, !chunk || this.response.destroyed ? !0 : this.response.push(chunk);
   }
   feedChunked(data) {
     let more = !0, at = 0;
@@ -18197,7 +18221,7 @@ var BodyReader = class {
         let size = /^([0-9a-fA-F]{1,12})[ \t]*(;.*)?$/.exec(line);
         if (!size) return this.bad(`"${line.slice(0, 40)}" is not a chunk size`);
         this.remaining = Number.parseInt(size[1], 16), this.state = this.remaining === 0 ? "trailer" : "data";
-      } else line === "" && this.done();
+      } else line === "" && this.end();
     }
     return more;
   }

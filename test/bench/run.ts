@@ -6,7 +6,7 @@
 // one targets are printed but never fail the run (small inputs make the ratios noise).
 
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -229,7 +229,8 @@ async function publishCase(): Promise<CaseOutcome> {
 
 // --- download -------------------------------------------------------------------------------------------
 
-async function downloadCase(): Promise<CaseOutcome> {
+/** The package both download cases fetch: the dataset zipped with `zip -0` (cached). */
+async function downloadPackage(): Promise<{ file: string; bytes: number }> {
   const data = await ensureDataset(WORK, config.downloadBytes, log);
   const pkgFile = join(WORK, `download-${config.downloadBytes}.upack`);
   if (!existsSync(pkgFile)) {
@@ -242,26 +243,36 @@ async function downloadCase(): Promise<CaseOutcome> {
     });
     await import('node:fs/promises').then((fs) => fs.rename(tmp, pkgFile));
   }
-  const pkgBytes = statSync(pkgFile).size;
+  return { file: pkgFile, bytes: statSync(pkgFile).size };
+}
+
+/** Puts the package into the simulator's `bench` feed (untimed). */
+async function uploadForDownload(sim: SimProcess, pkgFile: string, curlTls: string[] = []): Promise<void> {
+  await runOk(
+    'curl',
+    [
+      ...curlTls,
+      '-sS',
+      '-f',
+      '-T',
+      pkgFile,
+      '-H',
+      `X-ApiKey: ${BENCH_KEY}`,
+      '-H',
+      'Content-Type: application/zip',
+      '-o',
+      '/dev/null',
+      `${sim.url}/upack/bench/upload`,
+    ],
+    { timeoutMs: config.processTimeoutMs },
+  );
+}
+
+async function downloadCase(): Promise<CaseOutcome> {
+  const { file: pkgFile, bytes: pkgBytes } = await downloadPackage();
   return withSim({ options: simOptions([universalFeed('bench')]) }, async (sim) => {
     const opts = { timeoutMs: config.processTimeoutMs, measureRss: true, scratch: SCRATCH };
-    await runOk(
-      'curl',
-      [
-        '-sS',
-        '-f',
-        '-T',
-        pkgFile,
-        '-H',
-        `X-ApiKey: ${BENCH_KEY}`,
-        '-H',
-        'Content-Type: application/zip',
-        '-o',
-        '/dev/null',
-        `${sim.url}/upack/bench/upload`,
-      ],
-      opts,
-    );
+    await uploadForDownload(sim, pkgFile);
     const url = `${sim.url}/upack/bench/download/bench-data/1.0.0`;
     const curlArgs = (dest: string) => ['-sS', '-f', '-H', `X-ApiKey: ${BENCH_KEY}`, '-o', dest, url];
     // The verified baseline: curl, then sha256sum of the file, in one measured process (a shell).
@@ -387,6 +398,104 @@ async function downloadCase(): Promise<CaseOutcome> {
           `diagnostic: plain Node http.get → file (no hashes) ${fmtMs(median(plain.map((x) => x.ms)))}, CPU ${cpu(median(plain.map((x) => x.cpuS)))}, peak ${fmtMB(Math.max(...plain.map((x) => x.rss)))}`,
         `download verified (SHA-256): client CPU ${cpu(median(oursVerified.map((x) => x.cpuS)))} (ours) vs ${cpu(median(baseVerified.map((x) => x.cpuS ?? Number.NaN)))} (curl + sha256sum); ` +
           `peak RSS ${fmtMB(Math.max(...oursVerified.map((x) => x.rss)))} (ours) vs ${fmtMB(Math.max(...baseVerified.map((x) => x.maxRssKb ?? 0)))}`,
+      ],
+    };
+  });
+}
+
+/**
+ * The same download over HTTPS (no target in the issue: informational). The simulator serves TLS with a
+ * certificate made here; curl and core both trust it as their CA, so both verify it as usual.
+ */
+async function downloadHttpsCase(): Promise<CaseOutcome> {
+  const { file: pkgFile, bytes: pkgBytes } = await downloadPackage();
+  const tlsDir = join(SCRATCH, 'tls');
+  await mkdir(tlsDir, { recursive: true });
+  const certFile = join(tlsDir, 'cert.pem');
+  const keyFile = join(tlsDir, 'key.pem');
+  await runOk(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { timeoutMs: 60_000 },
+  );
+  const tls = { cert: await readFile(certFile, 'utf8'), key: await readFile(keyFile, 'utf8') };
+  return withSim({ options: simOptions([universalFeed('bench')], { tls }) }, async (sim) => {
+    const opts = { timeoutMs: config.processTimeoutMs, measureRss: true, scratch: SCRATCH };
+    const curlTls = ['--cacert', certFile];
+    await uploadForDownload(sim, pkgFile, curlTls);
+    const url = `${sim.url}/upack/bench/download/bench-data/1.0.0`;
+    log(
+      `download ${fmtBytes(pkgBytes)} over HTTPS: curl --cacert -o vs universal.download (caCertPath), ${config.runs}× (after one warm-up)`,
+    );
+    const curl = (dest: string) => [...curlTls, '-sS', '-f', '-H', `X-ApiKey: ${BENCH_KEY}`, '-o', dest, url];
+    const checked = async (dest: string, who: string) => {
+      const size = (await stat(dest)).size;
+      await rm(dest, { force: true });
+      if (size !== pkgBytes) throw new Error(`${who} downloaded ${size} of ${pkgBytes} bytes over HTTPS`);
+    };
+    const warm = join(SCRATCH, 'warm-https.upack');
+    await runOk('curl', curl(warm), opts);
+    await checked(warm, 'curl');
+    const base: ProcResult[] = [];
+    const ours: ProcResult[] = [];
+    const oursEnv = { ...process.env, PROGET_BENCH_CA: certFile };
+    await alternate(
+      config.runs,
+      async (i) => {
+        const dest = join(SCRATCH, `curl-https-${i}.upack`);
+        base[i] = await runOk('curl', curl(dest), opts);
+        await checked(dest, 'curl');
+      },
+      async (i) => {
+        const dest = join(SCRATCH, `ours-https-${i}.upack`);
+        const args = [bundles.download, sim.url, BENCH_KEY, 'bench', 'bench-data', '1.0.0', dest];
+        ours[i] = await runOk(node, args, { ...opts, env: oursEnv });
+        await checked(dest, 'ours');
+      },
+    );
+    const ratio = median(ours.map((x, i) => x.wallMs / base[i]!.wallMs));
+    return {
+      rows: [
+        {
+          case: `download ${fmtBytes(pkgBytes)} over HTTPS, time`,
+          ours: fmtMs(median(ours.map((x) => x.wallMs))),
+          baseline: `${fmtMs(median(base.map((x) => x.wallMs)))} (\`curl --cacert … -o\`)`,
+          ratio: fmtRatio(ratio),
+          target: '(no target: informational)',
+          status: 'info',
+        },
+        {
+          case: 'download over HTTPS, peak RSS',
+          ours: fmtMB(Math.max(...ours.map((x) => x.maxRssKb ?? 0))),
+          baseline: fmtMB(Math.max(...base.map((x) => x.maxRssKb ?? 0))),
+          ratio: '',
+          target: '(no target: informational)',
+          status: 'info',
+        },
+      ],
+      samples: {
+        packageBytes: pkgBytes,
+        baseline: base.map((x) => ({ ms: x.wallMs, rssKb: x.maxRssKb, cpuS: x.cpuS })),
+        ours: ours.map((x) => ({ ms: x.wallMs, rssKb: x.maxRssKb, cpuS: x.cpuS })),
+      },
+      notes: [
+        `download over HTTPS: client CPU ${cpu(median(ours.map((x) => x.cpuS ?? Number.NaN)))} (ours) vs ${cpu(median(base.map((x) => x.cpuS ?? Number.NaN)))} (curl); the simulator encrypts on the other core`,
       ],
     };
   });
@@ -613,6 +722,7 @@ async function coldCase(): Promise<CaseOutcome> {
 const CASES: [string, () => Promise<CaseOutcome>][] = [
   ['publish', publishCase],
   ['download', downloadCase],
+  ['download-https', downloadHttpsCase],
   ['promote-check', promoteCase],
   ['tree', treeCase],
   ['cold start', coldCase],

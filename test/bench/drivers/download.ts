@@ -14,7 +14,13 @@ const [url, apiKey, feed, name, version, dest, hash] = process.argv.slice(2) as 
   string | undefined,
 ];
 if (hash !== undefined && hash !== 'sha256') throw new Error(`unsupported hash ${hash}`);
-const client = new ProGetClient({ url, apiKey, retries: 0 });
+// PROGET_BENCH_CA: the CA file that makes the HTTPS case's test certificate trusted.
+const client = new ProGetClient({
+  url,
+  apiKey,
+  retries: 0,
+  caCertPath: process.env.PROGET_BENCH_CA || undefined,
+});
 const t0 = performance.now();
 const result = await client.universal.download(feed, { name, version }, dest, {
   hashes: hash ? [hash] : undefined,

@@ -126,14 +126,19 @@ export function lastJson<T>(r: ProcResult): T {
   throw new Error(`no JSON result in output:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
 }
 
-const APT_PACKAGES: Record<string, string> = { zip: 'zip', curl: 'curl', '/usr/bin/time': 'time' };
+const APT_PACKAGES: Record<string, string> = {
+  zip: 'zip',
+  curl: 'curl',
+  openssl: 'openssl',
+  '/usr/bin/time': 'time',
+};
 
 function have(tool: string): boolean {
   if (tool.startsWith('/')) return existsSync(tool);
   return spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
 }
 
-/** zip, curl and GNU time from Debian's packages: installed with apt-get when missing. */
+/** zip, curl, openssl and GNU time from Debian's packages: installed with apt-get when missing. */
 export function ensureTools(log: (m: string) => void): void {
   const missing = Object.keys(APT_PACKAGES).filter((t) => !have(t));
   if (missing.length === 0) return;
