@@ -246,6 +246,14 @@ async function downloadPackage(): Promise<{ file: string; bytes: number }> {
   return { file: pkgFile, bytes: statSync(pkgFile).size };
 }
 
+/**
+ * Untimed, before each measured download: writes out the dirty pages the last 1 GiB file left, so no
+ * measured process pays for (or races) another one's writeback.
+ */
+async function settle(): Promise<void> {
+  await runOk('sync', [], { timeoutMs: 120_000 });
+}
+
 /** Puts the package into the simulator's `bench` feed (untimed). */
 async function uploadForDownload(sim: SimProcess, pkgFile: string, curlTls: string[] = []): Promise<void> {
   await runOk(
@@ -289,7 +297,7 @@ async function downloadCase(): Promise<CaseOutcome> {
       url,
     ];
     log(
-      `download ${fmtBytes(pkgBytes)}: curl -o vs universal.download, and curl -o + sha256sum vs universal.download with SHA-256, ${config.runs}× (after one warm-up)`,
+      `download ${fmtBytes(pkgBytes)}: curl -o vs universal.download, and curl -o + sha256sum vs universal.download with SHA-256, ${config.downloadRuns}× (after one warm-up)`,
     );
     const warm = join(SCRATCH, 'warm.upack');
     await runOk('curl', curlArgs(warm), opts);
@@ -302,6 +310,7 @@ async function downloadCase(): Promise<CaseOutcome> {
     const plain: { ms: number; rss: number; cpuS: number }[] = [];
     const runOurs = async (dest: string, hash?: 'sha256') => {
       const args = [bundles.download, sim.url, BENCH_KEY, 'bench', 'bench-data', '1.0.0', dest];
+      await settle();
       const r = await runOk(node, hash ? [...args, hash] : args, opts);
       // Checked and removed outside the measured process, as curl's file is.
       const size = (await stat(dest)).size;
@@ -320,13 +329,15 @@ async function downloadCase(): Promise<CaseOutcome> {
     };
     let expectedSha256: string | undefined;
     await alternate(
-      config.runs,
+      config.downloadRuns,
       async (i) => {
         const dest = join(SCRATCH, `curl-${i}.upack`);
+        await settle();
         base[i] = await runOk('curl', curlArgs(dest), opts);
         const size = (await stat(dest)).size;
         await rm(dest, { force: true });
         if (size !== pkgBytes) throw new Error(`curl downloaded ${size} of ${pkgBytes} bytes`);
+        await settle();
         baseVerified[i] = await runOk('sh', curlSha256(dest), opts);
         await rm(dest, { force: true });
         const sum = /^([0-9a-f]{64})\s/.exec(baseVerified[i]!.stdout)?.[1];
@@ -344,6 +355,7 @@ async function downloadCase(): Promise<CaseOutcome> {
         }
         expectedSha256 = verified.sha256;
         // Diagnostic, not a participant: Node's bare http.get → file, to tell Node's cost from core's.
+        await settle();
         const p = await runOk(node, [bundles['plain-download'], url, BENCH_KEY, dest], opts);
         await rm(dest, { force: true });
         const pj = lastJson<{ bytes: number; maxRssKb: number }>(p);
@@ -441,7 +453,7 @@ async function downloadHttpsCase(): Promise<CaseOutcome> {
     await uploadForDownload(sim, pkgFile, curlTls);
     const url = `${sim.url}/upack/bench/download/bench-data/1.0.0`;
     log(
-      `download ${fmtBytes(pkgBytes)} over HTTPS: curl --cacert -o vs universal.download (caCertPath), ${config.runs}× (after one warm-up)`,
+      `download ${fmtBytes(pkgBytes)} over HTTPS: curl --cacert -o vs universal.download (caCertPath), ${config.downloadRuns}× (after one warm-up)`,
     );
     const curl = (dest: string) => [...curlTls, '-sS', '-f', '-H', `X-ApiKey: ${BENCH_KEY}`, '-o', dest, url];
     const checked = async (dest: string, who: string) => {
@@ -456,15 +468,17 @@ async function downloadHttpsCase(): Promise<CaseOutcome> {
     const ours: ProcResult[] = [];
     const oursEnv = { ...process.env, PROGET_BENCH_CA: certFile };
     await alternate(
-      config.runs,
+      config.downloadRuns,
       async (i) => {
         const dest = join(SCRATCH, `curl-https-${i}.upack`);
+        await settle();
         base[i] = await runOk('curl', curl(dest), opts);
         await checked(dest, 'curl');
       },
       async (i) => {
         const dest = join(SCRATCH, `ours-https-${i}.upack`);
         const args = [bundles.download, sim.url, BENCH_KEY, 'bench', 'bench-data', '1.0.0', dest];
+        await settle();
         ours[i] = await runOk(node, args, { ...opts, env: oursEnv });
         await checked(dest, 'ours');
       },
@@ -772,7 +786,7 @@ async function main() {
   await rm(SCRATCH, { recursive: true, force: true });
 
   const date = new Date().toISOString();
-  const header = `Measured ${date.slice(0, 16).replace('T', ' ')} UTC, \`BENCH_SIZE=${config.size}\`, on ${machine()}; medians of ${config.runs} (transfers) / ${config.promoteRuns} (promote-check) / ${config.treeRuns} (tree) / ${config.coldRuns} (cold start) alternating runs; total ${fmtMs(performance.now() - started)}.`;
+  const header = `Measured ${date.slice(0, 16).replace('T', ' ')} UTC, \`BENCH_SIZE=${config.size}\`, on ${machine()}; medians of ${config.runs} (publish) / ${config.downloadRuns} (downloads) / ${config.promoteRuns} (promote-check) / ${config.treeRuns} (tree) / ${config.coldRuns} (cold start) alternating runs; total ${fmtMs(performance.now() - started)}.`;
   const md = `${header}\n\n${table(rows)}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`;
   console.log(`\n${md}`);
   const stamp = date.replace(/[:.]/g, '-');

@@ -5,8 +5,13 @@ export type BenchSize = 'small' | 'full';
 
 export interface BenchConfig {
   size: BenchSize;
-  /** Alternating baseline/ours rounds for the transfer cases. */
+  /** Alternating baseline/ours rounds for publish. */
   runs: number;
+  /**
+   * Rounds for the download cases: a 1 GiB download takes ~1–2 s and its time swings with what the page
+   * cache is doing, so more rounds than publish (which takes a minute a round) for a steadier median.
+   */
+  downloadRuns: number;
   /** Publish input sizes; the last one is the headline, all are measured (for "flat RSS"). */
   publishSizes: { label: string; bytes: number }[];
   /** Size of the package downloaded. */
@@ -29,6 +34,7 @@ export function benchConfig(size: string | undefined): BenchConfig {
     return {
       size: 'small',
       runs: 2,
+      downloadRuns: 2,
       publishSizes: [
         { label: '8 MiB', bytes: 8 * MiB },
         { label: '32 MiB', bytes: 32 * MiB },
@@ -47,6 +53,7 @@ export function benchConfig(size: string | undefined): BenchConfig {
   return {
     size: 'full',
     runs: 3,
+    downloadRuns: 7,
     publishSizes: [
       { label: '100 MiB', bytes: 100 * MiB },
       { label: '1 GiB', bytes: 1024 * MiB },
