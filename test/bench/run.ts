@@ -88,6 +88,21 @@ async function withSim<T>(spec: Parameters<typeof startSimProcess>[2], fn: (sim:
 
 const universalFeed = (name: string) => ({ name, feedType: 'universal' });
 
+/** curl's arguments for the baseline upload (`curl -T`) of a package to ProGet. */
+const curlUpload = (file: string, url: string) => [
+  '-sS',
+  '-f',
+  '-T',
+  file,
+  '-H',
+  `X-ApiKey: ${BENCH_KEY}`,
+  '-H',
+  'Content-Type: application/zip',
+  '-o',
+  '/dev/null',
+  url,
+];
+
 // --- publish --------------------------------------------------------------------------------------------
 
 interface PublishSample {
@@ -124,23 +139,7 @@ async function publishAt(data: Dataset): Promise<PublishSample[]> {
         };
         const zip = await runOk('zip', ['-r', '-6', '-q', '-X', zipFile, 'upack.json', 'package'], opts);
         const zipBytes = (await stat(zipFile)).size;
-        const curl = await runOk(
-          'curl',
-          [
-            '-sS',
-            '-f',
-            '-T',
-            zipFile,
-            '-H',
-            `X-ApiKey: ${BENCH_KEY}`,
-            '-H',
-            'Content-Type: application/zip',
-            '-o',
-            '/dev/null',
-            uploadUrl,
-          ],
-          opts,
-        );
+        const curl = await runOk('curl', curlUpload(zipFile, uploadUrl), opts);
         await rm(zipFile, { force: true });
         base[i] = {
           baselineMs: zip.wallMs + curl.wallMs,
@@ -256,24 +255,9 @@ async function settle(): Promise<void> {
 
 /** Puts the package into the simulator's `bench` feed (untimed). */
 async function uploadForDownload(sim: SimProcess, pkgFile: string, curlTls: string[] = []): Promise<void> {
-  await runOk(
-    'curl',
-    [
-      ...curlTls,
-      '-sS',
-      '-f',
-      '-T',
-      pkgFile,
-      '-H',
-      `X-ApiKey: ${BENCH_KEY}`,
-      '-H',
-      'Content-Type: application/zip',
-      '-o',
-      '/dev/null',
-      `${sim.url}/upack/bench/upload`,
-    ],
-    { timeoutMs: config.processTimeoutMs },
-  );
+  await runOk('curl', [...curlTls, ...curlUpload(pkgFile, `${sim.url}/upack/bench/upload`)], {
+    timeoutMs: config.processTimeoutMs,
+  });
 }
 
 async function downloadCase(): Promise<CaseOutcome> {
