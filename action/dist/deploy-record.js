@@ -18136,10 +18136,12 @@ function rawGet(target, headers, options2) {
       ALPNProtocols: ["http/1.1"],
       onread
     }, socket = target.protocol === "https:" ? tlsConnect(tlsOptions) : connect({ host, port: Number(target.port || 80), onread });
-    response.setResume(() => socket.resume()), response.on("close", () => socket.destroy()), socket.setNoDelay(!0), socket.setTimeout(options2.socketTimeout, () => fail(new Error(`Request timeout: ${target.pathname}`))), socket.on("error", (error2) => fail(settled ? Object.assign(aborted(), { cause: error2 }) : error2)), socket.on("end", () => {
-      body?.untilClose ? body.finish() : response.complete || fail(settled ? aborted() : Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
+    response.setResume(() => socket.resume()), response.on("close", () => socket.destroy()), socket.setNoDelay(!0), socket.setTimeout(options2.socketTimeout, () => fail(new Error(`Request timeout: ${target.pathname}`))), socket.on("error", (error2) => fail(settled ? Object.assign(aborted(), { cause: error2 }) : error2));
+    let cutShort = () => fail(settled ? aborted() : connReset("socket hang up"));
+    socket.on("end", () => {
+      body?.untilClose ? body.finish() : response.complete || cutShort();
     }), socket.on("close", () => {
-      !response.complete && !socket.readableEnded && fail(settled ? aborted() : Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
+      !response.complete && !socket.readableEnded && cutShort();
     });
     let onAbort = () => fail(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
     signal.addEventListener("abort", onAbort, { once: !0 }), socket.once("close", () => signal.removeEventListener("abort", onAbort)), socket.write(head, "latin1"), socket.resume();
@@ -18277,7 +18279,10 @@ function protocolError(code2, message) {
   return Object.assign(new Error(`Parse Error: ${message}`), { code: code2 });
 }
 function aborted() {
-  return Object.assign(new Error("aborted"), { code: "ECONNRESET" });
+  return connReset("aborted");
+}
+function connReset(message) {
+  return Object.assign(new Error(message), { code: "ECONNRESET" });
 }
 
 // ../core/src/transport/retry.ts

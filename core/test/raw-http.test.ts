@@ -62,6 +62,16 @@ function get(url: string, path = '/file', headers: Record<string, string> = {}, 
   });
 }
 
+/**
+ * A body whose every 4-byte word says where it is: a chunk can be checked against its offset, and a block
+ * read into again while a view of it was still out shows.
+ */
+function positional(size: number): Buffer {
+  const body = Buffer.alloc(size);
+  for (let i = 0; i + 4 <= size; i += 4) body.writeUInt32LE(i, i);
+  return body;
+}
+
 async function bodyOf(message: RawResponse): Promise<string> {
   return text(message);
 }
@@ -228,8 +238,7 @@ describe('raw plain-HTTP reader', () => {
 
   it('hands large bodies on intact under backpressure, in blocks of up to 1 MiB', async () => {
     const size = 24 * 1024 * 1024 + 123;
-    const payload = Buffer.alloc(size);
-    for (let i = 0; i < size; i += 4) payload.writeUInt32LE((i * 2654435761) >>> 0, Math.min(i, size - 4));
+    const payload = positional(size);
     const s = await tcpServer((socket) => {
       socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${size}\r\n\r\n`);
       socket.end(payload);
@@ -274,13 +283,6 @@ describe('raw plain-HTTP reader', () => {
 });
 
 describe('recycled read blocks', () => {
-  /** A body whose every 4-byte word says where it is, so a chunk can be checked against its offset. */
-  function positional(size: number): Buffer {
-    const body = Buffer.alloc(size);
-    for (let i = 0; i + 4 <= size; i += 4) body.writeUInt32LE(i, i);
-    return body;
-  }
-
   async function serveBody(body: Buffer): Promise<string> {
     const s = await tcpServer((socket) => {
       socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`);
@@ -330,14 +332,7 @@ describe('recycled read blocks', () => {
 describe('downloads through the raw reader', () => {
   it('a download cut short is retried and saved whole; a cut on the last try leaves no file', async () => {
     // Bytes that differ everywhere, so a block read into while a view of it was still unwritten shows.
-    const body = createHash('sha256').update('seed').digest();
-    const bigBody = Buffer.concat(
-      Array.from({ length: (12 * RAW_READ_BLOCK) / 32 }, (_, i) => {
-        const word = Buffer.from(body);
-        word.writeUInt32LE(i, 0);
-        return word;
-      }),
-    );
+    const bigBody = positional(12 * RAW_READ_BLOCK);
     let attempts = 0;
     const s = await tcpServer((socket) => {
       attempts++;

@@ -253,6 +253,13 @@ async function settle(): Promise<void> {
   await runOk('sync', [], { timeoutMs: 120_000 });
 }
 
+/** Checks the size of a file a measured download wrote, then deletes it: both outside the measurement. */
+async function removeDownloaded(dest: string, expected: number, who: string): Promise<void> {
+  const size = (await stat(dest)).size;
+  await rm(dest, { force: true });
+  if (size !== expected) throw new Error(`${who} downloaded ${size} of ${expected} bytes`);
+}
+
 /** Puts the package into the simulator's `bench` feed (untimed). */
 async function uploadForDownload(sim: SimProcess, pkgFile: string, curlTls: string[] = []): Promise<void> {
   await runOk('curl', [...curlTls, ...curlUpload(pkgFile, `${sim.url}/upack/bench/upload`)], {
@@ -296,13 +303,9 @@ async function downloadCase(): Promise<CaseOutcome> {
       const args = [bundles.download, sim.url, BENCH_KEY, 'bench', 'bench-data', '1.0.0', dest];
       await settle();
       const r = await runOk(node, hash ? [...args, hash] : args, opts);
-      // Checked and removed outside the measured process, as curl's file is.
-      const size = (await stat(dest)).size;
-      await rm(dest, { force: true });
+      await removeDownloaded(dest, pkgBytes, 'ours');
       const j = lastJson<{ bytes: number; maxRssKb: number; downloadMs?: number; sha256?: string }>(r);
-      if (j.bytes !== pkgBytes || size !== pkgBytes) {
-        throw new Error(`ours downloaded ${j.bytes} of ${pkgBytes} bytes (${size} on disk)`);
-      }
+      if (j.bytes !== pkgBytes) throw new Error(`ours reported ${j.bytes} of ${pkgBytes} bytes`);
       const sample: OursSample = {
         ms: r.wallMs,
         rss: Math.max(r.maxRssKb ?? 0, j.maxRssKb),
@@ -318,9 +321,7 @@ async function downloadCase(): Promise<CaseOutcome> {
         const dest = join(SCRATCH, `curl-${i}.upack`);
         await settle();
         base[i] = await runOk('curl', curlArgs(dest), opts);
-        const size = (await stat(dest)).size;
-        await rm(dest, { force: true });
-        if (size !== pkgBytes) throw new Error(`curl downloaded ${size} of ${pkgBytes} bytes`);
+        await removeDownloaded(dest, pkgBytes, 'curl');
         await settle();
         baseVerified[i] = await runOk('sh', curlSha256(dest), opts);
         await rm(dest, { force: true });
@@ -440,14 +441,9 @@ async function downloadHttpsCase(): Promise<CaseOutcome> {
       `download ${fmtBytes(pkgBytes)} over HTTPS: curl --cacert -o vs universal.download (caCertPath), ${config.downloadRuns}× (after one warm-up)`,
     );
     const curl = (dest: string) => [...curlTls, '-sS', '-f', '-H', `X-ApiKey: ${BENCH_KEY}`, '-o', dest, url];
-    const checked = async (dest: string, who: string) => {
-      const size = (await stat(dest)).size;
-      await rm(dest, { force: true });
-      if (size !== pkgBytes) throw new Error(`${who} downloaded ${size} of ${pkgBytes} bytes over HTTPS`);
-    };
     const warm = join(SCRATCH, 'warm-https.upack');
     await runOk('curl', curl(warm), opts);
-    await checked(warm, 'curl');
+    await removeDownloaded(warm, pkgBytes, 'curl over HTTPS');
     const base: ProcResult[] = [];
     const ours: ProcResult[] = [];
     const oursEnv = { ...process.env, PROGET_BENCH_CA: certFile };
@@ -457,14 +453,14 @@ async function downloadHttpsCase(): Promise<CaseOutcome> {
         const dest = join(SCRATCH, `curl-https-${i}.upack`);
         await settle();
         base[i] = await runOk('curl', curl(dest), opts);
-        await checked(dest, 'curl');
+        await removeDownloaded(dest, pkgBytes, 'curl over HTTPS');
       },
       async (i) => {
         const dest = join(SCRATCH, `ours-https-${i}.upack`);
         const args = [bundles.download, sim.url, BENCH_KEY, 'bench', 'bench-data', '1.0.0', dest];
         await settle();
         ours[i] = await runOk(node, args, { ...opts, env: oursEnv });
-        await checked(dest, 'ours');
+        await removeDownloaded(dest, pkgBytes, 'ours over HTTPS');
       },
     );
     const ratio = median(ours.map((x, i) => x.wallMs / base[i]!.wallMs));

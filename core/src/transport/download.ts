@@ -130,7 +130,7 @@ export async function saveResponse(response: ResponseContext, options: SaveOptio
 /**
  * A new file (`wx`: never an existing one) written in batches: chunks are collected until there is at least
  * FILE_WRITE_BATCH, then go out in one writev (the rest at the end). `onChunk` sees every chunk, in order,
- * as it arrives (and must not keep it); `written` gets each chunk back once it is on disk.
+ * as it arrives (and must not keep it); `done` gets each chunk back once its bytes are on disk.
  */
 class FileSink extends Writable {
   private fd: number | undefined;

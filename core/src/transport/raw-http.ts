@@ -261,15 +261,14 @@ export function rawGet(
     socket.setTimeout(options.socketTimeout, () => fail(new Error(`Request timeout: ${target.pathname}`)));
     // Once the response has begun, a broken connection is a body cut short, as node:http reports it.
     socket.on('error', (error) => fail(settled ? Object.assign(aborted(), { cause: error }) : error));
+    // Closed early: before the head, node:http says "socket hang up"; within the body, "aborted".
+    const cutShort = () => fail(settled ? aborted() : connReset('socket hang up'));
     socket.on('end', () => {
       if (body?.untilClose) body.finish();
-      else if (!response.complete)
-        fail(settled ? aborted() : Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+      else if (!response.complete) cutShort();
     });
     socket.on('close', () => {
-      if (!response.complete && !socket.readableEnded) {
-        fail(settled ? aborted() : Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
-      }
+      if (!response.complete && !socket.readableEnded) cutShort();
     });
     const onAbort = () => fail(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
     signal.addEventListener('abort', onAbort, { once: true });
@@ -473,5 +472,9 @@ function protocolError(code: string, message: string): Error {
 
 /** What node:http says when the peer closes before the body is complete. */
 function aborted(): Error {
-  return Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+  return connReset('aborted');
+}
+
+function connReset(message: string): Error {
+  return Object.assign(new Error(message), { code: 'ECONNRESET' });
 }

@@ -1,6 +1,7 @@
 // The one way core talks HTTP: auth headers, timeouts, cancellation, redirects, retries and error mapping.
-// Requests go straight to node:http(s); only when HTTPS_PROXY/HTTP_PROXY applies to a URL (NO_PROXY and
-// loopback excepted) is @actions/http-client loaded, for its proxy tunnelling. It is imported lazily: it
+// Requests go straight to node:http(s), except package bytes (transfer GETs): core's own reader in
+// raw-http.ts takes those unless `nodeHttpTransfers` is set. Only when HTTPS_PROXY/HTTP_PROXY applies to a
+// URL (NO_PROXY and loopback excepted) is @actions/http-client loaded, for its proxy tunnelling. It is imported lazily: it
 // evaluates undici at import time (Node 43 → 60 MB RSS for the import alone, measured with 4.0.1), memory
 // and start-up that a run without a proxy never needs. A bundler keeps the lazy import lazy only if it
 // splits it into its own chunk (esbuild `splitting`); in one file it is parsed but not evaluated.
@@ -144,7 +145,7 @@ class StopReason {
   ) {}
 }
 
-/** A response as the transport handles it: node:http's, or the raw reader's for plain-HTTP package bytes. */
+/** A response as the transport handles it: node:http's, or the raw reader's for package bytes (raw-http.ts). */
 type ResponseMessage = Readable & {
   statusCode?: number;
   statusMessage?: string;
