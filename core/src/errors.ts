@@ -51,6 +51,22 @@ export class ProGetError extends Error {
     this.hint = init.hint;
     this.attempts = init.attempts;
   }
+
+  /** The first line of the message: what went wrong and where, without the server's text or the hint. */
+  get summary(): string {
+    return firstLine(this.message);
+  }
+}
+
+/** The first line of any thrown value's message: for one-line notifications, tree rows and log prefixes. */
+export function errorSummary(error: unknown): string {
+  if (error instanceof ProGetError) return error.summary;
+  return firstLine(error instanceof Error ? error.message : String(error));
+}
+
+function firstLine(text: string): string {
+  const end = text.indexOf('\n');
+  return end === -1 ? text : text.slice(0, end);
 }
 
 function composeMessage(init: ProGetErrorInit): string {
