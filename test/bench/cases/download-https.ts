@@ -1,0 +1,115 @@
+// download over HTTPS: the download case again with TLS on the simulator (informational, no target).
+
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { downloadPackage, removeDownloaded, settle, uploadForDownload } from '../lib/download-package.js';
+import {
+  alternate,
+  type BenchContext,
+  type CaseOutcome,
+  config,
+  cpu,
+  log,
+  node,
+  SCRATCH,
+  universalFeed,
+  withSim,
+} from '../lib/harness.js';
+import { type ProcResult, runOk } from '../lib/proc.js';
+import { BENCH_KEY, simOptions } from '../lib/sim.js';
+import { fmtBytes, fmtMB, fmtMs, fmtRatio, median } from '../lib/stats.js';
+
+/**
+ * The same download over HTTPS (no target in the issue: informational). The simulator serves TLS with a
+ * certificate made here; curl and core both trust it as their CA, so both verify it as usual.
+ */
+export async function downloadHttpsCase(ctx: BenchContext): Promise<CaseOutcome> {
+  const { file: pkgFile, bytes: pkgBytes } = await downloadPackage();
+  const tlsDir = join(SCRATCH, 'tls');
+  await mkdir(tlsDir, { recursive: true });
+  const certFile = join(tlsDir, 'cert.pem');
+  const keyFile = join(tlsDir, 'key.pem');
+  await runOk(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { timeoutMs: 60_000 },
+  );
+  const tls = { cert: await readFile(certFile, 'utf8'), key: await readFile(keyFile, 'utf8') };
+  return withSim(ctx, { options: simOptions([universalFeed('bench')], { tls }) }, async (sim) => {
+    const opts = { timeoutMs: config.processTimeoutMs, measureRss: true, scratch: SCRATCH };
+    const curlTls = ['--cacert', certFile];
+    await uploadForDownload(sim, pkgFile, curlTls);
+    const url = `${sim.url}/upack/bench/download/bench-data/1.0.0`;
+    log(
+      `download ${fmtBytes(pkgBytes)} over HTTPS: curl --cacert -o vs universal.download (caCertPath), ${config.downloadRuns}× (after one warm-up)`,
+    );
+    const curl = (dest: string) => [...curlTls, '-sS', '-f', '-H', `X-ApiKey: ${BENCH_KEY}`, '-o', dest, url];
+    const warm = join(SCRATCH, 'warm-https.upack');
+    await runOk('curl', curl(warm), opts);
+    await removeDownloaded(warm, pkgBytes, 'curl over HTTPS');
+    const base: ProcResult[] = [];
+    const ours: ProcResult[] = [];
+    const oursEnv = { ...process.env, PROGET_BENCH_CA: certFile };
+    await alternate(
+      config.downloadRuns,
+      async (i) => {
+        const dest = join(SCRATCH, `curl-https-${i}.upack`);
+        await settle();
+        base[i] = await runOk('curl', curl(dest), opts);
+        await removeDownloaded(dest, pkgBytes, 'curl over HTTPS');
+      },
+      async (i) => {
+        const dest = join(SCRATCH, `ours-https-${i}.upack`);
+        const args = [ctx.bundles.download, sim.url, BENCH_KEY, 'bench', 'bench-data', '1.0.0', dest];
+        await settle();
+        ours[i] = await runOk(node, args, { ...opts, env: oursEnv });
+        await removeDownloaded(dest, pkgBytes, 'ours over HTTPS');
+      },
+    );
+    const ratio = median(ours.map((x, i) => x.wallMs / base[i]!.wallMs));
+    return {
+      rows: [
+        {
+          case: `download ${fmtBytes(pkgBytes)} over HTTPS, time`,
+          ours: fmtMs(median(ours.map((x) => x.wallMs))),
+          baseline: `${fmtMs(median(base.map((x) => x.wallMs)))} (\`curl --cacert … -o\`)`,
+          ratio: fmtRatio(ratio),
+          target: '(no target: informational)',
+          status: 'info',
+        },
+        {
+          case: 'download over HTTPS, peak RSS',
+          ours: fmtMB(Math.max(...ours.map((x) => x.maxRssKb ?? 0))),
+          baseline: fmtMB(Math.max(...base.map((x) => x.maxRssKb ?? 0))),
+          ratio: '',
+          target: '(no target: informational)',
+          status: 'info',
+        },
+      ],
+      samples: {
+        packageBytes: pkgBytes,
+        baseline: base.map((x) => ({ ms: x.wallMs, rssKb: x.maxRssKb, cpuS: x.cpuS })),
+        ours: ours.map((x) => ({ ms: x.wallMs, rssKb: x.maxRssKb, cpuS: x.cpuS })),
+      },
+      notes: [
+        `download over HTTPS: client CPU ${cpu(median(ours.map((x) => x.cpuS ?? Number.NaN)))} (ours) vs ${cpu(median(base.map((x) => x.cpuS ?? Number.NaN)))} (curl); the simulator encrypts on the other core`,
+      ],
+    };
+  });
+}
