@@ -53,7 +53,20 @@ export async function downloadCase(ctx: BenchContext): Promise<CaseOutcome> {
     type OursSample = { ms: number; rss: number; cpuS: number; inProcessMs: number };
     const ours: OursSample[] = [];
     const oursVerified: OursSample[] = [];
-    const plain: { ms: number; rss: number; cpuS: number }[] = [];
+    type BareSample = { ms: number; rss: number; cpuS: number };
+    const plain: BareSample[] = [];
+    const undici: BareSample[] = [];
+    const runBare = async (
+      driver: 'plain-download' | 'undici-download',
+      dest: string,
+    ): Promise<BareSample> => {
+      await settle();
+      const p = await runOk(node, [ctx.bundles[driver], url, BENCH_KEY, dest], opts);
+      await removeDownloaded(dest, pkgBytes, driver);
+      const pj = lastJson<{ bytes: number; maxRssKb: number }>(p);
+      if (pj.bytes !== pkgBytes) throw new Error(`${driver} reported ${pj.bytes} of ${pkgBytes} bytes`);
+      return { ms: p.wallMs, rss: Math.max(p.maxRssKb ?? 0, pj.maxRssKb), cpuS: p.cpuS ?? Number.NaN };
+    };
     const runOurs = async (dest: string, hash?: 'sha256') => {
       const args = [ctx.bundles.download, sim.url, BENCH_KEY, 'bench', 'bench-data', '1.0.0', dest];
       await settle();
@@ -94,12 +107,10 @@ export async function downloadCase(ctx: BenchContext): Promise<CaseOutcome> {
           throw new Error(`core's SHA-256 ${verified.sha256} differs from sha256sum's ${expectedSha256}`);
         }
         expectedSha256 = verified.sha256;
-        // Diagnostic, not a participant: Node's bare http.get → file, to tell Node's cost from core's.
-        await settle();
-        const p = await runOk(node, [ctx.bundles['plain-download'], url, BENCH_KEY, dest], opts);
-        await rm(dest, { force: true });
-        const pj = lastJson<{ bytes: number; maxRssKb: number }>(p);
-        plain[i] = { ms: p.wallMs, rss: Math.max(p.maxRssKb ?? 0, pj.maxRssKb), cpuS: p.cpuS ?? Number.NaN };
+        // Diagnostics, not participants: Node's bare http.get → file, to tell Node's cost from core's, and
+        // undici's stream → file, the candidate to replace core's raw reader (see ARCHITECTURE.md).
+        plain[i] = await runBare('plain-download', dest);
+        undici[i] = await runBare('undici-download', dest);
       },
     );
     const o = median(ours.map((x) => x.ms));
@@ -135,14 +146,23 @@ export async function downloadCase(ctx: BenchContext): Promise<CaseOutcome> {
           target: '(no target: shows the hashing cost)',
           status: 'info',
         },
+        {
+          case: 'download with undici `stream` → file (raw-reader candidate), time',
+          ours: `${fmtMs(median(undici.map((x) => x.ms)))} (undici)`,
+          baseline: fmtMs(b),
+          ratio: fmtRatio(median(undici.map((x, i) => x.ms / base[i]!.wallMs))),
+          target: "(replaces core's raw reader only if ≤ 1.10×)",
+          status: 'info',
+        },
       ],
       samples: {
         packageBytes: pkgBytes,
-        baseline: base.map((x) => ({ ms: x.wallMs, rssKb: x.maxRssKb })),
+        baseline: base.map((x) => ({ ms: x.wallMs, rssKb: x.maxRssKb, cpuS: x.cpuS })),
         ours,
         baselineVerified: baseVerified.map((x) => ({ ms: x.wallMs, rssKb: x.maxRssKb, cpuS: x.cpuS })),
         oursVerified,
         plainNode: plain,
+        undici,
       },
       notes: [
         `download: client CPU ${cpu(median(ours.map((x) => x.cpuS)))} (ours) vs ${cpu(median(base.map((x) => x.cpuS ?? Number.NaN)))} (curl); ` +
@@ -150,6 +170,8 @@ export async function downloadCase(ctx: BenchContext): Promise<CaseOutcome> {
           `diagnostic: plain Node http.get → file (no hashes) ${fmtMs(median(plain.map((x) => x.ms)))}, CPU ${cpu(median(plain.map((x) => x.cpuS)))}, peak ${fmtMB(Math.max(...plain.map((x) => x.rss)))}`,
         `download verified (SHA-256): client CPU ${cpu(median(oursVerified.map((x) => x.cpuS)))} (ours) vs ${cpu(median(baseVerified.map((x) => x.cpuS ?? Number.NaN)))} (curl + sha256sum); ` +
           `peak RSS ${fmtMB(Math.max(...oursVerified.map((x) => x.rss)))} (ours) vs ${fmtMB(Math.max(...baseVerified.map((x) => x.maxRssKb ?? 0)))}`,
+        `download with undici: client CPU ${cpu(median(undici.map((x) => x.cpuS)))}, peak ${fmtMB(Math.max(...undici.map((x) => x.rss)))}; ` +
+          `core's reader against undici, per round: ${fmtRatio(median(ours.map((x, i) => x.ms / undici[i]!.ms)))}`,
       ],
     };
   });

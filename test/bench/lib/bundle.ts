@@ -10,6 +10,7 @@ export const DRIVERS = [
   'publish',
   'download',
   'plain-download',
+  'undici-download',
   'promote-seq',
   'tree',
 ] as const;
