@@ -35,6 +35,9 @@ try {
     outdir: staging,
     bundle: true,
     platform: 'node',
+    // @proget-ci/core's `source` export: bundle its TypeScript, so no core build is needed first; 'module'
+    // is esbuild's default when no conditions are given, kept so dependencies resolve as before.
+    conditions: ['source', 'module'],
     target: 'node20',
     format: 'esm',
     // Bundled CommonJS dependencies call require(); give them one.

@@ -9,6 +9,9 @@ await build({
   bundle: true,
   format: 'cjs',
   platform: 'node',
+  // @proget-ci/core's `source` export: bundle its TypeScript, so no core build is needed first; 'module'
+  // is esbuild's default when no conditions are given, kept so dependencies resolve as before.
+  conditions: ['source', 'module'],
   target: 'node20',
   external: ['vscode'],
   sourcemap: production ? false : 'linked',

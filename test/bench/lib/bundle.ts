@@ -25,6 +25,9 @@ export async function bundleDrivers(benchDir: string, outDir: string): Promise<R
     outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
+    // @proget-ci/core's `source` export: bundle its TypeScript, so no core build is needed first; 'module'
+    // is esbuild's default when no conditions are given, kept so dependencies resolve as before.
+    conditions: ['source', 'module'],
     target: 'node20',
     format: 'esm',
     banner: {
