@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ProGetClient, type ProGetError } from '@proget-ci/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulatorHandle } from '../sim/index.js';
-import { generateSelfSignedCert } from '../sim/tls.js';
+import { generateSelfSignedCert } from '../support/certs.js';
 import { ADMIN_KEY, bundlesReady, OTHER_FEED, run, type Scratch, scratch, startRelSim } from './helpers.js';
 
 let sim: SimulatorHandle;

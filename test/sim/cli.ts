@@ -3,8 +3,8 @@
 //   --api-key KEY (repeatable; full privileges)  --import-dir DIR  --tls (self-signed, needs openssl)
 
 import { parseArgs } from 'node:util';
+import { generateSelfSignedCert } from '../support/certs.js';
 import { startSimulator } from './index.js';
-import { generateSelfSignedCert } from './tls.js';
 import type { ApiKeyConfig, Edition, SimulatorOptions, VersionMode } from './types.js';
 
 const { values } = parseArgs({

@@ -4,9 +4,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { generateSelfSignedCert } from '../support/certs.js';
 import { startSimulator } from './index.js';
 import { ADMIN, raw, upack, VIEW } from './testing.js';
-import { generateSelfSignedCert } from './tls.js';
 
 describe('editions and version modes', () => {
   it.each([

@@ -1,7 +1,8 @@
 // download over HTTPS: the download case again with TLS on the simulator (informational, no target).
 
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { generateSelfSignedCert } from '../../support/certs.js';
 import { downloadPackage, removeDownloaded, settle, uploadForDownload } from '../lib/download-package.js';
 import {
   alternate,
@@ -21,36 +22,15 @@ import { fmtBytes, fmtMB, fmtMs, fmtRatio, median } from '../lib/stats.js';
 
 /**
  * The same download over HTTPS (no target in the issue: informational). The simulator serves TLS with a
- * certificate made here; curl and core both trust it as their CA, so both verify it as usual.
+ * certificate from test/support/certs.ts; curl and core both trust it as their CA, so both verify it as usual.
  */
 export async function downloadHttpsCase(ctx: BenchContext): Promise<CaseOutcome> {
   const { file: pkgFile, bytes: pkgBytes } = await downloadPackage();
   const tlsDir = join(SCRATCH, 'tls');
   await mkdir(tlsDir, { recursive: true });
   const certFile = join(tlsDir, 'cert.pem');
-  const keyFile = join(tlsDir, 'key.pem');
-  await runOk(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-      '-days',
-      '2',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { timeoutMs: 60_000 },
-  );
-  const tls = { cert: await readFile(certFile, 'utf8'), key: await readFile(keyFile, 'utf8') };
+  const tls = generateSelfSignedCert({ keyType: 'rsa' });
+  await writeFile(certFile, tls.cert);
   return withSim(ctx, { options: simOptions([universalFeed('bench')], { tls }) }, async (sim) => {
     const opts = { timeoutMs: config.processTimeoutMs, measureRss: true, scratch: SCRATCH };
     const curlTls = ['--cacert', certFile];

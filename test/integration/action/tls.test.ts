@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimulatorHandle, startSimulator } from '../../sim/index.js';
-import { generateSelfSignedCert } from '../../sim/tls.js';
+import { generateSelfSignedCert } from '../../support/certs.js';
 import { expectNoStackTrace } from './expectations.js';
 import { ensureBundles, runAction } from './runner.js';
 
