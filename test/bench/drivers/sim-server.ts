@@ -1,6 +1,7 @@
 // The simulator in its own process, so its memory and CPU are not the measured client's. Reads a spec file
-// (argv[2]), optionally seeds the data directory's index directly (10,000 uploads through the API would take
-// minutes), starts, prints `READY {"url":…}` and runs until SIGTERM or until stdin closes (parent gone).
+// (argv[2]), optionally seeds the data directory's index directly (uploading thousands of packages through
+// the API would measure nothing and take long), starts, prints `READY {"url":…}` and runs until SIGTERM or
+// until stdin closes (parent gone).
 
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
-// Bench sizes. `BENCH_SIZE=small` (CI, every submission: proves each case still runs, in well under 3 minutes)
-// or `full` (the default of `pnpm bench`, run by hand: the sizes the targets are stated for).
+// Bench sizes. `BENCH_SIZE=small` (CI, every submission: proves each case still runs, quickly) or `full`
+// (the default of `pnpm bench`, run by hand: the sizes the targets are stated for).
 
 export type BenchSize = 'small' | 'full';
 
@@ -8,8 +8,8 @@ export interface BenchConfig {
   /** Alternating baseline/ours rounds for publish. */
   runs: number;
   /**
-   * Rounds for the download cases: a 1 GiB download takes ~1–2 s and its time swings with what the page
-   * cache is doing, so more rounds than publish (which takes a minute a round) for a steadier median.
+   * Rounds for the download cases: a download is short and its time swings with what the page cache is
+   * doing, so more rounds than publish (whose rounds are long) for a steadier median.
    */
   downloadRuns: number;
   /** Publish input sizes; the last one is the headline, all are measured (for "flat RSS"). */
