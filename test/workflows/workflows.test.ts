@@ -89,7 +89,8 @@ const steps = (workflow: Workflow) => Object.values(workflow.jobs).flatMap((job)
 
 describe('workflows', () => {
   it('pin every action to a full version', () => {
-    const uses = [...steps(ci), ...steps(release)].map((s) => s.uses).filter(Boolean);
+    // This repository's own actions (./...) run from the checked-out commit; every other one is pinned.
+    const uses = [...steps(ci), ...steps(release)].map((s) => s.uses).filter((u) => u && !u.startsWith('./'));
     expect(uses.length).toBeGreaterThan(0);
     for (const u of uses) expect(u).toMatch(/^[\w.-]+\/[\w.-]+@v\d+\.\d+\.\d+$/);
   });
@@ -103,6 +104,17 @@ describe('workflows', () => {
     expect(runs).toContain('node action/scripts/check-dist.mjs');
     expect(runs).toContain('node action/scripts/gen-root-action.mjs --check');
     expect(runs).toContain('node scripts/lint-workflows.mjs');
+  });
+
+  it('CI runs the root action and a sub-action on the runner itself, against the simulator', () => {
+    const job = ci.jobs.runner!;
+    const local = job.steps.filter((s) => s.uses?.startsWith('./'));
+    expect(local.map((s) => [s.uses, (s as { with?: Record<string, string> }).with?.command])).toEqual([
+      ['./', 'publish'],
+      ['./', 'promote-check'],
+      ['./action/deploy-record', undefined],
+    ]);
+    expect(job.steps.map((s) => s.run ?? '').join('\n')).toContain('pnpm sim --port 8624');
   });
 
   it('release runs on vX.Y.Z tags, verifies first, and moves the major tag', () => {
