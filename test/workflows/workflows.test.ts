@@ -55,7 +55,7 @@ afterAll(async () => {
 describe('lint-workflows (actionlint)', () => {
   it('passes on the repository workflows', () => {
     const r = runLint();
-    expect(r.out).toContain('lint-workflows: 2 workflow file(s) passed actionlint');
+    expect(r.out).toMatch(/lint-workflows: \d+ workflow file\(s\) passed actionlint/);
     expect(r.status).toBe(0);
   }, 180_000);
 
