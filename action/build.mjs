@@ -30,6 +30,8 @@ try {
     entryPoints: {
       ...Object.fromEntries(SUB_ACTIONS.map((name) => [name, `src/main-${name}.ts`])),
       'artifact-upload': 'src/artifact-upload.ts',
+      // The root action.yml's entry: runs the sub-action bundle its `command` input names.
+      run: 'src/command/main.ts',
     },
     plugins: [lazyArtifactUpload],
     outdir: staging,

@@ -16449,7 +16449,16 @@ var ProGetError = class extends Error {
   constructor(init) {
     super(composeMessage(init), init.cause === void 0 ? void 0 : { cause: init.cause }), this.kind = init.kind, this.status = init.status, this.method = init.method, this.url = init.url, this.serverText = init.serverText === void 0 ? void 0 : truncate(init.serverText, 500), this.hint = init.hint, this.attempts = init.attempts;
   }
+  /** The first line of the message: what went wrong and where, without the server's text or the hint. */
+  get summary() {
+    return firstLine(this.message);
+  }
 };
+function firstLine(text) {
+  let end = text.indexOf(`
+`);
+  return end === -1 ? text : text.slice(0, end);
+}
 function composeMessage(init) {
   let where = init.method && init.url ? ` (${init.method} ${init.url}${init.status ? ` → ${init.status}` : ""})` : "", server = init.serverText?.trim() ? `
 Server said: ${truncate(init.serverText.trim(), 500)}` : "", hint = init.hint ? `

@@ -75,7 +75,7 @@ export interface RunActionOptions {
   env?: Record<string, string | undefined>;
   timeoutMs?: number;
   keepTemp?: boolean;
-  /** Node binary to run the bundle with. Default: $ACTION_NODE, else this process's (to try Node 24 too). */
+  /** Node binary to run the bundle with. Default: $PROGET_CI_NODE (scripts/node24.sh), else this process's. */
   node?: string;
 }
 
@@ -152,7 +152,7 @@ export async function runAction(name: SubAction, options: RunActionOptions): Pro
   }
 
   const started = performance.now();
-  const child = spawn(options.node ?? process.env.ACTION_NODE ?? process.execPath, [main], {
+  const child = spawn(options.node ?? (process.env.PROGET_CI_NODE || process.execPath), [main], {
     cwd: workspace,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
