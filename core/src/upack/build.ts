@@ -8,7 +8,7 @@ import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } 
 import picomatch from 'picomatch';
 import { ValidationError } from '../errors.js';
 import type { FileHashes, TransferProgress } from '../types.js';
-import { assertValidManifest, serializeManifest, type UpackManifest } from './manifest.js';
+import { assertValidManifest, manifestWarnings, serializeManifest, type UpackManifest } from './manifest.js';
 import { writeZip } from './zip-pipeline.js';
 
 export interface BuildProgress extends TransferProgress {
@@ -51,6 +51,8 @@ export interface BuiltPackage extends FileHashes {
   contentBytes: number;
   /** The manifest exactly as written into upack.json. */
   manifest: UpackManifest;
+  /** Allowed oddities worth a notice (e.g. a custom property without the recommended `_` prefix). */
+  manifestWarnings: string[];
 }
 
 /** Every entry gets this timestamp and a fixed mode, so rebuilds do not depend on mtimes or umask. */
@@ -145,6 +147,7 @@ export async function buildPackage(options: BuildPackageOptions): Promise<BuiltP
     fileCount: files.length,
     contentBytes,
     manifest: JSON.parse(manifestJson.toString('utf8')) as UpackManifest,
+    manifestWarnings: manifestWarnings(manifest),
   };
 }
 

@@ -36,8 +36,11 @@ export interface UpackManifest {
   repackageHistory?: (string | RepackageHistoryEntry)[];
   /** Virtual packages (.vpack) only, where it is required. */
   contents?: VirtualPackageContent[];
-  /** ProGet has no other fields: anything custom must start with `_`. */
-  [key: `_${string}`]: unknown;
+  /**
+   * Custom properties. The format allows any other key and only recommends a `_` prefix (`_commit`); ProGet
+   * stores unprefixed ones too (api-notes §8), so they are accepted with a warning (see manifestWarnings).
+   */
+  [key: string]: unknown;
 }
 
 export interface ManifestOptions {
@@ -45,7 +48,7 @@ export interface ManifestOptions {
   virtual?: boolean;
 }
 
-/** Known fields in the order they are written; `_` keys follow, sorted. */
+/** Known fields in the order they are written; custom keys follow, sorted. */
 const FIELD_ORDER = [
   'group',
   'name',
@@ -97,6 +100,33 @@ export function validateDependency(value: unknown, field = 'dependency'): string
   return join(dependencyProblems(value, field));
 }
 
+/** What is wrong with a manifest (refuse it) and what is merely unusual (tell the user, keep it). */
+export interface ManifestReport {
+  /** Rule violations, each a sentence naming the field, the bad value and the rule. */
+  problems: string[];
+  /** Allowed but not recommended (an unprefixed custom property), each with what to do instead. */
+  warnings: string[];
+}
+
+/** Problems and warnings of a manifest in one pass; see validateManifest and manifestWarnings. */
+export function checkManifest(m: unknown, options: ManifestOptions = {}): ManifestReport {
+  return { problems: validateManifest(m, options), warnings: manifestWarnings(m) };
+}
+
+/**
+ * Custom properties without the recommended `_` prefix. ProGet accepts and lists them, so they are not
+ * problems; a caller shows these as notices (the format reserves unprefixed names for future fields).
+ */
+export function manifestWarnings(m: unknown): string[] {
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return [];
+  return Object.keys(m)
+    .filter((key) => !KNOWN_FIELDS.has(key) && !key.startsWith('_'))
+    .map(
+      (key) =>
+        `property ${quote(key)} is not a standard manifest field; ProGet keeps it as a custom property, but the format recommends a '_' prefix (e.g. ${quote(`_${key}`)}) so it cannot clash with a future field`,
+    );
+}
+
 /** Every problem with a manifest, each a sentence naming the field, the bad value and the rule. */
 export function validateManifest(m: unknown, options: ManifestOptions = {}): string[] {
   if (typeof m !== 'object' || m === null || Array.isArray(m)) {
@@ -105,13 +135,6 @@ export function validateManifest(m: unknown, options: ManifestOptions = {}): str
   const o = m as Record<string, unknown>;
   const problems: string[] = [];
   const present = (key: string) => Object.hasOwn(o, key) && o[key] !== undefined;
-
-  for (const key of Object.keys(o)) {
-    if (KNOWN_FIELDS.has(key) || key.startsWith('_')) continue;
-    problems.push(
-      `property ${quote(key)} is not a manifest field; custom properties must start with '_' (e.g. ${quote(`_${key}`)})`,
-    );
-  }
 
   if (!present('name')) problems.push('name is required');
   else problems.push(...identifierProblems(o.name, 'name', 50));
@@ -164,12 +187,12 @@ export function assertValidManifest(
 
 /**
  * The manifest as written into a package: UTF-8 JSON (no BOM), 2-space indent, known fields in a fixed
- * order, then `_` keys sorted; nested objects have sorted keys too, so equal manifests give equal bytes.
+ * order, then custom keys sorted; nested objects have sorted keys too, so equal manifests give equal bytes.
  */
 export function serializeManifest(m: UpackManifest): string {
   const o = m as unknown as Record<string, unknown>;
   const custom = Object.keys(o)
-    .filter((k) => k.startsWith('_'))
+    .filter((k) => !KNOWN_FIELDS.has(k))
     .sort();
   const keys = [...FIELD_ORDER, ...custom].filter((k) => Object.hasOwn(o, k) && o[k] !== undefined);
   // fromEntries defines own properties, so a key like "__proto__" (JSON.parse makes those) is kept as data.

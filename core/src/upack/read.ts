@@ -10,7 +10,7 @@ import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { PackageFormatError } from '../errors.js';
-import { type UpackManifest, validateManifest } from './manifest.js';
+import { checkManifest, type UpackManifest } from './manifest.js';
 import { openZipFile } from './zip-file.js';
 
 export interface ExtractLimits {
@@ -47,6 +47,8 @@ export interface PackageContents {
   manifest: UpackManifest;
   /** Rule violations in an otherwise readable manifest (e.g. a tag with a space); empty when clean. */
   manifestProblems: string[];
+  /** Allowed oddities worth a notice (e.g. a custom property without the recommended `_` prefix). */
+  manifestWarnings: string[];
   /** A virtual package (.vpack): its manifest lists `contents`. */
   virtual: boolean;
   entries: PackageEntry[];
@@ -73,10 +75,11 @@ export async function readPackage(path: string, limits: ExtractLimits = {}): Pro
   return withZip(path, async (zip) => {
     const lim = { ...DEFAULT_EXTRACT_LIMITS, ...limits };
     const entries = await scanEntries(zip, path, lim);
-    const { manifest, problems, virtual } = await loadManifest(zip, path, entries, lim);
+    const { manifest, problems, warnings, virtual } = await loadManifest(zip, path, entries, lim);
     return {
       manifest,
       manifestProblems: problems,
+      manifestWarnings: warnings,
       virtual,
       entries: entries.map(({ raw: _, ...e }) => e),
     };
@@ -281,7 +284,7 @@ async function loadManifest(
   pkg: string,
   entries: ScannedEntry[],
   lim: Required<ExtractLimits>,
-): Promise<{ manifest: UpackManifest; problems: string[]; virtual: boolean }> {
+): Promise<{ manifest: UpackManifest; problems: string[]; warnings: string[]; virtual: boolean }> {
   const entry = entries.find((e) => e.path === 'upack.json');
   if (!entry || entry.isDirectory) {
     throw new PackageFormatError(
@@ -317,7 +320,8 @@ async function loadManifest(
   const missing = ['name', 'version'].filter((k) => typeof m[k] !== 'string' || m[k] === '');
   if (missing.length) refuse(pkg, entry.path, `it has no ${missing.join(' or ')}`);
   const virtual = Object.hasOwn(m, 'contents');
-  return { manifest: m as unknown as UpackManifest, problems: validateManifest(m, { virtual }), virtual };
+  const { problems, warnings } = checkManifest(m, { virtual });
+  return { manifest: m as unknown as UpackManifest, problems, warnings, virtual };
 }
 
 /** Passes an entry's bytes through, failing as soon as they exceed what its header declared, or fall short. */
