@@ -272,7 +272,19 @@ async function scanEntries(
       );
     }
     entries.push({ path: name, size, compressedSize, isDirectory, raw, crc32: raw.crc32 });
-    records.push({ ...(raw as unknown as CentralRecord), name });
+    records.push({
+      name,
+      fileNameRaw,
+      generalPurposeBitFlag: raw.generalPurposeBitFlag,
+      compressionMethod: raw.compressionMethod,
+      crc32: raw.crc32,
+      compressedSize,
+      uncompressedSize: size,
+      relativeOffsetOfLocalHeader: raw.relativeOffsetOfLocalHeader,
+      fileNameLength: fileNameRaw.length,
+      extraFieldLength: raw.extraFieldLength,
+      fileCommentLength: raw.fileCommentLength,
+    });
   };
   // Callbacks, not a promise per entry: a 50,000-entry listing stays in the tens of milliseconds.
   await new Promise<void>((resolvePromise, reject) => {

@@ -37,6 +37,8 @@ const DATA_DESCRIPTOR_FLAG = 0x08;
 const U32_MAX = 0xffffffff;
 /** Sizes a data descriptor can have: with or without its signature, 32- or 64-bit sizes. */
 const DESCRIPTOR_SIZES = new Set([12, 16, 20, 24]);
+/** Extra-field bytes read with a local header in the first read (more need a second read). */
+const LIKELY_EXTRA = 64;
 /** Local headers closer than this are read through the block cache. */
 const NEARBY = 128 * 1024;
 
@@ -185,13 +187,18 @@ export async function auditLayout(
       };
     }
     const next = sorted[i + 1]?.relativeOffsetOfLocalHeader ?? end.cdOffset;
-    const header = await file.readAt(at, 30, next - at < NEARBY || at - expected < NEARBY);
+    // One read for header, name and (usually) extra field: the local name should be the central one.
+    const nearby = next - at < NEARBY || at - expected < NEARBY;
+    let header = await file.readAt(at, 30 + r.fileNameLength + LIKELY_EXTRA, nearby);
     if (header.length < 30 || header.readUInt32LE(0) !== LOCAL_SIG) {
       return { entry: r.name, reason: `its local header (byte ${at}) is missing or damaged` };
     }
     const nameLength = header.readUInt16LE(26);
     const extraLength = header.readUInt16LE(28);
-    const tail = await file.readAt(at + 30, nameLength + extraLength, true);
+    if (header.length < 30 + nameLength + extraLength) {
+      header = await file.readAt(at, 30 + nameLength + extraLength, true);
+    }
+    const tail = header.subarray(30, 30 + nameLength + extraLength);
     const localName = tail.subarray(0, nameLength);
     if (tail.length < nameLength + extraLength)
       return { entry: r.name, reason: 'its local header is cut off' };
