@@ -30,7 +30,7 @@ import {
   unicodePathField,
   writeZip,
 } from '../../core/test/upack/zip-writer.js';
-import { type Scratch, scratch } from './helpers.js';
+import { bundlesReady, connectionCounter, run, type Scratch, scratch } from './helpers.js';
 import { runStepInProcess } from './input-harness.js';
 
 interface HostileCase {
@@ -290,6 +290,7 @@ let dir: Scratch;
 const files = new Map<string, string>();
 
 beforeAll(async () => {
+  await bundlesReady();
   dir = await scratch('hostile-zip');
   for (const [i, c] of CASES.entries()) {
     const path = join(dir.path, `case-${i}.upack`);
@@ -341,6 +342,26 @@ describe('hostile zips are refused with a reason', () => {
     );
     expect(outcome.clientUses.filter((u) => u !== 'createClient')).toEqual([]);
     expectReason(outcome.failed ?? '', file, c.reason);
+  });
+
+  it.concurrent.each(
+    CASES.filter((c) => c.publish),
+  )('publish bundle: $title, no connection made', async (c) => {
+    const file = files.get(c.title)!;
+    const counter = await connectionCounter();
+    try {
+      const r = await run('publish', {
+        workspace: dir.path,
+        inputs: { server: counter.url, 'api-key': 'k-123', feed: 'dev-feed', path: file },
+      });
+      expect(counter.connections()).toBe(0);
+      expect(r.exitCode).toBe(1);
+      expect(r.errors).toHaveLength(1);
+      expectReason(r.errors[0]!, file, c.reason);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    } finally {
+      await counter.close();
+    }
   });
 
   it('a content entry with a wrong CRC fails openEntryStream at its end', async () => {
