@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import {
   compareVersions,
   findPromotion,
+  manifestWarnings,
   ProGetClient,
   ProGetError,
   type PromotedPackage,
@@ -26,10 +27,13 @@ const RUNS = { numRuns: 300 };
 
 const NAME_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-';
 const char = (alphabet: string) => fc.constantFrom(...alphabet.split(''));
-const validName = fc.string({ unit: char(NAME_CHARS), minLength: 1, maxLength: 50 });
+// '.' and '..' pass the character rule but are refused as names and group segments (they collapse in URLs).
+const validName = fc
+  .string({ unit: char(NAME_CHARS), minLength: 1, maxLength: 50 })
+  .filter((s) => s !== '.' && s !== '..');
 const validGroup = fc
   .array(
-    validName.map((s) => s.slice(0, 20)),
+    validName.map((s) => s.slice(0, 20)).filter((s) => s !== '.' && s !== '..'),
     { minLength: 1, maxLength: 4 },
   )
   .map((segments) => segments.join('/'));
@@ -196,14 +200,6 @@ describe('manifest validator', () => {
         .constantFrom('ftp://x', 'not a url', 'javascript:alert(1)')
         .map((u) => ['projectUrl', u, /^projectUrl ".*" must be an absolute http\(s\) URL$/] as const),
       fc.constantFrom('1abc', 'has space', '').map((t) => ['tags', [t], /^tags\[0\] /] as const),
-      validName.map(
-        (k) =>
-          [
-            `x${k}`,
-            1,
-            /^property ".*" is not a manifest field; custom properties must start with '_'/,
-          ] as const,
-      ),
     );
     fc.assert(
       fc.property(validManifest, breakers, (m, [field, value, expected]) => {
@@ -211,6 +207,20 @@ describe('manifest validator', () => {
         const problems = validateManifest(broken);
         expect(problems).toHaveLength(1);
         expect(problems[0]).toMatch(expected);
+      }),
+      RUNS,
+    );
+  });
+
+  it('accepts any unprefixed custom key with exactly one warning naming it (api-notes §8)', () => {
+    fc.assert(
+      fc.property(validManifest, validName, fc.jsonValue(), (m, k, value) => {
+        const key = `x${k}`;
+        const withCustom = { ...m, [key]: value };
+        expect(validateManifest(withCustom)).toEqual([]);
+        const warnings = manifestWarnings(withCustom);
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]).toContain(`property ${JSON.stringify(key)} is not a standard manifest field`);
       }),
       RUNS,
     );
@@ -246,17 +256,22 @@ describe('manifest validator', () => {
 
   it('the name and group validators agree with their rules on arbitrary strings', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 60 }), (s) => {
-        const nameOk = s.length >= 1 && s.length <= 50 && /^[0-9A-Za-z._-]+$/.test(s);
-        expect(validatePackageName(s) === undefined).toBe(nameOk);
-        const groupOk =
-          s.length <= 250 &&
-          /^[0-9A-Za-z._/-]*$/.test(s) &&
-          !s.startsWith('/') &&
-          !s.endsWith('/') &&
-          !s.includes('//');
-        expect(validateGroup(s) === undefined).toBe(groupOk);
-      }),
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 60 }), fc.constantFrom('.', '..', '...', 'a/./b', 'a/..')),
+        (s) => {
+          const nameOk =
+            s.length >= 1 && s.length <= 50 && /^[0-9A-Za-z._-]+$/.test(s) && s !== '.' && s !== '..';
+          expect(validatePackageName(s) === undefined).toBe(nameOk);
+          const groupOk =
+            s.length <= 250 &&
+            /^[0-9A-Za-z._/-]*$/.test(s) &&
+            !s.startsWith('/') &&
+            !s.endsWith('/') &&
+            !s.includes('//') &&
+            !s.split('/').some((seg) => seg === '.' || seg === '..');
+          expect(validateGroup(s) === undefined).toBe(groupOk);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

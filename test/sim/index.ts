@@ -47,7 +47,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     freeDeleteLimitStatus: options.freeDeleteLimitStatus ?? 429,
     overwriteDeniedStatus: options.overwriteDeniedStatus ?? 403,
     deploymentToDisabledFeed: options.deploymentToDisabledFeed ?? 'ignore',
-    rejectUnknownManifestKeys: options.rejectUnknownManifestKeys ?? true,
+    rejectUnknownManifestKeys: options.rejectUnknownManifestKeys ?? false,
     legacyConnectorHealth: options.legacyConnectorHealth ?? false,
     importDir: options.importDir,
   };

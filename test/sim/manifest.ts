@@ -38,6 +38,7 @@ export function validateName(name: unknown): string | undefined {
   if (typeof name !== 'string' || name === '') return 'The package name is required.';
   if (!NAME_RE.test(name))
     return `Invalid package name "${name}": use 1 to 50 characters from [0-9A-Za-z._-].`;
+  if (name === '.' || name === '..') return `Invalid package name "${name}": "." and ".." are not names.`;
   return undefined;
 }
 
@@ -48,6 +49,8 @@ export function validateGroup(group: unknown): string | undefined {
     return `Invalid package group "${group}": use up to 250 characters from [0-9A-Za-z._/-].`;
   if (group.startsWith('/') || group.endsWith('/') || group.includes('//'))
     return `Invalid package group "${group}": it may not start or end with "/" or contain "//".`;
+  if (group.split('/').some((s) => s === '.' || s === '..'))
+    return `Invalid package group "${group}": "." and ".." are not group segments.`;
   return undefined;
 }
 
@@ -133,8 +136,30 @@ export function validateManifest(m: Manifest, rules: ManifestRules): string | un
   return undefined;
 }
 
+/** Deepest nesting of objects and arrays accepted in upack.json (the views serialise it recursively). */
+export const MAX_MANIFEST_DEPTH = 64;
+
+/** Nesting depth of JSON text, counted without parsing; stops counting past `max`. */
+function jsonDepth(text: string, max: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length && deepest <= max; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') deepest = Math.max(deepest, ++depth);
+    else if (c === '}' || c === ']') depth--;
+  }
+  return deepest;
+}
+
 /** Parse upack.json text (UTF-8, a BOM tolerated); a string is the reason it is unusable. */
 export function parseManifest(text: string): Manifest | string {
+  if (jsonDepth(text, MAX_MANIFEST_DEPTH) > MAX_MANIFEST_DEPTH)
+    return `upack.json nests objects and arrays more than ${MAX_MANIFEST_DEPTH} levels deep.`;
   try {
     const value: unknown = JSON.parse(text.replace(/^\uFEFF/, ''));
     if (typeof value !== 'object' || value === null || Array.isArray(value))

@@ -99,7 +99,7 @@ export interface SimulatorOptions {
   overwriteDeniedStatus?: 400 | 403 | 409;
   /** A deployment record for a feed with deploymentRecordsEnabled:false (UNVERIFIED): 200 and drop it, or 400. Default 'ignore'. */
   deploymentToDisabledFeed?: 'ignore' | 'reject';
-  /** Reject manifest keys that are neither defined fields nor `_`-prefixed (api-notes §8). Default true. */
+  /** Reject manifest keys that are neither defined fields nor `_`-prefixed. Default false: real servers store them (api-notes §8). */
   rejectUnknownManifestKeys?: boolean;
   /** Accept `user:password` pseudo-keys where a key goes (2024+ admins may disable them). Default true. */
   pseudoKeys?: boolean;

@@ -6,9 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
-import { ValidationError } from '../errors.js';
+import { PackageFormatError, ValidationError } from '../errors.js';
 import type { FileHashes, TransferProgress } from '../types.js';
-import { assertValidManifest, serializeManifest, type UpackManifest } from './manifest.js';
+import { assertValidManifest, manifestWarnings, serializeManifest, type UpackManifest } from './manifest.js';
+import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits, readPackage } from './read.js';
 import { writeZip } from './zip-pipeline.js';
 
 export interface BuildProgress extends TransferProgress {
@@ -38,6 +39,11 @@ export interface BuildPackageOptions {
    * the checkout (Windows has no execute bit), so the same content gives the same package everywhere.
    */
   preserveExecutable?: boolean;
+  /**
+   * The limits the package must meet, the same ones readers apply (default DEFAULT_EXTRACT_LIMITS): the
+   * build refuses to produce a package that readPackage with these limits would refuse.
+   */
+  limits?: ExtractLimits;
   signal?: AbortSignal;
   onProgress?: (progress: BuildProgress) => void;
 }
@@ -51,6 +57,8 @@ export interface BuiltPackage extends FileHashes {
   contentBytes: number;
   /** The manifest exactly as written into upack.json. */
   manifest: UpackManifest;
+  /** Allowed oddities worth a notice (e.g. a custom property without the recommended `_` prefix). */
+  manifestWarnings: string[];
 }
 
 /** Every entry gets this timestamp and a fixed mode, so rebuilds do not depend on mtimes or umask. */
@@ -81,6 +89,13 @@ export async function buildPackage(options: BuildPackageOptions): Promise<BuiltP
   const { manifest, signal, onProgress } = options;
   signal?.throwIfAborted();
   assertValidManifest(manifest, 'upack.json');
+  const limits = { ...DEFAULT_EXTRACT_LIMITS, ...options.limits };
+  const manifestJson = Buffer.from(serializeManifest(manifest), 'utf8');
+  if (manifestJson.length > limits.maxManifestSize) {
+    throw new ValidationError('upack.json', [
+      `the manifest is ${manifestJson.length} bytes as written; readers refuse more than ${limits.maxManifestSize} (maxManifestSize)`,
+    ]);
+  }
   const level = options.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL;
   if (!Number.isInteger(level) || level < 0 || level > 9) {
     throw new ValidationError('Build options', [
@@ -94,14 +109,19 @@ export async function buildPackage(options: BuildPackageOptions): Promise<BuiltP
   const tempName = `.${basename(outPath)}.${randomBytes(6).toString('hex')}.tmp`;
   const files = await collectFiles(
     options,
+    limits,
     new Set([join(outDirBefore, basename(outPath)), join(outDirBefore, tempName)]),
   );
   await mkdir(dirname(outPath), { recursive: true });
   const outDir = await realpath(dirname(outPath));
   const finalPath = join(outDir, basename(outPath));
   const tempPath = join(outDir, tempName);
-  const manifestJson = Buffer.from(serializeManifest(manifest), 'utf8');
   const contentBytes = files.reduce((sum, f) => sum + f.size, 0);
+  if (contentBytes + manifestJson.length > limits.maxTotalSize) {
+    throw new ValidationError('Package contents', [
+      `the selected files add up to ${contentBytes} bytes; readers refuse a package over ${limits.maxTotalSize} bytes uncompressed (maxTotalSize)`,
+    ]);
+  }
 
   const out = await open(tempPath, 'wx');
   let hashes: FileHashes;
@@ -134,6 +154,17 @@ export async function buildPackage(options: BuildPackageOptions): Promise<BuiltP
       await out.close();
     }
     signal?.throwIfAborted();
+    // Read back as a consumer would (central directory, layout, manifest): what the compression did to
+    // the ratios is only known now, and a package our own reader refuses must not be published.
+    await readPackage(tempPath, limits).catch((err: unknown) => {
+      if (!(err instanceof PackageFormatError)) throw err;
+      const reason = err.message.startsWith(`${tempPath}: `)
+        ? err.message.slice(tempPath.length + 2)
+        : err.message;
+      throw new ValidationError('Package contents', [
+        `readers would refuse the package built from these files: ${reason} (see the limits option)`,
+      ]);
+    });
     await rename(tempPath, finalPath);
   } catch (err) {
     await rm(tempPath, { force: true });
@@ -145,11 +176,16 @@ export async function buildPackage(options: BuildPackageOptions): Promise<BuiltP
     fileCount: files.length,
     contentBytes,
     manifest: JSON.parse(manifestJson.toString('utf8')) as UpackManifest,
+    manifestWarnings: manifestWarnings(manifest),
   };
 }
 
 /** The selected files, sorted by path; throws one ValidationError for every unsafe or unreadable entry. */
-async function collectFiles(options: BuildPackageOptions, skip: ReadonlySet<string>): Promise<SourceFile[]> {
+async function collectFiles(
+  options: BuildPackageOptions,
+  limits: Required<ExtractLimits>,
+  skip: ReadonlySet<string>,
+): Promise<SourceFile[]> {
   const include = options.include?.length ? options.include : ['**'];
   const exclude = options.exclude ?? [];
   const isIncluded = picomatch(include, { dot: true });
@@ -170,15 +206,48 @@ async function collectFiles(options: BuildPackageOptions, skip: ReadonlySet<stri
     return r === '..' || r.startsWith(`..${sep}`) || isAbsolute(r);
   };
 
+  // The walk is bounded like the package: links that fan out (a/x -> b, a/y -> b, b/x -> c, ...) loop
+  // nowhere yet multiply the tree, so the count of directories and the depth are capped, not just loops.
+  const maxFiles = limits.maxEntries - 1; // upack.json is an entry too
+  const maxDirs = limits.maxEntries;
+  const maxDepth = limits.maxPathDepth - 1; // "package/" is the first segment
+  const tooMany = (what: string) =>
+    new ValidationError('Package contents', [
+      `${what}; a package may hold at most ${limits.maxEntries} entries with upack.json (maxEntries), the limit readers apply${options.limits?.maxEntries === undefined ? ' by default' : ''} (exclude what does not belong, or check for symlinks that fan out)`,
+    ]);
+  let dirsWalked = 0;
+
   // Depth-first with an explicit stack; `chain` holds the real paths of the directories above, to spot loops.
   const stack: { real: string; rel: string; chain: string[] }[] = [{ real: root, rel: '', chain: [root] }];
   while (stack.length) {
     options.signal?.throwIfAborted();
     const dir = stack.pop()!;
-    for (const entry of await readdir(dir.real, { withFileTypes: true })) {
-      const rel = dir.rel ? `${dir.rel}/${entry.name}` : entry.name;
+    if (++dirsWalked > maxDirs) {
+      throw tooMany(
+        `the walk of ${sourceDir} entered more than ${maxDirs} directories (the last "${dir.rel}")`,
+      );
+    }
+    for (const entry of await readdir(dir.real, { withFileTypes: true, encoding: 'buffer' })) {
+      const name = utf8(entry.name);
+      if (name === undefined) {
+        const shown = `${dir.rel ? `${dir.rel}/` : ''}${escapeBytes(entry.name)}`;
+        const lossy = dir.rel ? `${dir.rel}/${entry.name.toString('utf8')}` : entry.name.toString('utf8');
+        if (!isExcluded(lossy) && included(lossy)) {
+          problems.push(
+            `file name "${shown}" is not valid UTF-8 (bytes shown as \\xNN); zip entry names in a package are UTF-8, so rename it or exclude it`,
+          );
+        }
+        continue;
+      }
+      const rel = dir.rel ? `${dir.rel}/${name}` : name;
       if (isExcluded(rel)) continue;
-      let real = join(dir.real, entry.name);
+      const depth = rel.split('/').length;
+      if (depth > maxDepth) {
+        throw new ValidationError('Package contents', [
+          `"${rel.length > 200 ? `${rel.slice(0, 200)}…` : rel}" is ${depth} levels deep; readers refuse package paths of more than ${limits.maxPathDepth} segments (maxPathDepth), "package/" included (check for symlinks that fan out)`,
+        ]);
+      }
+      let real = join(dir.real, name);
       let kind: 'file' | 'dir' | 'other';
       if (entry.isSymbolicLink()) {
         const target = await realpath(real).catch(() => undefined);
@@ -215,11 +284,12 @@ async function collectFiles(options: BuildPackageOptions, skip: ReadonlySet<stri
       if (!included(rel) || skip.has(real)) continue;
       if (kind === 'other') {
         problems.push(`"${rel}" is not a regular file (a socket, pipe or device) and cannot be packaged`);
-      } else if (entry.name.includes('\\')) {
+      } else if (name.includes('\\')) {
         problems.push(`file name "${rel}" contains '\\', which zip readers treat as a path separator`);
       } else {
         const s = await stat(real);
         files.push({ rel, abs: real, size: s.size, mode: s.mode });
+        if (files.length > maxFiles) throw tooMany(`more than ${maxFiles} files in ${sourceDir} match`);
       }
     }
   }
@@ -232,6 +302,25 @@ async function collectFiles(options: BuildPackageOptions, skip: ReadonlySet<stri
   }
   // Ordinal order of the full path, so the archive does not depend on readdir order.
   return files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+function utf8(name: Buffer): string | undefined {
+  try {
+    return UTF8.decode(name);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A name with bytes outside printable ASCII shown as \xNN, so an undecodable name can be named. */
+function escapeBytes(name: Buffer): string {
+  return [...name]
+    .map((b) =>
+      b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`,
+    )
+    .join('');
 }
 
 function ancestorsAndSelf(rel: string): string[] {

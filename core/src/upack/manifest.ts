@@ -36,8 +36,11 @@ export interface UpackManifest {
   repackageHistory?: (string | RepackageHistoryEntry)[];
   /** Virtual packages (.vpack) only, where it is required. */
   contents?: VirtualPackageContent[];
-  /** ProGet has no other fields: anything custom must start with `_`. */
-  [key: `_${string}`]: unknown;
+  /**
+   * Custom properties. The format allows any other key and only recommends a `_` prefix (`_commit`); ProGet
+   * stores unprefixed ones too (api-notes §8), so they are accepted with a warning (see manifestWarnings).
+   */
+  [key: string]: unknown;
 }
 
 export interface ManifestOptions {
@@ -45,7 +48,7 @@ export interface ManifestOptions {
   virtual?: boolean;
 }
 
-/** Known fields in the order they are written; `_` keys follow, sorted. */
+/** Known fields in the order they are written; custom keys follow, sorted. */
 const FIELD_ORDER = [
   'group',
   'name',
@@ -71,6 +74,11 @@ const GROUP_RE = /^[0-9A-Za-z._/-]*$/;
 const SHA1_RE = /^[0-9A-Fa-f]{40}$/;
 const UTC_DATE_RE = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}:\d{2}(?:\.\d{1,7})?(?:Z|\+00:00)$/;
 const NAME_CHARS = "letters, digits, '.', '_' and '-'";
+/** `.` and `..` collapse in URL paths and file paths: a request or a file would land somewhere else. */
+const DOT_NAMES: ReadonlySet<string> = new Set(['.', '..']);
+
+/** Deepest nesting of objects and arrays a manifest may have; readers refuse deeper ones before parsing. */
+export const MAX_MANIFEST_DEPTH = 64;
 
 export function validatePackageName(value: unknown, field = 'name'): string | undefined {
   return join(identifierProblems(value, field, 50));
@@ -85,7 +93,8 @@ export function validateVersion(value: unknown, field = 'version'): string | und
 }
 
 export function validateTag(value: unknown, field = 'tag'): string | undefined {
-  const problems = identifierProblems(value, field, 50);
+  // Tags never become path segments, so '.' is a (strange but) valid tag.
+  const problems = identifierProblems(value, field, 50, true);
   if (!problems.length && /^\d/.test(value as string)) {
     problems.push(`${field} ${quote(value as string)} must not start with a digit`);
   }
@@ -97,21 +106,44 @@ export function validateDependency(value: unknown, field = 'dependency'): string
   return join(dependencyProblems(value, field));
 }
 
+/** What is wrong with a manifest (refuse it) and what is merely unusual (tell the user, keep it). */
+export interface ManifestReport {
+  /** Rule violations, each a sentence naming the field, the bad value and the rule. */
+  problems: string[];
+  /** Allowed but not recommended (an unprefixed custom property), each with what to do instead. */
+  warnings: string[];
+}
+
+/** Problems and warnings of a manifest in one pass; see validateManifest and manifestWarnings. */
+export function checkManifest(m: unknown, options: ManifestOptions = {}): ManifestReport {
+  return { problems: validateManifest(m, options), warnings: manifestWarnings(m) };
+}
+
+/**
+ * Custom properties without the recommended `_` prefix. ProGet accepts and lists them, so they are not
+ * problems; a caller shows these as notices (the format reserves unprefixed names for future fields).
+ */
+export function manifestWarnings(m: unknown): string[] {
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return [];
+  return Object.keys(m)
+    .filter((key) => !KNOWN_FIELDS.has(key) && !key.startsWith('_'))
+    .map(
+      (key) =>
+        `property ${quote(key)} is not a standard manifest field; ProGet keeps it as a custom property, but the format recommends a '_' prefix (e.g. ${quote(`_${key}`)}) so it cannot clash with a future field`,
+    );
+}
+
 /** Every problem with a manifest, each a sentence naming the field, the bad value and the rule. */
 export function validateManifest(m: unknown, options: ManifestOptions = {}): string[] {
   if (typeof m !== 'object' || m === null || Array.isArray(m)) {
     return [`the manifest must be a JSON object, got ${describeValue(m)}`];
   }
   const o = m as Record<string, unknown>;
+  // First, so that nothing below (or a later serialisation) recurses through a hostile depth.
+  const tooDeep = valueDepthProblem(o, MAX_MANIFEST_DEPTH);
+  if (tooDeep) return [tooDeep];
   const problems: string[] = [];
   const present = (key: string) => Object.hasOwn(o, key) && o[key] !== undefined;
-
-  for (const key of Object.keys(o)) {
-    if (KNOWN_FIELDS.has(key) || key.startsWith('_')) continue;
-    problems.push(
-      `property ${quote(key)} is not a manifest field; custom properties must start with '_' (e.g. ${quote(`_${key}`)})`,
-    );
-  }
 
   if (!present('name')) problems.push('name is required');
   else problems.push(...identifierProblems(o.name, 'name', 50));
@@ -164,12 +196,12 @@ export function assertValidManifest(
 
 /**
  * The manifest as written into a package: UTF-8 JSON (no BOM), 2-space indent, known fields in a fixed
- * order, then `_` keys sorted; nested objects have sorted keys too, so equal manifests give equal bytes.
+ * order, then custom keys sorted; nested objects have sorted keys too, so equal manifests give equal bytes.
  */
 export function serializeManifest(m: UpackManifest): string {
   const o = m as unknown as Record<string, unknown>;
   const custom = Object.keys(o)
-    .filter((k) => k.startsWith('_'))
+    .filter((k) => !KNOWN_FIELDS.has(k))
     .sort();
   const keys = [...FIELD_ORDER, ...custom].filter((k) => Object.hasOwn(o, k) && o[k] !== undefined);
   // fromEntries defines own properties, so a key like "__proto__" (JSON.parse makes those) is kept as data.
@@ -192,7 +224,7 @@ function canonical(value: unknown): unknown {
 
 // ---- field rules ------------------------------------------------------------------------------------
 
-function identifierProblems(value: unknown, field: string, max: number): string[] {
+function identifierProblems(value: unknown, field: string, max: number, dotsAllowed = false): string[] {
   if (typeof value !== 'string') return [`${field} must be a string, got ${describeValue(value)}`];
   if (value.length === 0) return [`${field} must not be empty (1–${max} characters)`];
   const problems: string[] = [];
@@ -201,6 +233,10 @@ function identifierProblems(value: unknown, field: string, max: number): string[
   }
   if (!NAME_RE.test(value)) {
     problems.push(`${field} ${quote(value)} may contain only ${NAME_CHARS}${foundChars(value, NAME_RE)}`);
+  } else if (!dotsAllowed && DOT_NAMES.has(value)) {
+    problems.push(
+      `${field} ${quote(value)} is not allowed: '.' and '..' mean "this" and "parent" in paths and URLs`,
+    );
   }
   return problems;
 }
@@ -219,6 +255,11 @@ function groupProblems(value: unknown, field: string): string[] {
     problems.push(`${field} ${shown} must not start or end with '/'`);
   }
   if (value.includes('//')) problems.push(`${field} ${shown} must not contain '//' (an empty segment)`);
+  if (value.split('/').some((segment) => DOT_NAMES.has(segment))) {
+    problems.push(
+      `${field} ${shown} must not have a '.' or '..' segment: they mean "this" and "parent" in paths and URLs`,
+    );
+  }
   return problems;
 }
 
@@ -401,6 +442,48 @@ function packageIdProblems(value: string, field: string): string[] {
     problems.push(`the hash ${quote(parts[2]!)} ${inside} must be a SHA-1 of 40 hexadecimal digits`);
   }
   return problems;
+}
+
+/**
+ * How deep JSON text nests, found without parsing (so it is safe on any input): a problem sentence once it
+ * goes deeper than `max`.
+ */
+export function jsonDepthProblem(text: string, max = MAX_MANIFEST_DEPTH): string | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return depthSentence(max);
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return undefined;
+}
+
+/** The same bound for a value already in memory, walked level by level (no recursion, shared parts once). */
+function valueDepthProblem(root: unknown, max: number): string | undefined {
+  const seen = new Set<object>();
+  let level: unknown[] = [root];
+  for (let depth = 0; level.length; depth++) {
+    const next: unknown[] = [];
+    for (const v of level) {
+      if (typeof v !== 'object' || v === null || seen.has(v)) continue;
+      if (depth >= max) return depthSentence(max, 'the manifest');
+      seen.add(v);
+      for (const child of Array.isArray(v) ? v : Object.values(v)) next.push(child);
+    }
+    level = next;
+  }
+  return undefined;
+}
+
+function depthSentence(max: number, subject = 'it'): string {
+  return `${subject} nests objects and arrays more than ${max} levels deep; the limit is ${max}`;
 }
 
 function foundChars(value: string, allowed: RegExp): string {

@@ -6,33 +6,49 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { PackageFormatError } from '../errors.js';
-import { type UpackManifest, validateManifest } from './manifest.js';
-import { openZipFile } from './zip-file.js';
+import { EntryGuard, entryError, InflateBudget } from './entry-guard.js';
+import { checkManifest, jsonDepthProblem, MAX_MANIFEST_DEPTH, type UpackManifest } from './manifest.js';
+import { auditLayout, type CentralRecord, unicodePathProblem } from './zip-audit.js';
+import { type OpenedZip, openZipFile } from './zip-file.js';
 
 export interface ExtractLimits {
   /** Most entries a package may hold; checked against the zip's own count before reading any entry. */
   maxEntries?: number;
-  /** Most uncompressed bytes all entries may add up to. */
+  /**
+   * Most uncompressed bytes all entries may add up to: checked against the sizes the entries declare, and
+   * again against the bytes actually inflated while extracting, so a lying header cannot get past it.
+   */
   maxTotalSize?: number;
-  /** Largest uncompressed/compressed ratio for one entry (zip bombs), checked above `ratioThreshold`. */
+  /**
+   * Largest uncompressed/compressed ratio (zip bombs): for each entry larger than `ratioThreshold`, and for
+   * the whole package (all declared sizes against the file's size, once they add up to more than
+   * `ratioThreshold`).
+   */
   maxCompressionRatio?: number;
-  /** Entries smaller than this (uncompressed) are not ratio-checked: a small file of spaces is harmless. */
+  /** Below this many uncompressed bytes nothing is ratio-checked: a small file of spaces is harmless. */
   ratioThreshold?: number;
   /** Largest upack.json accepted. */
   maxManifestSize?: number;
+  /** Deepest nesting of objects and arrays in upack.json. */
+  maxManifestDepth?: number;
+  /** Most path segments in one entry name (`package/a/b.txt` has 3). */
+  maxPathDepth?: number;
 }
 
+/** The limits readers apply by default; buildPackage refuses to produce anything they would refuse. */
 export const DEFAULT_EXTRACT_LIMITS: Readonly<Required<ExtractLimits>> = Object.freeze({
   maxEntries: 50_000,
   maxTotalSize: 4 * 1024 ** 3,
   // Deflate tops out near 1032:1; ordinary text and binaries stay well below 100:1.
   maxCompressionRatio: 250,
-  ratioThreshold: 1024 ** 2,
+  ratioThreshold: 64 * 1024,
   maxManifestSize: 1024 ** 2,
+  maxManifestDepth: MAX_MANIFEST_DEPTH,
+  maxPathDepth: 128,
 });
 
 export interface PackageEntry {
@@ -47,6 +63,8 @@ export interface PackageContents {
   manifest: UpackManifest;
   /** Rule violations in an otherwise readable manifest (e.g. a tag with a space); empty when clean. */
   manifestProblems: string[];
+  /** Allowed oddities worth a notice (e.g. a custom property without the recommended `_` prefix). */
+  manifestWarnings: string[];
   /** A virtual package (.vpack): its manifest lists `contents`. */
   virtual: boolean;
   entries: PackageEntry[];
@@ -66,19 +84,21 @@ const S_IFLNK = 0o120000;
 
 interface ScannedEntry extends PackageEntry {
   raw: yauzl.Entry;
+  crc32: number;
 }
 
 /** Lists a package and reads its manifest; throws PackageFormatError on an unsafe or malformed package. */
 export async function readPackage(path: string, limits: ExtractLimits = {}): Promise<PackageContents> {
-  return withZip(path, async (zip) => {
+  return withZip(path, async (file) => {
     const lim = { ...DEFAULT_EXTRACT_LIMITS, ...limits };
-    const entries = await scanEntries(zip, path, lim);
-    const { manifest, problems, virtual } = await loadManifest(zip, path, entries, lim);
+    const entries = await scanEntries(file, path, lim);
+    const { manifest, problems, warnings, virtual } = await loadManifest(file.zip, path, entries, lim);
     return {
       manifest,
       manifestProblems: problems,
+      manifestWarnings: warnings,
       virtual,
-      entries: entries.map(({ raw: _, ...e }) => e),
+      entries: entries.map(({ raw: _, crc32: __, ...e }) => e),
     };
   });
 }
@@ -88,8 +108,9 @@ export async function readManifest(path: string, limits: ExtractLimits = {}): Pr
 }
 
 /**
- * Streams one entry (e.g. `package/readme.md` or `upack.json`); its declared size is enforced. The package
- * is closed when the stream ends or is destroyed.
+ * Streams one entry (e.g. `package/readme.md` or `upack.json`); its declared size and CRC-32 are enforced
+ * (the stream fails at the end if the data does not match). The package is closed when the stream ends or
+ * is destroyed.
  */
 export async function openEntryStream(
   path: string,
@@ -97,14 +118,15 @@ export async function openEntryStream(
   limits: ExtractLimits = {},
 ): Promise<Readable> {
   const lim = { ...DEFAULT_EXTRACT_LIMITS, ...limits };
-  const zip = await openZip(path);
+  const file = await openZip(path);
+  const zip = file.zip;
   try {
     const wanted = entryPath.replace(/\\/g, '/');
-    const entry = (await scanEntries(zip, path, lim)).find((e) => e.path === wanted);
+    const entry = (await scanEntries(file, path, lim)).find((e) => e.path === wanted);
     if (!entry) throw new PackageFormatError(`${path}: has no entry ${JSON.stringify(wanted)}`);
     if (entry.isDirectory) throw new PackageFormatError(`${path}: ${JSON.stringify(wanted)} is a directory`);
     const raw = await openRaw(zip, entry.raw);
-    const guard = new SizeGuard(path, entry);
+    const guard = new EntryGuard(path, entry, new InflateBudget(path, lim.maxTotalSize));
     raw.once('error', (err) => guard.destroy(asFormatError(err, path, entry.path) as Error));
     guard.once('close', () => {
       raw.destroy();
@@ -129,9 +151,12 @@ export async function extractPackage(
   const lim = { ...DEFAULT_EXTRACT_LIMITS, ...limits };
   const dest = resolve(destDir);
   await assertFreeDestination(dest);
-  return withZip(path, async (zip) => {
-    const entries = await scanEntries(zip, path, lim);
+  return withZip(path, async (file) => {
+    const zip = file.zip;
+    const entries = await scanEntries(file, path, lim);
     const { manifest } = await loadManifest(zip, path, entries, lim);
+    // Counts what is really inflated across all entries: the declared sizes were checked, this is the proof.
+    const budget = new InflateBudget(path, lim.maxTotalSize);
     await mkdir(dirname(dest), { recursive: true });
     const temp = join(dirname(dest), `.${basename(dest)}.${randomBytes(6).toString('hex')}.tmp`);
     await mkdir(temp);
@@ -156,7 +181,7 @@ export async function extractPackage(
             continue;
           }
           await mkdir(dirname(target), { recursive: true });
-          const guard = new SizeGuard(path, entry);
+          const guard = new EntryGuard(path, entry, budget);
           // 'wx': never write through something already there (a duplicate or a planted link).
           await pipeline(await openRaw(zip, entry.raw), guard, createWriteStream(target, { flags: 'wx' }));
           fileCount++;
@@ -191,10 +216,11 @@ export async function extractPackage(
 
 /** Reads the whole central directory, refusing the package on the first unsafe entry. */
 async function scanEntries(
-  zip: yauzl.ZipFile,
+  file: OpenedZip,
   pkg: string,
   lim: Required<ExtractLimits>,
 ): Promise<ScannedEntry[]> {
+  const zip = file.zip;
   if (zip.entryCount > lim.maxEntries) {
     throw new PackageFormatError(
       `${pkg}: holds ${zip.entryCount} entries; the limit is ${lim.maxEntries} (raise maxEntries if this is expected)`,
@@ -203,14 +229,18 @@ async function scanEntries(
   const entries: ScannedEntry[] = [];
   const seen = new Set<string>();
   let total = 0;
+  const records: CentralRecord[] = [];
   const check = (raw: yauzl.Entry): void => {
+    const fileNameRaw = (raw as unknown as { fileNameRaw: Buffer }).fileNameRaw;
     const name = yauzlExtras.getFileNameLowLevel(
       raw.generalPurposeBitFlag,
-      (raw as unknown as { fileNameRaw: Buffer }).fileNameRaw,
+      fileNameRaw,
       raw.extraFields,
       false, // not strict: '\' becomes '/' (packages built on Windows)
     );
-    const problem = nameProblem(name);
+    const problem =
+      nameProblem(name, lim.maxPathDepth) ??
+      unicodePathProblem(fileNameRaw, raw.generalPurposeBitFlag, raw.extraFields);
     if (problem) refuse(pkg, name, problem);
     const isDirectory = name.endsWith('/');
     const mode = (raw.externalFileAttributes >>> 16) & S_IFMT;
@@ -241,7 +271,20 @@ async function scanEntries(
         `the entries so far add up to ${total} bytes uncompressed; the limit is ${lim.maxTotalSize}`,
       );
     }
-    entries.push({ path: name, size, compressedSize, isDirectory, raw });
+    entries.push({ path: name, size, compressedSize, isDirectory, raw, crc32: raw.crc32 });
+    records.push({
+      name,
+      fileNameRaw,
+      generalPurposeBitFlag: raw.generalPurposeBitFlag,
+      compressionMethod: raw.compressionMethod,
+      crc32: raw.crc32,
+      compressedSize,
+      uncompressedSize: size,
+      relativeOffsetOfLocalHeader: raw.relativeOffsetOfLocalHeader,
+      fileNameLength: fileNameRaw.length,
+      extraFieldLength: raw.extraFieldLength,
+      fileCommentLength: raw.fileCommentLength,
+    });
   };
   // Callbacks, not a promise per entry: a 50,000-entry listing stays in the tens of milliseconds.
   await new Promise<void>((resolvePromise, reject) => {
@@ -260,19 +303,39 @@ async function scanEntries(
     };
     const onEnd = () => stop();
     const onError = (err: Error) =>
-      stop(new PackageFormatError(`${pkg}: has a damaged central directory (${err.message})`));
+      stop(
+        new PackageFormatError(
+          `${pkg}: has a damaged central directory: record ${entries.length + 1} of the ${zip.entryCount} its end-of-archive record counts cannot be read (${err.message})`,
+        ),
+      );
     zip.on('entry', onEntry).on('end', onEnd).on('error', onError);
     zip.readEntry();
   });
+  // The whole package against its file: many entries just under the per-entry threshold add up too.
+  const allowed = Math.max(lim.ratioThreshold, lim.maxCompressionRatio * file.size);
+  if (total > allowed) {
+    throw new PackageFormatError(
+      `${pkg}: its entries declare ${total} bytes uncompressed, ${Math.round(total / Math.max(file.size, 1))} times the ${file.size}-byte file (limit ${lim.maxCompressionRatio}:1): a likely zip bomb`,
+    );
+  }
+  const finding = await auditLayout(file, (zip.comment as unknown as Buffer).length, records);
+  if (finding) {
+    if (finding.entry !== undefined) refuse(pkg, finding.entry, finding.reason);
+    throw new PackageFormatError(`${pkg}: ${finding.reason}`);
+  }
   return entries;
 }
 
-function nameProblem(name: string): string | undefined {
+function nameProblem(name: string, maxDepth: number): string | undefined {
   if (name === '' || name === '/') return 'its name is empty';
   if (name.includes('\0')) return 'its name contains a NUL character';
   if (name.startsWith('/')) return 'its path is absolute';
   if (/^[A-Za-z]:/.test(name)) return 'its path starts with a drive letter';
-  if (name.split('/').includes('..')) return "its path contains a '..' segment that leaves the package";
+  const segments = name.replace(/\/$/, '').split('/');
+  if (segments.includes('..')) return "its path contains a '..' segment that leaves the package";
+  if (segments.length > maxDepth) {
+    return `its path has ${segments.length} segments; the limit is ${maxDepth} (maxPathDepth)`;
+  }
   return undefined;
 }
 
@@ -281,7 +344,7 @@ async function loadManifest(
   pkg: string,
   entries: ScannedEntry[],
   lim: Required<ExtractLimits>,
-): Promise<{ manifest: UpackManifest; problems: string[]; virtual: boolean }> {
+): Promise<{ manifest: UpackManifest; problems: string[]; warnings: string[]; virtual: boolean }> {
   const entry = entries.find((e) => e.path === 'upack.json');
   if (!entry || entry.isDirectory) {
     throw new PackageFormatError(
@@ -292,7 +355,8 @@ async function loadManifest(
     refuse(pkg, entry.path, `it is ${entry.size} bytes; the limit for a manifest is ${lim.maxManifestSize}`);
   }
   const chunks: Buffer[] = [];
-  await pipeline(await openRaw(zip, entry.raw), new SizeGuard(pkg, entry), async (source) => {
+  const guard = new EntryGuard(pkg, entry, new InflateBudget(pkg, lim.maxManifestSize));
+  await pipeline(await openRaw(zip, entry.raw), guard, async (source) => {
     for await (const chunk of source) chunks.push(chunk as Buffer);
   }).catch((err: unknown) => {
     throw asFormatError(err, pkg, entry.path);
@@ -303,6 +367,10 @@ async function loadManifest(
   } catch {
     refuse(pkg, entry.path, 'it is not valid UTF-8');
   }
+  // JSON.parse itself copes with deep nesting; whatever walks the result later (validation, serialisation,
+  // a UI) may recurse, so depth is bounded before parsing.
+  const tooDeep = jsonDepthProblem(text, lim.maxManifestDepth);
+  if (tooDeep) refuse(pkg, entry.path, tooDeep);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -317,48 +385,8 @@ async function loadManifest(
   const missing = ['name', 'version'].filter((k) => typeof m[k] !== 'string' || m[k] === '');
   if (missing.length) refuse(pkg, entry.path, `it has no ${missing.join(' or ')}`);
   const virtual = Object.hasOwn(m, 'contents');
-  return { manifest: m as unknown as UpackManifest, problems: validateManifest(m, { virtual }), virtual };
-}
-
-/** Passes an entry's bytes through, failing as soon as they exceed what its header declared, or fall short. */
-class SizeGuard extends Transform {
-  bytes = 0;
-
-  constructor(
-    private readonly pkg: string,
-    private readonly entry: PackageEntry,
-  ) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback): void {
-    this.bytes += chunk.length;
-    if (this.bytes > this.entry.size) {
-      callback(
-        entryError(
-          this.pkg,
-          this.entry.path,
-          `it holds more data than the ${this.entry.size} bytes its header declares`,
-        ),
-      );
-      return;
-    }
-    callback(null, chunk);
-  }
-
-  override _flush(callback: TransformCallback): void {
-    if (this.bytes !== this.entry.size) {
-      callback(
-        entryError(
-          this.pkg,
-          this.entry.path,
-          `it holds ${this.bytes} bytes, not the ${this.entry.size} its header declares`,
-        ),
-      );
-      return;
-    }
-    callback();
-  }
+  const { problems, warnings } = checkManifest(m, { virtual });
+  return { manifest: m as unknown as UpackManifest, problems, warnings, virtual };
 }
 
 // ---- yauzl plumbing -----------------------------------------------------------------------------------
@@ -373,24 +401,24 @@ const yauzlExtras = yauzl as unknown as {
   ): string;
 };
 
-async function withZip<T>(path: string, use: (zip: yauzl.ZipFile) => Promise<T>): Promise<T> {
-  const zip = await openZip(path);
+async function withZip<T>(path: string, use: (file: OpenedZip) => Promise<T>): Promise<T> {
+  const file = await openZip(path);
   try {
-    return await use(zip);
+    return await use(file);
   } finally {
-    zip.close();
+    file.zip.close();
   }
 }
 
-async function openZip(path: string): Promise<yauzl.ZipFile> {
+async function openZip(path: string): Promise<OpenedZip> {
   // decodeStrings off: names are decoded and checked here, so refusals carry our reasons, not yauzl's.
   const options = { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true };
   try {
-    const zip = await openZipFile(path, options);
+    const file = await openZipFile(path, options);
     // Failures that matter surface through the call that hit them; a late one (closing the file) must
     // not become an unhandled 'error' event that kills the process.
-    zip.on('error', () => {});
-    return zip;
+    file.zip.on('error', () => {});
+    return file;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code) throw err; // ENOENT, EACCES...: not about the format
     throw new PackageFormatError(`${path}: is not a readable zip file (${(err as Error).message})`);
@@ -409,10 +437,6 @@ async function assertFreeDestination(dest: string): Promise<void> {
   if (!s.isDirectory() || (await readdir(dest)).length > 0) {
     throw new Error(`Cannot extract into ${dest}: it already exists and is not an empty directory`);
   }
-}
-
-function entryError(pkg: string, name: string, reason: string): PackageFormatError {
-  return new PackageFormatError(`${pkg}: entry ${JSON.stringify(name)} is refused: ${reason}`);
 }
 
 function refuse(pkg: string, name: string, reason: string): never {

@@ -54,6 +54,25 @@ class CachedFileReader extends ReaderBase {
     });
   }
 
+  /**
+   * `length` bytes at `position` (short at the end of the file). Far-apart reads (local headers of large
+   * entries) go straight to the file instead of pulling a whole block each.
+   */
+  readAt(position: number, length: number, nearby: boolean): Promise<Buffer> {
+    const want = Math.max(0, Math.min(length, this.size - position));
+    const out = Buffer.alloc(want);
+    if (want === 0) return Promise.resolve(out);
+    const cached = position >= this.blockStart && position + want <= this.blockStart + this.block.length;
+    if (cached || nearby) {
+      return new Promise((resolve, reject) =>
+        this.read(out, 0, want, position, (err) => (err ? reject(err) : resolve(out))),
+      );
+    }
+    return new Promise((resolve, reject) =>
+      read(this.fd, out, 0, want, position, (err, n) => (err ? reject(err) : resolve(out.subarray(0, n)))),
+    );
+  }
+
   override close(callback: (err: Error | null) => void): void {
     close(this.fd, callback);
   }
@@ -91,8 +110,17 @@ function eof(got: number, wanted: number): Error | null {
   return got < wanted ? new Error(`unexpected end of file: read ${got} of ${wanted} bytes`) : null;
 }
 
+/** An open zip: yauzl's view, plus raw positional reads for checks yauzl does not make. */
+export interface OpenedZip {
+  zip: yauzl.ZipFile;
+  /** Size of the file in bytes. */
+  size: number;
+  /** Bytes at a position; `nearby` when the previous read was close (the block cache then pays off). */
+  readAt(position: number, length: number, nearby: boolean): Promise<Buffer>;
+}
+
 /** Like yauzl.open, through the block cache; the fd is closed by `zip.close()`. */
-export function openZipFile(path: string, options: yauzl.Options): Promise<yauzl.ZipFile> {
+export function openZipFile(path: string, options: yauzl.Options): Promise<OpenedZip> {
   return new Promise((resolve, reject) => {
     open(path, 'r', (openErr, fd) => {
       if (openErr) return reject(openErr);
@@ -101,7 +129,9 @@ export function openZipFile(path: string, options: yauzl.Options): Promise<yauzl
         if (statErr) return fail(statErr);
         const reader = new CachedFileReader(fd, stats.size);
         yauzl.fromRandomAccessReader(reader, stats.size, options, (err, zip) =>
-          err ? fail(err) : resolve(zip),
+          err
+            ? fail(err)
+            : resolve({ zip, size: stats.size, readAt: (p, l, near) => reader.readAt(p, l, near) }),
         );
       });
     });

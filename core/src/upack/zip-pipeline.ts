@@ -150,6 +150,18 @@ export async function writeZip(options: WriteZipOptions): Promise<FileHashes> {
       const src = sources[index]!;
       const method = src.store || level === 0 || src.size === 0 ? 0 : 8;
       if (src.size === 0) {
+        // Empty when listed: one byte now means it grew (a file being written while we build).
+        const fh = await open(src.path, 'r').catch((err: unknown) => {
+          throw readError(src, err);
+        });
+        try {
+          const got = await readFully(fh, Buffer.alloc(1), 1, 0).catch((err: unknown) => {
+            throw readError(src, err);
+          });
+          if (got !== 0) throw changedError(src, 'longer');
+        } finally {
+          await fh.close();
+        }
         await until(() => queue.length < WINDOW);
         queue.push({
           source: index,
@@ -181,9 +193,7 @@ export async function writeZip(options: WriteZipOptions): Promise<FileHashes> {
           });
           if (got !== length) {
             release(lease);
-            throw new Error(
-              `"${src.name}" (${src.path}) changed while the package was being built: it was ${src.size} bytes when listed, now ${got < length ? 'shorter' : 'longer'}`,
-            );
+            throw changedError(src, got < length ? 'shorter' : 'longer');
           }
           const chunk = buf.subarray(0, length);
           crc = crc32(chunk, crc);
@@ -344,6 +354,12 @@ async function readFully(fh: FileHandle, buf: Buffer, length: number, position: 
     got += bytesRead;
   }
   return got;
+}
+
+function changedError(src: ZipSource, now: 'shorter' | 'longer'): Error {
+  return new Error(
+    `"${src.name}" (${src.path}) changed while the package was being built: it was ${src.size} bytes when listed, now ${now}`,
+  );
 }
 
 function readError(src: ZipSource, err: unknown): Error {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
 import {
   assertValidManifest,
+  checkManifest,
+  manifestWarnings,
   serializeManifest,
   type UpackManifest,
   validateDependency,
@@ -60,10 +62,23 @@ describe('validateManifest: the object itself', () => {
     expect(validateManifest({})).toEqual(['name is required', 'version is required']);
   });
 
-  it('refuses unknown keys not starting with _', () => {
-    expect(problemsOf({ repository: 'x', _repository: 'x' })).toEqual([
-      `property "repository" is not a manifest field; custom properties must start with '_' (e.g. "_repository")`,
-    ]);
+  it('accepts custom keys without the _ prefix, with a warning recommending it (api-notes §8)', () => {
+    const m = { ...base, author: 'Ann', repository: { url: 'x' }, _repository: 'x' };
+    expect(validateManifest(m)).toEqual([]);
+    expect(() => assertValidManifest(m)).not.toThrow();
+    const warning = (k: string) =>
+      `property "${k}" is not a standard manifest field; ProGet keeps it as a custom property, but the format recommends a '_' prefix (e.g. "_${k}") so it cannot clash with a future field`;
+    expect(manifestWarnings(m)).toEqual([warning('author'), warning('repository')]);
+    expect(checkManifest(m)).toEqual({ problems: [], warnings: [warning('author'), warning('repository')] });
+  });
+
+  it('has no warnings for known fields and _ keys, nor for a value that is not an object', () => {
+    expect(manifestWarnings({ ...base, title: 't', _commit: 'abc' })).toEqual([]);
+    expect(manifestWarnings([1, 2])).toEqual([]);
+    expect(checkManifest('x')).toEqual({
+      problems: ['the manifest must be a JSON object, got the string "x"'],
+      warnings: [],
+    });
   });
 
   it('lists every problem in one ValidationError', () => {
@@ -74,9 +89,10 @@ describe('validateManifest: the object itself', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(ValidationError);
       const err = e as ValidationError;
-      expect(err.problems).toHaveLength(5);
-      expect(err.message).toMatch(/^manifest input: 5 problems:/);
-      for (const needle of ['"extra"', 'name "my pkg"', 'version "1.0"', 'group "/g"', 'tags[0] "1x"']) {
+      expect(err.problems).toHaveLength(4);
+      expect(err.message).toMatch(/^manifest input: 4 problems:/);
+      expect(err.message).not.toContain('"extra"'); // a custom property: a warning, not a problem
+      for (const needle of ['name "my pkg"', 'version "1.0"', 'group "/g"', 'tags[0] "1x"']) {
         expect(err.message).toContain(needle);
       }
     }
@@ -332,12 +348,19 @@ describe('virtual packages', () => {
 });
 
 describe('serializeManifest', () => {
-  it('writes known fields in a fixed order, then sorted _ keys, regardless of input order', () => {
+  it('writes known fields in a fixed order, then sorted custom keys, regardless of input order', () => {
     const a = serializeManifest({ _z: 1, version: '1.0.0', _a: { y: 1, x: 2 }, name: 'n', group: 'g' });
     const b = serializeManifest({ group: 'g', name: 'n', _a: { x: 2, y: 1 }, version: '1.0.0', _z: 1 });
     expect(a).toBe(b);
     expect(a).toBe(
       '{\n  "group": "g",\n  "name": "n",\n  "version": "1.0.0",\n  "_a": {\n    "x": 2,\n    "y": 1\n  },\n  "_z": 1\n}\n',
+    );
+  });
+
+  it('keeps unprefixed custom keys, sorted with the _ keys after the known fields', () => {
+    const text = serializeManifest({ author: 'Ann', version: '1.0.0', _commit: 'c', name: 'n', zeta: [1] });
+    expect(text).toBe(
+      '{\n  "name": "n",\n  "version": "1.0.0",\n  "_commit": "c",\n  "author": "Ann",\n  "zeta": [\n    1\n  ]\n}\n',
     );
   });
 

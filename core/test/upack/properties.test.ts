@@ -126,7 +126,10 @@ describe('version ordering properties', () => {
 });
 
 const nameChars = /^[0-9A-Za-z._-]{1,50}$/;
-const segment = fc.stringMatching(/^[0-9A-Za-z._-]{1,20}$/);
+/** `.` and `..` match the character rule but are refused as names and as group segments. */
+const notDots = (s: string) => s !== '.' && s !== '..';
+const name = fc.stringMatching(nameChars).filter(notDots);
+const segment = fc.stringMatching(/^[0-9A-Za-z._-]{1,20}$/).filter(notDots);
 const group = fc.array(segment, { minLength: 1, maxLength: 5 }).map((s) => s.join('/'));
 const tag = fc.stringMatching(/^[A-Za-z._-][0-9A-Za-z._-]{0,20}$/);
 const range = fc.oneof(
@@ -136,9 +139,9 @@ const range = fc.oneof(
   version.map((v) => `[${v}]`),
 );
 const dependency = fc.oneof(
-  fc.stringMatching(nameChars),
-  fc.tuple(group, fc.stringMatching(nameChars)).map(([g, n]) => `${g}/${n}`),
-  fc.tuple(group, fc.stringMatching(nameChars), range).map(([g, n, r]) => `${g}:${n}:${r}`),
+  name,
+  fc.tuple(group, name).map(([g, n]) => `${g}/${n}`),
+  fc.tuple(group, name, range).map(([g, n, r]) => `${g}:${n}:${r}`),
 );
 const utcDate = fc
   .date({ min: new Date('1980-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true })
@@ -147,7 +150,7 @@ const utcDate = fc
 const manifest: fc.Arbitrary<UpackManifest> = fc
   .record(
     {
-      name: fc.stringMatching(nameChars),
+      name,
       version,
       group,
       title: fc.string({ maxLength: 50 }),

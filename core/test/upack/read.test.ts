@@ -235,9 +235,13 @@ describe('tolerance', () => {
     const read = await readPackage(pkg);
     expect(read.manifest.name).toBe('x');
     expect(read.manifestProblems).toEqual([
-      expect.stringContaining('property "repository"'),
       expect.stringContaining('version "1.0"'),
       expect.stringContaining('tags[0] "a b"'),
+    ]);
+    // A custom property without '_' is kept and only warned about (api-notes §8).
+    expect(read.manifest.repository).toBe('r');
+    expect(read.manifestWarnings).toEqual([
+      expect.stringMatching(/^property "repository" is not a standard manifest field; .*"_repository"/),
     ]);
   });
 

@@ -12,21 +12,61 @@ export interface RawZipEntry {
   unixMode?: number;
   /** Override the uncompressed size written in both headers (a lying header). */
   declaredSize?: number;
+  /** Override the CRC-32 written in both headers. */
+  crc?: number;
+  /** A different name in the local header than in the central record. */
+  localName?: string;
+  /** Extra fields, raw (see `extraField`), in the central record and in the local header. */
+  centralExtra?: Buffer;
+  localExtra?: Buffer;
+  /** No local header or data of its own: the central record points at entry `sameDataAs`'s local header. */
+  sameDataAs?: number;
+  /** The central record points this many bytes after its own local header (into another entry's data). */
+  offsetShift?: number;
+}
+
+export interface RawZipOptions {
+  /** The entry count written in the end record (default: the real count). */
+  eocdCount?: number;
+  /** Bytes written between the last entry's data and the central directory (a hidden area). */
+  beforeCentral?: Buffer;
+  /** Bytes written before the first entry. */
+  prefix?: Buffer;
+}
+
+/** One extra field: id, size, data. */
+export function extraField(id: number, data: Buffer): Buffer {
+  const head = Buffer.alloc(4);
+  head.writeUInt16LE(id, 0);
+  head.writeUInt16LE(data.length, 2);
+  return Buffer.concat([head, data]);
+}
+
+/** An Info-ZIP Unicode Path extra field (0x7075) naming `unicodeName` for an entry whose raw name is `rawName`. */
+export function unicodePathField(rawName: string, unicodeName: string): Buffer {
+  const head = Buffer.alloc(5);
+  head.writeUInt8(1, 0);
+  head.writeUInt32LE(crc32(Buffer.from(rawName, 'utf8')), 1);
+  return extraField(0x7075, Buffer.concat([head, Buffer.from(unicodeName, 'utf8')]));
 }
 
 const DOS_TIME = 0; // 00:00:00
 const DOS_DATE = (20 << 9) | (1 << 5) | 1; // 2000-01-01
 
-export function writeZip(entries: RawZipEntry[]): Buffer {
-  const parts: Buffer[] = [];
+export function writeZip(entries: RawZipEntry[], options: RawZipOptions = {}): Buffer {
+  const parts: Buffer[] = options.prefix ? [options.prefix] : [];
   const central: Buffer[] = [];
-  let offset = 0;
+  const offsets: number[] = [];
+  let offset = options.prefix?.length ?? 0;
   for (const e of entries) {
     const name = Buffer.from(e.name, 'utf8');
+    const localName = Buffer.from(e.localName ?? e.name, 'utf8');
+    const centralExtra = e.centralExtra ?? Buffer.alloc(0);
+    const localExtra = e.localExtra ?? Buffer.alloc(0);
     const data = typeof e.data === 'string' ? Buffer.from(e.data) : (e.data ?? Buffer.alloc(0));
     const method = e.method ?? 8;
     const body = method === 8 ? deflateRawSync(data) : data;
-    const crc = crc32(data);
+    const crc = e.crc ?? crc32(data);
     const size = e.declaredSize ?? data.length;
     const flags = 0x800; // UTF-8 names
 
@@ -40,9 +80,12 @@ export function writeZip(entries: RawZipEntry[]): Buffer {
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(body.length, 18);
     local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    parts.push(local, name, body);
+    local.writeUInt16LE(localName.length, 26);
+    local.writeUInt16LE(localExtra.length, 28);
+    const own = e.sameDataAs === undefined;
+    if (own) parts.push(local, localName, localExtra, body);
+    const at = own ? offset + (e.offsetShift ?? 0) : offsets[e.sameDataAs!]!;
+    offsets.push(at);
 
     const cd = Buffer.alloc(46);
     cd.writeUInt32LE(0x02014b50, 0);
@@ -56,14 +99,19 @@ export function writeZip(entries: RawZipEntry[]): Buffer {
     cd.writeUInt32LE(body.length, 20);
     cd.writeUInt32LE(size, 24);
     cd.writeUInt16LE(name.length, 28);
+    cd.writeUInt16LE(centralExtra.length, 30);
     cd.writeUInt32LE(e.unixMode === undefined ? 0 : (e.unixMode << 16) >>> 0, 38);
-    cd.writeUInt32LE(offset, 42);
-    central.push(cd, name);
-    offset += local.length + name.length + body.length;
+    cd.writeUInt32LE(at, 42);
+    central.push(cd, name, centralExtra);
+    if (own) offset += local.length + localName.length + localExtra.length + body.length;
+  }
+  if (options.beforeCentral) {
+    parts.push(options.beforeCentral);
+    offset += options.beforeCentral.length;
   }
   const cdBuf = Buffer.concat(central);
   const cdOffset = offset;
-  const count = entries.length;
+  const count = options.eocdCount ?? entries.length;
   const tail: Buffer[] = [cdBuf];
   if (count > 0xffff) {
     const z64 = Buffer.alloc(56);

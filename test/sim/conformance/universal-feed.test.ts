@@ -546,7 +546,8 @@ describe('Universal Feed API: upload', () => {
     [{ name: 'ok', version: '1.0.0', tags: ['a', 'A'] }, /Duplicate tag/],
     [{ name: 'ok', version: '1.0.0', dependencies: ['a:b:c:d:e'] }, /dependency/],
     [{ name: 'ok', version: '1.0.0', createdDate: 'yesterday' }, /createdDate/],
-    [{ name: 'ok', version: '1.0.0', repository: 'x' }, /must start with "_"/],
+    [{ name: '..', version: '1.0.0' }, /"\." and "\.\." are not names/],
+    [{ name: 'ok', version: '1.0.0', group: 'a/../b' }, /"\." and "\.\." are not group segments/],
     [{ version: '1.0.0' }, /name is required/],
   ])('manifest %j is rejected with a reason', async (manifest, reason) => {
     const r = await raw(sim.url, 'PUT', '/upack/dev-feed/upload', {
