@@ -7,6 +7,7 @@ export { findPromotion, type PromotionMatch, type PromotionQuery } from './areas
 export { describePackage } from './areas/universal.js';
 export { DEFAULTS, ProGetClient } from './client.js';
 export type * from './client-api.js';
+export * from './doctor/index.js';
 export * from './errors.js';
 export { HashingStream, hashFile } from './hashing.js';
 export { isVersionSelector, resolveLatest, type VersionSelector } from './latest.js';
