@@ -42,7 +42,7 @@ export async function checkApi(ctx: ApiCheckContext): Promise<void> {
   if (feeds) {
     const names = feeds.map((f) => f.name);
     if (feeds.length === 0) {
-      if (hasKey)
+      if (hasKey) {
         add(
           'key',
           'fail',
@@ -50,7 +50,9 @@ export async function checkApi(ctx: ApiCheckContext): Promise<void> {
           'The feed list is empty with this key.',
           'ProGet treats an unknown key as Anonymous, so the key is probably wrong, expired or revoked; otherwise grant it View on some feed (Administration › API Keys).',
         );
-      else
+        // Everything after this would only repeat "forbidden" for a key that is most likely wrong.
+        return;
+      } else
         add(
           'key',
           'warn',

@@ -96,12 +96,15 @@ async function examine(options: DoctorOptions, report: DoctorReport, add: Add): 
     if (!(await checkTls(url, tlsSettings, options, timeoutMs, report, add))) return;
   } else {
     report.tls = 'not-https';
+    const loopback = /^(127\.|localhost$|\[::1\]$)/.test(url.hostname);
     add(
       'tls',
-      options.apiKey ? 'warn' : 'info',
+      options.apiKey && !loopback ? 'warn' : 'info',
       'Plain HTTP',
       'The connection is not encrypted.',
-      options.apiKey ? 'The API key travels in clear text: use https:// if the server offers it.' : '',
+      options.apiKey && !loopback
+        ? 'The API key travels in clear text: use https:// if the server offers it.'
+        : '',
     );
   }
 
