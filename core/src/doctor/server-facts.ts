@@ -5,7 +5,7 @@ import { parseInstanceHealth } from '../areas/health.js';
 import type { InstanceHealth } from '../types.js';
 import { htmlTitle, looksLikeHtml, type ProbeResponse } from './probe.js';
 
-export interface ParsedVersion {
+export interface ProGetVersion {
   raw: string;
   display: string;
   major: number;
@@ -15,7 +15,7 @@ export interface ParsedVersion {
  * `26.0.12.24` → 2026.12, `23.0.30` → 2023.30 (ProGet numbers releases by year since 2022); older
  * servers (`6.0.19`) are shown as sent. `undefined` when the header is not a version at all.
  */
-export function parseProGetVersion(raw: string | undefined): ParsedVersion | undefined {
+export function parseProGetVersion(raw: string | undefined): ProGetVersion | undefined {
   const text = raw?.trim();
   if (!text || !/^\d+(\.\d+){1,3}$/.test(text)) return undefined;
   const parts = text.split('.').map(Number);
