@@ -10,6 +10,8 @@ import { pipeline } from 'node:stream/promises';
 
 export const TRANSCRIPT_FORMAT = 'proget-ci-transcript/1';
 export const REDACTED = '[redacted]';
+/** A secret header that did not carry the user's key (the suite's deliberately unknown key, say). */
+export const REDACTED_OTHER = '[redacted other value]';
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-apikey', 'cookie', 'set-cookie']);
 const SECRET_QUERY = /^(key|api_key|apikey|password)$/i;
 
@@ -176,10 +178,9 @@ function redactHeaders(
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    out[name] = SECRET_HEADERS.has(name.toLowerCase())
-      ? REDACTED
-      : scrub(Array.isArray(value) ? value.join(', ') : value);
+    if (value === undefined || name === 'host') continue;
+    const text = Array.isArray(value) ? value.join(', ') : value;
+    out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? redactSecret(text, scrub) : scrub(text);
   }
   return out;
 }
@@ -195,4 +196,11 @@ function redactQuery(path: string): string {
       return SECRET_QUERY.test(name) ? `${pair.split('=')[0]}=${REDACTED}` : pair;
     });
   return `${path.slice(0, q)}?${params.join('&')}`;
+}
+
+/** The user's key (also inside Basic credentials) becomes REDACTED, any other value REDACTED_OTHER. */
+function redactSecret(value: string, scrub: (text: string) => string): string {
+  const basic = /^basic\s+(\S+)$/i.exec(value);
+  const plain = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8') : value;
+  return scrub(plain) !== plain ? REDACTED : REDACTED_OTHER;
 }

@@ -1,6 +1,6 @@
 // The conformance suite's vocabulary: a check, what it may use, and what it reports.
 
-import type { DoctorReport, ProGetVersion, ProGetClient } from '@proget-ci/core';
+import type { DoctorReport, ProGetClient, ProGetVersion } from '@proget-ci/core';
 
 export interface ConformanceOptions {
   server: string;
