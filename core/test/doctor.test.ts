@@ -195,7 +195,7 @@ describe('doctor', () => {
     expect(lines[0]).toBe(`proget-ci doctor: ${url} (ProGet 2024.3 Basic)`);
     expect(lines).toContain('ok   ProGet 2024.3: X-ProGet-Version: 24.0.3');
     expect(lines.at(-1)).toMatch(/^No problems found \(\d+ warnings?\)\.$/);
-    for (const line of lines.slice(1, -1)) expect(line).toMatch(/^(ok {2}|WARN|FAIL|info| {4}hint:) /);
+    for (const line of lines.slice(1, -1)) expect(line).toMatch(/^(ok {2}|WARN|FAIL|info| {5}hint:) /);
   });
 
   it('a certificate for another host is "wrong-host", even when its CA is trusted', async () => {
