@@ -158,6 +158,19 @@ describe('doctor', () => {
     expect(fail.hint).toMatch(/path \/proget/);
   });
 
+  it('ProGet headers on 404s under a wrong base path: says to drop the path', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(404, { 'content-type': 'text/html', 'X-ProGet-Version': '24.0.39.2' });
+      res.end('<html><head><title>Not Found - ProGet</title></head></html>');
+    });
+    const report = await doctor({ url: `${url}/feeds/dev` });
+    const fails = report.findings.filter((f) => f.status === 'fail');
+    expect(fails.map((f) => f.title)).toEqual(['ProGet answers, but not at this base path']);
+    expect(fails[0]!.hint).toBe(
+      `Drop the path /feeds/dev from the server URL: give ProGet's base address (e.g. ${url}).`,
+    );
+  });
+
   it('a login redirect in front of ProGet is named as such', async () => {
     const url = await serve((_req, res) => {
       res.writeHead(302, { location: 'https://sso.example.com/login?next=/health' });

@@ -145,6 +145,18 @@ async function examine(options: DoctorOptions, report: DoctorReport, add: Add): 
     notProGet(answers, url, add);
     return;
   }
+  const healthFound = answers.some((a) => a.answer.kind === 'json' || a.answer.kind === 'text');
+  if (!healthFound && !license && url.pathname !== '/') {
+    // ProGet stamps its headers on its own 404 pages too: the host is ProGet, the path is not its root.
+    add(
+      'proget',
+      'fail',
+      'ProGet answers, but not at this base path',
+      `${answers.map((a) => describeAnswer(a.path, a.answer)).join('; ')}.`,
+      `Drop the path ${url.pathname.replace(/\/$/, '')} from the server URL: give ProGet's base address (e.g. ${url.origin}).`,
+    );
+    return;
+  }
   add('proget', 'ok', 'ProGet answers at this URL', describeAnswer(answers[0]!.path, answers[0]!.answer));
 
   const version = parseProGetVersion(rawVersion);
