@@ -133,6 +133,29 @@ describe('the suite', () => {
     }
   });
 
+  it('an interrupt stops the checks but not the cleanup', async () => {
+    const interrupt = new AbortController();
+    const summary = await runConformance({
+      server: sim.url,
+      apiKey: KEY,
+      feed: 'dev-feed',
+      write: true,
+      runId: 'interrupted',
+      signal: interrupt.signal,
+      out: (line) => {
+        if (line.startsWith('PASS  upload-prerelease ')) interrupt.abort();
+      },
+    });
+    const interrupted = summary.results.filter((r) => r.reason === 'interrupted').map((r) => r.id);
+    expect(interrupted[0]).toBe('resolve-latest');
+    expect(interrupted).toContain('delete');
+    expect(summary.results.slice(-2).map((r) => [r.id, r.outcome])).toEqual([
+      ['cleanup', 'passed'],
+      ['cleanup-verified', 'passed'],
+    ]);
+    expect(await groupLeft(sim, 'proget-ci-conformance/interrupted')).toBe(false);
+  });
+
   it('records a redacted transcript that replays against the simulator', async () => {
     const dir = join(scratch, 'record');
     const summary = await runConformance({ server: sim.url, apiKey: KEY, feed: 'dev-feed', recordDir: dir });

@@ -99,7 +99,13 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   );
   let transcriptPath: string | undefined;
   try {
-    for (const check of allChecks(Boolean(options.write))) await runOne(check, ctx, results, record);
+    for (const check of allChecks(Boolean(options.write))) {
+      if (options.signal?.aborted) {
+        record({ id: check.id, title: check.title, outcome: 'skipped', reason: 'interrupted' });
+        continue;
+      }
+      await runOne(check, ctx, results, record);
+    }
   } finally {
     if (options.write) await cleanup(ctx, record);
     await rm(workDir, { recursive: true, force: true });

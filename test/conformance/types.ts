@@ -16,6 +16,8 @@ export interface ConformanceOptions {
   runId?: string;
   /** Per-request timeout; default 30 s. */
   timeoutMs?: number;
+  /** Stops starting new checks (the cleanup still runs), e.g. on Ctrl-C. */
+  signal?: AbortSignal;
   /** One line per check and the closing count. */
   out?: (line: string) => void;
 }
