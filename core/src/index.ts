@@ -8,7 +8,6 @@ export { describePackage } from './areas/universal.js';
 export {
   apiKeyFrom,
   type CliIo,
-  isMain,
   parseFlags,
   processIo,
   runCommand,

@@ -6,7 +6,6 @@
 import {
   apiKeyFrom,
   type CliIo,
-  isMain,
   parseFlags,
   processIo,
   runCommand,
@@ -18,10 +17,12 @@ import { runConformance } from './runner.js';
 export const CONFORMANCE_USAGE =
   'pnpm conformance --server URL --feed FEED [--target-feed FEED2] [--write] [--record DIR] [--api-key KEY] [--ca-cert FILE] [--insecure-tls]  (the key may also come from PROGET_API_KEY)';
 
-/** Set by the first Ctrl-C of a CLI run: the checks stop, the cleanup of a --write run still happens. */
-const interrupt = new AbortController();
-
-export function runConformanceCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+export function runConformanceCli(
+  argv: readonly string[],
+  io: CliIo = processIo,
+  /** Aborted by the first Ctrl-C of a CLI run: the checks stop, the cleanup of a --write run still happens. */
+  interrupt?: AbortSignal,
+): Promise<number> {
   let key: string | undefined;
   return runCommand(
     CONFORMANCE_USAGE,
@@ -54,21 +55,9 @@ export function runConformanceCli(argv: readonly string[], io: CliIo = processIo
         insecureTls: flags['insecure-tls'],
         runId: flags['run-id'],
         out: io.out,
-        signal: interrupt.signal,
+        signal: interrupt,
       });
       return summary.failed > 0 ? 1 : 0;
     },
   );
-}
-
-if (isMain(import.meta.url)) {
-  process.once('SIGINT', () => {
-    process.stderr.write(
-      'interrupted: skipping the remaining checks, cleaning up (Ctrl-C again to quit now)\n',
-    );
-    interrupt.abort();
-  });
-  runConformanceCli(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
 }

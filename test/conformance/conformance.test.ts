@@ -204,7 +204,7 @@ describe('the suite', () => {
       [
         '--import',
         'tsx',
-        'test/conformance/cli.ts',
+        'test/conformance/main.ts',
         '--server',
         sim.url,
         '--feed',
@@ -340,7 +340,7 @@ describe('bad input: one clear line, no stack trace, no secret', () => {
   it('doctor: a missing flag is a usage error (exit 2) through the real CLI', async () => {
     const result = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'core/src/cli/doctor.ts', '--api-key', SECRET],
+      ['--import', 'tsx', 'core/src/cli/doctor-main.ts', '--api-key', SECRET],
       {
         cwd: ROOT,
         timeout: 30_000,

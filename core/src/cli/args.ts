@@ -121,14 +121,3 @@ function scrub(text: string, secrets: (string | undefined)[]): string {
   for (const s of secrets) if (s && s.length >= 3) result = result.split(s).join('***');
   return result;
 }
-
-/** True when this module is the script node was started with (`tsx core/src/cli/doctor.ts`). */
-export function isMain(moduleUrl: string): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    return new URL(moduleUrl).pathname === new URL(`file://${script.replace(/\\/g, '/')}`).pathname;
-  } catch {
-    return false;
-  }
-}

@@ -4,7 +4,7 @@
 
 import { doctor } from '../doctor/doctor.js';
 import { renderDoctorReport } from '../doctor/render.js';
-import { apiKeyFrom, type CliIo, isMain, parseFlags, processIo, runCommand, serverFlag } from './args.js';
+import { apiKeyFrom, type CliIo, parseFlags, processIo, runCommand, serverFlag } from './args.js';
 
 export const DOCTOR_USAGE =
   'pnpm run doctor --server URL [--api-key KEY] [--feed FEED]... [--ca-cert FILE] [--insecure-tls] [--json]  (the key may also come from PROGET_API_KEY)';
@@ -38,10 +38,4 @@ export function runDoctorCli(argv: readonly string[], io: CliIo = processIo): Pr
       return report.ok ? 0 : 1;
     },
   );
-}
-
-if (isMain(import.meta.url)) {
-  runDoctorCli(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
 }
