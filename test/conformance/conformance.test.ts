@@ -324,6 +324,28 @@ describe('bad input: one clear line, no stack trace, no secret', () => {
     expect(insecure.ok).toBe(true);
   });
 
+  it('conformance over self-signed TLS with --ca-cert passes; with --insecure-tls it warns first', async () => {
+    const trusted = captured({ PROGET_API_KEY: KEY });
+    expect(
+      await runConformanceCli(
+        ['--server', tlsSim.url, '--feed', 'dev-feed', '--ca-cert', caFile],
+        trusted.io,
+      ),
+    ).toBe(0);
+    expect(trusted.out.some((l) => l.startsWith('WARN'))).toBe(false);
+    const insecure = captured({ PROGET_API_KEY: KEY });
+    const dir = join(scratch, 'tls-record');
+    const code = await runConformanceCli(
+      ['--server', tlsSim.url, '--feed', 'dev-feed', '--insecure-tls', '--record', dir],
+      insecure.io,
+    );
+    expect(code, insecure.out.join('\n')).toBe(0);
+    expect(insecure.out[1]).toMatch(
+      /^WARN {2}The server uses a self-signed certificate \(verification disabled\)/,
+    );
+    expect(readdirSync(dir)).toHaveLength(1);
+  });
+
   it('doctor: a wrong key and a wrong feed are FAIL lines naming the cause', async () => {
     const wrongKey = captured({ PROGET_API_KEY: SECRET });
     expect(await runDoctorCli(['--server', sim.url, '--feed', 'dev-feed'], wrongKey.io)).toBe(1);

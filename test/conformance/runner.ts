@@ -97,6 +97,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   out(
     `proget-ci conformance: ${report.server}${report.version ? ` (ProGet ${report.version.display}${report.edition ? ` ${report.edition}` : ''})` : ''}, feed ${options.feed}${options.targetFeed ? ` → ${options.targetFeed}` : ''}${options.write ? `, writing in group ${group}` : ', read-only'}`,
   );
+  // A disabled certificate check must not scroll by unnoticed.
+  for (const f of report.findings.filter((x) => x.status === 'warn' && x.id.startsWith('tls')))
+    out(`WARN  ${f.title}: ${f.detail} ${f.hint}`);
   let transcriptPath: string | undefined;
   try {
     for (const check of allChecks(Boolean(options.write))) {
