@@ -5,8 +5,19 @@ export { normaliseFeedType } from './areas/feeds.js';
 export { CONNECTOR_HEALTH_REMOVED } from './areas/health.js';
 export { findPromotion, type PromotionMatch, type PromotionQuery } from './areas/promotions.js';
 export { describePackage } from './areas/universal.js';
+export {
+  apiKeyFrom,
+  type CliIo,
+  parseFlags,
+  processIo,
+  runCommand,
+  serverFlag,
+  UsageError,
+} from './cli/args.js';
+export { runDoctorCli } from './cli/doctor.js';
 export { DEFAULTS, ProGetClient } from './client.js';
 export type * from './client-api.js';
+export * from './doctor/index.js';
 export * from './errors.js';
 export { HashingStream, hashFile } from './hashing.js';
 export { isVersionSelector, resolveLatest, type VersionSelector } from './latest.js';
