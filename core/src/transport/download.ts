@@ -17,7 +17,7 @@ import { ProGetError, ValidationError } from '../errors.js';
 import { hashMismatches, hashPlan, SelectedHashes } from '../hashing.js';
 import type { DownloadResult, ExpectedHashes, HashAlgorithm, TransferProgress } from '../types.js';
 import { contentLength, mediaType } from './body.js';
-import type { ResponseContext } from './transport.js';
+import type { ResponseContext } from './types.js';
 
 /**
  * The file sink writes in batches of at least this much: the socket hands over ≤ 64 KiB at a time, and a
