@@ -3,7 +3,7 @@
 //
 // The byte path is one stage: the response feeds a file sink that counts, reports progress, hashes (when
 // asked) and writes whole batches with writev. Every extra stream stage costs a callback round per chunk,
-// and a small file-stream buffer makes the socket pause and resume on every 64 KiB read.
+// and a small file-stream buffer makes the socket pause and resume on every read.
 
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -20,8 +20,8 @@ import { contentLength, mediaType } from './body.js';
 import type { ResponseContext } from './types.js';
 
 /**
- * The file sink writes in batches of at least this much: the socket hands over ≤ 64 KiB at a time, and a
- * write per chunk (16,000 of them for 1 GiB) costs more main-thread time than the bytes themselves.
+ * The file sink writes in batches of at least this much: the socket hands over small chunks, and a write
+ * per chunk costs more main-thread time than the bytes themselves.
  */
 export const FILE_WRITE_BATCH = 1024 * 1024;
 /** What the sink's stream buffer holds while a batch is being written, before the socket is paused. */

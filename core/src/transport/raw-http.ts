@@ -1,13 +1,13 @@
 // An HTTP/1.1 GET for package bytes (over TCP or TLS), read off the socket in large blocks.
 //
-// node:http reads a socket 64 KiB at a time and passes every read through its parser and a stream push:
-// for 1 GiB that is ~16,000 rounds, and receiving a package this way takes longer than curl's whole
-// download (test/bench/README.md has the measurements). Here the socket reads straight into 1 MiB blocks
+// node:http reads a socket in small pieces and passes every read through its parser and a stream push, a
+// round per piece that dominates a large download (test/bench/README.md has the measurements). Here the
+// socket reads straight into large blocks
 // (`net.connect({ onread })`): each read lands just after the one before it in the current block, and the
 // body goes on as views of those bytes, never copied. A block is never written twice while a view of it is
 // out, so a view handed on stays valid; a new block is started when what is left of one gets small. A
 // consumer that is done with a chunk may hand it back (`recycle`): a block whose every view came back is
-// read into again, so a download does not leave a trail of 1 MiB blocks for the garbage collector.
+// read into again, so a download does not leave a trail of blocks for the garbage collector.
 //
 // Only what a download needs: one GET, `Connection: close`, the response head, then a body framed by
 // Content-Length, chunked transfer coding, or the end of the connection. The response looks enough like
@@ -25,9 +25,9 @@ export const RAW_READ_BLOCK = 1024 * 1024;
 const MIN_READ_SPACE = 128 * 1024;
 /** Reads next to each other are pushed as one chunk of at most about this much (see BodyReader). */
 const COALESCE_BYTES = 256 * 1024;
-/** Blocks kept for reuse once given back: a few MiB, against a new block per MiB downloaded. */
+/** Blocks kept for reuse once given back, against a new block per block's worth downloaded. */
 const MAX_SPARE_BLOCKS = 6;
-/** Response heads beyond this are refused (node:http's default limit is 16 KiB). */
+/** Response heads beyond this are refused (more generous than node:http's default limit). */
 const MAX_HEAD_BYTES = 64 * 1024;
 const MAX_CHUNK_LINE = 1024;
 
@@ -283,8 +283,7 @@ type Framing = { kind: 'length'; length: number } | { kind: 'chunked' } | { kind
 /**
  * Turns socket blocks into body chunks as the framing says, and pushes them. Reads that land next to each
  * other in a block are pushed as one chunk, once per turn of the event loop or every COALESCE_BYTES: TLS
- * hands over 16 KiB records, ~55 of them in one turn on loopback, and a push per record costs more than the
- * bytes.
+ * hands over small records, many in one turn, and a push per record costs more than the bytes.
  */
 class BodyReader {
   private remaining: number;
