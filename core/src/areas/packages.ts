@@ -113,6 +113,7 @@ export class PackagesArea implements PackagesApi {
         query: { group: id.group || undefined, name: id.name, version },
         accept: '*/*',
         transfer: true,
+        deadlineMs: plan.deadlineMs,
         signal: options?.signal,
         operation: `download ${describePackage(pkg)} from feed "${feed}"`,
         privilege: `Feeds_DownloadPackage on feed "${feed}"`,

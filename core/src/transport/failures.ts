@@ -1,10 +1,11 @@
-// Wording for calls that end without a usable answer: stopped (timeout, cancellation) or a network failure.
+// Wording for calls that end without a usable answer: stopped (timeout, cancellation), a network failure,
+// or an answer that only looks like success.
 
 import { errorSummary, ProGetError } from '../errors.js';
 import { redactUrl, type SecretScrubber } from '../redact.js';
 import { errorCode, RetryableStatus } from './retry.js';
 import { StopReason } from './timers.js';
-import type { CallState, RequestSpec } from './types.js';
+import type { CallState, RequestSpec, ResponseContext } from './types.js';
 
 export function stopError(
   reason: unknown,
@@ -82,4 +83,36 @@ export function describeFailure(error: unknown): string {
   if (error instanceof RetryableStatus) return `HTTP ${error.error.status}`;
   if (error instanceof ProGetError) return error.summary;
   return errorCode(error) ?? errorSummary(error);
+}
+
+const NOT_PROGET_HINT =
+  'Check that the URL points at ProGet itself, not a login page, proxy or another web application.';
+
+/** A 2xx the API does not document for this call (a proxy's or another application's answer). */
+export function unexpectedSuccess(
+  spec: RequestSpec,
+  call: CallState,
+  status: number,
+  expected: number[],
+): ProGetError {
+  return new ProGetError({
+    kind: 'invalid-response',
+    message: `Could not ${spec.operation}: the server answered ${status}, not ${expected.join(' or ')} as the API does`,
+    status,
+    method: call.method,
+    url: call.lastUrl,
+    hint: NOT_PROGET_HINT,
+  });
+}
+
+/** An HTML page answered to an API call: a log-in page, a proxy's page, another application. */
+export function htmlAnswer(spec: RequestSpec, response: ResponseContext): ProGetError {
+  return new ProGetError({
+    kind: 'invalid-response',
+    message: `Could not ${spec.operation}: the server answered with an HTML page, not the API's response, so nothing is known to have happened`,
+    status: response.status,
+    method: spec.method,
+    url: response.url,
+    hint: NOT_PROGET_HINT,
+  });
 }

@@ -30,6 +30,8 @@ const MAX_SPARE_BLOCKS = 6;
 /** Response heads beyond this are refused (more generous than node:http's default limit). */
 const MAX_HEAD_BYTES = 64 * 1024;
 const MAX_CHUNK_LINE = 1024;
+/** Interim (1xx) responses allowed before the real one; a server sends one or two. */
+export const MAX_INTERIM = 10;
 
 export interface RawGetOptions {
   signal: AbortSignal;
@@ -164,8 +166,10 @@ export function rawGet(
       } else if (!rejected && !response.complete) response.destroy(error);
     };
 
+    /** The start of a head not yet whole (at most one buffer), and its length. */
     let headParts: Buffer[] = [];
     let headBytes = 0;
+    let interim = 0;
     let body: BodyReader | undefined;
 
     const onData = (nread: number): boolean => {
@@ -185,32 +189,54 @@ export function rawGet(
       return true;
     };
 
-    /** Collects the head; once it is whole, resolves and returns the bytes after it (undefined: not yet). */
+    /**
+     * Collects the head; once it is whole, resolves and returns the bytes after it (undefined: not yet).
+     * Interim (1xx) responses before it are skipped in a loop over one buffer, at most MAX_INTERIM of them.
+     */
     const takeHead = (data: Buffer): Buffer | undefined => {
-      headParts.push(Buffer.from(data));
-      headBytes += data.length;
-      const all = headParts.length === 1 ? headParts[0]! : Buffer.concat(headParts, headBytes);
-      const end = all.indexOf('\r\n\r\n');
-      if ((end < 0 ? headBytes : end) > MAX_HEAD_BYTES) {
-        fail(
-          protocolError('HPE_HEADER_OVERFLOW', `the response head is larger than ${MAX_HEAD_BYTES} bytes`),
-        );
-        return undefined;
-      }
-      if (end < 0) {
-        headParts = [all];
-        return undefined;
-      }
-      const rest = all.subarray(end + 4);
+      // A copy: `data` lies in a read block that will be read into again.
+      const all =
+        headBytes === 0 ? Buffer.from(data) : Buffer.concat([headParts[0]!, data], headBytes + data.length);
       headParts = [];
       headBytes = 0;
-      const parsed = parseHead(all.subarray(0, end).toString('latin1'));
-      if (parsed instanceof Error) {
-        fail(parsed);
-        return undefined;
+      let from = 0;
+      for (;;) {
+        const end = all.indexOf('\r\n\r\n', from);
+        if ((end < 0 ? all.length : end) - from > MAX_HEAD_BYTES) {
+          fail(
+            protocolError('HPE_HEADER_OVERFLOW', `the response head is larger than ${MAX_HEAD_BYTES} bytes`),
+          );
+          return undefined;
+        }
+        if (end < 0) {
+          headParts = [all.subarray(from)];
+          headBytes = all.length - from;
+          return undefined;
+        }
+        const parsed = parseHead(all.toString('latin1', from, end));
+        if (parsed instanceof Error) {
+          fail(parsed);
+          return undefined;
+        }
+        from = end + 4;
+        if (parsed.status >= 200) return startBody(parsed, all.subarray(from));
+        // 1xx (100 Continue, 103 Early Hints) precede the real response; a flood of them is an attack.
+        if (++interim > MAX_INTERIM) {
+          fail(
+            protocolError(
+              'HPE_TOO_MANY_INTERIM',
+              `more than ${MAX_INTERIM} interim (1xx) responses before the answer`,
+            ),
+          );
+          return undefined;
+        }
       }
-      // 1xx (100 Continue, 103 Early Hints) precede the real response.
-      if (parsed.status < 200) return rest.length > 0 ? takeHead(rest) : undefined;
+    };
+
+    const startBody = (
+      parsed: { status: number; reason: string; headers: IncomingHttpHeaders },
+      rest: Buffer,
+    ): Buffer | undefined => {
       response.statusCode = parsed.status;
       response.statusMessage = parsed.reason;
       response.headers = parsed.headers;

@@ -51,7 +51,8 @@ export function responseContext(message: ResponseMessage, options: ContextOption
       status: message.statusCode,
       method: call.method,
       url: call.lastUrl,
-      serverText: text === undefined ? undefined : scrubber.scrub(excerpt(text, 300)),
+      // Scrubbed before it is cut, and never what another origin sent.
+      serverText: text === undefined || call.foreignOrigin ? undefined : excerpt(scrubber.scrub(text), 300),
       hint: 'Check that the URL points at ProGet itself, not a login page, proxy or another web application.',
     });
   const readJson = async (opts?: { allowEmpty?: boolean }) => {
@@ -74,7 +75,9 @@ export function responseContext(message: ResponseMessage, options: ContextOption
       if (looksLikeHtml(text, message.headers)) {
         throw invalid('expected JSON but the server sent an HTML page', text);
       }
-      throw invalid(`the response is not valid JSON (${(e as Error).message})`, text);
+      // The parser's message quotes the body: not for another origin's answer.
+      const why = call.foreignOrigin ? '' : ` (${scrubber.scrub((e as Error).message)})`;
+      throw invalid(`the response is not valid JSON${why}`, text);
     }
   };
   const retryable = options.retryable;
@@ -116,16 +119,27 @@ export async function statusError(
 ): Promise<ProGetError | RetryableStatus> {
   const { config, spec, call } = options;
   const status = message.statusCode ?? 0;
-  const { buffer, truncated } = await readBounded(message, ERROR_TEXT_LIMIT);
-  const text = config.scrubber.scrub(decodeText(buffer)) + (truncated ? ' …(truncated)' : '');
+  const scrubber = config.scrubber;
+  let serverText: string | undefined;
+  if (call.foreignOrigin) {
+    // Another origin's page: not ProGet's words, and it may reflect whatever it was sent.
+    message.resume();
+  } else {
+    const { buffer, truncated } = await readBounded(message, ERROR_TEXT_LIMIT);
+    // Scrubbed before anything is cut; a key cut in two at the limit leaves no prefix either.
+    const raw = decodeText(buffer);
+    const text = truncated ? `${scrubber.scrubCut(raw)} …(truncated)` : scrubber.scrub(raw);
+    serverText = looksLikeHtml(text, message.headers) ? htmlToText(text) : text;
+  }
   const error = httpError(
     {
       status,
-      statusText: message.statusMessage,
+      statusText: message.statusMessage ? scrubber.scrub(message.statusMessage) : undefined,
       method: call.method,
       url: call.lastUrl,
       path: spec.path,
-      serverText: looksLikeHtml(text, message.headers) ? htmlToText(text) : text,
+      foreignOrigin: call.foreignOrigin,
+      serverText,
       edition: message.headers['x-proget-edition']?.toString() ?? options.edition,
       hasCredentials: options.hasCredentials,
       attempts: options.attempt,

@@ -4,10 +4,10 @@
 
 import { ProGetError } from '../errors.js';
 import type { ServerInfo } from '../types.js';
-import { ERROR_TEXT_LIMIT } from './body.js';
-import { describeFailure, networkError, stopError } from './failures.js';
+import { ERROR_TEXT_LIMIT, looksLikeHtml } from './body.js';
+import { describeFailure, htmlAnswer, networkError, stopError, unexpectedSuccess } from './failures.js';
 import { KeepAliveAgents } from './node-http.js';
-import { type Hop, isRedirect, nextHop } from './redirects.js';
+import { type Hop, isRedirect, nextHop, type RedirectPolicy } from './redirects.js';
 import { responseContext, serverHeaders, statusError } from './response.js';
 import { isNetworkError, RetryableStatus, retryDelay } from './retry.js';
 import { sendOnce } from './send.js';
@@ -33,6 +33,15 @@ export class Transport {
     this.config = config;
   }
 
+  private get redirectPolicy(): RedirectPolicy {
+    return {
+      origin: this.config.origin,
+      maxRedirects: this.config.maxRedirects,
+      hasCredentials: this.hasCredentials,
+      scrub: (text) => this.config.scrubber.scrub(text),
+    };
+  }
+
   get hasCredentials(): boolean {
     return Object.keys(this.config.authHeaders).length > 0;
   }
@@ -52,14 +61,14 @@ export class Transport {
           return await this.attempt(spec, call, attempt, maxAttempts, handle);
         } catch (error) {
           const delay = retryDelay(this.config, spec, call, attempt, error, this.retryable);
-          if (delay === undefined) throw this.finalError(error, spec, call, attempt);
+          if (delay === undefined) throw this.scrubbed(this.finalError(error, spec, call, attempt));
           this.debug(
             `${spec.method} ${call.lastUrl}: ${describeFailure(error)}; retrying in ${delay} ms (attempt ${attempt + 1}/${maxAttempts})`,
           );
           try {
             await sleep(delay, call.signal);
           } catch {
-            throw this.finalError(error, spec, call, attempt, call.signal.reason);
+            throw this.scrubbed(this.finalError(error, spec, call, attempt, call.signal.reason));
           }
         }
       }
@@ -73,10 +82,11 @@ export class Transport {
     return this.request(spec, async (r) => parse(await r.readJson()));
   }
 
-  /** Convenience: 2xx with the body discarded. */
+  /** Convenience: 2xx with the body discarded, except that an HTML page is never a success. */
   async send(spec: RequestSpec): Promise<void> {
     await this.request(spec, async (r) => {
-      await r.readText(ERROR_TEXT_LIMIT);
+      const text = await r.readText(ERROR_TEXT_LIMIT);
+      if (looksLikeHtml(text, r.headers)) throw htmlAnswer(spec, r);
     });
   }
 
@@ -124,6 +134,7 @@ export class Transport {
         call.lastUrl = this.config.scrubber.url(hop.target);
         call.method = hop.method;
         const withCredentials = hop.target.origin === this.config.origin;
+        call.foreignOrigin = withCredentials ? undefined : this.config.scrubber.scrub(hop.target.origin);
         this.debug(
           `${hop.method} ${call.lastUrl} (attempt ${attempt}/${maxAttempts}${hops ? `, redirect ${hops}` : ''}${withCredentials ? '' : ', without credentials'})`,
         );
@@ -141,13 +152,16 @@ export class Transport {
         const location = message.headers.location;
         if (!isRedirect(status, location)) break;
         message.resume();
-        hop = nextHop(spec, call, hop, status, location, this.config.origin, hops, this.config.maxRedirects);
+        hop = nextHop(spec, call, hop, status, location, this.redirectPolicy, hops);
       }
       const status = message.statusCode ?? 0;
       this.debug(
         `${hop.method} ${call.lastUrl} → ${status} (attempt ${attempt}/${maxAttempts}, ${Date.now() - started} ms)`,
       );
 
+      if (status >= 200 && status < 300 && spec.successStatuses && !spec.successStatuses.includes(status)) {
+        throw unexpectedSuccess(spec, call, status, spec.successStatuses);
+      }
       if ((status >= 200 && status < 300) || spec.passStatuses?.includes(status)) {
         const ctx = responseContext(message, {
           config: this.config,
@@ -217,6 +231,17 @@ export class Transport {
     if (error instanceof RetryableStatus) return error.error;
     if (error instanceof Error && !(error instanceof ProGetError) && isNetworkError(error)) {
       return networkError(error, spec, call, attempts, this.config.scrubber);
+    }
+    return error;
+  }
+
+  /** The last pass: no secret leaves in a message, whichever part of the transport wrote it. */
+  private scrubbed(error: unknown): unknown {
+    const scrub = (text: string) => this.config.scrubber.scrub(text);
+    if (error instanceof ProGetError) return error.scrubbed(scrub);
+    if (error instanceof Error) {
+      const clean = scrub(error.message);
+      if (clean !== error.message) error.message = clean;
     }
     return error;
   }

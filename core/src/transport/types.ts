@@ -38,6 +38,11 @@ export interface RequestSpec extends ErrorContext {
   idempotent?: boolean;
   /** Non-2xx statuses handed to the handler instead of thrown (e.g. 404 → undefined, health 500). */
   passStatuses?: number[];
+  /**
+   * The 2xx statuses the API documents for this call (e.g. 200 and 201 for an upload); another 2xx is an
+   * invalid response. Default: any 2xx.
+   */
+  successStatuses?: number[];
   /** An overall limit for this call alone, across attempts (a download's `deadlineMs`). */
   deadlineMs?: number;
 }
@@ -115,6 +120,11 @@ export interface CallState {
   /** Redacted and scrubbed. */
   lastUrl: string;
   method: string;
+  /**
+   * The origin (scrubbed) the last hop went to when a redirect led away from the configured one: it got no
+   * credentials, and what it sends is kept out of messages.
+   */
+  foreignOrigin?: string;
   /** Set when a response stream outlives the call: its owner disposes the call when done. */
   detached: boolean;
   dispose(): void;
