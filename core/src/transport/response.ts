@@ -75,8 +75,10 @@ export function responseContext(message: ResponseMessage, options: ContextOption
       if (looksLikeHtml(text, message.headers)) {
         throw invalid('expected JSON but the server sent an HTML page', text);
       }
-      // The parser's message quotes the body: not for another origin's answer.
-      const why = call.foreignOrigin ? '' : ` (${scrubber.scrub((e as Error).message)})`;
+      // The parser's message quotes a cut piece of the body, where part of a reflected key would survive
+      // scrubbing: the quote goes (the server's text, scrubbed whole, follows anyway).
+      const parser = (e as Error).message.replace(/,? *"[^]*"(\.\.\.)? is not valid JSON$/, '');
+      const why = call.foreignOrigin ? '' : ` (${scrubber.scrub(parser)})`;
       throw invalid(`the response is not valid JSON${why}`, text);
     }
   };
