@@ -34,7 +34,8 @@ export function sendOnce(hop: Hop, context: SendContext): Promise<{ message: Res
   let data: string | Readable | null = null;
   if (body?.type === 'json') {
     data = JSON.stringify(body.value);
-    headers['content-type'] = 'application/json; charset=utf-8';
+    // Bare: a 2022-era ProGet refused `; charset=utf-8`, and JSON is UTF-8 by definition.
+    headers['content-type'] = 'application/json';
   } else if (body?.type === 'empty' || (!body && method !== 'GET' && method !== 'HEAD')) {
     data = ''; // sent with Content-Length: 0
   } else if (body?.type === 'stream') {
