@@ -62,7 +62,12 @@ export function nextHop(
   }
   // Package bytes and records go to another origin never; credentials never leave the origin.
   if (write && next.origin !== policy.origin) {
-    throw redirectRefused(spec, call, status, `of a ${method} to another origin (${where})`);
+    throw redirectRefused(
+      spec,
+      call,
+      status,
+      `of a ${method} to another origin (${policy.scrub(next.origin)})`,
+    );
   }
   if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
     return { method: method === 'HEAD' ? 'HEAD' : 'GET', body: undefined, target: next };
