@@ -140,6 +140,7 @@ export class PackagesArea implements PackagesApi {
         body: file.body,
         accept: '*/*',
         transfer: true,
+        successStatuses: [200, 201],
         signal: options?.signal,
         operation: `upload ${filePath} to feed "${feed}"`,
         privilege: `Feeds_AddPackage on feed "${feed}" (plus Feeds_OverwritePackage to replace an existing version)`,

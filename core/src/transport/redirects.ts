@@ -88,10 +88,11 @@ type LandingPage = 'login' | 'licensing';
 /** A redirect to ProGet's licensing page or to a log-in page (ProGet's `/log-in`, or a proxy's). */
 export function landingPage(target: URL): LandingPage | undefined {
   const path = target.pathname.toLowerCase().replace(/\/+$/, '');
-  if (/\/administration\/licensing$/.test(path)) return 'licensing';
-  if (/\/(log-?in|sign-?in|logon|account\/log-?in|users?\/log-?in|auth\/log-?in)(\.[a-z]+)?$/.test(path)) {
+  // At most one segment before the page (ProGet under a base path): an API path that merely ends in
+  // "login" (a package of that name) is not a log-in page.
+  if (/^(\/[^/]+)?\/administration\/licensing$/.test(path)) return 'licensing';
+  if (/^(\/[^/]+)?\/((account|users?|auth)\/)?(log-?in|sign-?in|logon)(\.[a-z]+)?$/.test(path))
     return 'login';
-  }
   return undefined;
 }
 
