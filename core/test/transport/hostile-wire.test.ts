@@ -66,9 +66,9 @@ describe('a flood of interim (1xx) responses', () => {
   });
 
   it('node:http survives a large flood too, with a clear error or the answer', async () => {
-    const s = await serve((socket) =>
-      socket.end(`${interims(20_000)}${head('200 OK', { 'Content-Length': 2 })}PK`),
-    );
+    const s = await serve((socket) => {
+      socket.end(`${interims(20_000)}${head('200 OK', { 'Content-Length': 2 })}PK`);
+    });
     dir = await tempDir();
     const client = new ProGetClient({ url: s.url, apiKey: 'k', retries: 0, nodeHttpTransfers: true });
     const outcome = await client.universal.download('f', id, join(dir.path, 'a.upack')).then(

@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 function reply(socket: Socket, status: string, body = ''): void {
-  const type = body ? { 'Content-Type': 'application/json' } : {};
+  const type: Record<string, string> = body ? { 'Content-Type': 'application/json' } : {};
   socket.end(
     head(status, { 'Content-Length': Buffer.byteLength(body), Connection: 'close', ...type }) + body,
   );
