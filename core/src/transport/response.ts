@@ -77,7 +77,7 @@ export function responseContext(message: ResponseMessage, options: ContextOption
       }
       // The parser's message quotes a cut piece of the body, where part of a reflected key would survive
       // scrubbing: the quote goes (the server's text, scrubbed whole, follows anyway).
-      const parser = (e as Error).message.replace(/,? *"[^]*"(\.\.\.)? is not valid JSON$/, '');
+      const parser = (e as Error).message.replace(/,? *"[\s\S]*"(\.\.\.)? is not valid JSON$/, '');
       const why = call.foreignOrigin ? '' : ` (${scrubber.scrub(parser)})`;
       throw invalid(`the response is not valid JSON${why}`, text);
     }
