@@ -16648,10 +16648,8 @@ function resolveSelector(version, available, describe) {
 // ../core/src/transport/download.ts
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { close, open as open2, writev } from "node:fs";
 import { link, lstat as lstat2, readdir as readdir2, rename as rename2, rm as rm2, stat as stat2 } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { Writable as Writable2 } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
 // ../core/src/hashing.ts
@@ -16761,88 +16759,10 @@ function excerpt(text, max = 200) {
   return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max)}…`;
 }
 
-// ../core/src/transport/download.ts
-var FILE_WRITE_BATCH = 1024 * 1024, FILE_SINK_BUFFER = 2 * 1024 * 1024;
-function downloadPlan(options2) {
-  let problems = [], limit = (name) => {
-    let value = options2?.[name];
-    if (value !== void 0)
-      return (typeof value != "number" || !Number.isSafeInteger(value) || value <= 0) && problems.push(`"${name}" must be a whole number greater than 0, not ${JSON.stringify(value)}`), value;
-  }, rest = {
-    overwrite: options2?.overwrite === !0,
-    maxBytes: limit("maxBytes"),
-    deadlineMs: limit("deadlineMs")
-  };
-  if (options2?.overwrite !== void 0 && typeof options2.overwrite != "boolean" && problems.push(`"overwrite" must be true or false, not ${JSON.stringify(options2.overwrite)}`), options2?.hashes !== void 0 && !Array.isArray(options2.hashes) && problems.push('"hashes" must be a list such as ["sha256"]'), problems.length > 0) throw new ValidationError("Download", problems);
-  if (options2?.hashes === void 0 && options2?.expect === void 0)
-    return { hashes: [], expect: void 0, ...rest };
-  let plan = hashPlan(options2.hashes, options2.expect);
-  if (plan.problems.length > 0) throw new ValidationError("Download", plan.problems);
-  return {
-    hashes: plan.algorithms,
-    expect: options2.expect === void 0 ? void 0 : plan.expected,
-    ...rest
-  };
-}
-async function saveResponse(response, options2) {
-  let type = mediaType(response.headers);
-  if (options2.expectPackage && (type === "text/html" || type === "application/xhtml+xml"))
-    throw new ProGetError({
-      kind: "invalid-response",
-      message: `Could not ${options2.operation}: expected a package but the server sent an HTML page (Content-Type: ${type})`,
-      status: response.status,
-      method: "GET",
-      url: response.url,
-      hint: "Check that the URL points at ProGet itself, not a login page, proxy or another web application."
-    });
-  let fileName = parseContentDisposition(response.headers["content-disposition"]), intoDirectory = await isDirectory2(options2.destPath), target = intoDirectory ? join(options2.destPath, fileName ?? safeFileName(options2.fallbackName) ?? "download") : options2.destPath, keepExisting = intoDirectory && !options2.overwrite;
-  if (keepExisting && await exists2(target)) throw alreadyThere(response, options2, target);
-  let total = contentLength(response.headers), { maxBytes } = options2;
-  if (maxBytes !== void 0 && total !== void 0 && total > maxBytes)
-    throw tooLarge(response, options2, `${total} bytes`);
-  await removeStaleParts(target);
-  let temp = partFile(target), hashes = new SelectedHashes(options2.hashes ?? []), { onProgress } = options2, sink = new FileSink(
-    temp,
-    (chunk, transferred) => {
-      if (maxBytes !== void 0 && transferred > maxBytes) throw tooLarge(response, options2, "more bytes");
-      response.touch(), hashes.update(chunk), onProgress?.({ transferred, total });
-    },
-    (chunk) => response.recycle(chunk)
-  ), digests;
-  try {
-    if (await pipeline(response.raw(), sink, { signal: response.signal }), total !== void 0 && sink.bytes !== total)
-      throw response.retryable(
-        new ProGetError({
-          kind: "network",
-          message: `Could not ${options2.operation}: the download ended after ${sink.bytes} of ${total} bytes`,
-          url: response.url,
-          hint: "The connection was cut short (a proxy, load balancer or the server closed it); try again."
-        })
-      );
-    digests = hashes.digest();
-    let mismatches = options2.expect ? hashMismatches(options2.expect, { size: sink.bytes, ...digests }) : [];
-    if (mismatches.length > 0)
-      throw new ProGetError({
-        kind: "invalid-response",
-        message: `Could not ${options2.operation}: the downloaded bytes do not match what was expected (${mismatches.join("; ")})`,
-        status: response.status,
-        method: "GET",
-        url: response.url,
-        hint: "The version on the server is not the one expected (it may have been replaced), or the bytes were changed in transit (a proxy). Nothing was saved."
-      });
-    keepExisting ? await placeNew(temp, target, () => alreadyThere(response, options2, target)) : await rename2(temp, target);
-  } catch (error2) {
-    if (!sink.closed) {
-      let closed = once(sink, "close").catch(() => {
-      });
-      sink.destroy(), await closed;
-    }
-    throw await rm2(temp, { force: !0 }), error2;
-  }
-  let contentType = response.headers["content-type"];
-  return { path: target, size: sink.bytes, ...digests, contentType, fileName };
-}
-var FileSink = class extends Writable2 {
+// ../core/src/transport/file-sink.ts
+import { close, open as open2, writev } from "node:fs";
+import { Writable as Writable2 } from "node:stream";
+var FILE_WRITE_BATCH = 1024 * 1024, FILE_SINK_BUFFER = 2 * 1024 * 1024, FileSink = class extends Writable2 {
   constructor(path, onChunk, done = () => {
   }) {
     super({ highWaterMark: FILE_SINK_BUFFER, decodeStrings: !0 });
@@ -16926,6 +16846,87 @@ var FileSink = class extends Writable2 {
     this.fd = void 0, fd === void 0 ? callback(error2) : close(fd, (closeError) => callback(error2 ?? closeError));
   }
 };
+
+// ../core/src/transport/download.ts
+function downloadPlan(options2) {
+  let problems = [], limit = (name) => {
+    let value = options2?.[name];
+    if (value !== void 0)
+      return (typeof value != "number" || !Number.isSafeInteger(value) || value <= 0) && problems.push(`"${name}" must be a whole number greater than 0, not ${JSON.stringify(value)}`), value;
+  }, rest = {
+    overwrite: options2?.overwrite === !0,
+    maxBytes: limit("maxBytes"),
+    deadlineMs: limit("deadlineMs")
+  };
+  if (options2?.overwrite !== void 0 && typeof options2.overwrite != "boolean" && problems.push(`"overwrite" must be true or false, not ${JSON.stringify(options2.overwrite)}`), options2?.hashes !== void 0 && !Array.isArray(options2.hashes) && problems.push('"hashes" must be a list such as ["sha256"]'), problems.length > 0) throw new ValidationError("Download", problems);
+  if (options2?.hashes === void 0 && options2?.expect === void 0)
+    return { hashes: [], expect: void 0, ...rest };
+  let plan = hashPlan(options2.hashes, options2.expect);
+  if (plan.problems.length > 0) throw new ValidationError("Download", plan.problems);
+  return {
+    hashes: plan.algorithms,
+    expect: options2.expect === void 0 ? void 0 : plan.expected,
+    ...rest
+  };
+}
+async function saveResponse(response, options2) {
+  let type = mediaType(response.headers);
+  if (options2.expectPackage && (type === "text/html" || type === "application/xhtml+xml"))
+    throw new ProGetError({
+      kind: "invalid-response",
+      message: `Could not ${options2.operation}: expected a package but the server sent an HTML page (Content-Type: ${type})`,
+      status: response.status,
+      method: "GET",
+      url: response.url,
+      hint: "Check that the URL points at ProGet itself, not a login page, proxy or another web application."
+    });
+  let fileName = parseContentDisposition(response.headers["content-disposition"]), intoDirectory = await isDirectory2(options2.destPath), target = intoDirectory ? join(options2.destPath, fileName ?? safeFileName(options2.fallbackName) ?? "download") : options2.destPath, keepExisting = intoDirectory && !options2.overwrite;
+  if (keepExisting && await exists2(target)) throw alreadyThere(response, options2, target);
+  let total = contentLength(response.headers), { maxBytes } = options2;
+  if (maxBytes !== void 0 && total !== void 0 && total > maxBytes)
+    throw tooLarge(response, options2, `${total} bytes`);
+  await removeStaleParts(target);
+  let temp = partFile(target), hashes = new SelectedHashes(options2.hashes ?? []), { onProgress } = options2, sink = new FileSink(
+    temp,
+    (chunk, transferred) => {
+      if (maxBytes !== void 0 && transferred > maxBytes) throw tooLarge(response, options2, "more bytes");
+      response.touch(), hashes.update(chunk), onProgress?.({ transferred, total });
+    },
+    (chunk) => response.recycle(chunk)
+  ), digests;
+  try {
+    if (await pipeline(response.raw(), sink, { signal: response.signal }), total !== void 0 && sink.bytes !== total)
+      throw response.retryable(
+        new ProGetError({
+          kind: "network",
+          message: `Could not ${options2.operation}: the download ended after ${sink.bytes} of ${total} bytes`,
+          url: response.url,
+          hint: "The connection was cut short (a proxy, load balancer or the server closed it); try again."
+        })
+      );
+    digests = hashes.digest();
+    let mismatches = options2.expect ? hashMismatches(options2.expect, { size: sink.bytes, ...digests }) : [];
+    if (mismatches.length > 0)
+      throw new ProGetError({
+        kind: "invalid-response",
+        message: `Could not ${options2.operation}: the downloaded bytes do not match what was expected (${mismatches.join("; ")})`,
+        status: response.status,
+        method: "GET",
+        url: response.url,
+        hint: "The version on the server is not the one expected (it may have been replaced), or the bytes were changed in transit (a proxy). Nothing was saved."
+      });
+    keepExisting ? await placeNew(temp, target, () => alreadyThere(response, options2, target)) : await rename2(temp, target);
+  } catch (error2) {
+    if (!sink.closed) {
+      let closed = once(sink, "close").catch(() => {
+      });
+      sink.destroy(), await closed;
+    }
+    throw await rm2(temp, { force: !0 }), error2;
+  }
+  let contentType = response.headers["content-type"];
+  return { path: target, size: sink.bytes, ...digests, contentType, fileName };
+}
 function alreadyThere(response, options2, target) {
   return new ProGetError({
     kind: "conflict",
@@ -18587,7 +18588,142 @@ async function proxiedRequest(method, target, data, headers, options2) {
 import { connect, isIP } from "node:net";
 import { Readable } from "node:stream";
 import { connect as tlsConnect } from "node:tls";
-var RAW_READ_BLOCK = 1024 * 1024, MIN_READ_SPACE = 128 * 1024, COALESCE_BYTES = 256 * 1024, MAX_SPARE_BLOCKS = 6, MAX_HEAD_BYTES = 64 * 1024, MAX_CHUNK_LINE = 1024, MAX_INTERIM = 10, RawResponse = class extends Readable {
+
+// ../core/src/transport/raw-body.ts
+var ReadBlocks = class {
+  block = Buffer.allocUnsafe(1048576);
+  filled = 0;
+  /** Bytes of each block still out as views; a block leaves the map when it is retired and all are back. */
+  out = /* @__PURE__ */ new Map([
+    [this.block.buffer, { bytes: 0, retired: !1 }]
+  ]);
+  spare = [];
+  /**
+   * Where the next read goes. Asked for after the last read's bytes were lent out, so a block retired here
+   * with nothing out really is free.
+   */
+  free() {
+    if (1048576 - this.filled < 131072) {
+      let state = this.out.get(this.block.buffer);
+      state.retired = !0, this.release(this.block, state), this.block = this.spare.pop() ?? Buffer.allocUnsafe(1048576), this.filled = 0, this.out.set(this.block.buffer, { bytes: 0, retired: !1 });
+    }
+    return this.block.subarray(this.filled);
+  }
+  /** `n` bytes were read into `free()`; returns them (lend what goes to the consumer before the next read). */
+  take(n) {
+    let data = this.block.subarray(this.filled, this.filled + n);
+    return this.filled += n, data;
+  }
+  /** A view of a block goes out to the consumer. */
+  lend(chunk) {
+    let state = this.out.get(chunk.buffer);
+    state && (state.bytes += chunk.length);
+  }
+  giveBack(chunk) {
+    let state = this.out.get(chunk.buffer);
+    state && (state.bytes -= chunk.length, this.release(chunk, state));
+  }
+  release(chunk, state) {
+    !state.retired || state.bytes > 0 || (this.out.delete(chunk.buffer), this.spare.length < 6 && this.spare.push(Buffer.from(chunk.buffer, 0, 1048576)));
+  }
+}, BodyReader = class {
+  constructor(framing, response, blocks, done, pause) {
+    this.framing = framing;
+    this.response = response;
+    this.blocks = blocks;
+    this.done = done;
+    this.pause = pause;
+    this.remaining = framing.kind === "length" ? framing.length : 0, this.untilClose = framing.kind === "close";
+  }
+  framing;
+  response;
+  blocks;
+  done;
+  pause;
+  remaining;
+  /** Bytes read (and lent) but not yet pushed: one view, contiguous in one block. */
+  pending;
+  flushScheduled = !1;
+  /** Chunked coding: what is being read, and the partial size line or trailer carried between blocks. */
+  state = "size";
+  line = "";
+  untilClose;
+  start() {
+    this.framing.kind === "length" && this.remaining === 0 && this.end();
+  }
+  finish() {
+    this.end();
+  }
+  end() {
+    this.flush(), this.done();
+  }
+  /** Takes bytes from the socket (never to be overwritten); returns false when the consumer wants no more for now. */
+  feed(data) {
+    if (this.response.complete) return !0;
+    if (this.framing.kind === "close") return this.push(data);
+    if (this.framing.kind === "length") {
+      let take = Math.min(this.remaining, data.length);
+      this.remaining -= take;
+      let more = this.push(data.subarray(0, take));
+      return this.remaining === 0 && this.end(), more;
+    }
+    return this.feedChunked(data);
+  }
+  push(data) {
+    if (data.length === 0) return !0;
+    this.blocks.lend(data);
+    let held = this.pending, more = !0;
+    return held && held.buffer === data.buffer && held.byteOffset + held.length === data.byteOffset ? this.pending = Buffer.from(held.buffer, held.byteOffset, held.length + data.length) : (more = this.flush(), this.pending = data), this.pending.length >= 262144 ? this.flush() && more : (this.flushScheduled || (this.flushScheduled = !0, setImmediate(() => {
+      this.flushScheduled = !1, this.flush() || this.pause();
+    })), more);
+  }
+  /** Pushes what is held; false when the consumer wants no more for now. */
+  flush() {
+    let chunk = this.pending;
+    return this.pending = void 0, !chunk || this.response.destroyed ? !0 : this.response.push(chunk);
+  }
+  feedChunked(data) {
+    let more = !0, at = 0;
+    for (; at < data.length && !this.response.complete && !this.response.destroyed; ) {
+      if (this.state === "data") {
+        let take = Math.min(this.remaining, data.length - at);
+        more = this.push(data.subarray(at, at + take)) && more, at += take, this.remaining -= take, this.remaining === 0 && (this.state = "data-crlf");
+        continue;
+      }
+      let eol = data.indexOf(10, at), piece = data.subarray(at, eol < 0 ? data.length : eol).toString("latin1");
+      if (this.line += piece, this.line.length > 1024) return this.bad("a chunk line is too long");
+      if (eol < 0) break;
+      at = eol + 1;
+      let line = this.line.replace(/\r$/, "");
+      if (this.line = "", this.state === "data-crlf") {
+        if (line !== "") return this.bad("a chunk does not end where its size says");
+        this.state = "size";
+      } else if (this.state === "size") {
+        let size = /^([0-9a-fA-F]{1,12})[ \t]*(;.*)?$/.exec(line);
+        if (!size) return this.bad(`"${line.slice(0, 40)}" is not a chunk size`);
+        this.remaining = Number.parseInt(size[1], 16), this.state = this.remaining === 0 ? "trailer" : "data";
+      } else line === "" && this.end();
+    }
+    return more;
+  }
+  bad(what) {
+    return this.response.destroy(protocolError("HPE_INVALID_CHUNK_SIZE", `invalid chunked response: ${what}`)), !1;
+  }
+};
+function bodyFraming(status, headers) {
+  if (status === 204 || status === 304) return { kind: "length", length: 0 };
+  let coding = headers["transfer-encoding"];
+  if (coding !== void 0)
+    return /(^|,)\s*chunked\s*$/i.test(coding) ? { kind: "chunked" } : { kind: "close" };
+  let length = headers["content-length"];
+  return length === void 0 ? { kind: "close" } : /^\d{1,15}$/.test(length) ? { kind: "length", length: Number(length) } : protocolError("HPE_INVALID_CONTENT_LENGTH", "the response has an invalid Content-Length");
+}
+function protocolError(code2, message) {
+  return Object.assign(new Error(`Parse Error: ${message}`), { code: code2 });
+}
+
+// ../core/src/transport/raw-http.ts
+var MAX_HEAD_BYTES = 64 * 1024, MAX_INTERIM = 10, RawResponse = class extends Readable {
   constructor(blocks) {
     super();
     this.blocks = blocks;
@@ -18613,42 +18749,6 @@ var RAW_READ_BLOCK = 1024 * 1024, MIN_READ_SPACE = 128 * 1024, COALESCE_BYTES = 
   /** As IncomingMessage does: an error nobody listens for yet is not thrown (a reader attached later sees a premature close). */
   _destroy(error2, callback) {
     callback(this.listenerCount("error") > 0 ? error2 : null);
-  }
-}, ReadBlocks = class {
-  block = Buffer.allocUnsafe(RAW_READ_BLOCK);
-  filled = 0;
-  /** Bytes of each block still out as views; a block leaves the map when it is retired and all are back. */
-  out = /* @__PURE__ */ new Map([
-    [this.block.buffer, { bytes: 0, retired: !1 }]
-  ]);
-  spare = [];
-  /**
-   * Where the next read goes. Asked for after the last read's bytes were lent out, so a block retired here
-   * with nothing out really is free.
-   */
-  free() {
-    if (RAW_READ_BLOCK - this.filled < MIN_READ_SPACE) {
-      let state = this.out.get(this.block.buffer);
-      state.retired = !0, this.release(this.block, state), this.block = this.spare.pop() ?? Buffer.allocUnsafe(RAW_READ_BLOCK), this.filled = 0, this.out.set(this.block.buffer, { bytes: 0, retired: !1 });
-    }
-    return this.block.subarray(this.filled);
-  }
-  /** `n` bytes were read into `free()`; returns them (lend what goes to the consumer before the next read). */
-  take(n) {
-    let data = this.block.subarray(this.filled, this.filled + n);
-    return this.filled += n, data;
-  }
-  /** A view of a block goes out to the consumer. */
-  lend(chunk) {
-    let state = this.out.get(chunk.buffer);
-    state && (state.bytes += chunk.length);
-  }
-  giveBack(chunk) {
-    let state = this.out.get(chunk.buffer);
-    state && (state.bytes -= chunk.length, this.release(chunk, state));
-  }
-  release(chunk, state) {
-    !state.retired || state.bytes > 0 || (this.out.delete(chunk.buffer), this.spare.length < MAX_SPARE_BLOCKS && this.spare.push(Buffer.from(chunk.buffer, 0, RAW_READ_BLOCK)));
   }
 };
 function rawGet(target, headers, options2) {
@@ -18748,90 +18848,6 @@ function rawGet(target, headers, options2) {
     signal.addEventListener("abort", onAbort, { once: !0 }), socket.once("close", () => signal.removeEventListener("abort", onAbort)), socket.write(head, "latin1"), socket.resume();
   });
 }
-var BodyReader = class {
-  constructor(framing, response, blocks, done, pause) {
-    this.framing = framing;
-    this.response = response;
-    this.blocks = blocks;
-    this.done = done;
-    this.pause = pause;
-    this.remaining = framing.kind === "length" ? framing.length : 0, this.untilClose = framing.kind === "close";
-  }
-  framing;
-  response;
-  blocks;
-  done;
-  pause;
-  remaining;
-  /** Bytes read (and lent) but not yet pushed: one view, contiguous in one block. */
-  pending;
-  flushScheduled = !1;
-  /** Chunked coding: what is being read, and the partial size line or trailer carried between blocks. */
-  state = "size";
-  line = "";
-  untilClose;
-  start() {
-    this.framing.kind === "length" && this.remaining === 0 && this.end();
-  }
-  finish() {
-    this.end();
-  }
-  end() {
-    this.flush(), this.done();
-  }
-  /** Takes bytes from the socket (never to be overwritten); returns false when the consumer wants no more for now. */
-  feed(data) {
-    if (this.response.complete) return !0;
-    if (this.framing.kind === "close") return this.push(data);
-    if (this.framing.kind === "length") {
-      let take = Math.min(this.remaining, data.length);
-      this.remaining -= take;
-      let more = this.push(data.subarray(0, take));
-      return this.remaining === 0 && this.end(), more;
-    }
-    return this.feedChunked(data);
-  }
-  push(data) {
-    if (data.length === 0) return !0;
-    this.blocks.lend(data);
-    let held = this.pending, more = !0;
-    return held && held.buffer === data.buffer && held.byteOffset + held.length === data.byteOffset ? this.pending = Buffer.from(held.buffer, held.byteOffset, held.length + data.length) : (more = this.flush(), this.pending = data), this.pending.length >= COALESCE_BYTES ? this.flush() && more : (this.flushScheduled || (this.flushScheduled = !0, setImmediate(() => {
-      this.flushScheduled = !1, this.flush() || this.pause();
-    })), more);
-  }
-  /** Pushes what is held; false when the consumer wants no more for now. */
-  flush() {
-    let chunk = this.pending;
-    return this.pending = void 0, !chunk || this.response.destroyed ? !0 : this.response.push(chunk);
-  }
-  feedChunked(data) {
-    let more = !0, at = 0;
-    for (; at < data.length && !this.response.complete && !this.response.destroyed; ) {
-      if (this.state === "data") {
-        let take = Math.min(this.remaining, data.length - at);
-        more = this.push(data.subarray(at, at + take)) && more, at += take, this.remaining -= take, this.remaining === 0 && (this.state = "data-crlf");
-        continue;
-      }
-      let eol = data.indexOf(10, at), piece = data.subarray(at, eol < 0 ? data.length : eol).toString("latin1");
-      if (this.line += piece, this.line.length > MAX_CHUNK_LINE) return this.bad("a chunk line is too long");
-      if (eol < 0) break;
-      at = eol + 1;
-      let line = this.line.replace(/\r$/, "");
-      if (this.line = "", this.state === "data-crlf") {
-        if (line !== "") return this.bad("a chunk does not end where its size says");
-        this.state = "size";
-      } else if (this.state === "size") {
-        let size = /^([0-9a-fA-F]{1,12})[ \t]*(;.*)?$/.exec(line);
-        if (!size) return this.bad(`"${line.slice(0, 40)}" is not a chunk size`);
-        this.remaining = Number.parseInt(size[1], 16), this.state = this.remaining === 0 ? "trailer" : "data";
-      } else line === "" && this.end();
-    }
-    return more;
-  }
-  bad(what) {
-    return this.response.destroy(protocolError("HPE_INVALID_CHUNK_SIZE", `invalid chunked response: ${what}`)), !1;
-  }
-};
 function requestHead(target, headers) {
   let lines = [`GET ${target.pathname}${target.search} HTTP/1.1`, `host: ${target.host}`];
   for (let [name, value] of Object.entries(headers)) {
@@ -18867,17 +18883,6 @@ function parseHead(text) {
     name === "set-cookie" ? headers[name] = [...had ?? [], value] : headers[name] = had === void 0 ? value : `${had}, ${value}`;
   }
   return { status: Number(status[1]), reason: status[2] ?? "", headers };
-}
-function bodyFraming(status, headers) {
-  if (status === 204 || status === 304) return { kind: "length", length: 0 };
-  let coding = headers["transfer-encoding"];
-  if (coding !== void 0)
-    return /(^|,)\s*chunked\s*$/i.test(coding) ? { kind: "chunked" } : { kind: "close" };
-  let length = headers["content-length"];
-  return length === void 0 ? { kind: "close" } : /^\d{1,15}$/.test(length) ? { kind: "length", length: Number(length) } : protocolError("HPE_INVALID_CONTENT_LENGTH", "the response has an invalid Content-Length");
-}
-function protocolError(code2, message) {
-  return Object.assign(new Error(`Parse Error: ${message}`), { code: code2 });
 }
 function aborted() {
   return connReset("aborted");
