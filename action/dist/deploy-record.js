@@ -4843,7 +4843,7 @@ ${len.toString(16)}\r
 var require_client_h2 = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/dispatcher/client-h2.js"(exports, module) {
     "use strict";
-    var assert = __require("node:assert"), { errorMonitor } = __require("node:events"), { pipeline: pipeline5 } = __require("node:stream"), util = require_util(), {
+    var assert = __require("node:assert"), { errorMonitor } = __require("node:events"), { pipeline: pipeline6 } = __require("node:stream"), util = require_util(), {
       RequestContentLengthMismatchError,
       RequestAbortedError,
       SocketError,
@@ -5129,7 +5129,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request, contentLength2) {
       assert(contentLength2 !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      let pipe = pipeline5(
+      let pipe = pipeline6(
         body,
         h2stream,
         (err) => {
@@ -7073,7 +7073,7 @@ var require_api_pipeline = __commonJS({
         this.handler = null, util.destroy(ret, err);
       }
     };
-    function pipeline5(opts, handler) {
+    function pipeline6(opts, handler) {
       try {
         let pipelineHandler = new PipelineHandler(opts, handler);
         return this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler), pipelineHandler.ret;
@@ -7081,7 +7081,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough2().destroy(err);
       }
     }
-    module.exports = pipeline5;
+    module.exports = pipeline6;
   }
 });
 
@@ -8276,12 +8276,12 @@ var require_headers = __commonJS({
        */
       append(name, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        let lowercaseName = isLowerCase ? name : name.toLowerCase(), exists2 = this[kHeadersMap].get(lowercaseName);
-        if (exists2) {
+        let lowercaseName = isLowerCase ? name : name.toLowerCase(), exists3 = this[kHeadersMap].get(lowercaseName);
+        if (exists3) {
           let delimiter = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
-            name: exists2.name,
-            value: `${exists2.value}${delimiter}${value}`
+            name: exists3.name,
+            value: `${exists3.value}${delimiter}${value}`
           });
         } else
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -9424,7 +9424,7 @@ var require_fetch = __commonJS({
       safeMethodsSet,
       requestBodyHeader,
       subresourceSet
-    } = require_constants3(), EE = __require("node:events"), { Readable: Readable2, pipeline: pipeline5, finished } = __require("node:stream"), { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util(), { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url(), { getGlobalDispatcher } = require_global2(), { webidl } = require_webidl(), { STATUS_CODES } = __require("node:http"), GET_OR_HEAD = ["GET", "HEAD"], defaultUserAgent = typeof __UNDICI_IS_NODE__ < "u" || typeof esbuildDetection < "u" ? "node" : "undici", resolveObjectURL, Fetch = class extends EE {
+    } = require_constants3(), EE = __require("node:events"), { Readable: Readable2, pipeline: pipeline6, finished } = __require("node:stream"), { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util(), { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url(), { getGlobalDispatcher } = require_global2(), { webidl } = require_webidl(), { STATUS_CODES } = __require("node:http"), GET_OR_HEAD = ["GET", "HEAD"], defaultUserAgent = typeof __UNDICI_IS_NODE__ < "u" || typeof esbuildDetection < "u" ? "node" : "undici", resolveObjectURL, Fetch = class extends EE {
       constructor(dispatcher) {
         super(), this.dispatcher = dispatcher, this.connection = null, this.dump = !1, this.state = "ongoing";
       }
@@ -9911,7 +9911,7 @@ var require_fetch = __commonJS({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline5(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline6(this.body, ...decoders, (err) => {
                   err && this.onError(err);
                 }).on("error", onError) : this.body.on("error", onError)
               }), !0;
@@ -12993,7 +12993,7 @@ ${value}`, this.dataLineCount++;
 var require_eventsource = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
     "use strict";
-    var { pipeline: pipeline5 } = __require("node:stream"), { fetching } = require_fetch(), { makeRequest } = require_request2(), { webidl } = require_webidl(), { EventSourceStream } = require_eventsource_stream(), { parseMIMEType } = require_data_url(), { createFastMessageEvent } = require_events(), { isNetworkError: isNetworkError2 } = require_response(), { delay } = require_util8(), { kEnumerableProperty } = require_util(), { environmentSettingsObject } = require_util2(), { getGlobalDispatcher } = require_global2(), experimentalWarned = !1, defaultReconnectionTime = 3e3, CONNECTING = 0, OPEN = 1, CLOSED = 2, ANONYMOUS = "anonymous", USE_CREDENTIALS = "use-credentials", EventSource = class _EventSource extends EventTarget {
+    var { pipeline: pipeline6 } = __require("node:stream"), { fetching } = require_fetch(), { makeRequest } = require_request2(), { webidl } = require_webidl(), { EventSourceStream } = require_eventsource_stream(), { parseMIMEType } = require_data_url(), { createFastMessageEvent } = require_events(), { isNetworkError: isNetworkError2 } = require_response(), { delay } = require_util8(), { kEnumerableProperty } = require_util(), { environmentSettingsObject } = require_util2(), { getGlobalDispatcher } = require_global2(), experimentalWarned = !1, defaultReconnectionTime = 3e3, CONNECTING = 0, OPEN = 1, CLOSED = 2, ANONYMOUS = "anonymous", USE_CREDENTIALS = "use-credentials", EventSource = class _EventSource extends EventTarget {
       #events = {
         open: null,
         error: null,
@@ -13101,7 +13101,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline5(
+          pipeline6(
             response.body.stream,
             eventSourceStream,
             (error2) => {
@@ -16437,7 +16437,7 @@ var actionsIo = {
 };
 
 // ../core/src/errors.ts
-var ProGetError = class extends Error {
+var ProGetError = class _ProGetError extends Error {
   name = "ProGetError";
   kind;
   status;
@@ -16446,14 +16446,33 @@ var ProGetError = class extends Error {
   serverText;
   hint;
   attempts;
+  #init;
   constructor(init) {
-    super(composeMessage(init), init.cause === void 0 ? void 0 : { cause: init.cause }), this.kind = init.kind, this.status = init.status, this.method = init.method, this.url = init.url, this.serverText = init.serverText === void 0 ? void 0 : truncate(init.serverText, 500), this.hint = init.hint, this.attempts = init.attempts;
+    super(composeMessage(init), init.cause === void 0 ? void 0 : { cause: init.cause }), this.#init = init, this.kind = init.kind, this.status = init.status, this.method = init.method, this.url = init.url, this.serverText = init.serverText === void 0 ? void 0 : truncate(init.serverText, 500), this.hint = init.hint, this.attempts = init.attempts;
+  }
+  /**
+   * This error with `scrub` applied to every text it carries (message parts, URL, server text, hint):
+   * itself when nothing changes. For a last pass of the secret scrubber over whatever reaches a user.
+   */
+  scrubbed(scrub) {
+    let init = { ...this.#init }, changed = !1;
+    for (let [name, value] of Object.entries(init)) {
+      if (typeof value != "string") continue;
+      let clean = scrub(value);
+      clean !== value && (init[name] = clean, changed = !0);
+    }
+    if (!changed) return this;
+    let copy = new _ProGetError(init);
+    return this.stack && (copy.stack = scrub(this.stack)), copy;
   }
   /** The first line of the message: what went wrong and where, without the server's text or the hint. */
   get summary() {
     return firstLine(this.message);
   }
 };
+function errorSummary(error2) {
+  return error2 instanceof ProGetError ? error2.summary : firstLine(error2 instanceof Error ? error2.message : String(error2));
+}
 function firstLine(text) {
   let end = text.indexOf(`
 `);
@@ -16487,7 +16506,15 @@ function isProGetError(e, kind) {
 
 // ../core/src/transport/urls.ts
 function joinPath(...segments) {
-  return `/${segments.filter((s) => s !== void 0 && s !== "").map(encodeSegment).join("/")}`;
+  let present = segments.filter((s) => s !== void 0), bad = present.filter((s) => s === "" || s === "." || s === "..");
+  if (bad.length > 0)
+    throw new ValidationError(
+      "Request path",
+      bad.map(
+        (s) => s === "" ? "a feed, group, name or version is empty" : `a feed, group segment, name or version cannot be "${s}" (it would leave the API path)`
+      )
+    );
+  return `/${present.map(encodeSegment).join("/")}`;
 }
 function groupSegments(group) {
   return (group ?? "").split("/").filter((s) => s !== "");
@@ -16621,10 +16648,8 @@ function resolveSelector(version, available, describe) {
 // ../core/src/transport/download.ts
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { close, open as open2, writev } from "node:fs";
-import { rename as rename2, rm as rm2, stat as stat2 } from "node:fs/promises";
+import { link, lstat as lstat2, readdir as readdir2, rename as rename2, rm as rm2, stat as stat2 } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { Writable as Writable2 } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
 // ../core/src/hashing.ts
@@ -16734,69 +16759,10 @@ function excerpt(text, max = 200) {
   return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max)}…`;
 }
 
-// ../core/src/transport/download.ts
-var FILE_WRITE_BATCH = 1024 * 1024, FILE_SINK_BUFFER = 2 * 1024 * 1024;
-function downloadPlan(options2) {
-  if (options2?.hashes === void 0 && options2?.expect === void 0)
-    return { hashes: [], expect: void 0 };
-  if (options2.hashes !== void 0 && !Array.isArray(options2.hashes))
-    throw new ValidationError("Download", ['"hashes" must be a list such as ["sha256"]']);
-  let { algorithms, expected, problems } = hashPlan(options2.hashes, options2.expect);
-  if (problems.length > 0) throw new ValidationError("Download", problems);
-  return { hashes: algorithms, expect: options2.expect === void 0 ? void 0 : expected };
-}
-async function saveResponse(response, options2) {
-  let type = mediaType(response.headers);
-  if (options2.expectPackage && (type === "text/html" || type === "application/xhtml+xml"))
-    throw new ProGetError({
-      kind: "invalid-response",
-      message: `Could not ${options2.operation}: expected a package but the server sent an HTML page (Content-Type: ${type})`,
-      status: response.status,
-      method: "GET",
-      url: response.url,
-      hint: "Check that the URL points at ProGet itself, not a login page, proxy or another web application."
-    });
-  let fileName = parseContentDisposition(response.headers["content-disposition"]), target = await isDirectory2(options2.destPath) ? join(options2.destPath, fileName ?? safeFileName(options2.fallbackName) ?? "download") : options2.destPath, temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.part`), total = contentLength(response.headers), hashes = new SelectedHashes(options2.hashes ?? []), { onProgress } = options2, sink = new FileSink(
-    temp,
-    (chunk, transferred) => {
-      response.touch(), hashes.update(chunk), onProgress?.({ transferred, total });
-    },
-    (chunk) => response.recycle(chunk)
-  ), digests;
-  try {
-    if (await pipeline(response.raw(), sink, { signal: response.signal }), total !== void 0 && sink.bytes !== total)
-      throw response.retryable(
-        new ProGetError({
-          kind: "network",
-          message: `Could not ${options2.operation}: the download ended after ${sink.bytes} of ${total} bytes`,
-          url: response.url,
-          hint: "The connection was cut short (a proxy, load balancer or the server closed it); try again."
-        })
-      );
-    digests = hashes.digest();
-    let mismatches = options2.expect ? hashMismatches(options2.expect, { size: sink.bytes, ...digests }) : [];
-    if (mismatches.length > 0)
-      throw new ProGetError({
-        kind: "invalid-response",
-        message: `Could not ${options2.operation}: the downloaded bytes do not match what was expected (${mismatches.join("; ")})`,
-        status: response.status,
-        method: "GET",
-        url: response.url,
-        hint: "The version on the server is not the one expected (it may have been replaced), or the bytes were changed in transit (a proxy). Nothing was saved."
-      });
-    await rename2(temp, target);
-  } catch (error2) {
-    if (!sink.closed) {
-      let closed = once(sink, "close").catch(() => {
-      });
-      sink.destroy(), await closed;
-    }
-    throw await rm2(temp, { force: !0 }), error2;
-  }
-  let contentType = response.headers["content-type"];
-  return { path: target, size: sink.bytes, ...digests, contentType, fileName };
-}
-var FileSink = class extends Writable2 {
+// ../core/src/transport/file-sink.ts
+import { close, open as open2, writev } from "node:fs";
+import { Writable as Writable2 } from "node:stream";
+var FILE_WRITE_BATCH = 1024 * 1024, FILE_SINK_BUFFER = 2 * 1024 * 1024, FileSink = class extends Writable2 {
   constructor(path, onChunk, done = () => {
   }) {
     super({ highWaterMark: FILE_SINK_BUFFER, decodeStrings: !0 });
@@ -16825,8 +16791,15 @@ var FileSink = class extends Writable2 {
     this._writev([{ chunk }], callback);
   }
   _writev(chunks, callback) {
-    for (let { chunk } of chunks)
-      this.pending.push(chunk), this.pendingBytes += chunk.length, this.received += chunk.length, this.onChunk(chunk, this.received);
+    for (let { chunk } of chunks) {
+      this.pending.push(chunk), this.pendingBytes += chunk.length, this.received += chunk.length;
+      try {
+        this.onChunk(chunk, this.received);
+      } catch (error2) {
+        callback(error2);
+        return;
+      }
+    }
     this.pendingBytes < FILE_WRITE_BATCH ? callback() : this.flush(callback);
   }
   flush(callback) {
@@ -16873,6 +16846,152 @@ var FileSink = class extends Writable2 {
     this.fd = void 0, fd === void 0 ? callback(error2) : close(fd, (closeError) => callback(error2 ?? closeError));
   }
 };
+
+// ../core/src/transport/download.ts
+function downloadPlan(options2) {
+  let problems = [], limit = (name) => {
+    let value = options2?.[name];
+    if (value !== void 0)
+      return (typeof value != "number" || !Number.isSafeInteger(value) || value <= 0) && problems.push(`"${name}" must be a whole number greater than 0, not ${JSON.stringify(value)}`), value;
+  }, rest = {
+    overwrite: options2?.overwrite === !0,
+    maxBytes: limit("maxBytes"),
+    deadlineMs: limit("deadlineMs")
+  };
+  if (options2?.overwrite !== void 0 && typeof options2.overwrite != "boolean" && problems.push(`"overwrite" must be true or false, not ${JSON.stringify(options2.overwrite)}`), options2?.hashes !== void 0 && !Array.isArray(options2.hashes) && problems.push('"hashes" must be a list such as ["sha256"]'), problems.length > 0) throw new ValidationError("Download", problems);
+  if (options2?.hashes === void 0 && options2?.expect === void 0)
+    return { hashes: [], expect: void 0, ...rest };
+  let plan = hashPlan(options2.hashes, options2.expect);
+  if (plan.problems.length > 0) throw new ValidationError("Download", plan.problems);
+  return {
+    hashes: plan.algorithms,
+    expect: options2.expect === void 0 ? void 0 : plan.expected,
+    ...rest
+  };
+}
+async function saveResponse(response, options2) {
+  let type = mediaType(response.headers);
+  if (options2.expectPackage && (type === "text/html" || type === "application/xhtml+xml"))
+    throw new ProGetError({
+      kind: "invalid-response",
+      message: `Could not ${options2.operation}: expected a package but the server sent an HTML page (Content-Type: ${type})`,
+      status: response.status,
+      method: "GET",
+      url: response.url,
+      hint: "Check that the URL points at ProGet itself, not a login page, proxy or another web application."
+    });
+  let fileName = parseContentDisposition(response.headers["content-disposition"]), intoDirectory = await isDirectory2(options2.destPath), target = intoDirectory ? join(options2.destPath, fileName ?? safeFileName(options2.fallbackName) ?? "download") : options2.destPath, keepExisting = intoDirectory && !options2.overwrite;
+  if (keepExisting && await exists2(target)) throw alreadyThere(response, options2, target);
+  let total = contentLength(response.headers), { maxBytes } = options2;
+  if (maxBytes !== void 0 && total !== void 0 && total > maxBytes)
+    throw tooLarge(response, options2, `${total} bytes`);
+  await removeStaleParts(target);
+  let temp = partFile(target), hashes = new SelectedHashes(options2.hashes ?? []), { onProgress } = options2, sink = new FileSink(
+    temp,
+    (chunk, transferred) => {
+      if (maxBytes !== void 0 && transferred > maxBytes) throw tooLarge(response, options2, "more bytes");
+      response.touch(), hashes.update(chunk), onProgress?.({ transferred, total });
+    },
+    (chunk) => response.recycle(chunk)
+  ), digests;
+  try {
+    if (await pipeline(response.raw(), sink, { signal: response.signal }), total !== void 0 && sink.bytes !== total)
+      throw response.retryable(
+        new ProGetError({
+          kind: "network",
+          message: `Could not ${options2.operation}: the download ended after ${sink.bytes} of ${total} bytes`,
+          url: response.url,
+          hint: "The connection was cut short (a proxy, load balancer or the server closed it); try again."
+        })
+      );
+    digests = hashes.digest();
+    let mismatches = options2.expect ? hashMismatches(options2.expect, { size: sink.bytes, ...digests }) : [];
+    if (mismatches.length > 0)
+      throw new ProGetError({
+        kind: "invalid-response",
+        message: `Could not ${options2.operation}: the downloaded bytes do not match what was expected (${mismatches.join("; ")})`,
+        status: response.status,
+        method: "GET",
+        url: response.url,
+        hint: "The version on the server is not the one expected (it may have been replaced), or the bytes were changed in transit (a proxy). Nothing was saved."
+      });
+    keepExisting ? await placeNew(temp, target, () => alreadyThere(response, options2, target)) : await rename2(temp, target);
+  } catch (error2) {
+    if (!sink.closed) {
+      let closed = once(sink, "close").catch(() => {
+      });
+      sink.destroy(), await closed;
+    }
+    throw await rm2(temp, { force: !0 }), error2;
+  }
+  let contentType = response.headers["content-type"];
+  return { path: target, size: sink.bytes, ...digests, contentType, fileName };
+}
+function alreadyThere(response, options2, target) {
+  return new ProGetError({
+    kind: "conflict",
+    message: `Could not ${options2.operation}: ${target} already exists`,
+    status: response.status,
+    method: "GET",
+    url: response.url,
+    hint: "The existing file was kept. Remove it, choose another directory, or ask for the download to overwrite it (overwrite: true)."
+  });
+}
+function tooLarge(response, options2, size) {
+  return new ProGetError({
+    kind: "too-large",
+    message: `Could not ${options2.operation}: the download is larger than the limit of ${options2.maxBytes} bytes (maxBytes); the server sent ${size}`,
+    status: response.status,
+    method: "GET",
+    url: response.url,
+    hint: "Nothing was saved. Raise maxBytes if the package really is this large."
+  });
+}
+function partFile(target) {
+  return join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(6).toString("hex")}.part`);
+}
+async function removeStaleParts(target) {
+  let prefix = `.${basename(target)}.`, names;
+  try {
+    names = await readdir2(dirname(target));
+  } catch {
+    return;
+  }
+  for (let name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith(".part")) continue;
+    let owner = /^(\d+)-[0-9a-f]{12}\.part$/.exec(name.slice(prefix.length));
+    if (!owner) continue;
+    let pid = Number(owner[1]);
+    pid === process.pid || isRunning(pid) || await rm2(join(dirname(target), name), { force: !0 });
+  }
+}
+function isRunning(pid) {
+  try {
+    return process.kill(pid, 0), !0;
+  } catch (error2) {
+    return error2.code === "EPERM";
+  }
+}
+async function placeNew(temp, target, taken) {
+  try {
+    await link(temp, target);
+  } catch (error2) {
+    let code2 = error2.code;
+    if (code2 === "EEXIST") throw taken();
+    if (code2 !== "EPERM" && code2 !== "ENOTSUP" && code2 !== "EXDEV" && code2 !== "ENOSYS") throw error2;
+    if (await exists2(target)) throw taken();
+    await rename2(temp, target);
+    return;
+  }
+  await rm2(temp, { force: !0 });
+}
+async function exists2(path) {
+  try {
+    return await lstat2(path), !0;
+  } catch {
+    return !1;
+  }
+}
 async function isDirectory2(path) {
   try {
     return (await stat2(path)).isDirectory();
@@ -17190,6 +17309,7 @@ var UniversalArea = class {
         query: { contentOnly: options2?.contentOnly },
         accept: "*/*",
         transfer: !0,
+        deadlineMs: plan.deadlineMs,
         signal: options2?.signal,
         operation: `download ${describePackage(pkg)} from feed "${feed}"`,
         privilege: `Feeds_DownloadPackage on feed "${feed}"`
@@ -17214,6 +17334,7 @@ var UniversalArea = class {
         query: { path },
         accept: "*/*",
         transfer: !0,
+        deadlineMs: plan.deadlineMs,
         signal: options2?.signal,
         operation: `download ${path} of ${describePackage(pkg)} from feed "${feed}"`,
         privilege: `Feeds_DownloadPackage on feed "${feed}"`,
@@ -17260,6 +17381,7 @@ var UniversalArea = class {
         path: joinPath("upack", feed, "download-vpack", ...groupSegments(id.group), id.name, version),
         accept: "*/*",
         transfer: !0,
+        deadlineMs: plan.deadlineMs,
         signal: options2?.signal,
         operation: `download virtual package ${describePackage(pkg)} from feed "${feed}"`,
         privilege: `Feeds_DownloadPackage on feed "${feed}"`
@@ -17284,6 +17406,7 @@ var UniversalArea = class {
         body: file.body,
         accept: "*/*",
         transfer: !0,
+        successStatuses: [200, 201],
         signal: options2?.signal,
         operation: `upload ${filePath} to feed "${feed}"`,
         privilege: `Feeds_AddPackage on feed "${feed}" (plus Feeds_OverwritePackage to replace an existing version)`
@@ -17806,6 +17929,7 @@ var PackagesArea = class {
         query: { group: id.group || void 0, name: id.name, version },
         accept: "*/*",
         transfer: !0,
+        deadlineMs: plan.deadlineMs,
         signal: options2?.signal,
         operation: `download ${describePackage(pkg)} from feed "${feed}"`,
         privilege: `Feeds_DownloadPackage on feed "${feed}"`,
@@ -17830,6 +17954,7 @@ var PackagesArea = class {
         body: file.body,
         accept: "*/*",
         transfer: !0,
+        successStatuses: [200, 201],
         signal: options2?.signal,
         operation: `upload ${filePath} to feed "${feed}"`,
         privilege: `Feeds_AddPackage on feed "${feed}" (plus Feeds_OverwritePackage to replace an existing version)`,
@@ -17858,7 +17983,7 @@ var PackagesArea = class {
 };
 
 // ../core/src/redact.ts
-var SECRET_QUERY_KEYS = /* @__PURE__ */ new Set(["key", "api_key", "apikey", "password"]), MASK = "***";
+var SECRET_QUERY_KEYS = /* @__PURE__ */ new Set(["key", "api_key", "apikey", "password"]), MASK = "***", PARTIAL_MIN = 4;
 function redactUrl(url) {
   let parsed;
   try {
@@ -17885,7 +18010,9 @@ var SecretScrubber = class {
   constructor(secrets) {
     let all = /* @__PURE__ */ new Set();
     for (let s of secrets)
-      !s || s.length < 3 || (all.add(s), all.add(encodeURIComponent(s)), all.add(Buffer.from(s, "utf8").toString("base64")));
+      if (!(!s || s.length < 3))
+        for (let form of [s, encodeURIComponent(s), Buffer.from(s, "utf8").toString("base64")])
+          all.add(form), all.add(form.toLowerCase());
     this.secrets = [...all].sort((a, b) => b.length - a.length);
   }
   scrub(text) {
@@ -17893,6 +18020,20 @@ var SecretScrubber = class {
     for (let s of this.secrets)
       out.includes(s) && (out = out.split(s).join(MASK));
     return out;
+  }
+  /**
+   * For text cut off at a limit: scrubbed, and a tail that could be the start of a secret (at least
+   * PARTIAL_MIN characters of one) is masked too, so a secret cut in two leaves no prefix.
+   */
+  scrubCut(text) {
+    let out = this.scrub(text), longest = 0;
+    for (let s of this.secrets)
+      for (let n = Math.min(s.length - 1, out.length); n >= PARTIAL_MIN && n > longest; n--)
+        if (out.endsWith(s.slice(0, n))) {
+          longest = n;
+          break;
+        }
+    return longest > 0 ? `${out.slice(0, out.length - longest)}${MASK}` : out;
   }
   /** Redacted and scrubbed: the only form in which a request URL may be shown. */
   url(url) {
@@ -17924,374 +18065,6 @@ function loadTlsSettings(caCertPath, insecureTls, logger) {
 `);
   }
   return { ca, rejectUnauthorized: !insecureTls };
-}
-
-// ../core/src/transport/transport.ts
-init_proxy();
-import {
-  Agent as HttpAgent,
-  request as httpRequest
-} from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { PassThrough, pipeline as pipeline4, Transform as Transform3 } from "node:stream";
-
-// ../core/src/transport/http-errors.ts
-function kindForStatus(status) {
-  switch (status) {
-    case 400:
-      return "bad-request";
-    case 401:
-      return "unauthorized";
-    case 403:
-      return "forbidden";
-    case 404:
-    case 410:
-      return "not-found";
-    case 405:
-    case 501:
-      return "not-supported";
-    case 408:
-      return "timeout";
-    case 409:
-      return "conflict";
-    case 413:
-      return "too-large";
-    default:
-      return status >= 500 ? "server" : status >= 400 ? "bad-request" : "invalid-response";
-  }
-}
-function httpError(failure, context) {
-  let isFree = failure.edition?.toLowerCase() === "free", kind = kindForStatus(failure.status), hint = hintFor(failure, context);
-  context.paidFeature && isFree && failure.status >= 400 && failure.status < 500 && (kind = "edition-required", hint = `${capitalise(context.paidFeature)} needs a paid edition of ProGet; this server reports X-ProGet-Edition: Free.`);
-  let reason = failure.statusText ? `HTTP ${failure.status} ${failure.statusText}` : `HTTP ${failure.status}`;
-  return new ProGetError({
-    kind,
-    message: `Could not ${context.operation}: ${reason}`,
-    status: failure.status,
-    method: failure.method,
-    url: failure.url,
-    serverText: failure.serverText,
-    hint,
-    attempts: failure.attempts
-  });
-}
-function hintFor(f, c) {
-  let path = f.path.toLowerCase();
-  switch (f.status) {
-    case 401:
-      return f.hasCredentials ? "The server did not accept the credentials: check the API key (or username and password) and that it has not expired or been revoked." : "The server requires authentication: supply an API key (or a username and password) with access to this feed.";
-    case 403:
-      return c.privilege ? `The API key (or user) is unknown or lacks the ${c.privilege} privilege. Grant it in ProGet under Administration › API Keys (or the user's task permissions).` : "The API key (or user) is unknown or lacks the privilege this operation needs.";
-    case 404:
-      return c.notFoundHint ? c.notFoundHint : path.startsWith("/api/connector-health") ? "Connector health is not reported by this ProGet version: the endpoint was removed in ProGet 2024." : path.startsWith("/api/promotions/") || path.startsWith("/api/packages/") ? "This endpoint needs ProGet 2023 or later; on a newer server, check that the feed and package exist." : path.startsWith("/upack/") ? "Check the feed name and that the feed is a universal (upack) feed, and the package group, name and version." : void 0;
-    case 405:
-    case 501:
-      return "This ProGet server does not support this operation (older version, or the feed type lacks it).";
-    case 408:
-      return "The server gave up waiting for the request; retry, or raise the timeout if the request is large.";
-    case 409:
-      return "The package or version already exists or is being changed by someone else.";
-    case 413:
-      return "The request is larger than the server's request body limit. On IIS raise maxAllowedContentLength (default ~30 MB) in ProGet's web.config; behind a reverse proxy raise its body size limit (e.g. nginx client_max_body_size).";
-    case 429:
-      return f.edition?.toLowerCase() === "free" ? "The server is rate limiting requests; ProGet Free limits API deletes to 10 per hour." : "The server is rate limiting requests; try again later.";
-    default:
-      return f.status >= 500 ? "The ProGet server failed; see its Diagnostic Center (Administration › Diagnostic Center) or the web server logs." : void 0;
-  }
-}
-function capitalise(text) {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-// ../core/src/transport/raw-http.ts
-import { connect, isIP } from "node:net";
-import { Readable } from "node:stream";
-import { connect as tlsConnect } from "node:tls";
-var RAW_READ_BLOCK = 1024 * 1024, MIN_READ_SPACE = 128 * 1024, COALESCE_BYTES = 256 * 1024, MAX_SPARE_BLOCKS = 6, MAX_HEAD_BYTES = 64 * 1024, MAX_CHUNK_LINE = 1024, RawResponse = class extends Readable {
-  constructor(blocks) {
-    super();
-    this.blocks = blocks;
-  }
-  blocks;
-  statusCode = 0;
-  statusMessage = "";
-  headers = {};
-  /** True once the whole body (as framed) has arrived. */
-  complete = !1;
-  resumeSocket;
-  /** The consumer no longer needs this body chunk (written to disk, say): its memory may be read into again. */
-  recycle(chunk) {
-    this.blocks.giveBack(chunk);
-  }
-  /** @internal */
-  setResume(resume) {
-    this.resumeSocket = resume;
-  }
-  _read() {
-    this.resumeSocket?.();
-  }
-  /** As IncomingMessage does: an error nobody listens for yet is not thrown (a reader attached later sees a premature close). */
-  _destroy(error2, callback) {
-    callback(this.listenerCount("error") > 0 ? error2 : null);
-  }
-}, ReadBlocks = class {
-  block = Buffer.allocUnsafe(RAW_READ_BLOCK);
-  filled = 0;
-  /** Bytes of each block still out as views; a block leaves the map when it is retired and all are back. */
-  out = /* @__PURE__ */ new Map([
-    [this.block.buffer, { bytes: 0, retired: !1 }]
-  ]);
-  spare = [];
-  /**
-   * Where the next read goes. Asked for after the last read's bytes were lent out, so a block retired here
-   * with nothing out really is free.
-   */
-  free() {
-    if (RAW_READ_BLOCK - this.filled < MIN_READ_SPACE) {
-      let state = this.out.get(this.block.buffer);
-      state.retired = !0, this.release(this.block, state), this.block = this.spare.pop() ?? Buffer.allocUnsafe(RAW_READ_BLOCK), this.filled = 0, this.out.set(this.block.buffer, { bytes: 0, retired: !1 });
-    }
-    return this.block.subarray(this.filled);
-  }
-  /** `n` bytes were read into `free()`; returns them (lend what goes to the consumer before the next read). */
-  take(n) {
-    let data = this.block.subarray(this.filled, this.filled + n);
-    return this.filled += n, data;
-  }
-  /** A view of a block goes out to the consumer. */
-  lend(chunk) {
-    let state = this.out.get(chunk.buffer);
-    state && (state.bytes += chunk.length);
-  }
-  giveBack(chunk) {
-    let state = this.out.get(chunk.buffer);
-    state && (state.bytes -= chunk.length, this.release(chunk, state));
-  }
-  release(chunk, state) {
-    !state.retired || state.bytes > 0 || (this.out.delete(chunk.buffer), this.spare.length < MAX_SPARE_BLOCKS && this.spare.push(Buffer.from(chunk.buffer, 0, RAW_READ_BLOCK)));
-  }
-};
-function rawGet(target, headers, options2) {
-  return new Promise((resolve2, reject) => {
-    let head;
-    try {
-      head = requestHead(target, headers);
-    } catch (error2) {
-      reject(error2);
-      return;
-    }
-    let { signal } = options2;
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    let blocks = new ReadBlocks(), response = new RawResponse(blocks), settled = !1, rejected = !1, fail = (error2) => {
-      socket.destroy(), settled ? !rejected && !response.complete && response.destroy(error2) : (settled = !0, rejected = !0, reject(error2));
-    }, headParts = [], headBytes = 0, body, onData = (nread) => {
-      let data = blocks.take(nread);
-      if (response.destroyed) return !1;
-      if (!body) {
-        let rest = takeHead(data);
-        if (rest === void 0) return !0;
-        data = rest;
-      }
-      return !body || data.length === 0 || body.feed(data) ? !0 : (socket.pause(), !1);
-    }, takeHead = (data) => {
-      headParts.push(Buffer.from(data)), headBytes += data.length;
-      let all = headParts.length === 1 ? headParts[0] : Buffer.concat(headParts, headBytes), end = all.indexOf(`\r
-\r
-`);
-      if ((end < 0 ? headBytes : end) > MAX_HEAD_BYTES) {
-        fail(
-          protocolError("HPE_HEADER_OVERFLOW", `the response head is larger than ${MAX_HEAD_BYTES} bytes`)
-        );
-        return;
-      }
-      if (end < 0) {
-        headParts = [all];
-        return;
-      }
-      let rest = all.subarray(end + 4);
-      headParts = [], headBytes = 0;
-      let parsed = parseHead(all.subarray(0, end).toString("latin1"));
-      if (parsed instanceof Error) {
-        fail(parsed);
-        return;
-      }
-      if (parsed.status < 200) return rest.length > 0 ? takeHead(rest) : void 0;
-      response.statusCode = parsed.status, response.statusMessage = parsed.reason, response.headers = parsed.headers;
-      let framing = bodyFraming(parsed.status, parsed.headers);
-      if (framing instanceof Error) {
-        fail(framing);
-        return;
-      }
-      return body = new BodyReader(
-        framing,
-        response,
-        blocks,
-        () => {
-          response.complete = !0, response.push(null), socket.destroy();
-        },
-        () => socket.pause()
-      ), settled = !0, resolve2({ message: response }), body.start(), rest;
-    }, host = target.hostname.replace(/^\[|\]$/g, ""), onread = { buffer: () => blocks.free(), callback: onData }, tlsOptions = {
-      host,
-      port: Number(target.port || 443),
-      // SNI and the certificate check use the host name; an IP address is checked against the
-      // certificate's IP entries.
-      servername: isIP(host) ? void 0 : host,
-      ca: options2.ca,
-      rejectUnauthorized: options2.rejectUnauthorized ?? !0,
-      ALPNProtocols: ["http/1.1"],
-      onread
-    }, socket = target.protocol === "https:" ? tlsConnect(tlsOptions) : connect({ host, port: Number(target.port || 80), onread });
-    response.setResume(() => socket.resume()), response.on("close", () => socket.destroy()), socket.setNoDelay(!0), socket.setTimeout(options2.socketTimeout, () => fail(new Error(`Request timeout: ${target.pathname}`))), socket.on("error", (error2) => fail(settled ? Object.assign(aborted(), { cause: error2 }) : error2));
-    let cutShort = () => fail(settled ? aborted() : connReset("socket hang up"));
-    socket.on("end", () => {
-      body?.untilClose ? body.finish() : response.complete || cutShort();
-    }), socket.on("close", () => {
-      !response.complete && !socket.readableEnded && cutShort();
-    });
-    let onAbort = () => fail(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
-    signal.addEventListener("abort", onAbort, { once: !0 }), socket.once("close", () => signal.removeEventListener("abort", onAbort)), socket.write(head, "latin1"), socket.resume();
-  });
-}
-var BodyReader = class {
-  constructor(framing, response, blocks, done, pause) {
-    this.framing = framing;
-    this.response = response;
-    this.blocks = blocks;
-    this.done = done;
-    this.pause = pause;
-    this.remaining = framing.kind === "length" ? framing.length : 0, this.untilClose = framing.kind === "close";
-  }
-  framing;
-  response;
-  blocks;
-  done;
-  pause;
-  remaining;
-  /** Bytes read (and lent) but not yet pushed: one view, contiguous in one block. */
-  pending;
-  flushScheduled = !1;
-  /** Chunked coding: what is being read, and the partial size line or trailer carried between blocks. */
-  state = "size";
-  line = "";
-  untilClose;
-  start() {
-    this.framing.kind === "length" && this.remaining === 0 && this.end();
-  }
-  finish() {
-    this.end();
-  }
-  end() {
-    this.flush(), this.done();
-  }
-  /** Takes bytes from the socket (never to be overwritten); returns false when the consumer wants no more for now. */
-  feed(data) {
-    if (this.response.complete) return !0;
-    if (this.framing.kind === "close") return this.push(data);
-    if (this.framing.kind === "length") {
-      let take = Math.min(this.remaining, data.length);
-      this.remaining -= take;
-      let more = this.push(data.subarray(0, take));
-      return this.remaining === 0 && this.end(), more;
-    }
-    return this.feedChunked(data);
-  }
-  push(data) {
-    if (data.length === 0) return !0;
-    this.blocks.lend(data);
-    let held = this.pending, more = !0;
-    return held && held.buffer === data.buffer && held.byteOffset + held.length === data.byteOffset ? this.pending = Buffer.from(held.buffer, held.byteOffset, held.length + data.length) : (more = this.flush(), this.pending = data), this.pending.length >= COALESCE_BYTES ? this.flush() && more : (this.flushScheduled || (this.flushScheduled = !0, setImmediate(() => {
-      this.flushScheduled = !1, this.flush() || this.pause();
-    })), more);
-  }
-  /** Pushes what is held; false when the consumer wants no more for now. */
-  flush() {
-    let chunk = this.pending;
-    return this.pending = void 0, !chunk || this.response.destroyed ? !0 : this.response.push(chunk);
-  }
-  feedChunked(data) {
-    let more = !0, at = 0;
-    for (; at < data.length && !this.response.complete && !this.response.destroyed; ) {
-      if (this.state === "data") {
-        let take = Math.min(this.remaining, data.length - at);
-        more = this.push(data.subarray(at, at + take)) && more, at += take, this.remaining -= take, this.remaining === 0 && (this.state = "data-crlf");
-        continue;
-      }
-      let eol = data.indexOf(10, at), piece = data.subarray(at, eol < 0 ? data.length : eol).toString("latin1");
-      if (this.line += piece, this.line.length > MAX_CHUNK_LINE) return this.bad("a chunk line is too long");
-      if (eol < 0) break;
-      at = eol + 1;
-      let line = this.line.replace(/\r$/, "");
-      if (this.line = "", this.state === "data-crlf") {
-        if (line !== "") return this.bad("a chunk does not end where its size says");
-        this.state = "size";
-      } else if (this.state === "size") {
-        let size = /^([0-9a-fA-F]{1,12})[ \t]*(;.*)?$/.exec(line);
-        if (!size) return this.bad(`"${line.slice(0, 40)}" is not a chunk size`);
-        this.remaining = Number.parseInt(size[1], 16), this.state = this.remaining === 0 ? "trailer" : "data";
-      } else line === "" && this.end();
-    }
-    return more;
-  }
-  bad(what) {
-    return this.response.destroy(protocolError("HPE_INVALID_CHUNK_SIZE", `invalid chunked response: ${what}`)), !1;
-  }
-};
-function requestHead(target, headers) {
-  let lines = [`GET ${target.pathname}${target.search} HTTP/1.1`, `host: ${target.host}`];
-  for (let [name, value] of Object.entries(headers)) {
-    if (value === void 0) continue;
-    let lower = name.toLowerCase();
-    if (!(lower === "host" || lower === "connection" || lower === "content-length")) {
-      if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name))
-        throw Object.assign(new TypeError(`Header name must be a valid HTTP token ["${name}"]`), {
-          code: "ERR_INVALID_HTTP_TOKEN"
-        });
-      for (let v of Array.isArray(value) ? value : [String(value)]) {
-        if (/[\0\r\n]/.test(v))
-          throw Object.assign(new TypeError(`Invalid character in header content ["${name}"]`), {
-            code: "ERR_INVALID_CHAR"
-          });
-        lines.push(`${lower}: ${v}`);
-      }
-    }
-  }
-  return lines.push("connection: close", "", ""), lines.join(`\r
-`);
-}
-function parseHead(text) {
-  let lines = text.split(`\r
-`), status = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(lines[0] ?? "");
-  if (!status) return protocolError("HPE_INVALID_CONSTANT", "the response is not HTTP/1.x");
-  let headers = {};
-  for (let line of lines.slice(1)) {
-    let colon = line.indexOf(":");
-    if (colon <= 0 || /^[ \t]/.test(line))
-      return protocolError("HPE_INVALID_HEADER_TOKEN", "the response has a malformed header line");
-    let name = line.slice(0, colon).trim().toLowerCase(), value = line.slice(colon + 1).trim(), had = headers[name];
-    name === "set-cookie" ? headers[name] = [...had ?? [], value] : headers[name] = had === void 0 ? value : `${had}, ${value}`;
-  }
-  return { status: Number(status[1]), reason: status[2] ?? "", headers };
-}
-function bodyFraming(status, headers) {
-  if (status === 204 || status === 304) return { kind: "length", length: 0 };
-  let coding = headers["transfer-encoding"];
-  if (coding !== void 0)
-    return /(^|,)\s*chunked\s*$/i.test(coding) ? { kind: "chunked" } : { kind: "close" };
-  let length = headers["content-length"];
-  return length === void 0 ? { kind: "close" } : /^\d{1,15}$/.test(length) ? { kind: "length", length: Number(length) } : protocolError("HPE_INVALID_CONTENT_LENGTH", "the response has an invalid Content-Length");
-}
-function protocolError(code2, message) {
-  return Object.assign(new Error(`Parse Error: ${message}`), { code: code2 });
-}
-function aborted() {
-  return connReset("aborted");
-}
-function connReset(message) {
-  return Object.assign(new Error(message), { code: "ECONNRESET" });
 }
 
 // ../core/src/transport/retry.ts
@@ -18346,9 +18119,34 @@ function parseRetryAfter(value, now = Date.now()) {
   if (!Number.isNaN(date))
     return Math.max(0, date - now);
 }
+var RetryableStatus = class extends Error {
+  constructor(error2, retryAfterMs) {
+    super(error2.message);
+    this.error = error2;
+    this.retryAfterMs = retryAfterMs;
+  }
+  error;
+  retryAfterMs;
+};
+function retryDelay(config, spec, call, attempt, error2, retryable) {
+  if (attempt >= config.retries + 1 || call.signal.aborted) return;
+  let idempotent = spec.idempotent ?? (spec.method === "GET" || spec.method === "HEAD"), retryAfter;
+  if (error2 instanceof RetryableStatus) {
+    if (!idempotent) return;
+    retryAfter = error2.retryAfterMs;
+  } else if (error2 instanceof ProGetError) {
+    if (!idempotent || !retryable.has(error2)) return;
+  } else if (error2 instanceof Error && isTransientNetworkError(error2)) {
+    if (!idempotent && !isPreConnectError(error2)) return;
+  } else
+    return;
+  let cap = config.retryMaxDelayMs, delay = retryAfter !== void 0 ? Math.min(retryAfter, cap) : backoffDelay(attempt, config.retryBaseDelayMs, cap, config.random ?? Math.random);
+  if (!(call.deadline !== void 0 && Date.now() + delay >= call.deadline))
+    return delay;
+}
 
-// ../core/src/transport/transport.ts
-var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason = class {
+// ../core/src/transport/timers.ts
+var StopReason = class {
   constructor(kind, detail, retryable) {
     this.kind = kind;
     this.detail = detail;
@@ -18357,379 +18155,65 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
   kind;
   detail;
   retryable;
-}, RetryableStatus = class extends Error {
-  constructor(error2, retryAfterMs) {
-    super(error2.message);
-    this.error = error2;
-    this.retryAfterMs = retryAfterMs;
-  }
-  error;
-  retryAfterMs;
-}, Transport = class {
-  agents;
-  /** One keep-alive agent pair per client; idle sockets are unref'd by Node, so they never hold a process. */
-  keepAliveAgents() {
-    return this.agents ??= {
-      http: new HttpAgent({ keepAlive: !0, maxSockets: 32 }),
-      https: new HttpsAgent({ keepAlive: !0, maxSockets: 32 })
-    }, this.agents;
-  }
-  serverInfo = {};
-  retryable = /* @__PURE__ */ new WeakSet();
-  config;
-  constructor(config) {
-    this.config = config;
-  }
-  get hasCredentials() {
-    return Object.keys(this.config.authHeaders).length > 0;
-  }
-  /** Full URL for a path relative to the base (not redacted: for sending only). */
-  url(path, query) {
-    return `${this.config.baseUrl}${path}${buildQuery(query)}`;
-  }
-  /** Sends the request (retrying as allowed) and hands a 2xx response to `handle` inside the attempt. */
-  async request(spec, handle) {
-    let call = this.startCall(spec), maxAttempts = this.config.retries + 1;
-    try {
-      for (let attempt = 1; ; attempt++)
-        try {
-          return await this.attempt(spec, call, attempt, maxAttempts, handle);
-        } catch (error2) {
-          let delay = this.retryDelay(spec, call, attempt, maxAttempts, error2);
-          if (delay === void 0) throw this.finalError(error2, spec, call, attempt);
-          this.debug(
-            `${spec.method} ${call.lastUrl}: ${describeFailure(error2)}; retrying in ${delay} ms (attempt ${attempt + 1}/${maxAttempts})`
-          );
-          try {
-            await sleep(delay, call.signal);
-          } catch {
-            throw this.finalError(error2, spec, call, attempt, call.signal.reason);
-          }
-        }
-    } finally {
-      call.detached || call.dispose();
-    }
-  }
-  /** Convenience: JSON of a 2xx response, parsed inside the attempt so shape errors name the request. */
-  json(spec, parse2 = (v) => v) {
-    return this.request(spec, async (r) => parse2(await r.readJson()));
-  }
-  /** Convenience: 2xx with the body discarded. */
-  async send(spec) {
-    await this.request(spec, async (r) => {
-      await r.readText(65536);
-    });
-  }
-  startCall(spec) {
-    let controller = new AbortController(), cleanups = [], link2 = (signal) => {
-      if (!signal) return;
-      let onAbort = () => controller.abort(new StopReason("aborted", "the operation was cancelled", !1));
-      signal.aborted ? onAbort() : (signal.addEventListener("abort", onAbort, { once: !0 }), cleanups.push(() => signal.removeEventListener("abort", onAbort)));
-    };
-    link2(this.config.signal), link2(spec.signal);
-    let overall = this.config.overallTimeoutMs, deadline;
-    if (overall !== void 0 && overall > 0 && (!spec.transfer || this.config.overallAppliesToTransfers)) {
-      deadline = Date.now() + overall;
-      let timer = setTimeout(
-        () => controller.abort(
-          new StopReason("timeout", `gave up after ${overall} ms in total (overallTimeoutMs)`, !1)
-        ),
-        overall
-      );
-      cleanups.push(() => clearTimeout(timer));
-    }
-    return {
-      signal: controller.signal,
-      deadline,
-      lastUrl: this.config.scrubber.url(this.url(spec.path, spec.query)),
-      method: spec.method,
-      detached: !1,
-      dispose: () => {
-        for (let c of cleanups) c();
-      }
-    };
-  }
-  async attempt(spec, call, attempt, maxAttempts, handle) {
-    let controller = new AbortController(), cleanups = [], message, detached = !1, cleanup = () => {
-      for (let c of cleanups.splice(0)) c();
-      message && !message.complete && message.destroy();
-    };
-    controller.signal.addEventListener(
-      "abort",
-      () => message?.destroy(stopError(controller.signal.reason, spec, call)),
-      { once: !0 }
-    );
-    let onCallAbort = () => controller.abort(call.signal.reason);
-    call.signal.aborted ? onCallAbort() : (call.signal.addEventListener("abort", onCallAbort, { once: !0 }), cleanups.push(() => call.signal.removeEventListener("abort", onCallAbort)));
-    let touch = () => {
-    };
-    if (spec.transfer) {
-      let idle = this.config.transferTimeoutMs, last = Date.now(), timer, check = () => {
-        let quiet = Date.now() - last;
-        quiet >= idle ? controller.abort(new StopReason("timeout", `no data for ${idle} ms (transferTimeoutMs)`, !0)) : timer = setTimeout(check, idle - quiet);
-      };
-      touch = () => {
-        last = Date.now();
-      }, timer = setTimeout(check, idle), cleanups.push(() => clearTimeout(timer));
-    } else {
-      let limit = this.config.timeoutMs, timer = setTimeout(
-        () => controller.abort(
-          new StopReason("timeout", `no complete response within ${limit} ms (timeoutMs)`, !0)
-        ),
-        limit
-      );
-      cleanups.push(() => clearTimeout(timer));
-    }
-    try {
-      if (controller.signal.aborted) throw stopError(controller.signal.reason, spec, call);
-      let method = spec.method, body = spec.body, target = new URL(this.url(spec.path, spec.query)), response, started = Date.now();
-      for (let hop = 0; ; hop++) {
-        call.lastUrl = this.config.scrubber.url(target), call.method = method;
-        let withCredentials = target.origin === this.config.origin;
-        this.debug(
-          `${method} ${call.lastUrl} (attempt ${attempt}/${maxAttempts}${hop ? `, redirect ${hop}` : ""}${withCredentials ? "" : ", without credentials"})`
-        ), response = await this.sendOnce(
-          method,
-          target,
-          body,
-          spec,
-          withCredentials,
-          controller,
-          touch,
-          cleanups
-        ), message = response.message;
-        let status2 = message.statusCode ?? 0;
-        withCredentials && this.recordServerInfo(message.headers);
-        let location = message.headers.location;
-        if (!REDIRECTS.has(status2) || !location) break;
-        if (message.resume(), hop >= this.config.maxRedirects)
-          throw new ProGetError({
-            kind: "invalid-response",
-            message: `Could not ${spec.operation}: more than ${this.config.maxRedirects} redirects`,
-            method,
-            url: call.lastUrl,
-            status: status2
-          });
-        let next = new URL(location, target);
-        if (next.protocol !== "http:" && next.protocol !== "https:")
-          throw this.redirectRefused(spec, call, status2, `to a ${next.protocol} URL`);
-        if (target.protocol === "https:" && next.protocol === "http:")
-          throw this.redirectRefused(spec, call, status2, "from https to http (it would expose the request)");
-        if (next.origin !== this.config.origin && method !== "GET" && method !== "HEAD")
-          throw this.redirectRefused(spec, call, status2, `of a ${method} to another origin (${next.origin})`);
-        (status2 === 303 || (status2 === 301 || status2 === 302) && method === "POST") && (method !== "HEAD" && (method = "GET"), body = void 0), target = next;
-      }
-      message = response.message;
-      let status = message.statusCode ?? 0;
-      if (this.debug(
-        `${method} ${call.lastUrl} → ${status} (attempt ${attempt}/${maxAttempts}, ${Date.now() - started} ms)`
-      ), status >= 200 && status < 300 || spec.passStatuses?.includes(status)) {
-        let ctx = this.responseContext(message, spec, call, controller.signal, touch, () => (detached = !0, call.detached = !0, () => {
-          cleanup(), call.dispose();
-        }));
-        return await handle(ctx);
-      }
-      let { buffer, truncated } = await readBounded(message, 65536), text = this.config.scrubber.scrub(decodeText(buffer)) + (truncated ? " …(truncated)" : ""), error2 = httpError(
-        {
-          status,
-          statusText: message.statusMessage,
-          method,
-          url: call.lastUrl,
-          path: spec.path,
-          serverText: looksLikeHtml(text, message.headers) ? htmlToText(text) : text,
-          edition: message.headers["x-proget-edition"]?.toString() ?? this.serverInfo.edition,
-          hasCredentials: this.hasCredentials,
-          attempts: attempt
-        },
-        spec
-      );
-      throw RETRYABLE_STATUSES.has(status) ? new RetryableStatus(error2, parseRetryAfter(message.headers["retry-after"])) : error2;
-    } catch (error2) {
-      if (controller.signal.aborted && !(error2 instanceof ProGetError && error2.status !== void 0)) {
-        let reason = controller.signal.reason;
-        if (!(reason instanceof StopReason)) throw reason;
-        let stopped = stopError(controller.signal.reason, spec, call, error2, attempt);
-        throw controller.signal.reason?.retryable && this.retryable.add(stopped), stopped;
-      }
-      if (error2 instanceof ProGetError && error2.url === void 0 && !error2.hint && !error2.serverText) {
-        let located = new ProGetError({
-          kind: error2.kind,
-          message: `Could not ${spec.operation}: ${error2.message}`,
-          status: message?.statusCode,
-          method: call.method,
-          url: call.lastUrl,
-          attempts: attempt,
-          cause: error2
-        });
-        throw this.retryable.has(error2) && this.retryable.add(located), located;
-      }
-      throw error2;
-    } finally {
-      detached || cleanup();
-    }
-  }
-  sendOnce(method, target, body, spec, withCredentials, controller, touch, cleanups) {
-    let signal = controller.signal, headers = { accept: spec.accept ?? "application/json" };
-    withCredentials && Object.assign(headers, this.config.authHeaders);
-    let data = null;
-    if (body?.type === "json")
-      data = JSON.stringify(body.value), headers["content-type"] = "application/json; charset=utf-8";
-    else if (body?.type === "empty" || !body && method !== "GET" && method !== "HEAD")
-      data = "";
-    else if (body?.type === "stream") {
-      let source = body.open(), onChunk = body.onChunk, counter = new Transform3({
-        transform(chunk, _enc, done) {
-          touch(), onChunk?.(chunk), done(null, chunk);
-        }
-      });
-      pipeline4(source, counter, (error2) => {
-        error2 && !signal.aborted && controller.abort(error2);
-      }), cleanups.push(() => {
-        source.destroy(), counter.destroy();
-      }), headers["content-length"] = String(body.length), headers["content-type"] = body.contentType, data = counter;
-    }
-    let tls = this.config.tls, reuse = method === "GET" || method === "HEAD" ? this.keepAliveAgents() : void 0, socketTimeout = Math.max(this.config.timeoutMs, this.config.transferTimeoutMs) + 6e4, proxy = getProxyUrl(target);
-    return !proxy?.hostname && spec.transfer && method === "GET" && !this.config.nodeHttpTransfers ? rawGet(
-      target,
-      { ...headers, "user-agent": this.config.userAgent },
-      { signal, socketTimeout, ca: tls.ca, rejectUnauthorized: tls.rejectUnauthorized }
-    ) : proxy?.hostname ? this.proxiedRequest(method, target, data, headers, signal, socketTimeout) : directRequest(method, target, data, headers, {
-      userAgent: this.config.userAgent,
-      signal,
-      // Reads reuse connections (a promotion check makes hundreds of small requests); writes always
-      // get a fresh one, since a server closing an idle socket just as it is reused would fail a
-      // request that must not be sent twice.
-      agent: reuse ? target.protocol === "https:" ? reuse.https : reuse.http : !1,
-      ca: tls.ca,
-      rejectUnauthorized: tls.rejectUnauthorized,
-      socketTimeout
-    });
-  }
-  /** Through a proxy: http-client's tunnel agents, loaded on first use. */
-  async proxiedRequest(method, target, data, headers, signal, socketTimeout) {
-    let { HttpClient: HttpClient2 } = await Promise.resolve().then(() => (init_lib(), lib_exports));
-    if (signal.aborted) throw signal.reason;
-    let tls = this.config.tls, handler = {
-      prepareRequest(options2) {
-        options2.signal = signal, tls.ca && (options2.ca = tls.ca), tls.rejectUnauthorized || (options2.rejectUnauthorized = !1);
-        let agentOptions = options2.agent?.options;
-        agentOptions && options2.protocol !== "http:" && (tls.ca && (agentOptions.ca = tls.ca), tls.rejectUnauthorized || (agentOptions.rejectUnauthorized = !1));
-      },
-      canHandleAuthentication: () => !1,
-      handleAuthentication: () => Promise.reject(new Error("not used"))
-    };
-    return new HttpClient2(this.config.userAgent, [handler], {
-      allowRedirects: !1,
-      allowRetries: !1,
-      keepAlive: !1,
-      ignoreSslError: !tls.rejectUnauthorized,
-      socketTimeout
-    }).request(method, target.href, data, headers);
-  }
-  responseContext(message, spec, call, signal, touch, detach) {
-    let piped, body = () => (piped || (piped = new PassThrough(), pipeline4(message, piped, () => {
-    })), piped), scrubber = this.config.scrubber, jsonLimit = this.config.maxJsonBytes ?? 67108864, readText = async (limit = 65536) => {
-      let { buffer } = await readBounded(body(), limit);
-      return decodeText(buffer);
-    }, invalid = (what, text) => new ProGetError({
-      kind: "invalid-response",
-      message: `Could not ${spec.operation}: ${what}`,
-      status: message.statusCode,
-      method: call.method,
-      url: call.lastUrl,
-      serverText: text === void 0 ? void 0 : scrubber.scrub(excerpt(text, 300)),
-      hint: "Check that the URL points at ProGet itself, not a login page, proxy or another web application."
-    }), readJson = async (options2) => {
-      let declared = contentLength(message.headers);
-      if (declared !== void 0 && declared > jsonLimit)
-        throw message.destroy(), invalid(`the response (${declared} bytes) is larger than the ${jsonLimit}-byte limit for JSON`);
-      let { buffer, truncated } = await readBounded(body(), jsonLimit);
-      if (truncated) throw invalid(`the response is larger than the ${jsonLimit}-byte limit for JSON`);
-      let text = decodeText(buffer);
-      if (text.trim() === "") {
-        if (options2?.allowEmpty) return;
-        throw invalid("expected JSON but the response body was empty");
-      }
-      try {
-        return JSON.parse(text);
-      } catch (e) {
-        throw looksLikeHtml(text, message.headers) ? invalid("expected JSON but the server sent an HTML page", text) : invalid(`the response is not valid JSON (${e.message})`, text);
-      }
-    }, retryable = this.retryable;
-    return {
-      status: message.statusCode ?? 0,
-      headers: message.headers,
-      url: call.lastUrl,
-      get body() {
-        return body();
-      },
-      raw: () => message,
-      recycle: (chunk) => message.recycle?.(chunk),
-      signal,
-      readText,
-      readJson,
-      touch,
-      detach,
-      retryable(error2) {
-        return retryable.add(error2), error2;
-      }
-    };
-  }
-  retryDelay(spec, call, attempt, maxAttempts, error2) {
-    if (attempt >= maxAttempts || call.signal.aborted) return;
-    let idempotent = spec.idempotent ?? (spec.method === "GET" || spec.method === "HEAD"), retryAfter;
-    if (error2 instanceof RetryableStatus) {
-      if (!idempotent) return;
-      retryAfter = error2.retryAfterMs;
-    } else if (error2 instanceof ProGetError) {
-      if (!idempotent || !this.retryable.has(error2)) return;
-    } else if (error2 instanceof Error && isTransientNetworkError(error2)) {
-      if (!idempotent && !isPreConnectError(error2)) return;
-    } else
-      return;
-    let cap = this.config.retryMaxDelayMs, delay = retryAfter !== void 0 ? Math.min(retryAfter, cap) : backoffDelay(attempt, this.config.retryBaseDelayMs, cap, this.config.random ?? Math.random);
-    if (!(call.deadline !== void 0 && Date.now() + delay >= call.deadline))
-      return delay;
-  }
-  finalError(error2, spec, call, attempts, stopReason) {
-    return stopReason instanceof StopReason ? stopError(stopReason, spec, call, error2, attempts) : error2 instanceof RetryableStatus ? error2.error : error2 instanceof Error && !(error2 instanceof ProGetError) && isNetworkError(error2) ? networkError(error2, spec, call, attempts, this.config.scrubber) : error2;
-  }
-  redirectRefused(spec, call, status, what) {
-    return new ProGetError({
-      kind: "invalid-response",
-      message: `Could not ${spec.operation}: refused to follow a redirect ${what}`,
-      status,
-      method: call.method,
-      url: call.lastUrl,
-      hint: "Point the ProGet URL at the final address (including https) so no redirect is needed."
-    });
-  }
-  recordServerInfo(headers) {
-    let version = headers["x-proget-version"], edition = headers["x-proget-edition"];
-    typeof version == "string" && version && (this.serverInfo.version = version), typeof edition == "string" && edition && (this.serverInfo.edition = edition);
-  }
-  debug(message) {
-    this.config.logger?.debug(this.config.scrubber.scrub(message));
-  }
 };
-function directRequest(method, target, data, headers, options2) {
-  return new Promise((resolve2, reject) => {
-    let outgoing = {};
-    for (let [name, value] of Object.entries(headers)) outgoing[name.toLowerCase()] = value;
-    outgoing["user-agent"] = options2.userAgent, typeof data == "string" && (outgoing["content-length"] = Buffer.byteLength(data, "utf8"));
-    let requestOptions = {
-      method,
-      headers: outgoing,
-      agent: options2.agent,
-      signal: options2.signal
+function startCall(config, spec, firstUrl) {
+  let controller = new AbortController(), cleanups = [], link3 = (signal) => {
+    if (!signal) return;
+    let onAbort = () => controller.abort(new StopReason("aborted", "the operation was cancelled", !1));
+    signal.aborted ? onAbort() : (signal.addEventListener("abort", onAbort, { once: !0 }), cleanups.push(() => signal.removeEventListener("abort", onAbort)));
+  };
+  link3(config.signal), link3(spec.signal);
+  let deadline, limit = (ms, detail) => {
+    deadline = Math.min(deadline ?? Number.POSITIVE_INFINITY, Date.now() + ms);
+    let timer = setTimeout(() => controller.abort(new StopReason("timeout", detail, !1)), ms);
+    cleanups.push(() => clearTimeout(timer));
+  }, overall = config.overallTimeoutMs;
+  return overall !== void 0 && overall > 0 && (!spec.transfer || config.overallAppliesToTransfers) && limit(overall, `gave up after ${overall} ms in total (overallTimeoutMs)`), spec.deadlineMs !== void 0 && spec.deadlineMs > 0 && limit(spec.deadlineMs, `gave up after ${spec.deadlineMs} ms in total (deadlineMs)`), {
+    signal: controller.signal,
+    deadline,
+    lastUrl: firstUrl,
+    method: spec.method,
+    detached: !1,
+    dispose: () => {
+      for (let c of cleanups) c();
+    }
+  };
+}
+function attemptTimer(config, spec, controller, cleanups) {
+  if (!spec.transfer) {
+    let limit = config.timeoutMs, timer2 = setTimeout(
+      () => controller.abort(
+        new StopReason("timeout", `no complete response within ${limit} ms (timeoutMs)`, !0)
+      ),
+      limit
+    );
+    return cleanups.push(() => clearTimeout(timer2)), () => {
     };
-    options2.ca && (requestOptions.ca = options2.ca), options2.rejectUnauthorized || (requestOptions.rejectUnauthorized = !1);
-    let req = (target.protocol === "https:" ? httpsRequest : httpRequest)(target, requestOptions, (message) => resolve2({ message }));
-    req.on("error", reject), req.setTimeout(options2.socketTimeout, () => {
-      req.destroy(new Error(`Request timeout: ${target.pathname}`));
-    }), typeof data == "string" ? req.end(data, "utf8") : data ? data.pipe(req) : req.end();
+  }
+  let idle = config.transferTimeoutMs, last = Date.now(), timer, check = () => {
+    let quiet = Date.now() - last;
+    quiet >= idle ? controller.abort(new StopReason("timeout", `no data for ${idle} ms (transferTimeoutMs)`, !0)) : timer = setTimeout(check, idle - quiet);
+  };
+  return timer = setTimeout(check, idle), cleanups.push(() => clearTimeout(timer)), () => {
+    last = Date.now();
+  };
+}
+function sleep(ms, signal) {
+  return new Promise((resolve2, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    let onAbort = () => {
+      clearTimeout(timer), reject(signal.reason);
+    }, timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort), resolve2();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: !0 });
   });
 }
+
+// ../core/src/transport/failures.ts
 function stopError(reason, spec, call, cause, attempts) {
   let stop = reason instanceof StopReason ? reason : new StopReason("aborted", "the operation was cancelled", !1);
   return new ProGetError({
@@ -18781,27 +18265,840 @@ function networkHint(code2, url) {
   }
 }
 function describeFailure(error2) {
-  return error2 instanceof RetryableStatus ? `HTTP ${error2.error.status}` : error2 instanceof ProGetError ? error2.message.split(`
-`)[0] : errorCode(error2) ?? (error2 instanceof Error ? error2.message : String(error2));
+  return error2 instanceof RetryableStatus ? `HTTP ${error2.error.status}` : error2 instanceof ProGetError ? error2.summary : errorCode(error2) ?? errorSummary(error2);
+}
+var NOT_PROGET_HINT = "Check that the URL points at ProGet itself, not a login page, proxy or another web application.";
+function unexpectedSuccess(spec, call, status, expected) {
+  return new ProGetError({
+    kind: "invalid-response",
+    message: `Could not ${spec.operation}: the server answered ${status}, not ${expected.join(" or ")} as the API does`,
+    status,
+    method: call.method,
+    url: call.lastUrl,
+    hint: NOT_PROGET_HINT
+  });
+}
+function htmlAnswer(spec, response) {
+  return new ProGetError({
+    kind: "invalid-response",
+    message: `Could not ${spec.operation}: the server answered with an HTML page, not the API's response, so nothing is known to have happened`,
+    status: response.status,
+    method: spec.method,
+    url: response.url,
+    hint: NOT_PROGET_HINT
+  });
+}
+
+// ../core/src/transport/node-http.ts
+import {
+  Agent as HttpAgent,
+  request as httpRequest
+} from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+var KeepAliveAgents = class {
+  agents;
+  for(target) {
+    return this.agents ??= {
+      http: new HttpAgent({ keepAlive: !0, maxSockets: 32 }),
+      https: new HttpsAgent({ keepAlive: !0, maxSockets: 32 })
+    }, target.protocol === "https:" ? this.agents.https : this.agents.http;
+  }
+};
+function directRequest(method, target, data, headers, options2) {
+  return new Promise((resolve2, reject) => {
+    let outgoing = {};
+    for (let [name, value] of Object.entries(headers)) outgoing[name.toLowerCase()] = value;
+    outgoing["user-agent"] = options2.userAgent, typeof data == "string" && (outgoing["content-length"] = Buffer.byteLength(data, "utf8"));
+    let requestOptions = {
+      method,
+      headers: outgoing,
+      agent: options2.agent,
+      signal: options2.signal
+    };
+    options2.ca && (requestOptions.ca = options2.ca), options2.rejectUnauthorized || (requestOptions.rejectUnauthorized = !1);
+    let req = (target.protocol === "https:" ? httpsRequest : httpRequest)(target, requestOptions, (message) => resolve2({ message }));
+    req.on("error", reject), req.setTimeout(options2.socketTimeout, () => {
+      req.destroy(new Error(`Request timeout: ${target.pathname}`));
+    }), typeof data == "string" ? req.end(data, "utf8") : data ? data.pipe(req) : req.end();
+  });
+}
+
+// ../core/src/transport/redirects.ts
+var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
+function isRedirect(status, location) {
+  return REDIRECTS.has(status) && location !== void 0 && location !== "";
+}
+function nextHop(spec, call, current, status, location, policy, hop) {
+  let { method } = current, next;
+  try {
+    next = new URL(location, current.target);
+  } catch {
+    throw redirectRefused(spec, call, status, "to an address that is not a URL");
+  }
+  let page = landingPage(next);
+  if (page) throw pageError(page, spec, call, status, policy.hasCredentials);
+  if (hop >= policy.maxRedirects)
+    throw new ProGetError({
+      kind: "invalid-response",
+      message: `Could not ${spec.operation}: more than ${policy.maxRedirects} redirects`,
+      method,
+      url: call.lastUrl,
+      status
+    });
+  let where = policy.scrub(redactUrl(next));
+  if (next.protocol !== "http:" && next.protocol !== "https:")
+    throw redirectRefused(spec, call, status, `to a ${policy.scrub(next.protocol)} URL`);
+  if (current.target.protocol === "https:" && next.protocol === "http:")
+    throw redirectRefused(spec, call, status, `from https to http (${where}; it would expose the request)`);
+  let write = method !== "GET" && method !== "HEAD";
+  if (write && (status === 301 || status === 302 || status === 303))
+    throw redirectRefused(spec, call, status, `that would turn the ${method} into a GET (to ${where})`);
+  if (write && next.origin !== policy.origin)
+    throw redirectRefused(
+      spec,
+      call,
+      status,
+      `of a ${method} to another origin (${policy.scrub(next.origin)})`
+    );
+  return status === 303 || (status === 301 || status === 302) && method === "POST" ? { method: method === "HEAD" ? "HEAD" : "GET", body: void 0, target: next } : { method, body: current.body, target: next };
+}
+function landingPage(target) {
+  let path = target.pathname.toLowerCase().replace(/\/+$/, "");
+  if (/^(\/[^/]+)?\/administration\/licensing$/.test(path)) return "licensing";
+  if (/^(\/[^/]+)?\/((account|users?|auth)\/)?(log-?in|sign-?in|logon)(\.[a-z]+)?$/.test(path))
+    return "login";
+}
+function pageError(page, spec, call, status, hasCredentials) {
+  return page === "licensing" ? new ProGetError({
+    kind: "server",
+    message: `Could not ${spec.operation}: the ProGet server is not licensed (or not activated)`,
+    status,
+    method: call.method,
+    url: call.lastUrl,
+    hint: "ProGet redirects every API call to Administration › Licensing until a valid license key is activated there; ask the server administrator."
+  }) : new ProGetError({
+    kind: "unauthorized",
+    message: `Could not ${spec.operation}: redirected to a login page: the API key was not accepted`,
+    status,
+    method: call.method,
+    url: call.lastUrl,
+    hint: hasCredentials ? "Check the API key (or username and password): it may be mistyped, expired or revoked, or this server ignores it for this request." : "The server requires authentication: supply an API key (or a username and password)."
+  });
+}
+function redirectRefused(spec, call, status, what) {
+  return new ProGetError({
+    kind: "invalid-response",
+    message: `Could not ${spec.operation}: refused to follow a redirect ${what}`,
+    status,
+    method: call.method,
+    url: call.lastUrl,
+    hint: "Point the ProGet URL at the final address (including https) so no redirect is needed."
+  });
+}
+
+// ../core/src/transport/response.ts
+import { PassThrough, pipeline as pipeline4 } from "node:stream";
+
+// ../core/src/transport/http-errors.ts
+function kindForStatus(status) {
+  switch (status) {
+    case 400:
+      return "bad-request";
+    case 401:
+      return "unauthorized";
+    case 403:
+      return "forbidden";
+    case 404:
+    case 410:
+      return "not-found";
+    case 405:
+    case 501:
+      return "not-supported";
+    case 408:
+      return "timeout";
+    case 409:
+      return "conflict";
+    case 413:
+      return "too-large";
+    default:
+      return status >= 500 ? "server" : status >= 400 ? "bad-request" : "invalid-response";
+  }
+}
+function httpError(failure, context) {
+  let isFree = failure.edition?.toLowerCase() === "free", kind = kindForStatus(failure.status), hint = hintFor(failure, context);
+  context.paidFeature && isFree && failure.status >= 400 && failure.status < 500 && (kind = "edition-required", hint = `${capitalise(context.paidFeature)} needs a paid edition of ProGet; this server reports X-ProGet-Edition: Free.`);
+  let reason = failure.statusText ? `HTTP ${failure.status} ${failure.statusText}` : `HTTP ${failure.status}`;
+  return new ProGetError({
+    kind,
+    message: `Could not ${context.operation}: ${reason}`,
+    status: failure.status,
+    method: failure.method,
+    url: failure.url,
+    serverText: failure.serverText,
+    hint,
+    attempts: failure.attempts
+  });
+}
+function hintFor(f, c) {
+  let path = f.path.toLowerCase();
+  switch (f.status) {
+    case 401:
+      return f.foreignOrigin && f.hasCredentials ? `The request was redirected to another origin (${f.foreignOrigin}), and the API key is deliberately not sent to another origin, so that server saw no credentials. Point the ProGet URL at the server that answers the API itself.` : f.hasCredentials ? "The server did not accept the credentials: check the API key (or username and password) and that it has not expired or been revoked." : "The server requires authentication: supply an API key (or a username and password) with access to this feed.";
+    case 403:
+      return c.privilege ? `The API key (or user) is unknown or lacks the ${c.privilege} privilege. Grant it in ProGet under Administration › API Keys (or the user's task permissions).` : "The API key (or user) is unknown or lacks the privilege this operation needs.";
+    case 404:
+      return c.notFoundHint ? c.notFoundHint : path.startsWith("/api/connector-health") ? "Connector health is not reported by this ProGet version: the endpoint was removed in ProGet 2024." : path.startsWith("/api/promotions/") || path.startsWith("/api/packages/") ? "This endpoint needs ProGet 2023 or later; on a newer server, check that the feed and package exist." : path.startsWith("/upack/") ? "Check the feed name and that the feed is a universal (upack) feed, and the package group, name and version." : void 0;
+    case 405:
+    case 501:
+      return "This ProGet server does not support this operation (older version, or the feed type lacks it).";
+    case 408:
+      return "The server gave up waiting for the request; retry, or raise the timeout if the request is large.";
+    case 409:
+      return "The package or version already exists or is being changed by someone else.";
+    case 413:
+      return "The request is larger than the server's request body limit. On IIS raise maxAllowedContentLength (default ~30 MB) in ProGet's web.config; behind a reverse proxy raise its body size limit (e.g. nginx client_max_body_size).";
+    case 429:
+      return f.edition?.toLowerCase() === "free" ? "The server is rate limiting requests; ProGet Free limits API deletes to 10 per hour." : "The server is rate limiting requests; try again later.";
+    default:
+      return f.status >= 500 ? "The ProGet server failed; see its Diagnostic Center (Administration › Diagnostic Center) or the web server logs." : void 0;
+  }
+}
+function capitalise(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+// ../core/src/transport/response.ts
+function responseContext(message, options2) {
+  let { config, spec, call } = options2, piped, body = () => (piped || (piped = new PassThrough(), pipeline4(message, piped, () => {
+  })), piped), scrubber = config.scrubber, jsonLimit = config.maxJsonBytes ?? 67108864, readText = async (limit = 65536) => {
+    let { buffer } = await readBounded(body(), limit);
+    return decodeText(buffer);
+  }, invalid = (what, text) => new ProGetError({
+    kind: "invalid-response",
+    message: `Could not ${spec.operation}: ${what}`,
+    status: message.statusCode,
+    method: call.method,
+    url: call.lastUrl,
+    // Scrubbed before it is cut, and never what another origin sent.
+    serverText: text === void 0 || call.foreignOrigin ? void 0 : excerpt(scrubber.scrub(text), 300),
+    hint: "Check that the URL points at ProGet itself, not a login page, proxy or another web application."
+  }), readJson = async (opts) => {
+    let declared = contentLength(message.headers);
+    if (declared !== void 0 && declared > jsonLimit)
+      throw message.destroy(), invalid(`the response (${declared} bytes) is larger than the ${jsonLimit}-byte limit for JSON`);
+    let { buffer, truncated } = await readBounded(body(), jsonLimit);
+    if (truncated) throw invalid(`the response is larger than the ${jsonLimit}-byte limit for JSON`);
+    let text = decodeText(buffer);
+    if (text.trim() === "") {
+      if (opts?.allowEmpty) return;
+      throw invalid("expected JSON but the response body was empty");
+    }
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      if (looksLikeHtml(text, message.headers))
+        throw invalid("expected JSON but the server sent an HTML page", text);
+      let parser = e.message.replace(/,? *"[\s\S]*"(\.\.\.)? is not valid JSON$/, ""), why = call.foreignOrigin ? "" : ` (${scrubber.scrub(parser)})`;
+      throw invalid(`the response is not valid JSON${why}`, text);
+    }
+  }, retryable = options2.retryable;
+  return {
+    status: message.statusCode ?? 0,
+    headers: message.headers,
+    url: call.lastUrl,
+    get body() {
+      return body();
+    },
+    raw: () => message,
+    recycle: (chunk) => message.recycle?.(chunk),
+    signal: options2.signal,
+    readText,
+    readJson,
+    touch: options2.touch,
+    detach: options2.detach,
+    retryable(error2) {
+      return retryable.add(error2), error2;
+    }
+  };
+}
+async function statusError(message, options2) {
+  let { config, spec, call } = options2, status = message.statusCode ?? 0, scrubber = config.scrubber, serverText;
+  if (call.foreignOrigin)
+    message.resume();
+  else {
+    let { buffer, truncated } = await readBounded(message, 65536), raw = decodeText(buffer), text = truncated ? `${scrubber.scrubCut(raw)} …(truncated)` : scrubber.scrub(raw);
+    serverText = looksLikeHtml(text, message.headers) ? htmlToText(text) : text;
+  }
+  let error2 = httpError(
+    {
+      status,
+      statusText: message.statusMessage ? scrubber.scrub(message.statusMessage) : void 0,
+      method: call.method,
+      url: call.lastUrl,
+      path: spec.path,
+      foreignOrigin: call.foreignOrigin,
+      serverText,
+      edition: message.headers["x-proget-edition"]?.toString() ?? options2.edition,
+      hasCredentials: options2.hasCredentials,
+      attempts: options2.attempt
+    },
+    spec
+  );
+  return RETRYABLE_STATUSES.has(status) ? new RetryableStatus(error2, parseRetryAfter(message.headers["retry-after"])) : error2;
+}
+function serverHeaders(headers) {
+  let version = headers["x-proget-version"], edition = headers["x-proget-edition"];
+  return {
+    version: typeof version == "string" && version ? version : void 0,
+    edition: typeof edition == "string" && edition ? edition : void 0
+  };
 }
 function htmlToText(html) {
   let title = /<title[^>]*>([^<]*)<\/title>/i.exec(html)?.[1]?.trim(), text = html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]+>/g, " ").replace(/&nbsp;/g, " ").replace(/\s+/g, " ").trim();
   return title && !text.startsWith(title) ? `${title}: ${text}` : text;
 }
-function sleep(ms, signal) {
+
+// ../core/src/transport/send.ts
+init_proxy();
+import { pipeline as pipeline5, Transform as Transform3 } from "node:stream";
+
+// ../core/src/transport/proxy.ts
+async function proxiedRequest(method, target, data, headers, options2) {
+  let { HttpClient: HttpClient2 } = await Promise.resolve().then(() => (init_lib(), lib_exports)), { signal, tls } = options2;
+  if (signal.aborted) throw signal.reason;
+  let handler = {
+    prepareRequest(options3) {
+      options3.signal = signal, tls.ca && (options3.ca = tls.ca), tls.rejectUnauthorized || (options3.rejectUnauthorized = !1);
+      let agentOptions = options3.agent?.options;
+      agentOptions && options3.protocol !== "http:" && (tls.ca && (agentOptions.ca = tls.ca), tls.rejectUnauthorized || (agentOptions.rejectUnauthorized = !1));
+    },
+    canHandleAuthentication: () => !1,
+    handleAuthentication: () => Promise.reject(new Error("not used"))
+  };
+  return new HttpClient2(options2.userAgent, [handler], {
+    allowRedirects: !1,
+    allowRetries: !1,
+    keepAlive: !1,
+    ignoreSslError: !tls.rejectUnauthorized,
+    socketTimeout: options2.socketTimeout
+  }).request(method, target.href, data, headers);
+}
+
+// ../core/src/transport/raw-http.ts
+import { connect, isIP } from "node:net";
+import { Readable } from "node:stream";
+import { connect as tlsConnect } from "node:tls";
+
+// ../core/src/transport/raw-body.ts
+var ReadBlocks = class {
+  block = Buffer.allocUnsafe(1048576);
+  filled = 0;
+  /** Bytes of each block still out as views; a block leaves the map when it is retired and all are back. */
+  out = /* @__PURE__ */ new Map([
+    [this.block.buffer, { bytes: 0, retired: !1 }]
+  ]);
+  spare = [];
+  /**
+   * Where the next read goes. Asked for after the last read's bytes were lent out, so a block retired here
+   * with nothing out really is free.
+   */
+  free() {
+    if (1048576 - this.filled < 131072) {
+      let state = this.out.get(this.block.buffer);
+      state.retired = !0, this.release(this.block, state), this.block = this.spare.pop() ?? Buffer.allocUnsafe(1048576), this.filled = 0, this.out.set(this.block.buffer, { bytes: 0, retired: !1 });
+    }
+    return this.block.subarray(this.filled);
+  }
+  /** `n` bytes were read into `free()`; returns them (lend what goes to the consumer before the next read). */
+  take(n) {
+    let data = this.block.subarray(this.filled, this.filled + n);
+    return this.filled += n, data;
+  }
+  /** A view of a block goes out to the consumer. */
+  lend(chunk) {
+    let state = this.out.get(chunk.buffer);
+    state && (state.bytes += chunk.length);
+  }
+  giveBack(chunk) {
+    let state = this.out.get(chunk.buffer);
+    state && (state.bytes -= chunk.length, this.release(chunk, state));
+  }
+  release(chunk, state) {
+    !state.retired || state.bytes > 0 || (this.out.delete(chunk.buffer), this.spare.length < 6 && this.spare.push(Buffer.from(chunk.buffer, 0, 1048576)));
+  }
+}, BodyReader = class {
+  constructor(framing, response, blocks, done, pause) {
+    this.framing = framing;
+    this.response = response;
+    this.blocks = blocks;
+    this.done = done;
+    this.pause = pause;
+    this.remaining = framing.kind === "length" ? framing.length : 0, this.untilClose = framing.kind === "close";
+  }
+  framing;
+  response;
+  blocks;
+  done;
+  pause;
+  remaining;
+  /** Bytes read (and lent) but not yet pushed: one view, contiguous in one block. */
+  pending;
+  flushScheduled = !1;
+  /** Chunked coding: what is being read, and the partial size line or trailer carried between blocks. */
+  state = "size";
+  line = "";
+  untilClose;
+  start() {
+    this.framing.kind === "length" && this.remaining === 0 && this.end();
+  }
+  finish() {
+    this.end();
+  }
+  end() {
+    this.flush(), this.done();
+  }
+  /** Takes bytes from the socket (never to be overwritten); returns false when the consumer wants no more for now. */
+  feed(data) {
+    if (this.response.complete) return !0;
+    if (this.framing.kind === "close") return this.push(data);
+    if (this.framing.kind === "length") {
+      let take = Math.min(this.remaining, data.length);
+      this.remaining -= take;
+      let more = this.push(data.subarray(0, take));
+      return this.remaining === 0 && this.end(), more;
+    }
+    return this.feedChunked(data);
+  }
+  push(data) {
+    if (data.length === 0) return !0;
+    this.blocks.lend(data);
+    let held = this.pending, more = !0;
+    return held && held.buffer === data.buffer && held.byteOffset + held.length === data.byteOffset ? this.pending = Buffer.from(held.buffer, held.byteOffset, held.length + data.length) : (more = this.flush(), this.pending = data), this.pending.length >= 262144 ? this.flush() && more : (this.flushScheduled || (this.flushScheduled = !0, setImmediate(() => {
+      this.flushScheduled = !1, this.flush() || this.pause();
+    })), more);
+  }
+  /** Pushes what is held; false when the consumer wants no more for now. */
+  flush() {
+    let chunk = this.pending;
+    return this.pending = void 0, !chunk || this.response.destroyed ? !0 : this.response.push(chunk);
+  }
+  feedChunked(data) {
+    let more = !0, at = 0;
+    for (; at < data.length && !this.response.complete && !this.response.destroyed; ) {
+      if (this.state === "data") {
+        let take = Math.min(this.remaining, data.length - at);
+        more = this.push(data.subarray(at, at + take)) && more, at += take, this.remaining -= take, this.remaining === 0 && (this.state = "data-crlf");
+        continue;
+      }
+      let eol = data.indexOf(10, at), piece = data.subarray(at, eol < 0 ? data.length : eol).toString("latin1");
+      if (this.line += piece, this.line.length > 1024) return this.bad("a chunk line is too long");
+      if (eol < 0) break;
+      at = eol + 1;
+      let line = this.line.replace(/\r$/, "");
+      if (this.line = "", this.state === "data-crlf") {
+        if (line !== "") return this.bad("a chunk does not end where its size says");
+        this.state = "size";
+      } else if (this.state === "size") {
+        let size = /^([0-9a-fA-F]{1,12})[ \t]*(;.*)?$/.exec(line);
+        if (!size) return this.bad(`"${line.slice(0, 40)}" is not a chunk size`);
+        this.remaining = Number.parseInt(size[1], 16), this.state = this.remaining === 0 ? "trailer" : "data";
+      } else line === "" && this.end();
+    }
+    return more;
+  }
+  bad(what) {
+    return this.response.destroy(protocolError("HPE_INVALID_CHUNK_SIZE", `invalid chunked response: ${what}`)), !1;
+  }
+};
+function bodyFraming(status, headers) {
+  if (status === 204 || status === 304) return { kind: "length", length: 0 };
+  let coding = headers["transfer-encoding"];
+  if (coding !== void 0)
+    return /(^|,)\s*chunked\s*$/i.test(coding) ? { kind: "chunked" } : { kind: "close" };
+  let length = headers["content-length"];
+  return length === void 0 ? { kind: "close" } : /^\d{1,15}$/.test(length) ? { kind: "length", length: Number(length) } : protocolError("HPE_INVALID_CONTENT_LENGTH", "the response has an invalid Content-Length");
+}
+function protocolError(code2, message) {
+  return Object.assign(new Error(`Parse Error: ${message}`), { code: code2 });
+}
+
+// ../core/src/transport/raw-http.ts
+var MAX_HEAD_BYTES = 64 * 1024, MAX_INTERIM = 10, RawResponse = class extends Readable {
+  constructor(blocks) {
+    super();
+    this.blocks = blocks;
+  }
+  blocks;
+  statusCode = 0;
+  statusMessage = "";
+  headers = {};
+  /** True once the whole body (as framed) has arrived. */
+  complete = !1;
+  resumeSocket;
+  /** The consumer no longer needs this body chunk (written to disk, say): its memory may be read into again. */
+  recycle(chunk) {
+    this.blocks.giveBack(chunk);
+  }
+  /** @internal */
+  setResume(resume) {
+    this.resumeSocket = resume;
+  }
+  _read() {
+    this.resumeSocket?.();
+  }
+  /** As IncomingMessage does: an error nobody listens for yet is not thrown (a reader attached later sees a premature close). */
+  _destroy(error2, callback) {
+    callback(this.listenerCount("error") > 0 ? error2 : null);
+  }
+};
+function rawGet(target, headers, options2) {
   return new Promise((resolve2, reject) => {
+    let head;
+    try {
+      head = requestHead(target, headers);
+    } catch (error2) {
+      reject(error2);
+      return;
+    }
+    let { signal } = options2;
     if (signal.aborted) {
       reject(signal.reason);
       return;
     }
-    let onAbort = () => {
-      clearTimeout(timer), reject(signal.reason);
-    }, timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort), resolve2();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: !0 });
+    let blocks = new ReadBlocks(), response = new RawResponse(blocks), settled = !1, rejected = !1, fail = (error2) => {
+      socket.destroy(), settled ? !rejected && !response.complete && response.destroy(error2) : (settled = !0, rejected = !0, reject(error2));
+    }, headParts = [], headBytes = 0, interim = 0, body, onData = (nread) => {
+      let data = blocks.take(nread);
+      if (response.destroyed) return !1;
+      if (!body) {
+        let rest = takeHead(data);
+        if (rest === void 0) return !0;
+        data = rest;
+      }
+      return !body || data.length === 0 || body.feed(data) ? !0 : (socket.pause(), !1);
+    }, takeHead = (data) => {
+      let all = headBytes === 0 ? Buffer.from(data) : Buffer.concat([headParts[0], data], headBytes + data.length);
+      headParts = [], headBytes = 0;
+      let from = 0;
+      for (; ; ) {
+        let end = all.indexOf(`\r
+\r
+`, from);
+        if ((end < 0 ? all.length : end) - from > MAX_HEAD_BYTES) {
+          fail(
+            protocolError("HPE_HEADER_OVERFLOW", `the response head is larger than ${MAX_HEAD_BYTES} bytes`)
+          );
+          return;
+        }
+        if (end < 0) {
+          headParts = [all.subarray(from)], headBytes = all.length - from;
+          return;
+        }
+        let parsed = parseHead(all.toString("latin1", from, end));
+        if (parsed instanceof Error) {
+          fail(parsed);
+          return;
+        }
+        if (from = end + 4, parsed.status >= 200) return startBody(parsed, all.subarray(from));
+        if (++interim > MAX_INTERIM) {
+          fail(
+            protocolError(
+              "HPE_TOO_MANY_INTERIM",
+              `more than ${MAX_INTERIM} interim (1xx) responses before the answer`
+            )
+          );
+          return;
+        }
+      }
+    }, startBody = (parsed, rest) => {
+      response.statusCode = parsed.status, response.statusMessage = parsed.reason, response.headers = parsed.headers;
+      let framing = bodyFraming(parsed.status, parsed.headers);
+      if (framing instanceof Error) {
+        fail(framing);
+        return;
+      }
+      return body = new BodyReader(
+        framing,
+        response,
+        blocks,
+        () => {
+          response.complete = !0, response.push(null), socket.destroy();
+        },
+        () => socket.pause()
+      ), settled = !0, resolve2({ message: response }), body.start(), rest;
+    }, host = target.hostname.replace(/^\[|\]$/g, ""), onread = { buffer: () => blocks.free(), callback: onData }, tlsOptions = {
+      host,
+      port: Number(target.port || 443),
+      // SNI and the certificate check use the host name; an IP address is checked against the
+      // certificate's IP entries.
+      servername: isIP(host) ? void 0 : host,
+      ca: options2.ca,
+      rejectUnauthorized: options2.rejectUnauthorized ?? !0,
+      ALPNProtocols: ["http/1.1"],
+      onread
+    }, socket = target.protocol === "https:" ? tlsConnect(tlsOptions) : connect({ host, port: Number(target.port || 80), onread });
+    response.setResume(() => socket.resume()), response.on("close", () => socket.destroy()), socket.setNoDelay(!0), socket.setTimeout(options2.socketTimeout, () => fail(new Error(`Request timeout: ${target.pathname}`))), socket.on("error", (error2) => fail(settled ? Object.assign(aborted(), { cause: error2 }) : error2));
+    let cutShort = () => fail(settled ? aborted() : connReset("socket hang up"));
+    socket.on("end", () => {
+      body?.untilClose ? body.finish() : response.complete || cutShort();
+    }), socket.on("close", () => {
+      !response.complete && !socket.readableEnded && cutShort();
+    });
+    let onAbort = () => fail(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+    signal.addEventListener("abort", onAbort, { once: !0 }), socket.once("close", () => signal.removeEventListener("abort", onAbort)), socket.write(head, "latin1"), socket.resume();
   });
 }
+function requestHead(target, headers) {
+  let lines = [`GET ${target.pathname}${target.search} HTTP/1.1`, `host: ${target.host}`];
+  for (let [name, value] of Object.entries(headers)) {
+    if (value === void 0) continue;
+    let lower = name.toLowerCase();
+    if (!(lower === "host" || lower === "connection" || lower === "content-length")) {
+      if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name))
+        throw Object.assign(new TypeError(`Header name must be a valid HTTP token ["${name}"]`), {
+          code: "ERR_INVALID_HTTP_TOKEN"
+        });
+      for (let v of Array.isArray(value) ? value : [String(value)]) {
+        if (/[\0\r\n]/.test(v))
+          throw Object.assign(new TypeError(`Invalid character in header content ["${name}"]`), {
+            code: "ERR_INVALID_CHAR"
+          });
+        lines.push(`${lower}: ${v}`);
+      }
+    }
+  }
+  return lines.push("connection: close", "", ""), lines.join(`\r
+`);
+}
+function parseHead(text) {
+  let lines = text.split(`\r
+`), status = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(lines[0] ?? "");
+  if (!status) return protocolError("HPE_INVALID_CONSTANT", "the response is not HTTP/1.x");
+  let headers = {};
+  for (let line of lines.slice(1)) {
+    let colon = line.indexOf(":");
+    if (colon <= 0 || /^[ \t]/.test(line))
+      return protocolError("HPE_INVALID_HEADER_TOKEN", "the response has a malformed header line");
+    let name = line.slice(0, colon).trim().toLowerCase(), value = line.slice(colon + 1).trim(), had = headers[name];
+    name === "set-cookie" ? headers[name] = [...had ?? [], value] : headers[name] = had === void 0 ? value : `${had}, ${value}`;
+  }
+  return { status: Number(status[1]), reason: status[2] ?? "", headers };
+}
+function aborted() {
+  return connReset("aborted");
+}
+function connReset(message) {
+  return Object.assign(new Error(message), { code: "ECONNRESET" });
+}
+
+// ../core/src/transport/send.ts
+function sendOnce(hop, context) {
+  let { config, spec, controller, touch, cleanups } = context, { method, target, body } = hop, signal = controller.signal, headers = { accept: spec.accept ?? "application/json" };
+  context.withCredentials && Object.assign(headers, config.authHeaders);
+  let data = null;
+  if (body?.type === "json")
+    data = JSON.stringify(body.value), headers["content-type"] = "application/json";
+  else if (body?.type === "empty" || !body && method !== "GET" && method !== "HEAD")
+    data = "";
+  else if (body?.type === "stream") {
+    let source = body.open(), onChunk = body.onChunk, counter = new Transform3({
+      transform(chunk, _enc, done) {
+        touch(), onChunk?.(chunk), done(null, chunk);
+      }
+    });
+    pipeline5(source, counter, (error2) => {
+      error2 && !signal.aborted && controller.abort(error2);
+    }), cleanups.push(() => {
+      source.destroy(), counter.destroy();
+    }), headers["content-length"] = String(body.length), headers["content-type"] = body.contentType, data = counter;
+  }
+  let tls = config.tls, socketTimeout = Math.max(config.timeoutMs, config.transferTimeoutMs) + 6e4, proxy = getProxyUrl(target);
+  return !proxy?.hostname && spec.transfer && method === "GET" && !config.nodeHttpTransfers ? rawGet(
+    target,
+    { ...headers, "user-agent": config.userAgent },
+    { signal, socketTimeout, ca: tls.ca, rejectUnauthorized: tls.rejectUnauthorized }
+  ) : proxy?.hostname ? proxiedRequest(method, target, data, headers, {
+    userAgent: config.userAgent,
+    signal,
+    socketTimeout,
+    tls
+  }) : directRequest(method, target, data, headers, {
+    userAgent: config.userAgent,
+    signal,
+    // Reads reuse connections (a promotion check makes hundreds of small requests); writes always
+    // get a fresh one, since a server closing an idle socket just as it is reused would fail a
+    // request that must not be sent twice.
+    agent: method === "GET" || method === "HEAD" ? context.agents.for(target) : !1,
+    ca: tls.ca,
+    rejectUnauthorized: tls.rejectUnauthorized,
+    socketTimeout
+  });
+}
+
+// ../core/src/transport/transport.ts
+var Transport = class {
+  agents = new KeepAliveAgents();
+  serverInfo = {};
+  retryable = /* @__PURE__ */ new WeakSet();
+  config;
+  constructor(config) {
+    this.config = config;
+  }
+  get redirectPolicy() {
+    return {
+      origin: this.config.origin,
+      maxRedirects: this.config.maxRedirects,
+      hasCredentials: this.hasCredentials,
+      scrub: (text) => this.config.scrubber.scrub(text)
+    };
+  }
+  get hasCredentials() {
+    return Object.keys(this.config.authHeaders).length > 0;
+  }
+  /** Full URL for a path relative to the base (not redacted: for sending only). */
+  url(path, query) {
+    return `${this.config.baseUrl}${path}${buildQuery(query)}`;
+  }
+  /** Sends the request (retrying as allowed) and hands a 2xx response to `handle` inside the attempt. */
+  async request(spec, handle) {
+    let call = startCall(this.config, spec, this.config.scrubber.url(this.url(spec.path, spec.query))), maxAttempts = this.config.retries + 1;
+    try {
+      for (let attempt = 1; ; attempt++)
+        try {
+          return await this.attempt(spec, call, attempt, maxAttempts, handle);
+        } catch (error2) {
+          let delay = retryDelay(this.config, spec, call, attempt, error2, this.retryable);
+          if (delay === void 0) throw this.scrubbed(this.finalError(error2, spec, call, attempt));
+          this.debug(
+            `${spec.method} ${call.lastUrl}: ${describeFailure(error2)}; retrying in ${delay} ms (attempt ${attempt + 1}/${maxAttempts})`
+          );
+          try {
+            await sleep(delay, call.signal);
+          } catch {
+            throw this.scrubbed(this.finalError(error2, spec, call, attempt, call.signal.reason));
+          }
+        }
+    } finally {
+      call.detached || call.dispose();
+    }
+  }
+  /** Convenience: JSON of a 2xx response, parsed inside the attempt so shape errors name the request. */
+  json(spec, parse2 = (v) => v) {
+    return this.request(spec, async (r) => parse2(await r.readJson()));
+  }
+  /** Convenience: 2xx with the body discarded, except that an HTML page is never a success. */
+  async send(spec) {
+    await this.request(spec, async (r) => {
+      let text = await r.readText(65536);
+      if (looksLikeHtml(text, r.headers)) throw htmlAnswer(spec, r);
+    });
+  }
+  async attempt(spec, call, attempt, maxAttempts, handle) {
+    let controller = new AbortController(), cleanups = [], message, detached = !1, cleanup = () => {
+      for (let c of cleanups.splice(0)) c();
+      message && !message.complete && message.destroy();
+    };
+    controller.signal.addEventListener(
+      "abort",
+      () => message?.destroy(stopError(controller.signal.reason, spec, call)),
+      { once: !0 }
+    );
+    let onCallAbort = () => controller.abort(call.signal.reason);
+    call.signal.aborted ? onCallAbort() : (call.signal.addEventListener("abort", onCallAbort, { once: !0 }), cleanups.push(() => call.signal.removeEventListener("abort", onCallAbort)));
+    let touch = attemptTimer(this.config, spec, controller, cleanups);
+    try {
+      if (controller.signal.aborted) throw stopError(controller.signal.reason, spec, call);
+      let hop = {
+        method: spec.method,
+        body: spec.body,
+        target: new URL(this.url(spec.path, spec.query))
+      }, started = Date.now();
+      for (let hops = 0; ; hops++) {
+        call.lastUrl = this.config.scrubber.url(hop.target), call.method = hop.method;
+        let withCredentials = hop.target.origin === this.config.origin;
+        call.foreignOrigin = withCredentials ? void 0 : this.config.scrubber.scrub(hop.target.origin), this.debug(
+          `${hop.method} ${call.lastUrl} (attempt ${attempt}/${maxAttempts}${hops ? `, redirect ${hops}` : ""}${withCredentials ? "" : ", without credentials"})`
+        ), { message } = await sendOnce(hop, {
+          config: this.config,
+          agents: this.agents,
+          spec,
+          withCredentials,
+          controller,
+          touch,
+          cleanups
+        }), withCredentials && Object.assign(this.serverInfo, serverHeaders(message.headers));
+        let status2 = message.statusCode ?? 0, location = message.headers.location;
+        if (!isRedirect(status2, location)) break;
+        message.resume(), hop = nextHop(spec, call, hop, status2, location, this.redirectPolicy, hops);
+      }
+      let status = message.statusCode ?? 0;
+      if (this.debug(
+        `${hop.method} ${call.lastUrl} → ${status} (attempt ${attempt}/${maxAttempts}, ${Date.now() - started} ms)`
+      ), status >= 200 && status < 300 && spec.successStatuses && !spec.successStatuses.includes(status))
+        throw unexpectedSuccess(spec, call, status, spec.successStatuses);
+      if (status >= 200 && status < 300 || spec.passStatuses?.includes(status)) {
+        let ctx = responseContext(message, {
+          config: this.config,
+          spec,
+          call,
+          signal: controller.signal,
+          touch,
+          detach: () => (detached = !0, call.detached = !0, () => {
+            cleanup(), call.dispose();
+          }),
+          retryable: this.retryable
+        });
+        return await handle(ctx);
+      }
+      throw await statusError(message, {
+        config: this.config,
+        spec,
+        call,
+        attempt,
+        hasCredentials: this.hasCredentials,
+        edition: this.serverInfo.edition
+      });
+    } catch (error2) {
+      if (controller.signal.aborted && !(error2 instanceof ProGetError && error2.status !== void 0)) {
+        let reason = controller.signal.reason;
+        if (!(reason instanceof StopReason)) throw reason;
+        let stopped = stopError(reason, spec, call, error2, attempt);
+        throw reason.retryable && this.retryable.add(stopped), stopped;
+      }
+      if (error2 instanceof ProGetError && error2.url === void 0 && !error2.hint && !error2.serverText) {
+        let located = new ProGetError({
+          kind: error2.kind,
+          message: `Could not ${spec.operation}: ${error2.message}`,
+          status: message?.statusCode,
+          method: call.method,
+          url: call.lastUrl,
+          attempts: attempt,
+          cause: error2
+        });
+        throw this.retryable.has(error2) && this.retryable.add(located), located;
+      }
+      throw error2;
+    } finally {
+      detached || cleanup();
+    }
+  }
+  finalError(error2, spec, call, attempts, stopReason) {
+    return stopReason instanceof StopReason ? stopError(stopReason, spec, call, error2, attempts) : error2 instanceof RetryableStatus ? error2.error : error2 instanceof Error && !(error2 instanceof ProGetError) && isNetworkError(error2) ? networkError(error2, spec, call, attempts, this.config.scrubber) : error2;
+  }
+  /** The last pass: no secret leaves in a message, whichever part of the transport wrote it. */
+  scrubbed(error2) {
+    let scrub = (text) => this.config.scrubber.scrub(text);
+    if (error2 instanceof ProGetError) return error2.scrubbed(scrub);
+    if (error2 instanceof Error) {
+      let clean = scrub(error2.message);
+      clean !== error2.message && (error2.message = clean);
+    }
+    return error2;
+  }
+  debug(message) {
+    this.config.logger?.debug(this.config.scrubber.scrub(message));
+  }
+};
 
 // ../core/src/version.ts
 var PROGET_CI_VERSION = "0.1.0";
@@ -19201,7 +19498,7 @@ var URL_BREAKERS = {
   "\n": "%0A",
   "\r": "%0D"
 };
-function link(text, url) {
+function link2(text, url) {
   return url ? `[${cell(text).replace(/[[\]]/g, "\\$&")}](${url.replace(/[()\s]/g, (c) => URL_BREAKERS[c] ?? encodeURIComponent(c))})` : cell(text);
 }
 
@@ -19213,7 +19510,7 @@ async function deployRecordStep(env) {
   await io.appendSummary(
     `### ProGet deployment recorded
 
-${link(describePackage(id), packageUrl(client.baseUrl, inputs.feed, id))} from ${code(inputs.feed)} deployed to **${cell(inputs.target)}** by ${cell(inputs.user ?? "the API key")} at ${cell(inputs.date)}${inputs.url ? ` (${link("details", inputs.url)})` : ""}
+${link2(describePackage(id), packageUrl(client.baseUrl, inputs.feed, id))} from ${code(inputs.feed)} deployed to **${cell(inputs.target)}** by ${cell(inputs.user ?? "the API key")} at ${cell(inputs.date)}${inputs.url ? ` (${link2("details", inputs.url)})` : ""}
 
 `
   );

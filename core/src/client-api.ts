@@ -95,6 +95,15 @@ export interface DownloadOptions extends TransferOptions {
   hashes?: readonly HashAlgorithm[];
   /** Size and/or hashes the downloaded bytes must have (hex in either case). */
   expect?: ExpectedHashes;
+  /**
+   * Into a directory: replace a file of the same name already there. Default false: the download fails
+   * and the existing file is kept. (A file path given as the target is the caller's choice and replaced.)
+   */
+  overwrite?: boolean;
+  /** Fail once the download (from its request on, across retries) has taken this long. Default: no limit. */
+  deadlineMs?: number;
+  /** Fail, saving nothing, once the download is larger than this many bytes. Default: no limit. */
+  maxBytes?: number;
 }
 
 export interface UploadOptions extends TransferOptions {

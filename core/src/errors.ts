@@ -40,8 +40,11 @@ export class ProGetError extends Error {
   readonly hint?: string;
   readonly attempts?: number;
 
+  readonly #init: ProGetErrorInit;
+
   constructor(init: ProGetErrorInit) {
     super(composeMessage(init), init.cause === undefined ? undefined : { cause: init.cause });
+    this.#init = init;
     this.kind = init.kind;
     this.status = init.status;
     this.method = init.method;
@@ -50,6 +53,27 @@ export class ProGetError extends Error {
       init.serverText === undefined ? undefined : truncate(init.serverText, SERVER_TEXT_LIMIT);
     this.hint = init.hint;
     this.attempts = init.attempts;
+  }
+
+  /**
+   * This error with `scrub` applied to every text it carries (message parts, URL, server text, hint):
+   * itself when nothing changes. For a last pass of the secret scrubber over whatever reaches a user.
+   */
+  scrubbed(scrub: (text: string) => string): ProGetError {
+    const init: Record<string, unknown> = { ...this.#init };
+    let changed = false;
+    for (const [name, value] of Object.entries(init)) {
+      if (typeof value !== 'string') continue;
+      const clean = scrub(value);
+      if (clean !== value) {
+        init[name] = clean;
+        changed = true;
+      }
+    }
+    if (!changed) return this;
+    const copy = new ProGetError(init as unknown as ProGetErrorInit);
+    if (this.stack) copy.stack = scrub(this.stack);
+    return copy;
   }
 
   /** The first line of the message: what went wrong and where, without the server's text or the hint. */

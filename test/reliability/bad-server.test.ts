@@ -152,7 +152,7 @@ describe('malformed or unexpected JSON', () => {
     const e = await failure(client().promotions.list({ toFeed: 'prod' }));
     expect(e.kind).toBe('invalid-response');
     expect(e.message).toBe(
-      `Could not query promotions: the response is not valid JSON (Unexpected token 'O', "OK" is not valid JSON) (GET ${base}/api/promotions/list?toFeed=prod → 200)\nServer said: OK\n${NOT_PROGET_HINT}`,
+      `Could not query promotions: the response is not valid JSON (Unexpected token 'O') (GET ${base}/api/promotions/list?toFeed=prod → 200)\nServer said: OK\n${NOT_PROGET_HINT}`,
     );
   });
 

@@ -1,31 +1,22 @@
 // Saving a response body to disk: temp file beside the target, hashes only when asked, rename on success,
 // nothing left behind on failure.
 //
-// The byte path is one stage: the response feeds a file sink that counts, reports progress, hashes (when
-// asked) and writes whole batches with writev. Every extra stream stage costs a callback round per chunk,
-// and a small file-stream buffer makes the socket pause and resume on every 64 KiB read.
+// The byte path is one stage: the response feeds a file sink (file-sink.ts) that counts, reports progress,
+// hashes (when asked) and writes whole batches with writev. Every extra stream stage costs a callback round
+// per chunk, and a small file-stream buffer makes the socket pause and resume on every read.
 
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { close, open, writev } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
+import { link, lstat, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DownloadOptions } from '../client-api.js';
 import { ProGetError, ValidationError } from '../errors.js';
 import { hashMismatches, hashPlan, SelectedHashes } from '../hashing.js';
 import type { DownloadResult, ExpectedHashes, HashAlgorithm, TransferProgress } from '../types.js';
 import { contentLength, mediaType } from './body.js';
-import type { ResponseContext } from './transport.js';
-
-/**
- * The file sink writes in batches of at least this much: the socket hands over ≤ 64 KiB at a time, and a
- * write per chunk (16,000 of them for 1 GiB) costs more main-thread time than the bytes themselves.
- */
-export const FILE_WRITE_BATCH = 1024 * 1024;
-/** What the sink's stream buffer holds while a batch is being written, before the socket is paused. */
-const FILE_SINK_BUFFER = 2 * 1024 * 1024;
+import { FileSink } from './file-sink.js';
+import type { ResponseContext } from './types.js';
 
 export interface SaveOptions {
   /** A file path, or an existing directory to save into under the server's (or the fallback) file name. */
@@ -40,21 +31,51 @@ export interface SaveOptions {
   hashes?: readonly HashAlgorithm[];
   /** What the bytes must match (already validated and lower-cased). */
   expect?: ExpectedHashes;
+  /** Into a directory: replace an existing file of the chosen name. */
+  overwrite?: boolean;
+  /** The most bytes saved; beyond it the download fails. */
+  maxBytes?: number;
 }
 
 /** The hashes to compute and check for a download's options; bad options fail before any request. */
 export function downloadPlan(options: DownloadOptions | undefined): {
   hashes: HashAlgorithm[];
   expect: ExpectedHashes | undefined;
+  overwrite: boolean;
+  maxBytes: number | undefined;
+  deadlineMs: number | undefined;
 } {
-  if (options?.hashes === undefined && options?.expect === undefined)
-    return { hashes: [], expect: undefined };
-  if (options.hashes !== undefined && !Array.isArray(options.hashes)) {
-    throw new ValidationError('Download', ['"hashes" must be a list such as ["sha256"]']);
+  const problems: string[] = [];
+  const limit = (name: 'maxBytes' | 'deadlineMs') => {
+    const value = options?.[name];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+      problems.push(`"${name}" must be a whole number greater than 0, not ${JSON.stringify(value)}`);
+    }
+    return value;
+  };
+  const rest = {
+    overwrite: options?.overwrite === true,
+    maxBytes: limit('maxBytes'),
+    deadlineMs: limit('deadlineMs'),
+  };
+  if (options?.overwrite !== undefined && typeof options.overwrite !== 'boolean') {
+    problems.push(`"overwrite" must be true or false, not ${JSON.stringify(options.overwrite)}`);
   }
-  const { algorithms, expected, problems } = hashPlan(options.hashes, options.expect);
+  if (options?.hashes !== undefined && !Array.isArray(options.hashes)) {
+    problems.push('"hashes" must be a list such as ["sha256"]');
+  }
   if (problems.length > 0) throw new ValidationError('Download', problems);
-  return { hashes: algorithms, expect: options.expect === undefined ? undefined : expected };
+  if (options?.hashes === undefined && options?.expect === undefined) {
+    return { hashes: [], expect: undefined, ...rest };
+  }
+  const plan = hashPlan(options.hashes, options.expect);
+  if (plan.problems.length > 0) throw new ValidationError('Download', plan.problems);
+  return {
+    hashes: plan.algorithms,
+    expect: options.expect === undefined ? undefined : plan.expected,
+    ...rest,
+  };
 }
 
 export async function saveResponse(response: ResponseContext, options: SaveOptions): Promise<DownloadResult> {
@@ -70,16 +91,25 @@ export async function saveResponse(response: ResponseContext, options: SaveOptio
     });
   }
   const fileName = parseContentDisposition(response.headers['content-disposition']);
-  const target = (await isDirectory(options.destPath))
+  const intoDirectory = await isDirectory(options.destPath);
+  const target = intoDirectory
     ? join(options.destPath, fileName ?? safeFileName(options.fallbackName) ?? 'download')
     : options.destPath;
-  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.part`);
+  const keepExisting = intoDirectory && !options.overwrite;
+  if (keepExisting && (await exists(target))) throw alreadyThere(response, options, target);
   const total = contentLength(response.headers);
+  const { maxBytes } = options;
+  if (maxBytes !== undefined && total !== undefined && total > maxBytes) {
+    throw tooLarge(response, options, `${total} bytes`);
+  }
+  await removeStaleParts(target);
+  const temp = partFile(target);
   const hashes = new SelectedHashes(options.hashes ?? []);
   const { onProgress } = options;
   const sink = new FileSink(
     temp,
     (chunk, transferred) => {
+      if (maxBytes !== undefined && transferred > maxBytes) throw tooLarge(response, options, 'more bytes');
       response.touch();
       hashes.update(chunk);
       onProgress?.({ transferred, total });
@@ -111,7 +141,8 @@ export async function saveResponse(response: ResponseContext, options: SaveOptio
         hint: 'The version on the server is not the one expected (it may have been replaced), or the bytes were changed in transit (a proxy). Nothing was saved.',
       });
     }
-    await rename(temp, target);
+    if (keepExisting) await placeNew(temp, target, () => alreadyThere(response, options, target));
+    else await rename(temp, target);
   } catch (error) {
     // The sink may still be opening the file (a response that failed before its first byte): removing
     // the file before that open completes would leave it behind.
@@ -127,112 +158,89 @@ export async function saveResponse(response: ResponseContext, options: SaveOptio
   return { path: target, size: sink.bytes, ...digests, contentType, fileName };
 }
 
+function alreadyThere(response: ResponseContext, options: SaveOptions, target: string): ProGetError {
+  return new ProGetError({
+    kind: 'conflict',
+    message: `Could not ${options.operation}: ${target} already exists`,
+    status: response.status,
+    method: 'GET',
+    url: response.url,
+    hint: 'The existing file was kept. Remove it, choose another directory, or ask for the download to overwrite it (overwrite: true).',
+  });
+}
+
+function tooLarge(response: ResponseContext, options: SaveOptions, size: string): ProGetError {
+  return new ProGetError({
+    kind: 'too-large',
+    message: `Could not ${options.operation}: the download is larger than the limit of ${options.maxBytes} bytes (maxBytes); the server sent ${size}`,
+    status: response.status,
+    method: 'GET',
+    url: response.url,
+    hint: 'Nothing was saved. Raise maxBytes if the package really is this large.',
+  });
+}
+
 /**
- * A new file (`wx`: never an existing one) written in batches: chunks are collected until there is at least
- * FILE_WRITE_BATCH, then go out in one writev (the rest at the end). `onChunk` sees every chunk, in order,
- * as it arrives (and must not keep it); `done` gets each chunk back once its bytes are on disk.
+ * The temp file beside `target`. Its name carries this process's id, so a later download to the same
+ * path can tell a file left by a process that was killed from one still being written.
  */
-class FileSink extends Writable {
-  private fd: number | undefined;
-  private written = 0;
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private received = 0;
+function partFile(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(6).toString('hex')}.part`);
+}
 
-  constructor(
-    private readonly path: string,
-    private readonly onChunk: (chunk: Buffer, received: number) => void,
-    private readonly done: (chunk: Buffer) => void = () => {},
-  ) {
-    super({ highWaterMark: FILE_SINK_BUFFER, decodeStrings: true });
+/** Removes `.part` files for `target` whose writing process no longer runs. */
+async function removeStaleParts(target: string): Promise<void> {
+  const prefix = `.${basename(target)}.`;
+  let names: string[];
+  try {
+    names = await readdir(dirname(target));
+  } catch {
+    return;
   }
-
-  /** Bytes written to the file (all of them once the stream has finished). */
-  get bytes(): number {
-    return this.written;
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.part')) continue;
+    const owner = /^(\d+)-[0-9a-f]{12}\.part$/.exec(name.slice(prefix.length));
+    if (!owner) continue;
+    const pid = Number(owner[1]);
+    if (pid === process.pid || isRunning(pid)) continue;
+    await rm(join(dirname(target), name), { force: true });
   }
+}
 
-  override _construct(callback: (error?: Error | null) => void): void {
-    open(this.path, 'wx', (error, fd) => {
-      this.fd = fd;
-      callback(error);
-    });
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this._writev([{ chunk }], callback);
+/**
+ * Moves the finished temp file to `target` only if nothing is there: a hard link fails if the name is
+ * taken, where a rename would replace it. Where links are not supported, a check and a rename.
+ */
+async function placeNew(temp: string, target: string, taken: () => Error): Promise<void> {
+  try {
+    await link(temp, target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw taken();
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS') throw error;
+    if (await exists(target)) throw taken();
+    await rename(temp, target);
+    return;
   }
+  await rm(temp, { force: true });
+}
 
-  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
-    for (const { chunk } of chunks) {
-      this.pending.push(chunk);
-      this.pendingBytes += chunk.length;
-      this.received += chunk.length;
-      this.onChunk(chunk, this.received);
-    }
-    // Held, not yet written: accepted at once so the next chunk comes; a write error surfaces on a later
-    // batch or at the end, and fails the download all the same.
-    if (this.pendingBytes < FILE_WRITE_BATCH) callback();
-    else this.flush(callback);
-  }
-
-  private flush(callback: (error?: Error | null) => void): void {
-    const buffers = this.pending;
-    const length = this.pendingBytes;
-    this.pending = [];
-    this.pendingBytes = 0;
-    if (length === 0) callback();
-    else
-      this.writeAll(buffers.slice(), length, (error) => {
-        if (!error) for (const chunk of buffers) this.done(chunk);
-        callback(error);
-      });
-  }
-
-  /** writev may write less than asked (a full disk, a signal): continue from where it stopped. */
-  private writeAll(buffers: Buffer[], length: number, callback: (error?: Error | null) => void): void {
-    // Destroyed (cancelled, failed) while the file was still being opened: nothing more is written.
-    if (this.fd === undefined) {
-      callback(new Error(`${this.path} is closed`));
-      return;
-    }
-    writev(this.fd, buffers, (error, n) => {
-      if (error) {
-        callback(error);
-        return;
-      }
-      this.written += n;
-      if (n === length) {
-        callback();
-        return;
-      }
-      if (n === 0) {
-        callback(new Error(`could not write to ${this.path}: no progress`));
-        return;
-      }
-      let skip = n;
-      while (skip >= buffers[0]!.length) skip -= buffers.shift()!.length;
-      if (skip > 0) buffers[0] = buffers[0]!.subarray(skip);
-      this.writeAll(buffers, length - n, callback);
-    });
-  }
-
-  /** The last batch, then the file is closed before 'finish', so it can be renamed at once (Windows refuses to rename an open file). */
-  override _final(callback: (error?: Error | null) => void): void {
-    this.flush((error) => {
-      const fd = this.fd;
-      this.fd = undefined;
-      if (error || fd === undefined) callback(error);
-      else close(fd, (closeError) => callback(closeError));
-    });
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.pending = [];
-    const fd = this.fd;
-    this.fd = undefined;
-    if (fd === undefined) callback(error);
-    else close(fd, (closeError) => callback(error ?? closeError));
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -24,6 +24,8 @@ export interface HttpFailure {
   path: string;
   /** Already scrubbed of secrets. */
   serverText?: string;
+  /** Set when a redirect led to another origin, which was deliberately sent no credentials. */
+  foreignOrigin?: string;
   edition?: string;
   hasCredentials: boolean;
   attempts: number;
@@ -83,6 +85,9 @@ function hintFor(f: HttpFailure, c: ErrorContext): string | undefined {
   const path = f.path.toLowerCase();
   switch (f.status) {
     case 401:
+      if (f.foreignOrigin && f.hasCredentials) {
+        return `The request was redirected to another origin (${f.foreignOrigin}), and the API key is deliberately not sent to another origin, so that server saw no credentials. Point the ProGet URL at the server that answers the API itself.`;
+      }
       return f.hasCredentials
         ? 'The server did not accept the credentials: check the API key (or username and password) and that it has not expired or been revoked.'
         : 'The server requires authentication: supply an API key (or a username and password) with access to this feed.';

@@ -1,4 +1,8 @@
-// When to try again and how long to wait: exponential backoff with full jitter, Retry-After honoured.
+// When to try again and how long to wait (in the spirit of got's calculate-retry-delay): exponential
+// backoff with full jitter, Retry-After honoured, writes resent only when nothing can have reached the server.
+
+import { ProGetError } from '../errors.js';
+import type { CallState, RequestSpec, TransportConfig } from './types.js';
 
 /** Statuses worth another attempt: the server (or a proxy in front of it) says "not now". */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 503, 504]);
@@ -74,4 +78,50 @@ export function parseRetryAfter(
   const date = Date.parse(text);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
+}
+
+/** A response whose status is worth another attempt; unwrapped to its error when no attempt is left. */
+export class RetryableStatus extends Error {
+  constructor(
+    readonly error: ProGetError,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(error.message);
+  }
+}
+
+/**
+ * How long to wait before the next attempt after `error`, or undefined when the call must fail now.
+ * `retryable` holds the errors the response handler marked as safe to retry.
+ */
+export function retryDelay(
+  config: TransportConfig,
+  spec: RequestSpec,
+  call: CallState,
+  attempt: number,
+  error: unknown,
+  retryable: WeakSet<object>,
+): number | undefined {
+  if (attempt >= config.retries + 1 || call.signal.aborted) return undefined;
+  const idempotent = spec.idempotent ?? (spec.method === 'GET' || spec.method === 'HEAD');
+  let retryAfter: number | undefined;
+  if (error instanceof RetryableStatus) {
+    // The server answered, so a non-idempotent body was (at least partly) received: never resend it.
+    if (!idempotent) return undefined;
+    retryAfter = error.retryAfterMs;
+  } else if (error instanceof ProGetError) {
+    if (!idempotent || !retryable.has(error)) return undefined;
+  } else if (error instanceof Error && isTransientNetworkError(error)) {
+    if (!idempotent && !isPreConnectError(error)) return undefined;
+  } else {
+    return undefined;
+  }
+  const cap = config.retryMaxDelayMs;
+  const delay =
+    retryAfter !== undefined
+      ? Math.min(retryAfter, cap)
+      : backoffDelay(attempt, config.retryBaseDelayMs, cap, config.random ?? Math.random);
+  // Sleeping past the deadline would only turn a clear error into a timeout.
+  if (call.deadline !== undefined && Date.now() + delay >= call.deadline) return undefined;
+  return delay;
 }

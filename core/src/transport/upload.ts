@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream';
 import { ValidationError } from '../errors.js';
 import { HashingStream, hashPlan } from '../hashing.js';
 import type { FileHashes, TransferProgress, UploadResult } from '../types.js';
-import type { RequestBody } from './transport.js';
+import type { RequestBody } from './types.js';
 
 /** Read size for the file: fewer, larger chunks through the stream stages and the socket. */
 const READ_CHUNK = 256 * 1024;

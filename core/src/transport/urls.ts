@@ -1,14 +1,29 @@
 // Building request paths and query strings the way ProGet expects them.
 
+import { ValidationError } from '../errors.js';
+
 export type QueryValue = string | number | boolean | undefined | null;
 export type QueryParams = Record<string, QueryValue>;
 
-/** Each segment escaped on its own; empty segments dropped (so an empty group leaves no `//`). */
+/**
+ * Each segment escaped on its own, so it stays one segment; undefined segments left out. A segment that no
+ * escaping keeps in place (`.`, `..`, empty) is refused before any request: the URL parser would collapse
+ * it and the request (with the API key) could leave the base path.
+ */
 export function joinPath(...segments: Array<string | undefined>): string {
-  return `/${segments
-    .filter((s): s is string => s !== undefined && s !== '')
-    .map(encodeSegment)
-    .join('/')}`;
+  const present = segments.filter((s): s is string => s !== undefined);
+  const bad = present.filter((s) => s === '' || s === '.' || s === '..');
+  if (bad.length > 0) {
+    throw new ValidationError(
+      'Request path',
+      bad.map((s) =>
+        s === ''
+          ? 'a feed, group, name or version is empty'
+          : `a feed, group segment, name or version cannot be "${s}" (it would leave the API path)`,
+      ),
+    );
+  }
+  return `/${present.map(encodeSegment).join('/')}`;
 }
 
 /** A group keeps its `/` separators in paths: `a/b` → segments `a`, `b`, each escaped. */
@@ -17,7 +32,8 @@ export function groupSegments(group: string | undefined): string[] {
 }
 
 function encodeSegment(segment: string): string {
-  // encodeURIComponent leaves `!'()*` alone, which is fine for paths; it does encode `+` as %2B.
+  // encodeURIComponent escapes `/`, `\`, `?`, `#` and `%`, so nothing in a segment splits or ends the path;
+  // it leaves `!'()*` alone, which is fine for paths, and encodes `+` as %2B.
   return encodeURIComponent(segment);
 }
 
