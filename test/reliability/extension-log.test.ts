@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addServer, askApiKey } from '../../vscode-extension/src/commands/serverCommands.js';
 import { HealthStatusBar } from '../../vscode-extension/src/health/statusBar.js';
 import { Servers } from '../../vscode-extension/src/servers.js';
+import { FakeSecretStorage, inputBoxes } from '../../vscode-extension/test/fake-vscode.js';
 import type { SimulatorHandle } from '../sim/index.js';
-import { FakeSecretStorage, inputBoxes } from './fake-vscode.js';
 import { startRelSim, uniqueSecret } from './helpers.js';
 
-vi.mock('vscode', () => import('./fake-vscode.js'));
+vi.mock('vscode', () => import('../../vscode-extension/test/fake-vscode.js'));
 
 const KEY = uniqueSecret('ext-key');
 const WRONG_KEY = uniqueSecret('ext-wrong');

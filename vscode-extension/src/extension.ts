@@ -1,6 +1,7 @@
 // Entry point: wires the servers store, the Feeds tree, the `proget:` file system, the health status bar
 // and the commands together. Everything that talks to ProGet goes through @proget-ci/core.
 
+import { errorSummary } from '@proget-ci/core';
 import * as vscode from 'vscode';
 import {
   clearFilter,
@@ -22,7 +23,7 @@ import { SCHEME } from './fs/uri.js';
 import { HealthStatusBar, SHOW_HEALTH_COMMAND } from './health/statusBar.js';
 import { createClient, Servers } from './servers.js';
 import type { FileNode, LoadMoreNode, PackageNode, TreeNode, VersionNode } from './tree/model.js';
-import { FeedsTreeProvider, fileFactKey } from './tree/provider.js';
+import { FeedsTreeProvider } from './tree/provider.js';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('ProGet', { log: true });
@@ -47,8 +48,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const fs = new ProGetFileSystemProvider({
     clientFor: async (url) => (servers.find(url) ? servers.client(url) : undefined),
-    known: (ref) =>
-      tree.fileFact(fileFactKey(ref.server, ref.feed, ref.group, ref.name, ref.version, ref.path)),
+    known: (ref) => tree.fileFact(ref),
   });
   context.subscriptions.push(
     vscode.workspace.registerFileSystemProvider(SCHEME, fs, { isReadonly: true, isCaseSensitive: true }),
@@ -85,7 +85,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           log.error(`${id} failed: ${message}`);
-          void vscode.window.showErrorMessage(`ProGet: ${message.split('\n')[0]}`);
+          void vscode.window.showErrorMessage(`ProGet: ${errorSummary(error)}`);
         }
       }),
     );

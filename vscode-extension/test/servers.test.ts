@@ -67,9 +67,19 @@ beforeEach(() => {
 
 describe('normalizeServerUrl', () => {
   test('accepts http(s) URLs and trims the trailing slash; keeps a path prefix', () => {
-    expect(normalizeServerUrl('https://proget.example.com/')).toEqual({ url: 'https://proget.example.com' });
-    expect(normalizeServerUrl(' http://host:8624/proget/ ')).toEqual({ url: 'http://host:8624/proget' });
-    expect(normalizeServerUrl('proget.example.com')).toEqual({ url: 'https://proget.example.com' });
+    expect(normalizeServerUrl('https://proget.example.com/')).toEqual({
+      url: 'https://proget.example.com',
+      schemeGiven: true,
+    });
+    expect(normalizeServerUrl(' http://host:8624/proget/ ')).toEqual({
+      url: 'http://host:8624/proget',
+      schemeGiven: true,
+    });
+    // Without a scheme: https for now; Add Server tries https, then http, before saving.
+    expect(normalizeServerUrl('proget.example.com')).toEqual({
+      url: 'https://proget.example.com',
+      schemeGiven: false,
+    });
   });
 
   test('refuses credentials, other schemes, queries and garbage, without echoing a password', () => {

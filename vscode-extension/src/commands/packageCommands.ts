@@ -2,7 +2,7 @@
 
 import { homedir } from 'node:os';
 import * as path from 'node:path';
-import { isProGetError, ProGetError } from '@proget-ci/core';
+import { errorSummary, isProGetError, ProGetError } from '@proget-ci/core';
 import * as vscode from 'vscode';
 import { formatBytes } from '../format.js';
 import type { Servers } from '../servers.js';
@@ -223,7 +223,7 @@ export async function downloadPackage(deps: PackageCommandDeps, node: VersionNod
           return;
         }
         deps.log.error(`Download of ${packageIdText(id)} ${id.version} failed: ${errorText(error)}`);
-        void vscode.window.showErrorMessage(`Download failed: ${errorText(error).split('\n')[0]}`);
+        void vscode.window.showErrorMessage(`Download failed: ${errorSummary(error)}`);
       } finally {
         sub.dispose();
       }
@@ -241,9 +241,7 @@ export async function promoteVersion(deps: PackageCommandDeps, node?: TreeNode):
   try {
     feeds = await deps.tree.feedsOf(server);
   } catch (error) {
-    void vscode.window.showErrorMessage(
-      `Could not list feeds of ${server.name}: ${errorText(error).split('\n')[0]}`,
-    );
+    void vscode.window.showErrorMessage(`Could not list feeds of ${server.name}: ${errorSummary(error)}`);
     return;
   }
   const targets = feeds.filter((f) => f.name !== from.name && f.feedType === from.feedType);
@@ -316,7 +314,7 @@ export function promotionError(error: unknown): string {
       case 'conflict':
         return `Promotion failed: the target feed already has this version. ${error.hint ?? ''}`.trim();
       default:
-        return `Promotion failed: ${error.message.split('\n')[0]}${error.hint ? ` — ${error.hint}` : ''}`;
+        return `Promotion failed: ${error.summary}${error.hint ? ` — ${error.hint}` : ''}`;
     }
   }
   return `Promotion failed: ${errorText(error)}`;
@@ -344,7 +342,7 @@ export async function deleteVersion(deps: PackageCommandDeps, node: VersionNode)
     deps.log.error(`Delete of ${pkg} ${node.version} failed: ${errorText(error)}`);
     const text = isProGetError(error, 'edition-required')
       ? 'The Free edition limits deletes through the API; try again later or delete in the ProGet web UI.'
-      : errorText(error).split('\n')[0];
+      : errorSummary(error);
     void vscode.window.showErrorMessage(`Delete failed: ${text}`);
     return;
   }

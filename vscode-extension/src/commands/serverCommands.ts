@@ -2,7 +2,7 @@
 // keys with a call that really fails on a bad key, before anything is saved.
 
 import type { ProGetClientApi } from '@proget-ci/core';
-import { isProGetError } from '@proget-ci/core';
+import { errorSummary, isProGetError } from '@proget-ci/core';
 import * as vscode from 'vscode';
 import { normalizeServerUrl, type Servers } from '../servers.js';
 import type { ServerRef, TreeNode } from '../tree/model.js';
@@ -53,12 +53,7 @@ function keyProblem(error: unknown): string {
   if (isProGetError(error, 'unauthorized')) return 'ProGet rejected this API key.';
   if (isProGetError(error, 'forbidden'))
     return 'This API key may not view feeds (it lacks the View privilege).';
-  return `Could not check the key: ${firstLine(error)}`;
-}
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0] ?? text;
+  return `Could not check the key: ${errorSummary(error)}`;
 }
 
 export interface ServerCommandDeps {
@@ -125,7 +120,7 @@ function askServerUrl(deps: ServerCommandDeps): Promise<string | undefined> {
         if (done) return;
         lastFailed = normal.url;
         box.validationMessage = {
-          message: `${normal.url} did not answer like ProGet: ${firstLine(error)}. Press Enter again to add it anyway.`,
+          message: `${normal.url} did not answer like ProGet: ${errorSummary(error)}. Press Enter again to add it anyway.`,
           severity: vscode.InputBoxValidationSeverity.Warning,
         };
       } finally {

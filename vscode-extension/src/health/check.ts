@@ -2,7 +2,7 @@
 // (ProGet 2024+) the instance health, with the reason connector health is missing.
 
 import type { ConnectorHealth, InstanceHealth, ProGetClientApi } from '@proget-ci/core';
-import { isProGetError } from '@proget-ci/core';
+import { errorSummary, isProGetError } from '@proget-ci/core';
 
 export type ServerHealth =
   | { kind: 'connectors'; connectors: ConnectorHealth[]; checkedAt: number; version?: string }
@@ -47,7 +47,5 @@ export async function checkServerHealth(
  * for. ProGetError messages are already redacted by core.
  */
 export function shortMessage(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  const line = text.split('\n')[0] ?? text;
-  return line.replace(/\s+\((?:GET|HEAD|POST|PUT|DELETE|PATCH) [^)]*\)\s*$/, '');
+  return errorSummary(error).replace(/\s+\((?:GET|HEAD|POST|PUT|DELETE|PATCH) [^)]*\)\s*$/, '');
 }
