@@ -39,7 +39,10 @@ export function buildFileTree(version: VersionNode, entries: FileEntry[]): (Fold
       const last = depth === MAX_FOLDER_DEPTH - 1;
       const name = last ? segments.slice(depth).join('/') : segments[depth]!;
       let children = subfolders.get(folder);
-      if (!children) subfolders.set(folder, (children = new Map()));
+      if (!children) {
+        children = new Map();
+        subfolders.set(folder, children);
+      }
       let next = children.get(name);
       if (!next) {
         next = { type: 'folder', parent: folder, path: `${folder.path}/${name}`, name, children: [] };
