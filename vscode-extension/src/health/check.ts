@@ -8,9 +8,15 @@ export type ServerHealth =
   | { kind: 'connectors'; connectors: ConnectorHealth[]; checkedAt: number; version?: string }
   | { kind: 'instance'; instance: InstanceHealth; reason: string; checkedAt: number; version?: string }
   | { kind: 'denied'; message: string; checkedAt: number }
+  /** The server answered, but with an error (a 500 from the health endpoint): reachable, not healthy. */
+  | { kind: 'error'; status?: number; message: string; checkedAt: number }
+  /** No answer at all: connection refused, DNS, TLS, timeout. */
   | { kind: 'unreachable'; message: string; checkedAt: number };
 
-/** Never throws: every outcome is a value. `unreachable` counts as a failed check for backoff. */
+/**
+ * Never throws: every outcome is a value. Unreachable (no answer), answered with an error and unhealthy
+ * (an answer that says so) are three different outcomes; the first two count as failed checks for backoff.
+ */
 export async function checkServerHealth(
   client: ProGetClientApi,
   signal: AbortSignal,
@@ -37,6 +43,9 @@ export async function checkServerHealth(
   } catch (error) {
     if (isProGetError(error, 'unauthorized') || isProGetError(error, 'forbidden')) {
       return { kind: 'denied', message: shortMessage(error), checkedAt: now() };
+    }
+    if (isProGetError(error) && error.kind !== 'network' && error.kind !== 'timeout') {
+      return { kind: 'error', status: error.status, message: shortMessage(error), checkedAt: now() };
     }
     return { kind: 'unreachable', message: shortMessage(error), checkedAt: now() };
   }
