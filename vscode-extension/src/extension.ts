@@ -17,6 +17,7 @@ import {
   type PackageCommandDeps,
   promoteVersion,
 } from './commands/packageCommands.js';
+import { SHOW_LOG } from './commands/refusals.js';
 import { addServer, removeServer, setApiKey } from './commands/serverCommands.js';
 import { ProGetFileSystemProvider } from './fs/provider.js';
 import { SCHEME } from './fs/uri.js';
@@ -46,16 +47,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   context.subscriptions.push(tree, view);
 
+  const health = new HealthStatusBar(servers, log);
+  context.subscriptions.push(health);
+
   const fs = new ProGetFileSystemProvider({
     clientFor: async (url) => (servers.find(url) ? servers.client(url) : undefined),
     known: (ref) => tree.fileFact(ref),
+    failed: (ref, message, error) => {
+      log.error(`${message} (${error instanceof Error ? error.message : String(error)})`);
+      // Unreachable or erroring: the status bar should say so now, not at the next poll.
+      if (servers.find(ref.server)) health.sync(ref.server);
+      void vscode.window.showErrorMessage(message, SHOW_LOG).then((choice) => {
+        if (choice === SHOW_LOG) log.show();
+      });
+    },
   });
   context.subscriptions.push(
     vscode.workspace.registerFileSystemProvider(SCHEME, fs, { isReadonly: true, isCaseSensitive: true }),
   );
-
-  const health = new HealthStatusBar(servers, log);
-  context.subscriptions.push(health);
 
   const updateContext = () =>
     vscode.commands.executeCommand('setContext', 'proget.hasServers', servers.list().length > 0);

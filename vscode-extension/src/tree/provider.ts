@@ -43,6 +43,8 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   private readonly shown = new Map<string, number>();
   private readonly filters = new Map<string, string>();
   private readonly facts = new FileFacts();
+  /** `server\nfeed` where a delete was refused for lack of a privilege: Delete is not offered there. */
+  private readonly noDelete = new Set<string>();
   private readonly fetcher: TreeFetcher;
 
   constructor(private readonly host: TreeHost) {
@@ -125,6 +127,8 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
    */
   reset(server: ServerNode): void {
     this.forget(nodeId(server));
+    for (const key of [...this.noDelete])
+      if (key.startsWith(`${server.server.url}\n`)) this.noDelete.delete(key);
     this.fetcher.forgetServer(server.server.url, false);
     this.changed.fire(server);
   }
@@ -151,6 +155,12 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     if (data) data.nodes = data.nodes.filter((n) => n.type !== 'version' || n.version !== node.version);
     this.forget(nodeId(node));
     this.refresh(node.parent);
+  }
+
+  /** The key may not delete in this version's feed: Delete is no longer offered there (until the key changes). */
+  deleteRefused(node: VersionNode): void {
+    this.noDelete.add(`${serverOf(node)!.url}\n${node.parent.parent.feed.name}`);
+    this.changed.fire(node.parent);
   }
 
   loadMore(node: LoadMoreNode): void {
@@ -348,6 +358,7 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
       result.promotable = (this.fetcher.knownFeeds(server) ?? []).some(
         (f) => f.name !== feed.name && f.active && f.feedType === feed.feedType,
       );
+      result.deletable = !this.noDelete.has(`${server.url}\n${feed.name}`);
     }
     return result;
   }
