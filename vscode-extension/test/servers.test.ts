@@ -8,7 +8,7 @@ import { type SimulatorHandle, startSimulator } from '../../test/sim/index.js';
 vi.mock('vscode', () => import('./fake-vscode.js'));
 
 const { Servers, normalizeServerUrl, displayName } = await import('../src/servers.js');
-const { checkApiKey } = await import('../src/commands/serverCommands.js');
+const { addServer, checkApiKey } = await import('../src/commands/serverCommands.js');
 const fake = await import('./fake-vscode.js');
 
 let sim: SimulatorHandle;
@@ -176,5 +176,70 @@ describe('checkApiKey', () => {
       canSaveAnyway: true,
       problem: expect.stringMatching(/^Could not check the key/),
     });
+  });
+});
+
+describe('Add Server with a URL without a scheme (issue 14, bug 5)', () => {
+  const until = async (what: string, done: () => boolean) => {
+    for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+    if (!done()) throw new Error(`timed out waiting for ${what}`);
+  };
+
+  test('host:port tries https, then http; the one that answers as ProGet is saved, and said', async () => {
+    const { servers, logs } = makeServers();
+    const hostPort = sim.url.replace(/^http:\/\//, '');
+    const before = fake.inputBoxes.length;
+    fake.messages.length = 0;
+    const added = addServer({ servers, log: { info: (m) => logs.push(m), warn: (m) => logs.push(m) } });
+    await until('the URL box', () => fake.inputBoxes.length === before + 1);
+    const urlBox = fake.inputBoxes[before]!;
+    expect([urlBox.title, urlBox.step, urlBox.totalSteps]).toEqual(['Add ProGet Server', 1, 2]);
+    await urlBox.enter(hostPort);
+    await until('the key box', () => fake.inputBoxes.length === before + 2);
+    const keyBox = fake.inputBoxes[before + 1]!;
+    expect([keyBox.title, keyBox.step, keyBox.totalSteps]).toEqual(['Add ProGet Server', 2, 2]);
+    await keyBox.enter('');
+    const server = await added;
+    expect(server?.url).toBe(sim.url);
+    expect(fake.settings['proget.servers']).toEqual([{ url: sim.url }]);
+    const said = fake.messages.find((m) => m.startsWith('Added ProGet server'))!;
+    expect(said).toContain(`http was chosen: ${sim.url} answered as ProGet`);
+    expect(said).toContain(`https://${hostPort} did not: no TLS (https) on that port`);
+  });
+
+  test('a scheme-less URL that answers neither way is never saved, however often Enter is pressed', async () => {
+    const { servers, logs } = makeServers();
+    const before = fake.inputBoxes.length;
+    const added = addServer({ servers, log: { info: (m) => logs.push(m), warn: (m) => logs.push(m) } });
+    await until('the URL box', () => fake.inputBoxes.length === before + 1);
+    const box = fake.inputBoxes[before]!;
+    await box.enter('127.0.0.1:9');
+    const message = (box.validationMessage as { message: string }).message;
+    expect(message).toMatch(
+      /^Neither https:\/\/127\.0\.0\.1:9 nor http:\/\/127\.0\.0\.1:9 answered as ProGet \(https: .*ECONNREFUSED.*; http: .*ECONNREFUSED.*\)\. Check the host and port, or type the URL with its scheme/,
+    );
+    await box.enter('127.0.0.1:9');
+    expect(box.disposed).toBe(false);
+    expect(fake.inputBoxes.length).toBe(before + 1);
+    box.close();
+    expect(await added).toBeUndefined();
+    expect(fake.settings['proget.servers']).toBeUndefined();
+  });
+
+  test('a URL with a scheme that failed is added only on a second Enter, after being told', async () => {
+    const { servers, logs } = makeServers();
+    const before = fake.inputBoxes.length;
+    const added = addServer({ servers, log: { info: (m) => logs.push(m), warn: (m) => logs.push(m) } });
+    await until('the URL box', () => fake.inputBoxes.length === before + 1);
+    const box = fake.inputBoxes[before]!;
+    await box.enter('http://127.0.0.1:9');
+    expect((box.validationMessage as { message: string }).message).toMatch(
+      /^http:\/\/127\.0\.0\.1:9 did not answer as ProGet: .*\. Press Enter again to add it anyway \(it will show as unreachable until it answers\)\.$/,
+    );
+    expect(fake.inputBoxes.length).toBe(before + 1);
+    await box.enter('http://127.0.0.1:9');
+    await until('the key box', () => fake.inputBoxes.length === before + 2);
+    await fake.inputBoxes[before + 1]!.enter('');
+    expect((await added)?.url).toBe('http://127.0.0.1:9');
   });
 });

@@ -62,27 +62,67 @@ export interface ServerCommandDeps {
 }
 
 export async function addServer(deps: ServerCommandDeps): Promise<ServerRef | undefined> {
-  const url = await askServerUrl(deps);
-  if (!url) return undefined;
-  const key = await askApiKey(deps, url, 'Add Server (2/2)');
+  const found = await askServerUrl(deps);
+  if (!found) return undefined;
+  const { url, note } = found;
+  const key = await askApiKey(deps, url, 'Add ProGet Server', { step: 2, totalSteps: 2 });
   if (key === undefined) return undefined;
   await deps.servers.add(url, key || undefined);
-  void vscode.window.showInformationMessage(`Added ProGet server ${url}${key ? '' : ' (anonymous access)'}.`);
+  void vscode.window.showInformationMessage(
+    `Added ProGet server ${url}${key ? '' : ' (anonymous access)'}.${note ? ` ${note}` : ''}`,
+  );
   return deps.servers.find(url);
 }
 
-/** An input box that stays open, busy, while the URL is checked, and says what is wrong if it fails. */
-function askServerUrl(deps: ServerCommandDeps): Promise<string | undefined> {
+/** What a URL check found: ProGet answered, or why not. */
+type Probe = { ok: true; version: string } | { ok: false; reason: string };
+
+/**
+ * Whether `url` answers its health endpoint as ProGet does: a health report (or ProGet's plain "OK"), not
+ * a web page or a server error that core turned into an "unhealthy" result.
+ */
+async function probe(deps: ServerCommandDeps, url: string, signal: AbortSignal): Promise<Probe> {
+  try {
+    const h = await deps.servers.makeClient(url, undefined).health.instance({ signal });
+    const looksLikeProGet =
+      h.healthy ||
+      h.applicationName !== undefined ||
+      h.versionNumber !== undefined ||
+      h.releaseNumber !== undefined ||
+      h.databaseStatus !== undefined;
+    if (!looksLikeProGet) return { ok: false, reason: h.serviceStatusDetail ?? 'not a ProGet health report' };
+    const version = `${h.applicationName ?? 'ProGet'} ${h.versionNumber ?? h.releaseNumber ?? ''}`.trim();
+    deps.log.info(`Checked ${url}: ${version} (${h.healthy ? 'healthy' : 'unhealthy'})`);
+    return { ok: true, version };
+  } catch (error) {
+    const reason = errorSummary(error);
+    // https to a plain-http port fails deep in OpenSSL ("wrong version number"): say what that means.
+    if (url.startsWith('https:') && /SSL|TLS|EPROTO|wrong version number/i.test(reason))
+      return { ok: false, reason: 'no TLS (https) on that port' };
+    return { ok: false, reason };
+  }
+}
+
+/**
+ * An input box that stays open, busy, while the URL is checked, and says what is wrong if it fails. A URL
+ * without a scheme (`host:8624`, as ProGet's default install is written) is tried with https, then http;
+ * the one that answers as ProGet is used, and the result says which. A scheme-less URL that neither
+ * answers is never saved; a URL with a scheme that failed is saved only on a second Enter, after a message
+ * that says it did not answer.
+ */
+function askServerUrl(deps: ServerCommandDeps): Promise<{ url: string; note?: string } | undefined> {
   return new Promise((resolve) => {
     const box = vscode.window.createInputBox();
-    box.title = 'Add ProGet Server (1/2)';
-    box.prompt = 'Base URL of the ProGet server';
-    box.placeholder = 'https://proget.example.com';
+    box.title = 'Add ProGet Server';
+    box.step = 1;
+    box.totalSteps = 2;
+    box.prompt = 'Base URL of the ProGet server (without a scheme, https and then http are tried)';
+    box.placeholder = 'https://proget.example.com or proget-host:8624';
     box.ignoreFocusOut = true;
     let done = false;
     let checking: AbortController | undefined;
     let lastFailed: string | undefined;
-    const finish = (value: string | undefined) => {
+    const finish = (value: { url: string; note?: string } | undefined) => {
       if (done) return;
       done = true;
       checking?.abort();
@@ -99,30 +139,53 @@ function askServerUrl(deps: ServerCommandDeps): Promise<string | undefined> {
         box.validationMessage = normal.problem;
         return;
       }
-      if (deps.servers.list().some((s) => s.url === normal.url)) {
-        box.validationMessage = `${normal.url} is already configured; use "ProGet: Set API Key" to change its key.`;
+      const candidates = normal.schemeGiven
+        ? [normal.url]
+        : [normal.url, normal.url.replace(/^https:/, 'http:')];
+      const existing = candidates.find((c) => deps.servers.list().some((s) => s.url === c));
+      if (existing) {
+        box.validationMessage = `${existing} is already configured; use "ProGet: Set API Key" to change its key.`;
         return;
       }
-      // Enter again on a URL that failed the check: the user wants it anyway (server down for now).
-      if (lastFailed === normal.url) return finish(normal.url);
+      // Enter again on a URL with a scheme that failed the check, after being told: add it anyway.
+      if (normal.schemeGiven && lastFailed === normal.url) {
+        deps.log.warn(`Adding ${normal.url} although it did not answer as ProGet`);
+        return finish({ url: normal.url, note: 'It did not answer as ProGet when added.' });
+      }
       box.busy = true;
       box.enabled = false;
       checking = new AbortController();
+      const failures: string[] = [];
       try {
-        const health = await deps.servers
-          .makeClient(normal.url, undefined)
-          .health.instance({ signal: checking.signal });
-        deps.log.info(
-          `Checked ${normal.url}: ${health.applicationName ?? 'ProGet'} ${health.versionNumber ?? health.releaseNumber ?? ''} (${health.healthy ? 'healthy' : 'unhealthy'})`,
-        );
-        finish(normal.url);
-      } catch (error) {
-        if (done) return;
-        lastFailed = normal.url;
-        box.validationMessage = {
-          message: `${normal.url} did not answer like ProGet: ${errorSummary(error)}. Press Enter again to add it anyway.`,
-          severity: vscode.InputBoxValidationSeverity.Warning,
-        };
+        for (const url of candidates) {
+          const result = await probe(deps, url, checking.signal);
+          if (done) return;
+          if (result.ok) {
+            const note = normal.schemeGiven
+              ? undefined
+              : `${url.slice(0, url.indexOf(':'))} was chosen: ${url} answered as ${result.version}${
+                  failures.length ? ` (${failures.join('; ')})` : ''
+                }.`;
+            if (note) deps.log.info(`No scheme given: ${note}`);
+            return finish({ url, note });
+          }
+          failures.push(`${url} did not: ${result.reason}`);
+        }
+        deps.log.warn(`Add Server: ${failures.join('; ')}`);
+        if (normal.schemeGiven) {
+          lastFailed = normal.url;
+          box.validationMessage = {
+            message: `${normal.url} did not answer as ProGet: ${failures[0]!.replace(/^.*? did not: /, '')}. Press Enter again to add it anyway (it will show as unreachable until it answers).`,
+            severity: vscode.InputBoxValidationSeverity.Warning,
+          };
+        } else {
+          box.validationMessage = {
+            message: `Neither ${candidates.join(' nor ')} answered as ProGet (${failures
+              .map((f) => f.replace(/^(\w+):\/\/\S+ did not: /, '$1: '))
+              .join('; ')}). Check the host and port, or type the URL with its scheme to add it anyway.`,
+            severity: vscode.InputBoxValidationSeverity.Error,
+          };
+        }
       } finally {
         if (!done) {
           box.busy = false;
@@ -139,10 +202,19 @@ function askServerUrl(deps: ServerCommandDeps): Promise<string | undefined> {
  * A password box; resolves the key, '' for anonymous, or undefined when dismissed. The key is checked
  * before it is returned; a key the check could not confirm is accepted on a second Enter.
  */
-export function askApiKey(deps: ServerCommandDeps, url: string, title: string): Promise<string | undefined> {
+export function askApiKey(
+  deps: ServerCommandDeps,
+  url: string,
+  title: string,
+  steps?: { step: number; totalSteps: number },
+): Promise<string | undefined> {
   return new Promise((resolve) => {
     const box = vscode.window.createInputBox();
     box.title = title;
+    if (steps) {
+      box.step = steps.step;
+      box.totalSteps = steps.totalSteps;
+    }
     box.prompt = `API key for ${url} — leave empty for anonymous access`;
     box.placeholder = 'API key (stored in VS Code secret storage)';
     box.password = true;
