@@ -59,8 +59,10 @@ describe('the extension log never holds the API key', () => {
     const added = addServer({ servers, log });
     await until('the URL box', () => inputBoxes.length === 1);
     await inputBoxes[0]!.enter(sim.url);
-    await until('the key box', () => inputBoxes.length === 2);
-    await inputBoxes[1]!.enter(KEY);
+    await until('the name box', () => inputBoxes.length === 2);
+    await inputBoxes[1]!.enter('Sim');
+    await until('the key box', () => inputBoxes.length === 3);
+    await inputBoxes[2]!.enter(KEY);
     const server = await added;
     sim.setFaults([]);
     expect(server?.url).toBe(sim.url);
@@ -76,9 +78,9 @@ describe('the extension log never holds the API key', () => {
 
   it('a rejected key is logged as not confirmed, without the key', async () => {
     const asked = askApiKey({ servers, log }, sim.url, 'Set API Key');
-    await until('the key box', () => inputBoxes.length === 3);
-    await inputBoxes[2]!.enter(WRONG_KEY);
-    inputBoxes[2]!.close();
+    await until('the key box', () => inputBoxes.length === 4);
+    await inputBoxes[3]!.enter(WRONG_KEY);
+    inputBoxes[3]!.close();
     expect(await asked).toBeUndefined();
     expect(lines.some((l) => l.startsWith(`warn API key for ${sim.url} not confirmed: `))).toBe(true);
   });

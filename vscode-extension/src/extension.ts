@@ -18,7 +18,7 @@ import {
   promoteVersion,
 } from './commands/packageCommands.js';
 import { SHOW_LOG } from './commands/refusals.js';
-import { addServer, removeServer, setApiKey } from './commands/serverCommands.js';
+import { addServer, removeServer, renameServer, setApiKey } from './commands/serverCommands.js';
 import { ProGetFileSystemProvider } from './fs/provider.js';
 import { SCHEME } from './fs/uri.js';
 import { HealthStatusBar, SHOW_HEALTH_COMMAND } from './health/statusBar.js';
@@ -104,6 +104,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     if (server) await vscode.commands.executeCommand('proget.feeds.focus');
   });
   register('proget.removeServer', (node?: TreeNode) => removeServer(serverDeps, node));
+  register('proget.renameServer', (node?: TreeNode) => renameServer(serverDeps, node));
   register('proget.setApiKey', (node?: TreeNode) => setApiKey(serverDeps, node));
   register('proget.refresh', () => {
     tree.refresh();

@@ -172,14 +172,34 @@ export class Servers implements vscode.Disposable {
     });
   }
 
-  async add(url: string, apiKey: string | undefined): Promise<void> {
+  async add(url: string, apiKey: string | undefined, name?: string): Promise<void> {
     const config = vscode.workspace.getConfiguration('proget');
     const current = (config.inspect<unknown[]>('servers')?.globalValue ?? []).filter(
       (s) => toSetting(s)?.url.replace(/\/+$/, '') !== url,
     );
     await this.setKey(url, apiKey);
-    await config.update('servers', [...current, { url }], vscode.ConfigurationTarget.Global);
+    const entry = name?.trim() ? { name: name.trim(), url } : { url };
+    await config.update('servers', [...current, entry], vscode.ConfigurationTarget.Global);
     this.log.info(`Added server ${url} (${apiKey ? 'with an API key' : 'anonymous'})`);
+  }
+
+  /** Sets (or, empty, clears) a server's display name where it is configured. */
+  async rename(url: string, name: string): Promise<void> {
+    const config = vscode.workspace.getConfiguration('proget');
+    const inspect = config.inspect<unknown[]>('servers');
+    const renamed = (list: unknown[] | undefined) =>
+      list?.map((s) => {
+        const setting = toSetting(s);
+        const normal = setting && normalizeServerUrl(setting.url);
+        if (!setting || !normal || !('url' in normal) || normal.url !== url) return s;
+        return name.trim() ? { name: name.trim(), url: setting.url } : { url: setting.url };
+      });
+    if (inspect?.globalValue)
+      await config.update('servers', renamed(inspect.globalValue), vscode.ConfigurationTarget.Global);
+    if (inspect?.workspaceValue) {
+      await config.update('servers', renamed(inspect.workspaceValue), vscode.ConfigurationTarget.Workspace);
+    }
+    this.log.info(`Renamed server ${url} to "${name.trim() || displayName({ url })}"`);
   }
 
   async remove(url: string): Promise<void> {

@@ -8,7 +8,7 @@ import { type SimulatorHandle, startSimulator } from '../../test/sim/index.js';
 vi.mock('vscode', () => import('./fake-vscode.js'));
 
 const { Servers, normalizeServerUrl, displayName } = await import('../src/servers.js');
-const { addServer, checkApiKey } = await import('../src/commands/serverCommands.js');
+const { addServer, checkApiKey, renameServer } = await import('../src/commands/serverCommands.js');
 const fake = await import('./fake-vscode.js');
 
 let sim: SimulatorHandle;
@@ -179,12 +179,12 @@ describe('checkApiKey', () => {
   });
 });
 
-describe('Add Server with a URL without a scheme (issue 14, bug 5)', () => {
-  const until = async (what: string, done: () => boolean) => {
-    for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
-    if (!done()) throw new Error(`timed out waiting for ${what}`);
-  };
+async function until(what: string, done: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+  if (!done()) throw new Error(`timed out waiting for ${what}`);
+}
 
+describe('Add Server with a URL without a scheme (issue 14, bug 5)', () => {
   test('host:port tries https, then http; the one that answers as ProGet is saved, and said', async () => {
     const { servers, logs } = makeServers();
     const hostPort = sim.url.replace(/^http:\/\//, '');
@@ -193,16 +193,23 @@ describe('Add Server with a URL without a scheme (issue 14, bug 5)', () => {
     const added = addServer({ servers, log: { info: (m) => logs.push(m), warn: (m) => logs.push(m) } });
     await until('the URL box', () => fake.inputBoxes.length === before + 1);
     const urlBox = fake.inputBoxes[before]!;
-    expect([urlBox.title, urlBox.step, urlBox.totalSteps]).toEqual(['Add ProGet Server', 1, 2]);
+    expect([urlBox.title, urlBox.step, urlBox.totalSteps]).toEqual(['Add ProGet Server', 1, 3]);
     await urlBox.enter(hostPort);
-    await until('the key box', () => fake.inputBoxes.length === before + 2);
-    const keyBox = fake.inputBoxes[before + 1]!;
-    expect([keyBox.title, keyBox.step, keyBox.totalSteps]).toEqual(['Add ProGet Server', 2, 2]);
+    await until('the name box', () => fake.inputBoxes.length === before + 2);
+    const nameBox = fake.inputBoxes[before + 1]!;
+    expect([nameBox.title, nameBox.step, nameBox.totalSteps]).toEqual(['Add ProGet Server', 2, 3]);
+    // The host is suggested; a name typed over it is what the tree shows.
+    expect(nameBox.value).toBe(hostPort);
+    await nameBox.enter('Build server');
+    await until('the key box', () => fake.inputBoxes.length === before + 3);
+    const keyBox = fake.inputBoxes[before + 2]!;
+    expect([keyBox.title, keyBox.step, keyBox.totalSteps]).toEqual(['Add ProGet Server', 3, 3]);
     await keyBox.enter('');
     const server = await added;
-    expect(server?.url).toBe(sim.url);
-    expect(fake.settings['proget.servers']).toEqual([{ url: sim.url }]);
+    expect(server).toEqual({ url: sim.url, name: 'Build server' });
+    expect(fake.settings['proget.servers']).toEqual([{ name: 'Build server', url: sim.url }]);
     const said = fake.messages.find((m) => m.startsWith('Added ProGet server'))!;
+    expect(said).toMatch(/^Added ProGet server Build server \(anonymous access\)\./);
     expect(said).toContain(`http was chosen: ${sim.url} answered as ProGet`);
     expect(said).toContain(`https://${hostPort} did not: no TLS (https) on that port`);
   });
@@ -238,8 +245,31 @@ describe('Add Server with a URL without a scheme (issue 14, bug 5)', () => {
     );
     expect(fake.inputBoxes.length).toBe(before + 1);
     await box.enter('http://127.0.0.1:9');
-    await until('the key box', () => fake.inputBoxes.length === before + 2);
+    await until('the name box', () => fake.inputBoxes.length === before + 2);
     await fake.inputBoxes[before + 1]!.enter('');
+    await until('the key box', () => fake.inputBoxes.length === before + 3);
+    await fake.inputBoxes[before + 2]!.enter('');
     expect((await added)?.url).toBe('http://127.0.0.1:9');
+  });
+});
+
+describe('server display names', () => {
+  test('Rename sets the name shown instead of host:port; empty goes back to the host', async () => {
+    const { servers } = makeServers();
+    fake.settings['proget.servers'] = [{ url: 'https://p.example:8624/' }, 'https://q.example'];
+    expect(servers.list().map((s) => s.name)).toEqual(['p.example:8624', 'q.example']);
+    const before = fake.inputBoxes.length;
+    const node = { type: 'server' as const, server: servers.list()[0]! };
+    const renamed = renameServer({ servers, log: { info: () => {}, warn: () => {} } }, node);
+    await until('the name box', () => fake.inputBoxes.length === before + 1);
+    const box = fake.inputBoxes[before]!;
+    expect([box.title, box.value]).toEqual(['Rename p.example:8624', 'p.example:8624']);
+    await box.enter('Production');
+    await renamed;
+    expect(servers.list().map((s) => s.name)).toEqual(['Production', 'q.example']);
+    // The key stays where it was: the URL, its key's name, did not change.
+    expect(servers.list()[0]!.url).toBe('https://p.example:8624');
+    await servers.rename('https://p.example:8624', '');
+    expect(servers.list().map((s) => s.name)).toEqual(['p.example:8624', 'q.example']);
   });
 });

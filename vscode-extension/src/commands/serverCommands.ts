@@ -4,7 +4,7 @@
 import type { ProGetClientApi } from '@proget-ci/core';
 import { errorSummary, isProGetError } from '@proget-ci/core';
 import * as vscode from 'vscode';
-import { normalizeServerUrl, type Servers } from '../servers.js';
+import { displayName, normalizeServerUrl, type Servers } from '../servers.js';
 import type { ServerRef, TreeNode } from '../tree/model.js';
 import { serverOf } from '../tree/model.js';
 
@@ -65,11 +65,13 @@ export async function addServer(deps: ServerCommandDeps): Promise<ServerRef | un
   const found = await askServerUrl(deps);
   if (!found) return undefined;
   const { url, note } = found;
-  const key = await askApiKey(deps, url, 'Add ProGet Server', { step: 2, totalSteps: 2 });
+  const name = await askName(url, { step: 2, totalSteps: 3 });
+  if (name === undefined) return undefined;
+  const key = await askApiKey(deps, url, 'Add ProGet Server', { step: 3, totalSteps: 3 });
   if (key === undefined) return undefined;
-  await deps.servers.add(url, key || undefined);
+  await deps.servers.add(url, key || undefined, name);
   void vscode.window.showInformationMessage(
-    `Added ProGet server ${url}${key ? '' : ' (anonymous access)'}.${note ? ` ${note}` : ''}`,
+    `Added ProGet server ${name || url}${key ? '' : ' (anonymous access)'}.${note ? ` ${note}` : ''}`,
   );
   return deps.servers.find(url);
 }
@@ -115,7 +117,7 @@ function askServerUrl(deps: ServerCommandDeps): Promise<{ url: string; note?: st
     const box = vscode.window.createInputBox();
     box.title = 'Add ProGet Server';
     box.step = 1;
-    box.totalSteps = 2;
+    box.totalSteps = 3;
     box.prompt = 'Base URL of the ProGet server (without a scheme, https and then http are tried)';
     box.placeholder = 'https://proget.example.com or proget-host:8624';
     box.ignoreFocusOut = true;
@@ -291,6 +293,43 @@ export async function setApiKey(deps: ServerCommandDeps, node?: TreeNode): Promi
   void vscode.window.showInformationMessage(
     key ? `API key for ${server.name} saved in secret storage.` : `${server.name} now uses anonymous access.`,
   );
+}
+
+/** The display name step: the host is suggested; empty shows the host. Undefined when dismissed. */
+function askName(
+  url: string,
+  steps?: { step: number; totalSteps: number },
+  current?: string,
+): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const box = vscode.window.createInputBox();
+    box.title = steps ? 'Add ProGet Server' : `Rename ${current ?? url}`;
+    if (steps) {
+      box.step = steps.step;
+      box.totalSteps = steps.totalSteps;
+    }
+    box.prompt = `Display name for ${url} in the Feeds view (empty: the host name)`;
+    box.value = current ?? displayName({ url });
+    box.ignoreFocusOut = true;
+    let done = false;
+    const finish = (value: string | undefined) => {
+      if (done) return;
+      done = true;
+      resolve(value);
+      box.dispose();
+    };
+    box.onDidAccept(() => finish(box.value.trim()));
+    box.onDidHide(() => finish(undefined));
+    box.show();
+  });
+}
+
+export async function renameServer(deps: ServerCommandDeps, node?: TreeNode): Promise<void> {
+  const server = (node && serverOf(node)) ?? (await pickServer(deps, 'Rename Server'));
+  if (!server) return;
+  const name = await askName(server.url, undefined, server.name);
+  if (name === undefined || name === server.name) return;
+  await deps.servers.rename(server.url, name);
 }
 
 export async function removeServer(deps: ServerCommandDeps, node?: TreeNode): Promise<void> {
