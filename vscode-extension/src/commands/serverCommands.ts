@@ -69,7 +69,8 @@ export async function addServer(deps: ServerCommandDeps): Promise<ServerRef | un
   if (name === undefined) return undefined;
   const key = await askApiKey(deps, url, 'Add ProGet Server', { step: 3, totalSteps: 3 });
   if (key === undefined) return undefined;
-  await deps.servers.add(url, key || undefined, name);
+  // The suggested host is what the tree shows anyway: only a name of one's own goes into the setting.
+  await deps.servers.add(url, key || undefined, name === displayName({ url }) ? undefined : name);
   void vscode.window.showInformationMessage(
     `Added ProGet server ${name || url}${key ? '' : ' (anonymous access)'}.${note ? ` ${note}` : ''}`,
   );
