@@ -23,7 +23,14 @@ import { ProGetFileSystemProvider } from './fs/provider.js';
 import { SCHEME } from './fs/uri.js';
 import { HealthStatusBar, SHOW_HEALTH_COMMAND } from './health/statusBar.js';
 import { createClient, Servers } from './servers.js';
-import type { FileNode, LoadMoreNode, PackageNode, TreeNode, VersionNode } from './tree/model.js';
+import {
+  type FileNode,
+  type LoadMoreNode,
+  type PackageNode,
+  serverOf,
+  type TreeNode,
+  type VersionNode,
+} from './tree/model.js';
 import { FeedsTreeProvider } from './tree/provider.js';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -110,7 +117,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     tree.refresh();
     health.checkNow();
   });
-  register('proget.refreshNode', (node?: TreeNode) => tree.refresh(node));
+  register('proget.refreshNode', (node?: TreeNode) => {
+    tree.refresh(node);
+    // A retry after an outage: the status bar should not wait for its next poll to notice.
+    const server = node && serverOf(node);
+    if (server) health.sync(server.url);
+  });
   register('proget.loadMore', (node: LoadMoreNode) => tree.loadMore(node));
   register('proget.filterPackages', (node?: TreeNode) => filterPackages(deps, node));
   register('proget.clearFilter', (node?: TreeNode) => clearFilter(deps, node));
