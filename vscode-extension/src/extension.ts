@@ -17,11 +17,11 @@ import {
   type PackageCommandDeps,
   promoteVersion,
 } from './commands/packageCommands.js';
-import { SHOW_LOG } from './commands/refusals.js';
 import { addServer, removeServer, renameServer, setApiKey } from './commands/serverCommands.js';
 import { ProGetFileSystemProvider } from './fs/provider.js';
 import { SCHEME } from './fs/uri.js';
 import { HealthStatusBar, SHOW_HEALTH_COMMAND } from './health/statusBar.js';
+import { SHOW_LOG } from './refusals.js';
 import { createClient, Servers } from './servers.js';
 import {
   type FileNode,

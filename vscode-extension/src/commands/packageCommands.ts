@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { errorSummary, isProGetError, ProGetError } from '@proget-ci/core';
 import * as vscode from 'vscode';
 import { formatBytes } from '../format.js';
+import { deleteError, isPrivilegeRefusal, SHOW_LOG } from '../refusals.js';
 import type { Servers } from '../servers.js';
 import { promoteCheckSnippet, publishSnippet } from '../snippets.js';
 import { MANIFEST_PATH } from '../tree/files.js';
@@ -21,7 +22,6 @@ import {
 } from '../tree/model.js';
 import type { FeedsTreeProvider } from '../tree/provider.js';
 import { feedPageUrl, packagePageUrl, universalDownloadUrl, versionPageUrl } from '../urls.js';
-import { deleteError, isPrivilegeRefusal, SHOW_LOG } from './refusals.js';
 
 export interface PackageCommandDeps {
   servers: Servers;

@@ -3,7 +3,7 @@
 
 import { isProGetError, type ProGetClientApi } from '@proget-ci/core';
 import * as vscode from 'vscode';
-import { reasonAndFix } from '../commands/refusals.js';
+import { reasonAndFix } from '../refusals.js';
 import { type PackageFileRef, parseFileUri } from './uri.js';
 
 /** Viewers are for reading, not for pulling whole packages into memory. */

@@ -12,7 +12,6 @@ export interface PresentContext {
   /** How many children to show of a paged container. */
   limit: number;
   auth?: 'key' | 'anonymous';
-  now: number;
 }
 
 export function present(node: ContainerNode, state: SettledState, ctx: PresentContext): TreeNode[] {

@@ -239,7 +239,6 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
       filter: node.type === 'feed' ? this.filters.get(id) : undefined,
       limit: this.shown.get(id) ?? this.host.pageSize(),
       auth: this.host.auth(serverOf(node)!),
-      now: this.now(),
     });
   }
 
