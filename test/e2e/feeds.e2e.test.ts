@@ -392,7 +392,7 @@ describe('package actions', () => {
 
   test('a refused delete says what, why and the fix, offers Show Log, and Delete is then not offered', async () => {
     sim.setFaults([
-      { method: 'DELETE', path: '/upack/dev-feed/delete/', fault: { type: 'status', status: 403 } },
+      { method: 'POST', path: '/upack/dev-feed/delete/', fault: { type: 'status', status: 403 } },
     ]);
     try {
       await wb.contextMenu('1.3.7', 'Delete Version…', 4);

@@ -209,9 +209,8 @@ describe('Add Server with a URL without a scheme (issue 14, bug 5)', () => {
     expect(server).toEqual({ url: sim.url, name: 'Build server' });
     expect(fake.settings['proget.servers']).toEqual([{ name: 'Build server', url: sim.url }]);
     const said = fake.messages.find((m) => m.startsWith('Added ProGet server'))!;
-    expect(said).toMatch(/^Added ProGet server Build server \(anonymous access\)\./);
-    expect(said).toContain(`http was chosen: ${sim.url} answered as ProGet`);
-    expect(said).toContain(`https://${hostPort} did not: no TLS (https) on that port`);
+    expect(said).toMatch(/^Added ProGet server Build server over http: it answered as ProGet/);
+    expect(said).toMatch(/; https did not \(no TLS on that port\) \(anonymous access\)\.$/);
   });
 
   test('a scheme-less URL that answers neither way is never saved, however often Enter is pressed', async () => {

@@ -135,6 +135,24 @@ describe('bug 1: the palette offers what the tree shows now', () => {
   });
 });
 
+describe('a key change reloads the server VS Code shows', () => {
+  test('server nodes are the same objects each time, so a change event names what VS Code holds', async () => {
+    const { provider, servers } = setup();
+    const [shown] = await provider.getChildren();
+    expect(provider.knownNodes('server')[0]).toBe(shown);
+    expect((await provider.getChildren())[0]).toBe(shown);
+    const fired: unknown[] = [];
+    provider.onDidChangeTreeData((e) => fired.push(e));
+    provider.reset(provider.knownNodes('server')[0]!);
+    expect(fired).toEqual([shown]);
+    // A new name is a new node (the root redraws); the old one is not handed out again.
+    servers[0] = { ...servers[0]!, name: 'Renamed' };
+    const [renamed] = await provider.getChildren();
+    expect(renamed).not.toBe(shown);
+    expect(renamed).toMatchObject({ server: { name: 'Renamed' } });
+  });
+});
+
 describe('bug 3: staleness VS Code can render', () => {
   test('descriptions of stale nodes carry no codicon syntax; the icon and tooltip say it', async () => {
     const { provider } = setup();

@@ -72,7 +72,7 @@ export async function addServer(deps: ServerCommandDeps): Promise<ServerRef | un
   // The suggested host is what the tree shows anyway: only a name of one's own goes into the setting.
   await deps.servers.add(url, key || undefined, name === displayName({ url }) ? undefined : name);
   void vscode.window.showInformationMessage(
-    `Added ProGet server ${name || url}${key ? '' : ' (anonymous access)'}.${note ? ` ${note}` : ''}`,
+    `Added ProGet server ${name || url}${note ? ` ${note}` : ''}${key ? '' : ' (anonymous access)'}.`,
   );
   return deps.servers.find(url);
 }
@@ -101,7 +101,7 @@ async function probe(deps: ServerCommandDeps, url: string, signal: AbortSignal):
     const reason = errorSummary(error);
     // https to a plain-http port fails deep in OpenSSL ("wrong version number"): say what that means.
     if (url.startsWith('https:') && /SSL|TLS|EPROTO|wrong version number/i.test(reason))
-      return { ok: false, reason: 'no TLS (https) on that port' };
+      return { ok: false, reason: 'no TLS on that port' };
     return { ok: false, reason };
   }
 }
@@ -153,38 +153,41 @@ function askServerUrl(deps: ServerCommandDeps): Promise<{ url: string; note?: st
       // Enter again on a URL with a scheme that failed the check, after being told: add it anyway.
       if (normal.schemeGiven && lastFailed === normal.url) {
         deps.log.warn(`Adding ${normal.url} although it did not answer as ProGet`);
-        return finish({ url: normal.url, note: 'It did not answer as ProGet when added.' });
+        return finish({ url: normal.url, note: '(it did not answer as ProGet when added)' });
       }
       box.busy = true;
       box.enabled = false;
       checking = new AbortController();
-      const failures: string[] = [];
+      const failures: { url: string; reason: string }[] = [];
       try {
         for (const url of candidates) {
           const result = await probe(deps, url, checking.signal);
           if (done) return;
           if (result.ok) {
+            const scheme = (u: string) => u.slice(0, u.indexOf(':'));
             const note = normal.schemeGiven
               ? undefined
-              : `${url.slice(0, url.indexOf(':'))} was chosen: ${url} answered as ${result.version}${
-                  failures.length ? ` (${failures.join('; ')})` : ''
-                }.`;
+              : `over ${scheme(url)}: it answered as ${result.version}${failures
+                  .map((f) => `; ${scheme(f.url)} did not (${f.reason})`)
+                  .join('')}`;
             if (note) deps.log.info(`No scheme given: ${note}`);
             return finish({ url, note });
           }
-          failures.push(`${url} did not: ${result.reason}`);
+          failures.push({ url, reason: result.reason });
         }
-        deps.log.warn(`Add Server: ${failures.join('; ')}`);
+        deps.log.warn(
+          `Add Server: ${failures.map((f) => `${f.url} did not answer: ${f.reason}`).join('; ')}`,
+        );
         if (normal.schemeGiven) {
           lastFailed = normal.url;
           box.validationMessage = {
-            message: `${normal.url} did not answer as ProGet: ${failures[0]!.replace(/^.*? did not: /, '')}. Press Enter again to add it anyway (it will show as unreachable until it answers).`,
+            message: `${normal.url} did not answer as ProGet: ${failures[0]!.reason}. Press Enter again to add it anyway (it will show as unreachable until it answers).`,
             severity: vscode.InputBoxValidationSeverity.Warning,
           };
         } else {
           box.validationMessage = {
             message: `Neither ${candidates.join(' nor ')} answered as ProGet (${failures
-              .map((f) => f.replace(/^(\w+):\/\/\S+ did not: /, '$1: '))
+              .map((f) => `${f.url.slice(0, f.url.indexOf(':'))}: ${f.reason}`)
               .join('; ')}). Check the host and port, or type the URL with its scheme to add it anyway.`,
             severity: vscode.InputBoxValidationSeverity.Error,
           };

@@ -10,7 +10,9 @@ import { TreeFetcher } from './fetch.js';
 import { type ItemState, toTreeItem, versionTooltip } from './items.js';
 import {
   type ContainerNode,
+  containerFor,
   type FeedNode,
+  isContainer,
   type LoadMoreNode,
   nodeId,
   packageIdText,
@@ -21,7 +23,7 @@ import {
   type VersionNode,
 } from './model.js';
 import { present } from './present.js';
-import { dataOf, isStale, type LoadState, type SettledState } from './state.js';
+import { dataOf, isStale, type LoadState, type SettledState, settledView } from './state.js';
 
 export { MAX_LISTED_PACKAGES } from './fetch.js';
 
@@ -43,6 +45,7 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   private readonly shown = new Map<string, number>();
   private readonly filters = new Map<string, string>();
   private readonly facts = new FileFacts();
+  private readonly serverNodeCache = new Map<string, ServerNode>();
   /** `server\nfeed` where a delete was refused for lack of a privilege: Delete is not offered there. */
   private readonly noDelete = new Set<string>();
   private readonly fetcher: TreeFetcher;
@@ -215,8 +218,21 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
 
   // --- Loading ----------------------------------------------------------------------------------------
 
+  /**
+   * The configured servers as nodes, the same objects each time (while the name stays): VS Code finds the
+   * element a change event names by identity, so a fresh object would make "reload this server" a no-op.
+   */
   private serverNodes(): ServerNode[] {
-    return this.host.servers().map((server): ServerNode => ({ type: 'server', server }));
+    const nodes = this.host.servers().map((server): ServerNode => {
+      const known = this.serverNodeCache.get(server.url);
+      if (known && known.server.name === server.name) return known;
+      const node: ServerNode = { type: 'server', server };
+      this.serverNodeCache.set(server.url, node);
+      return node;
+    });
+    const urls = new Set(nodes.map((n) => n.server.url));
+    for (const url of [...this.serverNodeCache.keys()]) if (!urls.has(url)) this.serverNodeCache.delete(url);
+    return nodes;
   }
 
   private async childrenOf(node: ContainerNode): Promise<TreeNode[]> {
@@ -365,24 +381,6 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   private now(): number {
     return this.host.now?.() ?? Date.now();
   }
-}
-
-/** A state as it presents: a running load shows what it replaces. */
-function settledView(state: LoadState | undefined): SettledState | undefined {
-  if (!state) return undefined;
-  if (state.kind !== 'loading') return state;
-  return state.last ? { kind: 'loaded', data: state.last, outdated: false } : undefined;
-}
-
-function isContainer(node: TreeNode): node is ContainerNode {
-  return node.type === 'server' || node.type === 'feed' || node.type === 'package' || node.type === 'version';
-}
-
-/** The node whose children a refresh of `node` reloads: itself, or the nearest container above it. */
-function containerFor(node: TreeNode): ContainerNode | undefined {
-  let n: TreeNode | undefined = node;
-  while (n && !isContainer(n)) n = n.parent;
-  return n;
 }
 
 function describe(node: ContainerNode): string {

@@ -54,3 +54,10 @@ export function errorOf(state: LoadState | undefined): unknown {
 export function isStale(state: LoadState | undefined): boolean {
   return state?.kind === 'stale';
 }
+
+/** A state as it presents: a running load shows what it replaces. */
+export function settledView(state: LoadState | undefined): SettledState | undefined {
+  if (!state) return undefined;
+  if (state.kind !== 'loading') return state;
+  return state.last ? { kind: 'loaded', data: state.last, outdated: false } : undefined;
+}
