@@ -178,6 +178,8 @@ describe('bug 6: a refused delete explains itself', () => {
     const v = versions[0]!;
     expect(item(provider, v).contextValue).toMatch(/\bdeletable\b/);
     vscode.answers.push('Delete', 'Show Log');
+    const fired: unknown[] = [];
+    provider.onDidChangeTreeData((e) => fired.push(e));
     const logged: string[] = [];
     await deleteVersion(
       {
@@ -199,6 +201,8 @@ describe('bug 6: a refused delete explains itself', () => {
     expect(vscode.executed.map((e) => e.command)).toContain('proget.showLog');
     expect(logged[0]).toMatch(/Delete of HDARS .* failed/);
     expect(item(provider, v).contextValue).not.toMatch(/\bdeletable\b/);
+    // The rows themselves are redrawn (VS Code re-reads a row's context value when the row is named).
+    expect(fired).toContainEqual(expect.arrayContaining([v]));
     // The version is still there: nothing was deleted.
     expect(provider.knownNodes('version').map((n) => n.version)).toContain(v.version);
   });

@@ -38,7 +38,7 @@ export interface TreeHost {
 }
 
 export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
   private readonly states = new Map<string, LoadState>();
@@ -163,7 +163,10 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   /** The key may not delete in this version's feed: Delete is no longer offered there (until the key changes). */
   deleteRefused(node: VersionNode): void {
     this.noDelete.add(`${serverOf(node)!.url}\n${node.parent.parent.feed.name}`);
-    this.changed.fire(node.parent);
+    // Each version row of that feed is redrawn itself: its context value is what the menu reads.
+    const feedId = nodeId(node.parent.parent);
+    const rows = this.knownNodes('version').filter((v) => nodeId(v.parent.parent) === feedId);
+    this.changed.fire(rows.length ? rows : node);
   }
 
   loadMore(node: LoadMoreNode): void {
