@@ -408,6 +408,8 @@ describe('package actions', () => {
         .locator('.notification-toast', { hasText: 'Could not delete' })
         .locator('.monaco-button', { hasText: 'Show Log' });
       await button.waitFor();
+      // Let the toast finish fading in before the picture.
+      await wb.page.waitForTimeout(600);
       await wb.screenshot('19c-delete-refused');
       await button.click();
       // The log opens in the panel, with the full error.
