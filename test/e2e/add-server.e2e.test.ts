@@ -37,21 +37,34 @@ describe('adding a server', () => {
     await wb.screenshot('01-welcome');
   });
 
-  test('Add Server checks the URL and the key, rejects a bad key, and shows the server', async () => {
+  test('Add Server without a scheme finds http, asks a name, checks the key, and shows the server', async () => {
+    const host = `127.0.0.1:${sim.port}`;
     await wb.runCommand('ProGet: Add Server');
-    await wb.answerInput('Add ProGet Server (1/2)', sim.url);
-    await wb.waitForQuickInputTitle('Add Server (2/2)');
+    // As ProGet's default install is written: no scheme. https is tried first, then http.
+    await wb.answerInput('Add ProGet Server (1/3)', host);
+    await wb.waitForQuickInputTitle('Add ProGet Server (2/3)');
+    // The display name step suggests the host; keeping it stores no name.
+    expect(await wb.quickInput().locator('.quick-input-box input').inputValue()).toBe(host);
+    await wb.answerInput('Add ProGet Server (2/3)', host);
+    await wb.waitForQuickInputTitle('Add ProGet Server (3/3)');
     expect(await wb.quickInput().locator('.quick-input-box input').getAttribute('type')).toBe('password');
 
-    await wb.answerInput('Add Server (2/2)', 'not-a-real-key');
+    await wb.answerInput('Add ProGet Server (3/3)', 'not-a-real-key');
     const message = await wb.waitForQuickInputMessage(/rejected|no feeds/i);
     expect(message).toMatch(/press Enter again to save it anyway/i);
     await wb.screenshot('02-bad-key');
 
-    await wb.answerInput('Add Server (2/2)', ADMIN_KEY);
-    await wb.waitForNotification(/Added ProGet server/);
+    await wb.answerInput('Add ProGet Server (3/3)', ADMIN_KEY);
+    const added = await wb.waitForNotification(/Added ProGet server/);
+    expect(added).toMatch(
+      new RegExp(
+        `Added ProGet server ${host} over http: it answered as ProGet .*; https did not \\(no TLS on that port\\)\\.`,
+      ),
+    );
+    expect(added).not.toMatch(/SSL|wrong version number/);
     const serverRow = await wb.waitForRow('127.0.0.1:' + sim.port);
     expect(serverRow.level).toBe(1);
+    await wb.screenshot('02b-scheme-chosen');
     const feeds = await waitForLabels(wb, ['approved-feed', 'dev-feed', 'nuget-feed', 'old-feed']);
     expect(feeds).toEqual(expect.arrayContaining(['approved-feed', 'dev-feed', 'nuget-feed', 'old-feed']));
     const rows = await wb.treeRows();

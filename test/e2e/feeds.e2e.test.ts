@@ -4,8 +4,10 @@
 
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProGetClient } from '@proget-ci/core';
+import { buildPackage, ProGetClient } from '@proget-ci/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Privilege, type SimulatorHandle, startSimulator } from '../sim/index.js';
 import { type CodeServer, freePort, startCodeServer } from './harness/codeServer.js';
@@ -30,6 +32,7 @@ let offlineUrl: string;
 
 beforeAll(async () => {
   sim = await startSimulator({ seed: 'demo', versionMode: '2023', anonymous: ALL });
+  await publishWidget(sim.url);
   offlineUrl = `http://127.0.0.1:${await freePort()}`;
   server = await startCodeServer({
     settings: {
@@ -53,6 +56,29 @@ afterAll(async () => {
 });
 
 const labels = (rows: TreeRow[]) => rows.map((r) => r.label);
+
+/** A package whose description is Markdown with a web link, a command link and HTML. */
+async function publishWidget(url: string): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'proget-e2e-widget-'));
+  try {
+    await mkdir(join(dir, 'src'));
+    await writeFile(join(dir, 'src', 'readme.txt'), 'x\n');
+    const built = await buildPackage({
+      sourceDir: join(dir, 'src'),
+      manifest: {
+        name: 'widget',
+        version: '2.0.0',
+        description:
+          'A **bold** widget; see [the docs](https://docs.example/widget).\n\n[run me](command:workbench.action.terminal.new) <img src=x onerror=alert(1)>',
+      },
+      outFile: join(dir, 'widget.upack'),
+    });
+    // In approved-feed, so dev-feed keeps the demo seed's five packages the paging tests count.
+    await new ProGetClient({ url, apiKey: 'demo-admin-key' }).universal.upload('approved-feed', built.path);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 async function waitForRows(predicate: (rows: TreeRow[]) => boolean, what: string, timeout = 30_000) {
   const deadline = Date.now() + timeout;
@@ -199,6 +225,8 @@ describe('Feeds tree', () => {
     const targets = await wb.quickItems();
     expect(targets.some((t) => t.startsWith('approved-feed'))).toBe(true);
     expect(targets.some((t) => t.startsWith('nuget-feed'))).toBe(false);
+    // An inactive feed serves nothing, so it is no target.
+    expect(targets.some((t) => t.startsWith('old-feed'))).toBe(false);
     await wb.pickQuickItem(/^approved-feed/);
     await wb.answerInput('Promote HDARS 1.3.10 to approved-feed', 'Passed e2e');
     const dialog = await wb.dialogText();
@@ -227,7 +255,8 @@ describe('Feeds tree', () => {
     await wb.expand('Simulator', 1);
     await waitForRows((r) => labels(r).includes('old-feed'), 'feeds of the simulator');
     sim.setFaults([{ path: '/api/management/feeds/list', fault: { type: 'status', status: 503 } }]);
-    await wb.inlineAction('Simulator', 'Refresh', 1);
+    // Refresh is in each row's context menu (and the view title), no longer inline on every row.
+    await wb.contextMenu('Simulator', 'Refresh', 1);
     const rows = await waitForRows(
       (r) =>
         r.some((x) => x.label === 'Refresh failed — retry') &&
@@ -254,6 +283,52 @@ describe('Feeds tree', () => {
     );
     expect(after.find((r) => r.label === 'Simulator')?.description).not.toContain('showing cached');
     expect(labels(after)).toContain('dev-feed');
+  });
+
+  test('a stale feed says "cached" in words VS Code renders, not a literal $(warning)', async () => {
+    await wb.expand('dev-feed', 2);
+    await waitForRows((r) => labels(r).includes('HDARS'), 'packages of dev-feed');
+    sim.setFaults([{ path: '/upack/dev-feed/', fault: { type: 'status', status: 503 } }]);
+    try {
+      await wb.contextMenu('dev-feed', 'Refresh', 2);
+      const rows = await waitForRows(
+        (r) => (r.find((x) => x.label === 'dev-feed')?.description ?? '').includes('cached'),
+        'stale feed',
+        40_000,
+      );
+      const description = rows.find((r) => r.label === 'dev-feed')!.description;
+      expect(description).toBe('universal · cached — refresh failed');
+      expect(description).not.toContain('$(');
+      expect(labels(rows)).toContain('HDARS');
+      await wb.screenshot('18b-stale-feed');
+    } finally {
+      sim.setFaults([]);
+    }
+    await wb.contextMenu('dev-feed', 'Refresh', 2);
+    await waitForRows(
+      (r) => r.find((x) => x.label === 'dev-feed')?.description === 'universal',
+      'fresh feed',
+      40_000,
+    );
+  });
+
+  test('a package description renders as Markdown: a working link, no command link, no HTML', async () => {
+    await wb.viewAction('Collapse All');
+    await wb.expand('Simulator', 1);
+    await wb.contextMenu('approved-feed', 'Filter Packages', 2);
+    await wb.answerInput('Filter packages in approved-feed', 'widget');
+    await waitForRows((r) => r.some((x) => x.label === 'widget' && x.level === 3), 'the widget package');
+    const tip = await wb.rowTooltip('widget', 3, 'bold');
+    expect(tip.text).toContain('A bold widget');
+    expect(tip.text).not.toContain('**');
+    expect(tip.html).toMatch(/<(strong|b)>bold<\/(strong|b)>/);
+    expect(tip.html).toMatch(/<a [^>]*(href|data-href)="https:\/\/docs\.example\/widget"/);
+    expect(tip.html).not.toContain('command:');
+    expect(tip.html).not.toMatch(/<img|onerror/);
+    expect(tip.text).toContain('run me');
+    await wb.screenshot('18c-rendered-description');
+    await wb.page.mouse.move(700, 400);
+    await wb.contextMenu('approved-feed', 'Clear Filter', 2);
   });
 });
 
@@ -313,6 +388,38 @@ describe('package actions', () => {
       'versions without 0.0.22',
     );
     expect(rows.filter((r) => r.level === 4).map((r) => r.label)).toEqual(['1.3.10', '1.3.9', '1.3.7']);
+  });
+
+  test('a refused delete says what, why and the fix, offers Show Log, and Delete is then not offered', async () => {
+    sim.setFaults([
+      { method: 'POST', path: '/upack/dev-feed/delete/', fault: { type: 'status', status: 403 } },
+    ]);
+    try {
+      await wb.contextMenu('1.3.7', 'Delete Version…', 4);
+      await wb.dialogText();
+      await wb.clickDialogButton('Delete');
+      const note = await wb.waitForNotification(/Could not delete HDARS 1\.3\.7/);
+      expect(note).toContain(
+        'Could not delete HDARS 1.3.7 from dev-feed: The API key lacks a privilege: Feeds_DeletePackage',
+      );
+      expect(note).toContain('Ask a ProGet administrator');
+      expect(note).not.toMatch(/HTTP 403|DELETE http/);
+      const button = wb.page
+        .locator('.notification-toast', { hasText: 'Could not delete' })
+        .locator('.monaco-button', { hasText: 'Show Log' });
+      await button.waitFor();
+      // Let the toast finish fading in before the picture.
+      await wb.page.waitForTimeout(600);
+      await wb.screenshot('19c-delete-refused');
+      await button.click();
+      // The log opens in the panel, with the full error.
+      await wb.page.locator('.part.panel', { hasText: 'Delete of HDARS 1.3.7 failed' }).waitFor();
+    } finally {
+      sim.setFaults([]);
+    }
+    const menu = await wb.contextMenu('1.3.7', 'Copy Package ID', 4);
+    expect(menu).not.toContain('Delete Version…');
+    expect(menu).toContain('Promote Version…');
   });
 });
 

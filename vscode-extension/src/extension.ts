@@ -1,6 +1,7 @@
 // Entry point: wires the servers store, the Feeds tree, the `proget:` file system, the health status bar
 // and the commands together. Everything that talks to ProGet goes through @proget-ci/core.
 
+import { errorSummary } from '@proget-ci/core';
 import * as vscode from 'vscode';
 import {
   clearFilter,
@@ -16,13 +17,21 @@ import {
   type PackageCommandDeps,
   promoteVersion,
 } from './commands/packageCommands.js';
-import { addServer, removeServer, setApiKey } from './commands/serverCommands.js';
+import { addServer, removeServer, renameServer, setApiKey } from './commands/serverCommands.js';
 import { ProGetFileSystemProvider } from './fs/provider.js';
 import { SCHEME } from './fs/uri.js';
 import { HealthStatusBar, SHOW_HEALTH_COMMAND } from './health/statusBar.js';
+import { SHOW_LOG } from './refusals.js';
 import { createClient, Servers } from './servers.js';
-import type { FileNode, LoadMoreNode, PackageNode, TreeNode, VersionNode } from './tree/model.js';
-import { FeedsTreeProvider, fileFactKey } from './tree/provider.js';
+import {
+  type FileNode,
+  type LoadMoreNode,
+  type PackageNode,
+  serverOf,
+  type TreeNode,
+  type VersionNode,
+} from './tree/model.js';
+import { FeedsTreeProvider } from './tree/provider.js';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('ProGet', { log: true });
@@ -45,17 +54,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   context.subscriptions.push(tree, view);
 
+  const health = new HealthStatusBar(servers, log);
+  context.subscriptions.push(health);
+
   const fs = new ProGetFileSystemProvider({
     clientFor: async (url) => (servers.find(url) ? servers.client(url) : undefined),
-    known: (ref) =>
-      tree.fileFact(fileFactKey(ref.server, ref.feed, ref.group, ref.name, ref.version, ref.path)),
+    known: (ref) => tree.fileFact(ref),
+    failed: (ref, message, error) => {
+      log.error(`${message} (${error instanceof Error ? error.message : String(error)})`);
+      // Unreachable or erroring: the status bar should say so now, not at the next poll.
+      if (servers.find(ref.server)) health.sync(ref.server);
+      void vscode.window.showErrorMessage(message, SHOW_LOG).then((choice) => {
+        if (choice === SHOW_LOG) log.show();
+      });
+    },
   });
   context.subscriptions.push(
     vscode.workspace.registerFileSystemProvider(SCHEME, fs, { isReadonly: true, isCaseSensitive: true }),
   );
-
-  const health = new HealthStatusBar(servers, log);
-  context.subscriptions.push(health);
 
   const updateContext = () =>
     vscode.commands.executeCommand('setContext', 'proget.hasServers', servers.list().length > 0);
@@ -85,7 +101,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           log.error(`${id} failed: ${message}`);
-          void vscode.window.showErrorMessage(`ProGet: ${message.split('\n')[0]}`);
+          void vscode.window.showErrorMessage(`ProGet: ${errorSummary(error)}`);
         }
       }),
     );
@@ -95,12 +111,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     if (server) await vscode.commands.executeCommand('proget.feeds.focus');
   });
   register('proget.removeServer', (node?: TreeNode) => removeServer(serverDeps, node));
+  register('proget.renameServer', (node?: TreeNode) => renameServer(serverDeps, node));
   register('proget.setApiKey', (node?: TreeNode) => setApiKey(serverDeps, node));
   register('proget.refresh', () => {
     tree.refresh();
     health.checkNow();
   });
-  register('proget.refreshNode', (node?: TreeNode) => tree.refresh(node));
+  register('proget.refreshNode', (node?: TreeNode) => {
+    tree.refresh(node);
+    // A retry after an outage: the status bar should not wait for its next poll to notice.
+    const server = node && serverOf(node);
+    if (server) health.sync(server.url);
+  });
   register('proget.loadMore', (node: LoadMoreNode) => tree.loadMore(node));
   register('proget.filterPackages', (node?: TreeNode) => filterPackages(deps, node));
   register('proget.clearFilter', (node?: TreeNode) => clearFilter(deps, node));

@@ -1,7 +1,12 @@
 // Servers and their keys: URLs live in the `proget.servers` setting, API keys only in SecretStorage keyed
 // by server URL. One core client per server, rebuilt when its key or the timeout changes.
 
-import { ProGetClient, type ProGetClientApi, type ProGetClientOptions } from '@proget-ci/core';
+import {
+  checkServerUrl,
+  ProGetClient,
+  type ProGetClientApi,
+  type ProGetClientOptions,
+} from '@proget-ci/core';
 import * as vscode from 'vscode';
 import type { ServerRef } from './tree/model.js';
 
@@ -31,27 +36,29 @@ const SECRET_PREFIX = 'proget.apiKey:';
 export const USER_AGENT = 'proget-ci-vscode/0.1.0';
 
 /**
- * http(s) only, no credentials (they would end up in settings and logs), no query or fragment; returns the
- * URL without a trailing slash, or a message saying what is wrong.
+ * Core's server-URL rule (`checkServerUrl`), worded for the Add Server prompt. A value without a scheme
+ * (`host:8624`) gets https here; Add Server tries https and then http before saving one (see
+ * `serverCommands.ts`). Returns the URL without a trailing slash, or what is wrong.
  */
-export function normalizeServerUrl(value: string): { url: string } | { problem: string } {
-  const text = value.trim();
-  if (!text) return { problem: 'Enter the base URL of the ProGet server, e.g. https://proget.example.com' };
-  let url: URL;
-  try {
-    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
-  } catch {
-    return { problem: 'Not a valid URL' };
+export function normalizeServerUrl(
+  value: string,
+): { url: string; schemeGiven: boolean } | { problem: string } {
+  const check = checkServerUrl(value, { assumeScheme: 'https' });
+  if (check.ok) return { url: check.url, schemeGiven: check.schemeGiven };
+  switch (check.problem) {
+    case 'empty':
+      return { problem: 'Enter the base URL of the ProGet server, e.g. https://proget.example.com' };
+    case 'credentials':
+      return {
+        problem: 'Leave credentials out of the URL: the API key is asked for next and kept in secret storage',
+      };
+    case 'query-or-fragment':
+      return { problem: 'Leave out the query string and fragment' };
+    case 'scheme':
+      return { problem: 'Use an http:// or https:// URL' };
+    default:
+      return { problem: 'Not a valid URL (e.g. https://proget.example.com or proget-host:8624)' };
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    return { problem: 'Use an http:// or https:// URL' };
-  if (url.username || url.password) {
-    return {
-      problem: 'Leave credentials out of the URL: the API key is asked for next and kept in secret storage',
-    };
-  }
-  if (url.search || url.hash) return { problem: 'Leave out the query string and fragment' };
-  return { url: url.href.replace(/\/+$/, '') };
 }
 
 export function displayName(setting: ServerSetting): string {
@@ -165,14 +172,34 @@ export class Servers implements vscode.Disposable {
     });
   }
 
-  async add(url: string, apiKey: string | undefined): Promise<void> {
+  async add(url: string, apiKey: string | undefined, name?: string): Promise<void> {
     const config = vscode.workspace.getConfiguration('proget');
     const current = (config.inspect<unknown[]>('servers')?.globalValue ?? []).filter(
       (s) => toSetting(s)?.url.replace(/\/+$/, '') !== url,
     );
     await this.setKey(url, apiKey);
-    await config.update('servers', [...current, { url }], vscode.ConfigurationTarget.Global);
+    const entry = name?.trim() ? { name: name.trim(), url } : { url };
+    await config.update('servers', [...current, entry], vscode.ConfigurationTarget.Global);
     this.log.info(`Added server ${url} (${apiKey ? 'with an API key' : 'anonymous'})`);
+  }
+
+  /** Sets (or, empty, clears) a server's display name where it is configured. */
+  async rename(url: string, name: string): Promise<void> {
+    const config = vscode.workspace.getConfiguration('proget');
+    const inspect = config.inspect<unknown[]>('servers');
+    const renamed = (list: unknown[] | undefined) =>
+      list?.map((s) => {
+        const setting = toSetting(s);
+        const normal = setting && normalizeServerUrl(setting.url);
+        if (!setting || !normal || !('url' in normal) || normal.url !== url) return s;
+        return name.trim() ? { name: name.trim(), url: setting.url } : { url: setting.url };
+      });
+    if (inspect?.globalValue)
+      await config.update('servers', renamed(inspect.globalValue), vscode.ConfigurationTarget.Global);
+    if (inspect?.workspaceValue) {
+      await config.update('servers', renamed(inspect.workspaceValue), vscode.ConfigurationTarget.Workspace);
+    }
+    this.log.info(`Renamed server ${url} to "${name.trim() || displayName({ url })}"`);
   }
 
   async remove(url: string): Promise<void> {

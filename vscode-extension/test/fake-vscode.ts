@@ -1,5 +1,9 @@
-// The small part of the `vscode` module the tree, items and servers code uses, for unit tests
-// (`vi.mock('vscode', () => import('./fake-vscode.js'))`). Behaves like VS Code where tests look.
+// The one fake `vscode` module for every test that runs extension code in node (the extension's unit tests
+// and test/reliability): `vi.mock('vscode', () => import('<path>/fake-vscode.js'))`. It behaves like VS Code
+// where tests look (tree items, Markdown, URIs, settings that fire change events, input boxes a test types
+// into, recorded notifications, in-memory secret storage); everything else is a harmless no-op.
+
+type Listener<T> = (value: T) => unknown;
 
 export enum TreeItemCollapsibleState {
   None = 0,
@@ -22,7 +26,8 @@ export class ThemeIcon {
 
 export class MarkdownString {
   value: string;
-  isTrusted?: boolean;
+  isTrusted?: boolean | { enabledCommands: string[] };
+  supportHtml?: boolean;
   constructor(
     value = '',
     readonly supportThemeIcons = false,
@@ -98,14 +103,17 @@ export class Disposable {
   }
 }
 
+const disposable = () => new Disposable(() => {});
+
 export class EventEmitter<T> {
-  private listeners = new Set<(e: T) => void>();
-  readonly event = (listener: (e: T) => void) => {
+  private listeners = new Set<Listener<T>>();
+  readonly event = (listener: Listener<T>) => {
     this.listeners.add(listener);
     return new Disposable(() => this.listeners.delete(listener));
   };
-  fire(e: T): void {
-    for (const l of [...this.listeners]) l(e);
+  /** Calls every listener; returns what they returned (promises, for async handlers). */
+  fire(value: T): unknown[] {
+    return [...this.listeners].map((l) => l(value));
   }
   dispose(): void {
     this.listeners.clear();
@@ -124,31 +132,39 @@ export class CancellationTokenSource {
   }
 }
 
-/** Settings the tests set; `workspace.getConfiguration('proget').get('servers')` reads them. */
+/** Settings the tests set: `workspace.getConfiguration('proget').get('servers')` reads `proget.servers`. */
 export const settings: Record<string, unknown> = {};
+const configChanged = new EventEmitter<{ affectsConfiguration(section: string): boolean }>();
 
 export const workspace = {
   getConfiguration(section: string) {
+    const key = (k: string) => `${section}.${k}`;
     return {
-      get<T>(key: string, fallback?: T): T | undefined {
-        const value = settings[`${section}.${key}`];
+      get<T>(k: string, fallback?: T): T | undefined {
+        const value = settings[key(k)];
         return (value === undefined ? fallback : value) as T | undefined;
       },
-      inspect<T>(key: string) {
-        return { globalValue: settings[`${section}.${key}`] as T | undefined, workspaceValue: undefined };
+      inspect<T>(k: string) {
+        return { globalValue: settings[key(k)] as T | undefined, workspaceValue: undefined };
       },
-      async update(key: string, value: unknown) {
-        settings[`${section}.${key}`] = value;
+      async update(k: string, value: unknown) {
+        settings[key(k)] = value;
+        configChanged.fire({ affectsConfiguration: (s: string) => key(k).startsWith(s) });
       },
     };
   },
-  onDidChangeConfiguration: () => new Disposable(() => {}),
+  onDidChangeConfiguration: configChanged.event,
+  registerFileSystemProvider: disposable,
 };
 
 export enum ConfigurationTarget {
   Global = 1,
   Workspace = 2,
+  WorkspaceFolder = 3,
 }
+
+export const StatusBarAlignment = { Left: 1, Right: 2 } as const;
+export const InputBoxValidationSeverity = { Info: 1, Warning: 2, Error: 3 } as const;
 
 export enum FileType {
   Unknown = 0,
@@ -175,5 +191,123 @@ export class FileSystemError extends Error {
   }
   static Unavailable(what?: unknown) {
     return new FileSystemError(String(what ?? ''), 'Unavailable');
+  }
+}
+
+export class FakeInputBox {
+  value = '';
+  title = '';
+  prompt = '';
+  placeholder = '';
+  step?: number;
+  totalSteps?: number;
+  password = false;
+  ignoreFocusOut = false;
+  busy = false;
+  enabled = true;
+  validationMessage: unknown;
+  disposed = false;
+  private readonly accept = new EventEmitter<void>();
+  private readonly hide = new EventEmitter<void>();
+  private readonly change = new EventEmitter<string>();
+  readonly onDidAccept = this.accept.event;
+  readonly onDidHide = this.hide.event;
+  readonly onDidChangeValue = this.change.event;
+  show(): void {}
+  dispose(): void {
+    this.disposed = true;
+  }
+  /** Escape: the box is hidden. */
+  close(): void {
+    this.hide.fire();
+  }
+  /** Types `value` and presses Enter; resolves once the box has finished handling it. */
+  async enter(value: string): Promise<void> {
+    this.value = value;
+    this.change.fire(value);
+    await Promise.all(this.accept.fire());
+  }
+}
+
+export const inputBoxes: FakeInputBox[] = [];
+
+/** A notification as shown: its text, options (`detail`, `modal`) and buttons. */
+export interface ShownMessage {
+  severity: 'info' | 'warning' | 'error';
+  text: string;
+  options?: { modal?: boolean; detail?: string };
+  buttons: string[];
+}
+
+export const messages: string[] = [];
+export const shown: ShownMessage[] = [];
+/** What the next notification "clicks" (a button title), consumed by it; undefined dismisses. */
+export const answers: (string | undefined)[] = [];
+
+function notify(severity: ShownMessage['severity']) {
+  return async (text: string, ...rest: unknown[]) => {
+    const options =
+      rest[0] && typeof rest[0] === 'object' ? (rest.shift() as ShownMessage['options']) : undefined;
+    messages.push(text);
+    shown.push({ severity, text, options, buttons: rest.map(String) });
+    return answers.shift();
+  };
+}
+
+export const window = {
+  state: { focused: true },
+  onDidChangeWindowState: () => disposable(),
+  createInputBox() {
+    const box = new FakeInputBox();
+    inputBoxes.push(box);
+    return box;
+  },
+  createStatusBarItem() {
+    return {
+      text: '',
+      tooltip: undefined as unknown,
+      name: '',
+      command: '',
+      show() {},
+      hide() {},
+      dispose() {},
+    };
+  },
+  showInformationMessage: notify('info'),
+  showWarningMessage: notify('warning'),
+  showErrorMessage: notify('error'),
+  setStatusBarMessage: () => disposable(),
+};
+
+/** Commands run through `commands.executeCommand`, with their arguments. */
+export const executed: { command: string; args: unknown[] }[] = [];
+
+export const commands = {
+  registerCommand: disposable,
+  async executeCommand(command: string, ...args: unknown[]) {
+    executed.push({ command, args });
+    return undefined;
+  },
+};
+export const env = { openExternal: async () => true, clipboard: { writeText: async () => {} } };
+
+/** VS Code's SecretStorage, in memory. */
+export class FakeSecretStorage {
+  readonly values = new Map<string, string>();
+  private readonly changed = new EventEmitter<{ key: string }>();
+  readonly onDidChange = this.changed.event;
+  async get(key: string) {
+    return this.values.get(key);
+  }
+  async store(key: string, value: string) {
+    this.values.set(key, value);
+    this.changed.fire({ key });
+  }
+  async delete(key: string) {
+    this.values.delete(key);
+    this.changed.fire({ key });
+  }
+  async keys() {
+    return [...this.values.keys()];
   }
 }

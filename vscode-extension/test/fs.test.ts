@@ -19,10 +19,15 @@ afterAll(async () => {
   await sim.close();
 });
 
-function provider() {
+const failures: { path: string; message: string }[] = [];
+
+function provider(url?: string) {
   return new ProGetFileSystemProvider({
-    clientFor: async (url) =>
-      url === sim.url ? new ProGetClient({ url, apiKey: 'demo-admin-key', retries: 0 }) : undefined,
+    failed: (ref, message) => failures.push({ path: ref.path, message }),
+    clientFor: async (server) =>
+      server === sim.url
+        ? new ProGetClient({ url: url ?? server, apiKey: 'demo-admin-key', retries: 0, timeoutMs: 5000 })
+        : undefined,
     known: (ref) =>
       ref.path === 'package/index.htm' ? { size: 57, date: '2015-01-01T01:52:50.000Z' } : undefined,
   });
@@ -92,5 +97,43 @@ describe('ProGetFileSystemProvider', () => {
       .toBeGreaterThan(0);
     const reqs = sim.requests().filter((r) => r.url.includes('example.txt'));
     expect(reqs.every((r) => !r.url.includes('demo-admin-key'))).toBe(true);
+  });
+
+  test('a server that is down: the reason and a hint, passed on to be logged (issue 14, bug 2)', async () => {
+    failures.length = 0;
+    const error = await provider('http://127.0.0.1:9')
+      .readFile(uri('package/index.htm'))
+      .then(
+        () => undefined,
+        (e: unknown) => e as { code: string; message: string },
+      );
+    expect(error?.code).toBe('Unavailable');
+    expect(error?.message).toMatch(
+      /^Could not open package\/index\.htm of HDARS 1\.3\.10 \(feed dev-feed\): The server is unreachable \(.*ECONNREFUSED.*\)\. Check that the server is running and reachable, then try again\.$/,
+    );
+    expect(failures).toEqual([{ path: 'package/index.htm', message: error!.message }]);
+  });
+
+  test('a server error and a refused key each say why and what to do', async () => {
+    failures.length = 0;
+    sim.setFaults([{ path: '/upack/dev-feed/', times: 1, fault: { type: 'status', status: 500 } }]);
+    try {
+      await expect(provider().readFile(uri('upack.json'))).rejects.toMatchObject({
+        code: 'Unavailable',
+        message: expect.stringMatching(/answered with an error \(HTTP 500\)\. Try again/),
+      });
+    } finally {
+      sim.setFaults([]);
+    }
+    const anonymous = new ProGetFileSystemProvider({
+      clientFor: async (url) => new ProGetClient({ url, apiKey: 'wrong-key', retries: 0 }),
+      known: () => undefined,
+      failed: (ref, message) => failures.push({ path: ref.path, message }),
+    });
+    await expect(anonymous.readFile(uri('upack.json'))).rejects.toMatchObject({
+      code: 'NoPermissions',
+      message: expect.stringMatching(/Set a valid API key|lacks a privilege/),
+    });
+    expect(failures).toHaveLength(2);
   });
 });

@@ -68,6 +68,76 @@ describe('checkServerHealth', () => {
   });
 });
 
+describe('unreachable, answered with an error, unhealthy (issue 14, bug 4)', () => {
+  test('a 500 from the health endpoint is an error answer, not "unreachable"', async () => {
+    sim2023.setFaults([
+      {
+        path: '/api/connector-health',
+        times: 1,
+        fault: { type: 'status', status: 500, body: '<html>IIS error</html>', contentType: 'text/html' },
+      },
+    ]);
+    try {
+      const h = await checkServerHealth(client(sim2023.url, 'demo-admin-key'), signal());
+      expect(h.kind).toBe('error');
+      if (h.kind !== 'error') throw new Error();
+      expect(h.status).toBe(500);
+      const p = presentHealth([{ server: server('one'), health: h, checking: false }], NOW);
+      expect(p.text).toBe('$(error) ProGet error');
+      expect(p.text).not.toMatch(/unreachable/);
+      expect(p.tooltip).toContain('Reachable, but answered with an error (HTTP 500)');
+    } finally {
+      sim2023.setFaults([]);
+    }
+    const down = await checkServerHealth(client('http://127.0.0.1:9'), signal());
+    expect(presentHealth([{ server: server('one'), health: down, checking: false }], NOW).text).toBe(
+      '$(debug-disconnect) ProGet unreachable',
+    );
+  });
+
+  test('an unhealthy instance is a third state, and its picker entry names the failing check', () => {
+    const h: ServerHealth = {
+      kind: 'instance',
+      reason: 'connector health was removed in ProGet 2024',
+      checkedAt: NOW,
+      instance: {
+        healthy: false,
+        databaseStatus: 'OK',
+        licenseStatus: 'Error',
+        licenseStatusDetail: 'expired',
+      },
+    };
+    const states = [{ server: server('one'), health: h, checking: false }];
+    expect(presentHealth(states, NOW).text).toBe('$(warning) ProGet unhealthy');
+    expect(connectorPicks(states)[0]).toMatchObject({
+      description: 'unhealthy — instance health',
+      detail: 'License: Error — expired',
+    });
+  });
+
+  test('the status bar names every problem on every server', () => {
+    const states: ServerHealthState[] = [
+      { server: server('a'), health: connectors('error', 'healthy'), checking: false },
+      { server: server('b'), health: { kind: 'unreachable', message: 'x', checkedAt: NOW }, checking: false },
+      {
+        server: server('c'),
+        health: { kind: 'error', status: 502, message: 'bad gateway', checkedAt: NOW },
+        checking: false,
+      },
+    ];
+    expect(presentHealth(states, NOW)).toMatchObject({
+      text: '$(warning) 1 connector failing · 1 server answered with an error · 1 server unreachable',
+      background: 'error',
+    });
+    expect(connectorPicks(states).map((p) => p.label)).toEqual([
+      '$(debug-disconnect) b',
+      '$(error) c',
+      '$(error) c1',
+      '$(pass) c2',
+    ]);
+  });
+});
+
 const connectors = (...states: ('healthy' | 'error' | 'unknown')[]): ServerHealth => ({
   kind: 'connectors',
   checkedAt: NOW - 90_000,
@@ -121,9 +191,9 @@ describe('presentHealth', () => {
       { server: server('b'), health: down, checking: false },
     ];
     expect(presentHealth(two, NOW).text).toBe('$(debug-disconnect) ProGet 1/1 · 1 server unreachable');
-    // Failing connectors outrank an unreachable server.
+    // Failing connectors come first, but the unreachable server is still named.
     two[0]!.health = connectors('error');
-    expect(presentHealth(two, NOW).text).toBe('$(warning) 1 connector failing');
+    expect(presentHealth(two, NOW).text).toBe('$(warning) 1 connector failing · 1 server unreachable');
   });
 
   test('the tooltip has one row per connector per server, failing first, with escaped errors', () => {

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { escapeMarkdown, formatBytes, formatCount } from '../src/format.js';
 import { fileUriParts, parseFileUri } from '../src/fs/uri.js';
 import { promoteCheckSnippet, publishSnippet } from '../src/snippets.js';
-import { buildFileTree, packagePath } from '../src/tree/files.js';
+import { buildFileTree, MAX_FOLDER_DEPTH, packagePath } from '../src/tree/files.js';
 import { matchesFilter } from '../src/tree/filter.js';
 import { errorMessageNode } from '../src/tree/messages.js';
 import {
@@ -74,6 +74,65 @@ describe('buildFileTree', () => {
     expect(packagePath('/x/y')).toBe('package/x/y');
   });
 });
+
+describe('a deeply nested file list (issue 15)', () => {
+  const LEVELS = 100_000;
+  const deep = `${'d/'.repeat(LEVELS)}`;
+
+  test('100,000 levels build without overflowing the stack; folders stop at the bound', () => {
+    const started = Date.now();
+    const tree = buildFileTree(version, [
+      { name: `${deep}leaf.txt`, size: 5 },
+      { name: deep, size: 0 },
+      { name: 'd/top.txt', size: 1 },
+    ]);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // Walk down iteratively, as deep as folders go.
+    let folder = tree[1]!;
+    let depth = 0;
+    while (folder.type === 'folder') {
+      const next = folder.children.find((c) => c.type === 'folder');
+      if (!next) break;
+      folder = next;
+      depth++;
+      expect(depth).toBeLessThanOrEqual(MAX_FOLDER_DEPTH);
+    }
+    expect(depth).toBe(MAX_FOLDER_DEPTH);
+    // The last folder carries the rest of the directory path in its name.
+    expect(folder.name.split('/')).toHaveLength(LEVELS - MAX_FOLDER_DEPTH + 1);
+    // The file keeps its full path (what opening it fetches) and names the rest of the way down.
+    const files: string[] = [];
+    const stack = [...tree];
+    for (let i = 0; i < 1_000 && stack.length; i++) {
+      const n = stack.pop()!;
+      if (n.type === 'folder') stack.push(...n.children);
+      else files.push(n.path);
+    }
+    expect(files).toContain(`package/${deep}leaf.txt`);
+    expect(files).toContain('package/d/top.txt');
+    const leaf = tree[1]!.type === 'folder' ? findFile(tree[1]!, 'leaf.txt') : undefined;
+    expect(leaf?.name.endsWith('/leaf.txt')).toBe(true);
+    expect(leaf?.name.split('/')).toHaveLength(LEVELS - MAX_FOLDER_DEPTH + 2);
+    // Ids of the deepest nodes are computed without recursion through the folders.
+    expect(nodeId(leaf!)).toContain('leaf.txt');
+  });
+
+  test('a shallow path is unchanged by the bound', () => {
+    const tree = buildFileTree(version, [{ name: 'a/b/c.txt', size: 1 }]);
+    const a = (tree[1] as { children: { name: string; children: { name: string }[] }[] }).children[0]!;
+    expect([a.name, a.children[0]!.name]).toEqual(['a', 'b']);
+  });
+});
+
+function findFile(root: ReturnType<typeof buildFileTree>[number], suffix: string) {
+  const stack = [root];
+  for (let i = 0; i < 1_000 && stack.length; i++) {
+    const n = stack.pop()!;
+    if (n.type === 'folder') stack.push(...n.children);
+    else if (n.name.endsWith(suffix)) return n;
+  }
+  return undefined;
+}
 
 describe('ids and context values', () => {
   test('ids are unique and encode separators, so groups with / cannot collide', () => {

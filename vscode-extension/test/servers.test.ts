@@ -8,7 +8,7 @@ import { type SimulatorHandle, startSimulator } from '../../test/sim/index.js';
 vi.mock('vscode', () => import('./fake-vscode.js'));
 
 const { Servers, normalizeServerUrl, displayName } = await import('../src/servers.js');
-const { checkApiKey } = await import('../src/commands/serverCommands.js');
+const { addServer, checkApiKey, renameServer } = await import('../src/commands/serverCommands.js');
 const fake = await import('./fake-vscode.js');
 
 let sim: SimulatorHandle;
@@ -67,9 +67,19 @@ beforeEach(() => {
 
 describe('normalizeServerUrl', () => {
   test('accepts http(s) URLs and trims the trailing slash; keeps a path prefix', () => {
-    expect(normalizeServerUrl('https://proget.example.com/')).toEqual({ url: 'https://proget.example.com' });
-    expect(normalizeServerUrl(' http://host:8624/proget/ ')).toEqual({ url: 'http://host:8624/proget' });
-    expect(normalizeServerUrl('proget.example.com')).toEqual({ url: 'https://proget.example.com' });
+    expect(normalizeServerUrl('https://proget.example.com/')).toEqual({
+      url: 'https://proget.example.com',
+      schemeGiven: true,
+    });
+    expect(normalizeServerUrl(' http://host:8624/proget/ ')).toEqual({
+      url: 'http://host:8624/proget',
+      schemeGiven: true,
+    });
+    // Without a scheme: https for now; Add Server tries https, then http, before saving.
+    expect(normalizeServerUrl('proget.example.com')).toEqual({
+      url: 'https://proget.example.com',
+      schemeGiven: false,
+    });
   });
 
   test('refuses credentials, other schemes, queries and garbage, without echoing a password', () => {
@@ -166,5 +176,99 @@ describe('checkApiKey', () => {
       canSaveAnyway: true,
       problem: expect.stringMatching(/^Could not check the key/),
     });
+  });
+});
+
+async function until(what: string, done: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+  if (!done()) throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('Add Server with a URL without a scheme (issue 14, bug 5)', () => {
+  test('host:port tries https, then http; the one that answers as ProGet is saved, and said', async () => {
+    const { servers, logs } = makeServers();
+    const hostPort = sim.url.replace(/^http:\/\//, '');
+    const before = fake.inputBoxes.length;
+    fake.messages.length = 0;
+    const added = addServer({ servers, log: { info: (m) => logs.push(m), warn: (m) => logs.push(m) } });
+    await until('the URL box', () => fake.inputBoxes.length === before + 1);
+    const urlBox = fake.inputBoxes[before]!;
+    expect([urlBox.title, urlBox.step, urlBox.totalSteps]).toEqual(['Add ProGet Server', 1, 3]);
+    await urlBox.enter(hostPort);
+    await until('the name box', () => fake.inputBoxes.length === before + 2);
+    const nameBox = fake.inputBoxes[before + 1]!;
+    expect([nameBox.title, nameBox.step, nameBox.totalSteps]).toEqual(['Add ProGet Server', 2, 3]);
+    // The host is suggested; a name typed over it is what the tree shows.
+    expect(nameBox.value).toBe(hostPort);
+    await nameBox.enter('Build server');
+    await until('the key box', () => fake.inputBoxes.length === before + 3);
+    const keyBox = fake.inputBoxes[before + 2]!;
+    expect([keyBox.title, keyBox.step, keyBox.totalSteps]).toEqual(['Add ProGet Server', 3, 3]);
+    await keyBox.enter('');
+    const server = await added;
+    expect(server).toEqual({ url: sim.url, name: 'Build server' });
+    expect(fake.settings['proget.servers']).toEqual([{ name: 'Build server', url: sim.url }]);
+    const said = fake.messages.find((m) => m.startsWith('Added ProGet server'))!;
+    expect(said).toMatch(/^Added ProGet server Build server over http: it answered as ProGet/);
+    expect(said).toMatch(/; https did not \(no TLS on that port\) \(anonymous access\)\.$/);
+  });
+
+  test('a scheme-less URL that answers neither way is never saved, however often Enter is pressed', async () => {
+    const { servers, logs } = makeServers();
+    const before = fake.inputBoxes.length;
+    const added = addServer({ servers, log: { info: (m) => logs.push(m), warn: (m) => logs.push(m) } });
+    await until('the URL box', () => fake.inputBoxes.length === before + 1);
+    const box = fake.inputBoxes[before]!;
+    await box.enter('127.0.0.1:9');
+    const message = (box.validationMessage as { message: string }).message;
+    expect(message).toMatch(
+      /^Neither https:\/\/127\.0\.0\.1:9 nor http:\/\/127\.0\.0\.1:9 answered as ProGet \(https: .*ECONNREFUSED.*; http: .*ECONNREFUSED.*\)\. Check the host and port, or type the URL with its scheme/,
+    );
+    await box.enter('127.0.0.1:9');
+    expect(box.disposed).toBe(false);
+    expect(fake.inputBoxes.length).toBe(before + 1);
+    box.close();
+    expect(await added).toBeUndefined();
+    expect(fake.settings['proget.servers']).toBeUndefined();
+  });
+
+  test('a URL with a scheme that failed is added only on a second Enter, after being told', async () => {
+    const { servers, logs } = makeServers();
+    const before = fake.inputBoxes.length;
+    const added = addServer({ servers, log: { info: (m) => logs.push(m), warn: (m) => logs.push(m) } });
+    await until('the URL box', () => fake.inputBoxes.length === before + 1);
+    const box = fake.inputBoxes[before]!;
+    await box.enter('http://127.0.0.1:9');
+    expect((box.validationMessage as { message: string }).message).toMatch(
+      /^http:\/\/127\.0\.0\.1:9 did not answer as ProGet: .*\. Press Enter again to add it anyway \(it will show as unreachable until it answers\)\.$/,
+    );
+    expect(fake.inputBoxes.length).toBe(before + 1);
+    await box.enter('http://127.0.0.1:9');
+    await until('the name box', () => fake.inputBoxes.length === before + 2);
+    await fake.inputBoxes[before + 1]!.enter('');
+    await until('the key box', () => fake.inputBoxes.length === before + 3);
+    await fake.inputBoxes[before + 2]!.enter('');
+    expect((await added)?.url).toBe('http://127.0.0.1:9');
+  });
+});
+
+describe('server display names', () => {
+  test('Rename sets the name shown instead of host:port; empty goes back to the host', async () => {
+    const { servers } = makeServers();
+    fake.settings['proget.servers'] = [{ url: 'https://p.example:8624/' }, 'https://q.example'];
+    expect(servers.list().map((s) => s.name)).toEqual(['p.example:8624', 'q.example']);
+    const before = fake.inputBoxes.length;
+    const node = { type: 'server' as const, server: servers.list()[0]! };
+    const renamed = renameServer({ servers, log: { info: () => {}, warn: () => {} } }, node);
+    await until('the name box', () => fake.inputBoxes.length === before + 1);
+    const box = fake.inputBoxes[before]!;
+    expect([box.title, box.value]).toEqual(['Rename p.example:8624', 'p.example:8624']);
+    await box.enter('Production');
+    await renamed;
+    expect(servers.list().map((s) => s.name)).toEqual(['Production', 'q.example']);
+    // The key stays where it was: the URL, its key's name, did not change.
+    expect(servers.list()[0]!.url).toBe('https://p.example:8624');
+    await servers.rename('https://p.example:8624', '');
+    expect(servers.list().map((s) => s.name)).toEqual(['p.example:8624', 'q.example']);
   });
 });

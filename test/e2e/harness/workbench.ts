@@ -137,6 +137,15 @@ export class Workbench {
     await this.row(label, level).locator('.label-name').click();
   }
 
+  /** Hovers a row and returns its tooltip (the hover widget) as text and HTML. */
+  async rowTooltip(label: string, level: number | undefined, contains: string, timeout = 20_000) {
+    await this.dismissMenus();
+    await this.row(label, level).locator('.label-name').hover();
+    const hover = this.page.locator('.monaco-hover', { hasText: contains }).first();
+    await hover.waitFor({ timeout });
+    return { text: await hover.innerText(), html: await hover.innerHTML() };
+  }
+
   /** Hovers a row's action bar and clicks the inline action with this title. */
   async inlineAction(rowLabel: string, title: string, level?: number): Promise<void> {
     const row = this.row(rowLabel, level);

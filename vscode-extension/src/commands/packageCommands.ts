@@ -2,9 +2,10 @@
 
 import { homedir } from 'node:os';
 import * as path from 'node:path';
-import { isProGetError, ProGetError } from '@proget-ci/core';
+import { errorSummary, isProGetError, ProGetError } from '@proget-ci/core';
 import * as vscode from 'vscode';
 import { formatBytes } from '../format.js';
+import { deleteError, isPrivilegeRefusal, SHOW_LOG } from '../refusals.js';
 import type { Servers } from '../servers.js';
 import { promoteCheckSnippet, publishSnippet } from '../snippets.js';
 import { MANIFEST_PATH } from '../tree/files.js';
@@ -223,7 +224,7 @@ export async function downloadPackage(deps: PackageCommandDeps, node: VersionNod
           return;
         }
         deps.log.error(`Download of ${packageIdText(id)} ${id.version} failed: ${errorText(error)}`);
-        void vscode.window.showErrorMessage(`Download failed: ${errorText(error).split('\n')[0]}`);
+        void vscode.window.showErrorMessage(`Download failed: ${errorSummary(error)}`);
       } finally {
         sub.dispose();
       }
@@ -241,25 +242,24 @@ export async function promoteVersion(deps: PackageCommandDeps, node?: TreeNode):
   try {
     feeds = await deps.tree.feedsOf(server);
   } catch (error) {
-    void vscode.window.showErrorMessage(
-      `Could not list feeds of ${server.name}: ${errorText(error).split('\n')[0]}`,
-    );
+    void vscode.window.showErrorMessage(`Could not list feeds of ${server.name}: ${errorSummary(error)}`);
     return;
   }
-  const targets = feeds.filter((f) => f.name !== from.name && f.feedType === from.feedType);
+  // ProGet serves nothing from an inactive feed, so it is no promotion target.
+  const targets = feeds.filter((f) => f.name !== from.name && f.feedType === from.feedType && f.active);
   if (targets.length === 0) {
     void vscode.window.showInformationMessage(
-      `${server.name} has no other ${from.feedType} feed to promote to.`,
+      `${server.name} has no other active ${from.feedType} feed to promote to.`,
     );
     return;
   }
   const pkg = packageIdText(version.parent);
   const picked = await vscode.window.showQuickPick(
     targets
-      .sort((a, b) => Number(b.active) - Number(a.active) || a.name.localeCompare(b.name))
+      .sort((a, b) => a.name.localeCompare(b.name))
       .map((f) => ({
         label: f.name,
-        description: f.active ? f.feedType : `${f.feedType} · inactive`,
+        description: f.feedType,
         detail: f.description,
         feed: f,
       })),
@@ -294,7 +294,7 @@ export async function promoteVersion(deps: PackageCommandDeps, node?: TreeNode):
     );
   } catch (error) {
     deps.log.error(`Promotion of ${pkg} ${version.version} failed: ${errorText(error)}`);
-    void vscode.window.showErrorMessage(promotionError(error));
+    await showRefusal(promotionError(error));
     return;
   }
   deps.log.info(`Promoted ${pkg} ${version.version} from ${from.name} to ${picked.feed.name}`);
@@ -303,6 +303,12 @@ export async function promoteVersion(deps: PackageCommandDeps, node?: TreeNode):
     .knownNodes('feed')
     .find((f) => f.feed.name === picked.feed.name && f.parent.server.url === server.url);
   deps.tree.refresh(targetNode ?? version.parent.parent.parent);
+}
+
+/** An error notification with a "Show Log" button that opens the ProGet output channel. */
+async function showRefusal(text: string): Promise<void> {
+  const choice = await vscode.window.showErrorMessage(text, SHOW_LOG);
+  if (choice === SHOW_LOG) await vscode.commands.executeCommand('proget.showLog');
 }
 
 export function promotionError(error: unknown): string {
@@ -316,7 +322,7 @@ export function promotionError(error: unknown): string {
       case 'conflict':
         return `Promotion failed: the target feed already has this version. ${error.hint ?? ''}`.trim();
       default:
-        return `Promotion failed: ${error.message.split('\n')[0]}${error.hint ? ` — ${error.hint}` : ''}`;
+        return `Promotion failed: ${error.summary}${error.hint ? ` — ${error.hint}` : ''}`;
     }
   }
   return `Promotion failed: ${errorText(error)}`;
@@ -342,13 +348,14 @@ export async function deleteVersion(deps: PackageCommandDeps, node: VersionNode)
     else await client.packages.delete(feed.name, id);
   } catch (error) {
     deps.log.error(`Delete of ${pkg} ${node.version} failed: ${errorText(error)}`);
-    const text = isProGetError(error, 'edition-required')
-      ? 'The Free edition limits deletes through the API; try again later or delete in the ProGet web UI.'
-      : errorText(error).split('\n')[0];
-    void vscode.window.showErrorMessage(`Delete failed: ${text}`);
+    // The key may not delete here: stop offering Delete in this feed until the key changes.
+    if (isPrivilegeRefusal(error)) deps.tree.deleteRefused(node);
+    await showRefusal(deleteError(error, `${pkg} ${node.version} from ${feed.name}`));
     return;
   }
   deps.log.info(`Deleted ${pkg} ${node.version} from ${feed.name}`);
   void vscode.window.showInformationMessage(`Deleted ${pkg} ${node.version} from ${feed.name}.`);
+  // Off the tree and the palette at once; the package's versions and the feed reload.
+  deps.tree.removed(node);
   deps.tree.refresh(node.parent.parent);
 }

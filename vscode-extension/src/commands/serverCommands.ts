@@ -2,9 +2,9 @@
 // keys with a call that really fails on a bad key, before anything is saved.
 
 import type { ProGetClientApi } from '@proget-ci/core';
-import { isProGetError } from '@proget-ci/core';
+import { errorSummary, isProGetError } from '@proget-ci/core';
 import * as vscode from 'vscode';
-import { normalizeServerUrl, type Servers } from '../servers.js';
+import { displayName, normalizeServerUrl, type Servers } from '../servers.js';
 import type { ServerRef, TreeNode } from '../tree/model.js';
 import { serverOf } from '../tree/model.js';
 
@@ -53,12 +53,7 @@ function keyProblem(error: unknown): string {
   if (isProGetError(error, 'unauthorized')) return 'ProGet rejected this API key.';
   if (isProGetError(error, 'forbidden'))
     return 'This API key may not view feeds (it lacks the View privilege).';
-  return `Could not check the key: ${firstLine(error)}`;
-}
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0] ?? text;
+  return `Could not check the key: ${errorSummary(error)}`;
 }
 
 export interface ServerCommandDeps {
@@ -67,27 +62,70 @@ export interface ServerCommandDeps {
 }
 
 export async function addServer(deps: ServerCommandDeps): Promise<ServerRef | undefined> {
-  const url = await askServerUrl(deps);
-  if (!url) return undefined;
-  const key = await askApiKey(deps, url, 'Add Server (2/2)');
+  const found = await askServerUrl(deps);
+  if (!found) return undefined;
+  const { url, note } = found;
+  const name = await askName(url, { step: 2, totalSteps: 3 });
+  if (name === undefined) return undefined;
+  const key = await askApiKey(deps, url, 'Add ProGet Server', { step: 3, totalSteps: 3 });
   if (key === undefined) return undefined;
-  await deps.servers.add(url, key || undefined);
-  void vscode.window.showInformationMessage(`Added ProGet server ${url}${key ? '' : ' (anonymous access)'}.`);
+  // The suggested host is what the tree shows anyway: only a name of one's own goes into the setting.
+  await deps.servers.add(url, key || undefined, name === displayName({ url }) ? undefined : name);
+  void vscode.window.showInformationMessage(
+    `Added ProGet server ${name || url}${note ? ` ${note}` : ''}${key ? '' : ' (anonymous access)'}.`,
+  );
   return deps.servers.find(url);
 }
 
-/** An input box that stays open, busy, while the URL is checked, and says what is wrong if it fails. */
-function askServerUrl(deps: ServerCommandDeps): Promise<string | undefined> {
+/** What a URL check found: ProGet answered, or why not. */
+type Probe = { ok: true; version: string } | { ok: false; reason: string };
+
+/**
+ * Whether `url` answers its health endpoint as ProGet does: a health report (or ProGet's plain "OK"), not
+ * a web page or a server error that core turned into an "unhealthy" result.
+ */
+async function probe(deps: ServerCommandDeps, url: string, signal: AbortSignal): Promise<Probe> {
+  try {
+    const h = await deps.servers.makeClient(url, undefined).health.instance({ signal });
+    const looksLikeProGet =
+      h.healthy ||
+      h.applicationName !== undefined ||
+      h.versionNumber !== undefined ||
+      h.releaseNumber !== undefined ||
+      h.databaseStatus !== undefined;
+    if (!looksLikeProGet) return { ok: false, reason: h.serviceStatusDetail ?? 'not a ProGet health report' };
+    const version = `${h.applicationName ?? 'ProGet'} ${h.versionNumber ?? h.releaseNumber ?? ''}`.trim();
+    deps.log.info(`Checked ${url}: ${version} (${h.healthy ? 'healthy' : 'unhealthy'})`);
+    return { ok: true, version };
+  } catch (error) {
+    const reason = errorSummary(error);
+    // https to a plain-http port fails deep in OpenSSL ("wrong version number"): say what that means.
+    if (url.startsWith('https:') && /SSL|TLS|EPROTO|wrong version number/i.test(reason))
+      return { ok: false, reason: 'no TLS on that port' };
+    return { ok: false, reason };
+  }
+}
+
+/**
+ * An input box that stays open, busy, while the URL is checked, and says what is wrong if it fails. A URL
+ * without a scheme (`host:8624`, as ProGet's default install is written) is tried with https, then http;
+ * the one that answers as ProGet is used, and the result says which. A scheme-less URL that neither
+ * answers is never saved; a URL with a scheme that failed is saved only on a second Enter, after a message
+ * that says it did not answer.
+ */
+function askServerUrl(deps: ServerCommandDeps): Promise<{ url: string; note?: string } | undefined> {
   return new Promise((resolve) => {
     const box = vscode.window.createInputBox();
-    box.title = 'Add ProGet Server (1/2)';
-    box.prompt = 'Base URL of the ProGet server';
-    box.placeholder = 'https://proget.example.com';
+    box.title = 'Add ProGet Server';
+    box.step = 1;
+    box.totalSteps = 3;
+    box.prompt = 'Base URL of the ProGet server (without a scheme, https and then http are tried)';
+    box.placeholder = 'https://proget.example.com or proget-host:8624';
     box.ignoreFocusOut = true;
     let done = false;
     let checking: AbortController | undefined;
     let lastFailed: string | undefined;
-    const finish = (value: string | undefined) => {
+    const finish = (value: { url: string; note?: string } | undefined) => {
       if (done) return;
       done = true;
       checking?.abort();
@@ -104,30 +142,56 @@ function askServerUrl(deps: ServerCommandDeps): Promise<string | undefined> {
         box.validationMessage = normal.problem;
         return;
       }
-      if (deps.servers.list().some((s) => s.url === normal.url)) {
-        box.validationMessage = `${normal.url} is already configured; use "ProGet: Set API Key" to change its key.`;
+      const candidates = normal.schemeGiven
+        ? [normal.url]
+        : [normal.url, normal.url.replace(/^https:/, 'http:')];
+      const existing = candidates.find((c) => deps.servers.list().some((s) => s.url === c));
+      if (existing) {
+        box.validationMessage = `${existing} is already configured; use "ProGet: Set API Key" to change its key.`;
         return;
       }
-      // Enter again on a URL that failed the check: the user wants it anyway (server down for now).
-      if (lastFailed === normal.url) return finish(normal.url);
+      // Enter again on a URL with a scheme that failed the check, after being told: add it anyway.
+      if (normal.schemeGiven && lastFailed === normal.url) {
+        deps.log.warn(`Adding ${normal.url} although it did not answer as ProGet`);
+        return finish({ url: normal.url, note: '(it did not answer as ProGet when added)' });
+      }
       box.busy = true;
       box.enabled = false;
       checking = new AbortController();
+      const failures: { url: string; reason: string }[] = [];
       try {
-        const health = await deps.servers
-          .makeClient(normal.url, undefined)
-          .health.instance({ signal: checking.signal });
-        deps.log.info(
-          `Checked ${normal.url}: ${health.applicationName ?? 'ProGet'} ${health.versionNumber ?? health.releaseNumber ?? ''} (${health.healthy ? 'healthy' : 'unhealthy'})`,
+        for (const url of candidates) {
+          const result = await probe(deps, url, checking.signal);
+          if (done) return;
+          if (result.ok) {
+            const scheme = (u: string) => u.slice(0, u.indexOf(':'));
+            const note = normal.schemeGiven
+              ? undefined
+              : `over ${scheme(url)}: it answered as ${result.version}${failures
+                  .map((f) => `; ${scheme(f.url)} did not (${f.reason})`)
+                  .join('')}`;
+            if (note) deps.log.info(`No scheme given: ${note}`);
+            return finish({ url, note });
+          }
+          failures.push({ url, reason: result.reason });
+        }
+        deps.log.warn(
+          `Add Server: ${failures.map((f) => `${f.url} did not answer: ${f.reason}`).join('; ')}`,
         );
-        finish(normal.url);
-      } catch (error) {
-        if (done) return;
-        lastFailed = normal.url;
-        box.validationMessage = {
-          message: `${normal.url} did not answer like ProGet: ${firstLine(error)}. Press Enter again to add it anyway.`,
-          severity: vscode.InputBoxValidationSeverity.Warning,
-        };
+        if (normal.schemeGiven) {
+          lastFailed = normal.url;
+          box.validationMessage = {
+            message: `${normal.url} did not answer as ProGet: ${failures[0]!.reason}. Press Enter again to add it anyway (it will show as unreachable until it answers).`,
+            severity: vscode.InputBoxValidationSeverity.Warning,
+          };
+        } else {
+          box.validationMessage = {
+            message: `Neither ${candidates.join(' nor ')} answered as ProGet (${failures
+              .map((f) => `${f.url.slice(0, f.url.indexOf(':'))}: ${f.reason}`)
+              .join('; ')}). Check the host and port, or type the URL with its scheme to add it anyway.`,
+            severity: vscode.InputBoxValidationSeverity.Error,
+          };
+        }
       } finally {
         if (!done) {
           box.busy = false;
@@ -144,10 +208,19 @@ function askServerUrl(deps: ServerCommandDeps): Promise<string | undefined> {
  * A password box; resolves the key, '' for anonymous, or undefined when dismissed. The key is checked
  * before it is returned; a key the check could not confirm is accepted on a second Enter.
  */
-export function askApiKey(deps: ServerCommandDeps, url: string, title: string): Promise<string | undefined> {
+export function askApiKey(
+  deps: ServerCommandDeps,
+  url: string,
+  title: string,
+  steps?: { step: number; totalSteps: number },
+): Promise<string | undefined> {
   return new Promise((resolve) => {
     const box = vscode.window.createInputBox();
     box.title = title;
+    if (steps) {
+      box.step = steps.step;
+      box.totalSteps = steps.totalSteps;
+    }
     box.prompt = `API key for ${url} — leave empty for anonymous access`;
     box.placeholder = 'API key (stored in VS Code secret storage)';
     box.password = true;
@@ -224,6 +297,43 @@ export async function setApiKey(deps: ServerCommandDeps, node?: TreeNode): Promi
   void vscode.window.showInformationMessage(
     key ? `API key for ${server.name} saved in secret storage.` : `${server.name} now uses anonymous access.`,
   );
+}
+
+/** The display name step: the host is suggested; empty shows the host. Undefined when dismissed. */
+function askName(
+  url: string,
+  steps?: { step: number; totalSteps: number },
+  current?: string,
+): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const box = vscode.window.createInputBox();
+    box.title = steps ? 'Add ProGet Server' : `Rename ${current ?? url}`;
+    if (steps) {
+      box.step = steps.step;
+      box.totalSteps = steps.totalSteps;
+    }
+    box.prompt = `Display name for ${url} in the Feeds view (empty: the host name)`;
+    box.value = current ?? displayName({ url });
+    box.ignoreFocusOut = true;
+    let done = false;
+    const finish = (value: string | undefined) => {
+      if (done) return;
+      done = true;
+      resolve(value);
+      box.dispose();
+    };
+    box.onDidAccept(() => finish(box.value.trim()));
+    box.onDidHide(() => finish(undefined));
+    box.show();
+  });
+}
+
+export async function renameServer(deps: ServerCommandDeps, node?: TreeNode): Promise<void> {
+  const server = (node && serverOf(node)) ?? (await pickServer(deps, 'Rename Server'));
+  if (!server) return;
+  const name = await askName(server.url, undefined, server.name);
+  if (name === undefined || name === server.name) return;
+  await deps.servers.rename(server.url, name);
 }
 
 export async function removeServer(deps: ServerCommandDeps, node?: TreeNode): Promise<void> {

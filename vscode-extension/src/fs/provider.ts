@@ -1,8 +1,9 @@
 // A read-only FileSystemProvider for `proget:` URIs: files of package versions, streamed through core's
 // `universal.openFile` and held only while VS Code reads them. Writes are refused.
 
-import type { ProGetClientApi } from '@proget-ci/core';
+import { isProGetError, type ProGetClientApi } from '@proget-ci/core';
 import * as vscode from 'vscode';
+import { reasonAndFix } from '../refusals.js';
 import { type PackageFileRef, parseFileUri } from './uri.js';
 
 /** Viewers are for reading, not for pulling whole packages into memory. */
@@ -12,6 +13,11 @@ export interface FileSource {
   clientFor(serverUrl: string): Promise<ProGetClientApi | undefined>;
   /** Size and date when the tree already knows them (from the file list). */
   known(ref: PackageFileRef): { size: number; date?: string } | undefined;
+  /**
+   * A read failed: `message` says what, why and the fix. The extension logs it, tells the user (VS Code's
+   * own "editor could not be opened" does not carry the cause) and has the health check look again.
+   */
+  failed?(ref: PackageFileRef, message: string, error: unknown): void;
 }
 
 export class ProGetFileSystemProvider implements vscode.FileSystemProvider {
@@ -66,8 +72,13 @@ export class ProGetFileSystemProvider implements vscode.FileSystemProvider {
       return Buffer.concat(chunks);
     } catch (error) {
       if (error instanceof vscode.FileSystemError) throw error;
-      const message = error instanceof Error ? error.message : String(error);
-      if ((error as { kind?: string }).kind === 'not-found') throw vscode.FileSystemError.FileNotFound(uri);
+      const { why, fix } = reasonAndFix(error, `Feeds_DownloadPackage on feed "${ref.feed}"`);
+      const pkg = ref.group ? `${ref.group}/${ref.name}` : ref.name;
+      const message = `Could not open ${ref.path} of ${pkg} ${ref.version} (feed ${ref.feed}): ${why} ${fix}`;
+      this.source.failed?.(ref, message, error);
+      if (isProGetError(error, 'not-found')) throw vscode.FileSystemError.FileNotFound(message);
+      if (isProGetError(error, 'forbidden') || isProGetError(error, 'unauthorized'))
+        throw vscode.FileSystemError.NoPermissions(message);
       throw vscode.FileSystemError.Unavailable(message);
     }
   }

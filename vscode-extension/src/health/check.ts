@@ -2,15 +2,21 @@
 // (ProGet 2024+) the instance health, with the reason connector health is missing.
 
 import type { ConnectorHealth, InstanceHealth, ProGetClientApi } from '@proget-ci/core';
-import { isProGetError } from '@proget-ci/core';
+import { errorSummary, isProGetError } from '@proget-ci/core';
 
 export type ServerHealth =
   | { kind: 'connectors'; connectors: ConnectorHealth[]; checkedAt: number; version?: string }
   | { kind: 'instance'; instance: InstanceHealth; reason: string; checkedAt: number; version?: string }
   | { kind: 'denied'; message: string; checkedAt: number }
+  /** The server answered, but with an error (a 500 from the health endpoint): reachable, not healthy. */
+  | { kind: 'error'; status?: number; message: string; checkedAt: number }
+  /** No answer at all: connection refused, DNS, TLS, timeout. */
   | { kind: 'unreachable'; message: string; checkedAt: number };
 
-/** Never throws: every outcome is a value. `unreachable` counts as a failed check for backoff. */
+/**
+ * Never throws: every outcome is a value. Unreachable (no answer), answered with an error and unhealthy
+ * (an answer that says so) are three different outcomes; the first two count as failed checks for backoff.
+ */
 export async function checkServerHealth(
   client: ProGetClientApi,
   signal: AbortSignal,
@@ -38,6 +44,9 @@ export async function checkServerHealth(
     if (isProGetError(error, 'unauthorized') || isProGetError(error, 'forbidden')) {
       return { kind: 'denied', message: shortMessage(error), checkedAt: now() };
     }
+    if (isProGetError(error) && error.kind !== 'network' && error.kind !== 'timeout') {
+      return { kind: 'error', status: error.status, message: shortMessage(error), checkedAt: now() };
+    }
     return { kind: 'unreachable', message: shortMessage(error), checkedAt: now() };
   }
 }
@@ -47,7 +56,5 @@ export async function checkServerHealth(
  * for. ProGetError messages are already redacted by core.
  */
 export function shortMessage(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  const line = text.split('\n')[0] ?? text;
-  return line.replace(/\s+\((?:GET|HEAD|POST|PUT|DELETE|PATCH) [^)]*\)\s*$/, '');
+  return errorSummary(error).replace(/\s+\((?:GET|HEAD|POST|PUT|DELETE|PATCH) [^)]*\)\s*$/, '');
 }

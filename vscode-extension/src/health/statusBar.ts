@@ -120,13 +120,15 @@ export class HealthStatusBar implements vscode.Disposable {
     if (state) state.health = health;
     if (health.kind === 'unreachable')
       this.log.warn(`Health check of ${server.url}: unreachable (${health.message})`);
+    else if (health.kind === 'error')
+      this.log.warn(`Health check of ${server.url}: answered with an error (${health.message})`);
     else if (health.kind === 'connectors') {
       const failing = health.connectors.filter((c) => c.state === 'error').map((c) => c.name);
       this.log.debug(
         `Health check of ${server.url}: ${health.connectors.length} connectors${failing.length ? `, failing: ${failing.join(', ')}` : ''}`,
       );
     } else this.log.debug(`Health check of ${server.url}: ${health.kind}`);
-    return health.kind !== 'unreachable';
+    return health.kind !== 'unreachable' && health.kind !== 'error';
   }
 
   private render(): void {

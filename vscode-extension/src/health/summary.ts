@@ -1,7 +1,7 @@
 // What the status-bar item says about every server's health: text, colour, Markdown tooltip, and the
 // connectors to offer on click. Pure, so every state is unit-tested without VS Code.
 
-import type { ConnectorHealth } from '@proget-ci/core';
+import type { ConnectorHealth, InstanceHealth } from '@proget-ci/core';
 import { escapeMarkdown, formatAgo, formatDate } from '../format.js';
 import type { ServerRef } from '../tree/model.js';
 import type { ServerHealth } from './check.js';
@@ -26,6 +26,8 @@ export interface HealthCounts {
   failing: number;
   unknown: number;
   unreachable: number;
+  /** Servers that answered the health check with an error. */
+  erroring: number;
   denied: number;
   /** Servers that only report instance health (ProGet 2024+). */
   instanceOnly: number;
@@ -40,6 +42,7 @@ export function countHealth(states: readonly ServerHealthState[]): HealthCounts 
     failing: 0,
     unknown: 0,
     unreachable: 0,
+    erroring: 0,
     denied: 0,
     instanceOnly: 0,
     instanceUnhealthy: 0,
@@ -70,6 +73,9 @@ export function countHealth(states: readonly ServerHealthState[]): HealthCounts 
       case 'unreachable':
         c.unreachable++;
         break;
+      case 'error':
+        c.erroring++;
+        break;
     }
   }
   return c;
@@ -86,26 +92,31 @@ export function presentHealth(states: readonly ServerHealthState[], now: number)
   let icon: string;
   let label: string;
   let background: StatusPresentation['background'];
+  // Every kind of problem on every server is named, the worst first; the icon and colour are the worst's.
+  const single = states.length === 1;
+  const problems: string[] = [];
+  if (c.failing > 0) problems.push(plural(c.failing, 'connector failing', 'connectors failing'));
+  if (c.instanceUnhealthy > 0)
+    problems.push(single ? 'ProGet unhealthy' : `${c.instanceUnhealthy} ProGet unhealthy`);
+  if (c.erroring > 0)
+    problems.push(
+      single ? 'ProGet error' : `${plural(c.erroring, 'server', 'servers')} answered with an error`,
+    );
+  if (c.unreachable > 0)
+    problems.push(
+      single ? 'ProGet unreachable' : `${plural(c.unreachable, 'server', 'servers')} unreachable`,
+    );
   if (c.pending === states.length) {
     icon = '$(sync~spin)';
     label = 'ProGet';
-  } else if (c.failing > 0) {
-    icon = '$(warning)';
-    label = plural(c.failing, 'connector failing', 'connectors failing');
-    background = 'error';
-  } else if (c.instanceUnhealthy > 0) {
-    icon = '$(warning)';
-    label =
-      c.instanceUnhealthy === 1 && states.length === 1
-        ? 'ProGet unhealthy'
-        : `${c.instanceUnhealthy} ProGet unhealthy`;
+  } else if (c.failing > 0 || c.instanceUnhealthy > 0 || c.erroring > 0) {
+    icon = c.failing > 0 || c.instanceUnhealthy > 0 ? '$(warning)' : '$(error)';
+    label = problems.join(' · ');
     background = 'error';
   } else if (c.unreachable > 0) {
     icon = '$(debug-disconnect)';
     label =
-      c.unreachable === states.length
-        ? 'ProGet unreachable'
-        : `ProGet${counts} · ${plural(c.unreachable, 'server', 'servers')} unreachable`;
+      c.unreachable === states.length ? 'ProGet unreachable' : `ProGet${counts} · ${problems.join(' · ')}`;
     background = 'warning';
   } else if (c.unknown > 0 || c.denied > 0 || c.pending > 0) {
     icon = '$(question)';
@@ -177,7 +188,12 @@ export function healthTooltip(states: readonly ServerHealthState[], now: number)
         parts.push(`$(key) Connector health is not visible with this API key: ${escapeMarkdown(h.message)}`);
         break;
       case 'unreachable':
-        parts.push(`$(debug-disconnect) Unreachable: ${escapeMarkdown(h.message)}`);
+        parts.push(`$(debug-disconnect) Unreachable (no answer): ${escapeMarkdown(h.message)}`);
+        break;
+      case 'error':
+        parts.push(
+          `$(error) Reachable, but answered with an error${h.status ? ` (HTTP ${h.status})` : ''}: ${escapeMarkdown(h.message)}`,
+        );
         break;
     }
     parts.push(`_Checked ${formatAgo(h.checkedAt, now)}._`);
@@ -198,6 +214,26 @@ export function sortConnectors(connectors: readonly ConnectorHealth[]): Connecto
     (a, b) => (STATE_ORDER[a.state] ?? 1) - (STATE_ORDER[b.state] ?? 1) || a.name.localeCompare(b.name),
   );
 }
+
+/** What an unhealthy instance reports as wrong: each failing check with its detail. */
+function instanceProblem(i: InstanceHealth): string {
+  const checks: [string, string | undefined, string | undefined][] = [
+    ['Database', i.databaseStatus, i.databaseStatusDetails],
+    ['License', i.licenseStatus, i.licenseStatusDetail],
+    ['Service', i.serviceStatus, i.serviceStatusDetail],
+  ];
+  const failing = checks
+    .filter(([, status]) => status !== undefined && status.toUpperCase() !== 'OK')
+    .map(([what, status, detail]) => `${what}: ${status}${detail ? ` — ${detail}` : ''}`);
+  return failing.length ? failing.join('; ') : 'ProGet reports itself unhealthy';
+}
+
+const PICK_ICON = { unreachable: '$(debug-disconnect)', denied: '$(key)', error: '$(error)' } as const;
+const PICK_TEXT = {
+  unreachable: 'unreachable — check again',
+  denied: 'API key cannot read connector health',
+  error: 'answered with an error — check again',
+} as const;
 
 export interface ConnectorPick {
   label: string;
@@ -230,13 +266,12 @@ export function connectorPicks(states: readonly ServerHealthState[]): ConnectorP
           },
         });
       }
-    } else if (h.kind === 'unreachable' || h.kind === 'denied') {
+    } else if (h.kind === 'unreachable' || h.kind === 'denied' || h.kind === 'error') {
       picks.push({
         rank: 0,
         pick: {
-          label: `${h.kind === 'unreachable' ? '$(debug-disconnect)' : '$(key)'} ${s.server.name}`,
-          description:
-            h.kind === 'unreachable' ? 'unreachable — check again' : 'API key cannot read connector health',
+          label: `${PICK_ICON[h.kind]} ${s.server.name}`,
+          description: PICK_TEXT[h.kind],
           detail: h.message,
           server: s.server,
           recheck: true,
@@ -247,8 +282,10 @@ export function connectorPicks(states: readonly ServerHealthState[]): ConnectorP
         rank: h.instance.healthy ? 2 : 0,
         pick: {
           label: `${h.instance.healthy ? '$(pass)' : '$(error)'} ${s.server.name}`,
-          description: 'connector health not reported by this ProGet version',
-          detail: h.reason,
+          description: h.instance.healthy
+            ? 'connector health not reported by this ProGet version'
+            : 'unhealthy — instance health',
+          detail: h.instance.healthy ? h.reason : instanceProblem(h.instance),
           server: s.server,
         },
       });

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { escapeMarkdown, formatBytes, formatCount, formatDate, formatDay } from '../format.js';
 import { fileUriParts } from '../fs/uri.js';
+import { untrustedMarkdown } from '../markdown.js';
 import {
   contextValue,
   type FeedNode,
@@ -29,6 +30,8 @@ export interface ItemState {
   promotable: boolean;
   /** 'key' when an API key is stored for the server, 'anonymous' when none, undefined before it is known. */
   auth?: 'key' | 'anonymous';
+  /** False where a delete was refused for lack of a privilege (until the key changes). */
+  deletable?: boolean;
 }
 
 export const COMMANDS = {
@@ -92,7 +95,9 @@ export function toTreeItem(node: TreeNode, state: ItemState): vscode.TreeItem {
   }
 }
 
-const STALE = '$(warning) cached';
+// Descriptions do not render codicons: staleness is said in words there, and shown by the icon.
+const STALE = 'cached — refresh failed';
+const STALE_ICON = () => new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
 
 function serverItem(node: ServerNode, state: ItemState): vscode.TreeItem {
   const item = new vscode.TreeItem(node.server.name, vscode.TreeItemCollapsibleState.Expanded);
@@ -137,10 +142,12 @@ function feedItem(node: FeedNode, state: ItemState): vscode.TreeItem {
   ]
     .filter(Boolean)
     .join(' · ');
-  item.iconPath = new vscode.ThemeIcon(
-    feedIconId(feed.feedType),
-    feed.active ? undefined : new vscode.ThemeColor('disabledForeground'),
-  );
+  item.iconPath = state.stale
+    ? STALE_ICON()
+    : new vscode.ThemeIcon(
+        feedIconId(feed.feedType),
+        feed.active ? undefined : new vscode.ThemeColor('disabledForeground'),
+      );
   item.contextValue = contextValue('feed', [
     feed.feedType.toLowerCase(),
     feed.active ? 'active' : 'inactive',
@@ -153,6 +160,7 @@ function feedItem(node: FeedNode, state: ItemState): vscode.TreeItem {
   if (feed.connectors.length)
     md.appendMarkdown(`\n\nConnectors: ${feed.connectors.map(escapeMarkdown).join(', ')}`);
   if (state.filter) md.appendMarkdown(`\n\n$(filter) Filtered by "${escapeMarkdown(state.filter)}"`);
+  if (state.stale) md.appendMarkdown(STALE_TOOLTIP);
   item.tooltip = md;
   return item;
 }
@@ -161,16 +169,16 @@ function packageItem(node: PackageNode, state: ItemState): vscode.TreeItem {
   const item = new vscode.TreeItem(packageIdText(node), vscode.TreeItemCollapsibleState.Collapsed);
   item.id = nodeId(node);
   item.description = [node.latestVersion, state.stale ? STALE : undefined].filter(Boolean).join(' · ');
-  item.iconPath = new vscode.ThemeIcon('package');
+  item.iconPath = state.stale ? STALE_ICON() : new vscode.ThemeIcon('package');
   const universal = node.parent.feed.feedType === 'universal';
   item.contextValue = contextValue('package', [
     universal ? 'universal' : node.parent.feed.feedType.toLowerCase(),
   ]);
   const u = node.universal;
-  const md = new vscode.MarkdownString(undefined, true);
+  const md = untrustedTooltip();
   md.appendMarkdown(`**${escapeMarkdown(u?.title || node.name)}**\n\n`);
   md.appendMarkdown(`\`${packageIdText(node).replace(/`/g, "'")}\``);
-  if (u?.description) md.appendMarkdown(`\n\n${escapeMarkdown(u.description)}`);
+  if (u?.description) md.appendMarkdown(`\n\n${untrustedMarkdown(u.description)}`);
   const downloads = u?.downloads ?? node.info?.totalDownloads;
   const facts = [
     node.latestVersion ? `Latest: ${escapeMarkdown(node.latestVersion)}` : undefined,
@@ -178,18 +186,19 @@ function packageItem(node: PackageNode, state: ItemState): vscode.TreeItem {
     downloads !== undefined ? `${formatCount(downloads)} downloads` : undefined,
   ].filter(Boolean);
   if (facts.length) md.appendMarkdown(`\n\n${facts.join(' · ')}`);
+  if (state.stale) md.appendMarkdown(STALE_TOOLTIP);
   item.tooltip = md;
   return item;
 }
 
 export function versionTooltip(node: VersionNode): vscode.MarkdownString {
-  const md = new vscode.MarkdownString(undefined, true);
+  const md = untrustedTooltip();
   const u = node.universal;
   const info = node.info;
   md.appendMarkdown(`**${escapeMarkdown(packageIdText(node.parent))} ${escapeMarkdown(node.version)}**`);
   if (node.prerelease) md.appendMarkdown(' — _prerelease_');
   if (u?.title && u.title !== node.parent.name) md.appendMarkdown(`\n\n${escapeMarkdown(u.title)}`);
-  if (u?.description) md.appendMarkdown(`\n\n${escapeMarkdown(u.description)}`);
+  if (u?.description) md.appendMarkdown(`\n\n${untrustedMarkdown(u.description)}`);
   // Values we format ourselves go in as they are; text from the server is escaped.
   const rows: [string, string][] = [];
   const published = formatDate(node.published ?? info?.published);
@@ -201,13 +210,15 @@ export function versionTooltip(node: VersionNode): vscode.MarkdownString {
     rows.push(['Size', `${formatBytes(info.size)} (${formatCount(info.size)} bytes)`]);
   if (info?.sha1) rows.push(['SHA-1', code(info.sha1)]);
   if (info?.sha256) rows.push(['SHA-256', code(info.sha256)]);
-  if (info?.sha512) rows.push(['SHA-512', code(`${info.sha512.slice(0, 32)}…`)]);
+  if (info?.sha512) rows.push(['SHA-512', code(info.sha512)]);
   if (u?.dependencies.length) rows.push(['Depends on', u.dependencies.map(escapeMarkdown).join(', ')]);
   if (info?.deprecated) rows.push(['Deprecated', escapeMarkdown(info.deprecationReason ?? 'yes')]);
   if (info && !info.listed) rows.push(['Listed', 'no']);
   if (rows.length) {
-    md.appendMarkdown('\n\n| | |\n|---|---|\n');
-    md.appendMarkdown(rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`).join('\n'));
+    // A Markdown table needs a header row: the first fact is it, so no empty row shows above the rest.
+    const line = ([k, v]: [string, string]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`;
+    md.appendMarkdown(`\n\n${line(rows[0]!)}\n|---|---|\n`);
+    md.appendMarkdown(rows.slice(1).map(line).join('\n'));
   }
   return md;
 }
@@ -226,13 +237,13 @@ function versionItem(node: VersionNode, state: ItemState): vscode.TreeItem {
   ]
     .filter(Boolean)
     .join(' · ');
-  item.iconPath = new vscode.ThemeIcon(node.prerelease ? 'beaker' : 'tag');
+  item.iconPath = state.stale ? STALE_ICON() : new vscode.ThemeIcon(node.prerelease ? 'beaker' : 'tag');
   item.contextValue = contextValue('version', [
     universal ? 'universal' : node.parent.parent.feed.feedType.toLowerCase(),
     node.prerelease ? 'prerelease' : 'stable',
     state.promotable && 'promotable',
     universal && 'downloadable',
-    'deletable',
+    state.deletable !== false && 'deletable',
   ]);
   // The tooltip is filled in by resolveTreeItem, which can fetch size and hashes first.
   return item;
@@ -339,6 +350,16 @@ function resourceUri(node: FileNode | FolderNode): vscode.Uri | undefined {
 
 export function fileUri(node: FileNode): vscode.Uri | undefined {
   return resourceUri(node);
+}
+
+const STALE_TOOLTIP = '\n\n$(warning) The last refresh failed; what is shown below is from before.';
+
+/** Tooltips that show server text: no command links run, no HTML renders. */
+function untrustedTooltip(): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.isTrusted = false;
+  md.supportHtml = false;
+  return md;
 }
 
 /** Inline code for hashes: they are hex, so no backtick can end it early. */

@@ -1,6 +1,6 @@
 // Failures become tree items that say what went wrong and offer the fix, instead of an empty node.
 
-import { isProGetError } from '@proget-ci/core';
+import { errorSummary, isProGetError } from '@proget-ci/core';
 import type { MessageNode, TreeNode } from './model.js';
 
 export function errorMessageNode(parent: TreeNode, error: unknown, auth?: 'key' | 'anonymous'): MessageNode {
@@ -103,7 +103,7 @@ function reason(message: string): string {
 }
 
 function firstLine(text: string): string {
-  const line = text.split('\n')[0] ?? text;
+  const line = errorSummary(text);
   // Core's messages end with "(GET url → status)"; the item's tooltip has it, the label does not need it.
   const cut = line.indexOf(' (');
   const short = cut > 0 ? line.slice(0, cut) : line;

@@ -177,3 +177,14 @@ export function contextValue(type: string, tokens: (string | false | undefined)[
     ';',
   );
 }
+
+export function isContainer(node: TreeNode): node is ContainerNode {
+  return node.type === 'server' || node.type === 'feed' || node.type === 'package' || node.type === 'version';
+}
+
+/** The node whose children a refresh of `node` reloads: itself, or the nearest container above it. */
+export function containerFor(node: TreeNode): ContainerNode | undefined {
+  let n: TreeNode | undefined = node;
+  while (n && !isContainer(n)) n = n.parent;
+  return n;
+}
