@@ -4,6 +4,7 @@ export { deploymentBody } from './areas/deployments.js';
 export { normaliseFeedType } from './areas/feeds.js';
 export { CONNECTOR_HEALTH_REMOVED } from './areas/health.js';
 export { findPromotion, type PromotionMatch, type PromotionQuery } from './areas/promotions.js';
+export * from './areas/sca/index.js';
 export { describePackage } from './areas/universal.js';
 export { DEFAULTS, ProGetClient } from './client.js';
 export type * from './client-api.js';
