@@ -1,4 +1,4 @@
-// The `demo` seed's SCA part: keys for the SCA API and one project whose build holds a package of every
+// The `demo` seed's SCA part: one project whose build holds a package of every
 // verdict, in the Test stage so its noncompliant and inconclusive packages have issues.
 
 import type { Sim } from '../context.js';
@@ -6,7 +6,8 @@ import type { ApiKeyConfig } from '../types.js';
 import { analyzeBuild } from './analysis.js';
 import { scaState } from './state.js';
 
-export const DEMO_SCA_KEYS: ApiKeyConfig[] = [
+/** Keys limited to SCA privileges, for `startSimulator({ apiKeys: SCA_KEYS })` (demo-admin-key holds all). */
+export const SCA_KEYS: ApiKeyConfig[] = [
   {
     key: 'demo-sca-key',
     privileges: [
@@ -36,9 +37,6 @@ export const DEMO_SCA_PACKAGES = [
 ];
 
 export function seedScaDemo(sim: Sim): void {
-  for (const key of DEMO_SCA_KEYS) {
-    if (!sim.auth.apiKeys.some((k) => k.key === key.key)) sim.auth.apiKeys.push(key);
-  }
   const state = scaState(sim);
   if (state.projects.some((p) => p.name === DEMO_SCA_PROJECT)) return;
   state.projects.push({ id: state.nextProjectId++, name: DEMO_SCA_PROJECT, type: 'application' });
