@@ -71,7 +71,7 @@ const NO_BUILD = (project: string, version: string) =>
 export class ScaProjectsArea implements ScaProjectsApi {
   constructor(private readonly transport: Transport) {}
 
-  list(options?: CallOptions): Promise<ScaProject[]> {
+  async list(options?: CallOptions): Promise<ScaProject[]> {
     return scaJson(
       this.transport,
       {
@@ -122,7 +122,10 @@ export class ScaProjectsArea implements ScaProjectsApi {
     return undefined;
   }
 
-  save(project: { name: string; type?: string; url?: string }, options?: CallOptions): Promise<ScaProject> {
+  async save(
+    project: { name: string; type?: string; url?: string },
+    options?: CallOptions,
+  ): Promise<ScaProject> {
     required('SCA project', { name: project.name });
     return scaJson(
       this.transport,
@@ -139,7 +142,7 @@ export class ScaProjectsArea implements ScaProjectsApi {
     );
   }
 
-  delete(name: string, options?: CallOptions): Promise<void> {
+  async delete(name: string, options?: CallOptions): Promise<void> {
     required('SCA project', { name });
     return scaSend(this.transport, {
       method: 'DELETE',
@@ -251,7 +254,7 @@ export class ScaBuildsArea implements ScaBuildsApi {
     }
   }
 
-  audit(project: string, version: string, options?: CallOptions): Promise<BuildAnalysis> {
+  async audit(project: string, version: string, options?: CallOptions): Promise<BuildAnalysis> {
     required('Build audit', { project, version });
     return scaJson(
       this.transport,
@@ -269,7 +272,7 @@ export class ScaBuildsArea implements ScaBuildsApi {
     );
   }
 
-  analyze(project: string, version: string, options?: CallOptions): Promise<void> {
+  async analyze(project: string, version: string, options?: CallOptions): Promise<void> {
     required('Build analysis', { project, version });
     return scaSend(this.transport, {
       method: 'POST',
@@ -282,7 +285,7 @@ export class ScaBuildsArea implements ScaBuildsApi {
     });
   }
 
-  promote(
+  async promote(
     project: string,
     version: string,
     stage: string,
@@ -340,7 +343,7 @@ export class ScaBuildsArea implements ScaBuildsApi {
     return undefined;
   }
 
-  get(project: string, version: string, options?: CallOptions): Promise<ScaBuild | undefined> {
+  async get(project: string, version: string, options?: CallOptions): Promise<ScaBuild | undefined> {
     required('SCA build', { project, version });
     return this.getEither(
       { project, version },
@@ -369,7 +372,7 @@ export class ScaBuildsArea implements ScaBuildsApi {
     return list;
   }
 
-  save(build: ScaBuildOptions, options?: CallOptions): Promise<ScaBuild> {
+  async save(build: ScaBuildOptions, options?: CallOptions): Promise<ScaBuild> {
     required('SCA build', { project: build.project, version: build.version });
     return scaJson(
       this.transport,
@@ -395,7 +398,7 @@ export class ScaBuildsArea implements ScaBuildsApi {
     );
   }
 
-  delete(project: string, version: string, options?: CallOptions): Promise<void> {
+  async delete(project: string, version: string, options?: CallOptions): Promise<void> {
     required('SCA build', { project, version });
     return scaSend(this.transport, {
       method: 'DELETE',
@@ -409,7 +412,7 @@ export class ScaBuildsArea implements ScaBuildsApi {
     });
   }
 
-  issues(project: string, version: string, options?: CallOptions): Promise<ScaIssue[]> {
+  async issues(project: string, version: string, options?: CallOptions): Promise<ScaIssue[]> {
     required('SCA issues', { project, version });
     return scaJson(
       this.transport,
@@ -426,7 +429,7 @@ export class ScaBuildsArea implements ScaBuildsApi {
     );
   }
 
-  resolveIssue(project: string, version: string, issue: number, options?: CallOptions): Promise<void> {
+  async resolveIssue(project: string, version: string, issue: number, options?: CallOptions): Promise<void> {
     required('SCA issue', { project, version });
     return scaSend(this.transport, {
       method: 'POST',
@@ -440,7 +443,7 @@ export class ScaBuildsArea implements ScaBuildsApi {
     });
   }
 
-  deleteIssue(project: string, version: string, issue: number, options?: CallOptions): Promise<void> {
+  async deleteIssue(project: string, version: string, issue: number, options?: CallOptions): Promise<void> {
     required('SCA issue', { project, version });
     return scaSend(this.transport, {
       method: 'DELETE',
@@ -454,7 +457,7 @@ export class ScaBuildsArea implements ScaBuildsApi {
     });
   }
 
-  comments(project: string, version: string, options?: CallOptions): Promise<ScaComment[]> {
+  async comments(project: string, version: string, options?: CallOptions): Promise<ScaComment[]> {
     required('SCA comments', { project, version });
     return scaJson(
       this.transport,
@@ -471,7 +474,7 @@ export class ScaBuildsArea implements ScaBuildsApi {
     );
   }
 
-  addComment(comment: ScaCommentInput, options?: CallOptions): Promise<void> {
+  async addComment(comment: ScaCommentInput, options?: CallOptions): Promise<void> {
     required('SCA comment', { project: comment.project, version: comment.version, comment: comment.comment });
     return scaSend(this.transport, {
       method: 'POST',
@@ -494,7 +497,12 @@ export class ScaBuildsArea implements ScaBuildsApi {
     });
   }
 
-  deleteComment(project: string, version: string, comment: number, options?: CallOptions): Promise<void> {
+  async deleteComment(
+    project: string,
+    version: string,
+    comment: number,
+    options?: CallOptions,
+  ): Promise<void> {
     required('SCA comment', { project, version });
     return scaSend(this.transport, {
       method: 'DELETE',
@@ -542,7 +550,7 @@ export class ScaVulnerabilitiesArea implements ScaVulnerabilitiesApi {
     );
   }
 
-  assess(request: AssessRequest, options?: CallOptions): Promise<void> {
+  async assess(request: AssessRequest, options?: CallOptions): Promise<void> {
     required('Vulnerability assessment', { id: request.id, type: request.type });
     return scaSend(this.transport, {
       method: 'POST',
@@ -616,7 +624,7 @@ export class ScaPackagesArea implements ScaPackagesApi {
     );
   }
 
-  audit(feed: string, pkg: PackageSelector, options?: CallOptions): Promise<PackageAudit> {
+  async audit(feed: string, pkg: PackageSelector, options?: CallOptions): Promise<PackageAudit> {
     checkSelector('Package audit', pkg, feed);
     return scaJson(
       this.transport,
@@ -633,7 +641,7 @@ export class ScaPackagesArea implements ScaPackagesApi {
     );
   }
 
-  setStatus(
+  async setStatus(
     feed: string,
     pkg: PackageSelector,
     change: PackageStatusChange,
