@@ -48,6 +48,11 @@ describe('ProGet Free', () => {
       }
       // Metadata answers on Free, without the compliance report: no verdict can be read from it.
       const meta = await c.sca.packages.metadata('npm-feed', { purl: VERDICT_PURLS.noncompliant });
+      // A bad key on an endpoint Free does serve is a key problem, not an edition one.
+      const badKey = new ProGetClient({ url: sim.url, apiKey: 'wrong', retries: 0 });
+      await expect(
+        badKey.sca.packages.metadata('npm-feed', { purl: VERDICT_PURLS.noncompliant }),
+      ).rejects.toMatchObject({ kind: 'forbidden' });
       expect(meta).toMatchObject({
         name: 'lodash',
         compliance: undefined,

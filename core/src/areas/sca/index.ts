@@ -610,6 +610,8 @@ export class ScaPackagesArea implements ScaPackagesApi {
         path: joinPath('api', 'packages', feed, 'metadata'),
         query: selectorQuery(pkg),
         passStatuses: [404],
+        // Metadata answers on ProGet Free too (without compliance): a refusal there is not the edition.
+        paidFeature: undefined,
         signal: options?.signal,
         operation: `read the metadata of ${describeSelector(pkg)} in feed "${feed}"`,
         privilege: FEED_VIEW(feed),
@@ -660,6 +662,7 @@ export class ScaPackagesArea implements ScaPackagesApi {
       query: selectorQuery(pkg),
       body: { type: 'json', value },
       idempotent: true,
+      paidFeature: undefined,
       signal: options?.signal,
       operation: `set the status of ${describeSelector(pkg)} in feed "${feed}"`,
       privilege: `Feeds_UnlistPackage or feed management on feed "${feed}"`,
