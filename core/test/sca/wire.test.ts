@@ -9,8 +9,9 @@ import {
   parsePackageAudit,
   parsePackageMetadata,
   parseVulnerabilities,
+  severityOf,
+  statusOf,
 } from '../../src/areas/sca/wire.js';
-import { severityOf, statusOf } from '../../src/index.js';
 
 describe('statuses', () => {
   it('letters and words, any case; unreadable is undefined', () => {

@@ -723,8 +723,3 @@ export class ScaArea implements ScaApi {
     this.licenses = new ScaLicensesArea(transport);
   }
 }
-
-export type * from './api.js';
-export { ScaRateLimitError } from './calls.js';
-export type * from './types.js';
-export { severityOf, statusOf } from './wire.js';
