@@ -84,6 +84,44 @@ describe('SCA conformance', () => {
     expect(again.json()).toMatchObject({ statusCode: 'C', statusText: 'Compliant', totalPackages: 1 });
   });
 
+  it('XML as cyclonedx-npm writes 1.5: tools as components, a supplier before the name, escaped purls', async () => {
+    const doc = `<?xml version="1.0" encoding="UTF-8"?>
+<bom xmlns="http://cyclonedx.org/schema/bom/1.5" serialNumber="urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427" version="1">
+  <metadata>
+    <tools>
+      <components>
+        <component type="application"><vendor>@cyclonedx</vendor><name>cyclonedx-npm</name><version>1.19.0</version></component>
+      </components>
+    </tools>
+    <component type="application" bom-ref="root">
+      <supplier><name>ACME &amp; Co</name></supplier>
+      <group>@acme</group>
+      <name>web-ui</name>
+      <version>3.1.0</version>
+      <purl>pkg:npm/%40acme/web-ui@3.1.0</purl>
+    </component>
+  </metadata>
+  <components>
+    <component type="library" bom-ref="a"><name>lodash</name><version>4.17.21</version><purl>pkg:npm/lodash@4.17.21</purl></component>
+    <component type="library" bom-ref="b"><group>@types</group><name>node</name><version>20.0.0</version><purl>pkg:npm/%40types/node@20.0.0?foo=1&amp;bar=2</purl></component>
+  </components>
+  <dependencies><dependency ref="root"><dependency ref="a"/></dependency></dependencies>
+</bom>
+`;
+    const r = await raw(sim.url, 'POST', '/api/sca/import', {
+      headers: { ...SCA, 'Content-Type': 'application/xml' },
+      body: doc,
+    });
+    expect(r.status).toBe(200);
+    const build = (
+      await raw(sim.url, 'GET', '/api/sca/builds?project=web-ui&version=3.1.0', { headers: SCA })
+    ).json<{ packages: { purl: string }[] }>();
+    expect(build.packages.map((p) => p.purl)).toEqual([
+      'pkg:npm/lodash@4.17.21',
+      'pkg:npm/%40types/node@20.0.0?foo=1&bar=2',
+    ]);
+  });
+
   it('invalid SBOMs: 400 with a reason; a bad key: 403 with an empty body', async () => {
     const cases: Array<[string, string, RegExp]> = [
       ['application/json', '{"spdxVersion":"SPDX-2.3"}', /bomFormat is not "CycloneDX"/],

@@ -79,7 +79,11 @@ export function readXmlBom(text: string): ImportedBom {
   const ns = /xmlns="http:\/\/cyclonedx\.org\/schema\/bom\/(\d+\.\d+)"/.exec(root[1] ?? '');
   const specVersion = checkSpec(ns?.[1]);
   const metaEnd = doc.indexOf('</metadata>');
-  const metadata = metaEnd >= 0 ? doc.slice(doc.indexOf('<metadata'), metaEnd) : '';
+  // CycloneDX 1.5 lists tools as <tools><components><component>: not the subject of the SBOM.
+  const metadata = (metaEnd >= 0 ? doc.slice(doc.indexOf('<metadata'), metaEnd) : '').replace(
+    /<tools\b[\s\S]*?<\/tools>/g,
+    '',
+  );
   const comp = /<component\b([^>]*)>([\s\S]*)<\/component>/.exec(metadata);
   let name: string | undefined;
   let version: string | undefined;
