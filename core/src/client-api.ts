@@ -1,6 +1,7 @@
 // The public surface of ProGetClient, one interface per area. The action and the extension code against
 // these; the area modules implement them.
 
+import type { ScaApi } from './areas/sca/api.js';
 import type {
   ConnectorHealth,
   ConnectorHealthReport,
@@ -262,4 +263,6 @@ export interface ProGetClientApi {
   readonly deployments: DeploymentsApi;
   readonly health: HealthApi;
   readonly native: NativeApi;
+  /** Supply chain: SCA projects and builds, vulnerabilities, package compliance, licenses. */
+  readonly sca: ScaApi;
 }

@@ -6,6 +6,7 @@ import { HealthArea } from './areas/health.js';
 import { NativeArea } from './areas/native.js';
 import { PackagesArea } from './areas/packages.js';
 import { PromotionsArea } from './areas/promotions.js';
+import { ScaArea } from './areas/sca/index.js';
 import { UniversalArea } from './areas/universal.js';
 import type { CallOptions, ProGetClientApi, ProGetClientOptions } from './client-api.js';
 import { ValidationError } from './errors.js';
@@ -35,6 +36,7 @@ export class ProGetClient implements ProGetClientApi {
   readonly deployments: DeploymentsArea;
   readonly health: HealthArea;
   readonly native: NativeArea;
+  readonly sca: ScaArea;
   private readonly transport: Transport;
 
   constructor(options: ProGetClientOptions) {
@@ -96,6 +98,7 @@ export class ProGetClient implements ProGetClientApi {
     this.promotions = new PromotionsArea(this.transport);
     this.deployments = new DeploymentsArea(this.transport);
     this.health = new HealthArea(this.transport);
+    this.sca = new ScaArea(this.transport);
   }
 
   get serverInfo(): ServerInfo {

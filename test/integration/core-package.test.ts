@@ -30,6 +30,7 @@ const EXPORTS = [
   'PackageFormatError',
   'ProGetClient',
   'ProGetError',
+  'ScaRateLimitError',
   'ValidationError',
   'assertValidManifest',
   'buildPackage',

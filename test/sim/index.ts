@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Behaviour, type Connector, Sim, toFeed } from './context.js';
 import { setConnectorState, setHealth } from './control.js';
+import { configureSca } from './sca/state.js';
 import { DEMO_CONNECTORS, DEMO_FEEDS, DEMO_KEYS, DEMO_USERS, seedDemo } from './seed.js';
 import { createContinueHandler, createHandler } from './server.js';
 import { Store } from './store.js';
@@ -65,6 +66,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     { ...HEALTHY, ...options.health },
   );
   sim.faults.set(options.faults ?? []);
+  configureSca(sim, options.sca);
   if (demo) await seedDemo(sim);
 
   const protocol = options.tls ? 'https' : 'http';

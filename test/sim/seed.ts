@@ -6,6 +6,7 @@ import type { Principal } from './auth.js';
 import type { Sim } from './context.js';
 import { commitPackage } from './ingest.js';
 import type { Manifest } from './manifest.js';
+import { seedScaDemo } from './sca/seed.js';
 import type { ApiKeyConfig, ConnectorConfig, FeedConfig, UserConfig } from './types.js';
 import { type NewEntry, writeZip } from './zip.js';
 
@@ -230,6 +231,7 @@ const SEEDER: Principal = { kind: 'user', user: { username: 'Admin', password: '
 
 /** Write the seed packages and history into a fresh store. */
 export async function seedDemo(sim: Sim): Promise<void> {
+  seedScaDemo(sim);
   if (sim.store.seeded) return;
   await Promise.all(
     seedPackages().flatMap((p) =>

@@ -11,6 +11,7 @@ import { connectorHealth, health } from './health.js';
 import { ByteLimit, HttpError, hardClose, type ResponseFault, type SimResponse, send, text } from './http.js';
 import { packagesApi } from './packages-api.js';
 import { promotionsApi } from './promotions.js';
+import { scaApi } from './sca/routes.js';
 import { universalApi } from './universal.js';
 
 const STATUS_TEXT: Record<number, string> = {
@@ -32,6 +33,8 @@ async function route(sim: Sim, call: Call): Promise<SimResponse> {
     return universalApi(sim, call, b, s.slice(2));
   }
   if (a === 'api') {
+    const sca = await scaApi(sim, call, s.slice(1));
+    if (sca) return sca;
     if (b === 'packages' && c !== undefined && s.length <= 4) return packagesApi(sim, call, c, d);
     if (b === 'management' && c === 'feeds') return managementFeeds(sim, call, s.slice(3));
     if (b === 'json' && s.length <= 3) return nativeApi(sim, call, c);

@@ -1,6 +1,10 @@
 // The simulator's programmatic surface. Every test, the demo, the benchmarks and the extension's
 // end-to-end tests start it through `startSimulator(options)` from `test/sim/index.ts`.
 
+import type { ScaSimOptions } from './sca/options.js';
+
+export type { ScaSimOptions };
+
 export type Edition = 'Free' | 'Basic' | 'Enterprise';
 
 /** 2023: connector health API present, /health JSON. 2024: connector health 404. 2026: /health is text unless format=json. */
@@ -15,7 +19,12 @@ export type Privilege =
   | 'Feeds_AcceptPackagePromotions'
   | 'Feeds_UnlistPackage'
   | 'Admin_ManageFeed'
-  | 'Feeds_Manage';
+  | 'Feeds_Manage'
+  | 'Projects_View'
+  | 'Projects_Manage'
+  | 'Projects_UploadSbom'
+  | 'Projects_ResolveIssue'
+  | 'Licenses_Manage';
 
 export interface ApiKeyConfig {
   key: string;
@@ -110,6 +119,8 @@ export interface SimulatorOptions {
   legacyConnectorHealth?: boolean;
   /** Initial instance health for /health. Default all OK. */
   health?: Partial<HealthState>;
+  /** The SCA server: edition limits, UNVERIFIED behaviours, extra data (test/sim/sca/options.ts). */
+  sca?: ScaSimOptions;
 }
 
 /** What /health reports; any 'Error' makes ProGet 2024+ answer HTTP 500. */
