@@ -1,6 +1,21 @@
 // SBOMs: read CycloneDX files, generate one from lockfiles, and find where a component came from.
 
+export { findLockfiles } from './discover.js';
 export { SbomError, type SbomErrorKind } from './errors.js';
+export {
+  DEFAULT_MAX_LOCKFILE_BYTES,
+  DEV_PROPERTY,
+  type DevDependencies,
+  type GeneratedSbom,
+  type GeneratedSpecVersion,
+  type GenerateSbomOptions,
+  generateSbom,
+  type LockfileSummary,
+  originOf,
+  serializeSbom,
+  writeSbom,
+} from './generate.js';
+export { LOCKFILE_NAMES, type LockfileKind, lockfileKind } from './lockfiles/index.js';
 export {
   DEFAULT_MAX_SBOM_BYTES,
   type ParsedSbom,
