@@ -98,7 +98,8 @@ export async function generateSbom(options: GenerateSbomOptions): Promise<Genera
       }
       const slash = pkg.name.startsWith('@') ? pkg.name.indexOf('/') : -1;
       byPurl.set(key, {
-        name: purl.name,
+        // As the registry spells it (purls normalise pypi names); an npm scope is the group.
+        name: slash > 0 ? pkg.name.slice(slash + 1) : pkg.name,
         ...(slash > 0 ? { group: pkg.name.slice(0, slash) } : {}),
         version: pkg.version,
         purl: key,
@@ -184,7 +185,10 @@ function buildBom(
   );
   if (options.component) {
     const { name, version, group } = options.component;
+    // A fixed bom-ref, so the same inputs serialise to the same text.
+    const ref = `${group ? `${group}/` : ''}${name}${version ? `@${version}` : ''}`;
     bom.metadata.component = new Models.Component(Enums.ComponentType.Application, name, {
+      bomRef: ref,
       ...(version ? { version } : {}),
       ...(group ? { group } : {}),
     });

@@ -17,10 +17,15 @@ export function readNuGetLockfile(text: string, { file }: LockfileContext): Lock
   }
   const lines = keyLines(text, (path) => path.length === 2 && path[0] === 'dependencies');
   const out: LockedPackage[] = [];
+  const seen = new Set<string>();
   for (const [framework, packages] of Object.entries(doc.dependencies)) {
     if (!isObject(packages)) continue;
     for (const [name, entry] of Object.entries(packages)) {
       if (!isObject(entry) || entry.type === 'Project' || typeof entry.resolved !== 'string') continue;
+      // The same package under several frameworks: its first entry is the one to point at.
+      const id = `${name.toLowerCase()}@${entry.resolved}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
       out.push({
         ecosystem: 'nuget',
         name,

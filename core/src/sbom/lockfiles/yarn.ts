@@ -2,7 +2,7 @@
 // @yarnpkg/parsers). Neither records dev dependencies, so dev-only packages are found by reachability from
 // the `package.json` beside the lockfile (without one, everything counts as prod).
 
-import yarnLockfile from '@yarnpkg/lockfile';
+import * as yarnLockfileModule from '@yarnpkg/lockfile';
 import { parseSyml } from '@yarnpkg/parsers';
 import {
   devOnly,
@@ -15,6 +15,14 @@ import {
   splitAt,
 } from './common.js';
 import type { LockedPackage, LockfileContext, LockfileRead } from './types.js';
+
+// A CommonJS bundle marked __esModule: Node puts `parse` on the default export, bundlers and Vite beside it.
+type ParseClassic = typeof yarnLockfileModule.parse;
+const lockfileModule = yarnLockfileModule as unknown as {
+  parse?: ParseClassic;
+  default?: { parse?: ParseClassic };
+};
+const parseClassic = (lockfileModule.parse ?? lockfileModule.default?.parse) as ParseClassic;
 
 interface Entry {
   /** Descriptors (`name@range`) that resolve to this entry. */
@@ -64,9 +72,9 @@ export function readYarnLockfile(text: string, context: LockfileContext): Lockfi
 }
 
 function classicEntries(text: string, file: string): Entry[] {
-  let parsed: ReturnType<typeof yarnLockfile.parse>;
+  let parsed: ReturnType<ParseClassic>;
   try {
-    parsed = yarnLockfile.parse(text);
+    parsed = parseClassic(text);
   } catch (error) {
     throw invalid(
       file,
