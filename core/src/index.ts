@@ -12,7 +12,6 @@ export { HashingStream, hashFile } from './hashing.js';
 export { isVersionSelector, resolveLatest, type VersionSelector } from './latest.js';
 export * from './links.js';
 export { redactUrl } from './redact.js';
-export * from './sbom/index.js';
 export * from './server-url.js';
 export { parseContentDisposition } from './transport/download.js';
 export type * from './types.js';

@@ -4,7 +4,14 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { Contrib, Enums, Models, Serialize, SPDX, Spec } from '@cyclonedx/cyclonedx-library';
+// Subpaths, not the package root: the root also loads the schema validators, which read files beside the
+// library (__dirname) and so break once bundled.
+import * as LicenseContrib from '@cyclonedx/cyclonedx-library/Contrib/License';
+import * as Enums from '@cyclonedx/cyclonedx-library/Enums';
+import * as Models from '@cyclonedx/cyclonedx-library/Models';
+import * as Serialize from '@cyclonedx/cyclonedx-library/Serialize';
+import * as SPDX from '@cyclonedx/cyclonedx-library/SPDX';
+import * as Spec from '@cyclonedx/cyclonedx-library/Spec';
 import { PROGET_CI_VERSION } from '../version.js';
 import { findLockfiles } from './discover.js';
 import { SbomError } from './errors.js';
@@ -177,7 +184,7 @@ function buildBom(
   devMode: DevDependencies,
   options: GenerateSbomOptions,
 ): Models.Bom {
-  const licenses = new Contrib.License.Factories.LicenseFactory(validateSpdxExpression);
+  const licenses = new LicenseContrib.Factories.LicenseFactory(validateSpdxExpression);
   const bom = new Models.Bom({ serialNumber: `urn:uuid:${randomUUID()}` });
   bom.metadata.timestamp = options.timestamp ?? new Date();
   bom.metadata.tools.components.add(

@@ -3,7 +3,7 @@
 
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Spec } from '@cyclonedx/cyclonedx-library';
+import * as Spec from '@cyclonedx/cyclonedx-library/Spec';
 import { SbomError } from './errors.js';
 import { canonicalPurl } from './purl.js';
 import type { SbomComponent, SbomWarning } from './types.js';

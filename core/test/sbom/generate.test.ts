@@ -12,7 +12,7 @@ import {
   SbomError,
   serializeSbom,
   writeSbom,
-} from '../../src/index.js';
+} from '../../src/sbom/index.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const ws = (name: string) => join(fixtures, 'lockfiles', name);
@@ -331,8 +331,9 @@ describe('the generated SBOM', () => {
       line: 8 + 49_999 * 5,
     });
     expect(JSON.parse(text).components).toHaveLength(50_000);
-    expect(elapsed).toBeLessThan(30_000);
-  });
+    // Linear work takes a few seconds on CI; the bound catches anything quadratic, with room for a loaded runner.
+    expect(elapsed).toBeLessThan(45_000);
+  }, 120_000);
 });
 
 describe('generateSbom: bad input gets one clear error naming the file', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readSbom, SbomError } from '../../src/index.js';
+import { readSbom, SbomError } from '../../src/sbom/index.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const cdx = (name: string) => join(fixtures, 'cyclonedx', name);
@@ -225,8 +225,9 @@ describe('readSbom: huge SBOMs', () => {
     const elapsed = performance.now() - started;
     expect(result.components).toHaveLength(COUNT);
     expect(result.components[COUNT - 1]?.purl).toBe(`pkg:npm/pkg-${COUNT - 1}@1.0.${COUNT - 1}`);
-    expect(elapsed).toBeLessThan(15_000);
-  });
+    // Linear work takes a few seconds on CI; the bound catches anything quadratic, with room for a loaded runner.
+    expect(elapsed).toBeLessThan(45_000);
+  }, 120_000);
 
   it('reads 50,000 components from XML in bounded time', async () => {
     const parts = [
@@ -252,6 +253,7 @@ describe('readSbom: huge SBOMs', () => {
       bomRef: 'ref-0',
       type: 'library',
     });
-    expect(elapsed).toBeLessThan(20_000);
-  });
+    // Linear work takes a few seconds on CI; the bound catches anything quadratic, with room for a loaded runner.
+    expect(elapsed).toBeLessThan(45_000);
+  }, 120_000);
 });

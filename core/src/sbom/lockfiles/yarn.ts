@@ -1,8 +1,8 @@
-// yarn.lock: classic (v1, read with @yarnpkg/lockfile) and berry (v2+, `__metadata`, read with
-// @yarnpkg/parsers). Neither records dev dependencies, so dev-only packages are found by reachability from
-// the `package.json` beside the lockfile (without one, everything counts as prod).
+// yarn.lock: classic (v1) and berry (v2+, `__metadata`), both read with @yarnpkg/parsers, yarn's own parser,
+// which reads classic lockfiles when migrating them (@yarnpkg/lockfile reads only v1 and, bundled as ESM, fails
+// on its own __filename). Neither format records dev dependencies, so dev-only packages are found by
+// reachability from the `package.json` beside the lockfile (without one, everything counts as prod).
 
-import * as yarnLockfileModule from '@yarnpkg/lockfile';
 import { parseSyml } from '@yarnpkg/parsers';
 import {
   devOnly,
@@ -15,14 +15,6 @@ import {
   splitAt,
 } from './common.js';
 import type { LockedPackage, LockfileContext, LockfileRead } from './types.js';
-
-// A CommonJS bundle marked __esModule: Node puts `parse` on the default export, bundlers and Vite beside it.
-type ParseClassic = typeof yarnLockfileModule.parse;
-const lockfileModule = yarnLockfileModule as unknown as {
-  parse?: ParseClassic;
-  default?: { parse?: ParseClassic };
-};
-const parseClassic = (lockfileModule.parse ?? lockfileModule.default?.parse) as ParseClassic;
 
 interface Entry {
   /** Descriptors (`name@range`) that resolve to this entry. */
@@ -72,26 +64,18 @@ export function readYarnLockfile(text: string, context: LockfileContext): Lockfi
 }
 
 function classicEntries(text: string, file: string): Entry[] {
-  let parsed: ReturnType<ParseClassic>;
-  try {
-    parsed = parseClassic(text);
-  } catch (error) {
-    throw invalid(
-      file,
-      `is not a readable yarn.lock (${error instanceof Error ? error.message : String(error)}).`,
-    );
-  }
-  if (parsed.type !== 'success') throw invalid(file, 'has unresolved merge conflict markers.');
-  // The parser gives one key per descriptor, all pointing at the same object.
-  const grouped = new Map<object, string[]>();
-  for (const [descriptor, value] of Object.entries(parsed.object)) {
-    const list = grouped.get(value);
-    if (list) list.push(descriptor);
-    else grouped.set(value, [descriptor]);
+  const parsed = parse(text, file);
+  // One key per descriptor, each with its own copy of the entry: group the copies back together.
+  const grouped = new Map<string, { value: Record<string, unknown>; descriptors: string[] }>();
+  for (const [descriptor, value] of Object.entries(parsed)) {
+    if (!isObject(value)) continue;
+    const id = [splitAt(descriptor)?.[0], value.version, value.resolved].map(String).join('\u0000');
+    const group = grouped.get(id);
+    if (group) group.descriptors.push(descriptor);
+    else grouped.set(id, { value, descriptors: [descriptor] });
   }
   const entries: Entry[] = [];
-  for (const [value, descriptors] of grouped) {
-    const v = value as { version?: unknown; dependencies?: unknown; optionalDependencies?: unknown };
+  for (const { value: v, descriptors } of grouped.values()) {
     const first = splitAt(descriptors[0] as string);
     if (!first) continue;
     let [name, range] = first;
@@ -118,15 +102,7 @@ function classicEntries(text: string, file: string): Entry[] {
 }
 
 function berryEntries(text: string, file: string): Entry[] {
-  let parsed: Record<string, unknown>;
-  try {
-    parsed = parseSyml(text);
-  } catch (error) {
-    throw invalid(
-      file,
-      `is not a readable yarn.lock (${error instanceof Error ? error.message : String(error)}).`,
-    );
-  }
+  const parsed = parse(text, file);
   const entries: Entry[] = [];
   for (const [key, value] of Object.entries(parsed)) {
     if (key === '__metadata' || !isObject(value)) continue;
@@ -151,6 +127,16 @@ function berryEntries(text: string, file: string): Entry[] {
     });
   }
   return entries;
+}
+
+function parse(text: string, file: string): Record<string, unknown> {
+  if (/^(<{7}|={7}|>{7})( |$)/m.test(text)) throw invalid(file, 'has unresolved merge conflict markers.');
+  try {
+    return parseSyml(text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw invalid(file, `is not a readable yarn.lock (${detail}).`);
+  }
 }
 
 /** Dependencies as descriptors: classic `name@range`; berry `name@npm:range` (npm: is berry's default). */
