@@ -1,5 +1,6 @@
 // SBOMs: read CycloneDX files, generate one from lockfiles, and find where a component came from.
 
+export { SBOM_BUNDLE_EXTERNALS } from './bundling.js';
 export { findLockfiles } from './discover.js';
 export { SbomError, type SbomErrorKind } from './errors.js';
 export {

@@ -2,6 +2,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as Spec from '@cyclonedx/cyclonedx-library/Spec';
+import * as Validation from '@cyclonedx/cyclonedx-library/Validation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEV_PROPERTY,
@@ -256,6 +258,19 @@ describe('the generated SBOM', () => {
     expect(express.properties).toBeUndefined();
     const stripAnsi = json.components.find((c: { name: string }) => c.name === 'strip-ansi');
     expect(stripAnsi.licenses).toEqual([{ expression: '(MIT OR Apache-2.0)' }]);
+  });
+
+  it.each([
+    ['1.5', Spec.Version.v1dot5],
+    ['1.6', Spec.Version.v1dot6],
+  ] as const)('is valid against the official CycloneDX %s JSON schema (strict), from every lockfile kind', async (version, spec) => {
+    const sbom = await generateSbom({
+      workspace: join(fixtures, 'lockfiles'),
+      specVersion: version,
+      ...fixed,
+    });
+    const errors = await new Validation.JsonStrictValidator(spec).validate(serializeSbom(sbom));
+    expect(errors).toBeNull();
   });
 
   it('can be CycloneDX 1.5', async () => {
