@@ -19,11 +19,38 @@ const SKIP = new Set([
   '__pycache__',
 ]);
 const MAX_DEPTH = 4;
+
+/** Lockfiles of other package managers: found so that an SBOM never leaves them out without saying so. */
+export const UNREAD_LOCKFILES: ReadonlySet<string> = new Set([
+  'bun.lock',
+  'bun.lockb',
+  'Cargo.lock',
+  'composer.lock',
+  'conan.lock',
+  'deno.lock',
+  'Gemfile.lock',
+  'go.sum',
+  'gradle.lockfile',
+  'mix.lock',
+  'Package.resolved',
+  'pdm.lock',
+  'Pipfile.lock',
+  'pubspec.lock',
+  'uv.lock',
+]);
+
+export interface FoundLockfiles {
+  /** Lockfiles proget-ci reads (relative paths, `/`-separated, sorted). */
+  readable: string[];
+  /** Lockfiles of package managers it does not read. */
+  unread: string[];
+}
 const MAX_FOLDERS = 5000;
 
-/** Lockfiles under `workspace` (relative paths, `/`-separated, sorted), at most four folders deep. */
-export async function findLockfiles(workspace: string): Promise<string[]> {
+/** Lockfiles under `workspace`, at most four folders deep. */
+export async function findLockfiles(workspace: string): Promise<FoundLockfiles> {
   const found: string[] = [];
+  const unread: string[] = [];
   let queue: string[] = [workspace];
   let visited = 0;
   for (let depth = 0; depth <= MAX_DEPTH && queue.length > 0; depth++) {
@@ -38,6 +65,8 @@ export async function findLockfiles(workspace: string): Promise<string[]> {
       }
       const names = new Set(entries.filter((e) => e.isFile()).map((e) => e.name));
       for (const name of names) {
+        if (UNREAD_LOCKFILES.has(name))
+          unread.push(relative(workspace, join(dir, name)).split('\\').join('/'));
         if (!(name in LOCKFILE_NAMES)) continue;
         // npm ignores package-lock.json when npm-shrinkwrap.json is present.
         if (name === 'package-lock.json' && names.has('npm-shrinkwrap.json')) continue;
@@ -49,5 +78,5 @@ export async function findLockfiles(workspace: string): Promise<string[]> {
     }
     queue = next;
   }
-  return found.sort();
+  return { readable: found.sort(), unread: unread.sort() };
 }

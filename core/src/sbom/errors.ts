@@ -7,7 +7,6 @@ export type SbomErrorKind =
   | 'not-cyclonedx'
   | 'unsupported-version'
   | 'no-components'
-  | 'invalid-purl'
   | 'no-lockfile'
   | 'unknown-lockfile'
   | 'invalid-lockfile'

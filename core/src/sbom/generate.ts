@@ -79,12 +79,12 @@ export async function generateSbom(options: GenerateSbomOptions): Promise<Genera
     );
   }
   const workspace = resolve(options.workspace);
-  const files = await chooseLockfiles(workspace, options.lockfiles);
+  const warnings: SbomWarning[] = [];
+  const files = await chooseLockfiles(workspace, options.lockfiles, warnings);
   const maxBytes = options.maxLockfileBytes ?? DEFAULT_MAX_LOCKFILE_BYTES;
 
   const byPurl = new Map<string, GeneratedComponent>();
   const lockfiles: LockfileSummary[] = [];
-  const warnings: SbomWarning[] = [];
   for (const { file, kind } of files) {
     const absolute = join(workspace, file);
     const text = await readLockfile(absolute, file, maxBytes);
@@ -127,6 +127,7 @@ export async function generateSbom(options: GenerateSbomOptions): Promise<Genera
 async function chooseLockfiles(
   workspace: string,
   given: readonly string[] | undefined,
+  warnings: SbomWarning[],
 ): Promise<{ file: string; kind: LockfileKind }[]> {
   if (given && given.length > 0) {
     return given.map((path) => {
@@ -142,7 +143,20 @@ async function chooseLockfiles(
       return { file, kind };
     });
   }
-  const found = await findLockfiles(workspace);
+  const { readable: found, unread } = await findLockfiles(workspace);
+  if (found.length === 0 && unread.length > 0) {
+    throw new SbomError(
+      'unknown-lockfile',
+      workspace,
+      `has only lockfiles proget-ci cannot read (${unread.join(', ')}); it reads ${Object.keys(LOCKFILE_NAMES).join(', ')}. Give an SBOM made by a tool for that ecosystem instead.`,
+    );
+  }
+  for (const file of unread) {
+    warnings.push({
+      file,
+      message: 'is a lockfile proget-ci cannot read: its packages are not in the SBOM.',
+    });
+  }
   if (found.length === 0) {
     throw new SbomError(
       'no-lockfile',

@@ -1,7 +1,7 @@
 // SBOMs: read CycloneDX files, generate one from lockfiles, and find where a component came from.
 
 export { SBOM_BUNDLE_EXTERNALS } from './bundling.js';
-export { findLockfiles } from './discover.js';
+export { type FoundLockfiles, findLockfiles, UNREAD_LOCKFILES } from './discover.js';
 export { SbomError, type SbomErrorKind } from './errors.js';
 export {
   DEFAULT_MAX_LOCKFILE_BYTES,

@@ -371,6 +371,29 @@ describe('generateSbom: bad input gets one clear error naming the file', () => {
     );
   });
 
+  it('only lockfiles of package managers it cannot read', async () => {
+    const error = await sbomError({ workspace: badWs('only-unread') });
+    expect(error.kind).toBe('unknown-lockfile');
+    expect(error.message).toMatch(
+      /only-unread: has only lockfiles proget-ci cannot read \(crate\/Cargo\.lock\); it reads package-lock\.json, /,
+    );
+  });
+
+  it('a lockfile it cannot read beside ones it can is named in a warning', async () => {
+    const dir = join(scratch, 'mixed');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'requirements.txt'), 'requests==2.31.0\n');
+    await writeFile(join(dir, 'Gemfile.lock'), 'GEM\n');
+    const sbom = await generateSbom({ workspace: dir });
+    expect(sbom.components.map((c) => c.purl)).toEqual(['pkg:pypi/requests@2.31.0']);
+    expect(sbom.warnings).toEqual([
+      {
+        file: 'Gemfile.lock',
+        message: 'is a lockfile proget-ci cannot read: its packages are not in the SBOM.',
+      },
+    ]);
+  });
+
   it('a named lockfile that does not exist', async () => {
     const error = await sbomError({ workspace: badWs('unknown'), lockfiles: ['package-lock.json'] });
     expect(error.kind).toBe('not-found');
