@@ -63,7 +63,7 @@ const SPECS = { '1.5': Spec.Spec1dot5, '1.6': Spec.Spec1dot6 } as const;
 
 export async function generateSbom(options: GenerateSbomOptions): Promise<GeneratedSbom> {
   const specVersion = options.specVersion ?? '1.6';
-  if (!(specVersion in SPECS)) {
+  if (!Object.hasOwn(SPECS, specVersion)) {
     throw new SbomError(
       'invalid-option',
       undefined,
