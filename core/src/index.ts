@@ -2,9 +2,15 @@
 
 export { deploymentBody } from './areas/deployments.js';
 export { normaliseFeedType } from './areas/feeds.js';
-export { CONNECTOR_HEALTH_REMOVED } from './areas/health.js';
+export { CONNECTOR_HEALTH_REMOVED, healthFromText } from './areas/health.js';
 export { findPromotion, type PromotionMatch, type PromotionQuery } from './areas/promotions.js';
-export { describePackage } from './areas/universal.js';
+export {
+  describeServer,
+  mayIgnoreMissingGroup,
+  parseEdition,
+  parseServerVersion,
+} from './areas/server.js';
+export { describePackage, OVERWRITE_MESSAGE } from './areas/universal.js';
 export { DEFAULTS, ProGetClient } from './client.js';
 export type * from './client-api.js';
 export * from './errors.js';
