@@ -158,7 +158,10 @@ export interface UniversalDownloadOptions extends DownloadOptions {
 export interface UniversalApi {
   meta(feed: string, options?: CallOptions): Promise<UniversalFeedMeta>;
   listPackages(feed: string, options?: UniversalListOptions): Promise<UniversalPackage[]>;
-  /** undefined when the package does not exist in the feed (a missing feed is thrown, `subject: 'feed'`). */
+  /**
+   * undefined on a 404: the package is not there, or the feed is not (use `feeds.require` first, or
+   * `findVersion`, to know the feed exists). A package of another group is never returned.
+   */
   getPackage(feed: string, id: PackageId, options?: CallOptions): Promise<UniversalPackage | undefined>;
   listVersions(feed: string, options?: UniversalVersionsOptions): Promise<UniversalVersion[]>;
   /**
@@ -166,7 +169,7 @@ export interface UniversalApi {
    * missing". Selectors (`latest`) are resolved first.
    */
   findVersion(feed: string, id: PackageVersionId, options?: CallOptions): Promise<VersionLookup>;
-  /** undefined when the version does not exist in the feed (a missing feed is thrown, `subject: 'feed'`). */
+  /** undefined on a 404, as `getPackage` (see there). A version of another group is never returned. */
   getVersion(
     feed: string,
     id: PackageVersionId,

@@ -101,7 +101,7 @@ describe('universal feed API', () => {
     expect(list[0]!.name).toBe('ABLast');
   });
 
-  it('gets one package by name (object) or undefined on 404 once the feed is known to exist', async () => {
+  it('gets one package by name (object) or undefined on 404', async () => {
     nock(BASE)
       .get('/upack/dev-feed/packages')
       .query({ group: '', name: 'hdars' })
@@ -110,7 +110,6 @@ describe('universal feed API', () => {
       .get('/upack/dev-feed/packages')
       .query({ group: '', name: 'nope' })
       .reply(404, 'Package not found.');
-    feedExists();
     const pkg = await client().universal.getPackage('dev-feed', { name: 'hdars' });
     expect(pkg).toMatchObject({ name: 'HDARS', downloads: 1, versions: ['0.0.22', '1.3.9', '1.3.10'] });
     expect(await client().universal.getPackage('dev-feed', { name: 'nope' })).toBeUndefined();
@@ -141,7 +140,6 @@ describe('universal feed API', () => {
     nock(BASE)
       .get('/upack/dev-feed/versions?group=&name=hdars&version=1.0.0%2Bbuild.5')
       .reply(404, 'not found');
-    feedExists();
     const v = await client().universal.getVersion('dev-feed', { name: 'hdars', version: '1.3.9' });
     expect(v).toEqual({
       group: '',
@@ -302,7 +300,6 @@ describe('universal feed API', () => {
 
   it('resolveVersion on an unknown package is not-found', async () => {
     nock(BASE).get('/upack/f/packages?group=&name=p').reply(404, 'not found');
-    feedExists('f');
     const error = await rejection(client().resolveVersion('f', { name: 'p' }, 'latest'));
     expect(error.kind).toBe('not-found');
   });

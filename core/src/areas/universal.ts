@@ -198,9 +198,7 @@ export class UniversalArea implements UniversalApi {
       },
     );
     // A package of another group is not the one asked for (a server that ignored the group).
-    if (found && sameGroup(found.group, id.group)) return found;
-    await this.feedExists(feed, options);
-    return undefined;
+    return found && sameGroup(found.group, id.group) ? found : undefined;
   }
 
   async listVersions(feed: string, options?: UniversalVersionsOptions): Promise<UniversalVersion[]> {
@@ -253,10 +251,7 @@ export class UniversalArea implements UniversalApi {
         return item === undefined ? undefined : parseUniversalVersion(item);
       },
     );
-    if (found && sameGroup(found.group, id.group)) return found;
-    // A 404 means "version absent" only once the feed is known to exist.
-    await this.feedExists(feed, options);
-    return undefined;
+    return found && sameGroup(found.group, id.group) ? found : undefined;
   }
 
   async findVersion(feed: string, id: PackageVersionId, options?: CallOptions): Promise<VersionLookup> {

@@ -304,12 +304,6 @@ describe('never a wrong diagnosis', () => {
     ).toMatchObject({
       subject: 'feed',
     });
-    // getVersion's undefined is trustworthy: a missing feed is an error, not "absent".
-    expect(
-      await rejection(c.universal.getVersion('gone', { name: 'HDARS', version: '1.3.9' })),
-    ).toMatchObject({
-      subject: 'feed',
-    });
   });
 
   it('a wrong base path: not a ProGet API, and what was found', async () => {
