@@ -6,7 +6,7 @@ import type { ResponseContext, Transport } from '../transport/transport.js';
 import { joinPath } from '../transport/urls.js';
 import type { Feed, FeedType } from '../types.js';
 import type { NativeArea } from './native.js';
-import { describeHtml, hasProGetHeaders, isHtml, notProGet } from './server.js';
+import { describeHtml, hasProGetHeaders, isHtml, notProGet, reframe } from './server.js';
 import { arrayOf, bool, isObject, objectOf, str, strings } from './wire.js';
 
 /** Lower-cased; `ProGet` (old name) and `romp` are universal-shaped feeds. */
@@ -221,6 +221,29 @@ export class FeedsArea implements FeedsApi {
   }
 
   async list(options?: CallOptions & { includeInactive?: boolean }): Promise<Feed[]> {
+    return this.keyRequired(() => this.listFeeds(options));
+  }
+
+  /**
+   * ProGet answers a missing key on `/api/management/*` with 403, not 401 (api-notes §1): without
+   * credentials that 403 means "an API key is needed", and says so.
+   */
+  private async keyRequired<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (e) {
+      if (isProGetError(e, 'forbidden') && !this.transport.hasCredentials) {
+        throw reframe(e, {
+          kind: 'unauthorized',
+          subject: 'key',
+          hint: 'This server requires an API key here: supply one with Feeds_ViewFeed on the feeds to use.',
+        });
+      }
+      throw e;
+    }
+  }
+
+  private async listFeeds(options?: CallOptions & { includeInactive?: boolean }): Promise<Feed[]> {
     const management = await this.transport.request(
       {
         method: 'GET',
@@ -248,20 +271,23 @@ export class FeedsArea implements FeedsApi {
   }
 
   async get(name: string, options?: CallOptions): Promise<Feed> {
-    return this.transport.json(
-      {
-        method: 'GET',
-        path: joinPath('api', 'management', 'feeds', 'get', name),
-        signal: options?.signal,
-        operation: `read feed "${name}"`,
-        privilege: `Feeds_ViewFeed on feed "${name}" (reading a feed's settings may need Admin_ManageFeed)`,
-        notFoundHint: `There is no feed named "${name}" (or the server is too old for the management API).`,
-      },
-      (json) => {
-        const feed = parseManagementFeed(json);
-        if (!feed.name) throw new ProGetError({ kind: 'invalid-response', message: 'the feed has no name' });
-        return feed;
-      },
+    return this.keyRequired(() =>
+      this.transport.json(
+        {
+          method: 'GET',
+          path: joinPath('api', 'management', 'feeds', 'get', name),
+          signal: options?.signal,
+          operation: `read feed "${name}"`,
+          privilege: `Feeds_ViewFeed on feed "${name}" (reading a feed's settings may need Admin_ManageFeed)`,
+          notFoundHint: `There is no feed named "${name}" (or the server is too old for the management API).`,
+        },
+        (json) => {
+          const feed = parseManagementFeed(json);
+          if (!feed.name)
+            throw new ProGetError({ kind: 'invalid-response', message: 'the feed has no name' });
+          return feed;
+        },
+      ),
     );
   }
 

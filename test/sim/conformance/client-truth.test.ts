@@ -266,6 +266,14 @@ describe('never a wrong diagnosis', () => {
     expect(none).toMatchObject({ subject: 'key', kind: 'unauthorized' });
   });
 
+  it('no key: the management API 403 is read as "needs an API key", not as a privilege problem', async () => {
+    sim.requests();
+    const error = await rejection(new ProGetClient({ url: sim.url, retries: 0 }).feeds.list());
+    expect(error).toMatchObject({ kind: 'unauthorized', subject: 'key', status: 403 });
+    expect(error.hint).toMatch(/requires an API key/);
+    expect(sim.requests().at(-1)).toMatchObject({ url: '/api/management/feeds/list', status: 403 });
+  });
+
   it('a missing package vs a missing version vs a missing feed, on download', async () => {
     const c = client(sim);
     const dest = join(dir, 'x.upack');
