@@ -18169,6 +18169,24 @@ var LISTED_FEEDS = 10, FeedsArea = class {
     });
   }
   async list(options2) {
+    return this.keyRequired(() => this.listFeeds(options2));
+  }
+  /**
+   * ProGet answers a missing key on `/api/management/*` with 403, not 401 (api-notes §1): without
+   * credentials that 403 means "an API key is needed", and says so.
+   */
+  async keyRequired(run) {
+    try {
+      return await run();
+    } catch (e) {
+      throw isProGetError(e, "forbidden") && !this.transport.hasCredentials ? reframe(e, {
+        kind: "unauthorized",
+        subject: "key",
+        hint: "This server requires an API key here: supply one with Feeds_ViewFeed on the feeds to use."
+      }) : e;
+    }
+  }
+  async listFeeds(options2) {
     let feeds = await this.transport.request(
       {
         method: "GET",
@@ -18190,20 +18208,23 @@ var LISTED_FEEDS = 10, FeedsArea = class {
     return options2?.includeInactive ? feeds : feeds.filter((f) => f.active);
   }
   async get(name, options2) {
-    return this.transport.json(
-      {
-        method: "GET",
-        path: joinPath("api", "management", "feeds", "get", name),
-        signal: options2?.signal,
-        operation: `read feed "${name}"`,
-        privilege: `Feeds_ViewFeed on feed "${name}" (reading a feed's settings may need Admin_ManageFeed)`,
-        notFoundHint: `There is no feed named "${name}" (or the server is too old for the management API).`
-      },
-      (json) => {
-        let feed = parseManagementFeed(json);
-        if (!feed.name) throw new ProGetError({ kind: "invalid-response", message: "the feed has no name" });
-        return feed;
-      }
+    return this.keyRequired(
+      () => this.transport.json(
+        {
+          method: "GET",
+          path: joinPath("api", "management", "feeds", "get", name),
+          signal: options2?.signal,
+          operation: `read feed "${name}"`,
+          privilege: `Feeds_ViewFeed on feed "${name}" (reading a feed's settings may need Admin_ManageFeed)`,
+          notFoundHint: `There is no feed named "${name}" (or the server is too old for the management API).`
+        },
+        (json) => {
+          let feed = parseManagementFeed(json);
+          if (!feed.name)
+            throw new ProGetError({ kind: "invalid-response", message: "the feed has no name" });
+          return feed;
+        }
+      )
     );
   }
   async probe(name, options2) {
