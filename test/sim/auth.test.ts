@@ -37,6 +37,15 @@ describe('authentication and authorization', () => {
     expect((await raw(sim.url, method, path, { headers: VIEW })).status).toBe(200);
   });
 
+  it('/api/api-keys: no key or an unknown key → 403 without a challenge', async () => {
+    for (const headers of [{}, { 'X-ApiKey': 'wrong-key' }, VIEW]) {
+      const r = await raw(sim.url, 'GET', '/api/api-keys/list', { headers });
+      expect(r.status).toBe(403);
+      expect(r.headers['www-authenticate']).toBeUndefined();
+    }
+    expect((await raw(sim.url, 'GET', '/api/api-keys/list', { headers: ADMIN })).status).toBe(404);
+  });
+
   it('management API: no key → 403 (no challenge), unknown key → 403, good key → 200', async () => {
     const path = '/api/management/feeds/get/dev-feed';
     const anon = await raw(sim.url, 'GET', path);

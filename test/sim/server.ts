@@ -39,6 +39,7 @@ async function route(sim: Sim, call: Call): Promise<SimResponse> {
     if (b === 'promotions' && s.length === 3) return promotionsApi(sim, call, c);
     if (b === 'package-deployment' && s.length === 2) return deploymentApi(sim, call);
     if (b === 'connector-health' && s.length <= 3) return connectorHealth(sim, call, c);
+    if (b === 'api-keys') return apiKeys(sim, call);
   }
   return text(404, 'Not Found');
 }
@@ -68,6 +69,19 @@ function unlicensed(call: Call): SimResponse {
     headers: { Location: '/administration/licensing', 'Content-Type': 'text/html; charset=utf-8' },
     body: '<html><head><title>Object moved</title></head><body><h2>Object moved to <a href="/administration/licensing">here</a>.</h2></body></html>',
   };
+}
+
+/**
+ * `/api/api-keys/*`: refused like the management API (a missing key is 403, not a challenge, api-notes §1).
+ * Managing keys itself is not simulated.
+ */
+function apiKeys(sim: Sim, call: Call): SimResponse {
+  const who = call.who();
+  const admin =
+    (who.kind === 'key' && who.key.privileges === 'all') ||
+    (who.kind === 'user' && who.user.privileges === 'all');
+  if (!admin) throw sim.denied(who, 'management');
+  return text(404, 'The API Keys API is not simulated.');
 }
 
 function segmentsOf(pathname: string): string[] {
