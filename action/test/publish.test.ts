@@ -395,7 +395,7 @@ describe('publish', () => {
       outFile: join(temp, 'tool.upack'),
     });
     const scope = strictNock();
-    scope.get('/upack/dev-feed/versions').query({ name: 'tool', version: '2.0.0' }).reply(404, '');
+    scope.get('/upack/dev-feed/versions').query({ group: '', name: 'tool', version: '2.0.0' }).reply(404, '');
     scope.put('/upack/dev-feed/upload').reply(201, '');
     const client = testClient();
     const upload = vi.spyOn(client.universal, 'upload');

@@ -18,6 +18,7 @@ import type {
   PromotedPackage,
   PromoteRequest,
   PromotionFilter,
+  ServerDescription,
   ServerInfo,
   TransferProgress,
   UniversalFeedMeta,
@@ -117,7 +118,25 @@ export interface UploadOptions extends TransferOptions {
   knownHashes?: FileHashes;
 }
 
+/** What `feeds.require` checks beyond "exists, is active, the key may view it". */
+export interface FeedRequirement {
+  /** e.g. `'universal'` (compared as `normaliseFeedType` does: `ProGet`, `romp`, `upack` are universal). */
+  type?: string;
+}
+
+/** Where a package version stands in a feed that exists (`universal.findVersion`). */
+export type VersionLookup =
+  | { state: 'found'; version: UniversalVersion }
+  | { state: 'package-absent' }
+  | { state: 'version-absent'; versions: string[] };
+
 export interface FeedsApi {
+  /**
+   * The feed, checked before anything is built or uploaded: it exists, is active, matches `type` and the key
+   * may view it. Otherwise a `ProGetError` with `subject` `feed` (missing / inactive / wrong type), `key`
+   * (wrong key, or lacking Feeds_ViewFeed, named in `privilege`) or `server` (not a ProGet API).
+   */
+  require(name: string, options?: CallOptions & FeedRequirement): Promise<Feed>;
   /** Management API list; falls back to Native `Feeds_GetFeeds` where the management API is missing. */
   list(options?: CallOptions & { includeInactive?: boolean }): Promise<Feed[]>;
   /** Management API get; 403 on a bad key (unlike list), so it also validates a key. */
@@ -149,10 +168,18 @@ export interface UniversalDownloadOptions extends DownloadOptions {
 export interface UniversalApi {
   meta(feed: string, options?: CallOptions): Promise<UniversalFeedMeta>;
   listPackages(feed: string, options?: UniversalListOptions): Promise<UniversalPackage[]>;
-  /** undefined when the package does not exist. */
+  /**
+   * undefined on a 404: the package is not there, or the feed is not (use `feeds.require` first, or
+   * `findVersion`, to know the feed exists). A package of another group is never returned.
+   */
   getPackage(feed: string, id: PackageId, options?: CallOptions): Promise<UniversalPackage | undefined>;
   listVersions(feed: string, options?: UniversalVersionsOptions): Promise<UniversalVersion[]>;
-  /** undefined when the version does not exist. */
+  /**
+   * Tells "version absent in an existing feed" from "package absent" and (thrown, `subject: 'feed'`) "feed
+   * missing". Selectors (`latest`) are resolved first.
+   */
+  findVersion(feed: string, id: PackageVersionId, options?: CallOptions): Promise<VersionLookup>;
+  /** undefined on a 404, as `getPackage` (see there). A version of another group is never returned. */
   getVersion(
     feed: string,
     id: PackageVersionId,
@@ -256,6 +283,8 @@ export interface ProGetClientApi {
   readonly baseUrl: string;
   /** Version and edition headers from the most recent response that carried them. */
   readonly serverInfo: ServerInfo;
+  /** `serverInfo` parsed leniently (four-part versions, any-case or missing edition). */
+  readonly server: ServerDescription;
   readonly feeds: FeedsApi;
   readonly universal: UniversalApi;
   readonly packages: PackagesApi;

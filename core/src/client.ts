@@ -7,6 +7,7 @@ import { NativeArea } from './areas/native.js';
 import { PackagesArea } from './areas/packages.js';
 import { PromotionsArea } from './areas/promotions.js';
 import { ScaArea } from './areas/sca/index.js';
+import { describeServer } from './areas/server.js';
 import { UniversalArea } from './areas/universal.js';
 import type { CallOptions, ProGetClientApi, ProGetClientOptions } from './client-api.js';
 import { ValidationError } from './errors.js';
@@ -14,7 +15,7 @@ import { SecretScrubber } from './redact.js';
 import { loadTlsSettings } from './transport/tls.js';
 import { Transport } from './transport/transport.js';
 import { normaliseBaseUrl } from './transport/urls.js';
-import type { PackageId, ServerInfo } from './types.js';
+import type { PackageId, ServerDescription, ServerInfo } from './types.js';
 import { PROGET_CI_VERSION } from './version.js';
 
 export const DEFAULTS = {
@@ -92,9 +93,9 @@ export class ProGetClient implements ProGetClientApi {
       nodeHttpTransfers: options.nodeHttpTransfers === true,
     });
     this.native = new NativeArea(this.transport);
-    this.feeds = new FeedsArea(this.transport, this.native);
-    this.universal = new UniversalArea(this.transport);
-    this.packages = new PackagesArea(this.transport);
+    this.feeds = new FeedsArea(this.transport, this.native, base.baseUrl);
+    this.universal = new UniversalArea(this.transport, this.feeds);
+    this.packages = new PackagesArea(this.transport, this.feeds);
     this.promotions = new PromotionsArea(this.transport);
     this.deployments = new DeploymentsArea(this.transport);
     this.health = new HealthArea(this.transport);
@@ -103,6 +104,10 @@ export class ProGetClient implements ProGetClientApi {
 
   get serverInfo(): ServerInfo {
     return { ...this.transport.serverInfo };
+  }
+
+  get server(): ServerDescription {
+    return describeServer(this.transport.serverInfo);
   }
 
   /**

@@ -15,8 +15,18 @@ export type ProGetErrorKind =
   | 'aborted'
   | 'invalid-response';
 
+/**
+ * What the error is about, so that a caller can say which thing is wrong (issue 11 §2): the server URL
+ * (not a ProGet API, not licensed), the feed (missing, inactive, wrong type), the package, the version, the
+ * key (wrong, or lacking a privilege) or the endpoint (this ProGet version or edition lacks it).
+ */
+export type ProGetErrorSubject = 'server' | 'feed' | 'package' | 'version' | 'key' | 'endpoint';
+
 export interface ProGetErrorInit {
   kind: ProGetErrorKind;
+  subject?: ProGetErrorSubject;
+  /** The one privilege the key lacks, when known (e.g. `Feeds_AddPackage`). */
+  privilege?: string;
   message: string;
   status?: number;
   method?: string;
@@ -33,6 +43,8 @@ const SERVER_TEXT_LIMIT = 500;
 export class ProGetError extends Error {
   override readonly name = 'ProGetError';
   readonly kind: ProGetErrorKind;
+  readonly subject?: ProGetErrorSubject;
+  readonly privilege?: string;
   readonly status?: number;
   readonly method?: string;
   readonly url?: string;
@@ -46,6 +58,8 @@ export class ProGetError extends Error {
     super(composeMessage(init), init.cause === undefined ? undefined : { cause: init.cause });
     this.#init = init;
     this.kind = init.kind;
+    this.subject = init.subject;
+    this.privilege = init.privilege;
     this.status = init.status;
     this.method = init.method;
     this.url = init.url;

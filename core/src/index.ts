@@ -2,12 +2,18 @@
 
 export { deploymentBody } from './areas/deployments.js';
 export { normaliseFeedType } from './areas/feeds.js';
-export { CONNECTOR_HEALTH_REMOVED } from './areas/health.js';
+export { CONNECTOR_HEALTH_REMOVED, healthFromText } from './areas/health.js';
 export { findPromotion, type PromotionMatch, type PromotionQuery } from './areas/promotions.js';
 export type * from './areas/sca/api.js';
 export { ScaRateLimitError } from './areas/sca/calls.js';
 export type * from './areas/sca/types.js';
-export { describePackage } from './areas/universal.js';
+export {
+  describeServer,
+  mayIgnoreMissingGroup,
+  parseEdition,
+  parseServerVersion,
+} from './areas/server.js';
+export { describePackage, OVERWRITE_MESSAGE } from './areas/universal.js';
 export {
   apiKeyFrom,
   type CliIo,

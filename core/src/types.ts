@@ -195,6 +195,29 @@ export interface ServerInfo {
   edition?: string;
 }
 
+/** `X-ProGet-Version` read leniently: `26.0.12.24`, `24.0.3`, `2024.3`, `6.0.19.1` all parse. */
+export interface ServerVersion {
+  /** As sent. */
+  text: string;
+  /** Numeric parts as sent, e.g. [26, 0, 12, 24]. */
+  parts: number[];
+  /** The product year for 2023+ servers (`26.…` and `2026.…` both give 2026); undefined for ProGet 5/6. */
+  year?: number;
+  /** How people name the release: `2026.12` (year servers), or the first three parts (`6.0.19`). */
+  release: string;
+}
+
+export type Edition = 'Free' | 'Basic' | 'Enterprise';
+
+/** What the headers say about the server, parsed: see `describeServer`. */
+export interface ServerDescription {
+  version?: ServerVersion;
+  /** Capitalised whatever the header's case; undefined when the header is missing or unknown. */
+  edition?: Edition;
+  /** For banners: `ProGet 2026.12 (Free)`, `ProGet 24.0.3`, or `ProGet (version not reported)`. */
+  display: string;
+}
+
 export interface TransferProgress {
   transferred: number;
   total?: number;

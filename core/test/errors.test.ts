@@ -316,6 +316,9 @@ describe('shape errors', () => {
 describe('ProGet Free limits', () => {
   it('a 429 on delete from a Free server explains the hourly delete limit and is not retried', async () => {
     const scope = nock(BASE)
+      // An ungrouped delete first checks for a grouped twin (ProGet 2023 ignores a missing group).
+      .get('/upack/f/versions?name=p')
+      .reply(200, [], { 'x-proget-edition': 'Free' })
       .post('/upack/f/delete/p/1.0.0')
       .reply(429, 'Too many deletes', { 'x-proget-edition': 'Free', 'retry-after': '1' });
     const error = await rejection(

@@ -57,14 +57,14 @@ describe('packages API', () => {
     nock(BASE)
       .get('/api/packages/npm/versions?group=%40scope&name=lib')
       .reply(200, [{ ...INFO, group: '@scope', name: 'lib', version: '1.0.0' }]);
-    nock(BASE).get('/api/packages/npm/versions?name=none').reply(200, []);
+    nock(BASE).get('/api/packages/npm/versions?group=&name=none').reply(200, []);
     const list = await client().packages.versions('npm', { group: '@scope', name: 'lib' });
     expect(list[0]).toMatchObject({ group: '@scope', name: 'lib', version: '1.0.0' });
     expect(await client().packages.versions('npm', { name: 'none' })).toEqual([]);
   });
 
   it('versions with an exact version (`+` encoded)', async () => {
-    nock(BASE).get('/api/packages/u/versions?name=p&version=1.0.0%2Bb.7').reply(200, []);
+    nock(BASE).get('/api/packages/u/versions?group=&name=p&version=1.0.0%2Bb.7').reply(200, []);
     await client().packages.versions('u', { name: 'p', version: '1.0.0+b.7' });
   });
 
@@ -74,7 +74,11 @@ describe('packages API', () => {
   });
 
   it('delete 404 is not-found', async () => {
-    nock(BASE).post('/api/packages/u/delete?name=p&version=1.0.0').reply(404, '');
+    nock(BASE).post('/api/packages/u/delete?group=&name=p&version=1.0.0').reply(404, '');
+    // The feed exists, so the 404 is about the package version.
+    nock(BASE)
+      .get('/api/packages/u')
+      .reply(200, { id: 1, name: 'u', feedType: 'universal', packageType: 'upack' });
     expect((await rejection(client().packages.delete('u', { name: 'p', version: '1.0.0' }))).kind).toBe(
       'not-found',
     );
@@ -82,7 +86,7 @@ describe('packages API', () => {
 
   it('resolveVersion: latest-stable from the versions list', async () => {
     nock(BASE)
-      .get('/api/packages/u/versions?name=p')
+      .get('/api/packages/u/versions?group=&name=p')
       .reply(200, [
         { ...INFO, name: 'p', version: '1.0.0' },
         { ...INFO, name: 'p', version: '1.1.0-rc.1' },
@@ -94,7 +98,7 @@ describe('packages API', () => {
 
   it('latest-stable with only prereleases is not-found with a hint', async () => {
     nock(BASE)
-      .get('/api/packages/u/versions?name=p')
+      .get('/api/packages/u/versions?group=&name=p')
       .reply(200, [{ ...INFO, name: 'p', version: '1.1.0-rc.1' }]);
     const error = await rejection(
       client().packages.resolveVersion('u', { name: 'p', version: 'latest-stable' }),

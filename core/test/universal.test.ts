@@ -10,6 +10,11 @@ afterEach(() => {
   nock.cleanAll();
 });
 const client = () => new ProGetClient({ url: BASE, apiKey: 'k', retries: 0 });
+/** The Packages API probe `feeds.require` makes before a 404 is read as "package/version absent". */
+const feedExists = (feed = 'dev-feed') =>
+  nock(BASE)
+    .get(`/api/packages/${feed}`)
+    .reply(200, { id: 1, name: feed, feedType: 'universal', packageType: 'upack' });
 
 // The doc page's examples, with its missing commas put back but its quirks (string downloads, missing
 // group, `_` properties, string latestVersion) kept.
@@ -99,9 +104,12 @@ describe('universal feed API', () => {
   it('gets one package by name (object) or undefined on 404', async () => {
     nock(BASE)
       .get('/upack/dev-feed/packages')
-      .query({ name: 'hdars' })
+      .query({ group: '', name: 'hdars' })
       .reply(200, { name: 'HDARS', downloads: '1', versions: ['0.0.22', '1.3.9', '1.3.10'] });
-    nock(BASE).get('/upack/dev-feed/packages').query({ name: 'nope' }).reply(404, 'Package not found.');
+    nock(BASE)
+      .get('/upack/dev-feed/packages')
+      .query({ group: '', name: 'nope' })
+      .reply(404, 'Package not found.');
     const pkg = await client().universal.getPackage('dev-feed', { name: 'hdars' });
     expect(pkg).toMatchObject({ name: 'HDARS', downloads: 1, versions: ['0.0.22', '1.3.9', '1.3.10'] });
     expect(await client().universal.getPackage('dev-feed', { name: 'nope' })).toBeUndefined();
@@ -120,7 +128,7 @@ describe('universal feed API', () => {
   });
 
   it('gets one version, or undefined on 404; `+` is percent-encoded', async () => {
-    nock(BASE).get('/upack/dev-feed/versions?name=hdars&version=1.3.9').reply(200, {
+    nock(BASE).get('/upack/dev-feed/versions?group=&name=hdars&version=1.3.9').reply(200, {
       name: 'HDARS',
       version: '1.3.9',
       downloads: '1',
@@ -129,7 +137,9 @@ describe('universal feed API', () => {
       isCached: false,
       isVirtual: false,
     });
-    nock(BASE).get('/upack/dev-feed/versions?name=hdars&version=1.0.0%2Bbuild.5').reply(404, 'not found');
+    nock(BASE)
+      .get('/upack/dev-feed/versions?group=&name=hdars&version=1.0.0%2Bbuild.5')
+      .reply(404, 'not found');
     const v = await client().universal.getVersion('dev-feed', { name: 'hdars', version: '1.3.9' });
     expect(v).toEqual({
       group: '',
@@ -154,7 +164,7 @@ describe('universal feed API', () => {
 
   it('gets a version with its file list', async () => {
     nock(BASE)
-      .get('/upack/dev-feed/versions?name=hdars&version=1.3.9&includeFileList=true')
+      .get('/upack/dev-feed/versions?group=&name=hdars&version=1.3.9&includeFileList=true')
       .reply(200, {
         name: 'HDARS',
         version: '1.3.9',
@@ -222,7 +232,11 @@ describe('universal feed API', () => {
 
   it('deletes with the group path kept and each segment escaped', async () => {
     nock(BASE).post('/upack/dev-feed/delete/initrode/vendors/abl/ABLast/2.2.1').reply(200);
-    nock(BASE).post('/upack/dev-feed/delete/hdars/1.0.0%2Bb').reply(200);
+    // Without a group, the server's version decides: a 2024+ server deletes the ungrouped package directly.
+    nock(BASE)
+      .post('/upack/dev-feed/delete/hdars/1.0.0%2Bb')
+      .reply(200, '', { 'X-ProGet-Version': '24.0.39.3' });
+    nock(BASE).get('/upack/dev-feed/versions?name=hdars').reply(200, [], { 'X-ProGet-Version': '24.0.39.3' });
     await client().universal.delete('dev-feed', {
       group: 'initrode/vendors/abl',
       name: 'ABLast',
@@ -231,11 +245,18 @@ describe('universal feed API', () => {
     await client().universal.delete('dev-feed', { group: '', name: 'hdars', version: '1.0.0+b' });
   });
 
-  it('delete on a missing version is not-found', async () => {
-    nock(BASE).post('/upack/dev-feed/delete/hdars/9.9.9').reply(404, 'Package not found');
-    expect(
-      (await rejection(client().universal.delete('dev-feed', { name: 'hdars', version: '9.9.9' }))).kind,
-    ).toBe('not-found');
+  it('delete on a missing version is not-found, naming the version', async () => {
+    const v = { 'X-ProGet-Version': '26.0.12.24' };
+    nock(BASE).get('/upack/dev-feed/versions?name=hdars').reply(200, [], v);
+    nock(BASE).post('/upack/dev-feed/delete/hdars/9.9.9').reply(404, 'Package not found', v);
+    feedExists();
+    nock(BASE)
+      .get('/upack/dev-feed/packages?group=&name=hdars')
+      .reply(200, { name: 'HDARS', versions: ['1.3.9'] }, v);
+    const error = await rejection(client().universal.delete('dev-feed', { name: 'hdars', version: '9.9.9' }));
+    expect(error.kind).toBe('not-found');
+    expect(error.subject).toBe('version');
+    expect(error.summary).toMatch(/^Version 9\.9\.9 of hdars was not found in feed "dev-feed"/);
   });
 
   it('refuses to delete "latest"', async () => {
@@ -268,7 +289,7 @@ describe('universal feed API', () => {
 
   it('resolveVersion: latest includes prereleases, latest-stable does not, exact passes through', async () => {
     nock(BASE)
-      .get('/upack/f/packages?name=p')
+      .get('/upack/f/packages?group=&name=p')
       .times(2)
       .reply(200, { name: 'p', versions: ['1.2.0', '1.10.0', '2.0.0-beta.1', '1.9.9'] });
     const c = client();
@@ -278,7 +299,7 @@ describe('universal feed API', () => {
   });
 
   it('resolveVersion on an unknown package is not-found', async () => {
-    nock(BASE).get('/upack/f/packages?name=p').reply(404, 'not found');
+    nock(BASE).get('/upack/f/packages?group=&name=p').reply(404, 'not found');
     const error = await rejection(client().resolveVersion('f', { name: 'p' }, 'latest'));
     expect(error.kind).toBe('not-found');
   });

@@ -196,7 +196,7 @@ describe('wrong content types on downloads', () => {
     const e = await failure(client().packages.download('feed', { name: 'app', version: '1.0.0' }, dest));
     expect(e.kind).toBe('invalid-response');
     expect(e.message).toBe(
-      `Could not download app 1.0.0: expected a package but the server sent an HTML page (Content-Type: application/xhtml+xml) (GET ${base}/api/packages/feed/download?name=app&version=1.0.0 → 200)\n${NOT_PROGET_HINT}`,
+      `Could not download app 1.0.0: expected a package but the server sent an HTML page (Content-Type: application/xhtml+xml) (GET ${base}/api/packages/feed/download?group=&name=app&version=1.0.0 → 200)\n${NOT_PROGET_HINT}`,
     );
     expect(existsSync(dest)).toBe(false);
     expect((await readdir(dir.path)).filter((f) => f.endsWith('.part'))).toEqual([]);

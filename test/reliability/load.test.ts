@@ -118,9 +118,9 @@ describe('parallel publishes', () => {
         expect(l.run.exitCode).toBe(1);
         expect(l.run.errors).toHaveLength(1);
         // Either the step saw the version before uploading (its own wording), or, having raced past that
-        // check, the server refused to replace it: "already exists".
+        // check, the server refused to replace it: core's one "version exists" error.
         expect(l.run.errors[0]).toMatch(
-          /^(contended 1\.0\.0 already exists in rel-feed; set if-exists: skip or overwrite \(or publish a new version\)|Could not upload \/\S+contended\.1\.0\.0\.upack to feed "rel-feed": HTTP 403 Forbidden \(PUT \S+ → 403\)\nServer said: Package contended 1\.0\.0 already exists in feed rel-feed, and replacing it requires the Feeds_OverwritePackage privilege\.\n)/,
+          /^(contended 1\.0\.0 already exists in rel-feed; set if-exists: skip or overwrite \(or publish a new version\)|Could not upload contended 1\.0\.0 to feed "rel-feed": version exists; the key lacks Overwrite \(PUT \S+ → 403\)\nServer said: Package contended 1\.0\.0 already exists in feed rel-feed, and replacing it requires the Feeds_OverwritePackage privilege\.\n)/,
         );
       }
       // Every attempt that got as far as building made different bytes (one that saw the version already

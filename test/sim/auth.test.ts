@@ -21,7 +21,6 @@ describe('authentication and authorization', () => {
     ['GET', '/upack/dev-feed/versions?name=hdars'],
     ['GET', '/upack/dev-feed/download/hdars/1.3.9'],
     ['GET', '/api/packages/dev-feed/versions?name=HDARS'],
-    ['GET', '/api/management/feeds/get/dev-feed'],
     ['GET', '/api/promotions/list'],
   ] as const;
 
@@ -36,6 +35,48 @@ describe('authentication and authorization', () => {
     expect(bad.headers['content-type']).toMatch(/^text\/plain/);
     expect(bad.text).toBe(FORBIDDEN_TEXT);
     expect((await raw(sim.url, method, path, { headers: VIEW })).status).toBe(200);
+  });
+
+  it('/api/api-keys: no key or an unknown key → 403 without a challenge', async () => {
+    for (const headers of [{}, { 'X-ApiKey': 'wrong-key' }, VIEW]) {
+      const r = await raw(sim.url, 'GET', '/api/api-keys/list', { headers });
+      expect(r.status).toBe(403);
+      expect(r.headers['www-authenticate']).toBeUndefined();
+    }
+    expect((await raw(sim.url, 'GET', '/api/api-keys/list', { headers: ADMIN })).status).toBe(404);
+  });
+
+  it('management API: no key → 403 (no challenge), unknown key → 403, good key → 200', async () => {
+    const path = '/api/management/feeds/get/dev-feed';
+    const anon = await raw(sim.url, 'GET', path);
+    expect(anon.status).toBe(403);
+    expect(anon.headers['www-authenticate']).toBeUndefined();
+    const bad = await raw(sim.url, 'GET', path, { headers: { 'X-ApiKey': 'wrong-key' } });
+    expect(bad.status).toBe(403);
+    expect(bad.text).toBe(FORBIDDEN_TEXT);
+    expect((await raw(sim.url, 'GET', path, { headers: VIEW })).status).toBe(200);
+  });
+
+  it('an unknown key is Anonymous: it gets what Anonymous may do, and 403 (not 401) elsewhere', async () => {
+    const open = await startSimulator({ seed: 'demo', anonymous: ['Feeds_ViewFeed'] });
+    try {
+      const unknown = { 'X-ApiKey': 'no-such-key' };
+      expect((await raw(open.url, 'GET', '/upack/dev-feed/packages', { headers: unknown })).status).toBe(200);
+      const dl = await raw(open.url, 'GET', '/upack/dev-feed/download/hdars/1.3.9', { headers: unknown });
+      expect(dl.status).toBe(403);
+      expect(dl.headers['www-authenticate']).toBeUndefined();
+      // Basic api:KEY with an unknown key is the same; wrong user credentials are a 401.
+      expect(
+        (await raw(open.url, 'GET', '/upack/dev-feed/packages', { headers: basic('api', 'nope') })).status,
+      ).toBe(200);
+      const wrongUser = await raw(open.url, 'GET', '/upack/dev-feed/packages', {
+        headers: basic('demo', 'nope'),
+      });
+      expect(wrongUser.status).toBe(401);
+      expect(wrongUser.headers['www-authenticate']).toBe('Basic realm="ProGet"');
+    } finally {
+      await open.close();
+    }
   });
 
   it('each way of passing a key works: header, query, Basic api:KEY, form key, JSON API_Key', async () => {
@@ -93,7 +134,7 @@ describe('authentication and authorization', () => {
     expect(bad.status).toBe(200);
     expect(bad.json()).toEqual([]);
     const anon = await raw(sim.url, 'GET', '/api/management/feeds/list');
-    expect(anon.status).toBe(401);
+    expect(anon.status).toBe(403);
     const scoped = await raw(sim.url, 'GET', '/api/management/feeds/list', {
       headers: { 'X-ApiKey': 'demo-dev-feed-key' },
     });
@@ -132,7 +173,7 @@ describe('authentication and authorization', () => {
     ).toBe(200);
     expect(
       (await raw(sim.url, 'GET', '/upack/dev-feed/packages', { headers: basic('demo', 'wrong') })).status,
-    ).toBe(403);
+    ).toBe(401);
     expect(
       (await raw(sim.url, 'GET', '/upack/dev-feed/packages', { headers: { 'X-ApiKey': 'demo:wrong' } }))
         .status,

@@ -5,7 +5,9 @@ import type { IncomingMessage } from 'node:http';
 import type { ApiKeyConfig, Privilege, UserConfig } from './types.js';
 
 export type Principal =
-  | { kind: 'anonymous' }
+  /** `unknownKey`: a key was given but matches nothing; ProGet treats the caller as Anonymous (api-notes §1). */
+  | { kind: 'anonymous'; unknownKey?: boolean }
+  /** Wrong Basic credentials (401). */
   | { kind: 'invalid' }
   | { kind: 'key'; key: ApiKeyConfig; user: string }
   | { kind: 'user'; user: UserConfig };
@@ -44,7 +46,7 @@ function fromKeyText(cfg: AuthConfig, text: string): Principal {
     const user = findUser(cfg, text.slice(0, colon), text.slice(colon + 1));
     if (user) return { kind: 'user', user };
   }
-  return { kind: 'invalid' };
+  return { kind: 'anonymous', unknownKey: true };
 }
 
 /**
@@ -68,7 +70,7 @@ export function resolvePrincipal(
     const password = decoded.slice(colon + 1);
     if (username.toLowerCase() === 'api') {
       const key = findKey(cfg, password);
-      return key ? { kind: 'key', key, user: key.user ?? 'SYSTEM' } : { kind: 'invalid' };
+      return key ? { kind: 'key', key, user: key.user ?? 'SYSTEM' } : { kind: 'anonymous', unknownKey: true };
     }
     const user = findUser(cfg, username, password);
     return user ? { kind: 'user', user } : { kind: 'invalid' };
@@ -105,6 +107,13 @@ export function can(cfg: AuthConfig, who: Principal, privilege: Privilege, feed?
       return who.key.feeds === undefined;
     }
   }
+}
+
+/** Native API access (api-notes §1): keys need it granted; `'all'` keys and users with `'all'` have it. */
+export function hasNativeApi(who: Principal): boolean {
+  if (who.kind === 'key') return who.key.nativeApi ?? who.key.privileges === 'all';
+  if (who.kind === 'user') return who.user.privileges === 'all';
+  return false;
 }
 
 export function displayUser(who: Principal): string {

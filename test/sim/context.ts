@@ -16,6 +16,9 @@ import type {
   VersionMode,
 } from './types.js';
 
+/** Which kind of endpoint refuses a caller: feed endpoints challenge a missing key, management ones do not. */
+export type ApiArea = 'feed' | 'management';
+
 export interface Feed {
   id: number;
   name: string;
@@ -47,10 +50,14 @@ export interface Call {
   who(bodyKey?: string): Principal;
 }
 
-export const PRODUCT_VERSIONS: Record<VersionMode, { version: string; release: string }> = {
-  '2023': { version: '23.0.30', release: '2023.30' },
-  '2024': { version: '24.0.3', release: '2024.3' },
-  '2026': { version: '26.0.1', release: '2026.1' },
+/** Four-part versions as real servers send them in `X-ProGet-Version` (api-notes §1). */
+export const PRODUCT_VERSIONS: Record<
+  VersionMode,
+  { version: string; release: string; versionNumber: string }
+> = {
+  '2023': { version: '23.0.28.5', release: '2023.28', versionNumber: '2023.28 (Build 5)' },
+  '2024': { version: '24.0.39.3', release: '2024.39', versionNumber: '2024.39 (Build 3)' },
+  '2026': { version: '26.0.12.24', release: '2026.12', versionNumber: '2026.12' },
 };
 
 export interface Behaviour {
@@ -63,6 +70,9 @@ export interface Behaviour {
   rejectUnknownManifestKeys: boolean;
   legacyConnectorHealth: boolean;
   importDir?: string;
+  editionHeader: 'lowercase' | 'capitalized' | 'missing';
+  unlicensed: boolean;
+  rejectCharsetContentType: boolean;
 }
 
 const UNIVERSAL_TYPES = new Set(['universal', 'proget', 'romp', 'upack']);
@@ -103,12 +113,22 @@ export class Sim {
     public health: HealthState,
   ) {}
 
-  get productVersion(): { version: string; release: string } {
+  get productVersion(): { version: string; release: string; versionNumber: string } {
     return PRODUCT_VERSIONS[this.behaviour.versionMode];
   }
 
   commonHeaders(): Record<string, string> {
-    return { 'X-ProGet-Version': this.productVersion.version, 'X-ProGet-Edition': this.behaviour.edition };
+    const { edition, editionHeader } = this.behaviour;
+    if (editionHeader === 'missing') return { 'X-ProGet-Version': this.productVersion.version };
+    return {
+      'X-ProGet-Version': this.productVersion.version,
+      'X-ProGet-Edition': editionHeader === 'lowercase' ? edition.toLowerCase() : edition,
+    };
+  }
+
+  /** ProGet 2023 (up to at least 2023.28) ignores a missing group: a bare name matches any group. */
+  get ignoresMissingGroup(): boolean {
+    return this.behaviour.versionMode === '2023';
   }
 
   feed(name: string): Feed | undefined {
@@ -124,17 +144,25 @@ export class Sim {
     return can(this.auth, who, privilege, feed);
   }
 
-  /** 401 challenge for an anonymous caller, 403 for a bad or under-privileged key. */
-  authorize(who: Principal, privilege: Privilege, feed?: string): void {
+  /** See `denied`. */
+  authorize(who: Principal, privilege: Privilege, feed?: string, area: ApiArea = 'feed'): void {
     if (this.can(who, privilege, feed)) return;
-    throw this.denied(who);
+    throw this.denied(who, area);
   }
 
-  denied(who: Principal): HttpError {
-    if (who.kind === 'anonymous')
-      return new HttpError(401, 'Authentication is required to perform this action.', {
-        'WWW-Authenticate': 'Basic realm="ProGet"',
-      });
+  /**
+   * api-notes §1: a missing key is challenged (401 + `WWW-Authenticate: Basic`) on feed endpoints but gets
+   * 403 on `/api/management/*` and `/api/api-keys/*`; wrong Basic credentials are 401; an unknown key is
+   * Anonymous and, like an under-privileged key, gets 403.
+   */
+  denied(who: Principal, area: ApiArea = 'feed'): HttpError {
+    const challenge = {
+      'WWW-Authenticate': 'Basic realm="ProGet"',
+    };
+    if (who.kind === 'invalid')
+      return new HttpError(401, 'The username or password is incorrect.', challenge);
+    if (who.kind === 'anonymous' && !who.unknownKey && area === 'feed')
+      return new HttpError(401, 'Authentication is required to perform this action.', challenge);
     return new HttpError(403, FORBIDDEN_TEXT);
   }
 

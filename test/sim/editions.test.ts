@@ -10,10 +10,10 @@ import { ADMIN, raw, upack, VIEW } from './testing.js';
 
 describe('editions and version modes', () => {
   it.each([
-    ['2023', 'Free', '23.0.30'],
-    ['2024', 'Basic', '24.0.3'],
-    ['2026', 'Enterprise', '26.0.1'],
-  ] as const)('%s / %s: X-ProGet-Version %s and X-ProGet-Edition on every response', async (versionMode, edition, version) => {
+    ['2023', 'Free', '23.0.28.5'],
+    ['2024', 'Basic', '24.0.39.3'],
+    ['2026', 'Enterprise', '26.0.12.24'],
+  ] as const)('%s / %s: four-part X-ProGet-Version %s and lowercase X-ProGet-Edition on every response', async (versionMode, edition, version) => {
     const sim = await startSimulator({ seed: 'demo', versionMode, edition });
     try {
       for (const [path, headers] of [
@@ -25,7 +25,7 @@ describe('editions and version modes', () => {
       ] as const) {
         const r = await raw(sim.url, 'GET', path, { headers });
         expect(r.headers['x-proget-version']).toBe(version);
-        expect(r.headers['x-proget-edition']).toBe(edition);
+        expect(r.headers['x-proget-edition']).toBe(edition.toLowerCase());
       }
     } finally {
       await sim.close();
@@ -36,8 +36,22 @@ describe('editions and version modes', () => {
     const sim = await startSimulator();
     try {
       const r = await raw(sim.url, 'GET', '/health');
-      expect(r.headers['x-proget-version']).toBe('24.0.3');
-      expect(r.headers['x-proget-edition']).toBe('Enterprise');
+      expect(r.headers['x-proget-version']).toBe('24.0.39.3');
+      expect(r.headers['x-proget-edition']).toBe('enterprise');
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it.each([
+    ['capitalized', 'Basic'],
+    ['missing', undefined],
+  ] as const)('editionHeader %s: X-ProGet-Edition %s', async (editionHeader, expected) => {
+    const sim = await startSimulator({ edition: 'Basic', editionHeader });
+    try {
+      const r = await raw(sim.url, 'GET', '/health');
+      expect(r.headers['x-proget-edition']).toBe(expected);
+      expect(r.headers['x-proget-version']).toBe('24.0.39.3');
     } finally {
       await sim.close();
     }
@@ -169,7 +183,7 @@ describe('pnpm sim (cli.ts)', () => {
       expect(out).toContain('demo-admin-key');
       const r = await raw(url, 'GET', '/api/connector-health', { headers: { 'X-ApiKey': 'cli-key' } });
       expect(r.status).toBe(200);
-      expect(r.headers['x-proget-edition']).toBe('Basic');
+      expect(r.headers['x-proget-edition']).toBe('basic');
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
       expect(code).toBe(0);

@@ -81,7 +81,7 @@ describe('fault injection', () => {
     const r = await raw(sim.url, 'GET', '/api/packages/dev-feed', { headers: VIEW });
     expect(r.status).toBe(429);
     expect(r.headers['retry-after']).toBe('7');
-    expect(r.headers['x-proget-version']).toBe('24.0.3');
+    expect(r.headers['x-proget-version']).toBe('24.0.39.3');
     const h = await raw(sim.url, 'GET', '/health');
     expect(h.status).toBe(500);
     expect(h.headers['content-type']).toBe('text/html');

@@ -51,6 +51,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     rejectUnknownManifestKeys: options.rejectUnknownManifestKeys ?? false,
     legacyConnectorHealth: options.legacyConnectorHealth ?? false,
     importDir: options.importDir,
+    editionHeader: options.editionHeader ?? 'lowercase',
+    unlicensed: options.unlicensed ?? false,
+    rejectCharsetContentType: options.rejectCharsetContentType ?? false,
   };
   const sim = new Sim(
     behaviour,

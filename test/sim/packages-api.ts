@@ -108,7 +108,8 @@ export async function packagesApi(
         throw e;
       }
       await commitPackage(sim, who, feed, tempPath, hashes, manifest);
-      return { status: 200, body: '' };
+      // Upload and create endpoints answer 201 Created (api-notes §7).
+      return { status: 201, body: '' };
     }
     case 'delete': {
       if (call.method !== 'POST' && call.method !== 'DELETE')

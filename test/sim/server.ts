@@ -27,7 +27,8 @@ async function route(sim: Sim, call: Call): Promise<SimResponse> {
   const s = call.segments;
   const [a, b, c, d] = s;
   if (a === '__sim') return control(sim, call, s.slice(1));
-  if (a === 'health' && s.length === 1) return health(sim, call);
+  if (a === 'health' && s.length <= 2) return health(sim, call, b);
+  if (sim.behaviour.unlicensed) return unlicensed(call);
   if (a === 'upack') {
     if (!b || s.length < 3) return text(404, 'This is not the endpoint you are looking for.');
     return universalApi(sim, call, b, s.slice(2));
@@ -41,8 +42,49 @@ async function route(sim: Sim, call: Call): Promise<SimResponse> {
     if (b === 'promotions' && s.length === 3) return promotionsApi(sim, call, c);
     if (b === 'package-deployment' && s.length === 2) return deploymentApi(sim, call);
     if (b === 'connector-health' && s.length <= 3) return connectorHealth(sim, call, c);
+    if (b === 'api-keys') return apiKeys(sim, call);
   }
   return text(404, 'Not Found');
+}
+
+const LOGIN_PAGE =
+  '<!DOCTYPE html><html><head><title>Log In - ProGet</title></head><body><form method="post">' +
+  '<input name="username"><input name="password" type="password"></form></body></html>';
+const LICENSING_PAGE =
+  '<!DOCTYPE html><html><head><title>Licensing - ProGet</title></head><body>' +
+  '<h1>Licensing &amp; Activation</h1><p>Product license is not valid.</p></body></html>';
+
+/**
+ * An unlicensed or not yet activated server (api-notes §1): every API call is redirected to the licensing
+ * page, whose HTML answers 200; the Native API answers the HTML login page with 200.
+ */
+function unlicensed(call: Call): SimResponse {
+  const html = (body: string): SimResponse => ({
+    status: 200,
+    headers: { 'Content-Type': 'text/html; charset=utf-8' },
+    body,
+  });
+  const [a, b] = call.segments;
+  if (a === 'administration' && b === 'licensing') return html(LICENSING_PAGE);
+  if (a === 'api' && b === 'json') return html(LOGIN_PAGE);
+  return {
+    status: 302,
+    headers: { Location: '/administration/licensing', 'Content-Type': 'text/html; charset=utf-8' },
+    body: '<html><head><title>Object moved</title></head><body><h2>Object moved to <a href="/administration/licensing">here</a>.</h2></body></html>',
+  };
+}
+
+/**
+ * `/api/api-keys/*`: refused like the management API (a missing key is 403, not a challenge, api-notes §1).
+ * Managing keys itself is not simulated.
+ */
+function apiKeys(sim: Sim, call: Call): SimResponse {
+  const who = call.who();
+  const admin =
+    (who.kind === 'key' && who.key.privileges === 'all') ||
+    (who.kind === 'user' && who.user.privileges === 'all');
+  if (!admin) throw sim.denied(who, 'management');
+  return text(404, 'The API Keys API is not simulated.');
 }
 
 function segmentsOf(pathname: string): string[] {
@@ -65,6 +107,13 @@ function errorResponse(e: unknown): SimResponse | undefined {
   if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (e as Error)?.message === 'aborted')
     return undefined;
   return text(500, `An internal error occurred: ${(e as Error)?.message ?? String(e)}`);
+}
+
+/** A 2022-era server refused a `; charset=` directive on request bodies (api-notes §7); an option here. */
+function refuseCharset(req: IncomingMessage): void {
+  const type = req.headers['content-type'];
+  if (type && /;\s*charset\s*=/i.test(type))
+    throw new HttpError(400, `The content type "${type}" is not supported.`);
 }
 
 const DRAIN_CAP = 64 * 1024 * 1024;
@@ -182,6 +231,7 @@ async function handle(sim: Sim, protocol: string, req: IncomingMessage, res: Ser
   }
   let response: SimResponse | undefined;
   try {
+    if (!isControl && sim.behaviour.rejectCharsetContentType) refuseCharset(req);
     const call: Call = {
       req,
       method,

@@ -7,7 +7,10 @@ export type { ScaSimOptions };
 
 export type Edition = 'Free' | 'Basic' | 'Enterprise';
 
-/** 2023: connector health API present, /health JSON. 2024: connector health 404. 2026: /health is text unless format=json. */
+/**
+ * 2023: connector health API present, /health JSON, a missing group matches any group. 2024: connector
+ * health 404. 2026: /health is text unless format=json or /health/json.
+ */
 export type VersionMode = '2023' | '2024' | '2026';
 
 export type Privilege =
@@ -33,6 +36,8 @@ export interface ApiKeyConfig {
   feeds?: string[];
   /** Shown as the user in promotions/deployments; default 'SYSTEM' for promotions as the docs say. */
   user?: string;
+  /** May call the Native API (`/api/json/*`). Default: only keys with `'all'` privileges. */
+  nativeApi?: boolean;
 }
 
 export interface UserConfig {
@@ -58,6 +63,8 @@ export interface ConnectorConfig {
   url: string;
   state: 'healthy' | 'error' | 'unknown';
   errorMessage?: string;
+  /** Connector filters, listed by the Native API as rows of their own (the doc page's example). */
+  filters?: { allow: boolean; rule: string }[];
 }
 
 /** A fault for requests whose method and path match; applied in order, deterministic. */
@@ -121,6 +128,18 @@ export interface SimulatorOptions {
   health?: Partial<HealthState>;
   /** The SCA server: edition limits, UNVERIFIED behaviours, extra data (test/sim/sca/options.ts). */
   sca?: ScaSimOptions;
+  /**
+   * `X-ProGet-Edition` as real servers send it: `lowercase` (`free`, seen on real servers; the default),
+   * `capitalized` (`Free`), or `missing` (no header at all).
+   */
+  editionHeader?: 'lowercase' | 'capitalized' | 'missing';
+  /**
+   * Not licensed or not activated (api-notes §1): every API call answers `302` to `/administration/licensing`
+   * (the Native API answers the HTML login page with 200), `/health` 500 `ERROR: Product license is not valid`.
+   */
+  unlicensed?: boolean;
+  /** Refuse a request `Content-Type` with a `; charset=` directive (400), as a 2022-era server did. Default false. */
+  rejectCharsetContentType?: boolean;
 }
 
 /** What /health reports; any 'Error' makes ProGet 2024+ answer HTTP 500. */

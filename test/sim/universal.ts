@@ -62,15 +62,18 @@ function count(query: URLSearchParams): number {
   return Number.isFinite(c) && c >= 0 ? c : 1000;
 }
 
-/** `group=` present (possibly empty) filters on the group; a name alone means the empty group. */
-function groupFilter(query: URLSearchParams): string | undefined {
+/**
+ * `group=` present (possibly empty) filters on the group; a name alone means the empty group, except on
+ * ProGet 2023, which ignores a missing group (api-notes §7) and matches the name in any group.
+ */
+function groupFilter(sim: Sim, query: URLSearchParams): string | undefined {
   if (query.has('group')) return query.get('group') ?? '';
-  if (query.has('name')) return '';
+  if (query.has('name') && !sim.ignoresMissingGroup) return '';
   return undefined;
 }
 
 function filterRecords(sim: Sim, feed: Feed, query: URLSearchParams): PackageRecord[] {
-  const group = groupFilter(query)?.toLowerCase();
+  const group = groupFilter(sim, query)?.toLowerCase();
   const name = query.get('name')?.toLowerCase();
   return sim.store
     .feedPackages(feed.name)
@@ -176,6 +179,24 @@ export async function deleteRecord(sim: Sim, record: PackageRecord): Promise<voi
   if (sim.behaviour.edition === 'Free') sim.deleteTimes.push(Date.now());
 }
 
+/**
+ * The version a delete path names. ProGet 2023 ignores a missing group: an ungrouped name may hit a grouped
+ * twin, the first one stored (api-notes §7).
+ */
+function findForDelete(
+  sim: Sim,
+  feed: Feed,
+  group: string,
+  name: string,
+  version: string,
+): PackageRecord | undefined {
+  if (group !== '' || !sim.ignoresMissingGroup) return sim.store.find(feed.name, group, name, version);
+  const [n, v] = [name.toLowerCase(), version.toLowerCase()];
+  return sim.store
+    .feedPackages(feed.name)
+    .find((r) => r.name.toLowerCase() === n && r.version.toLowerCase() === v);
+}
+
 export async function universalApi(
   sim: Sim,
   call: Call,
@@ -194,7 +215,7 @@ export async function universalApi(
         if (!found)
           throw new HttpError(
             404,
-            `Package ${packageId(groupFilter(q) ?? '', q.get('name') ?? '')} was not found.`,
+            `Package ${packageId(groupFilter(sim, q) ?? '', q.get('name') ?? '')} was not found.`,
           );
         return json(200, packageView(found));
       }
@@ -295,7 +316,7 @@ export async function universalApi(
       const version = segments[segments.length - 1]!;
       const name = segments[segments.length - 2]!;
       const group = segments.slice(0, -2).join('/');
-      const record = sim.store.find(feed.name, group, name, version);
+      const record = findForDelete(sim, feed, group, name, version);
       if (!record) throw new HttpError(404, `Package ${packageId(group, name)} ${version} was not found.`);
       await deleteRecord(sim, record);
       return { status: 200, body: '' };

@@ -4,6 +4,7 @@ import type { CallOptions, HealthApi } from '../client-api.js';
 import type { Transport } from '../transport/transport.js';
 import { joinPath } from '../transport/urls.js';
 import type { ConnectorHealth, ConnectorHealthReport, ConnectorState, InstanceHealth } from '../types.js';
+import { isHtml } from './server.js';
 import { arrayOf, isObject, objectOf, optNum, str, utcDate } from './wire.js';
 
 export const CONNECTOR_HEALTH_REMOVED =
@@ -29,6 +30,33 @@ export function parseInstanceHealth(value: unknown, status: number): InstanceHea
   health.healthy =
     status >= 200 && status < 300 && statuses.every((s) => s === undefined || s.toUpperCase() === 'OK');
   return health;
+}
+
+/**
+ * The plain-text health answer (ProGet 2026 without JSON, an unlicensed server): `OK` is healthy, anything
+ * else is the problem, placed where it belongs (a licence error under licence status).
+ */
+export function healthFromText(status: number, raw: string, html = false): InstanceHealth {
+  const text = raw.trim();
+  if (status >= 200 && status < 300 && /^(ok|healthy)$/i.test(text)) return { healthy: true };
+  if (html) {
+    return {
+      healthy: false,
+      serviceStatus: 'Error',
+      serviceStatusDetail: `HTTP ${status}: the server answered with an HTML page, not ProGet's health report`,
+    };
+  }
+  const detail = text.replace(/^error:\s*/i, '').slice(0, 500) || `HTTP ${status} with an empty body`;
+  if (/licen[sc]e/i.test(text))
+    return { healthy: false, licenseStatus: 'Error', licenseStatusDetail: detail };
+  if (/database/i.test(text))
+    return { healthy: false, databaseStatus: 'Error', databaseStatusDetails: detail };
+  return {
+    healthy: false,
+    serviceStatus: 'Error',
+    serviceStatusDetail:
+      status >= 200 && status < 300 ? `unexpected health response: ${detail}` : `HTTP ${status}: ${detail}`,
+  };
 }
 
 export function parseConnectorHealth(value: unknown): ConnectorHealth {
@@ -60,47 +88,46 @@ function connectorState(state: string | undefined): ConnectorState {
 export class HealthArea implements HealthApi {
   constructor(private readonly transport: Transport) {}
 
+  /**
+   * Asks `/health?format=json`; on an answer that is not the health JSON (ProGet 2026 may answer plain text)
+   * tries `/health/json`, and failing that reads the first answer's text: `OK`, or the error it names.
+   */
   async instance(options?: CallOptions): Promise<InstanceHealth> {
+    const first = await this.fetchHealth('/health', { format: 'json' }, options);
+    if (first.health) return first.health;
+    const second = await this.fetchHealth('/health/json', undefined, options, [404]).catch(() => undefined);
+    if (second?.health) return second.health;
+    return healthFromText(first.status, first.text, first.html);
+  }
+
+  private fetchHealth(
+    path: string,
+    query: Record<string, string> | undefined,
+    options: CallOptions | undefined,
+    extraPass: number[] = [],
+  ): Promise<{ status: number; text: string; html: boolean; health?: InstanceHealth }> {
     return this.transport.request(
       {
         method: 'GET',
-        path: '/health',
-        // Without format=json ProGet 2026 answers plain text.
-        query: { format: 'json' },
+        path,
+        query,
         signal: options?.signal,
         // Since 2024 an unhealthy instance answers 500 with the same JSON: a result, not a failure.
-        passStatuses: [500, 503],
+        passStatuses: [500, 503, ...extraPass],
         operation: 'read instance health',
       },
       async (r) => {
-        if (r.status >= 500) {
-          const text = await r.readText();
-          try {
-            const parsed: unknown = JSON.parse(text);
-            if (isObject(parsed)) return parseInstanceHealth(parsed, r.status);
-          } catch {
-            // not the health JSON: a real server failure, reported below
-          }
-          return {
-            healthy: false,
-            serviceStatus: 'Error',
-            serviceStatusDetail: `HTTP ${r.status}: ${text.slice(0, 500)}`,
-          };
-        }
-        const text = (await r.readText()).trim();
-        // Servers that ignore format=json say just OK.
-        if (/^(ok|healthy)$/i.test(text)) return { healthy: true };
+        const text = await r.readText();
+        const html = isHtml(r.headers, text);
         let parsed: unknown;
         try {
           parsed = JSON.parse(text);
         } catch {
-          return {
-            healthy: false,
-            serviceStatus: 'Error',
-            serviceStatusDetail: `unexpected health response: ${text.slice(0, 200)}`,
-          };
+          parsed = undefined;
         }
-        return parseInstanceHealth(parsed, r.status);
+        const health =
+          isObject(parsed) && r.status !== 404 ? parseInstanceHealth(parsed, r.status) : undefined;
+        return { status: r.status, text, html, health };
       },
     );
   }

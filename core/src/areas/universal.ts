@@ -9,11 +9,12 @@ import type {
   UniversalListOptions,
   UniversalVersionsOptions,
   UploadOptions,
+  VersionLookup,
 } from '../client-api.js';
-import { ValidationError } from '../errors.js';
+import { isProGetError, ProGetError, ValidationError } from '../errors.js';
 import { isVersionSelector, resolveSelector } from '../latest.js';
 import { downloadPlan, saveResponse } from '../transport/download.js';
-import type { ResponseContext, Transport } from '../transport/transport.js';
+import type { RequestSpec, ResponseContext, Transport } from '../transport/transport.js';
 import { fileBody } from '../transport/upload.js';
 import { groupSegments, joinPath } from '../transport/urls.js';
 import type {
@@ -26,6 +27,10 @@ import type {
   UniversalVersion,
   UploadResult,
 } from '../types.js';
+import { describePackage } from '../upack/describe.js';
+import { readManifest } from '../upack/read.js';
+import type { FeedsArea } from './feeds.js';
+import { mayIgnoreMissingGroup, reframe } from './server.js';
 import {
   arrayOf,
   bool,
@@ -39,6 +44,8 @@ import {
   utcDate,
   type WireObject,
 } from './wire.js';
+
+export { describePackage };
 
 const PACKAGE_KEYS = new Set([
   'group',
@@ -120,13 +127,21 @@ export function parseFeedMeta(value: unknown): UniversalFeedMeta {
   };
 }
 
-export function describePackage(id: PackageId & { version?: string }): string {
-  const name = id.group ? `${id.group}/${id.name}` : id.name;
-  return id.version ? `${name} ${id.version}` : name;
+type TransferOp = 'download' | 'download-file' | 'download-vpack';
+
+/** Same group? '' and undefined are the empty group; groups compare case-insensitively. */
+function sameGroup(a: string | undefined, b: string | undefined): boolean {
+  return (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
 }
 
+/** Statuses real servers use to refuse replacing an existing version without Overwrite (api-notes §7). */
+const OVERWRITE_REFUSALS = new Set([400, 403, 409]);
+
 export class UniversalArea implements UniversalApi {
-  constructor(private readonly transport: Transport) {}
+  constructor(
+    private readonly transport: Transport,
+    private readonly feeds?: FeedsArea,
+  ) {}
 
   async meta(feed: string, options?: CallOptions): Promise<UniversalFeedMeta> {
     return this.transport.json(
@@ -142,7 +157,7 @@ export class UniversalArea implements UniversalApi {
   }
 
   async listPackages(feed: string, options?: UniversalListOptions): Promise<UniversalPackage[]> {
-    return this.transport.json(
+    const packages = await this.transport.json(
       {
         method: 'GET',
         path: joinPath('upack', feed, 'packages'),
@@ -153,6 +168,9 @@ export class UniversalArea implements UniversalApi {
       },
       (json) => arrayOf(json, 'the package list').map(parseUniversalPackage),
     );
+    return options?.group === undefined
+      ? packages
+      : packages.filter((p) => sameGroup(p.group, options.group));
   }
 
   async getPackage(
@@ -160,12 +178,12 @@ export class UniversalArea implements UniversalApi {
     id: PackageId,
     options?: CallOptions,
   ): Promise<UniversalPackage | undefined> {
-    return this.transport.request(
+    const found = await this.transport.request(
       {
         method: 'GET',
         path: joinPath('upack', feed, 'packages'),
-        // Without a group ProGet searches the empty group, which is what an id without group means.
-        query: { group: id.group || undefined, name: id.name },
+        // The group is always sent (`group=` for the empty one): ProGet 2023 ignores a missing group.
+        query: { group: id.group ?? '', name: id.name },
         signal: options?.signal,
         passStatuses: [404],
         operation: `read package ${describePackage(id)} in feed "${feed}"`,
@@ -179,15 +197,19 @@ export class UniversalArea implements UniversalApi {
         return item === undefined ? undefined : parseUniversalPackage(item);
       },
     );
+    // A package of another group is not the one asked for (a server that ignored the group).
+    return found && sameGroup(found.group, id.group) ? found : undefined;
   }
 
   async listVersions(feed: string, options?: UniversalVersionsOptions): Promise<UniversalVersion[]> {
-    return this.transport.json(
+    // With a name, the group is explicit (`group=` for the empty one): ProGet 2023 ignores a missing group.
+    const group = options?.name !== undefined ? (options.group ?? '') : options?.group;
+    const versions = await this.transport.json(
       {
         method: 'GET',
         path: joinPath('upack', feed, 'versions'),
         query: {
-          group: options?.group,
+          group,
           name: options?.name,
           includeFileList: options?.includeFileList ? true : undefined,
           count: options?.count,
@@ -198,6 +220,7 @@ export class UniversalArea implements UniversalApi {
       },
       (json) => arrayOf(json, 'the version list').map(parseUniversalVersion),
     );
+    return group === undefined ? versions : versions.filter((v) => sameGroup(v.group, group));
   }
 
   async getVersion(
@@ -206,12 +229,12 @@ export class UniversalArea implements UniversalApi {
     options?: CallOptions & { includeFileList?: boolean },
   ): Promise<UniversalVersion | undefined> {
     const version = await this.resolveVersion(feed, id, options);
-    return this.transport.request(
+    const found = await this.transport.request(
       {
         method: 'GET',
         path: joinPath('upack', feed, 'versions'),
         query: {
-          group: id.group || undefined,
+          group: id.group ?? '',
           name: id.name,
           version,
           includeFileList: options?.includeFileList ? true : undefined,
@@ -228,6 +251,16 @@ export class UniversalArea implements UniversalApi {
         return item === undefined ? undefined : parseUniversalVersion(item);
       },
     );
+    return found && sameGroup(found.group, id.group) ? found : undefined;
+  }
+
+  async findVersion(feed: string, id: PackageVersionId, options?: CallOptions): Promise<VersionLookup> {
+    await this.feedExists(feed, options);
+    const pkg = await this.getPackage(feed, id, options);
+    if (!pkg) return { state: 'package-absent' };
+    const wanted = isVersionSelector(id.version) ? await this.resolveVersion(feed, id, options) : id.version;
+    const version = await this.getVersion(feed, { ...id, version: wanted }, options);
+    return version ? { state: 'found', version } : { state: 'version-absent', versions: pkg.versions };
   }
 
   /**
@@ -252,26 +285,19 @@ export class UniversalArea implements UniversalApi {
     options?: UniversalDownloadOptions,
   ): Promise<DownloadResult> {
     const plan = downloadPlan(options);
-    const version = await this.resolveVersion(feed, id, options);
-    const pkg = { ...id, version };
     const ext = options?.contentOnly === 'tgz' ? 'tgz' : options?.contentOnly === 'zip' ? 'zip' : 'upack';
-    return this.transport.request(
-      {
-        method: 'GET',
-        path: joinPath('upack', feed, 'download', ...groupSegments(id.group), id.name, version),
-        query: { contentOnly: options?.contentOnly },
-        accept: '*/*',
-        transfer: true,
-        deadlineMs: plan.deadlineMs,
-        signal: options?.signal,
-        operation: `download ${describePackage(pkg)} from feed "${feed}"`,
-        privilege: `Feeds_DownloadPackage on feed "${feed}"`,
-      },
-      (r) =>
+    return this.transferGet(
+      feed,
+      id,
+      'download',
+      options,
+      { query: { contentOnly: options?.contentOnly }, deadlineMs: plan.deadlineMs },
+      (pkg) => `download ${describePackage(pkg)} from feed "${feed}"`,
+      (r, pkg) =>
         this.save(
           r,
           destPath,
-          `${id.name}.${version}.${ext}`,
+          `${id.name}.${pkg.version}.${ext}`,
           `download ${describePackage(pkg)}`,
           options,
           plan,
@@ -288,22 +314,18 @@ export class UniversalArea implements UniversalApi {
     options?: DownloadOptions,
   ): Promise<DownloadResult> {
     const plan = downloadPlan(options);
-    const version = await this.resolveVersion(feed, id, options);
-    const pkg = { ...id, version };
-    return this.transport.request(
+    return this.transferGet(
+      feed,
+      id,
+      'download-file',
+      options,
       {
-        method: 'GET',
-        path: joinPath('upack', feed, 'download-file', ...groupSegments(id.group), id.name, version),
         query: { path },
-        accept: '*/*',
-        transfer: true,
         deadlineMs: plan.deadlineMs,
-        signal: options?.signal,
-        operation: `download ${path} of ${describePackage(pkg)} from feed "${feed}"`,
-        privilege: `Feeds_DownloadPackage on feed "${feed}"`,
         notFoundHint: `Check the package, version and file path (content lives under "package/", e.g. package/${path.replace(/^package\//, '')}).`,
       },
-      (r) =>
+      (pkg) => `download ${path} of ${describePackage(pkg)} from feed "${feed}"`,
+      (r, pkg) =>
         this.save(
           r,
           destPath,
@@ -312,6 +334,7 @@ export class UniversalArea implements UniversalApi {
           options,
           plan,
         ),
+      path,
     );
   }
 
@@ -321,19 +344,13 @@ export class UniversalArea implements UniversalApi {
     path: string,
     options?: CallOptions,
   ): Promise<NodeJS.ReadableStream> {
-    const version = await this.resolveVersion(feed, id, options);
-    const pkg = { ...id, version };
-    return this.transport.request(
-      {
-        method: 'GET',
-        path: joinPath('upack', feed, 'download-file', ...groupSegments(id.group), id.name, version),
-        query: { path },
-        accept: '*/*',
-        transfer: true,
-        signal: options?.signal,
-        operation: `open ${path} of ${describePackage(pkg)} in feed "${feed}"`,
-        privilege: `Feeds_DownloadPackage on feed "${feed}"`,
-      },
+    return this.transferGet(
+      feed,
+      id,
+      'download-file',
+      options,
+      { query: { path } },
+      (pkg) => `open ${path} of ${describePackage(pkg)} in feed "${feed}"`,
       async (r) => {
         // The caller reads at its own pace: timers and the socket live until the stream closes.
         const release = r.detach();
@@ -346,6 +363,7 @@ export class UniversalArea implements UniversalApi {
         pipeline(r.body, out, () => release());
         return out;
       },
+      path,
     );
   }
 
@@ -356,24 +374,18 @@ export class UniversalArea implements UniversalApi {
     options?: DownloadOptions,
   ): Promise<DownloadResult> {
     const plan = downloadPlan(options);
-    const version = await this.resolveVersion(feed, id, options);
-    const pkg = { ...id, version };
-    return this.transport.request(
-      {
-        method: 'GET',
-        path: joinPath('upack', feed, 'download-vpack', ...groupSegments(id.group), id.name, version),
-        accept: '*/*',
-        transfer: true,
-        deadlineMs: plan.deadlineMs,
-        signal: options?.signal,
-        operation: `download virtual package ${describePackage(pkg)} from feed "${feed}"`,
-        privilege: `Feeds_DownloadPackage on feed "${feed}"`,
-      },
-      (r) =>
+    return this.transferGet(
+      feed,
+      id,
+      'download-vpack',
+      options,
+      { deadlineMs: plan.deadlineMs },
+      (pkg) => `download virtual package ${describePackage(pkg)} from feed "${feed}"`,
+      (r, pkg) =>
         this.save(
           r,
           destPath,
-          `${id.name}.${version}.vpack`,
+          `${id.name}.${pkg.version}.vpack`,
           `download ${describePackage(pkg)}`,
           options,
           plan,
@@ -382,22 +394,106 @@ export class UniversalArea implements UniversalApi {
     );
   }
 
+  /**
+   * The one template of the four transfer GETs (`download`, `download-file` twice, `download-vpack`): resolve
+   * the version, GET `/upack/{feed}/{op}/{group…}/{name}/{version}`, and on a 404 say whether the feed, the
+   * package, the version (or the file) is missing.
+   */
+  private async transferGet<T>(
+    feed: string,
+    id: PackageVersionId,
+    op: TransferOp,
+    options: CallOptions | undefined,
+    extra: Pick<RequestSpec, 'query' | 'notFoundHint' | 'deadlineMs'>,
+    operation: (pkg: PackageVersionId) => string,
+    handle: (r: ResponseContext, pkg: PackageVersionId) => Promise<T>,
+    filePath?: string,
+  ): Promise<T> {
+    const version = await this.resolveVersion(feed, id, options);
+    const pkg = { ...id, version };
+    try {
+      return await this.transport.request(
+        {
+          method: 'GET',
+          path: joinPath('upack', feed, op, ...groupSegments(id.group), id.name, version),
+          accept: '*/*',
+          transfer: true,
+          signal: options?.signal,
+          operation: operation(pkg),
+          privilege: `Feeds_DownloadPackage on feed "${feed}"`,
+          ...extra,
+        },
+        (r) => handle(r, pkg),
+      );
+    } catch (e) {
+      throw await this.explainNotFound(e, feed, pkg, options, filePath);
+    }
+  }
+
+  /**
+   * A 404 under a feed names what is missing: the feed (probed first), the package, the version, or else
+   * the file inside the package. Anything else is returned unchanged.
+   */
+  private async explainNotFound(
+    error: unknown,
+    feed: string,
+    id: PackageVersionId,
+    options?: CallOptions,
+    filePath?: string,
+  ): Promise<unknown> {
+    if (!isProGetError(error, 'not-found') || error.status !== 404 || !this.feeds) return error;
+    try {
+      await this.feeds.require(feed, options);
+      const pkg = await this.getPackage(feed, id, options);
+      if (!pkg) {
+        return reframe(error, {
+          subject: 'package',
+          message: `Package ${describePackage({ ...id, version: undefined })} was not found in feed "${feed}"`,
+          hint: 'Check the package name and group (names and groups are matched ignoring case).',
+        });
+      }
+      if (!pkg.versions.some((v) => v.toLowerCase() === id.version.toLowerCase())) {
+        const recent = pkg.versions.slice(-5).join(', ');
+        return reframe(error, {
+          subject: 'version',
+          message: `Version ${id.version} of ${describePackage({ ...id, version: undefined })} was not found in feed "${feed}"`,
+          hint: recent ? `Versions in the feed include: ${recent}.` : undefined,
+        });
+      }
+      if (filePath !== undefined) return reframe(error, { subject: 'package' });
+      return error;
+    } catch (diagnosis) {
+      // The feed (or the key, or the server) is what is wrong: that error says so.
+      return isProGetError(diagnosis) ? diagnosis : error;
+    }
+  }
+
+  /** Throws the feed's own error (missing, inactive, not ProGet) unless the feed is known to exist. */
+  private async feedExists(feed: string, options?: CallOptions): Promise<void> {
+    if (!this.feeds || this.feeds.isKnown(feed)) return;
+    await this.feeds.require(feed, options);
+  }
+
   async upload(feed: string, filePath: string, options?: UploadOptions): Promise<UploadResult> {
     const file = await fileBody(filePath, options?.onProgress, undefined, options?.knownHashes);
-    await this.transport.request(
-      {
-        method: 'PUT',
-        path: joinPath('upack', feed, 'upload'),
-        body: file.body,
-        accept: '*/*',
-        transfer: true,
-        successStatuses: [200, 201],
-        signal: options?.signal,
-        operation: `upload ${filePath} to feed "${feed}"`,
-        privilege: `Feeds_AddPackage on feed "${feed}" (plus Feeds_OverwritePackage to replace an existing version)`,
-      },
-      (r) => r.readText(),
-    );
+    try {
+      await this.transport.request(
+        {
+          method: 'PUT',
+          path: joinPath('upack', feed, 'upload'),
+          body: file.body,
+          accept: '*/*',
+          transfer: true,
+          successStatuses: [200, 201],
+          signal: options?.signal,
+          operation: `upload ${filePath} to feed "${feed}"`,
+          privilege: `Feeds_AddPackage on feed "${feed}" (plus Feeds_OverwritePackage to replace an existing version)`,
+        },
+        (r) => r.readText(),
+      );
+    } catch (e) {
+      throw await overwriteRefusal(e, feed, filePath, (id) => this.getVersion(feed, id, options));
+    }
     return file.result();
   }
 
@@ -407,15 +503,54 @@ export class UniversalArea implements UniversalApi {
         `"${id.version}" is not a version: name the exact version to delete`,
       ]);
     }
-    // POST rather than DELETE: IIS (WebDAV) often blocks the DELETE verb in front of ProGet.
-    await this.transport.send({
-      method: 'POST',
-      path: joinPath('upack', feed, 'delete', ...groupSegments(id.group), id.name, id.version),
-      body: { type: 'empty' },
-      accept: '*/*',
-      signal: options?.signal,
-      operation: `delete ${describePackage(id)} from feed "${feed}"`,
-      privilege: `Feeds_DeletePackage (Overwrite/Delete) on feed "${feed}"`,
+    if (!id.group) await this.refuseTwinDelete(feed, id, options);
+    try {
+      // POST rather than DELETE: IIS (WebDAV) often blocks the DELETE verb in front of ProGet.
+      await this.transport.send({
+        method: 'POST',
+        path: joinPath('upack', feed, 'delete', ...groupSegments(id.group), id.name, id.version),
+        body: { type: 'empty' },
+        accept: '*/*',
+        signal: options?.signal,
+        operation: `delete ${describePackage(id)} from feed "${feed}"`,
+        privilege: `Feeds_DeletePackage (Overwrite/Delete) on feed "${feed}"`,
+      });
+    } catch (e) {
+      throw await this.explainNotFound(e, feed, id, options);
+    }
+  }
+
+  /**
+   * ProGet 2023 ignores a missing group: deleting the ungrouped `name version` may remove a grouped twin
+   * (api-notes §7). Unless the server is known to be 2024 or later, look first and refuse when a twin exists.
+   */
+  private async refuseTwinDelete(feed: string, id: PackageVersionId, options?: CallOptions): Promise<void> {
+    if (!mayIgnoreMissingGroup(this.transport.serverInfo)) return;
+    // Without a group, a 2023 server lists the name's versions from every group.
+    const all = await this.transport.request(
+      {
+        method: 'GET',
+        path: joinPath('upack', feed, 'versions'),
+        query: { name: id.name },
+        signal: options?.signal,
+        passStatuses: [404],
+        operation: `check ${describePackage(id)} in feed "${feed}" before deleting it`,
+        privilege: `Feeds_ViewFeed on feed "${feed}"`,
+      },
+      async (r) =>
+        r.status === 404 ? [] : arrayOf(await r.readJson(), 'the version list').map(parseUniversalVersion),
+    );
+    if (!mayIgnoreMissingGroup(this.transport.serverInfo)) return;
+    const v = id.version.toLowerCase();
+    const twins = all.filter((x) => x.group !== '' && x.version.toLowerCase() === v);
+    if (twins.length === 0) return;
+    throw new ProGetError({
+      kind: 'conflict',
+      subject: 'package',
+      message: `Refusing to delete ${describePackage(id)} from feed "${feed}": this server may delete ${describePackage(twins[0]!)} instead`,
+      hint:
+        'ProGet 2023 ignores a missing group, so a delete of a package without group can remove a grouped ' +
+        'package of the same name and version. Delete it in the ProGet UI, or upgrade to ProGet 2024 or later.',
     });
   }
 
@@ -478,4 +613,38 @@ export class UniversalArea implements UniversalApi {
       ...plan,
     });
   }
+}
+
+export const OVERWRITE_MESSAGE = 'version exists; the key lacks Overwrite';
+
+/**
+ * Servers refuse replacing an existing version without Overwrite with 400, 403 or 409 (UNVERIFIED which,
+ * api-notes §7): whichever it is, when the version exists, one clear error says so. Anything else is
+ * returned unchanged.
+ */
+export async function overwriteRefusal(
+  error: unknown,
+  feed: string,
+  filePath: string,
+  lookup: (id: PackageVersionId) => Promise<unknown>,
+): Promise<unknown> {
+  if (!isProGetError(error) || error.status === undefined || !OVERWRITE_REFUSALS.has(error.status))
+    return error;
+  let id: PackageVersionId;
+  let exists: boolean;
+  try {
+    const m = await readManifest(filePath);
+    id = { group: m.group, name: m.name, version: m.version };
+    exists = (await lookup(id)) !== undefined;
+  } catch {
+    return error;
+  }
+  if (!exists) return error;
+  return reframe(error, {
+    kind: 'conflict',
+    subject: 'version',
+    privilege: 'Feeds_OverwritePackage',
+    message: `Could not upload ${describePackage(id)} to feed "${feed}": ${OVERWRITE_MESSAGE}`,
+    hint: `${describePackage(id)} is already in feed "${feed}", and replacing it needs the Feeds_OverwritePackage (Overwrite/Delete) privilege. Publish a new version, or grant Overwrite to the key.`,
+  });
 }

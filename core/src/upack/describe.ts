@@ -16,3 +16,9 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;
 }
+
+/** A package (and version) as messages name it: `group/name 1.0.0`, or `name` for the empty group. */
+export function describePackage(id: { group?: string; name: string; version?: string }): string {
+  const name = id.group ? `${id.group}/${id.name}` : id.name;
+  return id.version ? `${name} ${id.version}` : name;
+}

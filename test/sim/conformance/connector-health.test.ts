@@ -93,7 +93,7 @@ describe.each(['2024', '2026'] as const)('Connector Health API in ProGet %s', (v
     try {
       const r = await raw(sim.url, 'GET', '/api/connector-health', { headers: ADMIN });
       expect(r.status).toBe(404);
-      expect(r.headers['x-proget-version']).toBe(versionMode === '2024' ? '24.0.3' : '26.0.1');
+      expect(r.headers['x-proget-version']).toBe(versionMode === '2024' ? '24.0.39.3' : '26.0.12.24');
     } finally {
       await sim.close();
     }

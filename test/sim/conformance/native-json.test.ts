@@ -67,8 +67,64 @@ describe('Native JSON API', () => {
     expect((await raw(sim.url, 'GET', '/api/json/Nope_DoThing?API_Key=myApiKey')).status).toBe(404);
   });
 
-  it('a feed-scoped key sees only its feed', async () => {
-    const r = await raw(sim.url, 'GET', '/api/json/Feeds_GetFeeds?API_Key=demo-dev-feed-key');
-    expect(r.json<Record<string, unknown>[]>().map((f) => f.Feed_Name)).toEqual(['dev-feed']);
+  it('only keys with Native API access may call it; a feed-scoped one then sees only its feed', async () => {
+    const denied = await raw(sim.url, 'GET', '/api/json/Feeds_GetFeeds?API_Key=demo-dev-feed-key');
+    expect(denied.status).toBe(403);
+    const scoped = await startSimulator({
+      seed: 'demo',
+      apiKeys: [
+        { key: 'scoped-native', privileges: ['Feeds_ViewFeed'], feeds: ['dev-feed'], nativeApi: true },
+      ],
+    });
+    try {
+      const r = await raw(scoped.url, 'GET', '/api/json/Feeds_GetFeeds?API_Key=scoped-native');
+      expect(r.json<Record<string, unknown>[]>().map((f) => f.Feed_Name)).toEqual(['dev-feed']);
+    } finally {
+      await scoped.close();
+    }
+  });
+
+  it('rows have exactly the columns the page shows; connector filters are rows of their own', async () => {
+    const withFilter = await startSimulator({
+      feeds: [{ name: 'Default', feedType: 'nuget', connectors: ['NuGet official package source'] }],
+      connectors: [
+        {
+          id: 1003,
+          name: 'NuGet official package source',
+          url: '',
+          state: 'healthy',
+          filters: [{ allow: true, rule: '*' }],
+        },
+      ],
+      apiKeys: [{ key: 'myApiKey', privileges: 'all' }],
+    });
+    try {
+      const c = await raw(withFilter.url, 'GET', '/api/json/Connectors_GetConnectors?API_Key=myApiKey');
+      expect(c.json()).toEqual([
+        {
+          Connector_Id: 1003,
+          Connector_Name: 'NuGet official package source',
+          Connector_Url: '',
+          Feed_Id: 1,
+          Feed_Name: 'Default',
+        },
+        {
+          Connector_Id: 1003,
+          Filter_Sequence: 1,
+          Allow_Indicator: 'Y',
+          Rule_Text: '*',
+          Connector_Id1: 1003,
+          Connector_Name: 'NuGet official package source',
+          Connector_Url: '',
+          Feed_Id: 1,
+        },
+      ]);
+      const f = await raw(withFilter.url, 'GET', '/api/json/Feeds_GetFeeds?API_Key=myApiKey');
+      expect(Object.keys(f.json<Record<string, unknown>[]>()[0]!).sort()).toEqual(
+        ['Active_Indicator', 'FeedType_Name', 'Feed_Description', 'Feed_Id', 'Feed_Name'].sort(),
+      );
+    } finally {
+      await withFilter.close();
+    }
   });
 });

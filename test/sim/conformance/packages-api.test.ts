@@ -100,10 +100,10 @@ describe('Packages API', () => {
     expect((await dl('9.0.0')).status).toBe(404);
   });
 
-  it('upload (PUT raw) answers 200; a second upload of the same version needs Overwrite', async () => {
+  it('upload (PUT raw) answers 201; a second upload of the same version needs Overwrite', async () => {
     const body = await upack({ name: 'api-up', version: '1.0.0' });
     const r = await raw(sim.url, 'PUT', '/api/packages/dev-feed/upload', { headers: PUBLISH, body });
-    expect(r.status).toBe(200);
+    expect(r.status).toBe(201);
     const again = await raw(sim.url, 'PUT', '/api/packages/dev-feed/upload', {
       headers: PUBLISH,
       body: await upack({ name: 'api-up', version: '1.0.0', title: 'changed' }),
@@ -114,7 +114,7 @@ describe('Packages API', () => {
       headers: ADMIN,
       body: await upack({ name: 'api-up', version: '1.0.0', title: 'changed' }),
     });
-    expect(over.status).toBe(200);
+    expect(over.status).toBe(201);
     const v = await raw(sim.url, 'GET', '/upack/dev-feed/versions?name=api-up&version=1.0.0', {
       headers: VIEW,
     });
@@ -152,7 +152,7 @@ describe('Packages API', () => {
     expect(
       (await raw(sim.url, 'PUT', '/api/packages/nuget-feed/upload', { headers: PUBLISH, body: nupkg }))
         .status,
-    ).toBe(200);
+    ).toBe(201);
     const mine = await raw(sim.url, 'GET', '/api/packages/nuget-feed/versions?name=My.Lib', {
       headers: VIEW,
     });
@@ -220,7 +220,7 @@ describe('/health', () => {
         expect(r.status).toBe(200);
         expect(r.json()).toMatchObject({
           applicationName: 'ProGet',
-          versionNumber: versionMode === '2023' ? '23.0.30' : '24.0.3',
+          versionNumber: versionMode === '2023' ? '2023.28 (Build 5)' : '2024.39 (Build 3)',
           databaseStatus: 'OK',
           licenseStatus: 'OK',
           serviceStatus: 'OK',
@@ -246,13 +246,23 @@ describe('/health', () => {
       expect(t.headers['content-type']).toMatch(/^text\/plain/);
       expect(t.text).toBe('OK');
       const j = await raw(sim.url, 'GET', '/health?format=json');
-      expect(j.json()).toMatchObject({ versionNumber: '26.0.1', releaseNumber: '2026.1' });
+      expect(j.json()).toMatchObject({ versionNumber: '2026.12', releaseNumber: '2026.12' });
+      const h = await raw(sim.url, 'GET', '/health/json');
+      expect(h.headers['content-type']).toMatch(/^application\/json/);
+      expect(h.json()).toMatchObject({ releaseNumber: '2026.12', databaseStatus: 'OK' });
     } finally {
       await sim.close();
     }
+    // /health/json arrived with ProGet 2026.
+    const old = await startSimulator({ versionMode: '2024' });
+    try {
+      expect((await raw(old.url, 'GET', '/health/json')).status).toBe(404);
+    } finally {
+      await old.close();
+    }
   });
 
-  it('an Error status: 200 JSON in 2023, HTTP 500 with the JSON since 2024 (also for 2026 without format)', async () => {
+  it('an Error status: 200 JSON in 2023, HTTP 500 with the JSON since 2024; 2026 plain /health says it as text', async () => {
     const expected = { '2023': 200, '2024': 500, '2026': 500 } as const;
     for (const versionMode of ['2023', '2024', '2026'] as const) {
       const sim = await startSimulator({
@@ -260,9 +270,15 @@ describe('/health', () => {
         health: { databaseStatus: 'Error', databaseStatusDetails: 'Login failed' },
       });
       try {
-        const r = await raw(sim.url, 'GET', '/health');
+        const r = await raw(sim.url, 'GET', versionMode === '2026' ? '/health?format=json' : '/health');
         expect(r.status).toBe(expected[versionMode]);
         expect(r.json()).toMatchObject({ databaseStatus: 'Error', databaseStatusDetails: 'Login failed' });
+        if (versionMode === '2026') {
+          const t = await raw(sim.url, 'GET', '/health');
+          expect(t.status).toBe(500);
+          expect(t.headers['content-type']).toMatch(/^text\/plain/);
+          expect(t.text).toBe('ERROR: Login failed');
+        }
       } finally {
         await sim.close();
       }

@@ -270,7 +270,7 @@ describe('Promote a package (api-notes §2)', () => {
       });
       expect(r.status).toBe(403);
       expect(r.text).toMatch(/paid edition/);
-      expect(r.headers['x-proget-edition']).toBe('Free');
+      expect(r.headers['x-proget-edition']).toBe('free');
     } finally {
       await free.close();
     }
