@@ -350,3 +350,28 @@ describe('never a wrong diagnosis', () => {
     });
   });
 });
+
+describe('request Content-Types are bare (api-notes §7)', () => {
+  it("JSON writes pass a server that refuses '; charset=' and none carries the directive", async () => {
+    await withSim({ rejectCharsetContentType: true }, async (sim) => {
+      const c = client(sim);
+      await c.promotions.promote({
+        fromFeed: 'dev-feed',
+        toFeed: 'approved-feed',
+        name: 'HDARS',
+        version: '1.3.9',
+      });
+      await c.deployments.record({
+        application: 'a',
+        description: 'd',
+        target: 't',
+        feed: 'dev-feed',
+        name: 'HDARS',
+        version: '1.3.9',
+      });
+      const posts = sim.requests().filter((r) => r.method === 'POST');
+      expect(posts.map((r) => r.headers['content-type'])).toEqual(['application/json', 'application/json']);
+      expect(posts.every((r) => r.status === 200)).toBe(true);
+    });
+  });
+});
