@@ -4,6 +4,7 @@
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { basename, isAbsolute, relative, resolve } from 'node:path';
+import { assetImportSource } from './assets.js';
 import { displayUser, type Principal } from './auth.js';
 import { type Call, type Feed, isUniversal, type Sim } from './context.js';
 import { HttpError, header, json, readFields, type SimResponse, str, text } from './http.js';
@@ -347,15 +348,9 @@ export async function universalApi(
   }
 }
 
-async function importPackage(sim: Sim, call: Call, feedName: string): Promise<SimResponse> {
-  const fields = await readFields(call.req, call.body);
-  const who = call.who(str(fields.API_Key ?? fields.key));
-  const feed = universalFeed(sim, who, feedName, 'Feeds_AddPackage');
-  const from = str(fields.from);
-  if (!from) throw new HttpError(400, 'The "from" property is required.');
+async function importDirSource(sim: Sim, assetDirectory: string | undefined, from: string): Promise<string> {
   const root = sim.behaviour.importDir;
   if (!root) throw new HttpError(400, 'No import directory is configured on this server.');
-  const assetDirectory = str(fields.assetDirectory);
   const base = assetDirectory ? resolve(root, assetDirectory) : resolve(root);
   const source = resolve(base, from);
   const inside = (parent: string, child: string) => {
@@ -370,6 +365,18 @@ async function importPackage(sim: Sim, call: Call, feedName: string): Promise<Si
   } catch {
     throw new HttpError(404, `File ${from} was not found.`);
   }
+  return source;
+}
+
+async function importPackage(sim: Sim, call: Call, feedName: string): Promise<SimResponse> {
+  const fields = await readFields(call.req, call.body);
+  const who = call.who(str(fields.API_Key ?? fields.key));
+  const feed = universalFeed(sim, who, feedName, 'Feeds_AddPackage');
+  const from = str(fields.from);
+  if (!from) throw new HttpError(400, 'The "from" property is required.');
+  const source =
+    (await assetImportSource(sim, str(fields.assetDirectory), from)) ??
+    (await importDirSource(sim, str(fields.assetDirectory), from));
   const { tempPath, hashes } = await sim.store.receive(createReadStream(source));
   let manifest: ReturnType<typeof manifestOf>;
   try {
