@@ -1,5 +1,6 @@
 // ProGetClient: one transport shared by the area modules that implement the client surface.
 
+import { AssetsArea } from './areas/assets.js';
 import { DeploymentsArea } from './areas/deployments.js';
 import { FeedsArea } from './areas/feeds.js';
 import { HealthArea } from './areas/health.js';
@@ -35,6 +36,7 @@ export class ProGetClient implements ProGetClientApi {
   readonly deployments: DeploymentsArea;
   readonly health: HealthArea;
   readonly native: NativeArea;
+  readonly assets: AssetsArea;
   private readonly transport: Transport;
 
   constructor(options: ProGetClientOptions) {
@@ -96,6 +98,7 @@ export class ProGetClient implements ProGetClientApi {
     this.promotions = new PromotionsArea(this.transport);
     this.deployments = new DeploymentsArea(this.transport);
     this.health = new HealthArea(this.transport);
+    this.assets = new AssetsArea(this.transport);
   }
 
   get serverInfo(): ServerInfo {

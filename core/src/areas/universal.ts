@@ -4,6 +4,8 @@ import { pipeline, Transform } from 'node:stream';
 import type {
   CallOptions,
   DownloadOptions,
+  ResumableUploadOptions,
+  ResumableUploadResult,
   UniversalApi,
   UniversalDownloadOptions,
   UniversalListOptions,
@@ -26,6 +28,9 @@ import type {
   UniversalVersion,
   UploadResult,
 } from '../types.js';
+import { publishResumable } from '../upload/resumable.js';
+import { AssetsArea } from './assets.js';
+import { PackagesArea } from './packages.js';
 import {
   arrayOf,
   bool,
@@ -395,6 +400,19 @@ export class UniversalArea implements UniversalApi {
       (r) => r.readText(),
     );
     return file.result();
+  }
+
+  publishResumable(
+    feed: string,
+    filePath: string,
+    options?: ResumableUploadOptions,
+  ): Promise<ResumableUploadResult> {
+    const areas = {
+      universal: this,
+      packages: new PackagesArea(this.transport),
+      assets: new AssetsArea(this.transport),
+    };
+    return publishResumable(areas, feed, filePath, options);
   }
 
   async delete(feed: string, id: PackageVersionId, options?: CallOptions): Promise<void> {

@@ -1,0 +1,190 @@
+// Resumable publish through an asset directory, against the simulator and its part faults: which requests
+// went out is read from the simulator's request log.
+
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type SimulatorHandle, startSimulator } from '../../test/sim/index.js';
+import { buildPackage, ProGetClient, ProGetError, ValidationError } from '../src/index.js';
+import { rejection, tempDir } from './helpers.js';
+
+let sim: SimulatorHandle;
+let dir: Awaited<ReturnType<typeof tempDir>>;
+let pkgPath: string;
+let pkg: Buffer;
+
+const PART = 4096;
+const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
+
+beforeEach(async () => {
+  sim = await startSimulator({
+    seed: 'demo',
+    feeds: [{ name: 'big-assets', feedType: 'asset' }],
+    // May add to the feed and the asset directory (and delete there), but not overwrite a version.
+    apiKeys: [
+      {
+        key: 'adder',
+        privileges: ['Feeds_ViewFeed', 'Feeds_DownloadPackage', 'Feeds_AddPackage', 'Feeds_DeletePackage'],
+      },
+    ],
+  });
+  dir = await tempDir();
+  pkgPath = join(dir.path, 'big.upack');
+  const content = join(dir.path, 'content');
+  await mkdir(content);
+  await writeFile(
+    join(content, 'data.bin'),
+    Buffer.from(Array.from({ length: 40_000 }, (_, i) => (i * 31) % 251)),
+  );
+  // Stored (level 0), so the package is about ten parts of PART bytes.
+  await buildPackage({
+    sourceDir: content,
+    outFile: pkgPath,
+    manifest: { name: 'big', version: '1.0.0' },
+    compressionLevel: 0,
+  });
+  pkg = await readFile(pkgPath);
+});
+afterEach(async () => {
+  await sim.close();
+  await dir.remove();
+});
+
+const client = () =>
+  new ProGetClient({ url: sim.url, apiKey: 'demo-admin-key', retryBaseDelayMs: 1, retries: 0 });
+
+const partRequests = () =>
+  sim
+    .requests()
+    .filter((r) => r.url.includes('multipart=upload'))
+    .map((r) => ({ index: Number(new URL(r.url, sim.url).searchParams.get('index')), status: r.status }));
+
+const opts = { assetDirectory: 'big-assets', thresholdBytes: 0, partSizeBytes: PART, retryBaseDelayMs: 1 };
+
+describe('publishResumable', () => {
+  it('goes up in parts, is imported, and is checked against the feed (SHA-1 and size)', async () => {
+    const progress: number[] = [];
+    const result = await client().universal.publishResumable('dev-feed', pkgPath, {
+      ...opts,
+      onProgress: (p) => progress.push(p.transferred),
+    });
+    const parts = Math.ceil(pkg.length / PART);
+    expect(result).toMatchObject({
+      method: 'multipart',
+      size: pkg.length,
+      sha1: sha1(pkg),
+      parts,
+      partRequests: parts,
+      verified: 'sha1',
+      assetDirectory: 'big-assets',
+    });
+    expect(partRequests().map((p) => p.index)).toEqual([...Array(parts).keys()]);
+    expect(progress.at(-1)).toBe(pkg.length);
+    const log = sim.requests().map((r) => `${r.method} ${r.url.split('?')[0]}`);
+    expect(log).toContain('POST /upack/dev-feed/import');
+    expect(log.filter((l) => l.startsWith('PUT '))).toEqual([]);
+    // The import moved the file out of the asset directory, and no upload is left open.
+    expect(await client().assets.list('big-assets')).toEqual([]);
+    expect(sim.assetUploads()).toEqual([]);
+  });
+
+  it('a reset at 50% resends only the part it cut; earlier parts are not sent again', async () => {
+    sim.setAssetFaults([{ type: 'reset', atFraction: 0.5, times: 1 }]);
+    const retries: number[] = [];
+    const result = await client().universal.publishResumable('dev-feed', pkgPath, {
+      ...opts,
+      onPartRetry: (r) => retries.push(r.index),
+    });
+    const parts = Math.ceil(pkg.length / PART);
+    const cut = Math.floor(Math.floor(pkg.length / 2) / PART);
+    expect(retries).toEqual([cut]);
+    const sent = partRequests().map((p) => p.index);
+    // Every part once, the cut one twice, in order: nothing before it went again.
+    expect(sent).toEqual([
+      ...[...Array(cut + 1).keys()],
+      ...[...Array(parts - cut).keys()].map((i) => i + cut),
+    ]);
+    expect(partRequests()[cut]!.status).toBe(0); // the reset: no answer
+    expect(result).toMatchObject({ partRequests: parts + 1, sha1: sha1(pkg), verified: 'sha1' });
+  });
+
+  it('a part that keeps failing gives up after the set attempts, naming the part; nothing is imported', async () => {
+    sim.setAssetFaults([{ type: 'status', index: 2, status: 503 }]);
+    const error = await rejection(
+      client().universal.publishResumable('dev-feed', pkgPath, { ...opts, partAttempts: 3 }),
+    );
+    expect(error).toBeInstanceOf(ProGetError);
+    const e = error as unknown as ProGetError;
+    const parts = Math.ceil(pkg.length / PART);
+    expect(e.message).toContain(
+      `Could not upload part 3 of ${parts} (index 2, bytes ${2 * PART}-${3 * PART - 1})`,
+    );
+    expect(e.message).toContain('gave up after 3 attempts');
+    expect(e.attempts).toBe(3);
+    expect(e.hint).toContain('Feed Cleanup');
+    expect(partRequests().map((p) => p.index)).toEqual([0, 1, 2, 2, 2]);
+    expect(sim.requests().some((r) => r.url.includes('/import'))).toBe(false);
+    // The abandoned upload: the protocol has no cancel, so the parts wait for the server's cleanup job.
+    expect(sim.assetUploads()).toMatchObject([{ directory: 'big-assets', receivedParts: [0, 1] }]);
+    expect(await sim.runAssetCleanup()).toBe(1);
+  });
+
+  it('a 4xx on a part is not retried', async () => {
+    sim.setAssetFaults([{ type: 'status', index: 1, status: 400, body: 'overlapping parts' }]);
+    const error = (await rejection(
+      client().universal.publishResumable('dev-feed', pkgPath, { ...opts, partAttempts: 5 }),
+    )) as unknown as ProGetError;
+    expect(error.message).toContain('gave up after 1 attempt:');
+    expect(error.serverText).toBe('overlapping parts');
+    expect(partRequests().map((p) => p.index)).toEqual([0, 1]);
+  });
+
+  it('a failed import removes the uploaded file from the asset directory', async () => {
+    // The version is already there and this key may not overwrite it: the import is refused.
+    const adder = new ProGetClient({ url: sim.url, apiKey: 'adder', retries: 0 });
+    await adder.universal.upload('dev-feed', pkgPath);
+    const error = await rejection(adder.universal.publishResumable('dev-feed', pkgPath, opts));
+    expect(error).toBeInstanceOf(ProGetError);
+    expect((error as unknown as ProGetError).status).toBe(403);
+    const deletes = sim.requests().filter((r) => r.url.startsWith('/endpoints/big-assets/delete/'));
+    expect(deletes).toHaveLength(1);
+    expect(await adder.assets.list('big-assets')).toEqual([]);
+  });
+
+  it('falls back to the plain PUT below the threshold, without a directory, and on a 404 for it', async () => {
+    const c = client();
+    const below = await c.universal.publishResumable('dev-feed', pkgPath, {
+      ...opts,
+      thresholdBytes: pkg.length,
+    });
+    expect(below).toMatchObject({ method: 'put', sha1: sha1(pkg) });
+    expect(below.reason).toContain('not above');
+    const none = await c.universal.publishResumable('dev-feed', pkgPath, { thresholdBytes: 0 });
+    expect(none).toMatchObject({ method: 'put', reason: 'no asset directory was given' });
+    const missing = await c.universal.publishResumable('dev-feed', pkgPath, {
+      ...opts,
+      assetDirectory: 'no-such-dir',
+    });
+    expect(missing).toMatchObject({ method: 'put' });
+    expect(missing.reason).toContain('"no-such-dir" was not found');
+    expect(partRequests()).toEqual([]);
+    expect(sim.requests().filter((r) => r.method === 'PUT')).toHaveLength(3);
+  });
+
+  it('refuses bad options before any request', async () => {
+    const error = await rejection(
+      client().universal.publishResumable('dev-feed', join(dir.path, 'nope.upack'), {
+        ...opts,
+        partSizeBytes: 10,
+        partAttempts: 0,
+        assetDirectory: ' ',
+      }),
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as unknown as ValidationError).problems).toHaveLength(4);
+    expect(sim.requests()).toEqual([]);
+    expect(existsSync(pkgPath)).toBe(true);
+  });
+});
