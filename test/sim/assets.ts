@@ -5,7 +5,7 @@
 // unfinished upload is never visible or importable. Where the notes say UNVERIFIED, `AssetOptions` decides.
 
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { dirname, join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -18,7 +18,6 @@ import { contentTypeFor } from './universal.js';
 interface PartRecord {
   offset: number;
   size: number;
-  file: string;
 }
 
 interface Upload {
@@ -28,6 +27,8 @@ interface Upload {
   totalParts: number;
   parts: Map<number, PartRecord>;
   folder: string;
+  /** Every part is written at its offset here, so complete is a rename (as a server on local disk can). */
+  data: string;
 }
 
 interface ArmedFault {
@@ -227,35 +228,45 @@ async function listing(sim: Sim, dir: Feed, path: string, recursive: boolean) {
 }
 
 /** Body to a temp file beside the target, then renamed: a file is never seen half-written. */
-async function receiveTo(call: Call, target: string, reset?: { afterBytes: number }): Promise<number> {
+async function receiveTo(call: Call, target: string): Promise<number> {
   await mkdir(dirname(target), { recursive: true });
   const temp = `${target}.${process.pid}-${Date.now()}-${Math.random().toString(16).slice(2)}.tmp`;
-  let seen = 0;
-  const socket: Socket = call.req.socket;
   try {
-    await pipeline(
-      call.body,
-      async function* (source: AsyncIterable<Buffer>) {
-        for await (const chunk of source) {
-          if (reset && seen + chunk.length >= reset.afterBytes) {
-            const keep = Math.max(0, reset.afterBytes - seen);
-            seen += keep;
-            if (keep > 0) yield chunk.subarray(0, keep);
-            hardClose(socket);
-            throw Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
-          }
-          seen += chunk.length;
-          yield chunk;
-        }
-      },
-      createWriteStream(temp),
-    );
+    const n = await receiveInto(call, createWriteStream(temp));
     await rename(temp, target);
-    return seen;
+    return n;
   } catch (e) {
     await rm(temp, { force: true });
     throw e;
   }
+}
+
+/** Pipes the body into `out`, counting bytes; a reset fault closes the connection after `afterBytes`. */
+async function receiveInto(
+  call: Call,
+  out: NodeJS.WritableStream,
+  reset?: { afterBytes: number },
+): Promise<number> {
+  let seen = 0;
+  const socket: Socket = call.req.socket;
+  await pipeline(
+    call.body,
+    async function* (source: AsyncIterable<Buffer>) {
+      for await (const chunk of source) {
+        if (reset && seen + chunk.length >= reset.afterBytes) {
+          const keep = Math.max(0, reset.afterBytes - seen);
+          seen += keep;
+          if (keep > 0) yield chunk.subarray(0, keep);
+          hardClose(socket);
+          throw Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+        }
+        seen += chunk.length;
+        yield chunk;
+      }
+    },
+    out,
+  );
+  return seen;
 }
 
 async function uploadWhole(sim: Sim, call: Call, dirName: string, path: string): Promise<SimResponse> {
@@ -325,15 +336,19 @@ async function uploadPart(sim: Sim, call: Call, dirName: string, path: string): 
           `totalParts ${totalParts}/${upload.totalParts}, path "${path}"/"${upload.path}".`,
       );
   } else {
+    const folder = join(sim.store.dataDir, 'asset-parts', dir.name.toLowerCase(), id);
     upload = {
       dir: dir.name,
       path,
       totalSize,
       totalParts,
       parts: new Map(),
-      folder: join(sim.store.dataDir, 'asset-parts', dir.name.toLowerCase(), id),
+      folder,
+      data: join(folder, 'data'),
     };
     s.uploads.set(key, upload);
+    await mkdir(folder, { recursive: true });
+    await writeFile(upload.data, '');
   }
   for (const [i, p] of upload.parts) {
     if (i === index) {
@@ -350,17 +365,17 @@ async function uploadPart(sim: Sim, call: Call, dirName: string, path: string): 
     throw new HttpError(hit.fault.status ?? 500, hit.fault.body ?? `Simulated failure of part ${index}.`);
   s.busy.add(key);
   let received: number;
-  const file = join(upload.folder, String(index));
   try {
-    received = await receiveTo(call, file, hit ? { afterBytes: hit.at } : undefined);
+    // Unrecorded until it arrived whole: a cut part's bytes are overwritten when it is sent again.
+    upload.parts.delete(index);
+    const out = createWriteStream(upload.data, { flags: 'r+', start: offset, highWaterMark: 1024 * 1024 });
+    received = await receiveInto(call, out, hit ? { afterBytes: hit.at } : undefined);
   } finally {
     s.busy.delete(key);
   }
-  if (received !== partSize) {
-    await rm(file, { force: true });
+  if (received !== partSize)
     throw new HttpError(400, `Part ${index}: partSize is ${partSize} but ${received} bytes arrived.`);
-  }
-  upload.parts.set(index, { offset, size: partSize, file });
+  upload.parts.set(index, { offset, size: partSize });
   return { status: 200, body: '' };
 }
 
@@ -400,17 +415,8 @@ async function complete(sim: Sim, call: Call, dirName: string, path: string): Pr
     );
   const target = onDisk(sim, dir, upload.path);
   await mkdir(dirname(target), { recursive: true });
-  const temp = `${target}.${id}.assembling`;
-  try {
-    // One generator over all parts into one pipeline: no listener piles up on the output per part.
-    await pipeline(async function* () {
-      for (const p of ordered) yield* createReadStream(p.file, { highWaterMark: 1024 * 1024 });
-    }, createWriteStream(temp));
-    await rename(temp, target);
-  } catch (e) {
-    await rm(temp, { force: true });
-    throw e;
-  }
+  await truncate(upload.data, upload.totalSize);
+  await rename(upload.data, target);
   s.uploads.delete(key);
   await rm(upload.folder, { recursive: true, force: true });
   return { status: 200, body: '' };
