@@ -5,12 +5,13 @@
 // unfinished upload is never visible or importable. Where the notes say UNVERIFIED, `AssetOptions` decides.
 
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { dirname, join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Principal } from './auth.js';
 import type { Call, Feed, Sim } from './context.js';
+import type { FileHashes } from './hashing.js';
 import { HttpError, hardClose, json, type SimResponse, text } from './http.js';
 import type { AssetOptions, AssetPartFault, Privilege } from './types.js';
 import { contentTypeFor } from './universal.js';
@@ -441,4 +442,24 @@ export async function assetImportSource(
   if (!(await stat(file).catch(() => undefined))?.isFile())
     throw new HttpError(404, `The specified package does not exist: ${from} in asset directory ${dir.name}.`);
   return file;
+}
+
+/**
+ * The docs' fast path for an import from an asset directory with `deleteFromSource`: no copy. A hard link
+ * into the store's temp area (hashed by reading it) stands in for the move, so the source is still there
+ * if the import is refused; the caller removes the source once the package is committed. undefined when
+ * linking is not possible (the caller copies instead).
+ */
+export async function assetImportLink(
+  sim: Sim,
+  source: string,
+): Promise<{ tempPath: string; hashes: FileHashes } | undefined> {
+  const tempPath = sim.store.tempPath();
+  try {
+    await link(source, tempPath);
+    return { tempPath, hashes: await sim.store.hashFile(tempPath) };
+  } catch {
+    await rm(tempPath, { force: true });
+    return undefined;
+  }
 }

@@ -4,7 +4,7 @@
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { basename, isAbsolute, relative, resolve } from 'node:path';
-import { assetImportSource } from './assets.js';
+import { assetImportLink, assetImportSource } from './assets.js';
 import { displayUser, type Principal } from './auth.js';
 import { type Call, type Feed, isUniversal, type Sim } from './context.js';
 import { HttpError, header, json, readFields, type SimResponse, str, text } from './http.js';
@@ -374,10 +374,13 @@ async function importPackage(sim: Sim, call: Call, feedName: string): Promise<Si
   const feed = universalFeed(sim, who, feedName, 'Feeds_AddPackage');
   const from = str(fields.from);
   if (!from) throw new HttpError(400, 'The "from" property is required.');
-  const source =
-    (await assetImportSource(sim, str(fields.assetDirectory), from)) ??
-    (await importDirSource(sim, str(fields.assetDirectory), from));
-  const { tempPath, hashes } = await sim.store.receive(createReadStream(source));
+  const deleteFromSource =
+    fields.deleteFromSource === undefined ? true : String(fields.deleteFromSource) !== 'false';
+  const asset = await assetImportSource(sim, str(fields.assetDirectory), from);
+  const source = asset ?? (await importDirSource(sim, str(fields.assetDirectory), from));
+  const { tempPath, hashes } =
+    (asset && deleteFromSource ? await assetImportLink(sim, asset) : undefined) ??
+    (await sim.store.receive(createReadStream(source)));
   let manifest: ReturnType<typeof manifestOf>;
   try {
     manifest = manifestOf(sim, await readListing(tempPath));
@@ -386,8 +389,6 @@ async function importPackage(sim: Sim, call: Call, feedName: string): Promise<Si
     throw e;
   }
   await commitPackage(sim, who, feed, tempPath, hashes, manifest);
-  const deleteFromSource =
-    fields.deleteFromSource === undefined ? true : String(fields.deleteFromSource) !== 'false';
   if (deleteFromSource) await rm(source, { force: true });
   return { status: 201, body: '' };
 }

@@ -134,8 +134,16 @@ interface Sample {
   partRequests?: number;
 }
 
+/** `BENCH_MULTIPART_MIB=256` measures another size (with the full configuration's 32 MiB parts). */
+function sizeOf() {
+  const mib = Number(process.env.BENCH_MULTIPART_MIB ?? '');
+  if (Number.isInteger(mib) && mib > 0)
+    return { bytes: mib * MiB, part: SIZES.full.part, label: `${mib} MiB` };
+  return SIZES[config.size];
+}
+
 export async function multipartCase(ctx: BenchContext): Promise<CaseOutcome> {
-  const size = SIZES[config.size];
+  const size = sizeOf();
   const pkg = await ensurePackage(size.bytes);
   log(
     `multipart-upload ${fmtBytes(pkg.size)}: publishResumable (${fmtBytes(size.part)} parts) vs plain PUT, without and with a reset at 50%, ${config.runs}×`,
