@@ -81,6 +81,26 @@ describe('publishResumable', () => {
       assetDirectory: 'big-assets',
     });
     expect(partRequests().map((p) => p.index)).toEqual([...Array(parts).keys()]);
+    // Every argument the docs require, on every part; partSize is this part's size (the last sends the rest).
+    const queries = sim
+      .requests()
+      .filter((r) => r.url.includes('multipart=upload'))
+      .map((r) => Object.fromEntries(new URL(r.url, sim.url).searchParams));
+    const ids = new Set(queries.map((q) => q.id));
+    expect(ids.size).toBe(1);
+    expect([...ids][0]).toMatch(/^[0-9a-f]{32}$/);
+    queries.forEach((q, i) => {
+      const size = i === parts - 1 ? pkg.length - i * PART : PART;
+      expect(q).toEqual({
+        id: q.id,
+        multipart: 'upload',
+        index: String(i),
+        offset: String(i * PART),
+        totalSize: String(pkg.length),
+        partSize: String(size),
+        totalParts: String(parts),
+      });
+    });
     expect(progress.at(-1)).toBe(pkg.length);
     const log = sim.requests().map((r) => `${r.method} ${r.url.split('?')[0]}`);
     expect(log).toContain('POST /upack/dev-feed/import');
@@ -108,6 +128,44 @@ describe('publishResumable', () => {
     ]);
     expect(partRequests()[cut]!.status).toBe(0); // the reset: no answer
     expect(result).toMatchObject({ partRequests: parts + 1, sha1: sha1(pkg), verified: 'sha1' });
+  });
+
+  it('a connection reset on complete is retried, and the upload still lands', async () => {
+    const parts = Math.ceil(pkg.length / PART);
+    sim.setFaults([
+      {
+        method: 'POST',
+        path: '/endpoints/big-assets/content/',
+        after: parts,
+        times: 1,
+        fault: { type: 'reset-request' },
+      },
+    ]);
+    const result = await client().universal.publishResumable('dev-feed', pkgPath, opts);
+    expect(result).toMatchObject({ method: 'multipart', verified: 'sha1', partRequests: parts });
+    const completes = sim.requests().filter((r) => r.url.includes('multipart=complete'));
+    expect(completes.map((r) => r.status)).toEqual([0, 200]);
+  });
+
+  it('a complete whose answer was lost: the refused retry finds the file there and carries on', async () => {
+    const parts = Math.ceil(pkg.length / PART);
+    // The server completes the upload, then the connection is reset before the answer goes out.
+    sim.setFaults([
+      {
+        method: 'POST',
+        path: '/endpoints/big-assets/content/',
+        after: parts,
+        times: 1,
+        fault: { type: 'reset' },
+      },
+    ]);
+    const result = await client().universal.publishResumable('dev-feed', pkgPath, opts);
+    expect(result).toMatchObject({ method: 'multipart', verified: 'sha1' });
+    const completes = sim.requests().filter((r) => r.url.includes('multipart=complete'));
+    expect(completes).toHaveLength(2);
+    expect(completes[1]!.status).toBe(400);
+    // The probe before the upload, then the look for the file after the refused retry.
+    expect(sim.requests().filter((r) => r.url.startsWith('/endpoints/big-assets/dir/'))).toHaveLength(2);
   });
 
   it('a part that keeps failing gives up after the set attempts, naming the part; nothing is imported', async () => {
