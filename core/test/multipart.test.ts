@@ -189,6 +189,24 @@ describe('publishResumable', () => {
     expect(await sim.runAssetCleanup()).toBe(1);
   });
 
+  it('cancelling while a part waits to be retried stops at once with an "aborted" error', async () => {
+    sim.setAssetFaults([{ type: 'status', index: 0, status: 503 }]);
+    const controller = new AbortController();
+    const started = Date.now();
+    const error = (await rejection(
+      client().universal.publishResumable('dev-feed', pkgPath, {
+        ...opts,
+        retryBaseDelayMs: 60_000,
+        retryMaxDelayMs: 60_000,
+        signal: controller.signal,
+        onPartRetry: () => controller.abort(),
+      }),
+    )) as unknown as ProGetError;
+    expect(error.kind).toBe('aborted');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(partRequests()).toHaveLength(1);
+  });
+
   it('a 4xx on a part is not retried', async () => {
     sim.setAssetFaults([{ type: 'status', index: 1, status: 400, body: 'overlapping parts' }]);
     const error = (await rejection(

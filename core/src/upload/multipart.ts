@@ -147,7 +147,7 @@ export async function uploadMultipart(
           throw partFailure(error, { index, totalParts, offset, length, attempt, dir, filePath });
         options.onPartRetry?.({ index, attempt, error: error as Error });
         const delay = Math.floor(Math.random() * Math.min(cap, base * 2 ** (attempt - 1)));
-        await sleep(delay, undefined, { signal: options.signal });
+        await pause(delay, options.signal, error);
       }
     }
   }
@@ -188,10 +188,25 @@ async function completeUpload(
       }
       if (attempt >= attempts || !isRetryablePartError(error) || options.signal?.aborted) throw error;
       failedBefore = true;
-      await sleep(Math.floor(Math.random() * Math.min(cap, base * 2 ** (attempt - 1))), undefined, {
-        signal: options.signal,
-      });
+      await pause(
+        Math.floor(Math.random() * Math.min(cap, base * 2 ** (attempt - 1))),
+        options.signal,
+        error,
+      );
     }
+  }
+}
+
+/** The wait between attempts; cancelling it fails like a cancelled request, with the failure that led to it. */
+async function pause(ms: number, signal: AbortSignal | undefined, after: unknown): Promise<void> {
+  try {
+    await sleep(ms, undefined, { signal });
+  } catch {
+    throw new ProGetError({
+      kind: 'aborted',
+      message: 'The multipart upload was cancelled while waiting to retry',
+      cause: after,
+    });
   }
 }
 
