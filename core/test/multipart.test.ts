@@ -249,6 +249,30 @@ describe('publishResumable', () => {
     expect(sim.requests().filter((r) => r.method === 'PUT')).toHaveLength(3);
   });
 
+  it('a key that may add but not list: the refused probe does not stop the multipart upload', async () => {
+    await sim.close();
+    sim = await startSimulator({
+      seed: 'demo',
+      feeds: [{ name: 'big-assets', feedType: 'asset' }],
+      apiKeys: [{ key: 'add-only', privileges: ['Feeds_ViewFeed', 'Feeds_AddPackage'] }],
+    });
+    const c = new ProGetClient({ url: sim.url, apiKey: 'add-only', retries: 0 });
+    const result = await c.universal.publishResumable('dev-feed', pkgPath, opts);
+    expect(result).toMatchObject({ method: 'multipart', verified: 'sha1' });
+    expect(sim.requests()[0]).toMatchObject({ method: 'GET', status: 401 });
+  });
+
+  it('a refused probe and a 404 for the first part: the plain PUT', async () => {
+    sim.setFaults([{ path: '/endpoints/no-such-dir/dir', fault: { type: 'status', status: 401 } }]);
+    const result = await client().universal.publishResumable('dev-feed', pkgPath, {
+      ...opts,
+      assetDirectory: 'no-such-dir',
+    });
+    expect(result).toMatchObject({ method: 'put', sha1: sha1(pkg) });
+    expect(result.reason).toContain('HTTP 404 for the first part');
+    expect(partRequests()).toEqual([{ index: 0, status: 404 }]);
+  });
+
   it('refuses bad options before any request', async () => {
     const error = await rejection(
       client().universal.publishResumable('dev-feed', join(dir.path, 'nope.upack'), {

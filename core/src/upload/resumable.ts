@@ -65,12 +65,27 @@ export async function publishResumable(
   const manifest = await readManifest(filePath, MANIFEST_ONLY);
   const id = { group: manifest.group ?? '', name: manifest.name, version: manifest.version };
   // A 404 here means no such asset directory, or a ProGet without the asset API (a missing folder would be
-  // an empty list): the plain PUT still works there.
-  const listing = await areas.assets.list(dir, '', { signal: options.signal });
-  if (listing === undefined) return put(`asset directory "${dir}" was not found (HTTP 404)`);
+  // an empty list): the plain PUT still works there. A key that may add but not list (a feed key with only
+  // Add/Repackage) is refused the listing: then the first part's answer decides.
+  let probe: 'found' | 'refused';
+  try {
+    const listing = await areas.assets.list(dir, '', { signal: options.signal });
+    if (listing === undefined) return put(`asset directory "${dir}" was not found (HTTP 404)`);
+    probe = 'found';
+  } catch (e) {
+    if (!isProGetError(e, 'unauthorized') && !isProGetError(e, 'forbidden')) throw e;
+    probe = 'refused';
+  }
 
   const assetPath = `${id.name}-${id.version}.${randomUUID().slice(0, 8)}.upack`;
-  const uploaded = await uploadMultipart(areas.assets, dir, assetPath, filePath, options);
+  let uploaded: Awaited<ReturnType<typeof uploadMultipart>>;
+  try {
+    uploaded = await uploadMultipart(areas.assets, dir, assetPath, filePath, options);
+  } catch (e) {
+    if (probe === 'refused' && isProGetError(e, 'not-found'))
+      return put(`asset directory "${dir}" was not found (HTTP 404 for the first part)`);
+    throw e;
+  }
   try {
     await areas.universal.import(
       feed,
