@@ -168,6 +168,27 @@ describe('publishResumable', () => {
     expect(sim.requests().filter((r) => r.url.startsWith('/endpoints/big-assets/dir/'))).toHaveLength(2);
   });
 
+  it('an import whose answer was lost counts when the feed has the version with our SHA-1', async () => {
+    sim.setFaults([{ method: 'POST', path: '/upack/dev-feed/import', times: 1, fault: { type: 'reset' } }]);
+    const result = await client().universal.publishResumable('dev-feed', pkgPath, opts);
+    expect(result).toMatchObject({ method: 'multipart', verified: 'sha1' });
+    const imports = sim.requests().filter((r) => r.url === '/upack/dev-feed/import');
+    expect(imports).toHaveLength(1);
+    expect(sim.requests().some((r) => r.url.includes('/delete/'))).toBe(false);
+  });
+
+  it('an import cut before the server acted fails, and the uploaded file is removed', async () => {
+    sim.setFaults([
+      { method: 'POST', path: '/upack/dev-feed/import', times: 1, fault: { type: 'reset-request' } },
+    ]);
+    const error = (await rejection(
+      client().universal.publishResumable('dev-feed', pkgPath, opts),
+    )) as unknown as ProGetError;
+    expect(error.kind).toBe('network');
+    expect(sim.requests().filter((r) => r.url.startsWith('/endpoints/big-assets/delete/'))).toHaveLength(1);
+    expect(await client().assets.list('big-assets')).toEqual([]);
+  });
+
   it('a part that keeps failing gives up after the set attempts, naming the part; nothing is imported', async () => {
     sim.setAssetFaults([{ type: 'status', index: 2, status: 503 }]);
     const error = await rejection(

@@ -93,23 +93,33 @@ export async function publishResumable(
       { signal: options.signal },
     );
   } catch (error) {
+    // A connection lost after the server took the import: the feed's SHA-1 tells whether it happened (a
+    // version that merely exists may be an older upload of it).
+    const ambiguous = isProGetError(error, 'network') || isProGetError(error, 'timeout');
+    const done = ambiguous
+      ? await verifyImport(areas, feed, id, uploaded, options.signal).catch(() => undefined)
+      : undefined;
+    if (done === 'sha1') return result(done);
     // The import did not take the file: remove it rather than leave a package-sized orphan behind.
     await areas.assets.delete(dir, assetPath).catch(() => undefined);
     throw error;
   }
-  const verified = await verifyImport(areas, feed, id, uploaded, options.signal);
-  return {
-    size: uploaded.size,
-    sha1: uploaded.sha1,
-    sha256: uploaded.sha256,
-    method: 'multipart',
-    reason: `${size} bytes is above the ${threshold}-byte threshold`,
-    assetDirectory: dir,
-    assetPath,
-    parts: uploaded.parts,
-    partRequests: uploaded.partRequests,
-    verified,
-  };
+  return result(await verifyImport(areas, feed, id, uploaded, options.signal));
+
+  function result(verified: 'sha1' | 'exists'): ResumableUploadResult {
+    return {
+      size: uploaded.size,
+      sha1: uploaded.sha1,
+      sha256: uploaded.sha256,
+      method: 'multipart',
+      reason: `${size} bytes is above the ${threshold}-byte threshold`,
+      assetDirectory: dir,
+      assetPath,
+      parts: uploaded.parts,
+      partRequests: uploaded.partRequests,
+      verified,
+    };
+  }
 }
 
 /** The feed must list the version with our SHA-1 and size (Packages API); a pre-2023 server: the version exists. */
