@@ -129,6 +129,75 @@ export type VersionLookup =
   | { state: 'found'; version: UniversalVersion }
   | { state: 'package-absent' }
   | { state: 'version-absent'; versions: string[] };
+/** One file or folder of an asset directory listing (`AssetDirectoryItem`). */
+export interface AssetItem {
+  name: string;
+  /** Folder path of the item; undefined at the root. */
+  parent?: string;
+  directory: boolean;
+  /** Content type, or `dir`. */
+  type: string;
+  size?: number;
+  modified?: string;
+  sha1?: string;
+}
+
+/** A file into an asset directory in parts (sca-api-notes §7.2), each part retried on its own. */
+export interface MultipartUploadOptions extends TransferOptions {
+  /** Bytes per part (the last part sends the rest). Default 32 MiB; at least 1024. */
+  partSizeBytes?: number;
+  /** Attempts per part (and for `complete`) before giving up. Default 5. */
+  partAttempts?: number;
+  /** Backoff between attempts of one part: full jitter from this base, doubling. Default 500 ms. */
+  retryBaseDelayMs?: number;
+  /** Cap on one wait between attempts. Default 30 s. */
+  retryMaxDelayMs?: number;
+  /** As for {@link UploadOptions}: the file is then not hashed while it goes up. */
+  knownHashes?: FileHashes;
+  /** Called before a part is sent again (for logs). */
+  onPartRetry?: (info: { index: number; attempt: number; error: Error }) => void;
+}
+
+export interface ResumableUploadOptions extends UploadOptions, MultipartUploadOptions {
+  /**
+   * The asset directory big packages go through. Without it (or when the server answers 404 for it) the
+   * package goes up with the plain PUT.
+   */
+  assetDirectory?: string;
+  /** Packages larger than this many bytes use the asset directory. Default 256 MiB. */
+  thresholdBytes?: number;
+}
+
+export interface ResumableUploadResult extends UploadResult {
+  method: 'put' | 'multipart';
+  /** Why this method, in words (for logs and summaries). */
+  reason: string;
+  assetDirectory?: string;
+  /** Where the file sat in the asset directory before the import moved it into the feed. */
+  assetPath?: string;
+  parts?: number;
+  /** Part requests sent, retries included. */
+  partRequests?: number;
+  /** What was checked after the import: the feed's SHA-1 and size of the version, or only that it exists. */
+  verified?: 'sha1' | 'exists';
+}
+
+export interface AssetsApi {
+  /** `undefined` on 404: no such asset directory, or no asset API on this server. */
+  list(
+    dir: string,
+    path?: string,
+    options?: CallOptions & { recursive?: boolean },
+  ): Promise<AssetItem[] | undefined>;
+  /** Multipart upload of a file to `path` in `dir`; the file is visible there once this resolves. */
+  uploadMultipart(
+    dir: string,
+    path: string,
+    filePath: string,
+    options?: MultipartUploadOptions,
+  ): Promise<UploadResult & { id: string; parts: number; partRequests: number }>;
+  delete(dir: string, path: string, options?: CallOptions & { recursive?: boolean }): Promise<void>;
+}
 
 export interface FeedsApi {
   /**
@@ -218,6 +287,17 @@ export interface UniversalApi {
   ): Promise<DownloadResult>;
   /** Streams a .upack from disk with an explicit Content-Length; never retried once the body started. */
   upload(feed: string, filePath: string, options?: UploadOptions): Promise<UploadResult>;
+  /**
+   * Like `upload`, but a package above `thresholdBytes` goes up in parts through `assetDirectory` and is
+   * then imported into the feed, so a broken connection resends one part, not the package; the feed is
+   * then checked to hold the version with this SHA-1 and size. Without an asset directory (or where the
+   * server answers 404 for it) this is the plain `upload`.
+   */
+  publishResumable(
+    feed: string,
+    filePath: string,
+    options?: ResumableUploadOptions,
+  ): Promise<ResumableUploadResult>;
   delete(feed: string, id: PackageVersionId, options?: CallOptions): Promise<void>;
   import(
     feed: string,
@@ -294,4 +374,5 @@ export interface ProGetClientApi {
   readonly native: NativeApi;
   /** Supply chain: SCA projects and builds, vulnerabilities, package compliance, licenses. */
   readonly sca: ScaApi;
+  readonly assets: AssetsApi;
 }

@@ -1,5 +1,6 @@
 // ProGetClient: one transport shared by the area modules that implement the client surface.
 
+import { AssetsArea } from './areas/assets.js';
 import { DeploymentsArea } from './areas/deployments.js';
 import { FeedsArea } from './areas/feeds.js';
 import { HealthArea } from './areas/health.js';
@@ -38,6 +39,7 @@ export class ProGetClient implements ProGetClientApi {
   readonly health: HealthArea;
   readonly native: NativeArea;
   readonly sca: ScaArea;
+  readonly assets: AssetsArea;
   private readonly transport: Transport;
 
   constructor(options: ProGetClientOptions) {
@@ -100,6 +102,7 @@ export class ProGetClient implements ProGetClientApi {
     this.deployments = new DeploymentsArea(this.transport);
     this.health = new HealthArea(this.transport);
     this.sca = new ScaArea(this.transport);
+    this.assets = new AssetsArea(this.transport);
   }
 
   get serverInfo(): ServerInfo {

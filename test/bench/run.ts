@@ -13,6 +13,7 @@ import { ensureBundles } from '../integration/action/runner.js';
 import { coldCase } from './cases/cold-start.js';
 import { downloadCase } from './cases/download.js';
 import { downloadHttpsCase } from './cases/download-https.js';
+import { multipartCase } from './cases/multipart-upload.js';
 import { promoteCase } from './cases/promote-check.js';
 import { publishCase } from './cases/publish.js';
 import { treeCase } from './cases/tree.js';
@@ -33,6 +34,7 @@ import { fmtMs } from './lib/stats.js';
 
 const CASES: [string, BenchCase][] = [
   ['publish', publishCase],
+  ['multipart-upload', multipartCase],
   ['download', downloadCase],
   ['download-https', downloadHttpsCase],
   ['promote-check', promoteCase],

@@ -12,7 +12,7 @@ import { doctor, renderDoctorReport, runDoctorCli } from '@proget-ci/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Edition, type SimulatorHandle, startSimulator, type VersionMode } from '../sim/index.js';
 import { raw } from '../sim/testing.js';
-import { generateSelfSignedCert } from '../sim/tls.js';
+import { generateSelfSignedCert } from '../support/certs.js';
 import { runConformanceCli } from './cli.js';
 import { parseTranscript, replayTranscript } from './replay.js';
 import { runConformance } from './runner.js';

@@ -7,6 +7,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { assetUploads, configureAssets, runAssetCleanup, setAssetFaults } from './assets.js';
 import { type Behaviour, type Connector, Sim, toFeed } from './context.js';
 import { setConnectorState, setHealth } from './control.js';
 import { configureSca } from './sca/state.js';
@@ -70,6 +71,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   );
   sim.faults.set(options.faults ?? []);
   configureSca(sim, options.sca);
+  configureAssets(sim, options.assets);
   if (demo) await seedDemo(sim);
 
   const protocol = options.tls ? 'https' : 'http';
@@ -114,6 +116,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     setHealth(patch) {
       setHealth(sim, patch);
+    },
+    setAssetFaults(faults) {
+      setAssetFaults(sim, faults);
+    },
+    assetUploads() {
+      return assetUploads(sim);
+    },
+    runAssetCleanup() {
+      return runAssetCleanup(sim);
     },
     requests() {
       return sim.log.map((r) => ({ ...r }));

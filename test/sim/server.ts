@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { assetsApi } from './assets.js';
 import type { Call, Sim } from './context.js';
 import { control } from './control.js';
 import { deploymentApi } from './deployments.js';
@@ -29,6 +30,7 @@ async function route(sim: Sim, call: Call): Promise<SimResponse> {
   if (a === '__sim') return control(sim, call, s.slice(1));
   if (a === 'health' && s.length <= 2) return health(sim, call, b);
   if (sim.behaviour.unlicensed) return unlicensed(call);
+  if (a === 'endpoints' && b && s.length >= 3) return assetsApi(sim, call, b, s.slice(2));
   if (a === 'upack') {
     if (!b || s.length < 3) return text(404, 'This is not the endpoint you are looking for.');
     return universalApi(sim, call, b, s.slice(2));

@@ -140,6 +140,41 @@ export interface SimulatorOptions {
   unlicensed?: boolean;
   /** Refuse a request `Content-Type` with a `; charset=` directive (400), as a 2022-era server did. Default false. */
   rejectCharsetContentType?: boolean;
+  /** Asset directories (feeds of type `asset`) and their multipart upload protocol (sca-api-notes §7). */
+  assets?: AssetOptions;
+}
+
+/** The UNVERIFIED corners of the asset multipart protocol, and faults inside a part's body. */
+export interface AssetOptions {
+  /** A part whose index was already received (UNVERIFIED): 'replace' it (default) or 400 as an overlap. */
+  repeatedPart?: 'replace' | 'reject';
+  /** What `multipart=complete` answers while parts are missing (UNVERIFIED). Default 400. */
+  incompleteStatus?: 400 | 404 | 500;
+  /** What `multipart=complete` answers for an id it never saw (UNVERIFIED). Default 400. */
+  unknownUploadStatus?: 400 | 404;
+  /** Longest upload id accepted (the docs set none). Default 128. */
+  maxIdLength?: number;
+  /** Faults while a part arrives; also settable later with `setAssetFaults`. */
+  partFaults?: AssetPartFault[];
+}
+
+/**
+ * A fault for the part requests (`multipart=upload`) it matches: the part with `index`, or the part that
+ * holds the byte at `atFraction` of the whole file (0.5 = "halfway through the upload").
+ */
+export interface AssetPartFault {
+  index?: number;
+  atFraction?: number;
+  /** reset: close the connection (TCP reset) after this many bytes of the part arrived (default: half the
+   *  part, or exactly the `atFraction` byte). status: answer `status` without reading the part. */
+  type: 'reset' | 'status';
+  afterBytes?: number;
+  status?: number;
+  body?: string;
+  /** How many matching part requests get the fault; undefined = every one. */
+  times?: number;
+  /** Skip the first N matching part requests. */
+  after?: number;
 }
 
 /** What /health reports; any 'Error' makes ProGet 2024+ answer HTTP 500. */
@@ -185,4 +220,16 @@ export interface Simulator {
   deployments(): RecordedDeployment[];
   /** Change what /health reports, e.g. `{ databaseStatus: 'Error' }`. */
   setHealth(patch: Partial<HealthState>): void;
+  /** Replace the asset part faults (counting starts again). */
+  setAssetFaults(faults: AssetPartFault[]): void;
+  /** Multipart uploads started and not completed (what the server's "Feed Cleanup" would delete). */
+  assetUploads(): {
+    directory: string;
+    path: string;
+    id: string;
+    totalParts: number;
+    receivedParts: number[];
+  }[];
+  /** Run the "Feed Cleanup" job: drop orphaned parts; returns how many uploads it dropped. */
+  runAssetCleanup(): Promise<number>;
 }

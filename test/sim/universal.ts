@@ -4,6 +4,7 @@
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { basename, isAbsolute, relative, resolve } from 'node:path';
+import { assetImportLink, assetImportSource } from './assets.js';
 import { displayUser, type Principal } from './auth.js';
 import { type Call, type Feed, isUniversal, type Sim } from './context.js';
 import { HttpError, header, json, readFields, type SimResponse, str, text } from './http.js';
@@ -368,15 +369,9 @@ export async function universalApi(
   }
 }
 
-async function importPackage(sim: Sim, call: Call, feedName: string): Promise<SimResponse> {
-  const fields = await readFields(call.req, call.body);
-  const who = call.who(str(fields.API_Key ?? fields.key));
-  const feed = universalFeed(sim, who, feedName, 'Feeds_AddPackage');
-  const from = str(fields.from);
-  if (!from) throw new HttpError(400, 'The "from" property is required.');
+async function importDirSource(sim: Sim, assetDirectory: string | undefined, from: string): Promise<string> {
   const root = sim.behaviour.importDir;
   if (!root) throw new HttpError(400, 'No import directory is configured on this server.');
-  const assetDirectory = str(fields.assetDirectory);
   const base = assetDirectory ? resolve(root, assetDirectory) : resolve(root);
   const source = resolve(base, from);
   const inside = (parent: string, child: string) => {
@@ -391,7 +386,22 @@ async function importPackage(sim: Sim, call: Call, feedName: string): Promise<Si
   } catch {
     throw new HttpError(404, `File ${from} was not found.`);
   }
-  const { tempPath, hashes } = await sim.store.receive(createReadStream(source));
+  return source;
+}
+
+async function importPackage(sim: Sim, call: Call, feedName: string): Promise<SimResponse> {
+  const fields = await readFields(call.req, call.body);
+  const who = call.who(str(fields.API_Key ?? fields.key));
+  const feed = universalFeed(sim, who, feedName, 'Feeds_AddPackage');
+  const from = str(fields.from);
+  if (!from) throw new HttpError(400, 'The "from" property is required.');
+  const deleteFromSource =
+    fields.deleteFromSource === undefined ? true : String(fields.deleteFromSource) !== 'false';
+  const asset = await assetImportSource(sim, str(fields.assetDirectory), from);
+  const source = asset ?? (await importDirSource(sim, str(fields.assetDirectory), from));
+  const { tempPath, hashes } =
+    (asset && deleteFromSource ? await assetImportLink(sim, asset) : undefined) ??
+    (await sim.store.receive(createReadStream(source)));
   let manifest: ReturnType<typeof manifestOf>;
   try {
     manifest = manifestOf(sim, await readListing(tempPath));
@@ -400,8 +410,6 @@ async function importPackage(sim: Sim, call: Call, feedName: string): Promise<Si
     throw e;
   }
   await commitPackage(sim, who, feed, tempPath, hashes, manifest);
-  const deleteFromSource =
-    fields.deleteFromSource === undefined ? true : String(fields.deleteFromSource) !== 'false';
   if (deleteFromSource) await rm(source, { force: true });
   return { status: 201, body: '' };
 }

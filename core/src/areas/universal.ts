@@ -4,6 +4,8 @@ import { pipeline, Transform } from 'node:stream';
 import type {
   CallOptions,
   DownloadOptions,
+  ResumableUploadOptions,
+  ResumableUploadResult,
   UniversalApi,
   UniversalDownloadOptions,
   UniversalListOptions,
@@ -29,7 +31,10 @@ import type {
 } from '../types.js';
 import { describePackage } from '../upack/describe.js';
 import { readManifest } from '../upack/read.js';
+import { publishResumable } from '../upload/resumable.js';
+import { AssetsArea } from './assets.js';
 import type { FeedsArea } from './feeds.js';
+import { PackagesArea } from './packages.js';
 import { mayIgnoreMissingGroup, reframe } from './server.js';
 import {
   arrayOf,
@@ -495,6 +500,19 @@ export class UniversalArea implements UniversalApi {
       throw await overwriteRefusal(e, feed, filePath, (id) => this.getVersion(feed, id, options));
     }
     return file.result();
+  }
+
+  publishResumable(
+    feed: string,
+    filePath: string,
+    options?: ResumableUploadOptions,
+  ): Promise<ResumableUploadResult> {
+    const areas = {
+      universal: this,
+      packages: new PackagesArea(this.transport),
+      assets: new AssetsArea(this.transport),
+    };
+    return publishResumable(areas, feed, filePath, options);
   }
 
   async delete(feed: string, id: PackageVersionId, options?: CallOptions): Promise<void> {

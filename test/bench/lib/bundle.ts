@@ -13,6 +13,7 @@ export const DRIVERS = [
   'undici-download',
   'promote-seq',
   'tree',
+  'multipart',
 ] as const;
 export type Driver = (typeof DRIVERS)[number];
 
