@@ -16414,7 +16414,7 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
-// src/actions-io.ts
+// src/shared/actions-io.ts
 var actionsIo = {
   getInput: (name) => getInput(name, { trimWhitespace: !1 }),
   setSecret: (value) => setSecret(value),
@@ -16436,6 +16436,9 @@ var actionsIo = {
   setFailed: (message) => setFailed(message)
 };
 
+// src/shared/environment.ts
+import { tmpdir } from "node:os";
+
 // ../core/src/errors.ts
 var ProGetError = class extends Error {
   name = "ProGetError";
@@ -16449,7 +16452,16 @@ var ProGetError = class extends Error {
   constructor(init) {
     super(composeMessage(init), init.cause === void 0 ? void 0 : { cause: init.cause }), this.kind = init.kind, this.status = init.status, this.method = init.method, this.url = init.url, this.serverText = init.serverText === void 0 ? void 0 : truncate(init.serverText, 500), this.hint = init.hint, this.attempts = init.attempts;
   }
+  /** The first line of the message: what went wrong and where, without the server's text or the hint. */
+  get summary() {
+    return firstLine(this.message);
+  }
 };
+function firstLine(text) {
+  let end = text.indexOf(`
+`);
+  return end === -1 ? text : text.slice(0, end);
+}
 function composeMessage(init) {
   let where = init.method && init.url ? ` (${init.method} ${init.url}${init.status ? ` → ${init.status}` : ""})` : "", server = init.serverText?.trim() ? `
 Server said: ${truncate(init.serverText.trim(), 500)}` : "", hint = init.hint ? `
@@ -18894,6 +18906,28 @@ function versionPageUrl(server, feed, id) {
   return `${server}/feeds/${seg(feed)}/${idPath(id)}/${seg(id.version)}`;
 }
 
+// ../core/src/server-url.ts
+var SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+function checkServerUrl(value, options2 = {}) {
+  let text = value.trim();
+  if (!text) return { ok: !1, problem: "empty", reason: "is empty" };
+  let schemeGiven = SCHEME.test(text), url;
+  try {
+    url = new URL(schemeGiven || !options2.assumeScheme ? text : `${options2.assumeScheme}://${text}`);
+  } catch {
+    return {
+      ok: !1,
+      problem: "not-a-url",
+      reason: "is not a valid URL (e.g. https://proget.example.com)"
+    };
+  }
+  return url.protocol !== "http:" && url.protocol !== "https:" ? {
+    ok: !1,
+    problem: "scheme",
+    reason: `must be an http:// or https:// URL, not ${url.protocol}//`
+  } : url.username !== "" || url.password !== "" ? { ok: !1, problem: "credentials", reason: "must not contain credentials" } : url.search !== "" || url.hash !== "" ? { ok: !1, problem: "query-or-fragment", reason: "must not have a query string or fragment" } : { ok: !0, url: url.href.replace(/\/+$/, ""), schemeGiven };
+}
+
 // ../core/src/upack/manifest.ts
 var FIELD_ORDER = [
   "group",
@@ -18973,12 +19007,80 @@ var DEFAULT_EXTRACT_LIMITS = Object.freeze({
   maxManifestSize: 1024 ** 2
 });
 
-// src/errors.ts
+// src/shared/client.ts
+function createClient(connection, logger, signal) {
+  try {
+    return construct(connection, logger, signal);
+  } catch (e) {
+    throw e instanceof ValidationError && e.message.startsWith("caCertPath") ? new ValidationError(
+      "Invalid inputs",
+      e.problems.map((p) => `"ca-cert": ${p}`)
+    ) : e;
+  }
+}
+function construct(connection, logger, signal) {
+  return new ProGetClient({
+    url: connection.server,
+    apiKey: connection.apiKey,
+    username: connection.username,
+    password: connection.password,
+    timeoutMs: connection.timeoutMs,
+    retries: connection.retries,
+    caCertPath: connection.caCertPath,
+    insecureTls: connection.insecureTls,
+    userAgent: `proget-ci-action/${PROGET_CI_VERSION}`,
+    signal,
+    logger: { debug: (m) => logger.debug(m), warn: (m) => logger.warning(m) }
+  });
+}
+
+// src/shared/context.ts
+function readRunContext(env, fallbackTemp, cwd) {
+  let value = (name) => {
+    let v = env[name]?.trim();
+    return v === void 0 || v === "" ? void 0 : v;
+  }, serverUrl = (value("GITHUB_SERVER_URL") ?? "https://github.com").replace(/\/+$/, ""), repository = value("GITHUB_REPOSITORY"), runId = value("GITHUB_RUN_ID"), sha = value("GITHUB_SHA"), runAttempt = value("GITHUB_RUN_ATTEMPT");
+  return {
+    serverUrl,
+    repository,
+    runId,
+    runNumber: value("GITHUB_RUN_NUMBER"),
+    runAttempt,
+    workflow: value("GITHUB_WORKFLOW"),
+    job: value("GITHUB_JOB"),
+    sha,
+    ref: value("GITHUB_REF"),
+    actor: value("GITHUB_ACTOR"),
+    eventName: value("GITHUB_EVENT_NAME"),
+    environment: value("GITHUB_ENVIRONMENT"),
+    workspace: value("GITHUB_WORKSPACE") ?? cwd,
+    tempDir: value("RUNNER_TEMP") ?? fallbackTemp,
+    runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}${runAttempt && runAttempt !== "1" ? `/attempts/${runAttempt}` : ""}` : void 0,
+    commitUrl: repository && sha ? `${serverUrl}/${repository}/commit/${sha}` : void 0
+  };
+}
+
+// src/shared/environment.ts
+function runnerEnvironment(io, env = process.env) {
+  let cancel = new AbortController();
+  for (let signal of ["SIGINT", "SIGTERM"])
+    process.once(signal, () => {
+      io.warning(`${signal}: cancelling`), cancel.abort(new Error(`cancelled (${signal})`));
+    });
+  return {
+    io,
+    context: readRunContext(env, tmpdir(), process.cwd()),
+    now: () => /* @__PURE__ */ new Date(),
+    createClient: (connection) => createClient(connection, io, cancel.signal)
+  };
+}
+
+// src/shared/errors.ts
 var StepError = class extends Error {
   name = "StepError";
 };
 
-// src/run-step.ts
+// src/shared/run-step.ts
 async function runStep(io, step) {
   try {
     await step(io);
@@ -19001,35 +19103,30 @@ function isExpected(error2) {
   return error2 instanceof ProGetError || error2 instanceof ValidationError || error2 instanceof PackageFormatError || error2 instanceof StepError;
 }
 
-// src/links.ts
-var packageUrl = versionPageUrl;
-
-// src/deploy-record.ts
-async function recordDeployment(client, options2) {
-  let { record, logger, signal } = options2, enabled = await deploymentRecordsEnabled(client, record.feed, logger, signal);
-  return enabled === !1 && logger.warning(
-    `Feed ${record.feed} has deployment records turned off, so ProGet may not show this record; turn on "Deployment records" in the feed's settings.`
-  ), await client.deployments.record(record, { signal }), logger.info(`Recorded: ${describePackage(record)} from ${record.feed} deployed to ${record.target}.`), { recorded: !0, feedRecordsDeployments: enabled };
+// src/shared/markdown.ts
+function cell(value) {
+  return value === void 0 || value === "" ? "" : String(value).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
 }
-async function deploymentRecordsEnabled(client, feed, logger, signal) {
-  try {
-    return (await client.feeds.get(feed, { signal })).deploymentRecordsEnabled;
-  } catch (e) {
-    if (isProGetError(e)) {
-      logger.debug(
-        `could not read feed ${feed} to see whether it records deployments (${e.kind}); not checked`
-      );
-      return;
-    }
-    throw e;
-  }
+function code(value) {
+  return value ? `<code>${cell(value)}</code>` : "";
+}
+var URL_BREAKERS = {
+  "(": "%28",
+  ")": "%29",
+  " ": "%20",
+  "	": "%09",
+  "\n": "%0A",
+  "\r": "%0D"
+};
+function link(text, url) {
+  return url ? `[${cell(text).replace(/[[\]]/g, "\\$&")}](${url.replace(/[()\s]/g, (c) => URL_BREAKERS[c] ?? encodeURIComponent(c))})` : cell(text);
 }
 
-// src/inputs/connection.ts
+// src/shared/connection-inputs.ts
 import { existsSync as existsSync2 } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 function readConnection(inputs, workspace) {
-  let apiKey = inputs.secret("api-key"), password = inputs.secret("password"), username = inputs.string("username"), serverValue = inputs.required("server"), server = serverValue === void 0 ? "" : checkServerUrl(inputs, "server", serverValue);
+  let apiKey = inputs.secret("api-key"), password = inputs.secret("password"), username = inputs.string("username"), serverValue = inputs.required("server"), server = serverValue === void 0 ? "" : checkUrlInput(inputs, "server", serverValue);
   apiKey !== void 0 && (username !== void 0 || password !== void 0) ? inputs.problem('use either "api-key" or "username" and "password", not both') : username !== void 0 && password === void 0 ? inputs.problem('"password" is required when "username" is set') : password !== void 0 && username === void 0 && inputs.problem('"username" is required when "password" is set');
   let caCert = inputs.string("ca-cert"), caCertPath;
   return caCert !== void 0 && (caCertPath = isAbsolute(caCert) ? caCert : resolve(workspace, caCert), existsSync2(caCertPath) || inputs.problem(`"ca-cert" file not found: ${caCertPath}`)), {
@@ -19043,21 +19140,20 @@ function readConnection(inputs, workspace) {
     insecureTls: inputs.boolean("insecure-tls", !1)
   };
 }
-function checkServerUrl(inputs, name, value) {
-  let url;
-  try {
-    url = new URL(value);
-  } catch {
-    return inputs.problem(
-      value.includes("@") ? `"${name}" is not a valid URL` : `"${name}" is not a valid URL; got "${value}"`
-    ), "";
-  }
-  return url.username !== "" || url.password !== "" ? (inputs.problem(
-    `"${name}" must not contain credentials; pass the key in "api-key" (or use "username" and "password")`
-  ), "") : url.protocol !== "http:" && url.protocol !== "https:" ? (inputs.problem(`"${name}" must be an http:// or https:// URL; got "${value}"`), "") : url.search !== "" || url.hash !== "" ? (inputs.problem(`"${name}" must not have a query string or fragment; got "${value}"`), "") : url.href.replace(/\/+$/, "");
+function checkUrlInput(inputs, name, value) {
+  let check = checkServerUrl(value);
+  if (check.ok) return check.url;
+  let echo = value.includes("@") ? "" : `; got "${value}"`, message = {
+    empty: `"${name}" is required`,
+    "not-a-url": `"${name}" is not a valid URL${echo}`,
+    scheme: `"${name}" must be an http:// or https:// URL${echo}`,
+    credentials: `"${name}" must not contain credentials; pass the key in "api-key" (or use "username" and "password")`,
+    "query-or-fragment": `"${name}" must not have a query string or fragment${echo}`
+  };
+  return inputs.problem(message[check.problem]), "";
 }
 
-// src/inputs/reader.ts
+// src/shared/input-reader.ts
 var TRUE_WORDS = ["true", "yes", "1"], FEED_NAME = /^[0-9A-Za-z._-]+$/, FALSE_WORDS = ["false", "no", "0"], InputReader = class {
   constructor(source) {
     this.source = source;
@@ -19133,7 +19229,7 @@ var TRUE_WORDS = ["true", "yes", "1"], FEED_NAME = /^[0-9A-Za-z._-]+$/, FALSE_WO
   }
 };
 
-// src/inputs/deploy-record.ts
+// src/deploy-record/inputs.ts
 var ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 function readDeployRecordInputs(source, context, now = /* @__PURE__ */ new Date()) {
   let inputs = new InputReader(source), connection = readConnection(inputs, context.workspace), feed = inputs.feed("feed", !0) ?? "", name = inputs.required("package") ?? "", group = inputs.string("group"), version = inputs.required("version") ?? "";
@@ -19147,7 +19243,7 @@ function readDeployRecordInputs(source, context, now = /* @__PURE__ */ new Date(
   target === void 0 && inputs.problem(
     '"target" is required: the runner does not tell actions which environment the job deploys to; set it to the environment or server name'
   );
-  let urlValue = inputs.string("url"), url = urlValue === void 0 ? context.runUrl : checkServerUrl(inputs, "url", urlValue) || void 0, dateValue = inputs.string("date"), date = dateValue === void 0 ? now.toISOString() : parseIsoDate(inputs, dateValue), result = {
+  let urlValue = inputs.string("url"), url = urlValue === void 0 ? context.runUrl : checkUrlInput(inputs, "url", urlValue) || void 0, dateValue = inputs.string("date"), date = dateValue === void 0 ? now.toISOString() : parseIsoDate(inputs, dateValue), result = {
     connection,
     feed,
     ...group === void 0 ? {} : { group },
@@ -19177,26 +19273,28 @@ function parseIsoDate(inputs, value) {
   return Number.isNaN(parsed.getTime()) ? bad() : parsed.toISOString();
 }
 
-// src/markdown.ts
-function cell(value) {
-  return value === void 0 || value === "" ? "" : String(value).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+// src/deploy-record/record.ts
+async function recordDeployment(client, options2) {
+  let { record, logger, signal } = options2, enabled = await deploymentRecordsEnabled(client, record.feed, logger, signal);
+  return enabled === !1 && logger.warning(
+    `Feed ${record.feed} has deployment records turned off, so ProGet may not show this record; turn on "Deployment records" in the feed's settings.`
+  ), await client.deployments.record(record, { signal }), logger.info(`Recorded: ${describePackage(record)} from ${record.feed} deployed to ${record.target}.`), { recorded: !0, feedRecordsDeployments: enabled };
 }
-function code(value) {
-  return value ? `<code>${cell(value)}</code>` : "";
-}
-var URL_BREAKERS = {
-  "(": "%28",
-  ")": "%29",
-  " ": "%20",
-  "	": "%09",
-  "\n": "%0A",
-  "\r": "%0D"
-};
-function link(text, url) {
-  return url ? `[${cell(text).replace(/[[\]]/g, "\\$&")}](${url.replace(/[()\s]/g, (c) => URL_BREAKERS[c] ?? encodeURIComponent(c))})` : cell(text);
+async function deploymentRecordsEnabled(client, feed, logger, signal) {
+  try {
+    return (await client.feeds.get(feed, { signal })).deploymentRecordsEnabled;
+  } catch (e) {
+    if (isProGetError(e)) {
+      logger.debug(
+        `could not read feed ${feed} to see whether it records deployments (${e.kind}); not checked`
+      );
+      return;
+    }
+    throw e;
+  }
 }
 
-// src/steps/deploy-record.ts
+// src/deploy-record/step.ts
 async function deployRecordStep(env) {
   let { io, context } = env, inputs = readDeployRecordInputs(io, context, env.now()), client = env.createClient(inputs.connection), { connection: _, ...record } = inputs;
   await recordDeployment(client, { record, logger: io }), io.setOutput("recorded", "true");
@@ -19204,82 +19302,11 @@ async function deployRecordStep(env) {
   await io.appendSummary(
     `### ProGet deployment recorded
 
-${link(describePackage(id), packageUrl(client.baseUrl, inputs.feed, id))} from ${code(inputs.feed)} deployed to **${cell(inputs.target)}** by ${cell(inputs.user ?? "the API key")} at ${cell(inputs.date)}${inputs.url ? ` (${link("details", inputs.url)})` : ""}
+${link(describePackage(id), versionPageUrl(client.baseUrl, inputs.feed, id))} from ${code(inputs.feed)} deployed to **${cell(inputs.target)}** by ${cell(inputs.user ?? "the API key")} at ${cell(inputs.date)}${inputs.url ? ` (${link("details", inputs.url)})` : ""}
 
 `
   );
 }
 
-// src/steps/environment.ts
-import { tmpdir } from "node:os";
-
-// src/client.ts
-function createClient(connection, logger, signal) {
-  try {
-    return construct(connection, logger, signal);
-  } catch (e) {
-    throw e instanceof ValidationError && e.message.startsWith("caCertPath") ? new ValidationError(
-      "Invalid inputs",
-      e.problems.map((p) => `"ca-cert": ${p}`)
-    ) : e;
-  }
-}
-function construct(connection, logger, signal) {
-  return new ProGetClient({
-    url: connection.server,
-    apiKey: connection.apiKey,
-    username: connection.username,
-    password: connection.password,
-    timeoutMs: connection.timeoutMs,
-    retries: connection.retries,
-    caCertPath: connection.caCertPath,
-    insecureTls: connection.insecureTls,
-    userAgent: `proget-ci-action/${PROGET_CI_VERSION}`,
-    signal,
-    logger: { debug: (m) => logger.debug(m), warn: (m) => logger.warning(m) }
-  });
-}
-
-// src/context.ts
-function readRunContext(env, fallbackTemp, cwd) {
-  let value = (name) => {
-    let v = env[name]?.trim();
-    return v === void 0 || v === "" ? void 0 : v;
-  }, serverUrl = (value("GITHUB_SERVER_URL") ?? "https://github.com").replace(/\/+$/, ""), repository = value("GITHUB_REPOSITORY"), runId = value("GITHUB_RUN_ID"), sha = value("GITHUB_SHA"), runAttempt = value("GITHUB_RUN_ATTEMPT");
-  return {
-    serverUrl,
-    repository,
-    runId,
-    runNumber: value("GITHUB_RUN_NUMBER"),
-    runAttempt,
-    workflow: value("GITHUB_WORKFLOW"),
-    job: value("GITHUB_JOB"),
-    sha,
-    ref: value("GITHUB_REF"),
-    actor: value("GITHUB_ACTOR"),
-    eventName: value("GITHUB_EVENT_NAME"),
-    environment: value("GITHUB_ENVIRONMENT"),
-    workspace: value("GITHUB_WORKSPACE") ?? cwd,
-    tempDir: value("RUNNER_TEMP") ?? fallbackTemp,
-    runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}${runAttempt && runAttempt !== "1" ? `/attempts/${runAttempt}` : ""}` : void 0,
-    commitUrl: repository && sha ? `${serverUrl}/${repository}/commit/${sha}` : void 0
-  };
-}
-
-// src/steps/environment.ts
-function runnerEnvironment(io, env = process.env) {
-  let cancel = new AbortController();
-  for (let signal of ["SIGINT", "SIGTERM"])
-    process.once(signal, () => {
-      io.warning(`${signal}: cancelling`), cancel.abort(new Error(`cancelled (${signal})`));
-    });
-  return {
-    io,
-    context: readRunContext(env, tmpdir(), process.cwd()),
-    now: () => /* @__PURE__ */ new Date(),
-    createClient: (connection) => createClient(connection, io, cancel.signal)
-  };
-}
-
-// src/main-deploy-record.ts
+// src/deploy-record/main.ts
 await runStep(actionsIo, (io) => deployRecordStep(runnerEnvironment(io)));

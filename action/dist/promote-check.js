@@ -16414,7 +16414,7 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
-// src/actions-io.ts
+// src/shared/actions-io.ts
 var actionsIo = {
   getInput: (name) => getInput(name, { trimWhitespace: !1 }),
   setSecret: (value) => setSecret(value),
@@ -16436,6 +16436,9 @@ var actionsIo = {
   setFailed: (message) => setFailed(message)
 };
 
+// src/shared/environment.ts
+import { tmpdir } from "node:os";
+
 // ../core/src/errors.ts
 var ProGetError = class extends Error {
   name = "ProGetError";
@@ -16449,7 +16452,16 @@ var ProGetError = class extends Error {
   constructor(init) {
     super(composeMessage(init), init.cause === void 0 ? void 0 : { cause: init.cause }), this.kind = init.kind, this.status = init.status, this.method = init.method, this.url = init.url, this.serverText = init.serverText === void 0 ? void 0 : truncate(init.serverText, 500), this.hint = init.hint, this.attempts = init.attempts;
   }
+  /** The first line of the message: what went wrong and where, without the server's text or the hint. */
+  get summary() {
+    return firstLine(this.message);
+  }
 };
+function firstLine(text) {
+  let end = text.indexOf(`
+`);
+  return end === -1 ? text : text.slice(0, end);
+}
 function composeMessage(init) {
   let where = init.method && init.url ? ` (${init.method} ${init.url}${init.status ? ` → ${init.status}` : ""})` : "", server = init.serverText?.trim() ? `
 Server said: ${truncate(init.serverText.trim(), 500)}` : "", hint = init.hint ? `
@@ -18903,6 +18915,28 @@ function versionPageUrl(server, feed, id) {
   return `${server}/feeds/${seg(feed)}/${idPath(id)}/${seg(id.version)}`;
 }
 
+// ../core/src/server-url.ts
+var SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+function checkServerUrl(value, options2 = {}) {
+  let text = value.trim();
+  if (!text) return { ok: !1, problem: "empty", reason: "is empty" };
+  let schemeGiven = SCHEME.test(text), url;
+  try {
+    url = new URL(schemeGiven || !options2.assumeScheme ? text : `${options2.assumeScheme}://${text}`);
+  } catch {
+    return {
+      ok: !1,
+      problem: "not-a-url",
+      reason: "is not a valid URL (e.g. https://proget.example.com)"
+    };
+  }
+  return url.protocol !== "http:" && url.protocol !== "https:" ? {
+    ok: !1,
+    problem: "scheme",
+    reason: `must be an http:// or https:// URL, not ${url.protocol}//`
+  } : url.username !== "" || url.password !== "" ? { ok: !1, problem: "credentials", reason: "must not contain credentials" } : url.search !== "" || url.hash !== "" ? { ok: !1, problem: "query-or-fragment", reason: "must not have a query string or fragment" } : { ok: !0, url: url.href.replace(/\/+$/, ""), schemeGiven };
+}
+
 // ../core/src/upack/manifest.ts
 var FIELD_ORDER = [
   "group",
@@ -18982,38 +19016,7 @@ var DEFAULT_EXTRACT_LIMITS = Object.freeze({
   maxManifestSize: 1024 ** 2
 });
 
-// src/errors.ts
-var StepError = class extends Error {
-  name = "StepError";
-};
-
-// src/run-step.ts
-async function runStep(io, step) {
-  try {
-    await step(io);
-  } catch (error2) {
-    reportFailure(io, error2);
-  }
-}
-function reportFailure(io, error2) {
-  if (isExpected(error2)) {
-    error2.stack && io.debug(error2.stack), io.setFailed(error2.message);
-    return;
-  }
-  let message = error2 instanceof Error ? error2.message : String(error2);
-  error2 instanceof Error && error2.stack && io.debug(error2.stack), io.setFailed(
-    `Unexpected error: ${message}
-This is a bug in proget-ci; re-run with debug logging (ACTIONS_STEP_DEBUG) for the stack trace and report it.`
-  );
-}
-function isExpected(error2) {
-  return error2 instanceof ProGetError || error2 instanceof ValidationError || error2 instanceof PackageFormatError || error2 instanceof StepError;
-}
-
-// src/steps/environment.ts
-import { tmpdir } from "node:os";
-
-// src/client.ts
+// src/shared/client.ts
 function createClient(connection, logger, signal) {
   try {
     return construct(connection, logger, signal);
@@ -19040,7 +19043,7 @@ function construct(connection, logger, signal) {
   });
 }
 
-// src/context.ts
+// src/shared/context.ts
 function readRunContext(env, fallbackTemp, cwd) {
   let value = (name) => {
     let v = env[name]?.trim();
@@ -19066,7 +19069,7 @@ function readRunContext(env, fallbackTemp, cwd) {
   };
 }
 
-// src/steps/environment.ts
+// src/shared/environment.ts
 function runnerEnvironment(io, env = process.env) {
   let cancel = new AbortController();
   for (let signal of ["SIGINT", "SIGTERM"])
@@ -19081,7 +19084,149 @@ function runnerEnvironment(io, env = process.env) {
   };
 }
 
-// src/dependencies.ts
+// src/shared/errors.ts
+var StepError = class extends Error {
+  name = "StepError";
+};
+
+// src/shared/run-step.ts
+async function runStep(io, step) {
+  try {
+    await step(io);
+  } catch (error2) {
+    reportFailure(io, error2);
+  }
+}
+function reportFailure(io, error2) {
+  if (isExpected(error2)) {
+    error2.stack && io.debug(error2.stack), io.setFailed(error2.message);
+    return;
+  }
+  let message = error2 instanceof Error ? error2.message : String(error2);
+  error2 instanceof Error && error2.stack && io.debug(error2.stack), io.setFailed(
+    `Unexpected error: ${message}
+This is a bug in proget-ci; re-run with debug logging (ACTIONS_STEP_DEBUG) for the stack trace and report it.`
+  );
+}
+function isExpected(error2) {
+  return error2 instanceof ProGetError || error2 instanceof ValidationError || error2 instanceof PackageFormatError || error2 instanceof StepError;
+}
+
+// src/shared/manifest-file.ts
+import { readFile } from "node:fs/promises";
+async function readManifestFile(path) {
+  let text;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    let code2 = e.code;
+    throw new ValidationError("manifest", [
+      code2 === "ENOENT" ? `${path} does not exist` : `${path} cannot be read (${code2 ?? String(e)})`
+    ]);
+  }
+  let value;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (e) {
+    throw new ValidationError("manifest", [`${path} is not valid JSON: ${e.message}`]);
+  }
+  if (value === null || typeof value != "object" || Array.isArray(value))
+    throw new ValidationError("manifest", [`${path} must hold a JSON object`]);
+  return value;
+}
+
+// src/shared/markdown.ts
+function cell(value) {
+  return value === void 0 || value === "" ? "" : String(value).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+}
+function code(value) {
+  return value ? `<code>${cell(value)}</code>` : "";
+}
+var URL_BREAKERS = {
+  "(": "%28",
+  ")": "%29",
+  " ": "%20",
+  "	": "%09",
+  "\n": "%0A",
+  "\r": "%0D"
+};
+function link(text, url) {
+  return url ? `[${cell(text).replace(/[[\]]/g, "\\$&")}](${url.replace(/[()\s]/g, (c) => URL_BREAKERS[c] ?? encodeURIComponent(c))})` : cell(text);
+}
+function table(header, rows) {
+  let line = (cells) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join(`
+`);
+}
+
+// src/shared/concurrency.ts
+async function mapLimit(items, limit, fn) {
+  let results = new Array(items.length), next = 0, worker = async () => {
+    for (; next < items.length; ) {
+      let index = next++;
+      results[index] = await fn(items[index]);
+    }
+  };
+  return await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker)), results;
+}
+
+// src/promote-check/check.ts
+var DEFAULT_CONCURRENCY = 16;
+async function checkPromotions(client, options2) {
+  let now = options2.now ?? Date.now, sleep2 = options2.sleep ?? delay, deadline = now() + options2.waitTimeoutMs, checks = /* @__PURE__ */ new Map(), pending = options2.packages, polls = 0;
+  for (; ; ) {
+    polls++;
+    let round = await checkOnce(client, options2, pending);
+    for (let check of round) checks.set(check.package, check);
+    pending = round.filter((c) => c.status !== "promoted").map((c) => c.package);
+    let left = deadline - now();
+    if (pending.length === 0 || left <= 0) break;
+    options2.logger.info(
+      `${pending.length} of ${options2.packages.length} not promoted yet; checking again in ${Math.ceil(Math.min(options2.pollIntervalMs, left) / 1e3)} s`
+    ), await sleep2(Math.min(options2.pollIntervalMs, left), options2.signal);
+  }
+  let ordered = options2.packages.map((p) => checks.get(p)), missing = ordered.filter((c) => c.status !== "promoted");
+  return { promoted: missing.length === 0, checks: ordered, missing, polls };
+}
+async function checkOnce(client, options2, packages) {
+  let { fromFeed, toFeed, signal } = options2, list = await client.promotions.list(fromFeed ? { fromFeed, toFeed } : { toFeed }, { signal });
+  return options2.logger.debug(`${list.length} promoted package versions to ${toFeed}`), mapLimit(packages, options2.concurrency ?? DEFAULT_CONCURRENCY, async (pkg) => {
+    let promotion = findPromotion(list, { ...pkg, fromFeed, toFeed })?.promotion, what = describePackage(pkg);
+    if (promotion === void 0)
+      return {
+        package: pkg,
+        status: "not-promoted",
+        reason: `${what} has not been promoted${fromFeed ? ` from ${fromFeed}` : ""} to ${toFeed}`
+      };
+    if (!options2.requireInTarget)
+      return { package: pkg, status: "promoted", promotion, reason: `promoted to ${toFeed}` };
+    let inTarget = await existsIn(client, toFeed, pkg, signal);
+    return inTarget ? { package: pkg, status: "promoted", promotion, inTarget, reason: `promoted to ${toFeed}` } : {
+      package: pkg,
+      status: "not-in-target",
+      promotion,
+      inTarget,
+      reason: `${what} was promoted to ${toFeed} but is no longer in it (deleted or retained away?)`
+    };
+  });
+}
+async function existsIn(client, feed, pkg, signal) {
+  return (await client.packages.versions(feed, pkg, { signal })).some((v) => v.version.toLowerCase() === pkg.version.toLowerCase());
+}
+function delay(ms, signal) {
+  return new Promise((resolve3, reject) => {
+    let timer = setTimeout(resolve3, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer), reject(signal.reason);
+      },
+      { once: !0 }
+    );
+  });
+}
+
+// src/promote-check/dependencies.ts
 function pinnedDependencies(manifest) {
   let pinned = [], unpinned = [];
   for (let dependency of manifest.dependencies ?? []) {
@@ -19103,14 +19248,14 @@ function pinnedDependencies(manifest) {
   return { pinned, unpinned };
 }
 
-// src/inputs/promote-check.ts
+// src/promote-check/inputs.ts
 import { isAbsolute as isAbsolute2, resolve as resolve2 } from "node:path";
 
-// src/inputs/connection.ts
+// src/shared/connection-inputs.ts
 import { existsSync as existsSync2 } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 function readConnection(inputs, workspace) {
-  let apiKey = inputs.secret("api-key"), password = inputs.secret("password"), username = inputs.string("username"), serverValue = inputs.required("server"), server = serverValue === void 0 ? "" : checkServerUrl(inputs, "server", serverValue);
+  let apiKey = inputs.secret("api-key"), password = inputs.secret("password"), username = inputs.string("username"), serverValue = inputs.required("server"), server = serverValue === void 0 ? "" : checkUrlInput(inputs, "server", serverValue);
   apiKey !== void 0 && (username !== void 0 || password !== void 0) ? inputs.problem('use either "api-key" or "username" and "password", not both') : username !== void 0 && password === void 0 ? inputs.problem('"password" is required when "username" is set') : password !== void 0 && username === void 0 && inputs.problem('"username" is required when "password" is set');
   let caCert = inputs.string("ca-cert"), caCertPath;
   return caCert !== void 0 && (caCertPath = isAbsolute(caCert) ? caCert : resolve(workspace, caCert), existsSync2(caCertPath) || inputs.problem(`"ca-cert" file not found: ${caCertPath}`)), {
@@ -19124,29 +19269,20 @@ function readConnection(inputs, workspace) {
     insecureTls: inputs.boolean("insecure-tls", !1)
   };
 }
-function checkServerUrl(inputs, name, value) {
-  let url;
-  try {
-    url = new URL(value);
-  } catch {
-    return inputs.problem(
-      value.includes("@") ? `"${name}" is not a valid URL` : `"${name}" is not a valid URL; got "${value}"`
-    ), "";
-  }
-  return url.username !== "" || url.password !== "" ? (inputs.problem(
-    `"${name}" must not contain credentials; pass the key in "api-key" (or use "username" and "password")`
-  ), "") : url.protocol !== "http:" && url.protocol !== "https:" ? (inputs.problem(`"${name}" must be an http:// or https:// URL; got "${value}"`), "") : url.search !== "" || url.hash !== "" ? (inputs.problem(`"${name}" must not have a query string or fragment; got "${value}"`), "") : url.href.replace(/\/+$/, "");
+function checkUrlInput(inputs, name, value) {
+  let check = checkServerUrl(value);
+  if (check.ok) return check.url;
+  let echo = value.includes("@") ? "" : `; got "${value}"`, message = {
+    empty: `"${name}" is required`,
+    "not-a-url": `"${name}" is not a valid URL${echo}`,
+    scheme: `"${name}" must be an http:// or https:// URL${echo}`,
+    credentials: `"${name}" must not contain credentials; pass the key in "api-key" (or use "username" and "password")`,
+    "query-or-fragment": `"${name}" must not have a query string or fragment${echo}`
+  };
+  return inputs.problem(message[check.problem]), "";
 }
 
-// src/inputs/package-ref.ts
-function parsePackageRef(text) {
-  let at = text.lastIndexOf("@");
-  if (at <= 0 || at === text.length - 1) return `expected group/name@version, got "${text}"`;
-  let id = text.slice(0, at).trim(), version = text.slice(at + 1).trim(), slash = id.lastIndexOf("/"), group = slash < 0 ? void 0 : id.slice(0, slash), name = slash < 0 ? id : id.slice(slash + 1), problem = validatePackageName(name) ?? (group === void 0 ? void 0 : validateGroup(group)) ?? validateVersion(version);
-  return problem !== void 0 ? problem : group === void 0 ? { name, version } : { group, name, version };
-}
-
-// src/inputs/reader.ts
+// src/shared/input-reader.ts
 var TRUE_WORDS = ["true", "yes", "1"], FEED_NAME = /^[0-9A-Za-z._-]+$/, FALSE_WORDS = ["false", "no", "0"], InputReader = class {
   constructor(source) {
     this.source = source;
@@ -19222,7 +19358,15 @@ var TRUE_WORDS = ["true", "yes", "1"], FEED_NAME = /^[0-9A-Za-z._-]+$/, FALSE_WO
   }
 };
 
-// src/inputs/promote-check.ts
+// src/promote-check/package-ref.ts
+function parsePackageRef(text) {
+  let at = text.lastIndexOf("@");
+  if (at <= 0 || at === text.length - 1) return `expected group/name@version, got "${text}"`;
+  let id = text.slice(0, at).trim(), version = text.slice(at + 1).trim(), slash = id.lastIndexOf("/"), group = slash < 0 ? void 0 : id.slice(0, slash), name = slash < 0 ? id : id.slice(slash + 1), problem = validatePackageName(name) ?? (group === void 0 ? void 0 : validateGroup(group)) ?? validateVersion(version);
+  return problem !== void 0 ? problem : group === void 0 ? { name, version } : { group, name, version };
+}
+
+// src/promote-check/inputs.ts
 function readPromoteCheckInputs(source, context) {
   let inputs = new InputReader(source), connection = readConnection(inputs, context.workspace), selection = readSelection(inputs, context.workspace), result = {
     connection,
@@ -19279,124 +19423,7 @@ function dedupe(packages) {
   });
 }
 
-// src/links.ts
-var packageUrl = versionPageUrl;
-
-// src/manifest-source.ts
-import { readFile } from "node:fs/promises";
-async function readManifestFile(path) {
-  let text;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    let code2 = e.code;
-    throw new ValidationError("manifest", [
-      code2 === "ENOENT" ? `${path} does not exist` : `${path} cannot be read (${code2 ?? String(e)})`
-    ]);
-  }
-  let value;
-  try {
-    value = JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch (e) {
-    throw new ValidationError("manifest", [`${path} is not valid JSON: ${e.message}`]);
-  }
-  if (value === null || typeof value != "object" || Array.isArray(value))
-    throw new ValidationError("manifest", [`${path} must hold a JSON object`]);
-  return value;
-}
-
-// src/markdown.ts
-function cell(value) {
-  return value === void 0 || value === "" ? "" : String(value).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
-}
-function code(value) {
-  return value ? `<code>${cell(value)}</code>` : "";
-}
-var URL_BREAKERS = {
-  "(": "%28",
-  ")": "%29",
-  " ": "%20",
-  "	": "%09",
-  "\n": "%0A",
-  "\r": "%0D"
-};
-function link(text, url) {
-  return url ? `[${cell(text).replace(/[[\]]/g, "\\$&")}](${url.replace(/[()\s]/g, (c) => URL_BREAKERS[c] ?? encodeURIComponent(c))})` : cell(text);
-}
-function table(header, rows) {
-  let line = (cells) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join(`
-`);
-}
-
-// src/concurrency.ts
-async function mapLimit(items, limit, fn) {
-  let results = new Array(items.length), next = 0, worker = async () => {
-    for (; next < items.length; ) {
-      let index = next++;
-      results[index] = await fn(items[index]);
-    }
-  };
-  return await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker)), results;
-}
-
-// src/promote-check.ts
-var DEFAULT_CONCURRENCY = 16;
-async function checkPromotions(client, options2) {
-  let now = options2.now ?? Date.now, sleep2 = options2.sleep ?? delay, deadline = now() + options2.waitTimeoutMs, checks = /* @__PURE__ */ new Map(), pending = options2.packages, polls = 0;
-  for (; ; ) {
-    polls++;
-    let round = await checkOnce(client, options2, pending);
-    for (let check of round) checks.set(check.package, check);
-    pending = round.filter((c) => c.status !== "promoted").map((c) => c.package);
-    let left = deadline - now();
-    if (pending.length === 0 || left <= 0) break;
-    options2.logger.info(
-      `${pending.length} of ${options2.packages.length} not promoted yet; checking again in ${Math.ceil(Math.min(options2.pollIntervalMs, left) / 1e3)} s`
-    ), await sleep2(Math.min(options2.pollIntervalMs, left), options2.signal);
-  }
-  let ordered = options2.packages.map((p) => checks.get(p)), missing = ordered.filter((c) => c.status !== "promoted");
-  return { promoted: missing.length === 0, checks: ordered, missing, polls };
-}
-async function checkOnce(client, options2, packages) {
-  let { fromFeed, toFeed, signal } = options2, list = await client.promotions.list(fromFeed ? { fromFeed, toFeed } : { toFeed }, { signal });
-  return options2.logger.debug(`${list.length} promoted package versions to ${toFeed}`), mapLimit(packages, options2.concurrency ?? DEFAULT_CONCURRENCY, async (pkg) => {
-    let promotion = findPromotion(list, { ...pkg, fromFeed, toFeed })?.promotion, what = describePackage(pkg);
-    if (promotion === void 0)
-      return {
-        package: pkg,
-        status: "not-promoted",
-        reason: `${what} has not been promoted${fromFeed ? ` from ${fromFeed}` : ""} to ${toFeed}`
-      };
-    if (!options2.requireInTarget)
-      return { package: pkg, status: "promoted", promotion, reason: `promoted to ${toFeed}` };
-    let inTarget = await existsIn(client, toFeed, pkg, signal);
-    return inTarget ? { package: pkg, status: "promoted", promotion, inTarget, reason: `promoted to ${toFeed}` } : {
-      package: pkg,
-      status: "not-in-target",
-      promotion,
-      inTarget,
-      reason: `${what} was promoted to ${toFeed} but is no longer in it (deleted or retained away?)`
-    };
-  });
-}
-async function existsIn(client, feed, pkg, signal) {
-  return (await client.packages.versions(feed, pkg, { signal })).some((v) => v.version.toLowerCase() === pkg.version.toLowerCase());
-}
-function delay(ms, signal) {
-  return new Promise((resolve3, reject) => {
-    let timer = setTimeout(resolve3, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer), reject(signal.reason);
-      },
-      { once: !0 }
-    );
-  });
-}
-
-// src/steps/promote-check.ts
+// src/promote-check/step.ts
 var MAX_ANNOTATIONS = 10;
 async function promoteCheckStep(env) {
   let { io, context } = env, inputs = readPromoteCheckInputs(io, context), { packages, unpinned } = await selectPackages(inputs), client = env.createClient(inputs.connection), server = client.baseUrl, result = packages.length === 0 ? { promoted: !0, checks: [], missing: [], polls: 0 } : await checkPromotions(client, {
@@ -19478,7 +19505,7 @@ function resultsJson(result, unpinned) {
   ];
 }
 function howToPromote(server, inputs, check) {
-  let pkg = check.package, from = inputs.fromFeed ?? "<source-feed>", what = describePackage(pkg), packageArg = pkg.group ? `${pkg.group}/${pkg.name}` : pkg.name, command = `pgutil packages promote --feed=${from} --to-feed=${inputs.toFeed} --package=${packageArg} --version=${pkg.version}`, page = inputs.fromFeed ? packageUrl(server, inputs.fromFeed, pkg) : `${server}/feeds`;
+  let pkg = check.package, from = inputs.fromFeed ?? "<source-feed>", what = describePackage(pkg), packageArg = pkg.group ? `${pkg.group}/${pkg.name}` : pkg.name, command = `pgutil packages promote --feed=${from} --to-feed=${inputs.toFeed} --package=${packageArg} --version=${pkg.version}`, page = inputs.fromFeed ? versionPageUrl(server, inputs.fromFeed, pkg) : `${server}/feeds`;
   return `${check.status === "not-in-target" ? `${what} was promoted to ${inputs.toFeed}${check.promotion?.date ? ` on ${check.promotion.date}` : ""} but is no longer in that feed; promote it again.` : `${what} has not been promoted${inputs.fromFeed ? ` from ${inputs.fromFeed}` : ""} to ${inputs.toFeed}.`} Promote it in ProGet (${page}, "Promote"), or run: ${command} (API: POST ${server}/api/promotions/promote).`;
 }
 var STATUS_TEXT = {
@@ -19488,7 +19515,7 @@ var STATUS_TEXT = {
 };
 function promoteCheckSummary(server, inputs, result, unpinned) {
   let total = result.checks.length + unpinned.length, good = result.checks.length - result.missing.length, rows = result.checks.map((c) => {
-    let p = c.promotion, page = packageUrl(
+    let p = c.promotion, page = versionPageUrl(
       server,
       c.status === "promoted" ? inputs.toFeed : inputs.fromFeed ?? inputs.toFeed,
       c.package
@@ -19516,5 +19543,5 @@ function promoteCheckSummary(server, inputs, result, unpinned) {
 `);
 }
 
-// src/main-promote-check.ts
+// src/promote-check/main.ts
 await runStep(actionsIo, (io) => promoteCheckStep(runnerEnvironment(io)));

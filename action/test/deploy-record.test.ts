@@ -1,7 +1,7 @@
 import './helpers/intercept.js';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recordDeployment } from '../src/deploy-record.js';
+import { recordDeployment } from '../src/deploy-record/record.js';
 import { MemoryLogger, strictNock, testClient } from './helpers/nock.js';
 
 afterEach(() => {

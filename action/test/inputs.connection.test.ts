@@ -1,7 +1,7 @@
 import { ValidationError } from '@proget-ci/core';
 import { describe, expect, it } from 'vitest';
-import { readConnection } from '../src/inputs/connection.js';
-import { InputReader } from '../src/inputs/reader.js';
+import { readConnection } from '../src/shared/connection-inputs.js';
+import { InputReader } from '../src/shared/input-reader.js';
 import { FakeIo } from './helpers/fake-io.js';
 
 function parse(inputs: Record<string, string>) {

@@ -1,6 +1,6 @@
 import { ValidationError } from '@proget-ci/core';
 import { describe, expect, it } from 'vitest';
-import { readDeployRecordInputs } from '../src/inputs/deploy-record.js';
+import { readDeployRecordInputs } from '../src/deploy-record/inputs.js';
 import { FakeIo, fakeContext } from './helpers/fake-io.js';
 
 const base = {

@@ -1,7 +1,7 @@
 import { ValidationError } from '@proget-ci/core';
 import { describe, expect, it } from 'vitest';
-import { formatPackageRef, parsePackageRef } from '../src/inputs/package-ref.js';
-import { readPromoteCheckInputs } from '../src/inputs/promote-check.js';
+import { readPromoteCheckInputs } from '../src/promote-check/inputs.js';
+import { formatPackageRef, parsePackageRef } from '../src/promote-check/package-ref.js';
 import { FakeIo, fakeContext } from './helpers/fake-io.js';
 
 const base = { server: 'https://proget.example.com', 'to-feed': 'approved-feed' };

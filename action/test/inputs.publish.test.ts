@@ -1,6 +1,6 @@
 import { ValidationError } from '@proget-ci/core';
 import { describe, expect, it } from 'vitest';
-import { readPublishInputs } from '../src/inputs/publish.js';
+import { readPublishInputs } from '../src/publish/inputs.js';
 import { FakeIo, fakeContext } from './helpers/fake-io.js';
 
 const base = { server: 'https://proget.example.com', 'api-key': 'k', feed: 'dev-feed' };

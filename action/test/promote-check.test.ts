@@ -1,7 +1,7 @@
 import './helpers/intercept.js';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkPromotions, type PromoteCheckOptions } from '../src/promote-check.js';
+import { checkPromotions, type PromoteCheckOptions } from '../src/promote-check/check.js';
 import { MemoryLogger, strictNock, testClient } from './helpers/nock.js';
 
 afterEach(() => {

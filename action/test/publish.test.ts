@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { buildPackage, ProGetClient, ProGetError, readPackage, ValidationError } from '@proget-ci/core';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { StepError } from '../src/errors.js';
-import { type PublishOptions, publish } from '../src/publish.js';
+import { type PublishOptions, publish } from '../src/publish/publish.js';
+import { StepError } from '../src/shared/errors.js';
 import {
   KEY,
   MemoryLogger,

@@ -1,13 +1,13 @@
 import './helpers/intercept.js';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ArtifactUploader } from '../src/artifact.js';
-import type { ConnectionInputs } from '../src/inputs/connection.js';
-import { runStep } from '../src/run-step.js';
-import { deployRecordStep } from '../src/steps/deploy-record.js';
-import type { StepEnvironment } from '../src/steps/environment.js';
-import { promoteCheckStep } from '../src/steps/promote-check.js';
-import { publishStep } from '../src/steps/publish.js';
+import { deployRecordStep } from '../src/deploy-record/step.js';
+import { promoteCheckStep } from '../src/promote-check/step.js';
+import type { ArtifactUploader } from '../src/publish/artifact.js';
+import { publishStep } from '../src/publish/step.js';
+import type { ConnectionInputs } from '../src/shared/connection-inputs.js';
+import type { StepEnvironment } from '../src/shared/environment.js';
+import { runStep } from '../src/shared/run-step.js';
 import { FakeIo, fakeContext } from './helpers/fake-io.js';
 import { KEY, removeTempDirs, SERVER, strictNock, tempDir, testClient, writeFiles } from './helpers/nock.js';
 

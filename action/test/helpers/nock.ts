@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ProGetClient } from '@proget-ci/core';
 import nock from 'nock';
-import type { StepLogger } from '../../src/io.js';
+import type { StepLogger } from '../../src/shared/io.js';
 
 export const SERVER = 'http://proget.test';
 export const KEY = 'unit-test-key-5c1d';

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildPackage, ProGetClient } from '@proget-ci/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPromotions } from '../../../action/src/promote-check.js';
+import { checkPromotions } from '../../../action/src/promote-check/check.js';
 import { type SimulatorHandle, startSimulator } from '../../sim/index.js';
 import { expectNoStackTrace, expectSecretsKept } from './expectations.js';
 import { ensureBundles, runAction } from './runner.js';

@@ -1,10 +1,15 @@
 // promote-check: are these package versions promoted to the target feed (and still there)? One promotions
 // list per poll, filtered here; target existence checked per package with bounded concurrency.
 
-import { findPromotion, type PackageVersionId, type ProGetClientApi, type Promotion } from '@proget-ci/core';
-import { mapLimit } from './concurrency.js';
-import type { StepLogger } from './io.js';
-import { describePackage } from './links.js';
+import {
+  describePackage,
+  findPromotion,
+  type PackageVersionId,
+  type ProGetClientApi,
+  type Promotion,
+} from '@proget-ci/core';
+import { mapLimit } from '../shared/concurrency.js';
+import type { StepLogger } from '../shared/io.js';
 
 export interface PromoteCheckOptions {
   packages: PackageVersionId[];

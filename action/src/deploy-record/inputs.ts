@@ -1,7 +1,7 @@
 import { validateGroup, validatePackageName, validateVersion } from '@proget-ci/core';
-import type { RunContext } from '../context.js';
-import { type ConnectionInputs, checkServerUrl, readConnection } from './connection.js';
-import { InputReader, type InputSource } from './reader.js';
+import { type ConnectionInputs, checkUrlInput, readConnection } from '../shared/connection-inputs.js';
+import type { RunContext } from '../shared/context.js';
+import { InputReader, type InputSource } from '../shared/input-reader.js';
 
 export interface DeployRecordInputs {
   connection: ConnectionInputs;
@@ -49,7 +49,7 @@ export function readDeployRecordInputs(
   }
 
   const urlValue = inputs.string('url');
-  const url = urlValue === undefined ? context.runUrl : checkServerUrl(inputs, 'url', urlValue) || undefined;
+  const url = urlValue === undefined ? context.runUrl : checkUrlInput(inputs, 'url', urlValue) || undefined;
   const dateValue = inputs.string('date');
   const date = dateValue === undefined ? now.toISOString() : parseIsoDate(inputs, dateValue);
 

@@ -1,7 +1,7 @@
 // The one place the action makes a ProGet client: inputs in, logging wired to the runner's log.
 
 import { PROGET_CI_VERSION, ProGetClient, type ProGetClientApi, ValidationError } from '@proget-ci/core';
-import type { ConnectionInputs } from './inputs/connection.js';
+import type { ConnectionInputs } from './connection-inputs.js';
 import type { StepLogger } from './io.js';
 
 export function createClient(

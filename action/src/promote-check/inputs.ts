@@ -1,9 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
 import { type PackageVersionId, validateGroup, validatePackageName, validateVersion } from '@proget-ci/core';
-import type { RunContext } from '../context.js';
-import { type ConnectionInputs, readConnection } from './connection.js';
+import { type ConnectionInputs, readConnection } from '../shared/connection-inputs.js';
+import type { RunContext } from '../shared/context.js';
+import { InputReader, type InputSource } from '../shared/input-reader.js';
 import { parsePackageRef } from './package-ref.js';
-import { InputReader, type InputSource } from './reader.js';
 
 export type CheckMode = 'fail' | 'warn';
 

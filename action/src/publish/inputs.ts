@@ -1,8 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
+import { errorSummary } from '@proget-ci/core';
 import { parse as parseYaml } from 'yaml';
-import type { RunContext } from '../context.js';
-import { type ConnectionInputs, readConnection } from './connection.js';
-import { InputReader, type InputSource } from './reader.js';
+import { type ConnectionInputs, readConnection } from '../shared/connection-inputs.js';
+import type { RunContext } from '../shared/context.js';
+import { InputReader, type InputSource } from '../shared/input-reader.js';
 
 export type IfExists = 'fail' | 'skip' | 'overwrite';
 
@@ -83,7 +84,7 @@ function readMetadata(inputs: InputReader): Record<string, unknown> | undefined 
   try {
     value = parseYaml(text);
   } catch (e) {
-    const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    const reason = errorSummary(e);
     inputs.problem(`"metadata" is not valid YAML or JSON: ${reason}`);
     return undefined;
   }

@@ -1,8 +1,7 @@
 // deploy-record: tell ProGet a package version was deployed somewhere. The record is sent once.
 
-import { type DeploymentRecord, isProGetError, type ProGetClientApi } from '@proget-ci/core';
-import type { StepLogger } from './io.js';
-import { describePackage } from './links.js';
+import { type DeploymentRecord, describePackage, isProGetError, type ProGetClientApi } from '@proget-ci/core';
+import type { StepLogger } from '../shared/io.js';
 
 export interface DeployRecordOptions {
   record: DeploymentRecord;

@@ -2,7 +2,8 @@
 
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { InputReader } from './reader.js';
+import { checkServerUrl, type ServerUrlProblem } from '@proget-ci/core';
+import type { InputReader } from './input-reader.js';
 
 export interface ConnectionInputs {
   /** Without a trailing slash; a path prefix is kept. */
@@ -22,7 +23,7 @@ export function readConnection(inputs: InputReader, workspace: string): Connecti
   const password = inputs.secret('password');
   const username = inputs.string('username');
   const serverValue = inputs.required('server');
-  const server = serverValue === undefined ? '' : checkServerUrl(inputs, 'server', serverValue);
+  const server = serverValue === undefined ? '' : checkUrlInput(inputs, 'server', serverValue);
 
   if (apiKey !== undefined && (username !== undefined || password !== undefined)) {
     inputs.problem('use either "api-key" or "username" and "password", not both');
@@ -51,31 +52,21 @@ export function readConnection(inputs: InputReader, workspace: string): Connecti
   };
 }
 
-/** http(s) only, no credentials (they would end up in logs), no query or fragment. */
-export function checkServerUrl(inputs: InputReader, name: string, value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    // An unparsable value may still hold a password: only echo it when it cannot.
-    inputs.problem(
-      value.includes('@') ? `"${name}" is not a valid URL` : `"${name}" is not a valid URL; got "${value}"`,
-    );
-    return '';
-  }
-  if (url.username !== '' || url.password !== '') {
-    inputs.problem(
-      `"${name}" must not contain credentials; pass the key in "api-key" (or use "username" and "password")`,
-    );
-    return '';
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    inputs.problem(`"${name}" must be an http:// or https:// URL; got "${value}"`);
-    return '';
-  }
-  if (url.search !== '' || url.hash !== '') {
-    inputs.problem(`"${name}" must not have a query string or fragment; got "${value}"`);
-    return '';
-  }
-  return url.href.replace(/\/+$/, '');
+/**
+ * Core's server-URL rule (`checkServerUrl`), worded for an input. A value is echoed only when it cannot hold
+ * a password (no `@`), so a typo never prints a secret.
+ */
+export function checkUrlInput(inputs: InputReader, name: string, value: string): string {
+  const check = checkServerUrl(value);
+  if (check.ok) return check.url;
+  const echo = value.includes('@') ? '' : `; got "${value}"`;
+  const message: Record<ServerUrlProblem, string> = {
+    empty: `"${name}" is required`,
+    'not-a-url': `"${name}" is not a valid URL${echo}`,
+    scheme: `"${name}" must be an http:// or https:// URL${echo}`,
+    credentials: `"${name}" must not contain credentials; pass the key in "api-key" (or use "username" and "password")`,
+    'query-or-fragment': `"${name}" must not have a query string or fragment${echo}`,
+  };
+  inputs.problem(message[check.problem]);
+  return '';
 }

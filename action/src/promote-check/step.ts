@@ -1,14 +1,14 @@
 // The promote-check sub-action: inputs → checkPromotions() → outputs, annotations, summary, verdict.
 
 import type { PackageVersionId } from '@proget-ci/core';
-import { pinnedDependencies, type UncheckableDependency } from '../dependencies.js';
-import { StepError } from '../errors.js';
-import { type PromoteCheckInputs, readPromoteCheckInputs } from '../inputs/promote-check.js';
-import { describePackage, packageUrl } from '../links.js';
-import { readManifestFile } from '../manifest-source.js';
-import { cell, code, link, table } from '../markdown.js';
-import { checkPromotions, type PackageCheck, type PromoteCheckResult } from '../promote-check.js';
-import type { StepEnvironment } from './environment.js';
+import { describePackage, versionPageUrl } from '@proget-ci/core';
+import type { StepEnvironment } from '../shared/environment.js';
+import { StepError } from '../shared/errors.js';
+import { readManifestFile } from '../shared/manifest-file.js';
+import { cell, code, link, table } from '../shared/markdown.js';
+import { checkPromotions, type PackageCheck, type PromoteCheckResult } from './check.js';
+import { pinnedDependencies, type UncheckableDependency } from './dependencies.js';
+import { type PromoteCheckInputs, readPromoteCheckInputs } from './inputs.js';
 
 const MAX_ANNOTATIONS = 10;
 
@@ -133,7 +133,7 @@ export function howToPromote(server: string, inputs: PromoteCheckInputs, check: 
   const what = describePackage(pkg);
   const packageArg = pkg.group ? `${pkg.group}/${pkg.name}` : pkg.name;
   const command = `pgutil packages promote --feed=${from} --to-feed=${inputs.toFeed} --package=${packageArg} --version=${pkg.version}`;
-  const page = inputs.fromFeed ? packageUrl(server, inputs.fromFeed, pkg) : `${server}/feeds`;
+  const page = inputs.fromFeed ? versionPageUrl(server, inputs.fromFeed, pkg) : `${server}/feeds`;
   const first =
     check.status === 'not-in-target'
       ? `${what} was promoted to ${inputs.toFeed}${check.promotion?.date ? ` on ${check.promotion.date}` : ''} but is no longer in that feed; promote it again.`
@@ -157,7 +157,7 @@ export function promoteCheckSummary(
   const good = result.checks.length - result.missing.length;
   const rows = result.checks.map((c) => {
     const p = c.promotion;
-    const page = packageUrl(
+    const page = versionPageUrl(
       server,
       c.status === 'promoted' ? inputs.toFeed : (inputs.fromFeed ?? inputs.toFeed),
       c.package,

@@ -5,19 +5,22 @@ import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import {
   buildPackage,
+  describePackage,
   hashFile,
   isProGetError,
   type PackageVersionId,
   type ProGetClientApi,
   readPackage,
   type UpackManifest,
+  universalDownloadUrl,
   ValidationError,
+  versionPageUrl,
 } from '@proget-ci/core';
-import { StepError } from './errors.js';
-import type { IfExists, ManifestOverrides } from './inputs/publish.js';
-import type { StepLogger } from './io.js';
-import { describePackage, downloadUrl, packageUrl } from './links.js';
-import { composeManifest, readManifestFile } from './manifest-source.js';
+import { StepError } from '../shared/errors.js';
+import type { StepLogger } from '../shared/io.js';
+import { readManifestFile } from '../shared/manifest-file.js';
+import type { IfExists, ManifestOverrides } from './inputs.js';
+import { composeManifest } from './manifest.js';
 
 export interface PublishOptions {
   feed: string;
@@ -67,8 +70,8 @@ export async function publish(client: ProGetClientApi, options: PublishOptions):
   const prepared = kind === 'file' ? await preparePackageFile(options) : await prepareDirectory(options);
   const id = identity(prepared.manifest);
   const links = {
-    packageUrl: packageUrl(client.baseUrl, feed, id),
-    downloadUrl: downloadUrl(client.baseUrl, feed, id),
+    packageUrl: versionPageUrl(client.baseUrl, feed, id),
+    downloadUrl: universalDownloadUrl(client.baseUrl, feed, id),
   };
   const what = describePackage(id);
 
@@ -257,7 +260,7 @@ async function uploadWithRecovery(
       return;
     } catch (e) {
       if (!isProGetError(e) || (e.kind !== 'network' && e.kind !== 'timeout')) throw e;
-      const cut = e.message.split('\n')[0];
+      const cut = e.summary;
       const now = await client.universal.getVersion(feed, id, { signal });
       if (now !== undefined && (await storedSha1(client, options, id)).sha1 === built.sha1) {
         logger.info(`The upload of ${what} was interrupted (${cut}), but ${feed} has it whole.`);

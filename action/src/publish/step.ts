@@ -1,12 +1,12 @@
 // The publish sub-action: inputs → publish() → outputs, job summary, optional artifact.
 
-import { type ArtifactUploader, artifactName } from '../artifact.js';
-import { readPublishInputs } from '../inputs/publish.js';
-import { describePackage } from '../links.js';
-import { provenance } from '../manifest-source.js';
-import { code, formatBytes, link, table } from '../markdown.js';
-import { type PublishResult, publish } from '../publish.js';
-import type { StepEnvironment } from './environment.js';
+import { describePackage } from '@proget-ci/core';
+import type { StepEnvironment } from '../shared/environment.js';
+import { code, formatBytes, link, table } from '../shared/markdown.js';
+import { type ArtifactUploader, artifactName } from './artifact.js';
+import { readPublishInputs } from './inputs.js';
+import { provenance } from './manifest.js';
+import { type PublishResult, publish } from './publish.js';
 
 export async function publishStep(env: StepEnvironment, artifacts: ArtifactUploader): Promise<void> {
   const { io, context } = env;
