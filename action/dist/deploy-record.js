@@ -8093,10 +8093,10 @@ var require_dns = __commonJS({
       }
       setRecords(origin, addresses) {
         let timestamp = Date.now(), records = { records: { 4: null, 6: null } };
-        for (let record of addresses) {
-          record.timestamp = timestamp, typeof record.ttl == "number" ? record.ttl = Math.min(record.ttl, this.#maxTTL) : record.ttl = this.#maxTTL;
-          let familyRecords = records.records[record.family] ?? { ips: [] };
-          familyRecords.ips.push(record), records.records[record.family] = familyRecords;
+        for (let record2 of addresses) {
+          record2.timestamp = timestamp, typeof record2.ttl == "number" ? record2.ttl = Math.min(record2.ttl, this.#maxTTL) : record2.ttl = this.#maxTTL;
+          let familyRecords = records.records[record2.family] ?? { ips: [] };
+          familyRecords.ips.push(record2), records.records[record2.family] = familyRecords;
         }
         this.#records.set(origin.hostname, records);
       }
@@ -16457,6 +16457,9 @@ var ProGetError = class extends Error {
     return firstLine(this.message);
   }
 };
+function errorSummary(error2) {
+  return error2 instanceof ProGetError ? error2.summary : firstLine(error2 instanceof Error ? error2.message : String(error2));
+}
 function firstLine(text) {
   let end = text.indexOf(`
 `);
@@ -17353,18 +17356,18 @@ var UniversalArea = class {
 };
 
 // ../core/src/areas/deployments.ts
-function deploymentBody(record) {
-  let date = record.date instanceof Date ? record.date.toISOString() : record.date;
+function deploymentBody(record2) {
+  let date = record2.date instanceof Date ? record2.date.toISOString() : record2.date;
   return {
-    Application: record.application,
-    Description: record.description,
-    Target: record.target,
-    FeedName: record.feed,
-    PackageName: record.name,
-    Version: record.version,
-    GroupName: record.group || void 0,
-    UserName: record.user,
-    Url: record.url,
+    Application: record2.application,
+    Description: record2.description,
+    Target: record2.target,
+    FeedName: record2.feed,
+    PackageName: record2.name,
+    Version: record2.version,
+    GroupName: record2.group || void 0,
+    UserName: record2.user,
+    Url: record2.url,
     Date: date
   };
 }
@@ -17373,9 +17376,9 @@ var DeploymentsArea = class {
     this.transport = transport;
   }
   transport;
-  async record(record, options2) {
+  async record(record2, options2) {
     let missing = ["application", "description", "target", "feed", "name", "version"].filter(
-      (field) => !record[field]?.trim()
+      (field) => !record2[field]?.trim()
     );
     if (missing.length)
       throw new ValidationError(
@@ -17385,13 +17388,13 @@ var DeploymentsArea = class {
     await this.transport.send({
       method: "POST",
       path: `${joinPath("api", "package-deployment")}/`,
-      body: { type: "json", value: deploymentBody(record) },
+      body: { type: "json", value: deploymentBody(record2) },
       accept: "*/*",
       idempotent: !1,
       signal: options2?.signal,
-      operation: `record deployment of ${describePackage(record)} to "${record.target}"`,
-      privilege: `Feeds_DownloadPackage on feed "${record.feed}"`,
-      notFoundHint: `Feed "${record.feed}" was not found (or the server is older than ProGet 5.2.26).`
+      operation: `record deployment of ${describePackage(record2)} to "${record2.target}"`,
+      privilege: `Feeds_DownloadPackage on feed "${record2.feed}"`,
+      notFoundHint: `Feed "${record2.feed}" was not found (or the server is older than ProGet 5.2.26).`
     });
   }
 };
@@ -19007,6 +19010,24 @@ var DEFAULT_EXTRACT_LIMITS = Object.freeze({
   maxManifestSize: 1024 ** 2
 });
 
+// src/shared/input-words.ts
+var OPTION_TO_INPUT = [
+  [/ as caCertPath \(the action's ca-cert input\)/g, ' as the "ca-cert" input'],
+  [/\bcaCertPath\b/g, 'the "ca-cert" input'],
+  [/\binsecureTls\b/g, "insecure-tls"],
+  [/\(transferTimeoutMs\)/g, "(no data while transferring)"],
+  [/\btimeoutMs\b/g, 'the "timeout" input']
+];
+function inInputTerms(text) {
+  return OPTION_TO_INPUT.reduce((t, [pattern, words]) => t.replace(pattern, words), text).replace(
+    /\(found ([^)\n]*)\)/g,
+    (found, chars) => {
+      let foreign = [...new Set(chars.match(/[^\x00-\x7f]/gu) ?? [])];
+      return foreign.length === 0 ? found : `${found}; ${foreign.map((c) => `"${c}"`).join(", ")} ${foreign.length === 1 ? "is not an ASCII letter" : "are not ASCII letters"}`;
+    }
+  );
+}
+
 // src/shared/client.ts
 function createClient(connection, logger, signal) {
   try {
@@ -19027,10 +19048,11 @@ function construct(connection, logger, signal) {
     timeoutMs: connection.timeoutMs,
     retries: connection.retries,
     caCertPath: connection.caCertPath,
-    insecureTls: connection.insecureTls,
+    // Only https has certificates to skip: on http:// the input changes nothing, so nothing is warned.
+    insecureTls: connection.insecureTls && connection.server.startsWith("https:"),
     userAgent: `proget-ci-action/${PROGET_CI_VERSION}`,
     signal,
-    logger: { debug: (m) => logger.debug(m), warn: (m) => logger.warning(m) }
+    logger: { debug: (m) => logger.debug(m), warn: (m) => logger.warning(inInputTerms(m)) }
   });
 }
 
@@ -19052,8 +19074,10 @@ function readRunContext(env, fallbackTemp, cwd) {
     ref: value("GITHUB_REF"),
     actor: value("GITHUB_ACTOR"),
     eventName: value("GITHUB_EVENT_NAME"),
+    eventPath: value("GITHUB_EVENT_PATH"),
     environment: value("GITHUB_ENVIRONMENT"),
     workspace: value("GITHUB_WORKSPACE") ?? cwd,
+    connectionEnv: { url: value("PROGET_URL"), apiKey: value("PROGET_API_KEY") },
     tempDir: value("RUNNER_TEMP") ?? fallbackTemp,
     runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}${runAttempt && runAttempt !== "1" ? `/attempts/${runAttempt}` : ""}` : void 0,
     commitUrl: repository && sha ? `${serverUrl}/${repository}/commit/${sha}` : void 0
@@ -19090,7 +19114,7 @@ async function runStep(io, step) {
 }
 function reportFailure(io, error2) {
   if (isExpected(error2)) {
-    error2.stack && io.debug(error2.stack), io.setFailed(error2.message);
+    error2.stack && io.debug(error2.stack), io.setFailed(inInputTerms(error2.message));
     return;
   }
   let message = error2 instanceof Error ? error2.message : String(error2);
@@ -19122,11 +19146,27 @@ function link(text, url) {
   return url ? `[${cell(text).replace(/[[\]]/g, "\\$&")}](${url.replace(/[()\s]/g, (c) => URL_BREAKERS[c] ?? encodeURIComponent(c))})` : cell(text);
 }
 
+// src/shared/failure-summary.ts
+async function withFailureSummary(io, heading, step) {
+  try {
+    await step();
+  } catch (e) {
+    throw await io.appendSummary(`### ${heading}
+
+❌ ${cell(inInputTerms(errorSummary(e)))}
+
+`), e;
+  }
+}
+
+// src/deploy-record/inputs.ts
+import { readFileSync as readFileSync2 } from "node:fs";
+
 // src/shared/connection-inputs.ts
 import { existsSync as existsSync2 } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-function readConnection(inputs, workspace) {
-  let apiKey = inputs.secret("api-key"), password = inputs.secret("password"), username = inputs.string("username"), serverValue = inputs.required("server"), server = serverValue === void 0 ? "" : checkUrlInput(inputs, "server", serverValue);
+function readConnection(inputs, workspace, fromEnv = {}) {
+  let password = inputs.secret("password"), username = inputs.string("username"), apiKey = inputs.secret("api-key") ?? (username === void 0 && password === void 0 ? inputs.secretValue(fromEnv.apiKey) : void 0), serverValue = inputs.string("server") ?? fromEnv.url?.trim() ?? inputs.required("server", " (or set PROGET_URL in the job's env)"), server = serverValue === void 0 ? "" : checkUrlInput(inputs, inputs.string("server") === void 0 ? "PROGET_URL" : '"server"', serverValue);
   apiKey !== void 0 && (username !== void 0 || password !== void 0) ? inputs.problem('use either "api-key" or "username" and "password", not both') : username !== void 0 && password === void 0 ? inputs.problem('"password" is required when "username" is set') : password !== void 0 && username === void 0 && inputs.problem('"username" is required when "password" is set');
   let caCert = inputs.string("ca-cert"), caCertPath;
   return caCert !== void 0 && (caCertPath = isAbsolute(caCert) ? caCert : resolve(workspace, caCert), existsSync2(caCertPath) || inputs.problem(`"ca-cert" file not found: ${caCertPath}`)), {
@@ -19140,15 +19180,15 @@ function readConnection(inputs, workspace) {
     insecureTls: inputs.boolean("insecure-tls", !1)
   };
 }
-function checkUrlInput(inputs, name, value) {
+function checkUrlInput(inputs, label, value) {
   let check = checkServerUrl(value);
   if (check.ok) return check.url;
   let echo = value.includes("@") ? "" : `; got "${value}"`, message = {
-    empty: `"${name}" is required`,
-    "not-a-url": `"${name}" is not a valid URL${echo}`,
-    scheme: `"${name}" must be an http:// or https:// URL${echo}`,
-    credentials: `"${name}" must not contain credentials; pass the key in "api-key" (or use "username" and "password")`,
-    "query-or-fragment": `"${name}" must not have a query string or fragment${echo}`
+    empty: `${label} is required`,
+    "not-a-url": `${label} is not a valid URL${echo}`,
+    scheme: `${label} must be an http:// or https:// URL${echo}`,
+    credentials: `${label} must not contain credentials; pass the key in "api-key" (or use "username" and "password")`,
+    "query-or-fragment": `${label} must not have a query string or fragment${echo}`
   };
   return inputs.problem(message[check.problem]), "";
 }
@@ -19179,6 +19219,12 @@ var TRUE_WORDS = ["true", "yes", "1"], FEED_NAME = /^[0-9A-Za-z._-]+$/, FALSE_WO
     let value = this.source.getInput(name).trim();
     if (value !== "")
       return this.source.setSecret(value), value;
+  }
+  /** A secret that came from elsewhere (the job's env): masked the same way. */
+  secretValue(value) {
+    let trimmed = value?.trim();
+    if (!(trimmed === void 0 || trimmed === ""))
+      return this.source.setSecret(trimmed), trimmed;
   }
   boolean(name, fallback) {
     let value = this.string(name);
@@ -19232,18 +19278,18 @@ var TRUE_WORDS = ["true", "yes", "1"], FEED_NAME = /^[0-9A-Za-z._-]+$/, FALSE_WO
 // src/deploy-record/inputs.ts
 var ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 function readDeployRecordInputs(source, context, now = /* @__PURE__ */ new Date()) {
-  let inputs = new InputReader(source), connection = readConnection(inputs, context.workspace), feed = inputs.feed("feed", !0) ?? "", name = inputs.required("package") ?? "", group = inputs.string("group"), version = inputs.required("version") ?? "";
+  let inputs = new InputReader(source), connection = readConnection(inputs, context.workspace, context.connectionEnv), feed = inputs.feed("feed", !0) ?? "", name = inputs.required("package") ?? "", group = inputs.string("group"), version = inputs.required("version") ?? "";
   for (let problem of [
     name === "" ? void 0 : validatePackageName(name, '"package"'),
     group === void 0 ? void 0 : validateGroup(group, '"group"'),
     version === "" ? void 0 : validateVersion(version, '"version"')
   ])
     problem !== void 0 && inputs.problem(problem);
-  let target = inputs.string("target") ?? context.environment;
+  let target = inputs.string("target") ?? context.environment ?? deploymentEnvironment(context);
   target === void 0 && inputs.problem(
-    '"target" is required: the runner does not tell actions which environment the job deploys to; set it to the environment or server name'
+    '"target" is required: the runner does not tell actions which environment the job deploys to (only a `deployment` event names one); set it to the environment or server name'
   );
-  let urlValue = inputs.string("url"), url = urlValue === void 0 ? context.runUrl : checkUrlInput(inputs, "url", urlValue) || void 0, dateValue = inputs.string("date"), date = dateValue === void 0 ? now.toISOString() : parseIsoDate(inputs, dateValue), result = {
+  let urlValue = inputs.string("url"), url = urlValue === void 0 ? context.runUrl : checkUrlInput(inputs, '"url"', urlValue) || void 0, dateValue = inputs.string("date"), date = dateValue === void 0 ? now.toISOString() : parseIsoDate(inputs, dateValue), result = {
     connection,
     feed,
     ...group === void 0 ? {} : { group },
@@ -19254,9 +19300,19 @@ function readDeployRecordInputs(source, context, now = /* @__PURE__ */ new Date(
     description: inputs.string("description") ?? defaultDescription(context),
     url,
     user: inputs.string("user") ?? context.actor,
-    date
+    date,
+    allowMissingPackage: inputs.boolean("allow-missing-package", !1)
   };
   return inputs.finish(), result;
+}
+function deploymentEnvironment(context) {
+  if (!(context.eventName !== "deployment" || context.eventPath === void 0))
+    try {
+      let environment = JSON.parse(readFileSync2(context.eventPath, "utf8")).deployment?.environment;
+      return typeof environment == "string" && environment.trim() !== "" ? environment.trim() : void 0;
+    } catch {
+      return;
+    }
 }
 function defaultDescription(context) {
   let parts = [`Deployed by ${context.workflow ?? "GitHub Actions"}`];
@@ -19273,31 +19329,76 @@ function parseIsoDate(inputs, value) {
   return Number.isNaN(parsed.getTime()) ? bad() : parsed.toISOString();
 }
 
+// src/shared/feed-check.ts
+async function feedState(client, name, logger, signal) {
+  try {
+    return { state: "exists", feed: await client.feeds.get(name, { signal }) };
+  } catch (e) {
+    if (!isProGetError(e)) throw e;
+    if (e.kind !== "not-found")
+      return logger.debug(`could not read feed ${name} (${e.kind}); not checked whether it exists`), { state: "unknown" };
+  }
+  try {
+    let feeds = await client.feeds.list({ signal, includeInactive: !0 }), wanted = name.toLowerCase(), match = feeds.find(
+      (f) => f.name.toLowerCase() === wanted || f.alternateNames.some((a) => a.toLowerCase() === wanted)
+    );
+    return match ? { state: "exists", feed: match } : { state: "missing", known: feeds.map((f) => f.name) };
+  } catch (e) {
+    if (!isProGetError(e)) throw e;
+    return logger.debug(`could not list feeds (${e.kind}); taking the 404 for feed ${name} as "no such feed"`), { state: "missing" };
+  }
+}
+function missingFeedMessage(input, name, server, known) {
+  let list = known === void 0 || known.length === 0 ? "" : ` Feeds this key can see: ${known.slice(0, 10).join(", ")}${known.length > 10 ? `, and ${known.length - 10} more` : ""}.`;
+  return `"${input}" names feed ${name}, which does not exist on ${server}; check the spelling.${list}`;
+}
+
 // src/deploy-record/record.ts
 async function recordDeployment(client, options2) {
-  let { record, logger, signal } = options2, enabled = await deploymentRecordsEnabled(client, record.feed, logger, signal);
-  return enabled === !1 && logger.warning(
-    `Feed ${record.feed} has deployment records turned off, so ProGet may not show this record; turn on "Deployment records" in the feed's settings.`
-  ), await client.deployments.record(record, { signal }), logger.info(`Recorded: ${describePackage(record)} from ${record.feed} deployed to ${record.target}.`), { recorded: !0, feedRecordsDeployments: enabled };
-}
-async function deploymentRecordsEnabled(client, feed, logger, signal) {
-  try {
-    return (await client.feeds.get(feed, { signal })).deploymentRecordsEnabled;
-  } catch (e) {
-    if (isProGetError(e)) {
-      logger.debug(
-        `could not read feed ${feed} to see whether it records deployments (${e.kind}); not checked`
+  let { record: record2, logger, signal } = options2, what = describePackage(record2), found = await feedState(client, record2.feed, logger, signal);
+  if (found.state === "missing")
+    throw new StepError(missingFeedMessage("feed", record2.feed, client.baseUrl, found.known));
+  let enabled = found.state === "exists" ? found.feed?.deploymentRecordsEnabled : void 0;
+  enabled === !1 && logger.warning(
+    `Feed ${record2.feed} has deployment records turned off, so ProGet may not show this record; turn on "Deployment records" in the feed's settings.`
+  );
+  let packageFound = await versionExists(client, record2, logger, signal);
+  if (packageFound === !1) {
+    let problem = `${what} does not exist in ${record2.feed}`;
+    if (!options2.allowMissingPackage)
+      throw new StepError(
+        `${problem}, so its deployment is not recorded; check "package", "group" and "version", or set allow-missing-package: true to record a package that is not in the feed.`
       );
-      return;
-    }
-    throw e;
+    logger.warning(`${problem}; recording the deployment anyway (allow-missing-package: true).`);
+  }
+  try {
+    await client.deployments.record(record2, { signal });
+  } catch (e) {
+    throw isProGetError(e) && (e.kind === "network" || e.kind === "timeout") ? new StepError(
+      `${e.summary}
+The deployment of ${what} to ${record2.target} may already be recorded; check before re-running (ProGet: the package's "Deployments" tab).`
+    ) : e;
+  }
+  return logger.info(`Recorded: ${what} from ${record2.feed} deployed to ${record2.target}.`), { recorded: !0, feedRecordsDeployments: enabled, packageFound };
+}
+async function versionExists(client, record2, logger, signal) {
+  let id = record2.group ? { group: record2.group, name: record2.name, version: record2.version } : { name: record2.name, version: record2.version };
+  try {
+    return await client.universal.getVersion(record2.feed, id, { signal }) !== void 0;
+  } catch (e) {
+    if (!isProGetError(e)) throw e;
+    logger.debug(`could not look up ${describePackage(id)} in ${record2.feed} (${e.kind}); not checked`);
+    return;
   }
 }
 
 // src/deploy-record/step.ts
 async function deployRecordStep(env) {
-  let { io, context } = env, inputs = readDeployRecordInputs(io, context, env.now()), client = env.createClient(inputs.connection), { connection: _, ...record } = inputs;
-  await recordDeployment(client, { record, logger: io }), io.setOutput("recorded", "true");
+  env.io.setOutput("recorded", "false"), await withFailureSummary(env.io, "ProGet deployment not recorded", () => record(env));
+}
+async function record(env) {
+  let { io, context } = env, inputs = readDeployRecordInputs(io, context, env.now()), client = env.createClient(inputs.connection), { connection: _, allowMissingPackage, ...record2 } = inputs;
+  await recordDeployment(client, { record: record2, allowMissingPackage, logger: io }), io.setOutput("recorded", "true");
   let id = { group: inputs.group, name: inputs.name, version: inputs.version };
   await io.appendSummary(
     `### ProGet deployment recorded

@@ -16484,6 +16484,9 @@ ${problems.map((p) => `  - ${p}`).join(`
 }, PackageFormatError = class extends Error {
   name = "PackageFormatError";
 };
+function isProGetError(e, kind) {
+  return e instanceof ProGetError && (kind === void 0 || e.kind === kind);
+}
 
 // ../core/src/transport/urls.ts
 function joinPath(...segments) {
@@ -19016,6 +19019,24 @@ var DEFAULT_EXTRACT_LIMITS = Object.freeze({
   maxManifestSize: 1024 ** 2
 });
 
+// src/shared/input-words.ts
+var OPTION_TO_INPUT = [
+  [/ as caCertPath \(the action's ca-cert input\)/g, ' as the "ca-cert" input'],
+  [/\bcaCertPath\b/g, 'the "ca-cert" input'],
+  [/\binsecureTls\b/g, "insecure-tls"],
+  [/\(transferTimeoutMs\)/g, "(no data while transferring)"],
+  [/\btimeoutMs\b/g, 'the "timeout" input']
+];
+function inInputTerms(text) {
+  return OPTION_TO_INPUT.reduce((t, [pattern, words]) => t.replace(pattern, words), text).replace(
+    /\(found ([^)\n]*)\)/g,
+    (found, chars) => {
+      let foreign = [...new Set(chars.match(/[^\x00-\x7f]/gu) ?? [])];
+      return foreign.length === 0 ? found : `${found}; ${foreign.map((c) => `"${c}"`).join(", ")} ${foreign.length === 1 ? "is not an ASCII letter" : "are not ASCII letters"}`;
+    }
+  );
+}
+
 // src/shared/client.ts
 function createClient(connection, logger, signal) {
   try {
@@ -19036,10 +19057,11 @@ function construct(connection, logger, signal) {
     timeoutMs: connection.timeoutMs,
     retries: connection.retries,
     caCertPath: connection.caCertPath,
-    insecureTls: connection.insecureTls,
+    // Only https has certificates to skip: on http:// the input changes nothing, so nothing is warned.
+    insecureTls: connection.insecureTls && connection.server.startsWith("https:"),
     userAgent: `proget-ci-action/${PROGET_CI_VERSION}`,
     signal,
-    logger: { debug: (m) => logger.debug(m), warn: (m) => logger.warning(m) }
+    logger: { debug: (m) => logger.debug(m), warn: (m) => logger.warning(inInputTerms(m)) }
   });
 }
 
@@ -19061,8 +19083,10 @@ function readRunContext(env, fallbackTemp, cwd) {
     ref: value("GITHUB_REF"),
     actor: value("GITHUB_ACTOR"),
     eventName: value("GITHUB_EVENT_NAME"),
+    eventPath: value("GITHUB_EVENT_PATH"),
     environment: value("GITHUB_ENVIRONMENT"),
     workspace: value("GITHUB_WORKSPACE") ?? cwd,
+    connectionEnv: { url: value("PROGET_URL"), apiKey: value("PROGET_API_KEY") },
     tempDir: value("RUNNER_TEMP") ?? fallbackTemp,
     runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}${runAttempt && runAttempt !== "1" ? `/attempts/${runAttempt}` : ""}` : void 0,
     commitUrl: repository && sha ? `${serverUrl}/${repository}/commit/${sha}` : void 0
@@ -19099,7 +19123,7 @@ async function runStep(io, step) {
 }
 function reportFailure(io, error2) {
   if (isExpected(error2)) {
-    error2.stack && io.debug(error2.stack), io.setFailed(error2.message);
+    error2.stack && io.debug(error2.stack), io.setFailed(inInputTerms(error2.message));
     return;
   }
   let message = error2 instanceof Error ? error2.message : String(error2);
@@ -19110,6 +19134,30 @@ This is a bug in proget-ci; re-run with debug logging (ACTIONS_STEP_DEBUG) for t
 }
 function isExpected(error2) {
   return error2 instanceof ProGetError || error2 instanceof ValidationError || error2 instanceof PackageFormatError || error2 instanceof StepError;
+}
+
+// src/shared/feed-check.ts
+async function feedState(client, name, logger, signal) {
+  try {
+    return { state: "exists", feed: await client.feeds.get(name, { signal }) };
+  } catch (e) {
+    if (!isProGetError(e)) throw e;
+    if (e.kind !== "not-found")
+      return logger.debug(`could not read feed ${name} (${e.kind}); not checked whether it exists`), { state: "unknown" };
+  }
+  try {
+    let feeds = await client.feeds.list({ signal, includeInactive: !0 }), wanted = name.toLowerCase(), match = feeds.find(
+      (f) => f.name.toLowerCase() === wanted || f.alternateNames.some((a) => a.toLowerCase() === wanted)
+    );
+    return match ? { state: "exists", feed: match } : { state: "missing", known: feeds.map((f) => f.name) };
+  } catch (e) {
+    if (!isProGetError(e)) throw e;
+    return logger.debug(`could not list feeds (${e.kind}); taking the 404 for feed ${name} as "no such feed"`), { state: "missing" };
+  }
+}
+function missingFeedMessage(input, name, server, known) {
+  let list = known === void 0 || known.length === 0 ? "" : ` Feeds this key can see: ${known.slice(0, 10).join(", ")}${known.length > 10 ? `, and ${known.length - 10} more` : ""}.`;
+  return `"${input}" names feed ${name}, which does not exist on ${server}; check the spelling.${list}`;
 }
 
 // src/shared/manifest-file.ts
@@ -19135,30 +19183,6 @@ async function readManifestFile(path) {
   return value;
 }
 
-// src/shared/markdown.ts
-function cell(value) {
-  return value === void 0 || value === "" ? "" : String(value).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
-}
-function code(value) {
-  return value ? `<code>${cell(value)}</code>` : "";
-}
-var URL_BREAKERS = {
-  "(": "%28",
-  ")": "%29",
-  " ": "%20",
-  "	": "%09",
-  "\n": "%0A",
-  "\r": "%0D"
-};
-function link(text, url) {
-  return url ? `[${cell(text).replace(/[[\]]/g, "\\$&")}](${url.replace(/[()\s]/g, (c) => URL_BREAKERS[c] ?? encodeURIComponent(c))})` : cell(text);
-}
-function table(header, rows) {
-  let line = (cells) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join(`
-`);
-}
-
 // src/shared/concurrency.ts
 async function mapLimit(items, limit, fn) {
   let results = new Array(items.length), next = 0, worker = async () => {
@@ -19173,7 +19197,24 @@ async function mapLimit(items, limit, fn) {
 // src/promote-check/check.ts
 var DEFAULT_CONCURRENCY = 16;
 async function checkPromotions(client, options2) {
-  let now = options2.now ?? Date.now, sleep2 = options2.sleep ?? delay, deadline = now() + options2.waitTimeoutMs, checks = /* @__PURE__ */ new Map(), pending = options2.packages, polls = 0;
+  let now = options2.now ?? Date.now, sleep2 = options2.sleep ?? delay, started = now(), deadline = started + options2.waitTimeoutMs, missingFeeds = await checkFeeds(client, options2);
+  if (missingFeeds.length > 0) {
+    let checks2 = options2.packages.map((pkg) => ({
+      package: pkg,
+      status: "not-found",
+      reason: missingFeeds.map((f) => `feed ${f.feed} ("${f.input}") does not exist`).join("; ")
+    }));
+    return {
+      promoted: !1,
+      checks: checks2,
+      missing: checks2,
+      notFound: checks2,
+      missingFeeds,
+      polls: 0,
+      waitedMs: 0
+    };
+  }
+  let checks = /* @__PURE__ */ new Map(), pending = options2.packages, polls = 0;
   for (; ; ) {
     polls++;
     let round = await checkOnce(client, options2, pending);
@@ -19181,19 +19222,44 @@ async function checkPromotions(client, options2) {
     pending = round.filter((c) => c.status !== "promoted").map((c) => c.package);
     let left = deadline - now();
     if (pending.length === 0 || left <= 0) break;
+    let names = pending.slice(0, 10).map(describePackage).join(", ");
     options2.logger.info(
-      `${pending.length} of ${options2.packages.length} not promoted yet; checking again in ${Math.ceil(Math.min(options2.pollIntervalMs, left) / 1e3)} s`
+      `${pending.length} of ${options2.packages.length} not promoted yet (${names}${pending.length > 10 ? `, and ${pending.length - 10} more` : ""}); checking again in ${Math.ceil(Math.min(options2.pollIntervalMs, left) / 1e3)} s`
     ), await sleep2(Math.min(options2.pollIntervalMs, left), options2.signal);
   }
   let ordered = options2.packages.map((p) => checks.get(p)), missing = ordered.filter((c) => c.status !== "promoted");
-  return { promoted: missing.length === 0, checks: ordered, missing, polls };
+  return {
+    promoted: missing.length === 0,
+    checks: ordered,
+    missing,
+    notFound: missing.filter((c) => c.status === "not-found"),
+    missingFeeds: [],
+    polls,
+    waitedMs: Math.max(0, now() - started)
+  };
+}
+async function checkFeeds(client, options2) {
+  let named = [
+    ["from-feed", options2.fromFeed],
+    ["to-feed", options2.toFeed]
+  ], missing = [];
+  for (let [input, feed] of named) {
+    if (feed === void 0) continue;
+    let found = await feedState(client, feed, options2.logger, options2.signal);
+    found.state === "missing" && missing.push({ input, feed, known: found.known });
+  }
+  return missing;
 }
 async function checkOnce(client, options2, packages) {
   let { fromFeed, toFeed, signal } = options2, list = await client.promotions.list(fromFeed ? { fromFeed, toFeed } : { toFeed }, { signal });
   return options2.logger.debug(`${list.length} promoted package versions to ${toFeed}`), mapLimit(packages, options2.concurrency ?? DEFAULT_CONCURRENCY, async (pkg) => {
     let promotion = findPromotion(list, { ...pkg, fromFeed, toFeed })?.promotion, what = describePackage(pkg);
     if (promotion === void 0)
-      return {
+      return fromFeed !== void 0 && await versionIn(client, fromFeed, pkg, signal) === !1 ? {
+        package: pkg,
+        status: "not-found",
+        reason: `${what} does not exist in ${fromFeed}, so it cannot be promoted`
+      } : {
         package: pkg,
         status: "not-promoted",
         reason: `${what} has not been promoted${fromFeed ? ` from ${fromFeed}` : ""} to ${toFeed}`
@@ -19212,6 +19278,14 @@ async function checkOnce(client, options2, packages) {
 }
 async function existsIn(client, feed, pkg, signal) {
   return (await client.packages.versions(feed, pkg, { signal })).some((v) => v.version.toLowerCase() === pkg.version.toLowerCase());
+}
+async function versionIn(client, feed, pkg, signal) {
+  try {
+    return await client.universal.getVersion(feed, pkg, { signal }) !== void 0;
+  } catch (e) {
+    if (isProGetError(e)) return;
+    throw e;
+  }
 }
 function delay(ms, signal) {
   return new Promise((resolve3, reject) => {
@@ -19254,8 +19328,8 @@ import { isAbsolute as isAbsolute2, resolve as resolve2 } from "node:path";
 // src/shared/connection-inputs.ts
 import { existsSync as existsSync2 } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-function readConnection(inputs, workspace) {
-  let apiKey = inputs.secret("api-key"), password = inputs.secret("password"), username = inputs.string("username"), serverValue = inputs.required("server"), server = serverValue === void 0 ? "" : checkUrlInput(inputs, "server", serverValue);
+function readConnection(inputs, workspace, fromEnv = {}) {
+  let password = inputs.secret("password"), username = inputs.string("username"), apiKey = inputs.secret("api-key") ?? (username === void 0 && password === void 0 ? inputs.secretValue(fromEnv.apiKey) : void 0), serverValue = inputs.string("server") ?? fromEnv.url?.trim() ?? inputs.required("server", " (or set PROGET_URL in the job's env)"), server = serverValue === void 0 ? "" : checkUrlInput(inputs, inputs.string("server") === void 0 ? "PROGET_URL" : '"server"', serverValue);
   apiKey !== void 0 && (username !== void 0 || password !== void 0) ? inputs.problem('use either "api-key" or "username" and "password", not both') : username !== void 0 && password === void 0 ? inputs.problem('"password" is required when "username" is set') : password !== void 0 && username === void 0 && inputs.problem('"username" is required when "password" is set');
   let caCert = inputs.string("ca-cert"), caCertPath;
   return caCert !== void 0 && (caCertPath = isAbsolute(caCert) ? caCert : resolve(workspace, caCert), existsSync2(caCertPath) || inputs.problem(`"ca-cert" file not found: ${caCertPath}`)), {
@@ -19269,15 +19343,15 @@ function readConnection(inputs, workspace) {
     insecureTls: inputs.boolean("insecure-tls", !1)
   };
 }
-function checkUrlInput(inputs, name, value) {
+function checkUrlInput(inputs, label, value) {
   let check = checkServerUrl(value);
   if (check.ok) return check.url;
   let echo = value.includes("@") ? "" : `; got "${value}"`, message = {
-    empty: `"${name}" is required`,
-    "not-a-url": `"${name}" is not a valid URL${echo}`,
-    scheme: `"${name}" must be an http:// or https:// URL${echo}`,
-    credentials: `"${name}" must not contain credentials; pass the key in "api-key" (or use "username" and "password")`,
-    "query-or-fragment": `"${name}" must not have a query string or fragment${echo}`
+    empty: `${label} is required`,
+    "not-a-url": `${label} is not a valid URL${echo}`,
+    scheme: `${label} must be an http:// or https:// URL${echo}`,
+    credentials: `${label} must not contain credentials; pass the key in "api-key" (or use "username" and "password")`,
+    "query-or-fragment": `${label} must not have a query string or fragment${echo}`
   };
   return inputs.problem(message[check.problem]), "";
 }
@@ -19308,6 +19382,12 @@ var TRUE_WORDS = ["true", "yes", "1"], FEED_NAME = /^[0-9A-Za-z._-]+$/, FALSE_WO
     let value = this.source.getInput(name).trim();
     if (value !== "")
       return this.source.setSecret(value), value;
+  }
+  /** A secret that came from elsewhere (the job's env): masked the same way. */
+  secretValue(value) {
+    let trimmed = value?.trim();
+    if (!(trimmed === void 0 || trimmed === ""))
+      return this.source.setSecret(trimmed), trimmed;
   }
   boolean(name, fallback) {
     let value = this.string(name);
@@ -19368,7 +19448,7 @@ function parsePackageRef(text) {
 
 // src/promote-check/inputs.ts
 function readPromoteCheckInputs(source, context) {
-  let inputs = new InputReader(source), connection = readConnection(inputs, context.workspace), selection = readSelection(inputs, context.workspace), result = {
+  let inputs = new InputReader(source), connection = readConnection(inputs, context.workspace, context.connectionEnv), selection = readSelection(inputs, context.workspace), result = {
     connection,
     selection,
     fromFeed: inputs.feed("from-feed", !1),
@@ -19423,66 +19503,31 @@ function dedupe(packages) {
   });
 }
 
-// src/promote-check/step.ts
-var MAX_ANNOTATIONS = 10;
-async function promoteCheckStep(env) {
-  let { io, context } = env, inputs = readPromoteCheckInputs(io, context), { packages, unpinned } = await selectPackages(inputs), client = env.createClient(inputs.connection), server = client.baseUrl, result = packages.length === 0 ? { promoted: !0, checks: [], missing: [], polls: 0 } : await checkPromotions(client, {
-    packages,
-    fromFeed: inputs.fromFeed,
-    toFeed: inputs.toFeed,
-    requireInTarget: inputs.requireInTarget,
-    waitTimeoutMs: inputs.waitTimeoutMs,
-    pollIntervalMs: inputs.pollIntervalMs,
-    logger: io
-  }), level = inputs.mode === "fail" ? "error" : "warning", problems = [
-    ...result.missing.map((check) => ({
-      title: `Not promoted: ${describePackage(check.package)}`,
-      message: howToPromote(server, inputs, check)
-    })),
-    ...unpinned.map((dep) => ({
-      title: `Cannot check: ${dep.dependency}`,
-      message: `Dependency ${dep.dependency} ${dep.reason}, so its promotion cannot be checked; pin it as group:name:version.`
-    }))
-  ];
-  problems.forEach((p, i) => {
-    i < MAX_ANNOTATIONS ? io.annotate(level, p.message, p.title) : io.info(`${p.title}: ${p.message}`);
-  }), problems.length > MAX_ANNOTATIONS && io.info(
-    `${problems.length - MAX_ANNOTATIONS} more beyond the ${MAX_ANNOTATIONS} annotations: see above and the job summary.`
-  );
-  let allPromoted = result.promoted && unpinned.length === 0;
-  io.setOutput("promoted", String(allPromoted)), io.setOutput("missing", JSON.stringify(result.missing.map((c) => idJson(c.package)))), io.setOutput("results", JSON.stringify(resultsJson(result, unpinned))), await io.appendSummary(promoteCheckSummary(server, inputs, result, unpinned));
-  let total = result.checks.length + unpinned.length;
-  if (total === 0) {
-    io.warning("Nothing to check: the manifest lists no dependencies.");
-    return;
-  }
-  if (allPromoted) {
-    io.info(`All ${total} package versions are promoted to ${inputs.toFeed}.`);
-    return;
-  }
-  let bad = [
-    ...result.missing.map((c) => describePackage(c.package)),
-    ...unpinned.map((d) => d.dependency)
-  ], verdict = `${bad.length} of ${total} package versions ${bad.length === 1 ? "is" : "are"} not promoted to ${inputs.toFeed}${unpinned.length > 0 ? " or cannot be checked" : ""}: ${bad.slice(0, 10).join(", ")}${bad.length > 10 ? `, and ${bad.length - 10} more` : ""}`;
-  if (inputs.mode === "fail") throw new StepError(verdict);
-  io.warning(`${verdict} (mode: warn, so the step passes)`);
+// src/shared/markdown.ts
+function cell(value) {
+  return value === void 0 || value === "" ? "" : String(value).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
 }
-async function selectPackages(inputs) {
-  let selection = inputs.selection;
-  if (selection.kind === "list") return { packages: selection.packages, unpinned: [] };
-  let manifest = await readManifestFile(selection.path);
-  if (selection.checkDependencies) {
-    let { pinned, unpinned } = pinnedDependencies({
-      dependencies: Array.isArray(manifest.dependencies) ? manifest.dependencies.map(String) : []
-    });
-    return { packages: pinned, unpinned };
-  }
-  let name = typeof manifest.name == "string" ? manifest.name : void 0, version = typeof manifest.version == "string" ? manifest.version : void 0;
-  if (!name || !version)
-    throw new StepError(`${selection.path} has no name and version to check`);
-  let group = typeof manifest.group == "string" && manifest.group !== "" ? manifest.group : void 0;
-  return { packages: [group ? { group, name, version } : { name, version }], unpinned: [] };
+function code(value) {
+  return value ? `<code>${cell(value)}</code>` : "";
 }
+var URL_BREAKERS = {
+  "(": "%28",
+  ")": "%29",
+  " ": "%20",
+  "	": "%09",
+  "\n": "%0A",
+  "\r": "%0D"
+};
+function link(text, url) {
+  return url ? `[${cell(text).replace(/[[\]]/g, "\\$&")}](${url.replace(/[()\s]/g, (c) => URL_BREAKERS[c] ?? encodeURIComponent(c))})` : cell(text);
+}
+function table(header, rows) {
+  let line = (cells) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join(`
+`);
+}
+
+// src/promote-check/report.ts
 function idJson(id) {
   return id.group ? { group: id.group, name: id.name, version: id.version } : { name: id.name, version: id.version };
 }
@@ -19504,17 +19549,42 @@ function resultsJson(result, unpinned) {
     }))
   ];
 }
+function missingJson(result, unpinned) {
+  return [
+    ...result.missing.map((c) => idJson(c.package)),
+    ...unpinned.map((d) => ({ dependency: d.dependency }))
+  ];
+}
+function problemsOf(server, inputs, result, unpinned) {
+  return result.missingFeeds.length > 0 ? result.missingFeeds.map((f) => ({
+    title: `Feed not found: ${f.feed}`,
+    message: missingFeedMessage(f.input, f.feed, server, f.known)
+  })) : [
+    ...result.missing.map((check) => ({
+      title: `${check.status === "not-found" ? "Not found" : "Not promoted"}: ${describePackage(check.package)}`,
+      message: howToPromote(server, inputs, check)
+    })),
+    ...unpinned.map((dep) => ({
+      title: `Cannot check: ${dep.dependency}`,
+      message: `Dependency ${dep.dependency} ${dep.reason}, so its promotion cannot be checked; pin it as group:name:version.`
+    }))
+  ];
+}
 function howToPromote(server, inputs, check) {
-  let pkg = check.package, from = inputs.fromFeed ?? "<source-feed>", what = describePackage(pkg), packageArg = pkg.group ? `${pkg.group}/${pkg.name}` : pkg.name, command = `pgutil packages promote --feed=${from} --to-feed=${inputs.toFeed} --package=${packageArg} --version=${pkg.version}`, page = inputs.fromFeed ? versionPageUrl(server, inputs.fromFeed, pkg) : `${server}/feeds`;
+  let pkg = check.package;
+  if (check.status === "not-found")
+    return `${describePackage(pkg)} does not exist in ${inputs.fromFeed ?? inputs.toFeed}, so it cannot be promoted; check the name and version (${versionPageUrl(server, inputs.fromFeed ?? inputs.toFeed, { ...pkg, version: pkg.version })}), or publish it there first.`;
+  let from = inputs.fromFeed ?? "<source-feed>", what = describePackage(pkg), packageArg = pkg.group ? `${pkg.group}/${pkg.name}` : pkg.name, command = `pgutil packages promote --feed=${from} --to-feed=${inputs.toFeed} --package=${packageArg} --version=${pkg.version}`, page = inputs.fromFeed ? versionPageUrl(server, inputs.fromFeed, pkg) : `${server}/feeds`;
   return `${check.status === "not-in-target" ? `${what} was promoted to ${inputs.toFeed}${check.promotion?.date ? ` on ${check.promotion.date}` : ""} but is no longer in that feed; promote it again.` : `${what} has not been promoted${inputs.fromFeed ? ` from ${inputs.fromFeed}` : ""} to ${inputs.toFeed}.`} Promote it in ProGet (${page}, "Promote"), or run: ${command} (API: POST ${server}/api/promotions/promote).`;
 }
 var STATUS_TEXT = {
   promoted: "✅ promoted",
   "not-promoted": "❌ not promoted",
-  "not-in-target": "❌ promoted, not in target"
+  "not-in-target": "❌ promoted, not in target",
+  "not-found": "❓ not found"
 };
 function promoteCheckSummary(server, inputs, result, unpinned) {
-  let total = result.checks.length + unpinned.length, good = result.checks.length - result.missing.length, rows = result.checks.map((c) => {
+  let total = result.checks.length + unpinned.length, good = result.checks.length - result.missing.length, notFound = result.notFound.length, rows = result.checks.map((c) => {
     let p = c.promotion, page = versionPageUrl(
       server,
       c.status === "promoted" ? inputs.toFeed : inputs.fromFeed ?? inputs.toFeed,
@@ -19533,14 +19603,78 @@ function promoteCheckSummary(server, inputs, result, unpinned) {
   });
   for (let d of unpinned)
     rows.push([code(d.dependency), "", `⚠️ cannot check: ${cell(d.reason)}`, "", "", "", "", ""]);
+  let heading = good === total ? `### ProGet promotion check: all ${total} promoted to \`${inputs.toFeed}\`` : `### ProGet promotion check: ${total - good} of ${total} not promoted to \`${inputs.toFeed}\`${notFound > 0 ? ` (${notFound} not found)` : ""}`, feeds = result.missingFeeds.map(
+    (f) => `- ❓ ${cell(missingFeedMessage(f.input, f.feed, server, f.known))}`
+  );
   return [
-    good === total ? `### ProGet promotion check: all ${total} promoted to \`${inputs.toFeed}\`` : `### ProGet promotion check: ${total - good} of ${total} not promoted to \`${inputs.toFeed}\``,
+    heading,
     "",
+    ...feeds.length > 0 ? [...feeds, ""] : [],
     table(["Package", "Version", "Status", "When", "By", "From → to", "Comments", "Link"], rows),
     "",
     ""
   ].join(`
 `);
+}
+
+// src/promote-check/step.ts
+var MAX_ANNOTATIONS = 10;
+async function promoteCheckStep(env) {
+  let { io, context } = env, inputs = readPromoteCheckInputs(io, context), { packages, unpinned } = await selectPackages(inputs), client = env.createClient(inputs.connection), server = client.baseUrl, result = packages.length === 0 ? { promoted: !0, checks: [], missing: [], notFound: [], missingFeeds: [], polls: 0, waitedMs: 0 } : await checkPromotions(client, {
+    packages,
+    fromFeed: inputs.fromFeed,
+    toFeed: inputs.toFeed,
+    requireInTarget: inputs.requireInTarget,
+    waitTimeoutMs: inputs.waitTimeoutMs,
+    pollIntervalMs: inputs.pollIntervalMs,
+    logger: io
+  }), feedMissing = result.missingFeeds.length > 0, level = inputs.mode === "fail" || feedMissing ? "error" : "warning", problems = problemsOf(server, inputs, result, unpinned);
+  problems.forEach((p, i) => {
+    i < MAX_ANNOTATIONS ? io.annotate(level, p.message, p.title) : io.info(`${p.title}: ${p.message}`);
+  }), problems.length > MAX_ANNOTATIONS && io.info(
+    `${problems.length - MAX_ANNOTATIONS} more beyond the ${MAX_ANNOTATIONS} annotations: see above and the job summary.`
+  );
+  let allPromoted = result.promoted && unpinned.length === 0;
+  io.setOutput("promoted", String(allPromoted)), io.setOutput("missing", JSON.stringify(missingJson(result, unpinned))), io.setOutput("not-found", JSON.stringify(result.notFound.map((c) => idJson(c.package)))), io.setOutput("results", JSON.stringify(resultsJson(result, unpinned))), await io.appendSummary(promoteCheckSummary(server, inputs, result, unpinned));
+  let total = result.checks.length + unpinned.length;
+  if (total === 0) {
+    io.warning("Nothing to check: the manifest lists no dependencies.");
+    return;
+  }
+  if (allPromoted) {
+    io.info(`All ${total} package versions are promoted to ${inputs.toFeed}.`);
+    return;
+  }
+  if (feedMissing)
+    throw new StepError(
+      result.missingFeeds.map((f) => missingFeedMessage(f.input, f.feed, server, f.known)).join(" ")
+    );
+  let bad = [
+    ...result.missing.map((c) => describePackage(c.package)),
+    ...unpinned.map((d) => d.dependency)
+  ], notFound = result.notFound.length > 0 ? ` (${result.notFound.length} not found in ${inputs.fromFeed ?? inputs.toFeed})` : "", waited = result.polls > 1 ? `; waited ${formatWait(result.waitedMs)} (wait-timeout) over ${result.polls} checks` : "", verdict = `${bad.length} of ${total} package versions ${bad.length === 1 ? "is" : "are"} not promoted to ${inputs.toFeed}${notFound}${unpinned.length > 0 ? " or cannot be checked" : ""}: ${bad.slice(0, 10).join(", ")}${bad.length > 10 ? `, and ${bad.length - 10} more` : ""}${waited}`;
+  if (inputs.mode === "fail") throw new StepError(verdict);
+  io.warning(`${verdict} (mode: warn, so the step passes)`);
+}
+function formatWait(ms) {
+  let s = Math.round(ms / 1e3);
+  return s < 120 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+async function selectPackages(inputs) {
+  let selection = inputs.selection;
+  if (selection.kind === "list") return { packages: selection.packages, unpinned: [] };
+  let manifest = await readManifestFile(selection.path);
+  if (selection.checkDependencies) {
+    let { pinned, unpinned } = pinnedDependencies({
+      dependencies: Array.isArray(manifest.dependencies) ? manifest.dependencies.map(String) : []
+    });
+    return { packages: pinned, unpinned };
+  }
+  let name = typeof manifest.name == "string" ? manifest.name : void 0, version = typeof manifest.version == "string" ? manifest.version : void 0;
+  if (!name || !version)
+    throw new StepError(`${selection.path} has no name and version to check`);
+  let group = typeof manifest.group == "string" && manifest.group !== "" ? manifest.group : void 0;
+  return { packages: [group ? { group, name, version } : { name, version }], unpinned: [] };
 }
 
 // src/promote-check/main.ts

@@ -28,7 +28,7 @@ function ymlDefaults(name: string): Record<string, string> {
 const cases: { name: string; required: Record<string, string>; read: (io: FakeIo) => unknown }[] = [
   {
     name: 'publish',
-    required: { server: 'https://p.example.com', feed: 'f' },
+    required: { server: 'https://p.example.com', feed: 'f', path: '.' },
     read: (io: FakeIo) => readPublishInputs(io, fakeContext()),
   },
   {

@@ -104,7 +104,7 @@ describe('deploy-record inputs', () => {
     [{ version: '' }, '"version" is required'],
     [
       { target: undefined },
-      '"target" is required: the runner does not tell actions which environment the job deploys to; set it to the environment or server name',
+      '"target" is required: the runner does not tell actions which environment the job deploys to (only a `deployment` event names one); set it to the environment or server name',
     ],
     [{ url: 'javascript:alert(1)' }, '"url" must be an http:// or https:// URL; got "javascript:alert(1)"'],
   ])('rejects %j', (inputs, message) => {

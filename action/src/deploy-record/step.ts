@@ -2,16 +2,23 @@
 
 import { describePackage, versionPageUrl } from '@proget-ci/core';
 import type { StepEnvironment } from '../shared/environment.js';
+import { withFailureSummary } from '../shared/failure-summary.js';
 import { cell, code, link } from '../shared/markdown.js';
 import { readDeployRecordInputs } from './inputs.js';
 import { recordDeployment } from './record.js';
 
 export async function deployRecordStep(env: StepEnvironment): Promise<void> {
+  // Set before anything can fail, so a failed step says false rather than nothing.
+  env.io.setOutput('recorded', 'false');
+  await withFailureSummary(env.io, 'ProGet deployment not recorded', () => record(env));
+}
+
+async function record(env: StepEnvironment): Promise<void> {
   const { io, context } = env;
   const inputs = readDeployRecordInputs(io, context, env.now());
   const client = env.createClient(inputs.connection);
-  const { connection: _, ...record } = inputs;
-  await recordDeployment(client, { record, logger: io });
+  const { connection: _, allowMissingPackage, ...record } = inputs;
+  await recordDeployment(client, { record, allowMissingPackage, logger: io });
   io.setOutput('recorded', 'true');
   const id = { group: inputs.group, name: inputs.name, version: inputs.version };
   await io.appendSummary(

@@ -25,7 +25,7 @@ export interface PromoteCheckInputs {
 
 export function readPromoteCheckInputs(source: InputSource, context: RunContext): PromoteCheckInputs {
   const inputs = new InputReader(source);
-  const connection = readConnection(inputs, context.workspace);
+  const connection = readConnection(inputs, context.workspace, context.connectionEnv);
   const selection = readSelection(inputs, context.workspace);
   const result: PromoteCheckInputs = {
     connection,

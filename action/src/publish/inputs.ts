@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { errorSummary } from '@proget-ci/core';
+import { errorSummary, validateVersion } from '@proget-ci/core';
 import { parse as parseYaml } from 'yaml';
 import { type ConnectionInputs, readConnection } from '../shared/connection-inputs.js';
 import type { RunContext } from '../shared/context.js';
@@ -35,19 +35,24 @@ export interface PublishInputs {
   dryRun: boolean;
   verify: boolean;
   uploadArtifact: boolean;
+  /** Things the step should tell people as notices (a tag's `v` dropped, metadata without `_`). */
+  notices: string[];
 }
 
 export function readPublishInputs(source: InputSource, context: RunContext): PublishInputs {
   const inputs = new InputReader(source);
-  const connection = readConnection(inputs, context.workspace);
+  const connection = readConnection(inputs, context.workspace, context.connectionEnv);
   const feed = inputs.feed('feed', true) ?? '';
-  const path = resolveIn(context.workspace, inputs.string('path') ?? '.');
+  // Required: packing "." would take the whole workspace (node_modules, build output) without a word.
+  const pathValue = inputs.required('path', ' (the directory to package, or a .upack or .zip file)');
+  const path = resolveIn(context.workspace, pathValue ?? '.');
+  const notices: string[] = [];
   const manifest = inputs.string('manifest');
 
   const overrides: ManifestOverrides = {
     name: inputs.string('name'),
     group: inputs.string('group'),
-    version: inputs.string('version'),
+    version: readVersion(inputs, notices),
     title: inputs.string('title'),
     description: inputs.string('description'),
     icon: inputs.string('icon'),
@@ -56,7 +61,7 @@ export function readPublishInputs(source: InputSource, context: RunContext): Pub
   if (tags.length > 0) overrides.tags = tags;
   const dependencies = inputs.lines('dependencies');
   if (dependencies.length > 0) overrides.dependencies = dependencies;
-  const metadata = readMetadata(inputs);
+  const metadata = readMetadata(inputs, notices);
   if (metadata !== undefined) overrides.metadata = metadata;
 
   const result: PublishInputs = {
@@ -71,21 +76,36 @@ export function readPublishInputs(source: InputSource, context: RunContext): Pub
     dryRun: inputs.boolean('dry-run', false),
     verify: inputs.boolean('verify', true),
     uploadArtifact: inputs.boolean('upload-artifact', false),
+    notices,
   };
   inputs.finish();
   return result;
 }
 
-/** A YAML (or JSON, which is YAML) map whose keys all start with `_`. */
-function readMetadata(inputs: InputReader): Record<string, unknown> | undefined {
+/** A tag such as `v1.2.3` (e.g. `github.ref_name`) publishes `1.2.3`: universal versions have no `v`. */
+function readVersion(inputs: InputReader, notices: string[]): string | undefined {
+  const version = inputs.string('version');
+  if (version === undefined || !/^[vV]\d/.test(version)) return version;
+  const bare = version.slice(1);
+  if (validateVersion(bare) !== undefined) return version;
+  notices.push(
+    `"version" is ${version}, a tag name: publishing version ${bare} (universal versions have no "v").`,
+  );
+  return bare;
+}
+
+// Fields that have inputs of their own: `metadata` must not change a package's identity behind them.
+const IDENTITY_KEYS = ['name', 'group', 'version'];
+
+/** A YAML (or JSON, which is YAML) map of extra properties; ProGet recommends `_` for custom ones. */
+function readMetadata(inputs: InputReader, notices: string[]): Record<string, unknown> | undefined {
   const text = inputs.string('metadata');
   if (text === undefined) return undefined;
   let value: unknown;
   try {
     value = parseYaml(text);
   } catch (e) {
-    const reason = errorSummary(e);
-    inputs.problem(`"metadata" is not valid YAML or JSON: ${reason}`);
+    inputs.problem(`"metadata" is not valid YAML or JSON: ${errorSummary(e)}`);
     return undefined;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -93,12 +113,24 @@ function readMetadata(inputs: InputReader): Record<string, unknown> | undefined 
     return undefined;
   }
   const record = value as Record<string, unknown>;
-  const bad = Object.keys(record).filter((key) => !key.startsWith('_') || key.length < 2);
+  const keys = Object.keys(record);
+  const bad = keys.filter((key) => key === '_' || key.trim() === '');
   if (bad.length > 0) {
+    inputs.problem(`"metadata" keys must be property names; got ${bad.map((k) => `"${k}"`).join(', ')}`);
+    return undefined;
+  }
+  const identity = keys.filter((key) => IDENTITY_KEYS.includes(key));
+  if (identity.length > 0) {
     inputs.problem(
-      `"metadata" keys must start with "_" (upack.json allows no other custom properties); got ${bad.map((k) => `"${k}"`).join(', ')}`,
+      `"metadata" must not set ${identity.map((k) => `"${k}"`).join(', ')}; use the input${identity.length > 1 ? 's' : ''} of that name`,
     );
     return undefined;
+  }
+  const plain = keys.filter((key) => !key.startsWith('_'));
+  if (plain.length > 0) {
+    notices.push(
+      `"metadata" sets ${plain.map((k) => `"${k}"`).join(', ')} without the "_" prefix; ProGet recommends "_" for custom properties (e.g. "_${plain[0]}") so they never clash with a future manifest field.`,
+    );
   }
   return record;
 }

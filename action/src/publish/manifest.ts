@@ -34,7 +34,8 @@ export function composeManifest(
     const hint = problems.some((p) => p.startsWith('name is required') || p.startsWith('version is required'))
       ? [...problems, 'set "name" and "version" as inputs, or give a "manifest" (upack.json) that has them']
       : problems;
-    throw new ValidationError('upack.json', hint);
+    // Without a upack.json every field came from the inputs (or this run): say so, not "upack.json".
+    throw new ValidationError(file === undefined ? 'Invalid inputs' : 'upack.json', hint);
   }
   return manifest as unknown as UpackManifest;
 }

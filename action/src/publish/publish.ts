@@ -17,6 +17,7 @@ import {
   versionPageUrl,
 } from '@proget-ci/core';
 import { StepError } from '../shared/errors.js';
+import { feedState, missingFeedMessage } from '../shared/feed-check.js';
 import type { StepLogger } from '../shared/io.js';
 import { readManifestFile } from '../shared/manifest-file.js';
 import type { IfExists, ManifestOverrides } from './inputs.js';
@@ -81,6 +82,11 @@ export async function publish(client: ProGetClientApi, options: PublishOptions):
     return { outcome: 'dry-run', feed, id, ...built, ...links };
   }
 
+  // Before building or uploading: a 404 below means "version absent" only when the feed is there.
+  const found = await feedState(client, feed, logger, signal);
+  if (found.state === 'missing') {
+    throw new StepError(missingFeedMessage('feed', feed, client.baseUrl, found.known));
+  }
   const existing = await client.universal.getVersion(feed, id, { signal });
   if (existing !== undefined) {
     if (options.ifExists === 'fail') {

@@ -2,6 +2,7 @@
 
 import { describePackage } from '@proget-ci/core';
 import type { StepEnvironment } from '../shared/environment.js';
+import { withFailureSummary } from '../shared/failure-summary.js';
 import { code, formatBytes, link, table } from '../shared/markdown.js';
 import { type ArtifactUploader, artifactName } from './artifact.js';
 import { readPublishInputs } from './inputs.js';
@@ -9,8 +10,13 @@ import { provenance } from './manifest.js';
 import { type PublishResult, publish } from './publish.js';
 
 export async function publishStep(env: StepEnvironment, artifacts: ArtifactUploader): Promise<void> {
+  await withFailureSummary(env.io, 'ProGet publish: failed', () => runPublish(env, artifacts));
+}
+
+async function runPublish(env: StepEnvironment, artifacts: ArtifactUploader): Promise<void> {
   const { io, context } = env;
   const inputs = readPublishInputs(io, context);
+  for (const notice of inputs.notices) io.annotate('notice', notice);
   const client = env.createClient(inputs.connection);
   const result = await publish(client, {
     feed: inputs.feed,

@@ -2,6 +2,7 @@
 
 import { PROGET_CI_VERSION, ProGetClient, type ProGetClientApi, ValidationError } from '@proget-ci/core';
 import type { ConnectionInputs } from './connection-inputs.js';
+import { inInputTerms } from './input-words.js';
 import type { StepLogger } from './io.js';
 
 export function createClient(
@@ -32,9 +33,10 @@ function construct(connection: ConnectionInputs, logger: StepLogger, signal?: Ab
     timeoutMs: connection.timeoutMs,
     retries: connection.retries,
     caCertPath: connection.caCertPath,
-    insecureTls: connection.insecureTls,
+    // Only https has certificates to skip: on http:// the input changes nothing, so nothing is warned.
+    insecureTls: connection.insecureTls && connection.server.startsWith('https:'),
     userAgent: `proget-ci-action/${PROGET_CI_VERSION}`,
     signal,
-    logger: { debug: (m) => logger.debug(m), warn: (m) => logger.warning(m) },
+    logger: { debug: (m) => logger.debug(m), warn: (m) => logger.warning(inInputTerms(m)) },
   });
 }

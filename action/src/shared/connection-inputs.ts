@@ -17,13 +17,34 @@ export interface ConnectionInputs {
   insecureTls: boolean;
 }
 
-export function readConnection(inputs: InputReader, workspace: string): ConnectionInputs {
+/** What a job may set once in `env:` instead of repeating inputs in every step. */
+export interface ConnectionEnv {
+  /** PROGET_URL */
+  url?: string;
+  /** PROGET_API_KEY */
+  apiKey?: string;
+}
+
+export function readConnection(
+  inputs: InputReader,
+  workspace: string,
+  fromEnv: ConnectionEnv = {},
+): ConnectionInputs {
   // Secrets first, so they are masked even when another input is bad.
-  const apiKey = inputs.secret('api-key');
   const password = inputs.secret('password');
   const username = inputs.string('username');
-  const serverValue = inputs.required('server');
-  const server = serverValue === undefined ? '' : checkUrlInput(inputs, 'server', serverValue);
+  // The job's PROGET_API_KEY stands in only when the step names no credentials of its own.
+  const apiKey =
+    inputs.secret('api-key') ??
+    (username === undefined && password === undefined ? inputs.secretValue(fromEnv.apiKey) : undefined);
+  const serverValue =
+    inputs.string('server') ??
+    fromEnv.url?.trim() ??
+    inputs.required('server', " (or set PROGET_URL in the job's env)");
+  const server =
+    serverValue === undefined
+      ? ''
+      : checkUrlInput(inputs, inputs.string('server') === undefined ? 'PROGET_URL' : '"server"', serverValue);
 
   if (apiKey !== undefined && (username !== undefined || password !== undefined)) {
     inputs.problem('use either "api-key" or "username" and "password", not both');
@@ -56,16 +77,17 @@ export function readConnection(inputs: InputReader, workspace: string): Connecti
  * Core's server-URL rule (`checkServerUrl`), worded for an input. A value is echoed only when it cannot hold
  * a password (no `@`), so a typo never prints a secret.
  */
-export function checkUrlInput(inputs: InputReader, name: string, value: string): string {
+/** `label` is the input as people see it: `"server"`, or `PROGET_URL` when that stood in. */
+export function checkUrlInput(inputs: InputReader, label: string, value: string): string {
   const check = checkServerUrl(value);
   if (check.ok) return check.url;
   const echo = value.includes('@') ? '' : `; got "${value}"`;
   const message: Record<ServerUrlProblem, string> = {
-    empty: `"${name}" is required`,
-    'not-a-url': `"${name}" is not a valid URL${echo}`,
-    scheme: `"${name}" must be an http:// or https:// URL${echo}`,
-    credentials: `"${name}" must not contain credentials; pass the key in "api-key" (or use "username" and "password")`,
-    'query-or-fragment': `"${name}" must not have a query string or fragment${echo}`,
+    empty: `${label} is required`,
+    'not-a-url': `${label} is not a valid URL${echo}`,
+    scheme: `${label} must be an http:// or https:// URL${echo}`,
+    credentials: `${label} must not contain credentials; pass the key in "api-key" (or use "username" and "password")`,
+    'query-or-fragment': `${label} must not have a query string or fragment${echo}`,
   };
   inputs.problem(message[check.problem]);
   return '';

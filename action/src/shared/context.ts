@@ -13,9 +13,13 @@ export interface RunContext {
   ref?: string;
   actor?: string;
   eventName?: string;
+  /** The event payload (JSON) the runner wrote: GITHUB_EVENT_PATH. */
+  eventPath?: string;
   /** Not set by the runner today; read when a workflow or a future runner sets it. */
   environment?: string;
   workspace: string;
+  /** PROGET_URL and PROGET_API_KEY from the job's env: stand-ins for `server` and `api-key`. */
+  connectionEnv: { url?: string; apiKey?: string };
   /** Where scratch files go: RUNNER_TEMP, never the workspace. */
   tempDir: string;
   /** Link to this run, when the runner said enough to build one. */
@@ -48,8 +52,10 @@ export function readRunContext(env: Env, fallbackTemp: string, cwd: string): Run
     ref: value('GITHUB_REF'),
     actor: value('GITHUB_ACTOR'),
     eventName: value('GITHUB_EVENT_NAME'),
+    eventPath: value('GITHUB_EVENT_PATH'),
     environment: value('GITHUB_ENVIRONMENT'),
     workspace: value('GITHUB_WORKSPACE') ?? cwd,
+    connectionEnv: { url: value('PROGET_URL'), apiKey: value('PROGET_API_KEY') },
     tempDir: value('RUNNER_TEMP') ?? fallbackTemp,
     runUrl:
       repository && runId

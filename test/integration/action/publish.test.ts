@@ -156,13 +156,13 @@ describe('publish bundle', () => {
       version: '1.0.0',
       'if-exists': 'replace',
       'dry-run': 'perhaps',
-      metadata: 'team: web',
+      metadata: 'version: 2.0.0',
     });
     expect(run.exitCode).toBe(1);
     expect(run.errors).toEqual([
       [
         'Invalid inputs: 3 problems:',
-        '  - "metadata" keys must start with "_" (upack.json allows no other custom properties); got "team"',
+        '  - "metadata" must not set "version"; use the input of that name',
         '  - "if-exists" must be one of fail, skip, overwrite; got "replace"',
         '  - "dry-run" must be one of true, false, yes, no, 1, 0; got "perhaps"',
       ].join('\n'),
