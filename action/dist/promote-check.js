@@ -19441,18 +19441,32 @@ var TRUE_WORDS = ["true", "yes", "1"], FEED_NAME = /^[0-9A-Za-z._-]+$/, FALSE_WO
 // src/promote-check/package-ref.ts
 function parsePackageRef(text) {
   let at = text.lastIndexOf("@");
-  if (at <= 0 || at === text.length - 1) return `expected group/name@version, got "${text}"`;
+  if (at <= 0 || at === text.length - 1) {
+    let colon = parseColonRef(text);
+    return colon !== void 0 ? colon : `expected group/name@version (or group:name:version), got "${text}"`;
+  }
   let id = text.slice(0, at).trim(), version = text.slice(at + 1).trim(), slash = id.lastIndexOf("/"), group = slash < 0 ? void 0 : id.slice(0, slash), name = slash < 0 ? id : id.slice(slash + 1), problem = validatePackageName(name) ?? (group === void 0 ? void 0 : validateGroup(group)) ?? validateVersion(version);
   return problem !== void 0 ? problem : group === void 0 ? { name, version } : { group, name, version };
+}
+function parseColonRef(text) {
+  if (text.includes("@")) return;
+  let parts = text.split(":").map((p) => p.trim());
+  if (parts.length !== 3 || parts[1] === "" || parts[2] === "") return;
+  let [group, name, version] = parts, problem = validatePackageName(name) ?? (group === "" ? void 0 : validateGroup(group)) ?? validateVersion(version);
+  return problem !== void 0 ? problem : group === "" ? { name, version } : { group, name, version };
 }
 
 // src/promote-check/inputs.ts
 function readPromoteCheckInputs(source, context) {
-  let inputs = new InputReader(source), connection = readConnection(inputs, context.workspace, context.connectionEnv), selection = readSelection(inputs, context.workspace), result = {
+  let inputs = new InputReader(source), connection = readConnection(inputs, context.workspace, context.connectionEnv), selection = readSelection(inputs, context.workspace), fromFeed = inputs.feed("from-feed", !1), toFeed = inputs.feed("to-feed", !0) ?? "";
+  fromFeed !== void 0 && fromFeed.toLowerCase() === toFeed.toLowerCase() && inputs.problem(
+    `"from-feed" and "to-feed" are both ${toFeed}; a promotion goes from one feed to another (leave "from-feed" unset to accept any source)`
+  );
+  let result = {
     connection,
     selection,
-    fromFeed: inputs.feed("from-feed", !1),
-    toFeed: inputs.feed("to-feed", !0) ?? "",
+    fromFeed,
+    toFeed,
     requireInTarget: inputs.boolean("require-in-target", !0),
     mode: inputs.oneOf("mode", ["fail", "warn"], "fail"),
     waitTimeoutMs: inputs.seconds("wait-timeout", 0, !0) ?? 0,
@@ -19490,9 +19504,14 @@ function readSelection(inputs, workspace) {
   let packages = [];
   return lines.forEach((raw, index) => {
     let line = raw.replace(/#.*$/, "").trim();
-    if (line === "") return;
-    let parsed = parsePackageRef(line);
-    typeof parsed == "string" ? inputs.problem(`"packages" line ${index + 1}: ${parsed}`) : packages.push(parsed);
+    for (let item of line.split(",").map((i) => i.trim())) {
+      if (item === "") continue;
+      let parsed = parsePackageRef(item);
+      if (typeof parsed == "string") {
+        let quoted = item === line ? "" : ` ("${line}")`;
+        inputs.problem(`"packages" line ${index + 1}${quoted}: ${parsed}`);
+      } else packages.push(parsed);
+    }
   }), packages.length === 0 && inputs.problems.length === 0 && inputs.problem('"packages" lists no package (only blank lines and comments)'), { kind: "list", packages: dedupe(packages) };
 }
 function dedupe(packages) {

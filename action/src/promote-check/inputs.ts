@@ -27,11 +27,18 @@ export function readPromoteCheckInputs(source: InputSource, context: RunContext)
   const inputs = new InputReader(source);
   const connection = readConnection(inputs, context.workspace, context.connectionEnv);
   const selection = readSelection(inputs, context.workspace);
+  const fromFeed = inputs.feed('from-feed', false);
+  const toFeed = inputs.feed('to-feed', true) ?? '';
+  if (fromFeed !== undefined && fromFeed.toLowerCase() === toFeed.toLowerCase()) {
+    inputs.problem(
+      `"from-feed" and "to-feed" are both ${toFeed}; a promotion goes from one feed to another (leave "from-feed" unset to accept any source)`,
+    );
+  }
   const result: PromoteCheckInputs = {
     connection,
     selection,
-    fromFeed: inputs.feed('from-feed', false),
-    toFeed: inputs.feed('to-feed', true) ?? '',
+    fromFeed,
+    toFeed,
     requireInTarget: inputs.boolean('require-in-target', true),
     mode: inputs.oneOf('mode', ['fail', 'warn'] as const, 'fail'),
     waitTimeoutMs: inputs.seconds('wait-timeout', 0, true) ?? 0,
@@ -91,11 +98,16 @@ function readSelection(inputs: InputReader, workspace: string): PackageSelection
   }
   const packages: PackageVersionId[] = [];
   lines.forEach((raw, index) => {
+    // A trailing `# comment`, and several references on one line separated by commas.
     const line = raw.replace(/#.*$/, '').trim();
-    if (line === '') return;
-    const parsed = parsePackageRef(line);
-    if (typeof parsed === 'string') inputs.problem(`"packages" line ${index + 1}: ${parsed}`);
-    else packages.push(parsed);
+    for (const item of line.split(',').map((i) => i.trim())) {
+      if (item === '') continue;
+      const parsed = parsePackageRef(item);
+      if (typeof parsed === 'string') {
+        const quoted = item === line ? '' : ` ("${line}")`;
+        inputs.problem(`"packages" line ${index + 1}${quoted}: ${parsed}`);
+      } else packages.push(parsed);
+    }
   });
   if (packages.length === 0 && inputs.problems.length === 0) {
     inputs.problem('"packages" lists no package (only blank lines and comments)');

@@ -112,8 +112,8 @@ describe('promote-check bundle', () => {
     expect(run.errors).toEqual([
       [
         'Invalid inputs: 2 problems:',
-        '  - "packages" line 3: expected group/name@version, got "not a package"',
-        '  - "packages" line 4: expected group/name@version, got "x@"',
+        '  - "packages" line 3: expected group/name@version (or group:name:version), got "not a package"',
+        '  - "packages" line 4: expected group/name@version (or group:name:version), got "x@"',
       ].join('\n'),
     ]);
   });
