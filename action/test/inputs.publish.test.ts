@@ -117,6 +117,15 @@ describe('publish inputs', () => {
     expect(parse({ version: '1.2.3' }).notices).toEqual([]);
   });
 
+  it('takes "!pattern" in include as an exclusion, as upload-artifact does', () => {
+    const inputs = parse({ include: 'dist/**\n!dist/**/*.map\n', exclude: 'tmp' });
+    expect(inputs.include).toEqual(['dist/**']);
+    expect(inputs.exclude).toEqual(['dist/**/*.map', 'tmp']);
+    expect(problem({ exclude: '!keep.txt' })).toBe(
+      'Invalid inputs: "exclude" cannot re-include ("!keep.txt"); list the files to keep in "include" and the ones to leave out with "!pattern" there',
+    );
+  });
+
   it('accepts if-exists in any case', () => {
     expect(parse({ 'if-exists': 'Overwrite' }).ifExists).toBe('overwrite');
   });

@@ -70,8 +70,7 @@ export function readPublishInputs(source: InputSource, context: RunContext): Pub
     path,
     manifestPath: manifest === undefined ? undefined : resolveIn(context.workspace, manifest),
     overrides: dropUndefined(overrides),
-    include: inputs.lines('include'),
-    exclude: inputs.lines('exclude'),
+    ...readFilters(inputs),
     ifExists: inputs.oneOf('if-exists', ['fail', 'skip', 'overwrite'] as const, 'fail'),
     dryRun: inputs.boolean('dry-run', false),
     verify: inputs.boolean('verify', true),
@@ -80,6 +79,26 @@ export function readPublishInputs(source: InputSource, context: RunContext): Pub
   };
   inputs.finish();
   return result;
+}
+
+/** `include` lines starting with `!` exclude, as in upload-artifact's `path`. */
+function readFilters(inputs: InputReader): { include: string[]; exclude: string[] } {
+  const include: string[] = [];
+  const exclude: string[] = [];
+  for (const line of inputs.lines('include')) {
+    const negated = line.startsWith('!');
+    const pattern = negated ? line.slice(1).trim() : line;
+    if (pattern === '') inputs.problem(`"include" has a "!" with no pattern after it`);
+    else (negated ? exclude : include).push(pattern);
+  }
+  for (const line of inputs.lines('exclude')) {
+    if (line.startsWith('!')) {
+      inputs.problem(
+        `"exclude" cannot re-include ("${line}"); list the files to keep in "include" and the ones to leave out with "!pattern" there`,
+      );
+    } else exclude.push(line);
+  }
+  return { include, exclude };
 }
 
 /** A tag such as `v1.2.3` (e.g. `github.ref_name`) publishes `1.2.3`: universal versions have no `v`. */

@@ -11,6 +11,7 @@ import {
   type PackageVersionId,
   type ProGetClientApi,
   readPackage,
+  type UniversalVersion,
   type UpackManifest,
   universalDownloadUrl,
   ValidationError,
@@ -22,6 +23,7 @@ import type { StepLogger } from '../shared/io.js';
 import { readManifestFile } from '../shared/manifest-file.js';
 import type { IfExists, ManifestOverrides } from './inputs.js';
 import { composeManifest } from './manifest.js';
+import { sameContentAsStored, storedCommit } from './rerun.js';
 
 export interface PublishOptions {
   feed: string;
@@ -42,7 +44,8 @@ export interface PublishOptions {
   logger: StepLogger;
 }
 
-export type PublishOutcome = 'published' | 'overwritten' | 'skipped-exists' | 'dry-run';
+/** `skipped-rerun`: already published from this commit with the same content. */
+export type PublishOutcome = 'published' | 'overwritten' | 'skipped-exists' | 'skipped-rerun' | 'dry-run';
 
 export interface PublishResult {
   outcome: PublishOutcome;
@@ -90,6 +93,8 @@ export async function publish(client: ProGetClientApi, options: PublishOptions):
   const existing = await client.universal.getVersion(feed, id, { signal });
   if (existing !== undefined) {
     if (options.ifExists === 'fail') {
+      const rerun = await rerunOfThisCommit(client, options, id, existing, prepared);
+      if (rerun !== undefined) return { ...rerun, ...links };
       throw new StepError(
         `${what} already exists in ${feed}; set if-exists: skip or overwrite (or publish a new version)`,
       );
@@ -116,6 +121,42 @@ export async function publish(client: ProGetClientApi, options: PublishOptions):
   };
   if (options.verify) result.verifiedBy = await verifyUpload(client, options, id, built.sha1);
   return result;
+}
+
+/**
+ * A re-run on the same commit: the stored version carries this `_commit` and the same content, so the
+ * step succeeds without uploading. Anything else (another commit, other content) is the usual conflict.
+ */
+async function rerunOfThisCommit(
+  client: ProGetClientApi,
+  options: PublishOptions,
+  id: PackageVersionId,
+  existing: UniversalVersion,
+  prepared: Prepared,
+): Promise<Omit<PublishResult, 'packageUrl' | 'downloadUrl'> | undefined> {
+  const commit = options.provenance._commit;
+  if (typeof commit !== 'string' || storedCommit(existing) !== commit) return undefined;
+  const built = await prepared.build();
+  const same = await sameContentAsStored(
+    client,
+    options.feed,
+    id,
+    built.file,
+    options.tempDir,
+    options.signal,
+  );
+  const what = describePackage(id);
+  if (same !== true) {
+    options.logger.info(
+      `${what} in ${options.feed} was published from this commit (${commit.slice(0, 7)}), but ${same === false ? 'with other content' : 'its content could not be read back'}.`,
+    );
+    return undefined;
+  }
+  options.logger.info(
+    `${what} is already in ${options.feed}, published from this commit (${commit.slice(0, 7)}) with the same content: nothing to upload (a re-run).`,
+  );
+  const info = await serverHashes(client, options.feed, id, options.signal);
+  return { outcome: 'skipped-rerun', feed: options.feed, id, manifest: prepared.manifest, ...info };
 }
 
 interface Built {
@@ -167,6 +208,7 @@ async function prepareDirectory(options: PublishOptions): Promise<Prepared> {
       options.logger.info(
         `Built ${describePackage(identity(built.manifest))}: ${built.fileCount} files, ${built.size} bytes, SHA-1 ${built.sha1}`,
       );
+      await warnAboutContents(built.path, built.fileCount, options.logger);
       return {
         manifest: built.manifest,
         file: built.path,
@@ -211,6 +253,28 @@ async function preparePackageFile(options: PublishOptions): Promise<Prepared> {
       return { manifest, file: options.path, ...hashes };
     },
   };
+}
+
+// More files than an application package usually has: worth a look before it lands in a feed.
+export const MANY_FILES = 10_000;
+const SUSPECT_DIRECTORIES = ['node_modules', '.git'];
+
+/** Warns about what is rarely meant to be published: dependency trees, repositories, huge file counts. */
+async function warnAboutContents(file: string, fileCount: number, logger: StepLogger): Promise<void> {
+  const { entries } = await readPackage(file);
+  for (const name of SUSPECT_DIRECTORIES) {
+    const inside = entries.filter((e) => !e.isDirectory && e.path.split('/').includes(name));
+    if (inside.length > 0) {
+      logger.warning(
+        `The package holds ${inside.length} files under ${name}/ (e.g. ${inside[0]!.path.replace(/^package\//, '')}); if that is not intended, point "path" at the build output or add "${name}" to "exclude".`,
+      );
+    }
+  }
+  if (fileCount > MANY_FILES) {
+    logger.warning(
+      `The package holds ${fileCount} files, an unusually large number; check that "path", "include" and "exclude" select only what should be published.`,
+    );
+  }
 }
 
 /** A fresh directory under RUNNER_TEMP, which a self-hosted runner may not have created yet. */

@@ -60,10 +60,17 @@ async function runPublish(env: StepEnvironment, artifacts: ArtifactUploader): Pr
     size: result.size === undefined ? '' : String(result.size),
     'package-url': result.packageUrl,
     'download-url': result.downloadUrl,
-    skipped: String(result.outcome === 'skipped-exists' || result.outcome === 'dry-run'),
+    skipped: String(result.outcome !== 'published' && result.outcome !== 'overwritten'),
     'artifact-id': artifactId,
   };
   for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value);
+  if (result.outcome === 'skipped-rerun') {
+    io.annotate(
+      'notice',
+      `${describePackage(result.id)} is already in ${result.feed}, published from this commit with the same content; nothing was uploaded (a re-run is safe).`,
+      'Already published',
+    );
+  }
   await io.appendSummary(publishSummary(result, artifactId));
 }
 
@@ -71,6 +78,7 @@ const HEADLINES: Record<PublishResult['outcome'], string> = {
   published: 'Published',
   overwritten: 'Published (replaced the existing version)',
   'skipped-exists': 'Skipped: the version already exists',
+  'skipped-rerun': 'Skipped: already published from this commit with the same content',
   'dry-run': 'Dry run: built, not uploaded',
 };
 
