@@ -19057,6 +19057,18 @@ function construct(connection, logger, signal) {
 }
 
 // src/shared/context.ts
+import { readFileSync as readFileSync2 } from "node:fs";
+function readPullRequest(eventPath) {
+  if (eventPath !== void 0)
+    try {
+      let pr = JSON.parse(readFileSync2(eventPath, "utf8")).pull_request;
+      if (pr === void 0 || typeof pr.number != "number") return;
+      let head = pr.head?.repo, fromFork = head === null || head?.full_name !== void 0 && head.full_name !== pr.base?.repo?.full_name;
+      return { number: pr.number, fromFork };
+    } catch {
+      return;
+    }
+}
 function readRunContext(env, fallbackTemp, cwd) {
   let value = (name) => {
     let v = env[name]?.trim();
@@ -19078,6 +19090,9 @@ function readRunContext(env, fallbackTemp, cwd) {
     environment: value("GITHUB_ENVIRONMENT"),
     workspace: value("GITHUB_WORKSPACE") ?? cwd,
     connectionEnv: { url: value("PROGET_URL"), apiKey: value("PROGET_API_KEY") },
+    apiUrl: (value("GITHUB_API_URL") ?? "https://api.github.com").replace(/\/+$/, ""),
+    githubToken: value("GITHUB_TOKEN"),
+    pullRequest: readPullRequest(value("GITHUB_EVENT_PATH")),
     tempDir: value("RUNNER_TEMP") ?? fallbackTemp,
     runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}${runAttempt && runAttempt !== "1" ? `/attempts/${runAttempt}` : ""}` : void 0,
     commitUrl: repository && sha ? `${serverUrl}/${repository}/commit/${sha}` : void 0
@@ -19160,7 +19175,7 @@ async function withFailureSummary(io, heading, step) {
 }
 
 // src/deploy-record/inputs.ts
-import { readFileSync as readFileSync2 } from "node:fs";
+import { readFileSync as readFileSync3 } from "node:fs";
 
 // src/shared/connection-inputs.ts
 import { existsSync as existsSync2 } from "node:fs";
@@ -19308,7 +19323,7 @@ function readDeployRecordInputs(source, context, now = /* @__PURE__ */ new Date(
 function deploymentEnvironment(context) {
   if (!(context.eventName !== "deployment" || context.eventPath === void 0))
     try {
-      let environment = JSON.parse(readFileSync2(context.eventPath, "utf8")).deployment?.environment;
+      let environment = JSON.parse(readFileSync3(context.eventPath, "utf8")).deployment?.environment;
       return typeof environment == "string" && environment.trim() !== "" ? environment.trim() : void 0;
     } catch {
       return;

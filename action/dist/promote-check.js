@@ -3990,8 +3990,8 @@ var require_formdata_parser = __commonJS({
             if (name = filename = null, !bufferStartsWith(input, formDataNameBuffer, position) || (position.position += 17, name = parseMultipartFormDataName(input, position), name === null))
               return "failure";
             if (bufferStartsWith(input, filenameBuffer, position)) {
-              let check = position.position + filenameBuffer.length;
-              if (input[check] === 42 && (position.position += 1, check += 1), input[check] !== 61 || input[check + 1] !== 34 || (position.position += 12, filename = parseMultipartFormDataName(input, position), filename === null))
+              let check2 = position.position + filenameBuffer.length;
+              if (input[check2] === 42 && (position.position += 1, check2 += 1), input[check2] !== 61 || input[check2 + 1] !== 34 || (position.position += 12, filename = parseMultipartFormDataName(input, position), filename === null))
                 return "failure";
             }
             break;
@@ -9439,7 +9439,7 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch(input, init = void 0) {
+    function fetch2(input, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = createDeferredPromise(), requestObject;
       try {
@@ -9946,7 +9946,7 @@ var require_fetch = __commonJS({
       }
     }
     module.exports = {
-      fetch,
+      fetch: fetch2,
       Fetch,
       fetching,
       finalizeAndReportTiming
@@ -18479,13 +18479,13 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
     let touch = () => {
     };
     if (spec.transfer) {
-      let idle = this.config.transferTimeoutMs, last = Date.now(), timer, check = () => {
+      let idle = this.config.transferTimeoutMs, last = Date.now(), timer, check2 = () => {
         let quiet = Date.now() - last;
-        quiet >= idle ? controller.abort(new StopReason("timeout", `no data for ${idle} ms (transferTimeoutMs)`, !0)) : timer = setTimeout(check, idle - quiet);
+        quiet >= idle ? controller.abort(new StopReason("timeout", `no data for ${idle} ms (transferTimeoutMs)`, !0)) : timer = setTimeout(check2, idle - quiet);
       };
       touch = () => {
         last = Date.now();
-      }, timer = setTimeout(check, idle), cleanups.push(() => clearTimeout(timer));
+      }, timer = setTimeout(check2, idle), cleanups.push(() => clearTimeout(timer));
     } else {
       let limit = this.config.timeoutMs, timer = setTimeout(
         () => controller.abort(
@@ -19066,6 +19066,18 @@ function construct(connection, logger, signal) {
 }
 
 // src/shared/context.ts
+import { readFileSync as readFileSync2 } from "node:fs";
+function readPullRequest(eventPath) {
+  if (eventPath !== void 0)
+    try {
+      let pr = JSON.parse(readFileSync2(eventPath, "utf8")).pull_request;
+      if (pr === void 0 || typeof pr.number != "number") return;
+      let head = pr.head?.repo, fromFork = head === null || head?.full_name !== void 0 && head.full_name !== pr.base?.repo?.full_name;
+      return { number: pr.number, fromFork };
+    } catch {
+      return;
+    }
+}
 function readRunContext(env, fallbackTemp, cwd) {
   let value = (name) => {
     let v = env[name]?.trim();
@@ -19087,6 +19099,9 @@ function readRunContext(env, fallbackTemp, cwd) {
     environment: value("GITHUB_ENVIRONMENT"),
     workspace: value("GITHUB_WORKSPACE") ?? cwd,
     connectionEnv: { url: value("PROGET_URL"), apiKey: value("PROGET_API_KEY") },
+    apiUrl: (value("GITHUB_API_URL") ?? "https://api.github.com").replace(/\/+$/, ""),
+    githubToken: value("GITHUB_TOKEN"),
+    pullRequest: readPullRequest(value("GITHUB_EVENT_PATH")),
     tempDir: value("RUNNER_TEMP") ?? fallbackTemp,
     runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}${runAttempt && runAttempt !== "1" ? `/attempts/${runAttempt}` : ""}` : void 0,
     commitUrl: repository && sha ? `${serverUrl}/${repository}/commit/${sha}` : void 0
@@ -19218,7 +19233,7 @@ async function checkPromotions(client, options2) {
   for (; ; ) {
     polls++;
     let round = await checkOnce(client, options2, pending);
-    for (let check of round) checks.set(check.package, check);
+    for (let check2 of round) checks.set(check2.package, check2);
     pending = round.filter((c) => c.status !== "promoted").map((c) => c.package);
     let left = deadline - now();
     if (pending.length === 0 || left <= 0) break;
@@ -19344,8 +19359,8 @@ function readConnection(inputs, workspace, fromEnv = {}) {
   };
 }
 function checkUrlInput(inputs, label, value) {
-  let check = checkServerUrl(value);
-  if (check.ok) return check.url;
+  let check2 = checkServerUrl(value);
+  if (check2.ok) return check2.url;
   let echo = value.includes("@") ? "" : `; got "${value}"`, message = {
     empty: `${label} is required`,
     "not-a-url": `${label} is not a valid URL${echo}`,
@@ -19353,7 +19368,7 @@ function checkUrlInput(inputs, label, value) {
     credentials: `${label} must not contain credentials; pass the key in "api-key" (or use "username" and "password")`,
     "query-or-fragment": `${label} must not have a query string or fragment${echo}`
   };
-  return inputs.problem(message[check.problem]), "";
+  return inputs.problem(message[check2.problem]), "";
 }
 
 // src/shared/input-reader.ts
@@ -19470,9 +19485,10 @@ function readPromoteCheckInputs(source, context) {
     requireInTarget: inputs.boolean("require-in-target", !0),
     mode: inputs.oneOf("mode", ["fail", "warn"], "fail"),
     waitTimeoutMs: inputs.seconds("wait-timeout", 0, !0) ?? 0,
-    pollIntervalMs: inputs.seconds("poll-interval", 10, !1) ?? 1e4
-  };
-  return inputs.finish(), result;
+    pollIntervalMs: inputs.seconds("poll-interval", 10, !1) ?? 1e4,
+    commentOnPr: inputs.boolean("comment-on-pr", !1)
+  }, token = inputs.secret("github-token");
+  return result.commentOnPr && (result.githubToken = token ?? inputs.secretValue(context.githubToken)), inputs.finish(), result;
 }
 function readSelection(inputs, workspace) {
   let lines = inputs.rawLines("packages"), name = inputs.string("package"), group = inputs.string("group"), version = inputs.string("version"), manifest = inputs.string("manifest"), checkDependencies = inputs.boolean("check-dependencies", !1), given = [lines.some((l) => l.trim() !== ""), name !== void 0, manifest !== void 0].filter(
@@ -19520,6 +19536,68 @@ function dedupe(packages) {
     let key = `${(p.group ?? "").toLowerCase()}/${p.name.toLowerCase()}@${p.version}`;
     return seen.has(key) ? !1 : (seen.add(key), !0);
   });
+}
+
+// src/promote-check/pr-comment.ts
+function commentMarker(toFeed) {
+  return `<!-- proget-ci:promote-check:${toFeed} -->`;
+}
+async function postStickyComment(io, context, token, toFeed, markdown) {
+  let skip = (why) => (io.annotate(
+    "notice",
+    `comment-on-pr: no pull-request comment: ${why}; the result is in the job summary.`
+  ), "skipped"), pr = context.pullRequest;
+  if (pr === void 0) return skip("this run is not for a pull request");
+  if (pr.fromFork)
+    return skip("the pull request comes from a fork, where GITHUB_TOKEN is read-only");
+  if (token === void 0)
+    return skip("GITHUB_TOKEN is not set (add `env: GITHUB_TOKEN: ${{ github.token }}` to the step)");
+  if (context.repository === void 0) return skip("GITHUB_REPOSITORY is not set");
+  io.setSecret(token);
+  let marker = commentMarker(toFeed), body = `${marker}
+${markdown}`, base = `${context.apiUrl}/repos/${context.repository}`;
+  try {
+    let existing = await findComment(token, `${base}/issues/${pr.number}/comments`, marker);
+    return existing !== void 0 ? (await github(token, "PATCH", `${base}/issues/comments/${existing}`, { body }), io.info(`Updated the promotion-check comment on pull request #${pr.number}.`), "updated") : (await github(token, "POST", `${base}/issues/${pr.number}/comments`, { body }), io.info(`Commented the promotion check on pull request #${pr.number}.`), "created");
+  } catch (e) {
+    return e instanceof GitHubError && (e.status === 403 || e.status === 404) ? skip(
+      `GitHub answered ${e.status}: the token cannot write to pull requests (give the job \`permissions: pull-requests: write\`)`
+    ) : (io.warning(`comment-on-pr: no pull-request comment: ${e instanceof Error ? e.message : String(e)}`), "skipped");
+  }
+}
+async function findComment(token, url, marker) {
+  for (let page = 1; page <= 10; page++) {
+    let comments = await github(token, "GET", `${url}?per_page=100&page=${page}`), mine = comments.find((c) => typeof c.body == "string" && c.body.includes(marker));
+    if (mine !== void 0) return mine.id;
+    if (comments.length < 100) return;
+  }
+}
+var GitHubError = class extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+  status;
+};
+async function github(token, method, url, json) {
+  let response = await fetch(url, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      accept: "application/vnd.github+json",
+      "x-github-api-version": "2022-11-28",
+      "user-agent": "proget-ci-action",
+      ...json === void 0 ? {} : { "content-type": "application/json" }
+    },
+    body: json === void 0 ? void 0 : JSON.stringify(json),
+    signal: AbortSignal.timeout(15e3)
+  });
+  if (!response.ok)
+    throw await response.body?.cancel(), new GitHubError(
+      response.status,
+      `GitHub answered ${response.status} to ${method} ${new URL(url).pathname}`
+    );
+  return response.status === 204 ? void 0 : response.json();
 }
 
 // src/shared/markdown.ts
@@ -19579,9 +19657,9 @@ function problemsOf(server, inputs, result, unpinned) {
     title: `Feed not found: ${f.feed}`,
     message: missingFeedMessage(f.input, f.feed, server, f.known)
   })) : [
-    ...result.missing.map((check) => ({
-      title: `${check.status === "not-found" ? "Not found" : "Not promoted"}: ${describePackage(check.package)}`,
-      message: howToPromote(server, inputs, check)
+    ...result.missing.map((check2) => ({
+      title: `${check2.status === "not-found" ? "Not found" : "Not promoted"}: ${describePackage(check2.package)}`,
+      message: howToPromote(server, inputs, check2)
     })),
     ...unpinned.map((dep) => ({
       title: `Cannot check: ${dep.dependency}`,
@@ -19589,12 +19667,12 @@ function problemsOf(server, inputs, result, unpinned) {
     }))
   ];
 }
-function howToPromote(server, inputs, check) {
-  let pkg = check.package;
-  if (check.status === "not-found")
+function howToPromote(server, inputs, check2) {
+  let pkg = check2.package;
+  if (check2.status === "not-found")
     return `${describePackage(pkg)} does not exist in ${inputs.fromFeed ?? inputs.toFeed}, so it cannot be promoted; check the name and version (${versionPageUrl(server, inputs.fromFeed ?? inputs.toFeed, { ...pkg, version: pkg.version })}), or publish it there first.`;
   let from = inputs.fromFeed ?? "<source-feed>", what = describePackage(pkg), packageArg = pkg.group ? `${pkg.group}/${pkg.name}` : pkg.name, command = `pgutil packages promote --feed=${from} --to-feed=${inputs.toFeed} --package=${packageArg} --version=${pkg.version}`, page = inputs.fromFeed ? versionPageUrl(server, inputs.fromFeed, pkg) : `${server}/feeds`;
-  return `${check.status === "not-in-target" ? `${what} was promoted to ${inputs.toFeed}${check.promotion?.date ? ` on ${check.promotion.date}` : ""} but is no longer in that feed; promote it again.` : `${what} has not been promoted${inputs.fromFeed ? ` from ${inputs.fromFeed}` : ""} to ${inputs.toFeed}.`} Promote it in ProGet (${page}, "Promote"), or run: ${command} (API: POST ${server}/api/promotions/promote).`;
+  return `${check2.status === "not-in-target" ? `${what} was promoted to ${inputs.toFeed}${check2.promotion?.date ? ` on ${check2.promotion.date}` : ""} but is no longer in that feed; promote it again.` : `${what} has not been promoted${inputs.fromFeed ? ` from ${inputs.fromFeed}` : ""} to ${inputs.toFeed}.`} Promote it in ProGet (${page}, "Promote"), or run: ${command} (API: POST ${server}/api/promotions/promote).`;
 }
 var STATUS_TEXT = {
   promoted: "✅ promoted",
@@ -19639,6 +19717,16 @@ function promoteCheckSummary(server, inputs, result, unpinned) {
 // src/promote-check/step.ts
 var MAX_ANNOTATIONS = 10;
 async function promoteCheckStep(env) {
+  try {
+    await check(env);
+  } catch (e) {
+    throw (isProGetError(e, "unauthorized") || isProGetError(e, "forbidden")) && env.context.pullRequest?.fromFork ? new StepError(
+      `${e.message}
+Hint: this pull request comes from a fork, and GitHub does not pass secrets to workflows run for forks, so "api-key" is empty here. Run the check on pull requests from branches of this repository, or in a workflow that has the secret (e.g. after merge).`
+    ) : e;
+  }
+}
+async function check(env) {
   let { io, context } = env, inputs = readPromoteCheckInputs(io, context), { packages, unpinned } = await selectPackages(inputs), client = env.createClient(inputs.connection), server = client.baseUrl, result = packages.length === 0 ? { promoted: !0, checks: [], missing: [], notFound: [], missingFeeds: [], polls: 0, waitedMs: 0 } : await checkPromotions(client, {
     packages,
     fromFeed: inputs.fromFeed,
@@ -19654,7 +19742,9 @@ async function promoteCheckStep(env) {
     `${problems.length - MAX_ANNOTATIONS} more beyond the ${MAX_ANNOTATIONS} annotations: see above and the job summary.`
   );
   let allPromoted = result.promoted && unpinned.length === 0;
-  io.setOutput("promoted", String(allPromoted)), io.setOutput("missing", JSON.stringify(missingJson(result, unpinned))), io.setOutput("not-found", JSON.stringify(result.notFound.map((c) => idJson(c.package)))), io.setOutput("results", JSON.stringify(resultsJson(result, unpinned))), await io.appendSummary(promoteCheckSummary(server, inputs, result, unpinned));
+  io.setOutput("promoted", String(allPromoted)), io.setOutput("missing", JSON.stringify(missingJson(result, unpinned))), io.setOutput("not-found", JSON.stringify(result.notFound.map((c) => idJson(c.package)))), io.setOutput("results", JSON.stringify(resultsJson(result, unpinned)));
+  let summary2 = promoteCheckSummary(server, inputs, result, unpinned);
+  await io.appendSummary(summary2), inputs.commentOnPr && await postStickyComment(io, context, inputs.githubToken, inputs.toFeed, summary2);
   let total = result.checks.length + unpinned.length;
   if (total === 0) {
     io.warning("Nothing to check: the manifest lists no dependencies.");

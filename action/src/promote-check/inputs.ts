@@ -21,6 +21,10 @@ export interface PromoteCheckInputs {
   mode: CheckMode;
   waitTimeoutMs: number;
   pollIntervalMs: number;
+  /** Post (or update) one sticky comment on the pull request. */
+  commentOnPr: boolean;
+  /** `github-token`, else GITHUB_TOKEN from the job's env; read only for `comment-on-pr`. */
+  githubToken?: string;
 }
 
 export function readPromoteCheckInputs(source: InputSource, context: RunContext): PromoteCheckInputs {
@@ -43,7 +47,10 @@ export function readPromoteCheckInputs(source: InputSource, context: RunContext)
     mode: inputs.oneOf('mode', ['fail', 'warn'] as const, 'fail'),
     waitTimeoutMs: inputs.seconds('wait-timeout', 0, true) ?? 0,
     pollIntervalMs: inputs.seconds('poll-interval', 10, false) ?? 10_000,
+    commentOnPr: inputs.boolean('comment-on-pr', false),
   };
+  const token = inputs.secret('github-token');
+  if (result.commentOnPr) result.githubToken = token ?? inputs.secretValue(context.githubToken);
   inputs.finish();
   return result;
 }

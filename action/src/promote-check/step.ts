@@ -1,7 +1,7 @@
 // The promote-check sub-action: inputs → checkPromotions() → outputs, annotations, summary, verdict.
 
 import type { PackageVersionId } from '@proget-ci/core';
-import { describePackage } from '@proget-ci/core';
+import { describePackage, isProGetError } from '@proget-ci/core';
 import type { StepEnvironment } from '../shared/environment.js';
 import { StepError } from '../shared/errors.js';
 import { missingFeedMessage } from '../shared/feed-check.js';
@@ -9,11 +9,27 @@ import { readManifestFile } from '../shared/manifest-file.js';
 import { checkPromotions, type PromoteCheckResult } from './check.js';
 import { pinnedDependencies, type UncheckableDependency } from './dependencies.js';
 import { type PromoteCheckInputs, readPromoteCheckInputs } from './inputs.js';
+import { postStickyComment } from './pr-comment.js';
 import { idJson, missingJson, problemsOf, promoteCheckSummary, resultsJson } from './report.js';
 
 const MAX_ANNOTATIONS = 10;
 
 export async function promoteCheckStep(env: StepEnvironment): Promise<void> {
+  try {
+    await check(env);
+  } catch (e) {
+    // A fork's pull request runs without the repository's secrets: say so instead of "bad key".
+    const denied = isProGetError(e, 'unauthorized') || isProGetError(e, 'forbidden');
+    if (denied && env.context.pullRequest?.fromFork) {
+      throw new StepError(
+        `${e.message}\nHint: this pull request comes from a fork, and GitHub does not pass secrets to workflows run for forks, so "api-key" is empty here. Run the check on pull requests from branches of this repository, or in a workflow that has the secret (e.g. after merge).`,
+      );
+    }
+    throw e;
+  }
+}
+
+async function check(env: StepEnvironment): Promise<void> {
   const { io, context } = env;
   const inputs = readPromoteCheckInputs(io, context);
   const { packages, unpinned } = await selectPackages(inputs);
@@ -53,7 +69,11 @@ export async function promoteCheckStep(env: StepEnvironment): Promise<void> {
   io.setOutput('missing', JSON.stringify(missingJson(result, unpinned)));
   io.setOutput('not-found', JSON.stringify(result.notFound.map((c) => idJson(c.package))));
   io.setOutput('results', JSON.stringify(resultsJson(result, unpinned)));
-  await io.appendSummary(promoteCheckSummary(server, inputs, result, unpinned));
+  const summary = promoteCheckSummary(server, inputs, result, unpinned);
+  await io.appendSummary(summary);
+  if (inputs.commentOnPr) {
+    await postStickyComment(io, context, inputs.githubToken, inputs.toFeed, summary);
+  }
 
   const total = result.checks.length + unpinned.length;
   if (total === 0) {
