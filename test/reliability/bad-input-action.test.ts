@@ -369,14 +369,16 @@ const CASES: Case[] = [
     title: 'packages line without @',
     action: 'promote-check',
     inputs: check({ package: '', version: '', packages: 'app' }),
-    error: 'Invalid inputs: "packages" line 1: expected group/name@version (or group:name:version), got "app"',
+    error:
+      'Invalid inputs: "packages" line 1: expected group/name@version (or group:name:version), got "app"',
     bundle: true,
   },
   {
     title: 'packages line without version',
     action: 'promote-check',
     inputs: check({ package: '', version: '', packages: 'app@' }),
-    error: 'Invalid inputs: "packages" line 1: expected group/name@version (or group:name:version), got "app@"',
+    error:
+      'Invalid inputs: "packages" line 1: expected group/name@version (or group:name:version), got "app@"',
   },
   {
     title: 'packages line with a bad name',
