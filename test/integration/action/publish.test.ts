@@ -119,7 +119,8 @@ describe('publish bundle', () => {
     expect((await publish({ version: '1.1.0' })).exitCode).toBe(0);
     const uploadsBefore = sim.requests().filter((r) => r.method === 'PUT').length;
 
-    const again = await publish({ version: '1.1.0' });
+    // Another commit: the same commit with the same content would be a safe re-run (see rerun.test.ts).
+    const again = await publish({ version: '1.1.0' }, { GITHUB_SHA: 'a'.repeat(40) });
     expect(again.exitCode).toBe(1);
     expect(again.errors).toEqual([
       'it/apps/web 1.1.0 already exists in dev-feed; set if-exists: skip or overwrite (or publish a new version)',
