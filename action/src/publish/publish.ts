@@ -21,6 +21,7 @@ import { StepError } from '../shared/errors.js';
 import { feedState, missingFeedMessage } from '../shared/feed-check.js';
 import type { StepLogger } from '../shared/io.js';
 import { readManifestFile } from '../shared/manifest-file.js';
+import { warnAboutContents } from './contents.js';
 import type { IfExists, ManifestOverrides } from './inputs.js';
 import { composeManifest } from './manifest.js';
 import { sameContentAsStored, storedCommit } from './rerun.js';
@@ -208,7 +209,7 @@ async function prepareDirectory(options: PublishOptions): Promise<Prepared> {
       options.logger.info(
         `Built ${describePackage(identity(built.manifest))}: ${built.fileCount} files, ${built.size} bytes, SHA-1 ${built.sha1}`,
       );
-      await warnAboutContents(built.path, built.fileCount, options.logger);
+      await warnAboutContents(built.path, built.fileCount, options.include, options.logger);
       return {
         manifest: built.manifest,
         file: built.path,
@@ -253,28 +254,6 @@ async function preparePackageFile(options: PublishOptions): Promise<Prepared> {
       return { manifest, file: options.path, ...hashes };
     },
   };
-}
-
-// More files than an application package usually has: worth a look before it lands in a feed.
-export const MANY_FILES = 10_000;
-const SUSPECT_DIRECTORIES = ['node_modules', '.git'];
-
-/** Warns about what is rarely meant to be published: dependency trees, repositories, huge file counts. */
-async function warnAboutContents(file: string, fileCount: number, logger: StepLogger): Promise<void> {
-  const { entries } = await readPackage(file);
-  for (const name of SUSPECT_DIRECTORIES) {
-    const inside = entries.filter((e) => !e.isDirectory && e.path.split('/').includes(name));
-    if (inside.length > 0) {
-      logger.warning(
-        `The package holds ${inside.length} files under ${name}/ (e.g. ${inside[0]!.path.replace(/^package\//, '')}); if that is not intended, point "path" at the build output or add "${name}" to "exclude".`,
-      );
-    }
-  }
-  if (fileCount > MANY_FILES) {
-    logger.warning(
-      `The package holds ${fileCount} files, an unusually large number; check that "path", "include" and "exclude" select only what should be published.`,
-    );
-  }
 }
 
 /** A fresh directory under RUNNER_TEMP, which a self-hosted runner may not have created yet. */

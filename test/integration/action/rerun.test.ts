@@ -95,5 +95,20 @@ describe('publish warns about what is rarely meant to be published', () => {
     });
     expect(run.exitCode).toBe(0);
     expect(run.summary).toContain('| Files | 1 |');
+    expect(run.warnings).toEqual([]);
+  });
+
+  it('warns about an include pattern that matches nothing', async () => {
+    const ws = await workspaceWith('nomatch', { 'src/a.ts': 'a', 'dist/a.js': 'b' });
+    const run = await publish(ws, {
+      name: 'nomatch',
+      version: '1.0.0',
+      include: 'dist/**\nbuild/**\n**/*.ts',
+      'dry-run': 'true',
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.warnings).toEqual([
+      '"include" pattern build/** matches no file; check it against the files under "path".',
+    ]);
   });
 });
