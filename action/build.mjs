@@ -12,7 +12,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const outdir = resolve(process.argv[2] ?? resolve(here, 'dist'));
 const SUB_ACTIONS = ['publish', 'promote-check', 'deploy-record'];
 
-// publish imports the artifact client lazily from its own file beside the bundles (see src/artifact.ts).
+// publish imports the artifact client lazily from its own file beside the bundles (see src/publish/artifact.ts).
 const lazyArtifactUpload = {
   name: 'lazy-artifact-upload',
   setup(b) {
@@ -28,8 +28,8 @@ try {
   await build({
     absWorkingDir: here,
     entryPoints: {
-      ...Object.fromEntries(SUB_ACTIONS.map((name) => [name, `src/main-${name}.ts`])),
-      'artifact-upload': 'src/artifact-upload.ts',
+      ...Object.fromEntries(SUB_ACTIONS.map((name) => [name, `src/${name}/main.ts`])),
+      'artifact-upload': 'src/publish/artifact-upload.ts',
       // The root action.yml's entry: runs the sub-action bundle its `command` input names.
       run: 'src/command/main.ts',
     },

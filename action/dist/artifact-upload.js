@@ -79596,7 +79596,7 @@ If the error persists, please check whether Actions and API requests are operati
 // ../node_modules/.pnpm/@actions+artifact@6.2.1/node_modules/@actions/artifact/lib/artifact.js
 var client = new DefaultArtifactClient();
 
-// src/artifact-upload.ts
+// src/publish/artifact-upload.ts
 async function uploadArtifactFile(name, file, rootDirectory) {
   return (await new DefaultArtifactClient().uploadArtifact(name, [file], rootDirectory, {
     compressionLevel: 0

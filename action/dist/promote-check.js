@@ -3113,7 +3113,7 @@ var require_webidl = __commonJS({
 var require_util2 = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
-    var { Transform: Transform5 } = __require("node:stream"), zlib = __require("node:zlib"), { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3(), { getGlobalOrigin } = require_global(), { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url(), { performance: performance2 } = __require("node:perf_hooks"), { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util(), assert = __require("node:assert"), { isUint8Array } = __require("node:util/types"), { webidl } = require_webidl(), supportedHashes = [], crypto2;
+    var { Transform: Transform4 } = __require("node:stream"), zlib = __require("node:zlib"), { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3(), { getGlobalOrigin } = require_global(), { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url(), { performance: performance2 } = __require("node:perf_hooks"), { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util(), assert = __require("node:assert"), { isUint8Array } = __require("node:util/types"), { webidl } = require_webidl(), supportedHashes = [], crypto2;
     try {
       crypto2 = __require("node:crypto");
       let possibleRelevantHashes = ["sha256", "sha384", "sha512"];
@@ -3616,7 +3616,7 @@ var require_util2 = __commonJS({
       let contentRange = "bytes ";
       return contentRange += isomorphicEncode(`${rangeStart}`), contentRange += "-", contentRange += isomorphicEncode(`${rangeEnd}`), contentRange += "/", contentRange += isomorphicEncode(`${fullLength}`), contentRange;
     }
-    var InflateStream = class extends Transform5 {
+    var InflateStream = class extends Transform4 {
       #zlibOptions;
       /** @param {zlib.ZlibOptions} [zlibOptions] */
       constructor(zlibOptions) {
@@ -3990,8 +3990,8 @@ var require_formdata_parser = __commonJS({
             if (name = filename = null, !bufferStartsWith(input, formDataNameBuffer, position) || (position.position += 17, name = parseMultipartFormDataName(input, position), name === null))
               return "failure";
             if (bufferStartsWith(input, filenameBuffer, position)) {
-              let check = position.position + filenameBuffer.length;
-              if (input[check] === 42 && (position.position += 1, check += 1), input[check] !== 61 || input[check + 1] !== 34 || (position.position += 12, filename = parseMultipartFormDataName(input, position), filename === null))
+              let check2 = position.position + filenameBuffer.length;
+              if (input[check2] === 42 && (position.position += 1, check2 += 1), input[check2] !== 61 || input[check2 + 1] !== 34 || (position.position += 12, filename = parseMultipartFormDataName(input, position), filename === null))
                 return "failure";
             }
             break;
@@ -4843,7 +4843,7 @@ ${len.toString(16)}\r
 var require_client_h2 = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/dispatcher/client-h2.js"(exports, module) {
     "use strict";
-    var assert = __require("node:assert"), { errorMonitor } = __require("node:events"), { pipeline: pipeline6 } = __require("node:stream"), util = require_util(), {
+    var assert = __require("node:assert"), { errorMonitor } = __require("node:events"), { pipeline: pipeline5 } = __require("node:stream"), util = require_util(), {
       RequestContentLengthMismatchError,
       RequestAbortedError,
       SocketError,
@@ -5129,7 +5129,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request, contentLength2) {
       assert(contentLength2 !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      let pipe = pipeline6(
+      let pipe = pipeline5(
         body,
         h2stream,
         (err) => {
@@ -6505,8 +6505,8 @@ var require_retry_agent = __commonJS({
 var require_readable = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
-    var assert = __require("node:assert"), { Readable: Readable3 } = __require("node:stream"), { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors(), util = require_util(), { ReadableStreamFrom } = require_util(), kConsume = /* @__PURE__ */ Symbol("kConsume"), kReading = /* @__PURE__ */ Symbol("kReading"), kBody = /* @__PURE__ */ Symbol("kBody"), kAbort = /* @__PURE__ */ Symbol("kAbort"), kContentType = /* @__PURE__ */ Symbol("kContentType"), kContentLength = /* @__PURE__ */ Symbol("kContentLength"), noop = () => {
-    }, BodyReadable = class extends Readable3 {
+    var assert = __require("node:assert"), { Readable: Readable2 } = __require("node:stream"), { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors(), util = require_util(), { ReadableStreamFrom } = require_util(), kConsume = /* @__PURE__ */ Symbol("kConsume"), kReading = /* @__PURE__ */ Symbol("kReading"), kBody = /* @__PURE__ */ Symbol("kBody"), kAbort = /* @__PURE__ */ Symbol("kAbort"), kContentType = /* @__PURE__ */ Symbol("kContentType"), kContentLength = /* @__PURE__ */ Symbol("kContentLength"), noop = () => {
+    }, BodyReadable = class extends Readable2 {
       constructor({
         resume,
         abort,
@@ -6725,7 +6725,7 @@ var require_util3 = __commonJS({
 var require_api_request = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/api/api-request.js"(exports, module) {
     "use strict";
-    var assert = __require("node:assert"), { Readable: Readable3 } = require_readable(), { InvalidArgumentError, RequestAbortedError } = require_errors(), util = require_util(), { getResolveErrorBodyCallback } = require_util3(), { AsyncResource } = __require("node:async_hooks"), RequestHandler = class extends AsyncResource {
+    var assert = __require("node:assert"), { Readable: Readable2 } = require_readable(), { InvalidArgumentError, RequestAbortedError } = require_errors(), util = require_util(), { getResolveErrorBodyCallback } = require_util3(), { AsyncResource } = __require("node:async_hooks"), RequestHandler = class extends AsyncResource {
       constructor(opts, callback) {
         if (!opts || typeof opts != "object")
           throw new InvalidArgumentError("invalid opts");
@@ -6764,7 +6764,7 @@ var require_api_request = __commonJS({
           this.onInfo && this.onInfo({ statusCode, headers });
           return;
         }
-        let parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers, contentType = parsedHeaders["content-type"], contentLength2 = parsedHeaders["content-length"], res = new Readable3({
+        let parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers, contentType = parsedHeaders["content-type"], contentLength2 = parsedHeaders["content-length"], res = new Readable2({
           resume,
           abort,
           contentType,
@@ -6951,14 +6951,14 @@ var require_api_pipeline = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     var {
-      Readable: Readable3,
+      Readable: Readable2,
       Duplex,
       PassThrough: PassThrough2
     } = __require("node:stream"), {
       InvalidArgumentError,
       InvalidReturnValueError,
       RequestAbortedError
-    } = require_errors(), util = require_util(), { AsyncResource } = __require("node:async_hooks"), { addSignal, removeSignal } = require_abort_signal(), assert = __require("node:assert"), kResume = /* @__PURE__ */ Symbol("resume"), PipelineRequest = class extends Readable3 {
+    } = require_errors(), util = require_util(), { AsyncResource } = __require("node:async_hooks"), { addSignal, removeSignal } = require_abort_signal(), assert = __require("node:assert"), kResume = /* @__PURE__ */ Symbol("resume"), PipelineRequest = class extends Readable2 {
       constructor() {
         super({ autoDestroy: !0 }), this[kResume] = null;
       }
@@ -6969,7 +6969,7 @@ var require_api_pipeline = __commonJS({
       _destroy(err, callback) {
         this._read(), callback(err);
       }
-    }, PipelineResponse = class extends Readable3 {
+    }, PipelineResponse = class extends Readable2 {
       constructor(resume) {
         super({ autoDestroy: !0 }), this[kResume] = resume;
       }
@@ -7073,7 +7073,7 @@ var require_api_pipeline = __commonJS({
         this.handler = null, util.destroy(ret, err);
       }
     };
-    function pipeline6(opts, handler) {
+    function pipeline5(opts, handler) {
       try {
         let pipelineHandler = new PipelineHandler(opts, handler);
         return this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler), pipelineHandler.ret;
@@ -7081,7 +7081,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough2().destroy(err);
       }
     }
-    module.exports = pipeline6;
+    module.exports = pipeline5;
   }
 });
 
@@ -7693,10 +7693,10 @@ var require_pluralizer = __commonJS({
 var require_pending_interceptors_formatter = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports, module) {
     "use strict";
-    var { Transform: Transform5 } = __require("node:stream"), { Console } = __require("node:console"), PERSISTENT = process.versions.icu ? "✅" : "Y ", NOT_PERSISTENT = process.versions.icu ? "❌" : "N ";
+    var { Transform: Transform4 } = __require("node:stream"), { Console } = __require("node:console"), PERSISTENT = process.versions.icu ? "✅" : "Y ", NOT_PERSISTENT = process.versions.icu ? "❌" : "N ";
     module.exports = class {
       constructor({ disableColors } = {}) {
-        this.transform = new Transform5({
+        this.transform = new Transform4({
           transform(chunk, _enc, cb) {
             cb(null, chunk);
           }
@@ -9424,7 +9424,7 @@ var require_fetch = __commonJS({
       safeMethodsSet,
       requestBodyHeader,
       subresourceSet
-    } = require_constants3(), EE = __require("node:events"), { Readable: Readable3, pipeline: pipeline6, finished } = __require("node:stream"), { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util(), { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url(), { getGlobalDispatcher } = require_global2(), { webidl } = require_webidl(), { STATUS_CODES } = __require("node:http"), GET_OR_HEAD = ["GET", "HEAD"], defaultUserAgent = typeof __UNDICI_IS_NODE__ < "u" || typeof esbuildDetection < "u" ? "node" : "undici", resolveObjectURL, Fetch = class extends EE {
+    } = require_constants3(), EE = __require("node:events"), { Readable: Readable2, pipeline: pipeline5, finished } = __require("node:stream"), { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util(), { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url(), { getGlobalDispatcher } = require_global2(), { webidl } = require_webidl(), { STATUS_CODES } = __require("node:http"), GET_OR_HEAD = ["GET", "HEAD"], defaultUserAgent = typeof __UNDICI_IS_NODE__ < "u" || typeof esbuildDetection < "u" ? "node" : "undici", resolveObjectURL, Fetch = class extends EE {
       constructor(dispatcher) {
         super(), this.dispatcher = dispatcher, this.connection = null, this.dump = !1, this.state = "ongoing";
       }
@@ -9439,7 +9439,7 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch(input, init = void 0) {
+    function fetch2(input, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = createDeferredPromise(), requestObject;
       try {
@@ -9905,13 +9905,13 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable3({ read: resume });
+              this.body = new Readable2({ read: resume });
               let onError = this.onError.bind(this);
               return resolve3({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline6(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline5(this.body, ...decoders, (err) => {
                   err && this.onError(err);
                 }).on("error", onError) : this.body.on("error", onError)
               }), !0;
@@ -9946,7 +9946,7 @@ var require_fetch = __commonJS({
       }
     }
     module.exports = {
-      fetch,
+      fetch: fetch2,
       Fetch,
       fetching,
       finalizeAndReportTiming
@@ -12738,7 +12738,7 @@ var require_util8 = __commonJS({
 var require_eventsource_stream = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports, module) {
     "use strict";
-    var buffer = __require("node:buffer"), { Transform: Transform5 } = __require("node:stream"), { isASCIINumber, isValidLastEventId } = require_util8(), BOM = [239, 187, 191], LF = 10, CR = 13, COLON = 58, SPACE = 32, defaultMaxEventSize = buffer.kStringMaxLength, DATA = Buffer.from("data"), EVENT = Buffer.from("event"), ID = Buffer.from("id"), RETRY = Buffer.from("retry"), minParserItems = 1024, maxParserItems = 131072, bytesPerParserItem = 128;
+    var buffer = __require("node:buffer"), { Transform: Transform4 } = __require("node:stream"), { isASCIINumber, isValidLastEventId } = require_util8(), BOM = [239, 187, 191], LF = 10, CR = 13, COLON = 58, SPACE = 32, defaultMaxEventSize = buffer.kStringMaxLength, DATA = Buffer.from("data"), EVENT = Buffer.from("event"), ID = Buffer.from("id"), RETRY = Buffer.from("retry"), minParserItems = 1024, maxParserItems = 131072, bytesPerParserItem = 128;
     function isASCIINumberBytes(buffer2, start) {
       if (start >= buffer2.length)
         return !1;
@@ -12765,7 +12765,7 @@ var require_eventsource_stream = __commonJS({
       let error2 = new Error("EventSource message size exceeded");
       return error2.aborted = !1, error2;
     }
-    var EventSourceStream = class extends Transform5 {
+    var EventSourceStream = class extends Transform4 {
       /**
        * @type {eventSourceSettings}
        */
@@ -12993,7 +12993,7 @@ ${value}`, this.dataLineCount++;
 var require_eventsource = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
     "use strict";
-    var { pipeline: pipeline6 } = __require("node:stream"), { fetching } = require_fetch(), { makeRequest } = require_request2(), { webidl } = require_webidl(), { EventSourceStream } = require_eventsource_stream(), { parseMIMEType } = require_data_url(), { createFastMessageEvent } = require_events(), { isNetworkError: isNetworkError2 } = require_response(), { delay: delay2 } = require_util8(), { kEnumerableProperty } = require_util(), { environmentSettingsObject } = require_util2(), { getGlobalDispatcher } = require_global2(), experimentalWarned = !1, defaultReconnectionTime = 3e3, CONNECTING = 0, OPEN = 1, CLOSED = 2, ANONYMOUS = "anonymous", USE_CREDENTIALS = "use-credentials", EventSource = class _EventSource extends EventTarget {
+    var { pipeline: pipeline5 } = __require("node:stream"), { fetching } = require_fetch(), { makeRequest } = require_request2(), { webidl } = require_webidl(), { EventSourceStream } = require_eventsource_stream(), { parseMIMEType } = require_data_url(), { createFastMessageEvent } = require_events(), { isNetworkError: isNetworkError2 } = require_response(), { delay: delay2 } = require_util8(), { kEnumerableProperty } = require_util(), { environmentSettingsObject } = require_util2(), { getGlobalDispatcher } = require_global2(), experimentalWarned = !1, defaultReconnectionTime = 3e3, CONNECTING = 0, OPEN = 1, CLOSED = 2, ANONYMOUS = "anonymous", USE_CREDENTIALS = "use-credentials", EventSource = class _EventSource extends EventTarget {
       #events = {
         open: null,
         error: null,
@@ -13101,7 +13101,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline6(
+          pipeline5(
             response.body.stream,
             eventSourceStream,
             (error2) => {
@@ -15089,7 +15089,7 @@ var require_pend = __commonJS({
 // ../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/fd-slicer.js
 var require_fd_slicer = __commonJS({
   "../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/fd-slicer.js"(exports) {
-    var fs3 = __require("fs"), util = __require("util"), stream = __require("stream"), Readable3 = stream.Readable, PassThrough2 = stream.PassThrough, Pend = require_pend(), EventEmitter = __require("events").EventEmitter;
+    var fs3 = __require("fs"), util = __require("util"), stream = __require("stream"), Readable2 = stream.Readable, PassThrough2 = stream.PassThrough, Pend = require_pend(), EventEmitter = __require("events").EventEmitter;
     exports.BufferSlicer = BufferSlicer;
     exports.FdSlicer = FdSlicer;
     util.inherits(FdSlicer, EventEmitter);
@@ -15119,9 +15119,9 @@ var require_fd_slicer = __commonJS({
         err ? self.emit("error", err) : self.emit("close");
       }
     };
-    util.inherits(ReadStream, Readable3);
+    util.inherits(ReadStream, Readable2);
     function ReadStream(context, options2) {
-      options2 = options2 || {}, Readable3.call(this, options2), this.context = context, this.context.ref(), this.start = options2.start || 0, this.endOffset = options2.end, this.pos = this.start;
+      options2 = options2 || {}, Readable2.call(this, options2), this.context = context, this.context.ref(), this.start = options2.start || 0, this.endOffset = options2.end, this.pos = this.start;
     }
     ReadStream.prototype._read = function(n) {
       var self = this, toRead = Math.min(self._readableState.highWaterMark, n);
@@ -15457,8 +15457,8 @@ var require_crc32 = __commonJS({
 // ../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/index.js
 var require_yauzl = __commonJS({
   "../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/index.js"(exports) {
-    var fs3 = __require("fs"), zlib = __require("zlib"), fd_slicer = require_fd_slicer(), util = __require("util"), EventEmitter = __require("events").EventEmitter, Transform5 = __require("stream").Transform, PassThrough2 = __require("stream").PassThrough, Writable3 = __require("stream").Writable, crc322 = typeof zlib.crc32 == "function" ? zlib.crc32 : require_crc32();
-    exports.open = open4;
+    var fs3 = __require("fs"), zlib = __require("zlib"), fd_slicer = require_fd_slicer(), util = __require("util"), EventEmitter = __require("events").EventEmitter, Transform4 = __require("stream").Transform, PassThrough2 = __require("stream").PassThrough, Writable3 = __require("stream").Writable, crc322 = typeof zlib.crc32 == "function" ? zlib.crc32 : require_crc32();
+    exports.open = open3;
     exports.fromFd = fromFd;
     exports.fromBuffer = fromBuffer;
     exports.fromRandomAccessReader = fromRandomAccessReader;
@@ -15476,7 +15476,7 @@ var require_yauzl = __commonJS({
     exports.RandomAccessReader = RandomAccessReader;
     function openPromise(path, options2) {
       return new Promise((resolve3, reject) => {
-        open4(path, { ...options2, lazyEntries: !0 }, function(err, zipfile) {
+        open3(path, { ...options2, lazyEntries: !0 }, function(err, zipfile) {
           if (err) return reject(err);
           resolve3(zipfile);
         });
@@ -15506,7 +15506,7 @@ var require_yauzl = __commonJS({
         });
       });
     }
-    function open4(path, options2, callback) {
+    function open3(path, options2, callback) {
       typeof options2 == "function" && (callback = options2, options2 = null), options2 == null && (options2 = {}), options2.autoClose == null && (options2.autoClose = !0), options2.lazyEntries == null && (options2.lazyEntries = !1), options2.decodeStrings == null && (options2.decodeStrings = !0), options2.validateEntrySizes == null && (options2.validateEntrySizes = !0), options2.strictFileNames == null && (options2.strictFileNames = !1), callback == null && (callback = defaultCallback), fs3.open(path, "r", function(err, fd) {
         if (err) return callback(err);
         fromFd(fd, options2, function(err2, zipfile) {
@@ -15912,9 +15912,9 @@ var require_yauzl = __commonJS({
         callback();
       });
     }
-    util.inherits(AssertByteCountStream, Transform5);
+    util.inherits(AssertByteCountStream, Transform4);
     function AssertByteCountStream(byteCount) {
-      Transform5.call(this), this.actualByteCount = 0, this.expectedByteCount = byteCount;
+      Transform4.call(this), this.actualByteCount = 0, this.expectedByteCount = byteCount;
     }
     AssertByteCountStream.prototype._transform = function(chunk, encoding, cb) {
       if (this.actualByteCount += chunk.length, this.actualByteCount > this.expectedByteCount) {
@@ -16414,7 +16414,7 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
-// src/actions-io.ts
+// src/shared/actions-io.ts
 var actionsIo = {
   getInput: (name) => getInput(name, { trimWhitespace: !1 }),
   setSecret: (value) => setSecret(value),
@@ -16436,12 +16436,13 @@ var actionsIo = {
   setFailed: (message) => setFailed(message)
 };
 
+// src/shared/environment.ts
+import { tmpdir } from "node:os";
+
 // ../core/src/errors.ts
 var ProGetError = class extends Error {
   name = "ProGetError";
   kind;
-  subject;
-  privilege;
   status;
   method;
   url;
@@ -16449,7 +16450,7 @@ var ProGetError = class extends Error {
   hint;
   attempts;
   constructor(init) {
-    super(composeMessage(init), init.cause === void 0 ? void 0 : { cause: init.cause }), this.kind = init.kind, this.subject = init.subject, this.privilege = init.privilege, this.status = init.status, this.method = init.method, this.url = init.url, this.serverText = init.serverText === void 0 ? void 0 : truncate(init.serverText, 500), this.hint = init.hint, this.attempts = init.attempts;
+    super(composeMessage(init), init.cause === void 0 ? void 0 : { cause: init.cause }), this.kind = init.kind, this.status = init.status, this.method = init.method, this.url = init.url, this.serverText = init.serverText === void 0 ? void 0 : truncate(init.serverText, 500), this.hint = init.hint, this.attempts = init.attempts;
   }
   /** The first line of the message: what went wrong and where, without the server's text or the hint. */
   get summary() {
@@ -16520,7 +16521,7 @@ function normaliseBaseUrl(input) {
 }
 
 // ../core/src/areas/universal.ts
-import { pipeline as pipeline4, Transform as Transform3 } from "node:stream";
+import { pipeline as pipeline3, Transform as Transform2 } from "node:stream";
 
 // ../core/src/upack/versions.ts
 var import_semver = __toESM(require_semver2(), 1);
@@ -16531,10 +16532,6 @@ function quote(value) {
 }
 function describeValue(value) {
   return value === null ? "null" : value === void 0 ? "nothing" : Array.isArray(value) ? "an array" : typeof value == "string" ? `the string ${quote(value)}` : typeof value == "object" ? "an object" : `${typeof value} ${String(value)}`;
-}
-function describePackage(id) {
-  let name = id.group ? `${id.group}/${id.name}` : id.name;
-  return id.version ? `${name} ${id.version}` : name;
 }
 
 // ../core/src/upack/versions.ts
@@ -16951,501 +16948,6 @@ async function fileBody(filePath, onProgress, contentType = "application/zip", k
   };
 }
 
-// ../core/src/upack/read.ts
-var import_yauzl2 = __toESM(require_yauzl(), 1);
-import { Transform as Transform2 } from "node:stream";
-import { pipeline as pipeline3 } from "node:stream/promises";
-
-// ../core/src/upack/manifest.ts
-var FIELD_ORDER = [
-  "group",
-  "name",
-  "version",
-  "title",
-  "projectUrl",
-  "icon",
-  "shortDescription",
-  "description",
-  "tags",
-  "dependencies",
-  "contents",
-  "createdDate",
-  "createdReason",
-  "createdUsing",
-  "createdBy",
-  "repackageHistory"
-], KNOWN_FIELDS = new Set(FIELD_ORDER), NAME_RE = /^[0-9A-Za-z._-]+$/, GROUP_RE = /^[0-9A-Za-z._/-]*$/, SHA1_RE = /^[0-9A-Fa-f]{40}$/, UTC_DATE_RE = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}:\d{2}(?:\.\d{1,7})?(?:Z|\+00:00)$/, NAME_CHARS = "letters, digits, '.', '_' and '-'";
-function validatePackageName(value, field = "name") {
-  return join2(identifierProblems(value, field, 50));
-}
-function validateGroup(value, field = "group") {
-  return join2(groupProblems(value, field));
-}
-function validateVersion(value, field = "version") {
-  return versionProblem(value, field);
-}
-function validateTag(value, field = "tag") {
-  let problems = identifierProblems(value, field, 50);
-  return !problems.length && /^\d/.test(value) && problems.push(`${field} ${quote(value)} must not start with a digit`), join2(problems);
-}
-function validateManifest(m, options2 = {}) {
-  if (typeof m != "object" || m === null || Array.isArray(m))
-    return [`the manifest must be a JSON object, got ${describeValue(m)}`];
-  let o = m, problems = [], present = (key) => Object.hasOwn(o, key) && o[key] !== void 0;
-  for (let key of Object.keys(o))
-    KNOWN_FIELDS.has(key) || key.startsWith("_") || problems.push(
-      `property ${quote(key)} is not a manifest field; custom properties must start with '_' (e.g. ${quote(`_${key}`)})`
-    );
-  present("name") ? problems.push(...identifierProblems(o.name, "name", 50)) : problems.push("name is required"), present("version") ? problems.push(...maybe(versionProblem(o.version, "version"))) : problems.push("version is required"), present("group") && problems.push(...groupProblems(o.group, "group")), present("title") && problems.push(...stringProblems(o.title, "title", 50)), present("projectUrl") && problems.push(...urlProblems(o.projectUrl, "projectUrl", !1)), present("icon") && problems.push(...urlProblems(o.icon, "icon", !0)), present("description") && problems.push(...stringProblems(o.description, "description")), present("shortDescription") && problems.push(...stringProblems(o.shortDescription, "shortDescription", 1e3)), present("tags") && problems.push(...tagListProblems(o.tags)), present("dependencies") && problems.push(...arrayProblems(o.dependencies, "dependencies", (d, f) => dependencyProblems(d, f))), present("createdDate") && problems.push(...dateProblems(o.createdDate, "createdDate"));
-  for (let key of ["createdReason", "createdUsing", "createdBy"])
-    present(key) && problems.push(...stringProblems(o[key], key));
-  return present("repackageHistory") && problems.push(...arrayProblems(o.repackageHistory, "repackageHistory", repackageEntryProblems)), options2.virtual ? present("contents") ? (problems.push(...arrayProblems(o.contents, "contents", contentProblems)), Array.isArray(o.contents) && o.contents.length === 0 && problems.push("contents must list at least one entry in a virtual package (.vpack)")) : problems.push("contents is required in a virtual package (.vpack)") : present("contents") && problems.push(
-    "contents is allowed only in virtual packages (.vpack); a .upack carries files under package/"
-  ), problems;
-}
-function identifierProblems(value, field, max) {
-  if (typeof value != "string") return [`${field} must be a string, got ${describeValue(value)}`];
-  if (value.length === 0) return [`${field} must not be empty (1–${max} characters)`];
-  let problems = [];
-  return value.length > max && problems.push(`${field} ${quote(value)} is ${value.length} characters long; the limit is ${max}`), NAME_RE.test(value) || problems.push(`${field} ${quote(value)} may contain only ${NAME_CHARS}${foundChars(value, NAME_RE)}`), problems;
-}
-function groupProblems(value, field) {
-  if (typeof value != "string") return [`${field} must be a string, got ${describeValue(value)}`];
-  let problems = [], shown = quote(value);
-  return value.length > 250 && problems.push(`${field} ${shown} is ${value.length} characters long; the limit is 250`), GROUP_RE.test(value) || problems.push(`${field} ${shown} may contain only ${NAME_CHARS} and '/'${foundChars(value, GROUP_RE)}`), (value.startsWith("/") || value.endsWith("/")) && problems.push(`${field} ${shown} must not start or end with '/'`), value.includes("//") && problems.push(`${field} ${shown} must not contain '//' (an empty segment)`), problems;
-}
-function stringProblems(value, field, max) {
-  return typeof value != "string" ? [`${field} must be a string, got ${describeValue(value)}`] : max !== void 0 && value.length > max ? [`${field} ${quote(value)} is ${value.length} characters long; the limit is ${max}`] : [];
-}
-function urlProblems(value, field, allowPackagePath) {
-  if (typeof value != "string") return [`${field} must be a string, got ${describeValue(value)}`];
-  if (allowPackagePath && value.startsWith("package://")) {
-    let path = value.slice(10);
-    return path === "" || path.split(/[\\/]/).includes("..") ? [`${field} ${quote(value)} must name a file inside the package, e.g. package://icon.png`] : [];
-  }
-  let url = URL.canParse(value) ? new URL(value) : void 0;
-  if (!url || url.protocol !== "http:" && url.protocol !== "https:") {
-    let also = allowPackagePath ? " or a package://path to a file in the package" : "";
-    return [`${field} ${quote(value)} must be an absolute http(s) URL${also}`];
-  }
-  return [];
-}
-function dateProblems(value, field) {
-  if (typeof value != "string") return [`${field} must be a string, got ${describeValue(value)}`];
-  let m = UTC_DATE_RE.exec(value), date = new Date(value);
-  return !m || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== m[1] ? [`${field} ${quote(value)} must be a UTC ISO-8601 date-time such as 2024-05-01T12:30:00Z`] : [];
-}
-function tagListProblems(value) {
-  let problems = arrayProblems(value, "tags", (t, f) => maybe(validateTag(t, f)));
-  if (Array.isArray(value)) {
-    let seen = /* @__PURE__ */ new Set();
-    for (let tag of value) {
-      if (typeof tag != "string") continue;
-      let key = tag.toLowerCase();
-      seen.has(key) && problems.push(`tags lists ${quote(tag)} more than once (tags are compared ignoring case)`), seen.add(key);
-    }
-  }
-  return problems;
-}
-function arrayProblems(value, field, item) {
-  return Array.isArray(value) ? value.flatMap((v, i) => item(v, `${field}[${i}]`)) : [`${field} must be an array, got ${describeValue(value)}`];
-}
-function dependencyProblems(value, field) {
-  if (typeof value != "string") return [`${field} must be a string, got ${describeValue(value)}`];
-  let shown = quote(value), parts = value.split(":");
-  if (parts.length > 4)
-    return [
-      `${field} ${shown} must be name, group/name, group:name, group:name:range or group:name:range:sha1`
-    ];
-  let group, name;
-  if (parts.length === 1) {
-    let slash = value.lastIndexOf("/");
-    group = slash < 0 ? void 0 : value.slice(0, slash), name = value.slice(slash + 1);
-  } else
-    group = parts[0], name = parts[1];
-  let problems = [], inside = `in ${field} ${shown}`;
-  return group && problems.push(...groupProblems(group, "the group").map((p) => `${p} ${inside}`)), parts.length === 1 && group === "" && problems.push(`${field} ${shown} must not start with '/'`), problems.push(...identifierProblems(name, "the name", 50).map((p) => `${p} ${inside}`)), parts.length >= 3 && problems.push(...maybe(rangeProblem(parts[2], inside))), parts.length === 4 && !SHA1_RE.test(parts[3]) && problems.push(`the hash ${quote(parts[3])} ${inside} must be a SHA-1 of 40 hexadecimal digits`), problems;
-}
-var INTERVAL_RE = /^([[(])([^,]*)(?:(,)([^,]*))?([\])])$/;
-function rangeProblem(range, inside) {
-  let rule = "must be '*', a version, or an interval such as [1.0.0,2.0.0)";
-  if (range === "*" || parseVersion(range)) return;
-  let m = INTERVAL_RE.exec(range);
-  if (!m) return `the range ${quote(range)} ${inside} ${rule}`;
-  let [, open4, low = "", comma, high = "", close3] = m;
-  if (!comma)
-    return open4 !== "[" || close3 !== "]" || !parseVersion(low) ? `the range ${quote(range)} ${inside} ${rule}; an exact version is written [1.0.0]` : void 0;
-  if (low === "" && high === "") return `the range ${quote(range)} ${inside} needs at least one bound`;
-  for (let bound of [low, high])
-    if (bound !== "" && !parseVersion(bound))
-      return `the range ${quote(range)} ${inside} has a bound ${quote(bound)} that is not a SemVer 2 version`;
-  if (low !== "" && high !== "") {
-    let order = compareVersions(low, high);
-    if (order > 0 || order === 0 && (open4 !== "[" || close3 !== "]"))
-      return `the range ${quote(range)} ${inside} matches no version: its lower bound is not below its upper bound`;
-  }
-}
-function repackageEntryProblems(value, field) {
-  if (typeof value == "string") return value === "" ? [`${field} must not be empty`] : [];
-  if (typeof value != "object" || value === null || Array.isArray(value))
-    return [`${field} must be a package id string or an object with an id, got ${describeValue(value)}`];
-  let o = value, problems = [];
-  (typeof o.id != "string" || o.id === "") && problems.push(`${field}.id is required and must be a non-empty string`);
-  for (let key of ["date", "using", "by", "reason", "url"])
-    o[key] !== void 0 && problems.push(...stringProblems(o[key], `${field}.${key}`));
-  return problems;
-}
-function contentProblems(value, field) {
-  if (typeof value == "string")
-    return /^https?:\/\//i.test(value) ? urlProblems(value, field, !1) : packageIdProblems(value, field);
-  if (typeof value != "object" || value === null || Array.isArray(value))
-    return [
-      `${field} must be a package id, a URL or a {type, virtualPath, source} object, got ${describeValue(value)}`
-    ];
-  let o = value, problems = [];
-  for (let key of ["type", "source"])
-    (typeof o[key] != "string" || o[key] === "") && problems.push(`${field}.${key} is required and must be a non-empty string`);
-  return o.virtualPath !== void 0 && problems.push(...stringProblems(o.virtualPath, `${field}.virtualPath`)), problems;
-}
-function packageIdProblems(value, field) {
-  let parts = value.split(":"), shown = quote(value);
-  if (parts.length < 2 || parts.length > 3)
-    return [`${field} ${shown} must be a package id group/name:version[:sha1] or an http(s) URL`];
-  let inside = `in ${field} ${shown}`, id = parts[0], slash = id.lastIndexOf("/"), problems = [];
-  return slash >= 0 && problems.push(...groupProblems(id.slice(0, slash), "the group").map((p) => `${p} ${inside}`)), problems.push(...identifierProblems(id.slice(slash + 1), "the name", 50).map((p) => `${p} ${inside}`)), problems.push(...maybe(versionProblem(parts[1], "the version")).map((p) => `${p} ${inside}`)), parts.length === 3 && !SHA1_RE.test(parts[2]) && problems.push(`the hash ${quote(parts[2])} ${inside} must be a SHA-1 of 40 hexadecimal digits`), problems;
-}
-function foundChars(value, allowed) {
-  let bad = [...new Set([...value].filter((c) => !allowed.test(c)))].slice(0, 5);
-  return bad.length ? ` (found ${bad.map((c) => JSON.stringify(c)).join(", ")})` : "";
-}
-function maybe(problem) {
-  return problem === void 0 ? [] : [problem];
-}
-function join2(problems) {
-  return problems.length ? problems.join("; ") : void 0;
-}
-
-// ../core/src/upack/zip-file.ts
-var import_yauzl = __toESM(require_yauzl(), 1);
-import { close as close2, fstat, open as open3, read } from "node:fs";
-import { Readable } from "node:stream";
-var BLOCK_SIZE = 256 * 1024, ReaderBase = import_yauzl.default.RandomAccessReader, CachedFileReader = class extends ReaderBase {
-  constructor(fd, size) {
-    super();
-    this.fd = fd;
-    this.size = size;
-  }
-  fd;
-  size;
-  blockStart = 0;
-  block = Buffer.alloc(0);
-  _readStreamForRange(start, end) {
-    return new RangeStream(this.fd, start, end);
-  }
-  read(buffer, offset, length, position, callback) {
-    if (position >= this.blockStart && position + length <= this.blockStart + this.block.length) {
-      this.block.copy(buffer, offset, position - this.blockStart, position - this.blockStart + length), process.nextTick(callback, null);
-      return;
-    }
-    if (length > BLOCK_SIZE) {
-      read(this.fd, buffer, offset, length, position, (err, n) => callback(err ?? eof(n, length)));
-      return;
-    }
-    let block = Buffer.allocUnsafe(Math.max(length, Math.min(BLOCK_SIZE, this.size - position)));
-    read(this.fd, block, 0, block.length, position, (err, n) => {
-      if (err) return callback(err);
-      this.block = block.subarray(0, n), this.blockStart = position;
-      let short = eof(n, length);
-      short || block.copy(buffer, offset, 0, length), callback(short);
-    });
-  }
-  close(callback) {
-    close2(this.fd, callback);
-  }
-}, RangeStream = class extends Readable {
-  constructor(fd, position, end) {
-    super();
-    this.fd = fd;
-    this.position = position;
-    this.end = end;
-  }
-  fd;
-  position;
-  end;
-  _read(size) {
-    let length = Math.min(Math.max(size, 65536), this.end - this.position);
-    if (length <= 0) {
-      this.push(null);
-      return;
-    }
-    read(this.fd, Buffer.allocUnsafe(length), 0, length, this.position, (err, n, buffer) => {
-      if (err) return this.destroy(err);
-      if (n === 0) return this.destroy(eof(0, length) ?? void 0);
-      this.position += n, this.push(buffer.subarray(0, n));
-    });
-  }
-};
-function eof(got, wanted) {
-  return got < wanted ? new Error(`unexpected end of file: read ${got} of ${wanted} bytes`) : null;
-}
-function openZipFile(path, options2) {
-  return new Promise((resolve3, reject) => {
-    open3(path, "r", (openErr, fd) => {
-      if (openErr) return reject(openErr);
-      let fail = (err) => close2(fd, () => reject(err));
-      fstat(fd, (statErr, stats) => {
-        if (statErr) return fail(statErr);
-        let reader = new CachedFileReader(fd, stats.size);
-        import_yauzl.default.fromRandomAccessReader(
-          reader,
-          stats.size,
-          options2,
-          (err, zip) => err ? fail(err) : resolve3(zip)
-        );
-      });
-    });
-  });
-}
-
-// ../core/src/upack/read.ts
-var DEFAULT_EXTRACT_LIMITS = Object.freeze({
-  maxEntries: 5e4,
-  maxTotalSize: 4 * 1024 ** 3,
-  // Deflate tops out near 1032:1; ordinary text and binaries stay well below 100:1.
-  maxCompressionRatio: 250,
-  ratioThreshold: 1024 ** 2,
-  maxManifestSize: 1024 ** 2
-});
-var S_IFMT = 61440, S_IFLNK = 40960;
-async function readPackage(path, limits = {}) {
-  return withZip(path, async (zip) => {
-    let lim = { ...DEFAULT_EXTRACT_LIMITS, ...limits }, entries = await scanEntries(zip, path, lim), { manifest, problems, virtual } = await loadManifest(zip, path, entries, lim);
-    return {
-      manifest,
-      manifestProblems: problems,
-      virtual,
-      entries: entries.map(({ raw: _, ...e }) => e)
-    };
-  });
-}
-async function readManifest(path, limits = {}) {
-  return (await readPackage(path, limits)).manifest;
-}
-async function scanEntries(zip, pkg, lim) {
-  if (zip.entryCount > lim.maxEntries)
-    throw new PackageFormatError(
-      `${pkg}: holds ${zip.entryCount} entries; the limit is ${lim.maxEntries} (raise maxEntries if this is expected)`
-    );
-  let entries = [], seen = /* @__PURE__ */ new Set(), total = 0, check = (raw) => {
-    let name = yauzlExtras.getFileNameLowLevel(
-      raw.generalPurposeBitFlag,
-      raw.fileNameRaw,
-      raw.extraFields,
-      !1
-      // not strict: '\' becomes '/' (packages built on Windows)
-    ), problem = nameProblem(name);
-    problem && refuse(pkg, name, problem);
-    let isDirectory3 = name.endsWith("/");
-    if ((raw.externalFileAttributes >>> 16 & S_IFMT) === S_IFLNK && refuse(pkg, name, "it is a symbolic link, which packages may not contain"), raw.isEncrypted() && refuse(pkg, name, "it is encrypted"), !isDirectory3 && raw.compressionMethod !== 0 && raw.compressionMethod !== 8) {
-      let method = raw.compressionMethod;
-      refuse(pkg, name, `it uses compression method ${method}; only store (0) and deflate (8) are supported`);
-    }
-    let key = isDirectory3 ? name.slice(0, -1) : name;
-    seen.has(key) && refuse(pkg, name, "the package holds this path more than once"), seen.add(key);
-    let size = raw.uncompressedSize, compressedSize = raw.compressedSize, ratio = size / Math.max(compressedSize, 1);
-    !isDirectory3 && size > lim.ratioThreshold && ratio > lim.maxCompressionRatio && refuse(
-      pkg,
-      name,
-      `it expands ${compressedSize} bytes to ${size} (ratio ${Math.round(ratio)}:1, limit ${lim.maxCompressionRatio}:1): a likely zip bomb`
-    ), total += size, total > lim.maxTotalSize && refuse(
-      pkg,
-      name,
-      `the entries so far add up to ${total} bytes uncompressed; the limit is ${lim.maxTotalSize}`
-    ), entries.push({ path: name, size, compressedSize, isDirectory: isDirectory3, raw });
-  };
-  return await new Promise((resolvePromise, reject) => {
-    let stop = (err) => {
-      zip.off("entry", onEntry).off("end", onEnd).off("error", onError), err === void 0 ? resolvePromise() : reject(err);
-    }, onEntry = (raw) => {
-      try {
-        check(raw);
-      } catch (err) {
-        return stop(err);
-      }
-      zip.readEntry();
-    }, onEnd = () => stop(), onError = (err) => stop(new PackageFormatError(`${pkg}: has a damaged central directory (${err.message})`));
-    zip.on("entry", onEntry).on("end", onEnd).on("error", onError), zip.readEntry();
-  }), entries;
-}
-function nameProblem(name) {
-  if (name === "" || name === "/") return "its name is empty";
-  if (name.includes("\0")) return "its name contains a NUL character";
-  if (name.startsWith("/")) return "its path is absolute";
-  if (/^[A-Za-z]:/.test(name)) return "its path starts with a drive letter";
-  if (name.split("/").includes("..")) return "its path contains a '..' segment that leaves the package";
-}
-async function loadManifest(zip, pkg, entries, lim) {
-  let entry = entries.find((e) => e.path === "upack.json");
-  if (!entry || entry.isDirectory)
-    throw new PackageFormatError(
-      `${pkg}: upack.json is missing from the root of the package; this is not a universal package`
-    );
-  entry.size > lim.maxManifestSize && refuse(pkg, entry.path, `it is ${entry.size} bytes; the limit for a manifest is ${lim.maxManifestSize}`);
-  let chunks = [];
-  await pipeline3(await openRaw(zip, entry.raw), new SizeGuard(pkg, entry), async (source) => {
-    for await (let chunk of source) chunks.push(chunk);
-  }).catch((err) => {
-    throw asFormatError(err, pkg, entry.path);
-  });
-  let text;
-  try {
-    text = new TextDecoder("utf-8", { fatal: !0, ignoreBOM: !1 }).decode(Buffer.concat(chunks));
-  } catch {
-    refuse(pkg, entry.path, "it is not valid UTF-8");
-  }
-  let parsed;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    refuse(pkg, entry.path, `it is not valid JSON (${err.message})`);
-  }
-  (typeof parsed != "object" || parsed === null || Array.isArray(parsed)) && refuse(pkg, entry.path, "it is not a JSON object");
-  let m = parsed, missing = ["name", "version"].filter((k) => typeof m[k] != "string" || m[k] === "");
-  missing.length && refuse(pkg, entry.path, `it has no ${missing.join(" or ")}`);
-  let virtual = Object.hasOwn(m, "contents");
-  return { manifest: m, problems: validateManifest(m, { virtual }), virtual };
-}
-var SizeGuard = class extends Transform2 {
-  constructor(pkg, entry) {
-    super();
-    this.pkg = pkg;
-    this.entry = entry;
-  }
-  pkg;
-  entry;
-  bytes = 0;
-  _transform(chunk, _enc, callback) {
-    if (this.bytes += chunk.length, this.bytes > this.entry.size) {
-      callback(
-        entryError(
-          this.pkg,
-          this.entry.path,
-          `it holds more data than the ${this.entry.size} bytes its header declares`
-        )
-      );
-      return;
-    }
-    callback(null, chunk);
-  }
-  _flush(callback) {
-    if (this.bytes !== this.entry.size) {
-      callback(
-        entryError(
-          this.pkg,
-          this.entry.path,
-          `it holds ${this.bytes} bytes, not the ${this.entry.size} its header declares`
-        )
-      );
-      return;
-    }
-    callback();
-  }
-}, yauzlExtras = import_yauzl2.default;
-async function withZip(path, use) {
-  let zip = await openZip(path);
-  try {
-    return await use(zip);
-  } finally {
-    zip.close();
-  }
-}
-async function openZip(path) {
-  let options2 = { lazyEntries: !0, autoClose: !1, decodeStrings: !1, validateEntrySizes: !0 };
-  try {
-    let zip = await openZipFile(path, options2);
-    return zip.on("error", () => {
-    }), zip;
-  } catch (err) {
-    throw err.code ? err : new PackageFormatError(`${path}: is not a readable zip file (${err.message})`);
-  }
-}
-function openRaw(zip, entry) {
-  return new Promise((resolvePromise, reject) => {
-    zip.openReadStream(entry, (err, stream) => err ? reject(err) : resolvePromise(stream));
-  });
-}
-function entryError(pkg, name, reason) {
-  return new PackageFormatError(`${pkg}: entry ${JSON.stringify(name)} is refused: ${reason}`);
-}
-function refuse(pkg, name, reason) {
-  throw entryError(pkg, name, reason);
-}
-function asFormatError(err, pkg, name) {
-  if (err instanceof PackageFormatError) return err;
-  let code2 = err?.code;
-  if (typeof code2 == "string" && !code2.startsWith("Z_")) return err;
-  let message = err.message, declared = /too many bytes in the stream\. expected (\d+)/.exec(message);
-  if (declared)
-    return entryError(pkg, name, `it holds more data than the ${declared[1]} bytes its header declares`);
-  let short = /not enough bytes in the stream\. expected (\d+)\. got only (\d+)/.exec(message);
-  return short ? entryError(pkg, name, `it holds ${short[2]} bytes, not the ${short[1]} its header declares`) : entryError(pkg, name, `its data is damaged (${message})`);
-}
-
-// ../core/src/areas/server.ts
-function parseServerVersion(text) {
-  let m = /(\d+(?:\.\d+)*)/.exec(text ?? "");
-  if (!text || !m) return;
-  let parts = m[1].split(".").map((p) => Number.parseInt(p, 10)), major = parts[0], year, release;
-  return major >= 2e3 && major < 2100 ? (year = major, release = `${year}.${parts[1] ?? 0}`) : major >= 20 && major < 100 ? (year = 2e3 + major, release = `${year}.${parts[2] ?? parts[1] ?? 0}`) : release = parts.slice(0, 3).join("."), { text: text.trim(), parts, year, release };
-}
-var EDITIONS = { free: "Free", basic: "Basic", enterprise: "Enterprise" };
-function parseEdition(text) {
-  return text === void 0 ? void 0 : EDITIONS[text.trim().toLowerCase()];
-}
-function describeServer(info2) {
-  let version = parseServerVersion(info2.version), edition = parseEdition(info2.edition), name = version ? `ProGet ${version.year ? version.release : version.text}` : "ProGet (version not reported)";
-  return { version, edition, display: edition ? `${name} (${edition})` : name };
-}
-function mayIgnoreMissingGroup(info2) {
-  let v = parseServerVersion(info2.version);
-  return v?.year === void 0 || v.year < 2024;
-}
-function hasProGetHeaders(headers) {
-  return headers["x-proget-version"] !== void 0 || headers["x-proget-edition"] !== void 0;
-}
-function isHtml(headers, text) {
-  return String(headers["content-type"] ?? "").toLowerCase().includes("html") ? !0 : text !== void 0 && /^\s*(<!doctype html|<html)/i.test(text);
-}
-function describeHtml(text) {
-  let title = /<title[^>]*>([^<]{1,120})<\/title>/i.exec(text)?.[1]?.trim();
-  return title ? `an HTML page titled "${title}"` : "an HTML page";
-}
-function notProGet(found, base, extra2 = {}) {
-  return new ProGetError({
-    kind: "invalid-response",
-    subject: "server",
-    message: `${base} does not look like a ProGet server: it answered with ${found}`,
-    hint: "Check the ProGet URL: it is the address of the ProGet web site (for example https://proget.example.com, with a path only if ProGet is hosted under one), not a feed URL, a login page or a proxy in front of it.",
-    ...extra2
-  });
-}
-function reframe(error2, init) {
-  return new ProGetError({
-    kind: error2.kind,
-    subject: error2.subject,
-    privilege: error2.privilege,
-    status: error2.status,
-    method: error2.method,
-    url: error2.url,
-    serverText: error2.serverText,
-    hint: error2.hint,
-    attempts: error2.attempts,
-    message: error2.summary.replace(/ \([A-Z]+ [^)]*\)$/, ""),
-    cause: error2,
-    ...init
-  });
-}
-
 // ../core/src/areas/wire.ts
 function isObject(value) {
   return typeof value == "object" && value !== null && !Array.isArray(value);
@@ -17576,16 +17078,15 @@ function parseFeedMeta(value) {
     services: strings(o.services)
   };
 }
-function sameGroup(a, b) {
-  return (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
+function describePackage(id) {
+  let name = id.group ? `${id.group}/${id.name}` : id.name;
+  return id.version ? `${name} ${id.version}` : name;
 }
-var OVERWRITE_REFUSALS = /* @__PURE__ */ new Set([400, 403, 409]), UniversalArea = class {
-  constructor(transport, feeds) {
+var UniversalArea = class {
+  constructor(transport) {
     this.transport = transport;
-    this.feeds = feeds;
   }
   transport;
-  feeds;
   async meta(feed, options2) {
     return this.transport.json(
       {
@@ -17599,7 +17100,7 @@ var OVERWRITE_REFUSALS = /* @__PURE__ */ new Set([400, 403, 409]), UniversalArea
     );
   }
   async listPackages(feed, options2) {
-    let packages = await this.transport.json(
+    return this.transport.json(
       {
         method: "GET",
         path: joinPath("upack", feed, "packages"),
@@ -17610,15 +17111,14 @@ var OVERWRITE_REFUSALS = /* @__PURE__ */ new Set([400, 403, 409]), UniversalArea
       },
       (json) => arrayOf(json, "the package list").map(parseUniversalPackage)
     );
-    return options2?.group === void 0 ? packages : packages.filter((p) => sameGroup(p.group, options2.group));
   }
   async getPackage(feed, id, options2) {
-    let found = await this.transport.request(
+    return this.transport.request(
       {
         method: "GET",
         path: joinPath("upack", feed, "packages"),
-        // The group is always sent (`group=` for the empty one): ProGet 2023 ignores a missing group.
-        query: { group: id.group ?? "", name: id.name },
+        // Without a group ProGet searches the empty group, which is what an id without group means.
+        query: { group: id.group || void 0, name: id.name },
         signal: options2?.signal,
         passStatuses: [404],
         operation: `read package ${describePackage(id)} in feed "${feed}"`,
@@ -17630,15 +17130,14 @@ var OVERWRITE_REFUSALS = /* @__PURE__ */ new Set([400, 403, 409]), UniversalArea
         return item === void 0 ? void 0 : parseUniversalPackage(item);
       }
     );
-    return found && sameGroup(found.group, id.group) ? found : void 0;
   }
   async listVersions(feed, options2) {
-    let group = options2?.name !== void 0 ? options2.group ?? "" : options2?.group, versions = await this.transport.json(
+    return this.transport.json(
       {
         method: "GET",
         path: joinPath("upack", feed, "versions"),
         query: {
-          group,
+          group: options2?.group,
           name: options2?.name,
           includeFileList: options2?.includeFileList ? !0 : void 0,
           count: options2?.count
@@ -17649,15 +17148,15 @@ var OVERWRITE_REFUSALS = /* @__PURE__ */ new Set([400, 403, 409]), UniversalArea
       },
       (json) => arrayOf(json, "the version list").map(parseUniversalVersion)
     );
-    return group === void 0 ? versions : versions.filter((v) => sameGroup(v.group, group));
   }
   async getVersion(feed, id, options2) {
-    let version = await this.resolveVersion(feed, id, options2), found = await this.transport.request(
+    let version = await this.resolveVersion(feed, id, options2);
+    return this.transport.request(
       {
         method: "GET",
         path: joinPath("upack", feed, "versions"),
         query: {
-          group: id.group ?? "",
+          group: id.group || void 0,
           name: id.name,
           version,
           includeFileList: options2?.includeFileList ? !0 : void 0
@@ -17673,14 +17172,6 @@ var OVERWRITE_REFUSALS = /* @__PURE__ */ new Set([400, 403, 409]), UniversalArea
         return item === void 0 ? void 0 : parseUniversalVersion(item);
       }
     );
-    return found && sameGroup(found.group, id.group) ? found : void 0;
-  }
-  async findVersion(feed, id, options2) {
-    await this.feedExists(feed, options2);
-    let pkg = await this.getPackage(feed, id, options2);
-    if (!pkg) return { state: "package-absent" };
-    let wanted = isVersionSelector(id.version) ? await this.resolveVersion(feed, id, options2) : id.version, version = await this.getVersion(feed, { ...id, version: wanted }, options2);
-    return version ? { state: "found", version } : { state: "version-absent", versions: pkg.versions };
   }
   /**
    * `latest` / `latest-unstable` (prereleases included) or `latest-stable` resolved from the package's
@@ -17694,18 +17185,22 @@ var OVERWRITE_REFUSALS = /* @__PURE__ */ new Set([400, 403, 409]), UniversalArea
     );
   }
   async download(feed, id, destPath, options2) {
-    let plan = downloadPlan(options2), ext = options2?.contentOnly === "tgz" ? "tgz" : options2?.contentOnly === "zip" ? "zip" : "upack";
-    return this.transferGet(
-      feed,
-      id,
-      "download",
-      options2,
-      { query: { contentOnly: options2?.contentOnly } },
-      (pkg) => `download ${describePackage(pkg)} from feed "${feed}"`,
-      (r, pkg) => this.save(
+    let plan = downloadPlan(options2), version = await this.resolveVersion(feed, id, options2), pkg = { ...id, version }, ext = options2?.contentOnly === "tgz" ? "tgz" : options2?.contentOnly === "zip" ? "zip" : "upack";
+    return this.transport.request(
+      {
+        method: "GET",
+        path: joinPath("upack", feed, "download", ...groupSegments(id.group), id.name, version),
+        query: { contentOnly: options2?.contentOnly },
+        accept: "*/*",
+        transfer: !0,
+        signal: options2?.signal,
+        operation: `download ${describePackage(pkg)} from feed "${feed}"`,
+        privilege: `Feeds_DownloadPackage on feed "${feed}"`
+      },
+      (r) => this.save(
         r,
         destPath,
-        `${id.name}.${pkg.version}.${ext}`,
+        `${id.name}.${version}.${ext}`,
         `download ${describePackage(pkg)}`,
         options2,
         plan,
@@ -17714,60 +17209,68 @@ var OVERWRITE_REFUSALS = /* @__PURE__ */ new Set([400, 403, 409]), UniversalArea
     );
   }
   async downloadFile(feed, id, path, destPath, options2) {
-    let plan = downloadPlan(options2);
-    return this.transferGet(
-      feed,
-      id,
-      "download-file",
-      options2,
+    let plan = downloadPlan(options2), version = await this.resolveVersion(feed, id, options2), pkg = { ...id, version };
+    return this.transport.request(
       {
+        method: "GET",
+        path: joinPath("upack", feed, "download-file", ...groupSegments(id.group), id.name, version),
         query: { path },
+        accept: "*/*",
+        transfer: !0,
+        signal: options2?.signal,
+        operation: `download ${path} of ${describePackage(pkg)} from feed "${feed}"`,
+        privilege: `Feeds_DownloadPackage on feed "${feed}"`,
         notFoundHint: `Check the package, version and file path (content lives under "package/", e.g. package/${path.replace(/^package\//, "")}).`
       },
-      (pkg) => `download ${path} of ${describePackage(pkg)} from feed "${feed}"`,
-      (r, pkg) => this.save(
+      (r) => this.save(
         r,
         destPath,
         path.split("/").pop() || "file",
         `download ${path} of ${describePackage(pkg)}`,
         options2,
         plan
-      ),
-      path
+      )
     );
   }
   async openFile(feed, id, path, options2) {
-    return this.transferGet(
-      feed,
-      id,
-      "download-file",
-      options2,
-      { query: { path } },
-      (pkg) => `open ${path} of ${describePackage(pkg)} in feed "${feed}"`,
+    let version = await this.resolveVersion(feed, id, options2), pkg = { ...id, version };
+    return this.transport.request(
+      {
+        method: "GET",
+        path: joinPath("upack", feed, "download-file", ...groupSegments(id.group), id.name, version),
+        query: { path },
+        accept: "*/*",
+        transfer: !0,
+        signal: options2?.signal,
+        operation: `open ${path} of ${describePackage(pkg)} in feed "${feed}"`,
+        privilege: `Feeds_DownloadPackage on feed "${feed}"`
+      },
       async (r) => {
-        let release = r.detach(), out = new Transform3({
+        let release = r.detach(), out = new Transform2({
           transform(chunk, _encoding, done) {
             r.touch(), done(null, chunk);
           }
         });
-        return pipeline4(r.body, out, () => release()), out;
-      },
-      path
+        return pipeline3(r.body, out, () => release()), out;
+      }
     );
   }
   async downloadVpack(feed, id, destPath, options2) {
-    let plan = downloadPlan(options2);
-    return this.transferGet(
-      feed,
-      id,
-      "download-vpack",
-      options2,
-      {},
-      (pkg) => `download virtual package ${describePackage(pkg)} from feed "${feed}"`,
-      (r, pkg) => this.save(
+    let plan = downloadPlan(options2), version = await this.resolveVersion(feed, id, options2), pkg = { ...id, version };
+    return this.transport.request(
+      {
+        method: "GET",
+        path: joinPath("upack", feed, "download-vpack", ...groupSegments(id.group), id.name, version),
+        accept: "*/*",
+        transfer: !0,
+        signal: options2?.signal,
+        operation: `download virtual package ${describePackage(pkg)} from feed "${feed}"`,
+        privilege: `Feeds_DownloadPackage on feed "${feed}"`
+      },
+      (r) => this.save(
         r,
         destPath,
-        `${id.name}.${pkg.version}.vpack`,
+        `${id.name}.${version}.vpack`,
         `download ${describePackage(pkg)}`,
         options2,
         plan,
@@ -17775,131 +17278,36 @@ var OVERWRITE_REFUSALS = /* @__PURE__ */ new Set([400, 403, 409]), UniversalArea
       )
     );
   }
-  /**
-   * The one template of the four transfer GETs (`download`, `download-file` twice, `download-vpack`): resolve
-   * the version, GET `/upack/{feed}/{op}/{group…}/{name}/{version}`, and on a 404 say whether the feed, the
-   * package, the version (or the file) is missing.
-   */
-  async transferGet(feed, id, op, options2, extra2, operation, handle, filePath) {
-    let version = await this.resolveVersion(feed, id, options2), pkg = { ...id, version };
-    try {
-      return await this.transport.request(
-        {
-          method: "GET",
-          path: joinPath("upack", feed, op, ...groupSegments(id.group), id.name, version),
-          accept: "*/*",
-          transfer: !0,
-          signal: options2?.signal,
-          operation: operation(pkg),
-          privilege: `Feeds_DownloadPackage on feed "${feed}"`,
-          ...extra2
-        },
-        (r) => handle(r, pkg)
-      );
-    } catch (e) {
-      throw await this.explainNotFound(e, feed, pkg, options2, filePath);
-    }
-  }
-  /**
-   * A 404 under a feed names what is missing: the feed (probed first), the package, the version, or else
-   * the file inside the package. Anything else is returned unchanged.
-   */
-  async explainNotFound(error2, feed, id, options2, filePath) {
-    if (!isProGetError(error2, "not-found") || error2.status !== 404 || !this.feeds) return error2;
-    try {
-      await this.feeds.require(feed, options2);
-      let pkg = await this.getPackage(feed, id, options2);
-      if (!pkg)
-        return reframe(error2, {
-          subject: "package",
-          message: `Package ${describePackage({ ...id, version: void 0 })} was not found in feed "${feed}"`,
-          hint: "Check the package name and group (names and groups are matched ignoring case)."
-        });
-      if (!pkg.versions.some((v) => v.toLowerCase() === id.version.toLowerCase())) {
-        let recent = pkg.versions.slice(-5).join(", ");
-        return reframe(error2, {
-          subject: "version",
-          message: `Version ${id.version} of ${describePackage({ ...id, version: void 0 })} was not found in feed "${feed}"`,
-          hint: recent ? `Versions in the feed include: ${recent}.` : void 0
-        });
-      }
-      return filePath !== void 0 ? reframe(error2, { subject: "package" }) : error2;
-    } catch (diagnosis) {
-      return isProGetError(diagnosis) ? diagnosis : error2;
-    }
-  }
-  /** Throws the feed's own error (missing, inactive, not ProGet) unless the feed is known to exist. */
-  async feedExists(feed, options2) {
-    !this.feeds || this.feeds.isKnown(feed) || await this.feeds.require(feed, options2);
-  }
   async upload(feed, filePath, options2) {
     let file = await fileBody(filePath, options2?.onProgress, void 0, options2?.knownHashes);
-    try {
-      await this.transport.request(
-        {
-          method: "PUT",
-          path: joinPath("upack", feed, "upload"),
-          body: file.body,
-          accept: "*/*",
-          transfer: !0,
-          signal: options2?.signal,
-          operation: `upload ${filePath} to feed "${feed}"`,
-          privilege: `Feeds_AddPackage on feed "${feed}" (plus Feeds_OverwritePackage to replace an existing version)`
-        },
-        (r) => r.readText()
-      );
-    } catch (e) {
-      throw await overwriteRefusal(e, feed, filePath, (id) => this.getVersion(feed, id, options2));
-    }
-    return file.result();
+    return await this.transport.request(
+      {
+        method: "PUT",
+        path: joinPath("upack", feed, "upload"),
+        body: file.body,
+        accept: "*/*",
+        transfer: !0,
+        signal: options2?.signal,
+        operation: `upload ${filePath} to feed "${feed}"`,
+        privilege: `Feeds_AddPackage on feed "${feed}" (plus Feeds_OverwritePackage to replace an existing version)`
+      },
+      (r) => r.readText()
+    ), file.result();
   }
   async delete(feed, id, options2) {
     if (isVersionSelector(id.version))
       throw new ValidationError("Delete", [
         `"${id.version}" is not a version: name the exact version to delete`
       ]);
-    id.group || await this.refuseTwinDelete(feed, id, options2);
-    try {
-      await this.transport.send({
-        method: "POST",
-        path: joinPath("upack", feed, "delete", ...groupSegments(id.group), id.name, id.version),
-        body: { type: "empty" },
-        accept: "*/*",
-        signal: options2?.signal,
-        operation: `delete ${describePackage(id)} from feed "${feed}"`,
-        privilege: `Feeds_DeletePackage (Overwrite/Delete) on feed "${feed}"`
-      });
-    } catch (e) {
-      throw await this.explainNotFound(e, feed, id, options2);
-    }
-  }
-  /**
-   * ProGet 2023 ignores a missing group: deleting the ungrouped `name version` may remove a grouped twin
-   * (api-notes §7). Unless the server is known to be 2024 or later, look first and refuse when a twin exists.
-   */
-  async refuseTwinDelete(feed, id, options2) {
-    if (!mayIgnoreMissingGroup(this.transport.serverInfo)) return;
-    let all = await this.transport.request(
-      {
-        method: "GET",
-        path: joinPath("upack", feed, "versions"),
-        query: { name: id.name },
-        signal: options2?.signal,
-        passStatuses: [404],
-        operation: `check ${describePackage(id)} in feed "${feed}" before deleting it`,
-        privilege: `Feeds_ViewFeed on feed "${feed}"`
-      },
-      async (r) => r.status === 404 ? [] : arrayOf(await r.readJson(), "the version list").map(parseUniversalVersion)
-    );
-    if (!mayIgnoreMissingGroup(this.transport.serverInfo)) return;
-    let v = id.version.toLowerCase(), twins = all.filter((x) => x.group !== "" && x.version.toLowerCase() === v);
-    if (twins.length !== 0)
-      throw new ProGetError({
-        kind: "conflict",
-        subject: "package",
-        message: `Refusing to delete ${describePackage(id)} from feed "${feed}": this server may delete ${describePackage(twins[0])} instead`,
-        hint: "ProGet 2023 ignores a missing group, so a delete of a package without group can remove a grouped package of the same name and version. Delete it in the ProGet UI, or upgrade to ProGet 2024 or later."
-      });
+    await this.transport.send({
+      method: "POST",
+      path: joinPath("upack", feed, "delete", ...groupSegments(id.group), id.name, id.version),
+      body: { type: "empty" },
+      accept: "*/*",
+      signal: options2?.signal,
+      operation: `delete ${describePackage(id)} from feed "${feed}"`,
+      privilege: `Feeds_DeletePackage (Overwrite/Delete) on feed "${feed}"`
+    });
   }
   async import(feed, request, options2) {
     await this.transport.send({
@@ -17942,25 +17350,7 @@ var OVERWRITE_REFUSALS = /* @__PURE__ */ new Set([400, 403, 409]), UniversalArea
       ...plan
     });
   }
-}, OVERWRITE_MESSAGE = "version exists; the key lacks Overwrite";
-async function overwriteRefusal(error2, feed, filePath, lookup) {
-  if (!isProGetError(error2) || error2.status === void 0 || !OVERWRITE_REFUSALS.has(error2.status))
-    return error2;
-  let id, exists2;
-  try {
-    let m = await readManifest(filePath);
-    id = { group: m.group, name: m.name, version: m.version }, exists2 = await lookup(id) !== void 0;
-  } catch {
-    return error2;
-  }
-  return exists2 ? reframe(error2, {
-    kind: "conflict",
-    subject: "version",
-    privilege: "Feeds_OverwritePackage",
-    message: `Could not upload ${describePackage(id)} to feed "${feed}": ${OVERWRITE_MESSAGE}`,
-    hint: `${describePackage(id)} is already in feed "${feed}", and replacing it needs the Feeds_OverwritePackage (Overwrite/Delete) privilege. Publish a new version, or grant Overwrite to the key.`
-  }) : error2;
-}
+};
 
 // ../core/src/areas/deployments.ts
 function deploymentBody(record) {
@@ -18040,153 +17430,14 @@ function parseNativeFeed(value) {
     source: "native"
   };
 }
-var LISTED_FEEDS = 10, FeedsArea = class {
-  constructor(transport, native, baseUrl = "") {
+var FeedsArea = class {
+  constructor(transport, native) {
     this.transport = transport;
     this.native = native;
-    this.baseUrl = baseUrl;
   }
   transport;
   native;
-  baseUrl;
-  /** Feeds `require` has seen to exist (lower-cased name → feed), so later 404s need no second probe. */
-  known = /* @__PURE__ */ new Map();
-  /**
-   * The feed, checked up front: it exists, is active, is of `type` (when given) and the key may view it.
-   * Otherwise a `ProGetError` whose `subject` says what is wrong: `feed` (missing, inactive, wrong type),
-   * `key` (wrong, or lacking Feeds_ViewFeed on it) or `server` (what answers is not a ProGet API).
-   */
-  async require(name, options2) {
-    let feed = this.known.get(name.toLowerCase()) ?? await this.locate(name, options2);
-    if (this.known.set(name.toLowerCase(), feed), !feed.active)
-      throw new ProGetError({
-        kind: "not-found",
-        subject: "feed",
-        message: `Feed "${feed.name}" is disabled (inactive) on ${this.baseUrl}`,
-        hint: "Enable the feed in ProGet (Feeds › the feed › Manage Feed), or use another feed."
-      });
-    if (options2?.type && normaliseFeedType(options2.type) !== feed.feedType)
-      throw new ProGetError({
-        kind: "bad-request",
-        subject: "feed",
-        message: `Feed "${feed.name}" is a ${feed.feedType || "unknown"} feed, not a ${normaliseFeedType(options2.type)} feed`,
-        hint: normaliseFeedType(options2.type) === "universal" ? "Universal packages (.upack) need a feed of type Universal; create one in ProGet or pick another feed." : void 0
-      });
-    return feed;
-  }
-  /** True once `require` found the feed (so a 404 under it is about a package or version, not the feed). */
-  isKnown(name) {
-    return this.known.has(name.toLowerCase());
-  }
-  async locate(name, options2) {
-    let probe = await this.transport.request(
-      {
-        method: "GET",
-        path: joinPath("api", "packages", name),
-        signal: options2?.signal,
-        passStatuses: [401, 403, 404],
-        operation: `check feed "${name}"`,
-        privilege: `Feeds_ViewFeed on feed "${name}"`
-      },
-      async (r) => ({ status: r.status, headers: r.headers, text: await r.readText() })
-    );
-    if (probe.status === 401)
-      throw new ProGetError({
-        kind: "unauthorized",
-        subject: "key",
-        status: 401,
-        message: this.transport.hasCredentials ? `The server did not accept the credentials for ${this.baseUrl}` : `${this.baseUrl} requires an API key to read feed "${name}"`,
-        hint: this.transport.hasCredentials ? "Check the API key (or username and password): it may be mistyped, expired or revoked." : "Supply an API key with Feeds_ViewFeed on the feed."
-      });
-    if (probe.status === 403) throw await this.forbidden(name, options2);
-    return probe.status === 404 ? this.absent(name, probe, options2) : this.fromProbe(name, probe);
-  }
-  fromProbe(name, probe) {
-    let parsed;
-    try {
-      parsed = JSON.parse(probe.text);
-    } catch {
-      parsed = void 0;
-    }
-    if (!isObject(parsed) || parsed.feedType === void 0 && parsed.name === void 0)
-      throw notProGet(
-        isHtml(probe.headers, probe.text) ? describeHtml(probe.text) : `something that is not ProGet's JSON (${JSON.stringify(probe.text.slice(0, 60))})`,
-        this.baseUrl
-      );
-    return {
-      name: str(parsed.name) ?? name,
-      alternateNames: [],
-      feedType: normaliseFeedType(str(parsed.feedType) ?? str(parsed.packageType)),
-      active: !0,
-      connectors: [],
-      source: "packages-probe"
-    };
-  }
-  /** A 404 for the feed: missing, inactive, an old server without the Packages API, or no ProGet at all. */
-  async absent(name, probe, options2) {
-    let feeds;
-    try {
-      feeds = await this.list({ ...options2, includeInactive: !0 });
-    } catch (e) {
-      if (isProGetError(e, "not-found") || isProGetError(e, "invalid-response")) {
-        let found = isHtml(probe.headers, probe.text) ? describeHtml(probe.text) : hasProGetHeaders(probe.headers) ? "404 Not Found for its API endpoints" : "404 Not Found and without ProGet headers for its API endpoints (a wrong base path?)";
-        throw notProGet(found, this.baseUrl, { status: 404, kind: "not-found" });
-      }
-      throw e;
-    }
-    let lower = name.toLowerCase(), feed = feeds.find(
-      (f) => f.name.toLowerCase() === lower || f.alternateNames.some((a) => a.toLowerCase() === lower)
-    );
-    if (feed) return feed;
-    let visible = feeds.filter((f) => f.active).map((f) => f.name);
-    throw new ProGetError({
-      kind: "not-found",
-      subject: "feed",
-      status: 404,
-      message: `There is no feed named "${name}" on ${this.baseUrl}`,
-      hint: visible.length === 0 ? "The API key sees no feeds at all: check the feed name, and that the key may view the feed." : `Feeds this API key can see: ${visible.slice(0, LISTED_FEEDS).join(", ")}${visible.length > LISTED_FEEDS ? `, and ${visible.length - LISTED_FEEDS} more` : ""}.`
-    });
-  }
-  /**
-   * A 403 on the feed. ProGet treats an unknown key as Anonymous, so a 403 alone cannot tell a wrong key from
-   * a key lacking the privilege: the feed list can (a valid key sees at least the feeds it was given).
-   */
-  async forbidden(name, options2) {
-    let visible = await this.list(options2).catch(() => []);
-    return visible.length === 0 ? new ProGetError({
-      kind: "forbidden",
-      subject: "key",
-      status: 403,
-      message: `The API key was not accepted for feed "${name}" on ${this.baseUrl}`,
-      hint: "ProGet treats an unknown API key as Anonymous: check that the key is typed correctly and not expired or revoked, and that it has Feeds_ViewFeed on the feed."
-    }) : new ProGetError({
-      kind: "forbidden",
-      subject: "key",
-      privilege: "Feeds_ViewFeed",
-      status: 403,
-      message: `The API key lacks the Feeds_ViewFeed privilege on feed "${name}"`,
-      hint: `Grant View/Download on feed "${name}" to the key in ProGet (Administration › API Keys). It can see: ${visible.slice(0, LISTED_FEEDS).map((f) => f.name).join(", ")}.`
-    });
-  }
   async list(options2) {
-    return this.keyRequired(() => this.listFeeds(options2));
-  }
-  /**
-   * ProGet answers a missing key on `/api/management/*` with 403, not 401 (api-notes §1): without
-   * credentials that 403 means "an API key is needed", and says so.
-   */
-  async keyRequired(run) {
-    try {
-      return await run();
-    } catch (e) {
-      throw isProGetError(e, "forbidden") && !this.transport.hasCredentials ? reframe(e, {
-        kind: "unauthorized",
-        subject: "key",
-        hint: "This server requires an API key here: supply one with Feeds_ViewFeed on the feeds to use."
-      }) : e;
-    }
-  }
-  async listFeeds(options2) {
     let feeds = await this.transport.request(
       {
         method: "GET",
@@ -18208,23 +17459,20 @@ var LISTED_FEEDS = 10, FeedsArea = class {
     return options2?.includeInactive ? feeds : feeds.filter((f) => f.active);
   }
   async get(name, options2) {
-    return this.keyRequired(
-      () => this.transport.json(
-        {
-          method: "GET",
-          path: joinPath("api", "management", "feeds", "get", name),
-          signal: options2?.signal,
-          operation: `read feed "${name}"`,
-          privilege: `Feeds_ViewFeed on feed "${name}" (reading a feed's settings may need Admin_ManageFeed)`,
-          notFoundHint: `There is no feed named "${name}" (or the server is too old for the management API).`
-        },
-        (json) => {
-          let feed = parseManagementFeed(json);
-          if (!feed.name)
-            throw new ProGetError({ kind: "invalid-response", message: "the feed has no name" });
-          return feed;
-        }
-      )
+    return this.transport.json(
+      {
+        method: "GET",
+        path: joinPath("api", "management", "feeds", "get", name),
+        signal: options2?.signal,
+        operation: `read feed "${name}"`,
+        privilege: `Feeds_ViewFeed on feed "${name}" (reading a feed's settings may need Admin_ManageFeed)`,
+        notFoundHint: `There is no feed named "${name}" (or the server is too old for the management API).`
+      },
+      (json) => {
+        let feed = parseManagementFeed(json);
+        if (!feed.name) throw new ProGetError({ kind: "invalid-response", message: "the feed has no name" });
+        return feed;
+      }
     );
   }
   async probe(name, options2) {
@@ -18268,22 +17516,6 @@ function parseInstanceHealth(value, status) {
   }, statuses = [health.databaseStatus, health.licenseStatus, health.serviceStatus];
   return health.healthy = status >= 200 && status < 300 && statuses.every((s) => s === void 0 || s.toUpperCase() === "OK"), health;
 }
-function healthFromText(status, raw, html = !1) {
-  let text = raw.trim();
-  if (status >= 200 && status < 300 && /^(ok|healthy)$/i.test(text)) return { healthy: !0 };
-  if (html)
-    return {
-      healthy: !1,
-      serviceStatus: "Error",
-      serviceStatusDetail: `HTTP ${status}: the server answered with an HTML page, not ProGet's health report`
-    };
-  let detail = text.replace(/^error:\s*/i, "").slice(0, 500) || `HTTP ${status} with an empty body`;
-  return /licen[sc]e/i.test(text) ? { healthy: !1, licenseStatus: "Error", licenseStatusDetail: detail } : /database/i.test(text) ? { healthy: !1, databaseStatus: "Error", databaseStatusDetails: detail } : {
-    healthy: !1,
-    serviceStatus: "Error",
-    serviceStatusDetail: status >= 200 && status < 300 ? `unexpected health response: ${detail}` : `HTTP ${status}: ${detail}`
-  };
-}
 function parseConnectorHealth(value) {
   let o = objectOf(value, "a connector health entry");
   return {
@@ -18313,37 +17545,45 @@ var HealthArea = class {
     this.transport = transport;
   }
   transport;
-  /**
-   * Asks `/health?format=json`; on an answer that is not the health JSON (ProGet 2026 may answer plain text)
-   * tries `/health/json`, and failing that reads the first answer's text: `OK`, or the error it names.
-   */
   async instance(options2) {
-    let first = await this.fetchHealth("/health", { format: "json" }, options2);
-    if (first.health) return first.health;
-    let second = await this.fetchHealth("/health/json", void 0, options2, [404]).catch(() => {
-    });
-    return second?.health ? second.health : healthFromText(first.status, first.text, first.html);
-  }
-  fetchHealth(path, query, options2, extraPass = []) {
     return this.transport.request(
       {
         method: "GET",
-        path,
-        query,
+        path: "/health",
+        // Without format=json ProGet 2026 answers plain text.
+        query: { format: "json" },
         signal: options2?.signal,
         // Since 2024 an unhealthy instance answers 500 with the same JSON: a result, not a failure.
-        passStatuses: [500, 503, ...extraPass],
+        passStatuses: [500, 503],
         operation: "read instance health"
       },
       async (r) => {
-        let text = await r.readText(), html = isHtml(r.headers, text), parsed;
+        if (r.status >= 500) {
+          let text2 = await r.readText();
+          try {
+            let parsed2 = JSON.parse(text2);
+            if (isObject(parsed2)) return parseInstanceHealth(parsed2, r.status);
+          } catch {
+          }
+          return {
+            healthy: !1,
+            serviceStatus: "Error",
+            serviceStatusDetail: `HTTP ${r.status}: ${text2.slice(0, 500)}`
+          };
+        }
+        let text = (await r.readText()).trim();
+        if (/^(ok|healthy)$/i.test(text)) return { healthy: !0 };
+        let parsed;
         try {
           parsed = JSON.parse(text);
         } catch {
-          parsed = void 0;
+          return {
+            healthy: !1,
+            serviceStatus: "Error",
+            serviceStatusDetail: `unexpected health response: ${text.slice(0, 200)}`
+          };
         }
-        let health = isObject(parsed) && r.status !== 404 ? parseInstanceHealth(parsed, r.status) : void 0;
-        return { status: r.status, text, html, health };
+        return parseInstanceHealth(parsed, r.status);
       }
     );
   }
@@ -18527,16 +17767,11 @@ function parsePackageVersionInfo(value) {
     deprecationReason: str(o.deprecationReason)
   };
 }
-function sameGroup2(a, b) {
-  return (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
-}
 var PackagesArea = class {
-  constructor(transport, feeds) {
+  constructor(transport) {
     this.transport = transport;
-    this.feeds = feeds;
   }
   transport;
-  feeds;
   async latest(feed, options2) {
     return this.transport.json(
       {
@@ -18556,19 +17791,18 @@ var PackagesArea = class {
     );
   }
   async versions(feed, id, options2) {
-    return (await this.transport.json(
+    return this.transport.json(
       {
         method: "GET",
         path: joinPath("api", "packages", feed, "versions"),
-        // The group is always sent (`group=` for the empty one): ProGet 2023 ignores a missing group.
-        query: { group: id.group ?? "", name: id.name, version: id.version },
+        query: { group: id.group || void 0, name: id.name, version: id.version },
         signal: options2?.signal,
         operation: `list versions of ${describePackage(id)} in feed "${feed}"`,
         privilege: `Feeds_ViewFeed on feed "${feed}"`,
         notFoundHint: NEEDS_2023
       },
       (json) => arrayOf(json, "the version list").map(parsePackageVersionInfo)
-    )).filter((v) => sameGroup2(v.group, id.group));
+    );
   }
   /** `latest`/`latest-unstable` include prereleases, `latest-stable` does not; resolved here, never sent. */
   async resolveVersion(feed, id, options2) {
@@ -18580,85 +17814,61 @@ var PackagesArea = class {
   }
   async download(feed, id, destPath, options2) {
     let plan = downloadPlan(options2), version = await this.resolveVersion(feed, id, options2), pkg = { ...id, version };
-    return this.feedFirst(
-      feed,
-      options2,
-      () => this.transport.request(
-        {
-          method: "GET",
-          path: joinPath("api", "packages", feed, "download"),
-          query: { group: id.group ?? "", name: id.name, version },
-          accept: "*/*",
-          transfer: !0,
-          signal: options2?.signal,
-          operation: `download ${describePackage(pkg)} from feed "${feed}"`,
-          privilege: `Feeds_DownloadPackage on feed "${feed}"`,
-          notFoundHint: NEEDS_2023
-        },
-        (r) => saveResponse(r, {
-          destPath,
-          fallbackName: `${id.name}.${version}`,
-          operation: `download ${describePackage(pkg)}`,
-          onProgress: options2?.onProgress,
-          expectPackage: !0,
-          ...plan
-        })
-      )
+    return this.transport.request(
+      {
+        method: "GET",
+        path: joinPath("api", "packages", feed, "download"),
+        query: { group: id.group || void 0, name: id.name, version },
+        accept: "*/*",
+        transfer: !0,
+        signal: options2?.signal,
+        operation: `download ${describePackage(pkg)} from feed "${feed}"`,
+        privilege: `Feeds_DownloadPackage on feed "${feed}"`,
+        notFoundHint: NEEDS_2023
+      },
+      (r) => saveResponse(r, {
+        destPath,
+        fallbackName: `${id.name}.${version}`,
+        operation: `download ${describePackage(pkg)}`,
+        onProgress: options2?.onProgress,
+        expectPackage: !0,
+        ...plan
+      })
     );
-  }
-  /** A 404 is about the package only once the feed is known to exist: otherwise the feed's error. */
-  async feedFirst(feed, options2, run) {
-    try {
-      return await run();
-    } catch (e) {
-      throw this.feeds && isProGetError(e, "not-found") && !this.feeds.isKnown(feed) && await this.feeds.require(feed, options2), e;
-    }
   }
   async upload(feed, filePath, options2) {
     let file = await fileBody(filePath, options2?.onProgress, void 0, options2?.knownHashes);
-    try {
-      await this.transport.request(
-        {
-          method: "PUT",
-          path: joinPath("api", "packages", feed, "upload"),
-          body: file.body,
-          accept: "*/*",
-          transfer: !0,
-          signal: options2?.signal,
-          operation: `upload ${filePath} to feed "${feed}"`,
-          privilege: `Feeds_AddPackage on feed "${feed}" (plus Feeds_OverwritePackage to replace an existing version)`,
-          notFoundHint: NEEDS_2023
-        },
-        (r) => r.readText()
-      );
-    } catch (e) {
-      throw await overwriteRefusal(e, feed, filePath, async (id) => {
-        let found = await this.versions(feed, id, options2);
-        return found.length > 0 ? found : void 0;
-      });
-    }
-    return file.result();
+    return await this.transport.request(
+      {
+        method: "PUT",
+        path: joinPath("api", "packages", feed, "upload"),
+        body: file.body,
+        accept: "*/*",
+        transfer: !0,
+        signal: options2?.signal,
+        operation: `upload ${filePath} to feed "${feed}"`,
+        privilege: `Feeds_AddPackage on feed "${feed}" (plus Feeds_OverwritePackage to replace an existing version)`,
+        notFoundHint: NEEDS_2023
+      },
+      (r) => r.readText()
+    ), file.result();
   }
   async delete(feed, id, options2) {
     if (isVersionSelector(id.version))
       throw new ValidationError("Delete", [
         `"${id.version}" is not a version: name the exact version to delete`
       ]);
-    await this.feedFirst(
-      feed,
-      options2,
-      () => this.transport.send({
-        method: "POST",
-        path: joinPath("api", "packages", feed, "delete"),
-        query: { group: id.group ?? "", name: id.name, version: id.version },
-        body: { type: "empty" },
-        accept: "*/*",
-        signal: options2?.signal,
-        operation: `delete ${describePackage(id)} from feed "${feed}"`,
-        privilege: `Feeds_DeletePackage (Overwrite/Delete) on feed "${feed}"`,
-        notFoundHint: "The package version was not found (or the server is older than ProGet 2023 and lacks the Packages API)."
-      })
-    );
+    await this.transport.send({
+      method: "POST",
+      path: joinPath("api", "packages", feed, "delete"),
+      query: { group: id.group || void 0, name: id.name, version: id.version },
+      body: { type: "empty" },
+      accept: "*/*",
+      signal: options2?.signal,
+      operation: `delete ${describePackage(id)} from feed "${feed}"`,
+      privilege: `Feeds_DeletePackage (Overwrite/Delete) on feed "${feed}"`,
+      notFoundHint: "The package version was not found (or the server is older than ProGet 2023 and lacks the Packages API)."
+    });
   }
 };
 
@@ -18738,7 +17948,7 @@ import {
   request as httpRequest
 } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { PassThrough, pipeline as pipeline5, Transform as Transform4 } from "node:stream";
+import { PassThrough, pipeline as pipeline4, Transform as Transform3 } from "node:stream";
 
 // ../core/src/transport/http-errors.ts
 function kindForStatus(status) {
@@ -18810,9 +18020,9 @@ function capitalise(text) {
 
 // ../core/src/transport/raw-http.ts
 import { connect, isIP } from "node:net";
-import { Readable as Readable2 } from "node:stream";
+import { Readable } from "node:stream";
 import { connect as tlsConnect } from "node:tls";
-var RAW_READ_BLOCK = 1024 * 1024, MIN_READ_SPACE = 128 * 1024, COALESCE_BYTES = 256 * 1024, MAX_SPARE_BLOCKS = 6, MAX_HEAD_BYTES = 64 * 1024, MAX_CHUNK_LINE = 1024, RawResponse = class extends Readable2 {
+var RAW_READ_BLOCK = 1024 * 1024, MIN_READ_SPACE = 128 * 1024, COALESCE_BYTES = 256 * 1024, MAX_SPARE_BLOCKS = 6, MAX_HEAD_BYTES = 64 * 1024, MAX_CHUNK_LINE = 1024, RawResponse = class extends Readable {
   constructor(blocks) {
     super();
     this.blocks = blocks;
@@ -19269,13 +18479,13 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
     let touch = () => {
     };
     if (spec.transfer) {
-      let idle = this.config.transferTimeoutMs, last = Date.now(), timer, check = () => {
+      let idle = this.config.transferTimeoutMs, last = Date.now(), timer, check2 = () => {
         let quiet = Date.now() - last;
-        quiet >= idle ? controller.abort(new StopReason("timeout", `no data for ${idle} ms (transferTimeoutMs)`, !0)) : timer = setTimeout(check, idle - quiet);
+        quiet >= idle ? controller.abort(new StopReason("timeout", `no data for ${idle} ms (transferTimeoutMs)`, !0)) : timer = setTimeout(check2, idle - quiet);
       };
       touch = () => {
         last = Date.now();
-      }, timer = setTimeout(check, idle), cleanups.push(() => clearTimeout(timer));
+      }, timer = setTimeout(check2, idle), cleanups.push(() => clearTimeout(timer));
     } else {
       let limit = this.config.timeoutMs, timer = setTimeout(
         () => controller.abort(
@@ -19382,12 +18592,12 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
     else if (body?.type === "empty" || !body && method !== "GET" && method !== "HEAD")
       data = "";
     else if (body?.type === "stream") {
-      let source = body.open(), onChunk = body.onChunk, counter = new Transform4({
+      let source = body.open(), onChunk = body.onChunk, counter = new Transform3({
         transform(chunk, _enc, done) {
           touch(), onChunk?.(chunk), done(null, chunk);
         }
       });
-      pipeline5(source, counter, (error2) => {
+      pipeline4(source, counter, (error2) => {
         error2 && !signal.aborted && controller.abort(error2);
       }), cleanups.push(() => {
         source.destroy(), counter.destroy();
@@ -19432,7 +18642,7 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
     }).request(method, target.href, data, headers);
   }
   responseContext(message, spec, call, signal, touch, detach) {
-    let piped, body = () => (piped || (piped = new PassThrough(), pipeline5(message, piped, () => {
+    let piped, body = () => (piped || (piped = new PassThrough(), pipeline4(message, piped, () => {
     })), piped), scrubber = this.config.scrubber, jsonLimit = this.config.maxJsonBytes ?? 67108864, readText = async (limit = 65536) => {
       let { buffer } = await readBounded(body(), limit);
       return decodeText(buffer);
@@ -19670,13 +18880,10 @@ var DEFAULTS = {
       signal: options2.signal,
       logger: options2.logger,
       nodeHttpTransfers: options2.nodeHttpTransfers === !0
-    }), this.native = new NativeArea(this.transport), this.feeds = new FeedsArea(this.transport, this.native, base.baseUrl), this.universal = new UniversalArea(this.transport, this.feeds), this.packages = new PackagesArea(this.transport, this.feeds), this.promotions = new PromotionsArea(this.transport), this.deployments = new DeploymentsArea(this.transport), this.health = new HealthArea(this.transport);
+    }), this.native = new NativeArea(this.transport), this.feeds = new FeedsArea(this.transport, this.native), this.universal = new UniversalArea(this.transport), this.packages = new PackagesArea(this.transport), this.promotions = new PromotionsArea(this.transport), this.deployments = new DeploymentsArea(this.transport), this.health = new HealthArea(this.transport);
   }
   get serverInfo() {
     return { ...this.transport.serverInfo };
-  }
-  get server() {
-    return describeServer(this.transport.serverInfo);
   }
   /**
    * `latest` (prereleases included), `latest-stable`, or an exact version (returned unchanged), resolved
@@ -19711,14 +18918,84 @@ function versionPageUrl(server, feed, id) {
   return `${server}/feeds/${seg(feed)}/${idPath(id)}/${seg(id.version)}`;
 }
 
+// ../core/src/server-url.ts
+var SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+function checkServerUrl(value, options2 = {}) {
+  let text = value.trim();
+  if (!text) return { ok: !1, problem: "empty", reason: "is empty" };
+  let schemeGiven = SCHEME.test(text), url;
+  try {
+    url = new URL(schemeGiven || !options2.assumeScheme ? text : `${options2.assumeScheme}://${text}`);
+  } catch {
+    return {
+      ok: !1,
+      problem: "not-a-url",
+      reason: "is not a valid URL (e.g. https://proget.example.com)"
+    };
+  }
+  return url.protocol !== "http:" && url.protocol !== "https:" ? {
+    ok: !1,
+    problem: "scheme",
+    reason: `must be an http:// or https:// URL, not ${url.protocol}//`
+  } : url.username !== "" || url.password !== "" ? { ok: !1, problem: "credentials", reason: "must not contain credentials" } : url.search !== "" || url.hash !== "" ? { ok: !1, problem: "query-or-fragment", reason: "must not have a query string or fragment" } : { ok: !0, url: url.href.replace(/\/+$/, ""), schemeGiven };
+}
+
+// ../core/src/upack/manifest.ts
+var FIELD_ORDER = [
+  "group",
+  "name",
+  "version",
+  "title",
+  "projectUrl",
+  "icon",
+  "shortDescription",
+  "description",
+  "tags",
+  "dependencies",
+  "contents",
+  "createdDate",
+  "createdReason",
+  "createdUsing",
+  "createdBy",
+  "repackageHistory"
+], KNOWN_FIELDS = new Set(FIELD_ORDER), NAME_RE = /^[0-9A-Za-z._-]+$/, GROUP_RE = /^[0-9A-Za-z._/-]*$/;
+var NAME_CHARS = "letters, digits, '.', '_' and '-'";
+function validatePackageName(value, field = "name") {
+  return join2(identifierProblems(value, field, 50));
+}
+function validateGroup(value, field = "group") {
+  return join2(groupProblems(value, field));
+}
+function validateVersion(value, field = "version") {
+  return versionProblem(value, field);
+}
+function identifierProblems(value, field, max) {
+  if (typeof value != "string") return [`${field} must be a string, got ${describeValue(value)}`];
+  if (value.length === 0) return [`${field} must not be empty (1–${max} characters)`];
+  let problems = [];
+  return value.length > max && problems.push(`${field} ${quote(value)} is ${value.length} characters long; the limit is ${max}`), NAME_RE.test(value) || problems.push(`${field} ${quote(value)} may contain only ${NAME_CHARS}${foundChars(value, NAME_RE)}`), problems;
+}
+function groupProblems(value, field) {
+  if (typeof value != "string") return [`${field} must be a string, got ${describeValue(value)}`];
+  let problems = [], shown = quote(value);
+  return value.length > 250 && problems.push(`${field} ${shown} is ${value.length} characters long; the limit is 250`), GROUP_RE.test(value) || problems.push(`${field} ${shown} may contain only ${NAME_CHARS} and '/'${foundChars(value, GROUP_RE)}`), (value.startsWith("/") || value.endsWith("/")) && problems.push(`${field} ${shown} must not start or end with '/'`), value.includes("//") && problems.push(`${field} ${shown} must not contain '//' (an empty segment)`), problems;
+}
+function foundChars(value, allowed) {
+  let bad = [...new Set([...value].filter((c) => !allowed.test(c)))].slice(0, 5);
+  return bad.length ? ` (found ${bad.map((c) => JSON.stringify(c)).join(", ")})` : "";
+}
+function join2(problems) {
+  return problems.length ? problems.join("; ") : void 0;
+}
+
 // ../core/src/upack/zip-writer.ts
 var U32_MAX = 4294967295;
 var ZIP64_ENTRY_THRESHOLD = U32_MAX - 16 * 1024 * 1024;
 var APPEND_CHUNK = 64 * 1024;
 
 // ../core/src/upack/zip-pipeline.ts
-var BLOCK_SIZE2 = 1024 * 1024, DICTIONARY_SIZE = 32 * 1024;
-var SINK_QUEUE = 4 * BLOCK_SIZE2, EMPTY = Buffer.alloc(0);
+var BLOCK_SIZE = 1024 * 1024, DICTIONARY_SIZE = 32 * 1024;
+var SINK_QUEUE = 4 * BLOCK_SIZE, EMPTY = Buffer.alloc(0);
 
 // ../core/src/upack/build.ts
 var FIXED_ENTRY_DATE = new Date(Date.UTC(2e3, 0, 1, 0, 0, 0));
@@ -19726,38 +19003,41 @@ var STORED_EXTENSIONS = new Set(
   ".zip .gz .tgz .bz2 .xz .zst .lz4 .lzma .br .7z .rar .cab .jar .war .ear .nupkg .snupkg .upack .vpack .vsix .whl .apk .aab .ipa .crate .gem .docx .xlsx .pptx .odt .jpg .jpeg .png .gif .webp .avif .heic .mp3 .mp4 .m4a .m4v .mkv .mov .webm .ogg .opus .flac .woff .woff2 .dmg".split(" ")
 );
 
-// src/errors.ts
-var StepError = class extends Error {
-  name = "StepError";
-};
+// ../core/src/upack/read.ts
+var import_yauzl2 = __toESM(require_yauzl(), 1);
 
-// src/run-step.ts
-async function runStep(io, step) {
-  try {
-    await step(io);
-  } catch (error2) {
-    reportFailure(io, error2);
-  }
-}
-function reportFailure(io, error2) {
-  if (isExpected(error2)) {
-    error2.stack && io.debug(error2.stack), io.setFailed(error2.message);
-    return;
-  }
-  let message = error2 instanceof Error ? error2.message : String(error2);
-  error2 instanceof Error && error2.stack && io.debug(error2.stack), io.setFailed(
-    `Unexpected error: ${message}
-This is a bug in proget-ci; re-run with debug logging (ACTIONS_STEP_DEBUG) for the stack trace and report it.`
+// ../core/src/upack/zip-file.ts
+var import_yauzl = __toESM(require_yauzl(), 1), BLOCK_SIZE2 = 256 * 1024, ReaderBase = import_yauzl.default.RandomAccessReader;
+
+// ../core/src/upack/read.ts
+var DEFAULT_EXTRACT_LIMITS = Object.freeze({
+  maxEntries: 5e4,
+  maxTotalSize: 4 * 1024 ** 3,
+  // Deflate tops out near 1032:1; ordinary text and binaries stay well below 100:1.
+  maxCompressionRatio: 250,
+  ratioThreshold: 1024 ** 2,
+  maxManifestSize: 1024 ** 2
+});
+
+// src/shared/input-words.ts
+var OPTION_TO_INPUT = [
+  [/ as caCertPath \(the action's ca-cert input\)/g, ' as the "ca-cert" input'],
+  [/\bcaCertPath\b/g, 'the "ca-cert" input'],
+  [/\binsecureTls\b/g, "insecure-tls"],
+  [/\(transferTimeoutMs\)/g, "(no data while transferring)"],
+  [/\btimeoutMs\b/g, 'the "timeout" input']
+];
+function inInputTerms(text) {
+  return OPTION_TO_INPUT.reduce((t, [pattern, words]) => t.replace(pattern, words), text).replace(
+    /\(found ([^)\n]*)\)/g,
+    (found, chars) => {
+      let foreign = [...new Set(chars.match(/[^\x00-\x7f]/gu) ?? [])];
+      return foreign.length === 0 ? found : `${found}; ${foreign.map((c) => `"${c}"`).join(", ")} ${foreign.length === 1 ? "is not an ASCII letter" : "are not ASCII letters"}`;
+    }
   );
 }
-function isExpected(error2) {
-  return error2 instanceof ProGetError || error2 instanceof ValidationError || error2 instanceof PackageFormatError || error2 instanceof StepError;
-}
 
-// src/steps/environment.ts
-import { tmpdir } from "node:os";
-
-// src/client.ts
+// src/shared/client.ts
 function createClient(connection, logger, signal) {
   try {
     return construct(connection, logger, signal);
@@ -19777,14 +19057,27 @@ function construct(connection, logger, signal) {
     timeoutMs: connection.timeoutMs,
     retries: connection.retries,
     caCertPath: connection.caCertPath,
-    insecureTls: connection.insecureTls,
+    // Only https has certificates to skip: on http:// the input changes nothing, so nothing is warned.
+    insecureTls: connection.insecureTls && connection.server.startsWith("https:"),
     userAgent: `proget-ci-action/${PROGET_CI_VERSION}`,
     signal,
-    logger: { debug: (m) => logger.debug(m), warn: (m) => logger.warning(m) }
+    logger: { debug: (m) => logger.debug(m), warn: (m) => logger.warning(inInputTerms(m)) }
   });
 }
 
-// src/context.ts
+// src/shared/context.ts
+import { readFileSync as readFileSync2 } from "node:fs";
+function readPullRequest(eventPath) {
+  if (eventPath !== void 0)
+    try {
+      let pr = JSON.parse(readFileSync2(eventPath, "utf8")).pull_request;
+      if (pr === void 0 || typeof pr.number != "number") return;
+      let head = pr.head?.repo, fromFork = head === null || head?.full_name !== void 0 && head.full_name !== pr.base?.repo?.full_name;
+      return { number: pr.number, fromFork };
+    } catch {
+      return;
+    }
+}
 function readRunContext(env, fallbackTemp, cwd) {
   let value = (name) => {
     let v = env[name]?.trim();
@@ -19802,15 +19095,20 @@ function readRunContext(env, fallbackTemp, cwd) {
     ref: value("GITHUB_REF"),
     actor: value("GITHUB_ACTOR"),
     eventName: value("GITHUB_EVENT_NAME"),
+    eventPath: value("GITHUB_EVENT_PATH"),
     environment: value("GITHUB_ENVIRONMENT"),
     workspace: value("GITHUB_WORKSPACE") ?? cwd,
+    connectionEnv: { url: value("PROGET_URL"), apiKey: value("PROGET_API_KEY") },
+    apiUrl: (value("GITHUB_API_URL") ?? "https://api.github.com").replace(/\/+$/, ""),
+    githubToken: value("GITHUB_TOKEN"),
+    pullRequest: readPullRequest(value("GITHUB_EVENT_PATH")),
     tempDir: value("RUNNER_TEMP") ?? fallbackTemp,
     runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}${runAttempt && runAttempt !== "1" ? `/attempts/${runAttempt}` : ""}` : void 0,
     commitUrl: repository && sha ? `${serverUrl}/${repository}/commit/${sha}` : void 0
   };
 }
 
-// src/steps/environment.ts
+// src/shared/environment.ts
 function runnerEnvironment(io, env = process.env) {
   let cancel = new AbortController();
   for (let signal of ["SIGINT", "SIGTERM"])
@@ -19825,7 +19123,199 @@ function runnerEnvironment(io, env = process.env) {
   };
 }
 
-// src/dependencies.ts
+// src/shared/errors.ts
+var StepError = class extends Error {
+  name = "StepError";
+};
+
+// src/shared/run-step.ts
+async function runStep(io, step) {
+  try {
+    await step(io);
+  } catch (error2) {
+    reportFailure(io, error2);
+  }
+}
+function reportFailure(io, error2) {
+  if (isExpected(error2)) {
+    error2.stack && io.debug(error2.stack), io.setFailed(inInputTerms(error2.message));
+    return;
+  }
+  let message = error2 instanceof Error ? error2.message : String(error2);
+  error2 instanceof Error && error2.stack && io.debug(error2.stack), io.setFailed(
+    `Unexpected error: ${message}
+This is a bug in proget-ci; re-run with debug logging (ACTIONS_STEP_DEBUG) for the stack trace and report it.`
+  );
+}
+function isExpected(error2) {
+  return error2 instanceof ProGetError || error2 instanceof ValidationError || error2 instanceof PackageFormatError || error2 instanceof StepError;
+}
+
+// src/shared/feed-check.ts
+async function feedState(client, name, logger, signal) {
+  try {
+    return { state: "exists", feed: await client.feeds.get(name, { signal }) };
+  } catch (e) {
+    if (!isProGetError(e)) throw e;
+    if (e.kind !== "not-found")
+      return logger.debug(`could not read feed ${name} (${e.kind}); not checked whether it exists`), { state: "unknown" };
+  }
+  try {
+    let feeds = await client.feeds.list({ signal, includeInactive: !0 }), wanted = name.toLowerCase(), match = feeds.find(
+      (f) => f.name.toLowerCase() === wanted || f.alternateNames.some((a) => a.toLowerCase() === wanted)
+    );
+    return match ? { state: "exists", feed: match } : { state: "missing", known: feeds.map((f) => f.name) };
+  } catch (e) {
+    if (!isProGetError(e)) throw e;
+    return logger.debug(`could not list feeds (${e.kind}); taking the 404 for feed ${name} as "no such feed"`), { state: "missing" };
+  }
+}
+function missingFeedMessage(input, name, server, known) {
+  let list = known === void 0 || known.length === 0 ? "" : ` Feeds this key can see: ${known.slice(0, 10).join(", ")}${known.length > 10 ? `, and ${known.length - 10} more` : ""}.`;
+  return `"${input}" names feed ${name}, which does not exist on ${server}; check the spelling.${list}`;
+}
+
+// src/shared/manifest-file.ts
+import { readFile } from "node:fs/promises";
+async function readManifestFile(path) {
+  let text;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    let code2 = e.code;
+    throw new ValidationError("manifest", [
+      code2 === "ENOENT" ? `${path} does not exist` : `${path} cannot be read (${code2 ?? String(e)})`
+    ]);
+  }
+  let value;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (e) {
+    throw new ValidationError("manifest", [`${path} is not valid JSON: ${e.message}`]);
+  }
+  if (value === null || typeof value != "object" || Array.isArray(value))
+    throw new ValidationError("manifest", [`${path} must hold a JSON object`]);
+  return value;
+}
+
+// src/shared/concurrency.ts
+async function mapLimit(items, limit, fn) {
+  let results = new Array(items.length), next = 0, worker = async () => {
+    for (; next < items.length; ) {
+      let index = next++;
+      results[index] = await fn(items[index]);
+    }
+  };
+  return await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker)), results;
+}
+
+// src/promote-check/check.ts
+var DEFAULT_CONCURRENCY = 16;
+async function checkPromotions(client, options2) {
+  let now = options2.now ?? Date.now, sleep2 = options2.sleep ?? delay, started = now(), deadline = started + options2.waitTimeoutMs, missingFeeds = await checkFeeds(client, options2);
+  if (missingFeeds.length > 0) {
+    let checks2 = options2.packages.map((pkg) => ({
+      package: pkg,
+      status: "not-found",
+      reason: missingFeeds.map((f) => `feed ${f.feed} ("${f.input}") does not exist`).join("; ")
+    }));
+    return {
+      promoted: !1,
+      checks: checks2,
+      missing: checks2,
+      notFound: checks2,
+      missingFeeds,
+      polls: 0,
+      waitedMs: 0
+    };
+  }
+  let checks = /* @__PURE__ */ new Map(), pending = options2.packages, polls = 0;
+  for (; ; ) {
+    polls++;
+    let round = await checkOnce(client, options2, pending);
+    for (let check2 of round) checks.set(check2.package, check2);
+    pending = round.filter((c) => c.status !== "promoted").map((c) => c.package);
+    let left = deadline - now();
+    if (pending.length === 0 || left <= 0) break;
+    let names = pending.slice(0, 10).map(describePackage).join(", ");
+    options2.logger.info(
+      `${pending.length} of ${options2.packages.length} not promoted yet (${names}${pending.length > 10 ? `, and ${pending.length - 10} more` : ""}); checking again in ${Math.ceil(Math.min(options2.pollIntervalMs, left) / 1e3)} s`
+    ), await sleep2(Math.min(options2.pollIntervalMs, left), options2.signal);
+  }
+  let ordered = options2.packages.map((p) => checks.get(p)), missing = ordered.filter((c) => c.status !== "promoted");
+  return {
+    promoted: missing.length === 0,
+    checks: ordered,
+    missing,
+    notFound: missing.filter((c) => c.status === "not-found"),
+    missingFeeds: [],
+    polls,
+    waitedMs: Math.max(0, now() - started)
+  };
+}
+async function checkFeeds(client, options2) {
+  let named = [
+    ["from-feed", options2.fromFeed],
+    ["to-feed", options2.toFeed]
+  ], missing = [];
+  for (let [input, feed] of named) {
+    if (feed === void 0) continue;
+    let found = await feedState(client, feed, options2.logger, options2.signal);
+    found.state === "missing" && missing.push({ input, feed, known: found.known });
+  }
+  return missing;
+}
+async function checkOnce(client, options2, packages) {
+  let { fromFeed, toFeed, signal } = options2, list = await client.promotions.list(fromFeed ? { fromFeed, toFeed } : { toFeed }, { signal });
+  return options2.logger.debug(`${list.length} promoted package versions to ${toFeed}`), mapLimit(packages, options2.concurrency ?? DEFAULT_CONCURRENCY, async (pkg) => {
+    let promotion = findPromotion(list, { ...pkg, fromFeed, toFeed })?.promotion, what = describePackage(pkg);
+    if (promotion === void 0)
+      return fromFeed !== void 0 && await versionIn(client, fromFeed, pkg, signal) === !1 ? {
+        package: pkg,
+        status: "not-found",
+        reason: `${what} does not exist in ${fromFeed}, so it cannot be promoted`
+      } : {
+        package: pkg,
+        status: "not-promoted",
+        reason: `${what} has not been promoted${fromFeed ? ` from ${fromFeed}` : ""} to ${toFeed}`
+      };
+    if (!options2.requireInTarget)
+      return { package: pkg, status: "promoted", promotion, reason: `promoted to ${toFeed}` };
+    let inTarget = await existsIn(client, toFeed, pkg, signal);
+    return inTarget ? { package: pkg, status: "promoted", promotion, inTarget, reason: `promoted to ${toFeed}` } : {
+      package: pkg,
+      status: "not-in-target",
+      promotion,
+      inTarget,
+      reason: `${what} was promoted to ${toFeed} but is no longer in it (deleted or retained away?)`
+    };
+  });
+}
+async function existsIn(client, feed, pkg, signal) {
+  return (await client.packages.versions(feed, pkg, { signal })).some((v) => v.version.toLowerCase() === pkg.version.toLowerCase());
+}
+async function versionIn(client, feed, pkg, signal) {
+  try {
+    return await client.universal.getVersion(feed, pkg, { signal }) !== void 0;
+  } catch (e) {
+    if (isProGetError(e)) return;
+    throw e;
+  }
+}
+function delay(ms, signal) {
+  return new Promise((resolve3, reject) => {
+    let timer = setTimeout(resolve3, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer), reject(signal.reason);
+      },
+      { once: !0 }
+    );
+  });
+}
+
+// src/promote-check/dependencies.ts
 function pinnedDependencies(manifest) {
   let pinned = [], unpinned = [];
   for (let dependency of manifest.dependencies ?? []) {
@@ -19847,14 +19337,14 @@ function pinnedDependencies(manifest) {
   return { pinned, unpinned };
 }
 
-// src/inputs/promote-check.ts
+// src/promote-check/inputs.ts
 import { isAbsolute as isAbsolute2, resolve as resolve2 } from "node:path";
 
-// src/inputs/connection.ts
+// src/shared/connection-inputs.ts
 import { existsSync as existsSync2 } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-function readConnection(inputs, workspace) {
-  let apiKey = inputs.secret("api-key"), password = inputs.secret("password"), username = inputs.string("username"), serverValue = inputs.required("server"), server = serverValue === void 0 ? "" : checkServerUrl(inputs, "server", serverValue);
+function readConnection(inputs, workspace, fromEnv = {}) {
+  let password = inputs.secret("password"), username = inputs.string("username"), apiKey = inputs.secret("api-key") ?? (username === void 0 && password === void 0 ? inputs.secretValue(fromEnv.apiKey) : void 0), serverValue = inputs.string("server") ?? fromEnv.url?.trim() ?? inputs.required("server", " (or set PROGET_URL in the job's env)"), server = serverValue === void 0 ? "" : checkUrlInput(inputs, inputs.string("server") === void 0 ? "PROGET_URL" : '"server"', serverValue);
   apiKey !== void 0 && (username !== void 0 || password !== void 0) ? inputs.problem('use either "api-key" or "username" and "password", not both') : username !== void 0 && password === void 0 ? inputs.problem('"password" is required when "username" is set') : password !== void 0 && username === void 0 && inputs.problem('"username" is required when "password" is set');
   let caCert = inputs.string("ca-cert"), caCertPath;
   return caCert !== void 0 && (caCertPath = isAbsolute(caCert) ? caCert : resolve(workspace, caCert), existsSync2(caCertPath) || inputs.problem(`"ca-cert" file not found: ${caCertPath}`)), {
@@ -19868,29 +19358,20 @@ function readConnection(inputs, workspace) {
     insecureTls: inputs.boolean("insecure-tls", !1)
   };
 }
-function checkServerUrl(inputs, name, value) {
-  let url;
-  try {
-    url = new URL(value);
-  } catch {
-    return inputs.problem(
-      value.includes("@") ? `"${name}" is not a valid URL` : `"${name}" is not a valid URL; got "${value}"`
-    ), "";
-  }
-  return url.username !== "" || url.password !== "" ? (inputs.problem(
-    `"${name}" must not contain credentials; pass the key in "api-key" (or use "username" and "password")`
-  ), "") : url.protocol !== "http:" && url.protocol !== "https:" ? (inputs.problem(`"${name}" must be an http:// or https:// URL; got "${value}"`), "") : url.search !== "" || url.hash !== "" ? (inputs.problem(`"${name}" must not have a query string or fragment; got "${value}"`), "") : url.href.replace(/\/+$/, "");
+function checkUrlInput(inputs, label, value) {
+  let check2 = checkServerUrl(value);
+  if (check2.ok) return check2.url;
+  let echo = value.includes("@") ? "" : `; got "${value}"`, message = {
+    empty: `${label} is required`,
+    "not-a-url": `${label} is not a valid URL${echo}`,
+    scheme: `${label} must be an http:// or https:// URL${echo}`,
+    credentials: `${label} must not contain credentials; pass the key in "api-key" (or use "username" and "password")`,
+    "query-or-fragment": `${label} must not have a query string or fragment${echo}`
+  };
+  return inputs.problem(message[check2.problem]), "";
 }
 
-// src/inputs/package-ref.ts
-function parsePackageRef(text) {
-  let at = text.lastIndexOf("@");
-  if (at <= 0 || at === text.length - 1) return `expected group/name@version, got "${text}"`;
-  let id = text.slice(0, at).trim(), version = text.slice(at + 1).trim(), slash = id.lastIndexOf("/"), group = slash < 0 ? void 0 : id.slice(0, slash), name = slash < 0 ? id : id.slice(slash + 1), problem = validatePackageName(name) ?? (group === void 0 ? void 0 : validateGroup(group)) ?? validateVersion(version);
-  return problem !== void 0 ? problem : group === void 0 ? { name, version } : { group, name, version };
-}
-
-// src/inputs/reader.ts
+// src/shared/input-reader.ts
 var TRUE_WORDS = ["true", "yes", "1"], FEED_NAME = /^[0-9A-Za-z._-]+$/, FALSE_WORDS = ["false", "no", "0"], InputReader = class {
   constructor(source) {
     this.source = source;
@@ -19916,6 +19397,12 @@ var TRUE_WORDS = ["true", "yes", "1"], FEED_NAME = /^[0-9A-Za-z._-]+$/, FALSE_WO
     let value = this.source.getInput(name).trim();
     if (value !== "")
       return this.source.setSecret(value), value;
+  }
+  /** A secret that came from elsewhere (the job's env): masked the same way. */
+  secretValue(value) {
+    let trimmed = value?.trim();
+    if (!(trimmed === void 0 || trimmed === ""))
+      return this.source.setSecret(trimmed), trimmed;
   }
   boolean(name, fallback) {
     let value = this.string(name);
@@ -19966,19 +19453,42 @@ var TRUE_WORDS = ["true", "yes", "1"], FEED_NAME = /^[0-9A-Za-z._-]+$/, FALSE_WO
   }
 };
 
-// src/inputs/promote-check.ts
+// src/promote-check/package-ref.ts
+function parsePackageRef(text) {
+  let at = text.lastIndexOf("@");
+  if (at <= 0 || at === text.length - 1) {
+    let colon = parseColonRef(text);
+    return colon !== void 0 ? colon : `expected group/name@version (or group:name:version), got "${text}"`;
+  }
+  let id = text.slice(0, at).trim(), version = text.slice(at + 1).trim(), slash = id.lastIndexOf("/"), group = slash < 0 ? void 0 : id.slice(0, slash), name = slash < 0 ? id : id.slice(slash + 1), problem = validatePackageName(name) ?? (group === void 0 ? void 0 : validateGroup(group)) ?? validateVersion(version);
+  return problem !== void 0 ? problem : group === void 0 ? { name, version } : { group, name, version };
+}
+function parseColonRef(text) {
+  if (text.includes("@")) return;
+  let parts = text.split(":").map((p) => p.trim());
+  if (parts.length !== 3 || parts[1] === "" || parts[2] === "") return;
+  let [group, name, version] = parts, problem = validatePackageName(name) ?? (group === "" ? void 0 : validateGroup(group)) ?? validateVersion(version);
+  return problem !== void 0 ? problem : group === "" ? { name, version } : { group, name, version };
+}
+
+// src/promote-check/inputs.ts
 function readPromoteCheckInputs(source, context) {
-  let inputs = new InputReader(source), connection = readConnection(inputs, context.workspace), selection = readSelection(inputs, context.workspace), result = {
+  let inputs = new InputReader(source), connection = readConnection(inputs, context.workspace, context.connectionEnv), selection = readSelection(inputs, context.workspace), fromFeed = inputs.feed("from-feed", !1), toFeed = inputs.feed("to-feed", !0) ?? "";
+  fromFeed !== void 0 && fromFeed.toLowerCase() === toFeed.toLowerCase() && inputs.problem(
+    `"from-feed" and "to-feed" are both ${toFeed}; a promotion goes from one feed to another (leave "from-feed" unset to accept any source)`
+  );
+  let result = {
     connection,
     selection,
-    fromFeed: inputs.feed("from-feed", !1),
-    toFeed: inputs.feed("to-feed", !0) ?? "",
+    fromFeed,
+    toFeed,
     requireInTarget: inputs.boolean("require-in-target", !0),
     mode: inputs.oneOf("mode", ["fail", "warn"], "fail"),
     waitTimeoutMs: inputs.seconds("wait-timeout", 0, !0) ?? 0,
-    pollIntervalMs: inputs.seconds("poll-interval", 10, !1) ?? 1e4
-  };
-  return inputs.finish(), result;
+    pollIntervalMs: inputs.seconds("poll-interval", 10, !1) ?? 1e4,
+    commentOnPr: inputs.boolean("comment-on-pr", !1)
+  }, token = inputs.secret("github-token");
+  return result.commentOnPr && (result.githubToken = token ?? inputs.secretValue(context.githubToken)), inputs.finish(), result;
 }
 function readSelection(inputs, workspace) {
   let lines = inputs.rawLines("packages"), name = inputs.string("package"), group = inputs.string("group"), version = inputs.string("version"), manifest = inputs.string("manifest"), checkDependencies = inputs.boolean("check-dependencies", !1), given = [lines.some((l) => l.trim() !== ""), name !== void 0, manifest !== void 0].filter(
@@ -20010,9 +19520,14 @@ function readSelection(inputs, workspace) {
   let packages = [];
   return lines.forEach((raw, index) => {
     let line = raw.replace(/#.*$/, "").trim();
-    if (line === "") return;
-    let parsed = parsePackageRef(line);
-    typeof parsed == "string" ? inputs.problem(`"packages" line ${index + 1}: ${parsed}`) : packages.push(parsed);
+    for (let item of line.split(",").map((i) => i.trim())) {
+      if (item === "") continue;
+      let parsed = parsePackageRef(item);
+      if (typeof parsed == "string") {
+        let quoted = item === line ? "" : ` ("${line}")`;
+        inputs.problem(`"packages" line ${index + 1}${quoted}: ${parsed}`);
+      } else packages.push(parsed);
+    }
   }), packages.length === 0 && inputs.problems.length === 0 && inputs.problem('"packages" lists no package (only blank lines and comments)'), { kind: "list", packages: dedupe(packages) };
 }
 function dedupe(packages) {
@@ -20023,33 +19538,69 @@ function dedupe(packages) {
   });
 }
 
-// src/links.ts
-var packageUrl = versionPageUrl;
-
-// src/manifest-source.ts
-import { readFile } from "node:fs/promises";
-async function readManifestFile(path) {
-  let text;
+// src/promote-check/pr-comment.ts
+function commentMarker(toFeed) {
+  return `<!-- proget-ci:promote-check:${toFeed} -->`;
+}
+async function postStickyComment(io, context, token, toFeed, markdown) {
+  let skip = (why) => (io.annotate(
+    "notice",
+    `comment-on-pr: no pull-request comment: ${why}; the result is in the job summary.`
+  ), "skipped"), pr = context.pullRequest;
+  if (pr === void 0) return skip("this run is not for a pull request");
+  if (pr.fromFork)
+    return skip("the pull request comes from a fork, where GITHUB_TOKEN is read-only");
+  if (token === void 0)
+    return skip("GITHUB_TOKEN is not set (add `env: GITHUB_TOKEN: ${{ github.token }}` to the step)");
+  if (context.repository === void 0) return skip("GITHUB_REPOSITORY is not set");
+  io.setSecret(token);
+  let marker = commentMarker(toFeed), body = `${marker}
+${markdown}`, base = `${context.apiUrl}/repos/${context.repository}`;
   try {
-    text = await readFile(path, "utf8");
+    let existing = await findComment(token, `${base}/issues/${pr.number}/comments`, marker);
+    return existing !== void 0 ? (await github(token, "PATCH", `${base}/issues/comments/${existing}`, { body }), io.info(`Updated the promotion-check comment on pull request #${pr.number}.`), "updated") : (await github(token, "POST", `${base}/issues/${pr.number}/comments`, { body }), io.info(`Commented the promotion check on pull request #${pr.number}.`), "created");
   } catch (e) {
-    let code2 = e.code;
-    throw new ValidationError("manifest", [
-      code2 === "ENOENT" ? `${path} does not exist` : `${path} cannot be read (${code2 ?? String(e)})`
-    ]);
+    return e instanceof GitHubError && (e.status === 403 || e.status === 404) ? skip(
+      `GitHub answered ${e.status}: the token cannot write to pull requests (give the job \`permissions: pull-requests: write\`)`
+    ) : (io.warning(`comment-on-pr: no pull-request comment: ${e instanceof Error ? e.message : String(e)}`), "skipped");
   }
-  let value;
-  try {
-    value = JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch (e) {
-    throw new ValidationError("manifest", [`${path} is not valid JSON: ${e.message}`]);
+}
+async function findComment(token, url, marker) {
+  for (let page = 1; page <= 10; page++) {
+    let comments = await github(token, "GET", `${url}?per_page=100&page=${page}`), mine = comments.find((c) => typeof c.body == "string" && c.body.includes(marker));
+    if (mine !== void 0) return mine.id;
+    if (comments.length < 100) return;
   }
-  if (value === null || typeof value != "object" || Array.isArray(value))
-    throw new ValidationError("manifest", [`${path} must hold a JSON object`]);
-  return value;
+}
+var GitHubError = class extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+  status;
+};
+async function github(token, method, url, json) {
+  let response = await fetch(url, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      accept: "application/vnd.github+json",
+      "x-github-api-version": "2022-11-28",
+      "user-agent": "proget-ci-action",
+      ...json === void 0 ? {} : { "content-type": "application/json" }
+    },
+    body: json === void 0 ? void 0 : JSON.stringify(json),
+    signal: AbortSignal.timeout(15e3)
+  });
+  if (!response.ok)
+    throw await response.body?.cancel(), new GitHubError(
+      response.status,
+      `GitHub answered ${response.status} to ${method} ${new URL(url).pathname}`
+    );
+  return response.status === 204 ? void 0 : response.json();
 }
 
-// src/markdown.ts
+// src/shared/markdown.ts
 function cell(value) {
   return value === void 0 || value === "" ? "" : String(value).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
 }
@@ -20073,133 +19624,7 @@ function table(header, rows) {
 `);
 }
 
-// src/concurrency.ts
-async function mapLimit(items, limit, fn) {
-  let results = new Array(items.length), next = 0, worker = async () => {
-    for (; next < items.length; ) {
-      let index = next++;
-      results[index] = await fn(items[index]);
-    }
-  };
-  return await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker)), results;
-}
-
-// src/promote-check.ts
-var DEFAULT_CONCURRENCY = 16;
-async function checkPromotions(client, options2) {
-  let now = options2.now ?? Date.now, sleep2 = options2.sleep ?? delay, deadline = now() + options2.waitTimeoutMs, checks = /* @__PURE__ */ new Map(), pending = options2.packages, polls = 0;
-  for (; ; ) {
-    polls++;
-    let round = await checkOnce(client, options2, pending);
-    for (let check of round) checks.set(check.package, check);
-    pending = round.filter((c) => c.status !== "promoted").map((c) => c.package);
-    let left = deadline - now();
-    if (pending.length === 0 || left <= 0) break;
-    options2.logger.info(
-      `${pending.length} of ${options2.packages.length} not promoted yet; checking again in ${Math.ceil(Math.min(options2.pollIntervalMs, left) / 1e3)} s`
-    ), await sleep2(Math.min(options2.pollIntervalMs, left), options2.signal);
-  }
-  let ordered = options2.packages.map((p) => checks.get(p)), missing = ordered.filter((c) => c.status !== "promoted");
-  return { promoted: missing.length === 0, checks: ordered, missing, polls };
-}
-async function checkOnce(client, options2, packages) {
-  let { fromFeed, toFeed, signal } = options2, list = await client.promotions.list(fromFeed ? { fromFeed, toFeed } : { toFeed }, { signal });
-  return options2.logger.debug(`${list.length} promoted package versions to ${toFeed}`), mapLimit(packages, options2.concurrency ?? DEFAULT_CONCURRENCY, async (pkg) => {
-    let promotion = findPromotion(list, { ...pkg, fromFeed, toFeed })?.promotion, what = describePackage(pkg);
-    if (promotion === void 0)
-      return {
-        package: pkg,
-        status: "not-promoted",
-        reason: `${what} has not been promoted${fromFeed ? ` from ${fromFeed}` : ""} to ${toFeed}`
-      };
-    if (!options2.requireInTarget)
-      return { package: pkg, status: "promoted", promotion, reason: `promoted to ${toFeed}` };
-    let inTarget = await existsIn(client, toFeed, pkg, signal);
-    return inTarget ? { package: pkg, status: "promoted", promotion, inTarget, reason: `promoted to ${toFeed}` } : {
-      package: pkg,
-      status: "not-in-target",
-      promotion,
-      inTarget,
-      reason: `${what} was promoted to ${toFeed} but is no longer in it (deleted or retained away?)`
-    };
-  });
-}
-async function existsIn(client, feed, pkg, signal) {
-  return (await client.packages.versions(feed, pkg, { signal })).some((v) => v.version.toLowerCase() === pkg.version.toLowerCase());
-}
-function delay(ms, signal) {
-  return new Promise((resolve3, reject) => {
-    let timer = setTimeout(resolve3, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer), reject(signal.reason);
-      },
-      { once: !0 }
-    );
-  });
-}
-
-// src/steps/promote-check.ts
-var MAX_ANNOTATIONS = 10;
-async function promoteCheckStep(env) {
-  let { io, context } = env, inputs = readPromoteCheckInputs(io, context), { packages, unpinned } = await selectPackages(inputs), client = env.createClient(inputs.connection), server = client.baseUrl, result = packages.length === 0 ? { promoted: !0, checks: [], missing: [], polls: 0 } : await checkPromotions(client, {
-    packages,
-    fromFeed: inputs.fromFeed,
-    toFeed: inputs.toFeed,
-    requireInTarget: inputs.requireInTarget,
-    waitTimeoutMs: inputs.waitTimeoutMs,
-    pollIntervalMs: inputs.pollIntervalMs,
-    logger: io
-  }), level = inputs.mode === "fail" ? "error" : "warning", problems = [
-    ...result.missing.map((check) => ({
-      title: `Not promoted: ${describePackage(check.package)}`,
-      message: howToPromote(server, inputs, check)
-    })),
-    ...unpinned.map((dep) => ({
-      title: `Cannot check: ${dep.dependency}`,
-      message: `Dependency ${dep.dependency} ${dep.reason}, so its promotion cannot be checked; pin it as group:name:version.`
-    }))
-  ];
-  problems.forEach((p, i) => {
-    i < MAX_ANNOTATIONS ? io.annotate(level, p.message, p.title) : io.info(`${p.title}: ${p.message}`);
-  }), problems.length > MAX_ANNOTATIONS && io.info(
-    `${problems.length - MAX_ANNOTATIONS} more beyond the ${MAX_ANNOTATIONS} annotations: see above and the job summary.`
-  );
-  let allPromoted = result.promoted && unpinned.length === 0;
-  io.setOutput("promoted", String(allPromoted)), io.setOutput("missing", JSON.stringify(result.missing.map((c) => idJson(c.package)))), io.setOutput("results", JSON.stringify(resultsJson(result, unpinned))), await io.appendSummary(promoteCheckSummary(server, inputs, result, unpinned));
-  let total = result.checks.length + unpinned.length;
-  if (total === 0) {
-    io.warning("Nothing to check: the manifest lists no dependencies.");
-    return;
-  }
-  if (allPromoted) {
-    io.info(`All ${total} package versions are promoted to ${inputs.toFeed}.`);
-    return;
-  }
-  let bad = [
-    ...result.missing.map((c) => describePackage(c.package)),
-    ...unpinned.map((d) => d.dependency)
-  ], verdict = `${bad.length} of ${total} package versions ${bad.length === 1 ? "is" : "are"} not promoted to ${inputs.toFeed}${unpinned.length > 0 ? " or cannot be checked" : ""}: ${bad.slice(0, 10).join(", ")}${bad.length > 10 ? `, and ${bad.length - 10} more` : ""}`;
-  if (inputs.mode === "fail") throw new StepError(verdict);
-  io.warning(`${verdict} (mode: warn, so the step passes)`);
-}
-async function selectPackages(inputs) {
-  let selection = inputs.selection;
-  if (selection.kind === "list") return { packages: selection.packages, unpinned: [] };
-  let manifest = await readManifestFile(selection.path);
-  if (selection.checkDependencies) {
-    let { pinned, unpinned } = pinnedDependencies({
-      dependencies: Array.isArray(manifest.dependencies) ? manifest.dependencies.map(String) : []
-    });
-    return { packages: pinned, unpinned };
-  }
-  let name = typeof manifest.name == "string" ? manifest.name : void 0, version = typeof manifest.version == "string" ? manifest.version : void 0;
-  if (!name || !version)
-    throw new StepError(`${selection.path} has no name and version to check`);
-  let group = typeof manifest.group == "string" && manifest.group !== "" ? manifest.group : void 0;
-  return { packages: [group ? { group, name, version } : { name, version }], unpinned: [] };
-}
+// src/promote-check/report.ts
 function idJson(id) {
   return id.group ? { group: id.group, name: id.name, version: id.version } : { name: id.name, version: id.version };
 }
@@ -20221,18 +19646,43 @@ function resultsJson(result, unpinned) {
     }))
   ];
 }
-function howToPromote(server, inputs, check) {
-  let pkg = check.package, from = inputs.fromFeed ?? "<source-feed>", what = describePackage(pkg), packageArg = pkg.group ? `${pkg.group}/${pkg.name}` : pkg.name, command = `pgutil packages promote --feed=${from} --to-feed=${inputs.toFeed} --package=${packageArg} --version=${pkg.version}`, page = inputs.fromFeed ? packageUrl(server, inputs.fromFeed, pkg) : `${server}/feeds`;
-  return `${check.status === "not-in-target" ? `${what} was promoted to ${inputs.toFeed}${check.promotion?.date ? ` on ${check.promotion.date}` : ""} but is no longer in that feed; promote it again.` : `${what} has not been promoted${inputs.fromFeed ? ` from ${inputs.fromFeed}` : ""} to ${inputs.toFeed}.`} Promote it in ProGet (${page}, "Promote"), or run: ${command} (API: POST ${server}/api/promotions/promote).`;
+function missingJson(result, unpinned) {
+  return [
+    ...result.missing.map((c) => idJson(c.package)),
+    ...unpinned.map((d) => ({ dependency: d.dependency }))
+  ];
+}
+function problemsOf(server, inputs, result, unpinned) {
+  return result.missingFeeds.length > 0 ? result.missingFeeds.map((f) => ({
+    title: `Feed not found: ${f.feed}`,
+    message: missingFeedMessage(f.input, f.feed, server, f.known)
+  })) : [
+    ...result.missing.map((check2) => ({
+      title: `${check2.status === "not-found" ? "Not found" : "Not promoted"}: ${describePackage(check2.package)}`,
+      message: howToPromote(server, inputs, check2)
+    })),
+    ...unpinned.map((dep) => ({
+      title: `Cannot check: ${dep.dependency}`,
+      message: `Dependency ${dep.dependency} ${dep.reason}, so its promotion cannot be checked; pin it as group:name:version.`
+    }))
+  ];
+}
+function howToPromote(server, inputs, check2) {
+  let pkg = check2.package;
+  if (check2.status === "not-found")
+    return `${describePackage(pkg)} does not exist in ${inputs.fromFeed ?? inputs.toFeed}, so it cannot be promoted; check the name and version (${versionPageUrl(server, inputs.fromFeed ?? inputs.toFeed, { ...pkg, version: pkg.version })}), or publish it there first.`;
+  let from = inputs.fromFeed ?? "<source-feed>", what = describePackage(pkg), packageArg = pkg.group ? `${pkg.group}/${pkg.name}` : pkg.name, command = `pgutil packages promote --feed=${from} --to-feed=${inputs.toFeed} --package=${packageArg} --version=${pkg.version}`, page = inputs.fromFeed ? versionPageUrl(server, inputs.fromFeed, pkg) : `${server}/feeds`;
+  return `${check2.status === "not-in-target" ? `${what} was promoted to ${inputs.toFeed}${check2.promotion?.date ? ` on ${check2.promotion.date}` : ""} but is no longer in that feed; promote it again.` : `${what} has not been promoted${inputs.fromFeed ? ` from ${inputs.fromFeed}` : ""} to ${inputs.toFeed}.`} Promote it in ProGet (${page}, "Promote"), or run: ${command} (API: POST ${server}/api/promotions/promote).`;
 }
 var STATUS_TEXT = {
   promoted: "✅ promoted",
   "not-promoted": "❌ not promoted",
-  "not-in-target": "❌ promoted, not in target"
+  "not-in-target": "❌ promoted, not in target",
+  "not-found": "❓ not found"
 };
 function promoteCheckSummary(server, inputs, result, unpinned) {
-  let total = result.checks.length + unpinned.length, good = result.checks.length - result.missing.length, rows = result.checks.map((c) => {
-    let p = c.promotion, page = packageUrl(
+  let total = result.checks.length + unpinned.length, good = result.checks.length - result.missing.length, notFound = result.notFound.length, rows = result.checks.map((c) => {
+    let p = c.promotion, page = versionPageUrl(
       server,
       c.status === "promoted" ? inputs.toFeed : inputs.fromFeed ?? inputs.toFeed,
       c.package
@@ -20250,9 +19700,13 @@ function promoteCheckSummary(server, inputs, result, unpinned) {
   });
   for (let d of unpinned)
     rows.push([code(d.dependency), "", `⚠️ cannot check: ${cell(d.reason)}`, "", "", "", "", ""]);
+  let heading = good === total ? `### ProGet promotion check: all ${total} promoted to \`${inputs.toFeed}\`` : `### ProGet promotion check: ${total - good} of ${total} not promoted to \`${inputs.toFeed}\`${notFound > 0 ? ` (${notFound} not found)` : ""}`, feeds = result.missingFeeds.map(
+    (f) => `- ❓ ${cell(missingFeedMessage(f.input, f.feed, server, f.known))}`
+  );
   return [
-    good === total ? `### ProGet promotion check: all ${total} promoted to \`${inputs.toFeed}\`` : `### ProGet promotion check: ${total - good} of ${total} not promoted to \`${inputs.toFeed}\``,
+    heading,
     "",
+    ...feeds.length > 0 ? [...feeds, ""] : [],
     table(["Package", "Version", "Status", "When", "By", "From → to", "Comments", "Link"], rows),
     "",
     ""
@@ -20260,5 +19714,77 @@ function promoteCheckSummary(server, inputs, result, unpinned) {
 `);
 }
 
-// src/main-promote-check.ts
+// src/promote-check/step.ts
+var MAX_ANNOTATIONS = 10;
+async function promoteCheckStep(env) {
+  try {
+    await check(env);
+  } catch (e) {
+    throw (isProGetError(e, "unauthorized") || isProGetError(e, "forbidden")) && env.context.pullRequest?.fromFork ? new StepError(
+      `${e.message}
+Hint: this pull request comes from a fork, and GitHub does not pass secrets to workflows run for forks, so "api-key" is empty here. Run the check on pull requests from branches of this repository, or in a workflow that has the secret (e.g. after merge).`
+    ) : e;
+  }
+}
+async function check(env) {
+  let { io, context } = env, inputs = readPromoteCheckInputs(io, context), { packages, unpinned } = await selectPackages(inputs), client = env.createClient(inputs.connection), server = client.baseUrl, result = packages.length === 0 ? { promoted: !0, checks: [], missing: [], notFound: [], missingFeeds: [], polls: 0, waitedMs: 0 } : await checkPromotions(client, {
+    packages,
+    fromFeed: inputs.fromFeed,
+    toFeed: inputs.toFeed,
+    requireInTarget: inputs.requireInTarget,
+    waitTimeoutMs: inputs.waitTimeoutMs,
+    pollIntervalMs: inputs.pollIntervalMs,
+    logger: io
+  }), feedMissing = result.missingFeeds.length > 0, level = inputs.mode === "fail" || feedMissing ? "error" : "warning", problems = problemsOf(server, inputs, result, unpinned);
+  problems.forEach((p, i) => {
+    i < MAX_ANNOTATIONS ? io.annotate(level, p.message, p.title) : io.info(`${p.title}: ${p.message}`);
+  }), problems.length > MAX_ANNOTATIONS && io.info(
+    `${problems.length - MAX_ANNOTATIONS} more beyond the ${MAX_ANNOTATIONS} annotations: see above and the job summary.`
+  );
+  let allPromoted = result.promoted && unpinned.length === 0;
+  io.setOutput("promoted", String(allPromoted)), io.setOutput("missing", JSON.stringify(missingJson(result, unpinned))), io.setOutput("not-found", JSON.stringify(result.notFound.map((c) => idJson(c.package)))), io.setOutput("results", JSON.stringify(resultsJson(result, unpinned)));
+  let summary2 = promoteCheckSummary(server, inputs, result, unpinned);
+  await io.appendSummary(summary2), inputs.commentOnPr && await postStickyComment(io, context, inputs.githubToken, inputs.toFeed, summary2);
+  let total = result.checks.length + unpinned.length;
+  if (total === 0) {
+    io.warning("Nothing to check: the manifest lists no dependencies.");
+    return;
+  }
+  if (allPromoted) {
+    io.info(`All ${total} package versions are promoted to ${inputs.toFeed}.`);
+    return;
+  }
+  if (feedMissing)
+    throw new StepError(
+      result.missingFeeds.map((f) => missingFeedMessage(f.input, f.feed, server, f.known)).join(" ")
+    );
+  let bad = [
+    ...result.missing.map((c) => describePackage(c.package)),
+    ...unpinned.map((d) => d.dependency)
+  ], notFound = result.notFound.length > 0 ? ` (${result.notFound.length} not found in ${inputs.fromFeed ?? inputs.toFeed})` : "", waited = result.polls > 1 ? `; waited ${formatWait(result.waitedMs)} (wait-timeout) over ${result.polls} checks` : "", verdict = `${bad.length} of ${total} package versions ${bad.length === 1 ? "is" : "are"} not promoted to ${inputs.toFeed}${notFound}${unpinned.length > 0 ? " or cannot be checked" : ""}: ${bad.slice(0, 10).join(", ")}${bad.length > 10 ? `, and ${bad.length - 10} more` : ""}${waited}`;
+  if (inputs.mode === "fail") throw new StepError(verdict);
+  io.warning(`${verdict} (mode: warn, so the step passes)`);
+}
+function formatWait(ms) {
+  let s = Math.round(ms / 1e3);
+  return s < 120 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+async function selectPackages(inputs) {
+  let selection = inputs.selection;
+  if (selection.kind === "list") return { packages: selection.packages, unpinned: [] };
+  let manifest = await readManifestFile(selection.path);
+  if (selection.checkDependencies) {
+    let { pinned, unpinned } = pinnedDependencies({
+      dependencies: Array.isArray(manifest.dependencies) ? manifest.dependencies.map(String) : []
+    });
+    return { packages: pinned, unpinned };
+  }
+  let name = typeof manifest.name == "string" ? manifest.name : void 0, version = typeof manifest.version == "string" ? manifest.version : void 0;
+  if (!name || !version)
+    throw new StepError(`${selection.path} has no name and version to check`);
+  let group = typeof manifest.group == "string" && manifest.group !== "" ? manifest.group : void 0;
+  return { packages: [group ? { group, name, version } : { name, version }], unpinned: [] };
+}
+
+// src/promote-check/main.ts
 await runStep(actionsIo, (io) => promoteCheckStep(runnerEnvironment(io)));

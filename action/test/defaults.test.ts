@@ -6,9 +6,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { readDeployRecordInputs } from '../src/inputs/deploy-record.js';
-import { readPromoteCheckInputs } from '../src/inputs/promote-check.js';
-import { readPublishInputs } from '../src/inputs/publish.js';
+import { readDeployRecordInputs } from '../src/deploy-record/inputs.js';
+import { readPromoteCheckInputs } from '../src/promote-check/inputs.js';
+import { readPublishInputs } from '../src/publish/inputs.js';
 import { FakeIo, fakeContext } from './helpers/fake-io.js';
 
 const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,7 +28,7 @@ function ymlDefaults(name: string): Record<string, string> {
 const cases: { name: string; required: Record<string, string>; read: (io: FakeIo) => unknown }[] = [
   {
     name: 'publish',
-    required: { server: 'https://p.example.com', feed: 'f' },
+    required: { server: 'https://p.example.com', feed: 'f', path: '.' },
     read: (io: FakeIo) => readPublishInputs(io, fakeContext()),
   },
   {

@@ -1,7 +1,7 @@
 import { ValidationError } from '@proget-ci/core';
 import { describe, expect, it } from 'vitest';
-import { readConnection } from '../src/inputs/connection.js';
-import { InputReader } from '../src/inputs/reader.js';
+import { readConnection } from '../src/shared/connection-inputs.js';
+import { InputReader } from '../src/shared/input-reader.js';
 import { FakeIo } from './helpers/fake-io.js';
 
 function parse(inputs: Record<string, string>) {
@@ -55,8 +55,37 @@ describe('connection inputs', () => {
     expect(io.secrets).toEqual(['k1']);
   });
 
+  it('falls back to PROGET_URL and PROGET_API_KEY from the job env, masking the key', () => {
+    const io = new FakeIo({});
+    const reader = new InputReader(io);
+    const connection = readConnection(reader, '/w', {
+      url: 'https://env.example.com/',
+      apiKey: 'env-key-1',
+    });
+    reader.finish();
+    expect(connection).toMatchObject({ server: 'https://env.example.com', apiKey: 'env-key-1' });
+    expect(io.secrets).toEqual(['env-key-1']);
+    // Inputs win; username and password are never mixed with the env's key.
+    const explicit = new FakeIo({ server: 'https://in.example.com', username: 'ann', password: 'pw' });
+    const r2 = new InputReader(explicit);
+    expect(readConnection(r2, '/w', { url: 'https://env.example.com', apiKey: 'env-key-1' })).toMatchObject({
+      server: 'https://in.example.com',
+      apiKey: undefined,
+      username: 'ann',
+    });
+    r2.finish();
+    // A bad PROGET_URL is named as such.
+    const bad = new InputReader(new FakeIo({}));
+    readConnection(bad, '/w', { url: 'ftp://env.example.com' });
+    expect(() => bad.finish()).toThrow(
+      'Invalid inputs: PROGET_URL must be an http:// or https:// URL; got "ftp://env.example.com"',
+    );
+  });
+
   it('requires the server', () => {
-    expect(problem({ server: '' })).toBe('Invalid inputs: "server" is required');
+    expect(problem({ server: '' })).toBe(
+      'Invalid inputs: "server" is required (or set PROGET_URL in the job\'s env)',
+    );
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import { ValidationError } from '@proget-ci/core';
 import { describe, expect, it } from 'vitest';
-import { readDeployRecordInputs } from '../src/inputs/deploy-record.js';
+import { readDeployRecordInputs } from '../src/deploy-record/inputs.js';
 import { FakeIo, fakeContext } from './helpers/fake-io.js';
 
 const base = {
@@ -104,7 +104,7 @@ describe('deploy-record inputs', () => {
     [{ version: '' }, '"version" is required'],
     [
       { target: undefined },
-      '"target" is required: the runner does not tell actions which environment the job deploys to; set it to the environment or server name',
+      '"target" is required: the runner does not tell actions which environment the job deploys to (only a `deployment` event names one); set it to the environment or server name',
     ],
     [{ url: 'javascript:alert(1)' }, '"url" must be an http:// or https:// URL; got "javascript:alert(1)"'],
   ])('rejects %j', (inputs, message) => {

@@ -1,7 +1,7 @@
 import { ValidationError } from '@proget-ci/core';
 import { describe, expect, it } from 'vitest';
-import { formatPackageRef, parsePackageRef } from '../src/inputs/package-ref.js';
-import { readPromoteCheckInputs } from '../src/inputs/promote-check.js';
+import { readPromoteCheckInputs } from '../src/promote-check/inputs.js';
+import { formatPackageRef, parsePackageRef } from '../src/promote-check/package-ref.js';
 import { FakeIo, fakeContext } from './helpers/fake-io.js';
 
 const base = { server: 'https://proget.example.com', 'to-feed': 'approved-feed' };
@@ -75,15 +75,42 @@ describe('promote-check inputs', () => {
     expect(inputs.pollIntervalMs).toBe(500);
   });
 
+  it('takes group:name:version, commas and trailing comments; quotes the whole line of a bad item', () => {
+    const inputs = parse({
+      packages: 'apps:web:1.2.3, libs/core@2.0.0  # both\n:tool:1.0.0\n',
+    });
+    expect(inputs.selection).toEqual({
+      kind: 'list',
+      packages: [
+        { group: 'apps', name: 'web', version: '1.2.3' },
+        { group: 'libs', name: 'core', version: '2.0.0' },
+        { name: 'tool', version: '1.0.0' },
+      ],
+    });
+    expect(problem({ packages: 'apps/web@1.2.3, oops # x' })).toBe(
+      'Invalid inputs: "packages" line 1 ("apps/web@1.2.3, oops"): expected group/name@version (or group:name:version), got "oops"',
+    );
+  });
+
+  it('refuses from-feed equal to to-feed', () => {
+    expect(problem({ package: 'a', version: '1.0.0', 'from-feed': 'Approved-Feed' })).toBe(
+      'Invalid inputs: "from-feed" and "to-feed" are both approved-feed; a promotion goes from one feed to another (leave "from-feed" unset to accept any source)',
+    );
+  });
+
   it('names the line number of each bad line', () => {
     const lines = problem({ packages: 'apps/web@1.2.3\n# ok\nnoversion\napps/bad name@1.0.0\nx@\n' }).split(
       '\n',
     );
     expect(lines).toHaveLength(4);
     expect(lines[0]).toBe('Invalid inputs: 3 problems:');
-    expect(lines[1]).toBe('  - "packages" line 3: expected group/name@version, got "noversion"');
+    expect(lines[1]).toBe(
+      '  - "packages" line 3: expected group/name@version (or group:name:version), got "noversion"',
+    );
     expect(lines[2]).toMatch(/^ {2}- "packages" line 4: name "bad name" /);
-    expect(lines[3]).toBe('  - "packages" line 5: expected group/name@version, got "x@"');
+    expect(lines[3]).toBe(
+      '  - "packages" line 5: expected group/name@version (or group:name:version), got "x@"',
+    );
   });
 
   it.each([

@@ -1,9 +1,9 @@
 import { ValidationError } from '@proget-ci/core';
 import { describe, expect, it } from 'vitest';
-import { readPublishInputs } from '../src/inputs/publish.js';
+import { readPublishInputs } from '../src/publish/inputs.js';
 import { FakeIo, fakeContext } from './helpers/fake-io.js';
 
-const base = { server: 'https://proget.example.com', 'api-key': 'k', feed: 'dev-feed' };
+const base = { server: 'https://proget.example.com', 'api-key': 'k', feed: 'dev-feed', path: '.' };
 
 function parse(inputs: Record<string, string>) {
   return readPublishInputs(new FakeIo({ ...base, ...inputs }), fakeContext());
@@ -86,21 +86,44 @@ describe('publish inputs', () => {
     [{ 'dry-run': 'perhaps' }, '"dry-run" must be one of true, false, yes, no, 1, 0; got "perhaps"'],
     [{ verify: 'off' }, '"verify" must be one of true, false, yes, no, 1, 0; got "off"'],
     [{ 'upload-artifact': '2' }, '"upload-artifact" must be one of true, false, yes, no, 1, 0; got "2"'],
-    [
-      { metadata: 'team: payments\n_ok: 1\nowner: me' },
-      '"metadata" keys must start with "_" (upack.json allows no other custom properties); got "team", "owner"',
-    ],
+    [{ metadata: 'name: other\n_ok: 1' }, '"metadata" must not set "name"; use the input of that name'],
+    [{ path: '' }, '"path" is required (the directory to package, or a .upack or .zip file)'],
     [{ metadata: '- a\n- b' }, '"metadata" must be a map of properties, e.g. "_team: payments"'],
     [{ metadata: 'just text' }, '"metadata" must be a map of properties, e.g. "_team: payments"'],
     [{ metadata: '{"_a": ' }, expect.stringMatching(/^"metadata" is not valid YAML or JSON: /)],
-    [
-      { metadata: '_: 1' },
-      '"metadata" keys must start with "_" (upack.json allows no other custom properties); got "_"',
-    ],
+    [{ metadata: '_: 1' }, '"metadata" keys must be property names; got "_"'],
   ])('rejects %j', (inputs, message) => {
     const text = problem(inputs);
     if (typeof message === 'string') expect(text).toBe(`Invalid inputs: ${message}`);
     else expect(text.replace(/^Invalid inputs: /, '')).toEqual(message);
+  });
+
+  it('takes metadata keys without "_", with a notice recommending it', () => {
+    const inputs = parse({ metadata: 'author: ann\n_team: payments' });
+    expect(inputs.overrides.metadata).toEqual({ author: 'ann', _team: 'payments' });
+    expect(inputs.notices).toEqual([
+      '"metadata" sets "author" without the "_" prefix; ProGet recommends "_" for custom properties (e.g. "_author") so they never clash with a future manifest field.',
+    ]);
+  });
+
+  it('publishes a tag name such as v1.2.3 as version 1.2.3, with a notice', () => {
+    const inputs = parse({ version: 'v1.2.3-rc.1' });
+    expect(inputs.overrides.version).toBe('1.2.3-rc.1');
+    expect(inputs.notices).toEqual([
+      '"version" is v1.2.3-rc.1, a tag name: publishing version 1.2.3-rc.1 (universal versions have no "v").',
+    ]);
+    // Not a tag of a version: left for the manifest rules to refuse.
+    expect(parse({ version: 'v1.2' }).overrides.version).toBe('v1.2');
+    expect(parse({ version: '1.2.3' }).notices).toEqual([]);
+  });
+
+  it('takes "!pattern" in include as an exclusion, as upload-artifact does', () => {
+    const inputs = parse({ include: 'dist/**\n!dist/**/*.map\n', exclude: 'tmp' });
+    expect(inputs.include).toEqual(['dist/**']);
+    expect(inputs.exclude).toEqual(['dist/**/*.map', 'tmp']);
+    expect(problem({ exclude: '!keep.txt' })).toBe(
+      'Invalid inputs: "exclude" cannot re-include ("!keep.txt"); list the files to keep in "include" and the ones to leave out with "!pattern" there',
+    );
   });
 
   it('accepts if-exists in any case', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cell, formatBytes, link, table } from '../src/markdown.js';
+import { cell, formatBytes, link, table } from '../src/shared/markdown.js';
 
 describe('summary Markdown', () => {
   it('escapes server text so it cannot break a table or inject HTML', () => {

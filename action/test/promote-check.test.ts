@@ -1,8 +1,8 @@
 import './helpers/intercept.js';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkPromotions, type PromoteCheckOptions } from '../src/promote-check.js';
-import { MemoryLogger, strictNock, testClient } from './helpers/nock.js';
+import { checkPromotions, type PromoteCheckOptions } from '../src/promote-check/check.js';
+import { feedsExist, MemoryLogger, SERVER, strictNock, testClient, versionIn } from './helpers/nock.js';
 
 afterEach(() => {
   const pending = nock.pendingMocks();
@@ -47,7 +47,7 @@ function versionsReply(
 
 describe('checkPromotions', () => {
   it('passes when the version was promoted and is in the target feed', async () => {
-    const scope = strictNock();
+    const scope = feedsExist(strictNock());
     scope
       .get('/api/promotions/list')
       .query({ toFeed: 'approved-feed' })
@@ -80,7 +80,7 @@ describe('checkPromotions', () => {
   });
 
   it('reports a version that was never promoted without asking the target feed', async () => {
-    strictNock()
+    feedsExist(strictNock())
       .get('/api/promotions/list')
       .query({ toFeed: 'approved-feed' })
       .reply(200, [
@@ -101,7 +101,7 @@ describe('checkPromotions', () => {
   });
 
   it('reports a promoted version that is no longer in the target feed', async () => {
-    const scope = strictNock();
+    const scope = feedsExist(strictNock());
     scope
       .get('/api/promotions/list')
       .query({ toFeed: 'approved-feed' })
@@ -119,7 +119,7 @@ describe('checkPromotions', () => {
   });
 
   it('does not ask the target feed when require-in-target is off', async () => {
-    strictNock()
+    feedsExist(strictNock())
       .get('/api/promotions/list')
       .query({ toFeed: 'approved-feed' })
       .reply(200, [
@@ -136,7 +136,7 @@ describe('checkPromotions', () => {
   });
 
   it('filters by from-feed, on the server and again here', async () => {
-    strictNock()
+    feedsExist(strictNock())
       .get('/api/promotions/list')
       .query({ fromFeed: 'dev-feed', toFeed: 'approved-feed' })
       // A server that ignores the filter: the promotion from another feed must not count.
@@ -148,6 +148,7 @@ describe('checkPromotions', () => {
           promotions: [promotion('other-feed', 'approved-feed', '2026-01-01T00:00:00Z')],
         },
       ]);
+    versionIn(nock(SERVER), 'dev-feed', { group: 'apps', name: 'web', version: '1.2.3' }, true);
     const result = await checkPromotions(testClient(), options({ fromFeed: 'dev-feed' }));
     expect(result.missing[0]!.reason).toBe(
       'apps/web 1.2.3 has not been promoted from dev-feed to approved-feed',
@@ -155,7 +156,7 @@ describe('checkPromotions', () => {
   });
 
   it('polls until everything is promoted, re-checking only what is missing', async () => {
-    const scope = strictNock();
+    const scope = feedsExist(strictNock());
     const web = {
       group: 'apps',
       package: 'web',
@@ -196,7 +197,7 @@ describe('checkPromotions', () => {
   });
 
   it('gives up at the wait timeout, never sleeping past it', async () => {
-    const scope = strictNock();
+    const scope = feedsExist(strictNock());
     scope.get('/api/promotions/list').query({ toFeed: 'approved-feed' }).times(4).reply(200, []);
     let clock = 0;
     const sleeps: number[] = [];
@@ -222,7 +223,7 @@ describe('checkPromotions', () => {
       name: `pkg${i}`,
       version: '1.0.0',
     }));
-    const scope = strictNock();
+    const scope = feedsExist(strictNock());
     scope
       .get('/api/promotions/list')
       .once()

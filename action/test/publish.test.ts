@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { buildPackage, ProGetClient, ProGetError, readPackage, ValidationError } from '@proget-ci/core';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { StepError } from '../src/errors.js';
-import { type PublishOptions, publish } from '../src/publish.js';
+import { type PublishOptions, publish } from '../src/publish/publish.js';
+import { StepError } from '../src/shared/errors.js';
 import {
+  feedsExist,
   KEY,
   MemoryLogger,
   removeTempDirs,
@@ -115,7 +116,7 @@ async function withLocalFeed(
 
 describe('publish', () => {
   it('builds, checks the feed, uploads and verifies the SHA-1 the Packages API reports', async () => {
-    const feed = fakeFeed(strictNock());
+    const feed = fakeFeed(feedsExist(strictNock()));
     const client = testClient();
     const upload = vi.spyOn(client.universal, 'upload');
     const result = await publish(client, options({ exclude: ['*.log'] }));
@@ -158,7 +159,7 @@ describe('publish', () => {
   });
 
   it('stops before uploading when the version exists and if-exists is fail, naming the fix', async () => {
-    strictNock().get('/upack/dev-feed/versions').query(VERSION_QUERY).reply(200, EXISTING);
+    feedsExist(strictNock()).get('/upack/dev-feed/versions').query(VERSION_QUERY).reply(200, EXISTING);
     const error = await publish(testClient(), options()).catch((e) => e);
     expect(error).toBeInstanceOf(StepError);
     expect(error.message).toBe(
@@ -188,7 +189,7 @@ describe('publish', () => {
     const OTHER = { ...EXISTING, sha1: 'EE'.repeat(20), listed: true, totalDownloads: 0, size: 1 };
 
     it('with other bytes now in the feed and if-exists: fail, stops with "already exists" and sends nothing again', async () => {
-      const scope = strictNock();
+      const scope = feedsExist(strictNock());
       scope.get('/upack/dev-feed/versions').query(VERSION_QUERY).reply(404, 'Not found');
       scope.get('/upack/dev-feed/versions').query(VERSION_QUERY).reply(200, EXISTING);
       scope.get('/api/packages/dev-feed/versions').query(VERSION_QUERY).reply(200, [OTHER]);
@@ -202,7 +203,7 @@ describe('publish', () => {
     });
 
     it('with other bytes now in the feed and if-exists: overwrite, sends it again and verifies it', async () => {
-      const scope = strictNock();
+      const scope = feedsExist(strictNock());
       scope.get('/upack/dev-feed/versions').query(VERSION_QUERY).reply(200, EXISTING);
       scope.get('/upack/dev-feed/versions').query(VERSION_QUERY).reply(200, EXISTING);
       scope.get('/api/packages/dev-feed/versions').query(VERSION_QUERY).reply(200, [OTHER]);
@@ -225,7 +226,7 @@ describe('publish', () => {
   });
 
   it('skips when the version exists and if-exists is skip, reporting the hashes the server has', async () => {
-    const scope = strictNock();
+    const scope = feedsExist(strictNock());
     scope.get('/upack/dev-feed/versions').query(VERSION_QUERY).reply(200, EXISTING);
     scope
       .get('/api/packages/dev-feed/versions')
@@ -245,14 +246,14 @@ describe('publish', () => {
   });
 
   it('replaces the version when if-exists is overwrite', async () => {
-    const feed = fakeFeed(strictNock(), { exists: true });
+    const feed = fakeFeed(feedsExist(strictNock()), { exists: true });
     const result = await publish(testClient(), options({ ifExists: 'overwrite' }));
     expect(result.outcome).toBe('overwritten');
     expect(feed.uploads).toHaveLength(1);
   });
 
   it('dry-run builds and hashes without a single request', async () => {
-    strictNock();
+    feedsExist(strictNock());
     const result = await publish(testClient(), options({ dryRun: true }));
     expect(result.outcome).toBe('dry-run');
     expect(result.sha1).toMatch(/^[0-9a-f]{40}$/);
@@ -261,13 +262,13 @@ describe('publish', () => {
   });
 
   it('creates RUNNER_TEMP when a self-hosted runner has not', async () => {
-    strictNock();
+    feedsExist(strictNock());
     const result = await publish(testClient(), options({ dryRun: true, tempDir: join(temp, 'not', 'yet') }));
     expect(result.file!.startsWith(join(temp, 'not', 'yet'))).toBe(true);
   });
 
   it('fails verification when the server reports another SHA-1', async () => {
-    fakeFeed(strictNock(), { reportSha1: '0'.repeat(40) });
+    fakeFeed(feedsExist(strictNock()), { reportSha1: '0'.repeat(40) });
     const error = await publish(testClient(), options()).catch((e) => e);
     expect(error).toBeInstanceOf(StepError);
     expect(error.message).toMatch(
@@ -322,7 +323,7 @@ describe('publish', () => {
   });
 
   it('skips verification when verify is off', async () => {
-    const scope = strictNock();
+    const scope = feedsExist(strictNock());
     scope.get('/upack/dev-feed/versions').query(VERSION_QUERY).reply(404, '');
     scope.put('/upack/dev-feed/upload').reply(201, '');
     const result = await publish(testClient(), options({ verify: false }));
@@ -334,7 +335,7 @@ describe('publish', () => {
       join(source, 'upack.json'),
       JSON.stringify({ name: 'web', version: '0.0.1', group: 'apps', title: 'Web', _team: 'a', tags: ['x'] }),
     );
-    fakeFeed(strictNock());
+    fakeFeed(feedsExist(strictNock()));
     const result = await publish(
       testClient(),
       options({ overrides: { version: '1.2.3', metadata: { _team: 'b' }, tags: ['web'] } }),
@@ -356,7 +357,7 @@ describe('publish', () => {
       'lib/.git/config': 'x',
       '.gitignore': 'x',
     });
-    strictNock();
+    feedsExist(strictNock());
     const result = await publish(testClient(), options({ dryRun: true }));
     const paths = (await readPackage(result.file!)).entries.map((e) => e.path);
     expect(paths).toContain('package/.gitignore');
@@ -364,23 +365,23 @@ describe('publish', () => {
   });
 
   it('rejects a manifest that breaks the upack rules before any request', async () => {
-    strictNock();
+    feedsExist(strictNock());
     const error = await publish(
       testClient(),
       options({ overrides: { name: 'web app', version: '1.x' } }),
     ).catch((e) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.message).toMatch(
-      /^upack\.json: 2 problems:\n {2}- name "web app" .*\n {2}- version "1\.x" /,
+      /^Invalid inputs: 2 problems:\n {2}- name "web app" .*\n {2}- version "1\.x" /,
     );
   });
 
   it('says how to give a name and version when there are none', async () => {
-    strictNock();
+    feedsExist(strictNock());
     const error = await publish(testClient(), options({ overrides: {} })).catch((e) => e);
     expect(error.message).toBe(
       [
-        'upack.json: 3 problems:',
+        'Invalid inputs: 3 problems:',
         '  - name is required',
         '  - version is required',
         '  - set "name" and "version" as inputs, or give a "manifest" (upack.json) that has them',
@@ -394,7 +395,7 @@ describe('publish', () => {
       manifest: { name: 'tool', version: '2.0.0' },
       outFile: join(temp, 'tool.upack'),
     });
-    const scope = strictNock();
+    const scope = feedsExist(strictNock());
     scope.get('/upack/dev-feed/versions').query({ group: '', name: 'tool', version: '2.0.0' }).reply(404, '');
     scope.put('/upack/dev-feed/upload').reply(201, '');
     const client = testClient();
@@ -421,7 +422,7 @@ describe('publish', () => {
       manifest: { name: 'tool', version: '2.0.0' },
       outFile: join(temp, 'tool.upack'),
     });
-    strictNock();
+    feedsExist(strictNock());
     const error = await publish(
       testClient(),
       options({ path: built.path, overrides: { version: '3.0.0', title: 'T' }, exclude: ['*.log'] }),
@@ -438,7 +439,7 @@ describe('publish', () => {
   });
 
   it('rejects a path that is neither a directory nor a package', async () => {
-    strictNock();
+    feedsExist(strictNock());
     const error = await publish(testClient(), options({ path: join(source, 'README.md') })).catch((e) => e);
     expect(error.message).toBe(
       `Invalid inputs: "path" ${join(source, 'README.md')} must be a directory to package or an existing .upack or .zip file`,
@@ -448,7 +449,7 @@ describe('publish', () => {
   });
 
   it('turns a 403 on upload into a ProGetError naming the privilege', async () => {
-    const scope = strictNock();
+    const scope = feedsExist(strictNock());
     scope.get('/upack/dev-feed/versions').query(VERSION_QUERY).reply(404, '');
     scope
       .put('/upack/dev-feed/upload')

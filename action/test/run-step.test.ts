@@ -1,7 +1,7 @@
 import { PackageFormatError, ProGetError, ValidationError } from '@proget-ci/core';
 import { describe, expect, it } from 'vitest';
-import { StepError } from '../src/errors.js';
-import { runStep } from '../src/run-step.js';
+import { StepError } from '../src/shared/errors.js';
+import { runStep } from '../src/shared/run-step.js';
 import { FakeIo } from './helpers/fake-io.js';
 
 describe('runStep', () => {

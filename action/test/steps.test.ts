@@ -1,15 +1,25 @@
 import './helpers/intercept.js';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ArtifactUploader } from '../src/artifact.js';
-import type { ConnectionInputs } from '../src/inputs/connection.js';
-import { runStep } from '../src/run-step.js';
-import { deployRecordStep } from '../src/steps/deploy-record.js';
-import type { StepEnvironment } from '../src/steps/environment.js';
-import { promoteCheckStep } from '../src/steps/promote-check.js';
-import { publishStep } from '../src/steps/publish.js';
+import { deployRecordStep } from '../src/deploy-record/step.js';
+import { promoteCheckStep } from '../src/promote-check/step.js';
+import type { ArtifactUploader } from '../src/publish/artifact.js';
+import { publishStep } from '../src/publish/step.js';
+import type { ConnectionInputs } from '../src/shared/connection-inputs.js';
+import type { StepEnvironment } from '../src/shared/environment.js';
+import { runStep } from '../src/shared/run-step.js';
 import { FakeIo, fakeContext } from './helpers/fake-io.js';
-import { KEY, removeTempDirs, SERVER, strictNock, tempDir, testClient, writeFiles } from './helpers/nock.js';
+import {
+  feedsExist,
+  KEY,
+  removeTempDirs,
+  SERVER,
+  strictNock,
+  tempDir,
+  testClient,
+  versionIn,
+  writeFiles,
+} from './helpers/nock.js';
 
 afterEach(async () => {
   const pending = nock.pendingMocks();
@@ -39,7 +49,7 @@ describe('publish step', () => {
   it('sets every output, writes the summary and warns when the artifact service is missing', async () => {
     const ws = await tempDir('ws-');
     await writeFiles(ws, { 'app/index.js': 'x' });
-    const scope = strictNock();
+    const scope = feedsExist(strictNock());
     scope.get('/upack/dev-feed/versions').query(true).reply(404, '');
     scope.put('/upack/dev-feed/upload').reply(201, '');
     const io = new FakeIo({
@@ -102,10 +112,11 @@ describe('publish step', () => {
       feed: 'dev-feed',
       name: 'web',
       version: '1.0.0',
+      path: '.',
       'dry-run': 'true',
       'upload-artifact': 'yes',
     });
-    strictNock();
+    feedsExist(strictNock());
     const names: string[] = [];
     const artifacts: ArtifactUploader = {
       upload: async (name) => {
@@ -122,8 +133,8 @@ describe('publish step', () => {
   });
 
   it('fails before any request when inputs are bad', async () => {
-    strictNock();
-    const io = new FakeIo({ ...common, feed: '', 'if-exists': 'maybe' });
+    feedsExist(strictNock());
+    const io = new FakeIo({ ...common, feed: '', path: '.', 'if-exists': 'maybe' });
     const { step, connections } = environment(io);
     await runStep(io, () => publishStep(step, { upload: async () => ({ id: 1 }) }));
     expect(io.failed).toBe(
@@ -150,8 +161,9 @@ const promoted = (name: string, version: string) => ({
 });
 
 describe('promote-check step', () => {
-  function mockServer() {
-    const scope = strictNock();
+  /** `api`: also answer whether apps/api 2.0.0 (not promoted) is in dev-feed. */
+  function mockServer(api = false) {
+    const scope = feedsExist(strictNock());
     scope
       .get('/api/promotions/list')
       .query({ fromFeed: 'dev-feed', toFeed: 'approved-feed' })
@@ -160,6 +172,7 @@ describe('promote-check step', () => {
       .get('/api/packages/approved-feed/versions')
       .query({ group: 'apps', name: 'web', version: '1.2.3' })
       .reply(200, [{ group: 'apps', name: 'web', version: '1.2.3', listed: true }]);
+    if (api) versionIn(scope, 'dev-feed', { group: 'apps', name: 'api', version: '2.0.0' }, true);
   }
   const inputs = {
     ...common,
@@ -169,7 +182,7 @@ describe('promote-check step', () => {
   };
 
   it('fails in fail mode with an error annotation per missing package saying how to promote it', async () => {
-    mockServer();
+    mockServer(true);
     const io = new FakeIo(inputs);
     await runStep(io, () => promoteCheckStep(environment(io).step));
     expect(io.failed).toBe('1 of 2 package versions is not promoted to approved-feed: apps/api 2.0.0');
@@ -199,10 +212,12 @@ describe('promote-check step', () => {
   });
 
   it('annotates at most 10 packages (what GitHub shows) and logs the rest', async () => {
-    strictNock()
+    const scope = feedsExist(strictNock())
       .get('/api/promotions/list')
       .query({ fromFeed: 'dev-feed', toFeed: 'approved-feed' })
       .reply(200, []);
+    for (let i = 0; i < 12; i++)
+      versionIn(scope, 'dev-feed', { group: 'apps', name: `p${i}`, version: '1.0.0' }, true);
     const packages = Array.from({ length: 12 }, (_, i) => `apps/p${i}@1.0.0`).join('\n');
     const io = new FakeIo({ ...inputs, packages });
     await runStep(io, () => promoteCheckStep(environment(io).step));
@@ -218,7 +233,7 @@ describe('promote-check step', () => {
   });
 
   it('passes in warn mode, with warnings instead of errors', async () => {
-    mockServer();
+    mockServer(true);
     const io = new FakeIo({ ...inputs, mode: 'warn' });
     await runStep(io, () => promoteCheckStep(environment(io).step));
     expect(io.failed).toBeUndefined();
@@ -265,7 +280,7 @@ describe('promote-check step', () => {
   it('warns that there is nothing to check when the manifest has no dependencies', async () => {
     const ws = await tempDir('ws-');
     await writeFiles(ws, { 'upack.json': JSON.stringify({ name: 'site', version: '1.0.0' }) });
-    strictNock();
+    feedsExist(strictNock());
     const io = new FakeIo({
       ...common,
       manifest: 'upack.json',
@@ -304,6 +319,7 @@ describe('deploy-record step', () => {
     scope
       .get('/api/management/feeds/get/approved-feed')
       .reply(200, { name: 'approved-feed', feedType: 'universal', deploymentRecordsEnabled: true });
+    versionIn(scope, 'approved-feed', { group: 'apps', name: 'web', version: '1.2.3' }, true);
     scope.post('/api/package-deployment/').reply(200, '');
     const io = new FakeIo({
       ...common,

@@ -135,6 +135,24 @@ async function main(): Promise<void> {
       'no artifact service outside GitHub: a warning, not a failure',
     );
 
+    // 1b. Re-running the workflow on the same commit is safe: same content, nothing to upload.
+    const rerun = await run(
+      'publish',
+      `1b. publish ${ref} again (a re-run of the same commit)`,
+      {
+        'api-key': t.keys.publish,
+        feed: t.devFeed,
+        path: 'sample',
+        group: pkg.group,
+        version: pkg.version,
+        exclude: '**/*.tmp',
+        metadata: '_team: web\n_ticket: DEMO-1',
+      },
+      { GITHUB_RUN_ATTEMPT: '2' },
+    );
+    expectThat(rerun.exitCode === 0, 're-running publish on the same commit succeeds');
+    expectThat(rerun.outputs.skipped === 'true', 'the re-run uploads nothing (skipped = true)');
+
     // 2. The pull request check: not promoted yet, so it fails and says how to promote.
     const checkInputs = {
       'api-key': t.keys.check,

@@ -53,10 +53,26 @@ const deploy = (inputs: Record<string, string>) => ({
 const CASES: Case[] = [
   // ---- names, groups, versions (publish builds the manifest from them) ----
   {
+    title: 'path missing (it would pack the whole workspace)',
+    action: 'publish',
+    inputs: pub({ path: '' }),
+    error: 'Invalid inputs: "path" is required (the directory to package, or a .upack or .zip file)',
+    bundle: true,
+  },
+  {
+    title: 'name with a letter that is not ASCII',
+    action: 'publish',
+    inputs: pub({ name: 'café' }),
+    error:
+      'Invalid inputs: name "café" may contain only letters, digits, \'.\', \'_\' and \'-\' (found "é"); "é" is not an ASCII letter',
+    bundle: true,
+  },
+  {
     title: 'name with a space',
     action: 'publish',
     inputs: pub({ name: 'my package' }),
-    error: "upack.json: name \"my package\" may contain only letters, digits, '.', '_' and '-' (found \" \")",
+    error:
+      "Invalid inputs: name \"my package\" may contain only letters, digits, '.', '_' and '-' (found \" \")",
     bundle: true,
   },
   {
@@ -64,87 +80,87 @@ const CASES: Case[] = [
     action: 'publish',
     inputs: pub({ name: 'n'.repeat(51) }),
     error:
-      'upack.json: name "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn" is 51 characters long; the limit is 50',
+      'Invalid inputs: name "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn" is 51 characters long; the limit is 50',
   },
   {
     title: 'name with a slash',
     action: 'publish',
     inputs: pub({ name: 'a/b' }),
-    error: "upack.json: name \"a/b\" may contain only letters, digits, '.', '_' and '-' (found \"/\")",
+    error: "Invalid inputs: name \"a/b\" may contain only letters, digits, '.', '_' and '-' (found \"/\")",
   },
   {
     title: 'no name anywhere',
     action: 'publish',
     inputs: pub({ name: '' }),
     error:
-      'upack.json: 2 problems:\n  - name is required\n  - set "name" and "version" as inputs, or give a "manifest" (upack.json) that has them',
+      'Invalid inputs: 2 problems:\n  - name is required\n  - set "name" and "version" as inputs, or give a "manifest" (upack.json) that has them',
   },
   {
     title: 'group with a leading slash',
     action: 'publish',
     inputs: pub({ group: '/apps' }),
-    error: 'upack.json: group "/apps" must not start or end with \'/\'',
+    error: 'Invalid inputs: group "/apps" must not start or end with \'/\'',
   },
   {
     title: 'group with an empty segment',
     action: 'publish',
     inputs: pub({ group: 'apps//x' }),
-    error: 'upack.json: group "apps//x" must not contain \'//\' (an empty segment)',
+    error: 'Invalid inputs: group "apps//x" must not contain \'//\' (an empty segment)',
   },
   {
     title: 'group with a space and !',
     action: 'publish',
     inputs: pub({ group: 'my apps!' }),
     error:
-      "upack.json: group \"my apps!\" may contain only letters, digits, '.', '_' and '-' and '/' (found \" \", \"!\")",
+      "Invalid inputs: group \"my apps!\" may contain only letters, digits, '.', '_' and '-' and '/' (found \" \", \"!\")",
   },
   {
     title: 'version with two parts',
     action: 'publish',
     inputs: pub({ version: '1.0' }),
     error:
-      'upack.json: version "1.0" must be a SemVer 2 version: MAJOR.MINOR.PATCH with an optional -prerelease and +build made of dot-separated identifiers of letters, digits and \'-\' (e.g. 1.2.3 or 1.2.3-beta.1+build.5)',
+      'Invalid inputs: version "1.0" must be a SemVer 2 version: MAJOR.MINOR.PATCH with an optional -prerelease and +build made of dot-separated identifiers of letters, digits and \'-\' (e.g. 1.2.3 or 1.2.3-beta.1+build.5)',
   },
   {
     title: 'version with a v prefix',
     action: 'publish',
-    inputs: pub({ version: 'v1.2.3' }),
+    inputs: pub({ version: 'v1.2' }),
     error:
-      'upack.json: version "v1.2.3" must be a SemVer 2 version: MAJOR.MINOR.PATCH with an optional -prerelease and +build made of dot-separated identifiers of letters, digits and \'-\' (e.g. 1.2.3 or 1.2.3-beta.1+build.5)',
+      'Invalid inputs: version "v1.2" must be a SemVer 2 version: MAJOR.MINOR.PATCH with an optional -prerelease and +build made of dot-separated identifiers of letters, digits and \'-\' (e.g. 1.2.3 or 1.2.3-beta.1+build.5)',
   },
   {
     title: 'version with four parts',
     action: 'publish',
     inputs: pub({ version: '1.2.3.4' }),
     error:
-      'upack.json: version "1.2.3.4" must be a SemVer 2 version: MAJOR.MINOR.PATCH with an optional -prerelease and +build made of dot-separated identifiers of letters, digits and \'-\' (e.g. 1.2.3 or 1.2.3-beta.1+build.5)',
+      'Invalid inputs: version "1.2.3.4" must be a SemVer 2 version: MAJOR.MINOR.PATCH with an optional -prerelease and +build made of dot-separated identifiers of letters, digits and \'-\' (e.g. 1.2.3 or 1.2.3-beta.1+build.5)',
   },
   {
     title: 'version with an empty prerelease',
     action: 'publish',
     inputs: pub({ version: '1.0.0-' }),
     error:
-      'upack.json: version "1.0.0-" must be a SemVer 2 version: MAJOR.MINOR.PATCH with an optional -prerelease and +build made of dot-separated identifiers of letters, digits and \'-\' (e.g. 1.2.3 or 1.2.3-beta.1+build.5)',
+      'Invalid inputs: version "1.0.0-" must be a SemVer 2 version: MAJOR.MINOR.PATCH with an optional -prerelease and +build made of dot-separated identifiers of letters, digits and \'-\' (e.g. 1.2.3 or 1.2.3-beta.1+build.5)',
   },
   {
     title: 'tag with a space',
     action: 'publish',
     inputs: pub({ tags: 'ok, not ok' }),
-    error: "upack.json: tags[1] \"not ok\" may contain only letters, digits, '.', '_' and '-' (found \" \")",
+    error:
+      "Invalid inputs: tags[1] \"not ok\" may contain only letters, digits, '.', '_' and '-' (found \" \")",
   },
   {
     title: 'dependency with five parts',
     action: 'publish',
     inputs: pub({ dependencies: 'a:b:1.0.0:x:y' }),
     error:
-      'upack.json: dependencies[0] "a:b:1.0.0:x:y" must be name, group/name, group:name, group:name:range or group:name:range:sha1',
+      'Invalid inputs: dependencies[0] "a:b:1.0.0:x:y" must be name, group/name, group:name, group:name:range or group:name:range:sha1',
   },
   {
-    title: 'metadata key without _',
+    title: 'metadata that sets the name',
     action: 'publish',
-    inputs: pub({ metadata: 'team: payments' }),
-    error:
-      'Invalid inputs: "metadata" keys must start with "_" (upack.json allows no other custom properties); got "team"',
+    inputs: pub({ metadata: 'name: other' }),
+    error: 'Invalid inputs: "metadata" must not set "name"; use the input of that name',
   },
   {
     title: 'metadata that is not YAML',
@@ -210,7 +226,7 @@ const CASES: Case[] = [
     title: 'server missing',
     action: 'publish',
     inputs: pub({ server: '' }),
-    error: 'Invalid inputs: "server" is required',
+    error: 'Invalid inputs: "server" is required (or set PROGET_URL in the job\'s env)',
   },
   {
     title: 'server not a URL',
@@ -353,14 +369,16 @@ const CASES: Case[] = [
     title: 'packages line without @',
     action: 'promote-check',
     inputs: check({ package: '', version: '', packages: 'app' }),
-    error: 'Invalid inputs: "packages" line 1: expected group/name@version, got "app"',
+    error:
+      'Invalid inputs: "packages" line 1: expected group/name@version (or group:name:version), got "app"',
     bundle: true,
   },
   {
     title: 'packages line without version',
     action: 'promote-check',
     inputs: check({ package: '', version: '', packages: 'app@' }),
-    error: 'Invalid inputs: "packages" line 1: expected group/name@version, got "app@"',
+    error:
+      'Invalid inputs: "packages" line 1: expected group/name@version (or group:name:version), got "app@"',
   },
   {
     title: 'packages line with a bad name',
@@ -425,7 +443,7 @@ const CASES: Case[] = [
     action: 'deploy-record',
     inputs: deploy({ target: '' }),
     error:
-      'Invalid inputs: "target" is required: the runner does not tell actions which environment the job deploys to; set it to the environment or server name',
+      'Invalid inputs: "target" is required: the runner does not tell actions which environment the job deploys to (only a `deployment` event names one); set it to the environment or server name',
   },
   // ---- several at once ----
   {

@@ -259,7 +259,7 @@ describe('slow servers', () => {
       expect(r.exitCode).toBe(1);
       expect(r.errors).toHaveLength(1);
       expect(r.errors[0]).toMatch(
-        /^Could not read version slowpoke 1\.0\.0 in feed "rel-feed": no complete response within 1000 ms \(timeoutMs\)/,
+        /^Could not read version slowpoke 1\.0\.0 in feed "rel-feed": no complete response within 1000 ms \(the "timeout" input\)/,
       );
       // Well before the server would have answered: the step gave up at its own timeout.
       expect(r.durationMs).toBeLessThan(9000);

@@ -3,14 +3,14 @@
 // so much as touches it: proof that bad inputs are refused before any network call.
 
 import type { ProGetClientApi } from '@proget-ci/core';
-import type { ArtifactUploader } from '../../action/src/artifact.js';
-import { readRunContext } from '../../action/src/context.js';
-import type { ActionIo, AnnotationLevel } from '../../action/src/io.js';
-import { runStep } from '../../action/src/run-step.js';
-import { deployRecordStep } from '../../action/src/steps/deploy-record.js';
-import type { StepEnvironment } from '../../action/src/steps/environment.js';
-import { promoteCheckStep } from '../../action/src/steps/promote-check.js';
-import { publishStep } from '../../action/src/steps/publish.js';
+import { deployRecordStep } from '../../action/src/deploy-record/step.js';
+import { promoteCheckStep } from '../../action/src/promote-check/step.js';
+import type { ArtifactUploader } from '../../action/src/publish/artifact.js';
+import { publishStep } from '../../action/src/publish/step.js';
+import { readRunContext } from '../../action/src/shared/context.js';
+import type { StepEnvironment } from '../../action/src/shared/environment.js';
+import type { ActionIo, AnnotationLevel } from '../../action/src/shared/io.js';
+import { runStep } from '../../action/src/shared/run-step.js';
 import { DEFAULT_CONTEXT, readActionYml, type SubAction } from '../integration/action/runner.js';
 
 export interface StepOutcome {

@@ -19,7 +19,7 @@ import {
 } from '@proget-ci/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatPackageRef, parsePackageRef } from '../../action/src/inputs/package-ref.js';
+import { formatPackageRef, parsePackageRef } from '../../action/src/promote-check/package-ref.js';
 
 const RUNS = { numRuns: 300 };
 

@@ -39,11 +39,16 @@ const runs: { label: string; run: ActionRun }[] = [];
 const DEBUG = { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' };
 const withKey = { server: '', 'api-key': API_KEY };
 
-async function step(label: string, name: Parameters<typeof run>[0], inputs: Record<string, string>) {
+async function step(
+  label: string,
+  name: Parameters<typeof run>[0],
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+) {
   const r = await run(name, {
     workspace: ws.path,
     inputs: { ...inputs, server: sim.url },
-    env: DEBUG,
+    env: { ...DEBUG, ...env },
   });
   runs.push({ label, run: r });
   return r;
@@ -123,13 +128,13 @@ describe('a full run with unique credentials leaks them nowhere', () => {
     expect(deployed.errors).toEqual([]);
     expect(sim.deployments()).toHaveLength(1);
 
-    const again = await step('publish (exists)', 'publish', {
-      ...withKey,
-      feed: FEED,
-      path: 'app',
-      name: 'secret-app',
-      version: '1.0.0',
-    });
+    // From another commit: the same commit with the same content would be a safe re-run.
+    const again = await step(
+      'publish (exists)',
+      'publish',
+      { ...withKey, feed: FEED, path: 'app', name: 'secret-app', version: '1.0.0' },
+      { GITHUB_SHA: 'b'.repeat(40) },
+    );
     expect(again.errors[0]).toContain('secret-app 1.0.0 already exists');
 
     const noFeed = await step('publish (no such feed)', 'publish', {

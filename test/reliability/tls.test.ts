@@ -16,6 +16,11 @@ let caFile: string;
 
 const HINT =
   "Hint: The server's TLS certificate is not trusted: give its CA certificate (PEM file) as caCertPath (the action's ca-cert input), or name that file in the NODE_EXTRA_CA_CERTS environment variable.";
+// The bundle words the same texts for a workflow author: inputs, not the client's option names.
+const ACTION_HINT =
+  'Hint: The server\'s TLS certificate is not trusted: give its CA certificate (PEM file) as the "ca-cert" input, or name that file in the NODE_EXTRA_CA_CERTS environment variable.';
+const ACTION_INSECURE_WARNING =
+  'WARNING: TLS certificate verification is DISABLED (insecure-tls). Anyone on the network path can read and alter traffic to ProGet, including the API key. Use the "ca-cert" input to trust a private CA instead.';
 const INSECURE_WARNING =
   'WARNING: TLS certificate verification is DISABLED (insecureTls). Anyone on the network path can read and alter traffic to ProGet, including the API key. Use caCertPath to trust a private CA instead.';
 
@@ -69,7 +74,7 @@ describe('a self-signed HTTPS server', () => {
     expect(r.errors[0]).toMatch(
       /^Could not .*: self-signed certificate \(DEPTH_ZERO_SELF_SIGNED_CERT\) \(GET https:/,
     );
-    expect(r.errors[0]!.endsWith(HINT)).toBe(true);
+    expect(r.errors[0]!.endsWith(ACTION_HINT)).toBe(true);
   });
 
   it('ca-cert: accepted', async () => {
@@ -90,7 +95,7 @@ describe('a self-signed HTTPS server', () => {
   it('insecure-tls: works, and warns loudly', async () => {
     const r = await run('promote-check', { workspace: dir.path, inputs: check({ 'insecure-tls': 'true' }) });
     expectVerdict(r.errors);
-    expect(r.warnings).toContain(INSECURE_WARNING);
+    expect(r.warnings).toContain(ACTION_INSECURE_WARNING);
   });
 
   it('the client with caCertPath works; with insecureTls it warns through its logger', async () => {

@@ -1,8 +1,8 @@
 // A recording stand-in for the runner: inputs from a map, everything the step emits kept for assertions.
 
-import type { RunContext } from '../../src/context.js';
-import { readRunContext } from '../../src/context.js';
-import type { ActionIo, AnnotationLevel } from '../../src/io.js';
+import type { RunContext } from '../../src/shared/context.js';
+import { readRunContext } from '../../src/shared/context.js';
+import type { ActionIo, AnnotationLevel } from '../../src/shared/io.js';
 
 export class FakeIo implements ActionIo {
   readonly secrets: string[] = [];

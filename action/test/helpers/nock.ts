@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ProGetClient } from '@proget-ci/core';
 import nock from 'nock';
-import type { StepLogger } from '../../src/io.js';
+import type { StepLogger } from '../../src/shared/io.js';
 
 export const SERVER = 'http://proget.test';
 export const KEY = 'unit-test-key-5c1d';
@@ -48,4 +48,34 @@ export async function writeFiles(root: string, files: Record<string, string>): P
     await mkdir(dirname(join(root, path)), { recursive: true });
     await writeFile(join(root, path), text);
   }
+}
+
+/**
+ * The steps ask whether a feed exists before anything else. Tests about other behaviour answer "it does"
+ * for any feed, optionally (a test that never gets that far does not fail for it).
+ */
+export function feedsExist(scope: nock.Scope, deploymentRecordsEnabled = true): nock.Scope {
+  return scope
+    .get(/^\/api\/management\/feeds\/get\/[^/?]+$/)
+    .optionally()
+    .times(10)
+    .reply(200, (uri) => ({
+      name: decodeURIComponent(uri.split('/').pop()!),
+      feedType: 'universal',
+      active: true,
+      deploymentRecordsEnabled,
+    }));
+}
+
+/** The Universal Feed API's answer to "is this version in the feed?" (the steps ask before acting). */
+export function versionIn(
+  scope: nock.Scope,
+  feed: string,
+  id: { group?: string; name: string; version: string },
+  exists: boolean,
+): nock.Scope {
+  return scope
+    .get(`/upack/${feed}/versions`)
+    .query({ ...(id.group ? { group: id.group } : {}), name: id.name, version: id.version })
+    .reply(200, exists ? [{ ...id, downloads: 0 }] : []);
 }

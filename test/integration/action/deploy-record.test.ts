@@ -75,7 +75,7 @@ describe('deploy-record bundle', () => {
     const run = await record({});
     expect(run.exitCode).toBe(1);
     expect(run.errors).toEqual([
-      'Invalid inputs: "target" is required: the runner does not tell actions which environment the job deploys to; set it to the environment or server name',
+      'Invalid inputs: "target" is required: the runner does not tell actions which environment the job deploys to (only a `deployment` event names one); set it to the environment or server name',
     ]);
     expect(sim.requests().length).toBe(before);
   });
@@ -101,10 +101,16 @@ describe('deploy-record bundle', () => {
   });
 
   it('warns when the feed has deployment records turned off', async () => {
-    const run = await record({ feed: 'quiet-feed', target: 'prod', 'api-key': 'demo-admin-key' });
+    const run = await record({
+      feed: 'quiet-feed',
+      target: 'prod',
+      'api-key': 'demo-admin-key',
+      'allow-missing-package': 'true',
+    });
     expect(run.exitCode).toBe(0);
     expect(run.warnings).toEqual([
       'Feed quiet-feed has deployment records turned off, so ProGet may not show this record; turn on "Deployment records" in the feed\'s settings.',
+      'initrode/vendors/abl/ABLast 2.2.1 does not exist in quiet-feed; recording the deployment anyway (allow-missing-package: true).',
     ]);
   });
 });

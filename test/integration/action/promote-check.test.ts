@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildPackage, ProGetClient } from '@proget-ci/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPromotions } from '../../../action/src/promote-check.js';
+import { checkPromotions } from '../../../action/src/promote-check/check.js';
 import { type SimulatorHandle, startSimulator } from '../../sim/index.js';
 import { expectNoStackTrace, expectSecretsKept } from './expectations.js';
 import { ensureBundles, runAction } from './runner.js';
@@ -63,6 +63,7 @@ describe('promote-check bundle', () => {
     const run = await check({
       packages: `${PROMOTED}\nHDARS@1.3.9\nvirtudyne/simdesk/var-index-service@9.9.9`,
     });
+    // 9.9.9 is in no feed: it is reported as not found, with nothing to promote.
     expect(run.exitCode).toBe(1);
     expect(run.outputs.promoted).toBe('false');
     expect(JSON.parse(run.outputs.missing!)).toEqual([
@@ -72,15 +73,27 @@ describe('promote-check bundle', () => {
     const annotations = run.commands.filter((c) => c.command === 'error' && c.properties.title);
     expect(annotations.map((a) => a.properties.title)).toEqual([
       'Not promoted: HDARS 1.3.9',
-      'Not promoted: virtudyne/simdesk/var-index-service 9.9.9',
+      'Not found: virtudyne/simdesk/var-index-service 9.9.9',
     ]);
+    expect(annotations[1]!.message).toBe(
+      `virtudyne/simdesk/var-index-service 9.9.9 does not exist in dev-feed, so it cannot be promoted; check the name and version (${sim.url}/feeds/dev-feed/virtudyne/simdesk/var-index-service/9.9.9), or publish it there first.`,
+    );
+    expect(annotations[1]!.message).not.toContain('pgutil');
+    expect(JSON.parse(run.outputs['not-found']!)).toEqual([
+      { group: 'virtudyne/simdesk', name: 'var-index-service', version: '9.9.9' },
+    ]);
+    expect(run.summary).toContain(
+      '| <code>virtudyne/simdesk/var-index-service</code> | <code>9.9.9</code> | ❓ not found |',
+    );
     expect(annotations[0]!.message).toBe(
       `HDARS 1.3.9 has not been promoted from dev-feed to approved-feed. Promote it in ProGet (${sim.url}/feeds/dev-feed/HDARS/1.3.9, "Promote"), or run: pgutil packages promote --feed=dev-feed --to-feed=approved-feed --package=HDARS --version=1.3.9 (API: POST ${sim.url}/api/promotions/promote).`,
     );
     expect(run.errors.at(-1)).toBe(
-      '2 of 3 package versions are not promoted to approved-feed: HDARS 1.3.9, virtudyne/simdesk/var-index-service 9.9.9',
+      '2 of 3 package versions are not promoted to approved-feed (1 not found in dev-feed): HDARS 1.3.9, virtudyne/simdesk/var-index-service 9.9.9',
     );
-    expect(run.summary).toContain('### ProGet promotion check: 2 of 3 not promoted to `approved-feed`');
+    expect(run.summary).toContain(
+      '### ProGet promotion check: 2 of 3 not promoted to `approved-feed` (1 not found)',
+    );
     expectNoStackTrace(run);
     expectSecretsKept(run, [KEY], sim);
   });
@@ -99,8 +112,8 @@ describe('promote-check bundle', () => {
     expect(run.errors).toEqual([
       [
         'Invalid inputs: 2 problems:',
-        '  - "packages" line 3: expected group/name@version, got "not a package"',
-        '  - "packages" line 4: expected group/name@version, got "x@"',
+        '  - "packages" line 3: expected group/name@version (or group:name:version), got "not a package"',
+        '  - "packages" line 4: expected group/name@version (or group:name:version), got "x@"',
       ].join('\n'),
     ]);
   });
@@ -146,7 +159,7 @@ describe('promote-check bundle', () => {
     const run = await pending;
     expect(run.exitCode).toBe(0);
     expect(run.outputs.promoted).toBe('true');
-    expect(run.stdout).toMatch(/1 of 1 not promoted yet; checking again in 1 s/);
+    expect(run.stdout).toMatch(/1 of 1 not promoted yet \(it\/late 1\.0\.0\); checking again in 1 s/);
   });
 
   it('checks 200 promoted packages with one list call and the target checks in flight together', async () => {
@@ -186,7 +199,8 @@ describe('promote-check bundle', () => {
     }
     const made = sim.requests().slice(before);
     expect(made.filter((r) => r.url.startsWith('/api/promotions/list'))).toHaveLength(1);
-    expect(made).toHaveLength(201);
+    // Two feed checks (from-feed, to-feed), one list, 200 target checks.
+    expect(made).toHaveLength(203);
     const starts = made.map((r) => Date.parse(r.at)).sort((a, b) => a - b);
     const overlapping = starts.slice(1).filter((t, i) => t - starts[i]! < 15).length;
     expect(overlapping).toBeGreaterThan(150);

@@ -119,7 +119,8 @@ describe('publish bundle', () => {
     expect((await publish({ version: '1.1.0' })).exitCode).toBe(0);
     const uploadsBefore = sim.requests().filter((r) => r.method === 'PUT').length;
 
-    const again = await publish({ version: '1.1.0' });
+    // Another commit: the same commit with the same content would be a safe re-run (see rerun.test.ts).
+    const again = await publish({ version: '1.1.0' }, { GITHUB_SHA: 'a'.repeat(40) });
     expect(again.exitCode).toBe(1);
     expect(again.errors).toEqual([
       'it/apps/web 1.1.0 already exists in dev-feed; set if-exists: skip or overwrite (or publish a new version)',
@@ -156,13 +157,13 @@ describe('publish bundle', () => {
       version: '1.0.0',
       'if-exists': 'replace',
       'dry-run': 'perhaps',
-      metadata: 'team: web',
+      metadata: 'version: 2.0.0',
     });
     expect(run.exitCode).toBe(1);
     expect(run.errors).toEqual([
       [
         'Invalid inputs: 3 problems:',
-        '  - "metadata" keys must start with "_" (upack.json allows no other custom properties); got "team"',
+        '  - "metadata" must not set "version"; use the input of that name',
         '  - "if-exists" must be one of fail, skip, overwrite; got "replace"',
         '  - "dry-run" must be one of true, false, yes, no, 1, 0; got "perhaps"',
       ].join('\n'),

@@ -2,10 +2,10 @@
 
 import { tmpdir } from 'node:os';
 import type { ProGetClientApi } from '@proget-ci/core';
-import { createClient } from '../client.js';
-import { type Env, type RunContext, readRunContext } from '../context.js';
-import type { ConnectionInputs } from '../inputs/connection.js';
-import type { ActionIo } from '../io.js';
+import { createClient } from './client.js';
+import type { ConnectionInputs } from './connection-inputs.js';
+import { type Env, type RunContext, readRunContext } from './context.js';
+import type { ActionIo } from './io.js';
 
 export interface StepEnvironment {
   io: ActionIo;

@@ -5,19 +5,26 @@ import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import {
   buildPackage,
+  describePackage,
   hashFile,
   isProGetError,
   type PackageVersionId,
   type ProGetClientApi,
   readPackage,
+  type UniversalVersion,
   type UpackManifest,
+  universalDownloadUrl,
   ValidationError,
+  versionPageUrl,
 } from '@proget-ci/core';
-import { StepError } from './errors.js';
-import type { IfExists, ManifestOverrides } from './inputs/publish.js';
-import type { StepLogger } from './io.js';
-import { describePackage, downloadUrl, packageUrl } from './links.js';
-import { composeManifest, readManifestFile } from './manifest-source.js';
+import { StepError } from '../shared/errors.js';
+import { feedState, missingFeedMessage } from '../shared/feed-check.js';
+import type { StepLogger } from '../shared/io.js';
+import { readManifestFile } from '../shared/manifest-file.js';
+import { warnAboutContents } from './contents.js';
+import type { IfExists, ManifestOverrides } from './inputs.js';
+import { composeManifest } from './manifest.js';
+import { sameContentAsStored, storedCommit } from './rerun.js';
 
 export interface PublishOptions {
   feed: string;
@@ -38,7 +45,8 @@ export interface PublishOptions {
   logger: StepLogger;
 }
 
-export type PublishOutcome = 'published' | 'overwritten' | 'skipped-exists' | 'dry-run';
+/** `skipped-rerun`: already published from this commit with the same content. */
+export type PublishOutcome = 'published' | 'overwritten' | 'skipped-exists' | 'skipped-rerun' | 'dry-run';
 
 export interface PublishResult {
   outcome: PublishOutcome;
@@ -67,8 +75,8 @@ export async function publish(client: ProGetClientApi, options: PublishOptions):
   const prepared = kind === 'file' ? await preparePackageFile(options) : await prepareDirectory(options);
   const id = identity(prepared.manifest);
   const links = {
-    packageUrl: packageUrl(client.baseUrl, feed, id),
-    downloadUrl: downloadUrl(client.baseUrl, feed, id),
+    packageUrl: versionPageUrl(client.baseUrl, feed, id),
+    downloadUrl: universalDownloadUrl(client.baseUrl, feed, id),
   };
   const what = describePackage(id);
 
@@ -78,9 +86,16 @@ export async function publish(client: ProGetClientApi, options: PublishOptions):
     return { outcome: 'dry-run', feed, id, ...built, ...links };
   }
 
+  // Before building or uploading: a 404 below means "version absent" only when the feed is there.
+  const found = await feedState(client, feed, logger, signal);
+  if (found.state === 'missing') {
+    throw new StepError(missingFeedMessage('feed', feed, client.baseUrl, found.known));
+  }
   const existing = await client.universal.getVersion(feed, id, { signal });
   if (existing !== undefined) {
     if (options.ifExists === 'fail') {
+      const rerun = await rerunOfThisCommit(client, options, id, existing, prepared);
+      if (rerun !== undefined) return { ...rerun, ...links };
       throw new StepError(
         `${what} already exists in ${feed}; set if-exists: skip or overwrite (or publish a new version)`,
       );
@@ -107,6 +122,42 @@ export async function publish(client: ProGetClientApi, options: PublishOptions):
   };
   if (options.verify) result.verifiedBy = await verifyUpload(client, options, id, built.sha1);
   return result;
+}
+
+/**
+ * A re-run on the same commit: the stored version carries this `_commit` and the same content, so the
+ * step succeeds without uploading. Anything else (another commit, other content) is the usual conflict.
+ */
+async function rerunOfThisCommit(
+  client: ProGetClientApi,
+  options: PublishOptions,
+  id: PackageVersionId,
+  existing: UniversalVersion,
+  prepared: Prepared,
+): Promise<Omit<PublishResult, 'packageUrl' | 'downloadUrl'> | undefined> {
+  const commit = options.provenance._commit;
+  if (typeof commit !== 'string' || storedCommit(existing) !== commit) return undefined;
+  const built = await prepared.build();
+  const same = await sameContentAsStored(
+    client,
+    options.feed,
+    id,
+    built.file,
+    options.tempDir,
+    options.signal,
+  );
+  const what = describePackage(id);
+  if (same !== true) {
+    options.logger.info(
+      `${what} in ${options.feed} was published from this commit (${commit.slice(0, 7)}), but ${same === false ? 'with other content' : 'its content could not be read back'}.`,
+    );
+    return undefined;
+  }
+  options.logger.info(
+    `${what} is already in ${options.feed}, published from this commit (${commit.slice(0, 7)}) with the same content: nothing to upload (a re-run).`,
+  );
+  const info = await serverHashes(client, options.feed, id, options.signal);
+  return { outcome: 'skipped-rerun', feed: options.feed, id, manifest: prepared.manifest, ...info };
 }
 
 interface Built {
@@ -158,6 +209,7 @@ async function prepareDirectory(options: PublishOptions): Promise<Prepared> {
       options.logger.info(
         `Built ${describePackage(identity(built.manifest))}: ${built.fileCount} files, ${built.size} bytes, SHA-1 ${built.sha1}`,
       );
+      await warnAboutContents(built.path, built.fileCount, options.include, options.logger);
       return {
         manifest: built.manifest,
         file: built.path,
@@ -257,7 +309,7 @@ async function uploadWithRecovery(
       return;
     } catch (e) {
       if (!isProGetError(e) || (e.kind !== 'network' && e.kind !== 'timeout')) throw e;
-      const cut = e.message.split('\n')[0];
+      const cut = e.summary;
       const now = await client.universal.getVersion(feed, id, { signal });
       if (now !== undefined && (await storedSha1(client, options, id)).sha1 === built.sha1) {
         logger.info(`The upload of ${what} was interrupted (${cut}), but ${feed} has it whole.`);

@@ -1,10 +1,17 @@
 // promote-check: are these package versions promoted to the target feed (and still there)? One promotions
 // list per poll, filtered here; target existence checked per package with bounded concurrency.
 
-import { findPromotion, type PackageVersionId, type ProGetClientApi, type Promotion } from '@proget-ci/core';
-import { mapLimit } from './concurrency.js';
-import type { StepLogger } from './io.js';
-import { describePackage } from './links.js';
+import {
+  describePackage,
+  findPromotion,
+  isProGetError,
+  type PackageVersionId,
+  type ProGetClientApi,
+  type Promotion,
+} from '@proget-ci/core';
+import { mapLimit } from '../shared/concurrency.js';
+import { feedState } from '../shared/feed-check.js';
+import type { StepLogger } from '../shared/io.js';
 
 export interface PromoteCheckOptions {
   packages: PackageVersionId[];
@@ -22,7 +29,15 @@ export interface PromoteCheckOptions {
   now?: () => number;
 }
 
-export type PackageCheckStatus = 'promoted' | 'not-promoted' | 'not-in-target';
+/** `not-found`: the version (or a feed) does not exist, so no promotion can be made. */
+export type PackageCheckStatus = 'promoted' | 'not-promoted' | 'not-in-target' | 'not-found';
+
+export interface MissingFeed {
+  input: 'from-feed' | 'to-feed';
+  feed: string;
+  /** Feeds the key can see, when the server listed them. */
+  known?: string[];
+}
 
 export interface PackageCheck {
   package: PackageVersionId;
@@ -39,7 +54,13 @@ export interface PromoteCheckResult {
   promoted: boolean;
   checks: PackageCheck[];
   missing: PackageCheck[];
+  /** The part of `missing` that cannot be promoted: the version or a feed does not exist. */
+  notFound: PackageCheck[];
+  /** Feeds named in the inputs that do not exist; every package is then `not-found`. */
+  missingFeeds: MissingFeed[];
   polls: number;
+  /** How long the check waited for promotions, in milliseconds. */
+  waitedMs: number;
 }
 
 export const DEFAULT_CONCURRENCY = 16;
@@ -50,7 +71,26 @@ export async function checkPromotions(
 ): Promise<PromoteCheckResult> {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? delay;
-  const deadline = now() + options.waitTimeoutMs;
+  const started = now();
+  const deadline = started + options.waitTimeoutMs;
+
+  const missingFeeds = await checkFeeds(client, options);
+  if (missingFeeds.length > 0) {
+    const checks = options.packages.map((pkg) => ({
+      package: pkg,
+      status: 'not-found' as const,
+      reason: missingFeeds.map((f) => `feed ${f.feed} ("${f.input}") does not exist`).join('; '),
+    }));
+    return {
+      promoted: false,
+      checks,
+      missing: checks,
+      notFound: checks,
+      missingFeeds,
+      polls: 0,
+      waitedMs: 0,
+    };
+  }
   const checks = new Map<PackageVersionId, PackageCheck>();
   let pending = options.packages;
   let polls = 0;
@@ -62,15 +102,38 @@ export async function checkPromotions(
     pending = round.filter((c) => c.status !== 'promoted').map((c) => c.package);
     const left = deadline - now();
     if (pending.length === 0 || left <= 0) break;
+    const names = pending.slice(0, 10).map(describePackage).join(', ');
     options.logger.info(
-      `${pending.length} of ${options.packages.length} not promoted yet; checking again in ${Math.ceil(Math.min(options.pollIntervalMs, left) / 1000)} s`,
+      `${pending.length} of ${options.packages.length} not promoted yet (${names}${pending.length > 10 ? `, and ${pending.length - 10} more` : ''}); checking again in ${Math.ceil(Math.min(options.pollIntervalMs, left) / 1000)} s`,
     );
     await sleep(Math.min(options.pollIntervalMs, left), options.signal);
   }
 
   const ordered = options.packages.map((p) => checks.get(p)!);
   const missing = ordered.filter((c) => c.status !== 'promoted');
-  return { promoted: missing.length === 0, checks: ordered, missing, polls };
+  return {
+    promoted: missing.length === 0,
+    checks: ordered,
+    missing,
+    notFound: missing.filter((c) => c.status === 'not-found'),
+    missingFeeds: [],
+    polls,
+    waitedMs: Math.max(0, now() - started),
+  };
+}
+
+async function checkFeeds(client: ProGetClientApi, options: PromoteCheckOptions): Promise<MissingFeed[]> {
+  const named: [MissingFeed['input'], string | undefined][] = [
+    ['from-feed', options.fromFeed],
+    ['to-feed', options.toFeed],
+  ];
+  const missing: MissingFeed[] = [];
+  for (const [input, feed] of named) {
+    if (feed === undefined) continue;
+    const found = await feedState(client, feed, options.logger, options.signal);
+    if (found.state === 'missing') missing.push({ input, feed, known: found.known });
+  }
+  return missing;
 }
 
 async function checkOnce(
@@ -85,6 +148,13 @@ async function checkOnce(
     const promotion = findPromotion(list, { ...pkg, fromFeed, toFeed })?.promotion;
     const what = describePackage(pkg);
     if (promotion === undefined) {
+      if (fromFeed !== undefined && (await versionIn(client, fromFeed, pkg, signal)) === false) {
+        return {
+          package: pkg,
+          status: 'not-found',
+          reason: `${what} does not exist in ${fromFeed}, so it cannot be promoted`,
+        };
+      }
       return {
         package: pkg,
         status: 'not-promoted',
@@ -115,6 +185,21 @@ async function existsIn(
 ): Promise<boolean> {
   const versions = await client.packages.versions(feed, pkg, { signal });
   return versions.some((v) => v.version.toLowerCase() === pkg.version.toLowerCase());
+}
+
+/** Whether the version is in the feed; undefined when the server could not say. */
+async function versionIn(
+  client: ProGetClientApi,
+  feed: string,
+  pkg: PackageVersionId,
+  signal: AbortSignal | undefined,
+): Promise<boolean | undefined> {
+  try {
+    return (await client.universal.getVersion(feed, pkg, { signal })) !== undefined;
+  } catch (e) {
+    if (isProGetError(e)) return undefined;
+    throw e;
+  }
 }
 
 function delay(ms: number, signal?: AbortSignal): Promise<void> {

@@ -2,7 +2,7 @@
 // where it is missing (outside Actions, some GHES set-ups) the step warns and carries on.
 
 import { basename, dirname } from 'node:path';
-import type { Env } from './context.js';
+import type { Env } from '../shared/context.js';
 
 export interface ArtifactUploader {
   /** Resolves to the artifact id, or a reason it was not attached. */

@@ -1,9 +1,8 @@
 // Where publish's upack.json comes from: a manifest file, then provenance of this run, then the inputs.
 
-import { readFile } from 'node:fs/promises';
 import { PROGET_CI_VERSION, type UpackManifest, ValidationError, validateManifest } from '@proget-ci/core';
-import type { RunContext } from './context.js';
-import type { ManifestOverrides } from './inputs/publish.js';
+import type { RunContext } from '../shared/context.js';
+import type { ManifestOverrides } from './inputs.js';
 
 /** What this run says about how the package was made. */
 export function provenance(context: RunContext, now: Date): Partial<UpackManifest> {
@@ -35,29 +34,8 @@ export function composeManifest(
     const hint = problems.some((p) => p.startsWith('name is required') || p.startsWith('version is required'))
       ? [...problems, 'set "name" and "version" as inputs, or give a "manifest" (upack.json) that has them']
       : problems;
-    throw new ValidationError('upack.json', hint);
+    // Without a upack.json every field came from the inputs (or this run): say so, not "upack.json".
+    throw new ValidationError(file === undefined ? 'Invalid inputs' : 'upack.json', hint);
   }
   return manifest as unknown as UpackManifest;
-}
-
-export async function readManifestFile(path: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ValidationError('manifest', [
-      code === 'ENOENT' ? `${path} does not exist` : `${path} cannot be read (${code ?? String(e)})`,
-    ]);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (e) {
-    throw new ValidationError('manifest', [`${path} is not valid JSON: ${(e as Error).message}`]);
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ValidationError('manifest', [`${path} must hold a JSON object`]);
-  }
-  return value as Record<string, unknown>;
 }

@@ -1,9 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
 import { type PackageVersionId, validateGroup, validatePackageName, validateVersion } from '@proget-ci/core';
-import type { RunContext } from '../context.js';
-import { type ConnectionInputs, readConnection } from './connection.js';
+import { type ConnectionInputs, readConnection } from '../shared/connection-inputs.js';
+import type { RunContext } from '../shared/context.js';
+import { InputReader, type InputSource } from '../shared/input-reader.js';
 import { parsePackageRef } from './package-ref.js';
-import { InputReader, type InputSource } from './reader.js';
 
 export type CheckMode = 'fail' | 'warn';
 
@@ -21,22 +21,36 @@ export interface PromoteCheckInputs {
   mode: CheckMode;
   waitTimeoutMs: number;
   pollIntervalMs: number;
+  /** Post (or update) one sticky comment on the pull request. */
+  commentOnPr: boolean;
+  /** `github-token`, else GITHUB_TOKEN from the job's env; read only for `comment-on-pr`. */
+  githubToken?: string;
 }
 
 export function readPromoteCheckInputs(source: InputSource, context: RunContext): PromoteCheckInputs {
   const inputs = new InputReader(source);
-  const connection = readConnection(inputs, context.workspace);
+  const connection = readConnection(inputs, context.workspace, context.connectionEnv);
   const selection = readSelection(inputs, context.workspace);
+  const fromFeed = inputs.feed('from-feed', false);
+  const toFeed = inputs.feed('to-feed', true) ?? '';
+  if (fromFeed !== undefined && fromFeed.toLowerCase() === toFeed.toLowerCase()) {
+    inputs.problem(
+      `"from-feed" and "to-feed" are both ${toFeed}; a promotion goes from one feed to another (leave "from-feed" unset to accept any source)`,
+    );
+  }
   const result: PromoteCheckInputs = {
     connection,
     selection,
-    fromFeed: inputs.feed('from-feed', false),
-    toFeed: inputs.feed('to-feed', true) ?? '',
+    fromFeed,
+    toFeed,
     requireInTarget: inputs.boolean('require-in-target', true),
     mode: inputs.oneOf('mode', ['fail', 'warn'] as const, 'fail'),
     waitTimeoutMs: inputs.seconds('wait-timeout', 0, true) ?? 0,
     pollIntervalMs: inputs.seconds('poll-interval', 10, false) ?? 10_000,
+    commentOnPr: inputs.boolean('comment-on-pr', false),
   };
+  const token = inputs.secret('github-token');
+  if (result.commentOnPr) result.githubToken = token ?? inputs.secretValue(context.githubToken);
   inputs.finish();
   return result;
 }
@@ -91,11 +105,16 @@ function readSelection(inputs: InputReader, workspace: string): PackageSelection
   }
   const packages: PackageVersionId[] = [];
   lines.forEach((raw, index) => {
+    // A trailing `# comment`, and several references on one line separated by commas.
     const line = raw.replace(/#.*$/, '').trim();
-    if (line === '') return;
-    const parsed = parsePackageRef(line);
-    if (typeof parsed === 'string') inputs.problem(`"packages" line ${index + 1}: ${parsed}`);
-    else packages.push(parsed);
+    for (const item of line.split(',').map((i) => i.trim())) {
+      if (item === '') continue;
+      const parsed = parsePackageRef(item);
+      if (typeof parsed === 'string') {
+        const quoted = item === line ? '' : ` ("${line}")`;
+        inputs.problem(`"packages" line ${index + 1}${quoted}: ${parsed}`);
+      } else packages.push(parsed);
+    }
   });
   if (packages.length === 0 && inputs.problems.length === 0) {
     inputs.problem('"packages" lists no package (only blank lines and comments)');

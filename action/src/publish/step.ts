@@ -1,16 +1,22 @@
 // The publish sub-action: inputs → publish() → outputs, job summary, optional artifact.
 
-import { type ArtifactUploader, artifactName } from '../artifact.js';
-import { readPublishInputs } from '../inputs/publish.js';
-import { describePackage } from '../links.js';
-import { provenance } from '../manifest-source.js';
-import { code, formatBytes, link, table } from '../markdown.js';
-import { type PublishResult, publish } from '../publish.js';
-import type { StepEnvironment } from './environment.js';
+import { describePackage } from '@proget-ci/core';
+import type { StepEnvironment } from '../shared/environment.js';
+import { withFailureSummary } from '../shared/failure-summary.js';
+import { code, formatBytes, link, table } from '../shared/markdown.js';
+import { type ArtifactUploader, artifactName } from './artifact.js';
+import { readPublishInputs } from './inputs.js';
+import { provenance } from './manifest.js';
+import { type PublishResult, publish } from './publish.js';
 
 export async function publishStep(env: StepEnvironment, artifacts: ArtifactUploader): Promise<void> {
+  await withFailureSummary(env.io, 'ProGet publish: failed', () => runPublish(env, artifacts));
+}
+
+async function runPublish(env: StepEnvironment, artifacts: ArtifactUploader): Promise<void> {
   const { io, context } = env;
   const inputs = readPublishInputs(io, context);
+  for (const notice of inputs.notices) io.annotate('notice', notice);
   const client = env.createClient(inputs.connection);
   const result = await publish(client, {
     feed: inputs.feed,
@@ -54,10 +60,17 @@ export async function publishStep(env: StepEnvironment, artifacts: ArtifactUploa
     size: result.size === undefined ? '' : String(result.size),
     'package-url': result.packageUrl,
     'download-url': result.downloadUrl,
-    skipped: String(result.outcome === 'skipped-exists' || result.outcome === 'dry-run'),
+    skipped: String(result.outcome !== 'published' && result.outcome !== 'overwritten'),
     'artifact-id': artifactId,
   };
   for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value);
+  if (result.outcome === 'skipped-rerun') {
+    io.annotate(
+      'notice',
+      `${describePackage(result.id)} is already in ${result.feed}, published from this commit with the same content; nothing was uploaded (a re-run is safe).`,
+      'Already published',
+    );
+  }
   await io.appendSummary(publishSummary(result, artifactId));
 }
 
@@ -65,6 +78,7 @@ const HEADLINES: Record<PublishResult['outcome'], string> = {
   published: 'Published',
   overwritten: 'Published (replaced the existing version)',
   'skipped-exists': 'Skipped: the version already exists',
+  'skipped-rerun': 'Skipped: already published from this commit with the same content',
   'dry-run': 'Dry run: built, not uploaded',
 };
 

@@ -1,7 +1,8 @@
 // The one place the action makes a ProGet client: inputs in, logging wired to the runner's log.
 
 import { PROGET_CI_VERSION, ProGetClient, type ProGetClientApi, ValidationError } from '@proget-ci/core';
-import type { ConnectionInputs } from './inputs/connection.js';
+import type { ConnectionInputs } from './connection-inputs.js';
+import { inInputTerms } from './input-words.js';
 import type { StepLogger } from './io.js';
 
 export function createClient(
@@ -32,9 +33,10 @@ function construct(connection: ConnectionInputs, logger: StepLogger, signal?: Ab
     timeoutMs: connection.timeoutMs,
     retries: connection.retries,
     caCertPath: connection.caCertPath,
-    insecureTls: connection.insecureTls,
+    // Only https has certificates to skip: on http:// the input changes nothing, so nothing is warned.
+    insecureTls: connection.insecureTls && connection.server.startsWith('https:'),
     userAgent: `proget-ci-action/${PROGET_CI_VERSION}`,
     signal,
-    logger: { debug: (m) => logger.debug(m), warn: (m) => logger.warning(m) },
+    logger: { debug: (m) => logger.debug(m), warn: (m) => logger.warning(inInputTerms(m)) },
   });
 }

@@ -3,6 +3,7 @@
 
 import { PackageFormatError, ProGetError, ValidationError } from '@proget-ci/core';
 import { StepError } from './errors.js';
+import { inInputTerms } from './input-words.js';
 import type { ActionIo } from './io.js';
 
 export async function runStep(io: ActionIo, step: (io: ActionIo) => Promise<void>): Promise<void> {
@@ -16,7 +17,7 @@ export async function runStep(io: ActionIo, step: (io: ActionIo) => Promise<void
 export function reportFailure(io: ActionIo, error: unknown): void {
   if (isExpected(error)) {
     if (error.stack) io.debug(error.stack);
-    io.setFailed(error.message);
+    io.setFailed(inInputTerms(error.message));
     return;
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { validateGroup, validatePackageName, validateVersion } from '@proget-ci/core';
-import type { RunContext } from '../context.js';
-import { type ConnectionInputs, checkServerUrl, readConnection } from './connection.js';
-import { InputReader, type InputSource } from './reader.js';
+import { type ConnectionInputs, checkUrlInput, readConnection } from '../shared/connection-inputs.js';
+import type { RunContext } from '../shared/context.js';
+import { InputReader, type InputSource } from '../shared/input-reader.js';
 
 export interface DeployRecordInputs {
   connection: ConnectionInputs;
@@ -16,6 +17,8 @@ export interface DeployRecordInputs {
   user?: string;
   /** UTC ISO-8601. */
   date: string;
+  /** Record a version the feed does not have (with a warning) instead of refusing. */
+  allowMissingPackage: boolean;
 }
 
 // Date, optionally time (minutes, seconds, fraction) and zone; a time without a zone is taken as UTC.
@@ -28,7 +31,7 @@ export function readDeployRecordInputs(
   now: Date = new Date(),
 ): DeployRecordInputs {
   const inputs = new InputReader(source);
-  const connection = readConnection(inputs, context.workspace);
+  const connection = readConnection(inputs, context.workspace, context.connectionEnv);
   const feed = inputs.feed('feed', true) ?? '';
   const name = inputs.required('package') ?? '';
   const group = inputs.string('group');
@@ -41,15 +44,15 @@ export function readDeployRecordInputs(
     if (problem !== undefined) inputs.problem(problem);
   }
 
-  const target = inputs.string('target') ?? context.environment;
+  const target = inputs.string('target') ?? context.environment ?? deploymentEnvironment(context);
   if (target === undefined) {
     inputs.problem(
-      '"target" is required: the runner does not tell actions which environment the job deploys to; set it to the environment or server name',
+      '"target" is required: the runner does not tell actions which environment the job deploys to (only a `deployment` event names one); set it to the environment or server name',
     );
   }
 
   const urlValue = inputs.string('url');
-  const url = urlValue === undefined ? context.runUrl : checkServerUrl(inputs, 'url', urlValue) || undefined;
+  const url = urlValue === undefined ? context.runUrl : checkUrlInput(inputs, '"url"', urlValue) || undefined;
   const dateValue = inputs.string('date');
   const date = dateValue === undefined ? now.toISOString() : parseIsoDate(inputs, dateValue);
 
@@ -65,9 +68,24 @@ export function readDeployRecordInputs(
     url,
     user: inputs.string('user') ?? context.actor,
     date,
+    allowMissingPackage: inputs.boolean('allow-missing-package', false),
   };
   inputs.finish();
   return result;
+}
+
+/** On `on: deployment`, the event payload names the environment (`deployment.environment`). */
+function deploymentEnvironment(context: RunContext): string | undefined {
+  if (context.eventName !== 'deployment' || context.eventPath === undefined) return undefined;
+  try {
+    const event = JSON.parse(readFileSync(context.eventPath, 'utf8')) as {
+      deployment?: { environment?: unknown };
+    };
+    const environment = event.deployment?.environment;
+    return typeof environment === 'string' && environment.trim() !== '' ? environment.trim() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function defaultDescription(context: RunContext): string {

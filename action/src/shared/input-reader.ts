@@ -51,6 +51,14 @@ export class InputReader {
     return value;
   }
 
+  /** A secret that came from elsewhere (the job's env): masked the same way. */
+  secretValue(value: string | undefined): string | undefined {
+    const trimmed = value?.trim();
+    if (trimmed === undefined || trimmed === '') return undefined;
+    this.source.setSecret(trimmed);
+    return trimmed;
+  }
+
   boolean(name: string, fallback: boolean): boolean {
     const value = this.string(name);
     if (value === undefined) return fallback;

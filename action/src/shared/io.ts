@@ -1,6 +1,6 @@
 // What a step needs from the runner. `actions-io.ts` implements it with `@actions/core`; tests use a fake.
 
-import type { InputSource } from './inputs/reader.js';
+import type { InputSource } from './input-reader.js';
 
 /** What the logic modules log through: the runner's log in the action, anything in tests. */
 export interface StepLogger {
