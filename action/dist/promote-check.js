@@ -1416,10 +1416,10 @@ var require_request = __commonJS({
             processHeader(this, headers[i], headers[i + 1]);
         } else if (headers && typeof headers == "object")
           if (headers[Symbol.iterator])
-            for (let header of headers) {
-              if (!Array.isArray(header) || header.length !== 2)
+            for (let header2 of headers) {
+              if (!Array.isArray(header2) || header2.length !== 2)
                 throw new InvalidArgumentError("headers must be in key-value pair format");
-              processHeader(this, header[0], header[1]);
+              processHeader(this, header2[0], header2[1]);
             }
           else {
             let keys = Object.keys(headers);
@@ -2964,14 +2964,14 @@ var require_webidl = __commonJS({
             message: `Expected ${dictionary} to be one of: Null, Undefined, Object.`
           });
         for (let options2 of converters) {
-          let { key, defaultValue, required, converter } = options2;
-          if (required === !0 && !Object.hasOwn(dictionary, key))
+          let { key, defaultValue, required: required2, converter } = options2;
+          if (required2 === !0 && !Object.hasOwn(dictionary, key))
             throw webidl.errors.exception({
               header: prefix,
               message: `Missing required key "${key}".`
             });
           let value = dictionary[key], hasDefault = Object.hasOwn(options2, "defaultValue");
-          if (hasDefault && value !== null && (value ??= defaultValue()), required || hasDefault || value !== void 0) {
+          if (hasDefault && value !== null && (value ??= defaultValue()), required2 || hasDefault || value !== void 0) {
             if (value = converter(value, prefix, `${argument}.${key}`), options2.allowedValues && !options2.allowedValues.includes(value))
               throw webidl.errors.exception({
                 header: prefix,
@@ -3113,7 +3113,7 @@ var require_webidl = __commonJS({
 var require_util2 = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
-    var { Transform: Transform4 } = __require("node:stream"), zlib = __require("node:zlib"), { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3(), { getGlobalOrigin } = require_global(), { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url(), { performance: performance2 } = __require("node:perf_hooks"), { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util(), assert = __require("node:assert"), { isUint8Array } = __require("node:util/types"), { webidl } = require_webidl(), supportedHashes = [], crypto2;
+    var { Transform: Transform6 } = __require("node:stream"), zlib2 = __require("node:zlib"), { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3(), { getGlobalOrigin } = require_global(), { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url(), { performance: performance2 } = __require("node:perf_hooks"), { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util(), assert = __require("node:assert"), { isUint8Array } = __require("node:util/types"), { webidl } = require_webidl(), supportedHashes = [], crypto2;
     try {
       crypto2 = __require("node:crypto");
       let possibleRelevantHashes = ["sha256", "sha384", "sha512"];
@@ -3189,8 +3189,8 @@ var require_util2 = __commonJS({
       return "success";
     }
     function appendFetchMetadata(httpRequest2) {
-      let header = null;
-      header = httpRequest2.mode, httpRequest2.headersList.set("sec-fetch-mode", header, !0);
+      let header2 = null;
+      header2 = httpRequest2.mode, httpRequest2.headersList.set("sec-fetch-mode", header2, !0);
     }
     function appendRequestOriginHeader(request) {
       let serializedOrigin = request.origin;
@@ -3616,7 +3616,7 @@ var require_util2 = __commonJS({
       let contentRange = "bytes ";
       return contentRange += isomorphicEncode(`${rangeStart}`), contentRange += "-", contentRange += isomorphicEncode(`${rangeEnd}`), contentRange += "/", contentRange += isomorphicEncode(`${fullLength}`), contentRange;
     }
-    var InflateStream = class extends Transform4 {
+    var InflateStream = class extends Transform6 {
       #zlibOptions;
       /** @param {zlib.ZlibOptions} [zlibOptions] */
       constructor(zlibOptions) {
@@ -3628,7 +3628,7 @@ var require_util2 = __commonJS({
             callback();
             return;
           }
-          this._inflateStream = (chunk[0] & 15) === 8 ? zlib.createInflate(this.#zlibOptions) : zlib.createInflateRaw(this.#zlibOptions), this._inflateStream.on("data", this.push.bind(this)), this._inflateStream.on("end", () => this.push(null)), this._inflateStream.on("error", (err) => this.destroy(err));
+          this._inflateStream = (chunk[0] & 15) === 8 ? zlib2.createInflate(this.#zlibOptions) : zlib2.createInflateRaw(this.#zlibOptions), this._inflateStream.on("data", this.push.bind(this)), this._inflateStream.on("end", () => this.push(null)), this._inflateStream.on("error", (err) => this.destroy(err));
         }
         this._inflateStream.write(chunk, encoding, callback);
       }
@@ -4512,8 +4512,8 @@ var require_client_h1 = __commonJS({
             client[kKeepAliveTimeoutValue] = client[kKeepAliveDefaultTimeout];
         } else
           socket[kReset] = !0;
-        let pause = request.onHeaders(statusCode, headers, this.resume, statusText) === !1;
-        return request.aborted ? -1 : request.method === "HEAD" || statusCode < 200 ? 1 : (socket[kBlocking] && (socket[kBlocking] = !1, client[kResume]()), pause ? constants3.ERROR.PAUSED : 0);
+        let pause2 = request.onHeaders(statusCode, headers, this.resume, statusText) === !1;
+        return request.aborted ? -1 : request.method === "HEAD" || statusCode < 200 ? 1 : (socket[kBlocking] && (socket[kBlocking] = !1, client[kResume]()), pause2 ? constants3.ERROR.PAUSED : 0);
       }
       onBody(buf) {
         let { client, socket, statusCode, maxResponseSize } = this;
@@ -4681,29 +4681,29 @@ var require_client_h1 = __commonJS({
       if (request.aborted)
         return !1;
       method === "HEAD" && (socket[kReset] = !0), (upgrade || method === "CONNECT") && (socket[kReset] = !0), reset != null && (socket[kReset] = reset), client[kMaxRequests] && socket[kCounter]++ >= client[kMaxRequests] && (socket[kReset] = !0), blocking && (socket[kBlocking] = !0);
-      let header = `${method} ${path} HTTP/1.1\r
+      let header2 = `${method} ${path} HTTP/1.1\r
 `;
-      if (typeof host == "string" ? header += `host: ${host}\r
-` : header += client[kHostHeader], upgrade ? header += `connection: upgrade\r
+      if (typeof host == "string" ? header2 += `host: ${host}\r
+` : header2 += client[kHostHeader], upgrade ? header2 += `connection: upgrade\r
 upgrade: ${upgrade}\r
-` : client[kPipelining] && !socket[kReset] ? header += `connection: keep-alive\r
-` : header += `connection: close\r
+` : client[kPipelining] && !socket[kReset] ? header2 += `connection: keep-alive\r
+` : header2 += `connection: close\r
 `, Array.isArray(headers))
         for (let n = 0; n < headers.length; n += 2) {
           let key = headers[n + 0], val = headers[n + 1];
           if (Array.isArray(val))
             for (let i = 0; i < val.length; i++)
-              header += `${key}: ${val[i]}\r
+              header2 += `${key}: ${val[i]}\r
 `;
           else
-            header += `${key}: ${val}\r
+            header2 += `${key}: ${val}\r
 `;
         }
-      return channels.sendHeaders.hasSubscribers && channels.sendHeaders.publish({ request, headers: header, socket }), !body || bodyLength === 0 ? writeBuffer(abort, null, client, request, socket, contentLength2, header, expectsPayload) : util.isBuffer(body) ? writeBuffer(abort, body, client, request, socket, contentLength2, header, expectsPayload) : util.isBlobLike(body) ? typeof body.stream == "function" ? writeIterable(abort, body.stream(), client, request, socket, contentLength2, header, expectsPayload) : writeBlob(abort, body, client, request, socket, contentLength2, header, expectsPayload) : util.isStream(body) ? writeStream(abort, body, client, request, socket, contentLength2, header, expectsPayload) : util.isIterable(body) ? writeIterable(abort, body, client, request, socket, contentLength2, header, expectsPayload) : assert(!1), !0;
+      return channels.sendHeaders.hasSubscribers && channels.sendHeaders.publish({ request, headers: header2, socket }), !body || bodyLength === 0 ? writeBuffer(abort, null, client, request, socket, contentLength2, header2, expectsPayload) : util.isBuffer(body) ? writeBuffer(abort, body, client, request, socket, contentLength2, header2, expectsPayload) : util.isBlobLike(body) ? typeof body.stream == "function" ? writeIterable(abort, body.stream(), client, request, socket, contentLength2, header2, expectsPayload) : writeBlob(abort, body, client, request, socket, contentLength2, header2, expectsPayload) : util.isStream(body) ? writeStream(abort, body, client, request, socket, contentLength2, header2, expectsPayload) : util.isIterable(body) ? writeIterable(abort, body, client, request, socket, contentLength2, header2, expectsPayload) : assert(!1), !0;
     }
-    function writeStream(abort, body, client, request, socket, contentLength2, header, expectsPayload) {
+    function writeStream(abort, body, client, request, socket, contentLength2, header2, expectsPayload) {
       assert(contentLength2 !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      let finished = !1, writer = new AsyncWriter({ abort, socket, request, contentLength: contentLength2, client, expectsPayload, header }), onData = function(chunk) {
+      let finished = !1, writer = new AsyncWriter({ abort, socket, request, contentLength: contentLength2, client, expectsPayload, header: header2 }), onData = function(chunk) {
         if (!finished)
           try {
             !writer.write(chunk) && this.pause && this.pause();
@@ -4732,32 +4732,32 @@ upgrade: ${upgrade}\r
       };
       body.on("data", onData).on("end", onFinished).on("error", onFinished).on("close", onClose), body.resume && body.resume(), socket.on("drain", onDrain).on("error", onFinished), body.errorEmitted ?? body.errored ? setImmediate(() => onFinished(body.errored)) : (body.endEmitted ?? body.readableEnded) && setImmediate(() => onFinished(null)), (body.closeEmitted ?? body.closed) && setImmediate(onClose);
     }
-    function writeBuffer(abort, body, client, request, socket, contentLength2, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request, socket, contentLength2, header2, expectsPayload) {
       try {
-        body ? util.isBuffer(body) && (assert(contentLength2 === body.byteLength, "buffer body must have content length"), socket.cork(), socket.write(`${header}content-length: ${contentLength2}\r
+        body ? util.isBuffer(body) && (assert(contentLength2 === body.byteLength, "buffer body must have content length"), socket.cork(), socket.write(`${header2}content-length: ${contentLength2}\r
 \r
-`, "latin1"), socket.write(body), socket.uncork(), request.onBodySent(body), !expectsPayload && request.reset !== !1 && (socket[kReset] = !0)) : contentLength2 === 0 ? socket.write(`${header}content-length: 0\r
+`, "latin1"), socket.write(body), socket.uncork(), request.onBodySent(body), !expectsPayload && request.reset !== !1 && (socket[kReset] = !0)) : contentLength2 === 0 ? socket.write(`${header2}content-length: 0\r
 \r
-`, "latin1") : (assert(contentLength2 === null, "no body must not have content length"), socket.write(`${header}\r
+`, "latin1") : (assert(contentLength2 === null, "no body must not have content length"), socket.write(`${header2}\r
 `, "latin1")), request.onRequestSent(), client[kResume]();
       } catch (err) {
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request, socket, contentLength2, header, expectsPayload) {
+    async function writeBlob(abort, body, client, request, socket, contentLength2, header2, expectsPayload) {
       assert(contentLength2 === body.size, "blob body must have content length");
       try {
         if (contentLength2 != null && contentLength2 !== body.size)
           throw new RequestContentLengthMismatchError();
         let buffer = Buffer.from(await body.arrayBuffer());
-        socket.cork(), socket.write(`${header}content-length: ${contentLength2}\r
+        socket.cork(), socket.write(`${header2}content-length: ${contentLength2}\r
 \r
 `, "latin1"), socket.write(buffer), socket.uncork(), request.onBodySent(buffer), request.onRequestSent(), !expectsPayload && request.reset !== !1 && (socket[kReset] = !0), client[kResume]();
       } catch (err) {
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request, socket, contentLength2, header, expectsPayload) {
+    async function writeIterable(abort, body, client, request, socket, contentLength2, header2, expectsPayload) {
       assert(contentLength2 !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -4770,7 +4770,7 @@ upgrade: ${upgrade}\r
         assert(callback === null), socket[kError] ? reject(socket[kError]) : callback = resolve3;
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      let writer = new AsyncWriter({ abort, socket, request, contentLength: contentLength2, client, expectsPayload, header });
+      let writer = new AsyncWriter({ abort, socket, request, contentLength: contentLength2, client, expectsPayload, header: header2 });
       try {
         for await (let chunk of body) {
           if (socket[kError])
@@ -4785,11 +4785,11 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request, contentLength: contentLength2, client, expectsPayload, header }) {
-        this.socket = socket, this.request = request, this.contentLength = contentLength2, this.client = client, this.bytesWritten = 0, this.expectsPayload = expectsPayload, this.header = header, this.abort = abort, socket[kWriting] = !0;
+      constructor({ abort, socket, request, contentLength: contentLength2, client, expectsPayload, header: header2 }) {
+        this.socket = socket, this.request = request, this.contentLength = contentLength2, this.client = client, this.bytesWritten = 0, this.expectsPayload = expectsPayload, this.header = header2, this.abort = abort, socket[kWriting] = !0;
       }
       write(chunk) {
-        let { socket, request, contentLength: contentLength2, client, bytesWritten, expectsPayload, header } = this;
+        let { socket, request, contentLength: contentLength2, client, bytesWritten, expectsPayload, header: header2 } = this;
         if (socket[kError])
           throw socket[kError];
         if (socket.destroyed)
@@ -4802,8 +4802,8 @@ upgrade: ${upgrade}\r
             throw new RequestContentLengthMismatchError();
           process.emitWarning(new RequestContentLengthMismatchError());
         }
-        socket.cork(), bytesWritten === 0 && (!expectsPayload && request.reset !== !1 && (socket[kReset] = !0), contentLength2 === null ? socket.write(`${header}transfer-encoding: chunked\r
-`, "latin1") : socket.write(`${header}content-length: ${contentLength2}\r
+        socket.cork(), bytesWritten === 0 && (!expectsPayload && request.reset !== !1 && (socket[kReset] = !0), contentLength2 === null ? socket.write(`${header2}transfer-encoding: chunked\r
+`, "latin1") : socket.write(`${header2}content-length: ${contentLength2}\r
 \r
 `, "latin1")), contentLength2 === null && socket.write(`\r
 ${len.toString(16)}\r
@@ -4812,13 +4812,13 @@ ${len.toString(16)}\r
         return socket.uncork(), request.onBodySent(chunk), ret || socket[kParser].timeout && socket[kParser].timeoutType === TIMEOUT_HEADERS && socket[kParser].timeout.refresh && socket[kParser].timeout.refresh(), ret;
       }
       end() {
-        let { socket, contentLength: contentLength2, client, bytesWritten, expectsPayload, header, request } = this;
+        let { socket, contentLength: contentLength2, client, bytesWritten, expectsPayload, header: header2, request } = this;
         if (request.onRequestSent(), socket[kWriting] = !1, socket[kError])
           throw socket[kError];
         if (!socket.destroyed) {
-          if (bytesWritten === 0 ? expectsPayload ? socket.write(`${header}content-length: 0\r
+          if (bytesWritten === 0 ? expectsPayload ? socket.write(`${header2}content-length: 0\r
 \r
-`, "latin1") : socket.write(`${header}\r
+`, "latin1") : socket.write(`${header2}\r
 `, "latin1") : contentLength2 === null && socket.write(`\r
 0\r
 \r
@@ -4843,7 +4843,7 @@ ${len.toString(16)}\r
 var require_client_h2 = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/dispatcher/client-h2.js"(exports, module) {
     "use strict";
-    var assert = __require("node:assert"), { errorMonitor } = __require("node:events"), { pipeline: pipeline5 } = __require("node:stream"), util = require_util(), {
+    var assert = __require("node:assert"), { errorMonitor } = __require("node:events"), { pipeline: pipeline8 } = __require("node:stream"), util = require_util(), {
       RequestContentLengthMismatchError,
       RequestAbortedError,
       SocketError,
@@ -5129,7 +5129,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request, contentLength2) {
       assert(contentLength2 !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      let pipe = pipeline5(
+      let pipe = pipeline8(
         body,
         h2stream,
         (err) => {
@@ -5241,13 +5241,13 @@ var require_redirect_handler = __commonJS({
         if (headers[i].length === 8 && util.headerNameToString(headers[i]) === "location")
           return headers[i + 1];
     }
-    function shouldRemoveHeader(header, removeContent, unknownOrigin) {
-      if (header.length === 4)
-        return util.headerNameToString(header) === "host";
-      if (removeContent && util.headerNameToString(header).startsWith("content-"))
+    function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
+      if (header2.length === 4)
+        return util.headerNameToString(header2) === "host";
+      if (removeContent && util.headerNameToString(header2).startsWith("content-"))
         return !0;
-      if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        let name = util.headerNameToString(header);
+      if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
+        let name = util.headerNameToString(header2);
         return name === "authorization" || name === "cookie" || name === "proxy-authorization";
       }
       return !1;
@@ -6505,8 +6505,8 @@ var require_retry_agent = __commonJS({
 var require_readable = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
-    var assert = __require("node:assert"), { Readable: Readable2 } = __require("node:stream"), { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors(), util = require_util(), { ReadableStreamFrom } = require_util(), kConsume = /* @__PURE__ */ Symbol("kConsume"), kReading = /* @__PURE__ */ Symbol("kReading"), kBody = /* @__PURE__ */ Symbol("kBody"), kAbort = /* @__PURE__ */ Symbol("kAbort"), kContentType = /* @__PURE__ */ Symbol("kContentType"), kContentLength = /* @__PURE__ */ Symbol("kContentLength"), noop = () => {
-    }, BodyReadable = class extends Readable2 {
+    var assert = __require("node:assert"), { Readable: Readable4 } = __require("node:stream"), { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors(), util = require_util(), { ReadableStreamFrom } = require_util(), kConsume = /* @__PURE__ */ Symbol("kConsume"), kReading = /* @__PURE__ */ Symbol("kReading"), kBody = /* @__PURE__ */ Symbol("kBody"), kAbort = /* @__PURE__ */ Symbol("kAbort"), kContentType = /* @__PURE__ */ Symbol("kContentType"), kContentLength = /* @__PURE__ */ Symbol("kContentLength"), noop = () => {
+    }, BodyReadable = class extends Readable4 {
       constructor({
         resume,
         abort,
@@ -6725,7 +6725,7 @@ var require_util3 = __commonJS({
 var require_api_request = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/api/api-request.js"(exports, module) {
     "use strict";
-    var assert = __require("node:assert"), { Readable: Readable2 } = require_readable(), { InvalidArgumentError, RequestAbortedError } = require_errors(), util = require_util(), { getResolveErrorBodyCallback } = require_util3(), { AsyncResource } = __require("node:async_hooks"), RequestHandler = class extends AsyncResource {
+    var assert = __require("node:assert"), { Readable: Readable4 } = require_readable(), { InvalidArgumentError, RequestAbortedError } = require_errors(), util = require_util(), { getResolveErrorBodyCallback } = require_util3(), { AsyncResource } = __require("node:async_hooks"), RequestHandler = class extends AsyncResource {
       constructor(opts, callback) {
         if (!opts || typeof opts != "object")
           throw new InvalidArgumentError("invalid opts");
@@ -6764,7 +6764,7 @@ var require_api_request = __commonJS({
           this.onInfo && this.onInfo({ statusCode, headers });
           return;
         }
-        let parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers, contentType = parsedHeaders["content-type"], contentLength2 = parsedHeaders["content-length"], res = new Readable2({
+        let parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers, contentType = parsedHeaders["content-type"], contentLength2 = parsedHeaders["content-length"], res = new Readable4({
           resume,
           abort,
           contentType,
@@ -6951,14 +6951,14 @@ var require_api_pipeline = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     var {
-      Readable: Readable2,
+      Readable: Readable4,
       Duplex,
       PassThrough: PassThrough2
     } = __require("node:stream"), {
       InvalidArgumentError,
       InvalidReturnValueError,
       RequestAbortedError
-    } = require_errors(), util = require_util(), { AsyncResource } = __require("node:async_hooks"), { addSignal, removeSignal } = require_abort_signal(), assert = __require("node:assert"), kResume = /* @__PURE__ */ Symbol("resume"), PipelineRequest = class extends Readable2 {
+    } = require_errors(), util = require_util(), { AsyncResource } = __require("node:async_hooks"), { addSignal, removeSignal } = require_abort_signal(), assert = __require("node:assert"), kResume = /* @__PURE__ */ Symbol("resume"), PipelineRequest = class extends Readable4 {
       constructor() {
         super({ autoDestroy: !0 }), this[kResume] = null;
       }
@@ -6969,7 +6969,7 @@ var require_api_pipeline = __commonJS({
       _destroy(err, callback) {
         this._read(), callback(err);
       }
-    }, PipelineResponse = class extends Readable2 {
+    }, PipelineResponse = class extends Readable4 {
       constructor(resume) {
         super({ autoDestroy: !0 }), this[kResume] = resume;
       }
@@ -7073,7 +7073,7 @@ var require_api_pipeline = __commonJS({
         this.handler = null, util.destroy(ret, err);
       }
     };
-    function pipeline5(opts, handler) {
+    function pipeline8(opts, handler) {
       try {
         let pipelineHandler = new PipelineHandler(opts, handler);
         return this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler), pipelineHandler.ret;
@@ -7081,7 +7081,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough2().destroy(err);
       }
     }
-    module.exports = pipeline5;
+    module.exports = pipeline8;
   }
 });
 
@@ -7693,10 +7693,10 @@ var require_pluralizer = __commonJS({
 var require_pending_interceptors_formatter = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports, module) {
     "use strict";
-    var { Transform: Transform4 } = __require("node:stream"), { Console } = __require("node:console"), PERSISTENT = process.versions.icu ? "✅" : "Y ", NOT_PERSISTENT = process.versions.icu ? "❌" : "N ";
+    var { Transform: Transform6 } = __require("node:stream"), { Console } = __require("node:console"), PERSISTENT = process.versions.icu ? "✅" : "Y ", NOT_PERSISTENT = process.versions.icu ? "❌" : "N ";
     module.exports = class {
       constructor({ disableColors } = {}) {
-        this.transform = new Transform4({
+        this.transform = new Transform6({
           transform(chunk, _enc, cb) {
             cb(null, chunk);
           }
@@ -8212,13 +8212,13 @@ var require_headers = __commonJS({
     function fill(headers, object) {
       if (Array.isArray(object))
         for (let i = 0; i < object.length; ++i) {
-          let header = object[i];
-          if (header.length !== 2)
+          let header2 = object[i];
+          if (header2.length !== 2)
             throw webidl.errors.exception({
               header: "Headers constructor",
-              message: `expected name/value pair to be length 2, found ${header.length}.`
+              message: `expected name/value pair to be length 2, found ${header2.length}.`
             });
-          appendHeader(headers, header[0], header[1]);
+          appendHeader(headers, header2[0], header2[1]);
         }
       else if (typeof object == "object" && object !== null) {
         let keys = Object.keys(object);
@@ -8276,12 +8276,12 @@ var require_headers = __commonJS({
        */
       append(name, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        let lowercaseName = isLowerCase ? name : name.toLowerCase(), exists2 = this[kHeadersMap].get(lowercaseName);
-        if (exists2) {
+        let lowercaseName = isLowerCase ? name : name.toLowerCase(), exists3 = this[kHeadersMap].get(lowercaseName);
+        if (exists3) {
           let delimiter = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
-            name: exists2.name,
-            value: `${exists2.value}${delimiter}${value}`
+            name: exists3.name,
+            value: `${exists3.value}${delimiter}${value}`
           });
         } else
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -9384,7 +9384,7 @@ var require_fetch = __commonJS({
       filterResponse,
       makeResponse,
       fromInnerResponse
-    } = require_response(), { HeadersList } = require_headers(), { Request, cloneRequest } = require_request2(), zlib = __require("node:zlib"), {
+    } = require_response(), { HeadersList } = require_headers(), { Request, cloneRequest } = require_request2(), zlib2 = __require("node:zlib"), {
       bytesMatch,
       makePolicyContainer,
       clonePolicyContainer,
@@ -9424,7 +9424,7 @@ var require_fetch = __commonJS({
       safeMethodsSet,
       requestBodyHeader,
       subresourceSet
-    } = require_constants3(), EE = __require("node:events"), { Readable: Readable2, pipeline: pipeline5, finished } = __require("node:stream"), { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util(), { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url(), { getGlobalDispatcher } = require_global2(), { webidl } = require_webidl(), { STATUS_CODES } = __require("node:http"), GET_OR_HEAD = ["GET", "HEAD"], defaultUserAgent = typeof __UNDICI_IS_NODE__ < "u" || typeof esbuildDetection < "u" ? "node" : "undici", resolveObjectURL, Fetch = class extends EE {
+    } = require_constants3(), EE = __require("node:events"), { Readable: Readable4, pipeline: pipeline8, finished } = __require("node:stream"), { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util(), { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url(), { getGlobalDispatcher } = require_global2(), { webidl } = require_webidl(), { STATUS_CODES } = __require("node:http"), GET_OR_HEAD = ["GET", "HEAD"], defaultUserAgent = typeof __UNDICI_IS_NODE__ < "u" || typeof esbuildDetection < "u" ? "node" : "undici", resolveObjectURL, Fetch = class extends EE {
       constructor(dispatcher) {
         super(), this.dispatcher = dispatcher, this.connection = null, this.dump = !1, this.state = "ongoing";
       }
@@ -9881,23 +9881,23 @@ var require_fetch = __commonJS({
                 for (let i = codings.length - 1; i >= 0; --i) {
                   let coding = codings[i].trim();
                   if (coding === "x-gzip" || coding === "gzip")
-                    decoders.push(zlib.createGunzip({
+                    decoders.push(zlib2.createGunzip({
                       // Be less strict when decoding compressed responses, since sometimes
                       // servers send slightly invalid responses that are still accepted
                       // by common browsers.
                       // Always using Z_SYNC_FLUSH is what cURL does.
-                      flush: zlib.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib.constants.Z_SYNC_FLUSH
+                      flush: zlib2.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib2.constants.Z_SYNC_FLUSH
                     }));
                   else if (coding === "deflate")
                     decoders.push(createInflate({
-                      flush: zlib.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib.constants.Z_SYNC_FLUSH
+                      flush: zlib2.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib2.constants.Z_SYNC_FLUSH
                     }));
                   else if (coding === "br")
-                    decoders.push(zlib.createBrotliDecompress({
-                      flush: zlib.constants.BROTLI_OPERATION_FLUSH,
-                      finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH
+                    decoders.push(zlib2.createBrotliDecompress({
+                      flush: zlib2.constants.BROTLI_OPERATION_FLUSH,
+                      finishFlush: zlib2.constants.BROTLI_OPERATION_FLUSH
                     }));
                   else {
                     decoders.length = 0;
@@ -9905,13 +9905,13 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable2({ read: resume });
+              this.body = new Readable4({ read: resume });
               let onError = this.onError.bind(this);
               return resolve3({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline5(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline8(this.body, ...decoders, (err) => {
                   err && this.onError(err);
                 }).on("error", onError) : this.body.on("error", onError)
               }), !0;
@@ -10610,10 +10610,10 @@ var require_util5 = __commonJS({
       let serializedA = URLSerializer(A, excludeFragment), serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
-    function getFieldValues(header) {
-      assert(header !== null);
+    function getFieldValues(header2) {
+      assert(header2 !== null);
       let values = [];
-      for (let value of header.split(","))
+      for (let value of header2.split(","))
         value = value.trim(), isValidHeaderName(value) && values.push(value);
       return values;
     }
@@ -11290,15 +11290,15 @@ var require_parse = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/web/cookies/parse.js"(exports, module) {
     "use strict";
     var { maxNameValuePairSize, maxAttributeValueSize } = require_constants4(), { isCTLExcludingHtab } = require_util6(), { collectASequenceOfCodePointsFast } = require_data_url(), assert = __require("node:assert");
-    function parseSetCookie(header) {
-      if (isCTLExcludingHtab(header))
+    function parseSetCookie(header2) {
+      if (isCTLExcludingHtab(header2))
         return null;
       let nameValuePair = "", unparsedAttributes = "", name = "", value = "";
-      if (header.includes(";")) {
+      if (header2.includes(";")) {
         let position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position), unparsedAttributes = header.slice(position.position);
+        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position), unparsedAttributes = header2.slice(position.position);
       } else
-        nameValuePair = header;
+        nameValuePair = header2;
       if (!nameValuePair.includes("="))
         value = nameValuePair;
       else {
@@ -12738,7 +12738,7 @@ var require_util8 = __commonJS({
 var require_eventsource_stream = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports, module) {
     "use strict";
-    var buffer = __require("node:buffer"), { Transform: Transform4 } = __require("node:stream"), { isASCIINumber, isValidLastEventId } = require_util8(), BOM = [239, 187, 191], LF = 10, CR = 13, COLON = 58, SPACE = 32, defaultMaxEventSize = buffer.kStringMaxLength, DATA = Buffer.from("data"), EVENT = Buffer.from("event"), ID = Buffer.from("id"), RETRY = Buffer.from("retry"), minParserItems = 1024, maxParserItems = 131072, bytesPerParserItem = 128;
+    var buffer = __require("node:buffer"), { Transform: Transform6 } = __require("node:stream"), { isASCIINumber, isValidLastEventId } = require_util8(), BOM = [239, 187, 191], LF = 10, CR = 13, COLON = 58, SPACE = 32, defaultMaxEventSize = buffer.kStringMaxLength, DATA = Buffer.from("data"), EVENT = Buffer.from("event"), ID = Buffer.from("id"), RETRY = Buffer.from("retry"), minParserItems = 1024, maxParserItems = 131072, bytesPerParserItem = 128;
     function isASCIINumberBytes(buffer2, start) {
       if (start >= buffer2.length)
         return !1;
@@ -12765,7 +12765,7 @@ var require_eventsource_stream = __commonJS({
       let error2 = new Error("EventSource message size exceeded");
       return error2.aborted = !1, error2;
     }
-    var EventSourceStream = class extends Transform4 {
+    var EventSourceStream = class extends Transform6 {
       /**
        * @type {eventSourceSettings}
        */
@@ -12993,7 +12993,7 @@ ${value}`, this.dataLineCount++;
 var require_eventsource = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
     "use strict";
-    var { pipeline: pipeline5 } = __require("node:stream"), { fetching } = require_fetch(), { makeRequest } = require_request2(), { webidl } = require_webidl(), { EventSourceStream } = require_eventsource_stream(), { parseMIMEType } = require_data_url(), { createFastMessageEvent } = require_events(), { isNetworkError: isNetworkError2 } = require_response(), { delay: delay2 } = require_util8(), { kEnumerableProperty } = require_util(), { environmentSettingsObject } = require_util2(), { getGlobalDispatcher } = require_global2(), experimentalWarned = !1, defaultReconnectionTime = 3e3, CONNECTING = 0, OPEN = 1, CLOSED = 2, ANONYMOUS = "anonymous", USE_CREDENTIALS = "use-credentials", EventSource = class _EventSource extends EventTarget {
+    var { pipeline: pipeline8 } = __require("node:stream"), { fetching } = require_fetch(), { makeRequest } = require_request2(), { webidl } = require_webidl(), { EventSourceStream } = require_eventsource_stream(), { parseMIMEType } = require_data_url(), { createFastMessageEvent } = require_events(), { isNetworkError: isNetworkError2 } = require_response(), { delay: delay2 } = require_util8(), { kEnumerableProperty } = require_util(), { environmentSettingsObject } = require_util2(), { getGlobalDispatcher } = require_global2(), experimentalWarned = !1, defaultReconnectionTime = 3e3, CONNECTING = 0, OPEN = 1, CLOSED = 2, ANONYMOUS = "anonymous", USE_CREDENTIALS = "use-credentials", EventSource = class _EventSource extends EventTarget {
       #events = {
         open: null,
         error: null,
@@ -13101,7 +13101,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline5(
+          pipeline8(
             response.body.stream,
             eventSourceStream,
             (error2) => {
@@ -13509,8 +13509,8 @@ var tunnel, import_undici, __awaiter, HttpCodes, Headers, MediaTypes, HttpRedire
               if (parsedUrl.protocol === "https:" && parsedUrl.protocol !== parsedRedirectUrl.protocol && !this._allowRedirectDowngrade)
                 throw new Error("Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.");
               if (yield response.readBody(), parsedRedirectUrl.hostname !== parsedUrl.hostname)
-                for (let header in headers)
-                  header.toLowerCase() === "authorization" && delete headers[header];
+                for (let header2 in headers)
+                  header2.toLowerCase() === "authorization" && delete headers[header2];
               info2 = this._prepareRequest(verb, parsedRedirectUrl, headers), response = yield this.requestRaw(info2, data), redirectsRemaining--;
             }
             if (!response.message.statusCode || !HttpResponseRetryCodes.includes(response.message.statusCode))
@@ -13602,13 +13602,13 @@ var tunnel, import_undici, __awaiter, HttpCodes, Headers, MediaTypes, HttpRedire
        * For headers that must always be a single string (like Content-Type), use the
        * specialized _getExistingOrDefaultContentTypeHeader method instead.
        */
-      _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+      _getExistingOrDefaultHeader(additionalHeaders, header2, _default) {
         let clientHeader;
         if (this.requestOptions && this.requestOptions.headers) {
-          let headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+          let headerValue = lowercaseKeys(this.requestOptions.headers)[header2];
           headerValue && (clientHeader = typeof headerValue == "number" ? headerValue.toString() : headerValue);
         }
-        let additionalValue = additionalHeaders[header];
+        let additionalValue = additionalHeaders[header2];
         return additionalValue !== void 0 ? typeof additionalValue == "number" ? additionalValue.toString() : additionalValue : clientHeader !== void 0 ? clientHeader : _default;
       }
       /**
@@ -15089,7 +15089,7 @@ var require_pend = __commonJS({
 // ../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/fd-slicer.js
 var require_fd_slicer = __commonJS({
   "../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/fd-slicer.js"(exports) {
-    var fs3 = __require("fs"), util = __require("util"), stream = __require("stream"), Readable2 = stream.Readable, PassThrough2 = stream.PassThrough, Pend = require_pend(), EventEmitter = __require("events").EventEmitter;
+    var fs3 = __require("fs"), util = __require("util"), stream = __require("stream"), Readable4 = stream.Readable, PassThrough2 = stream.PassThrough, Pend = require_pend(), EventEmitter = __require("events").EventEmitter;
     exports.BufferSlicer = BufferSlicer;
     exports.FdSlicer = FdSlicer;
     util.inherits(FdSlicer, EventEmitter);
@@ -15119,9 +15119,9 @@ var require_fd_slicer = __commonJS({
         err ? self.emit("error", err) : self.emit("close");
       }
     };
-    util.inherits(ReadStream, Readable2);
+    util.inherits(ReadStream, Readable4);
     function ReadStream(context, options2) {
-      options2 = options2 || {}, Readable2.call(this, options2), this.context = context, this.context.ref(), this.start = options2.start || 0, this.endOffset = options2.end, this.pos = this.start;
+      options2 = options2 || {}, Readable4.call(this, options2), this.context = context, this.context.ref(), this.start = options2.start || 0, this.endOffset = options2.end, this.pos = this.start;
     }
     ReadStream.prototype._read = function(n) {
       var self = this, toRead = Math.min(self._readableState.highWaterMark, n);
@@ -15444,21 +15444,21 @@ var require_crc32 = __commonJS({
       1510334235,
       755167117
     ]);
-    function crc322(buf) {
+    function crc323(buf) {
       let crc = -1;
       for (let x of buf)
         crc = CRC_TABLE[(crc ^ x) & 255] ^ crc >>> 8;
       return (crc ^ -1) >>> 0;
     }
-    module.exports = crc322;
+    module.exports = crc323;
   }
 });
 
 // ../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/index.js
 var require_yauzl = __commonJS({
   "../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/index.js"(exports) {
-    var fs3 = __require("fs"), zlib = __require("zlib"), fd_slicer = require_fd_slicer(), util = __require("util"), EventEmitter = __require("events").EventEmitter, Transform4 = __require("stream").Transform, PassThrough2 = __require("stream").PassThrough, Writable3 = __require("stream").Writable, crc322 = typeof zlib.crc32 == "function" ? zlib.crc32 : require_crc32();
-    exports.open = open3;
+    var fs3 = __require("fs"), zlib2 = __require("zlib"), fd_slicer = require_fd_slicer(), util = __require("util"), EventEmitter = __require("events").EventEmitter, Transform6 = __require("stream").Transform, PassThrough2 = __require("stream").PassThrough, Writable3 = __require("stream").Writable, crc323 = typeof zlib2.crc32 == "function" ? zlib2.crc32 : require_crc32();
+    exports.open = open5;
     exports.fromFd = fromFd;
     exports.fromBuffer = fromBuffer;
     exports.fromRandomAccessReader = fromRandomAccessReader;
@@ -15476,7 +15476,7 @@ var require_yauzl = __commonJS({
     exports.RandomAccessReader = RandomAccessReader;
     function openPromise(path, options2) {
       return new Promise((resolve3, reject) => {
-        open3(path, { ...options2, lazyEntries: !0 }, function(err, zipfile) {
+        open5(path, { ...options2, lazyEntries: !0 }, function(err, zipfile) {
           if (err) return reject(err);
           resolve3(zipfile);
         });
@@ -15506,7 +15506,7 @@ var require_yauzl = __commonJS({
         });
       });
     }
-    function open3(path, options2, callback) {
+    function open5(path, options2, callback) {
       typeof options2 == "function" && (callback = options2, options2 = null), options2 == null && (options2 = {}), options2.autoClose == null && (options2.autoClose = !0), options2.lazyEntries == null && (options2.lazyEntries = !1), options2.decodeStrings == null && (options2.decodeStrings = !0), options2.validateEntrySizes == null && (options2.validateEntrySizes = !0), options2.strictFileNames == null && (options2.strictFileNames = !1), callback == null && (callback = defaultCallback), fs3.open(path, "r", function(err, fd) {
         if (err) return callback(err);
         fromFd(fd, options2, function(err2, zipfile) {
@@ -15758,7 +15758,7 @@ var require_yauzl = __commonJS({
         end: fileDataStart + relativeEnd
       }), endpointStream = readStream;
       if (decompress) {
-        var destroyed = !1, inflateFilter = zlib.createInflateRaw();
+        var destroyed = !1, inflateFilter = zlib2.createInflateRaw();
         readStream.on("error", function(err) {
           setImmediate(function() {
             destroyed || inflateFilter.emit("error", err);
@@ -15873,7 +15873,7 @@ var require_yauzl = __commonJS({
           if (extraField.data.length < 6 || extraField.data.readUInt8(0) !== 1)
             continue;
           var oldNameCrc32 = extraField.data.readUInt32LE(1);
-          if (crc322(fileNameBuffer) !== oldNameCrc32)
+          if (crc323(fileNameBuffer) !== oldNameCrc32)
             continue;
           fileName = decodeBuffer(extraField.data.subarray(5), !0);
           break;
@@ -15912,9 +15912,9 @@ var require_yauzl = __commonJS({
         callback();
       });
     }
-    util.inherits(AssertByteCountStream, Transform4);
+    util.inherits(AssertByteCountStream, Transform6);
     function AssertByteCountStream(byteCount) {
-      Transform4.call(this), this.actualByteCount = 0, this.expectedByteCount = byteCount;
+      Transform6.call(this), this.actualByteCount = 0, this.expectedByteCount = byteCount;
     }
     AssertByteCountStream.prototype._transform = function(chunk, encoding, cb) {
       if (this.actualByteCount += chunk.length, this.actualByteCount > this.expectedByteCount) {
@@ -16273,7 +16273,7 @@ var Summary = class {
       let cells = row.map((cell2) => {
         if (typeof cell2 == "string")
           return this.wrap("td", cell2);
-        let { header, data, colspan, rowspan } = cell2, tag = header ? "th" : "td", attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
+        let { header: header2, data, colspan, rowspan } = cell2, tag = header2 ? "th" : "td", attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
       }).join("");
       return this.wrap("tr", cells);
@@ -16440,23 +16440,44 @@ var actionsIo = {
 import { tmpdir } from "node:os";
 
 // ../core/src/errors.ts
-var ProGetError = class extends Error {
+var ProGetError = class _ProGetError extends Error {
   name = "ProGetError";
   kind;
+  subject;
+  privilege;
   status;
   method;
   url;
   serverText;
   hint;
   attempts;
+  #init;
   constructor(init) {
-    super(composeMessage(init), init.cause === void 0 ? void 0 : { cause: init.cause }), this.kind = init.kind, this.status = init.status, this.method = init.method, this.url = init.url, this.serverText = init.serverText === void 0 ? void 0 : truncate(init.serverText, 500), this.hint = init.hint, this.attempts = init.attempts;
+    super(composeMessage(init), init.cause === void 0 ? void 0 : { cause: init.cause }), this.#init = init, this.kind = init.kind, this.subject = init.subject, this.privilege = init.privilege, this.status = init.status, this.method = init.method, this.url = init.url, this.serverText = init.serverText === void 0 ? void 0 : truncate(init.serverText, 500), this.hint = init.hint, this.attempts = init.attempts;
+  }
+  /**
+   * This error with `scrub` applied to every text it carries (message parts, URL, server text, hint):
+   * itself when nothing changes. For a last pass of the secret scrubber over whatever reaches a user.
+   */
+  scrubbed(scrub) {
+    let init = { ...this.#init }, changed = !1;
+    for (let [name, value] of Object.entries(init)) {
+      if (typeof value != "string") continue;
+      let clean = scrub(value);
+      clean !== value && (init[name] = clean, changed = !0);
+    }
+    if (!changed) return this;
+    let copy = new _ProGetError(init);
+    return this.stack && (copy.stack = scrub(this.stack)), copy;
   }
   /** The first line of the message: what went wrong and where, without the server's text or the hint. */
   get summary() {
     return firstLine(this.message);
   }
 };
+function errorSummary(error2) {
+  return error2 instanceof ProGetError ? error2.summary : firstLine(error2 instanceof Error ? error2.message : String(error2));
+}
 function firstLine(text) {
   let end = text.indexOf(`
 `);
@@ -16490,7 +16511,15 @@ function isProGetError(e, kind) {
 
 // ../core/src/transport/urls.ts
 function joinPath(...segments) {
-  return `/${segments.filter((s) => s !== void 0 && s !== "").map(encodeSegment).join("/")}`;
+  let present = segments.filter((s) => s !== void 0), bad = present.filter((s) => s === "" || s === "." || s === "..");
+  if (bad.length > 0)
+    throw new ValidationError(
+      "Request path",
+      bad.map(
+        (s) => s === "" ? "a feed, group, name or version is empty" : `a feed, group segment, name or version cannot be "${s}" (it would leave the API path)`
+      )
+    );
+  return `/${present.map(encodeSegment).join("/")}`;
 }
 function groupSegments(group) {
   return (group ?? "").split("/").filter((s) => s !== "");
@@ -16521,7 +16550,7 @@ function normaliseBaseUrl(input) {
 }
 
 // ../core/src/areas/universal.ts
-import { pipeline as pipeline3, Transform as Transform2 } from "node:stream";
+import { pipeline as pipeline4, Transform as Transform4 } from "node:stream";
 
 // ../core/src/upack/versions.ts
 var import_semver = __toESM(require_semver2(), 1);
@@ -16532,6 +16561,10 @@ function quote(value) {
 }
 function describeValue(value) {
   return value === null ? "null" : value === void 0 ? "nothing" : Array.isArray(value) ? "an array" : typeof value == "string" ? `the string ${quote(value)}` : typeof value == "object" ? "an object" : `${typeof value} ${String(value)}`;
+}
+function describePackage(id) {
+  let name = id.group ? `${id.group}/${id.name}` : id.name;
+  return id.version ? `${name} ${id.version}` : name;
 }
 
 // ../core/src/upack/versions.ts
@@ -16624,10 +16657,8 @@ function resolveSelector(version, available, describe) {
 // ../core/src/transport/download.ts
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { close, open as open2, writev } from "node:fs";
-import { rename as rename2, rm as rm2, stat as stat2 } from "node:fs/promises";
+import { link, lstat as lstat2, readdir as readdir2, rename as rename2, rm as rm2, stat as stat2 } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { Writable as Writable2 } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
 // ../core/src/hashing.ts
@@ -16737,69 +16768,10 @@ function excerpt(text, max = 200) {
   return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max)}…`;
 }
 
-// ../core/src/transport/download.ts
-var FILE_WRITE_BATCH = 1024 * 1024, FILE_SINK_BUFFER = 2 * 1024 * 1024;
-function downloadPlan(options2) {
-  if (options2?.hashes === void 0 && options2?.expect === void 0)
-    return { hashes: [], expect: void 0 };
-  if (options2.hashes !== void 0 && !Array.isArray(options2.hashes))
-    throw new ValidationError("Download", ['"hashes" must be a list such as ["sha256"]']);
-  let { algorithms, expected, problems } = hashPlan(options2.hashes, options2.expect);
-  if (problems.length > 0) throw new ValidationError("Download", problems);
-  return { hashes: algorithms, expect: options2.expect === void 0 ? void 0 : expected };
-}
-async function saveResponse(response, options2) {
-  let type = mediaType(response.headers);
-  if (options2.expectPackage && (type === "text/html" || type === "application/xhtml+xml"))
-    throw new ProGetError({
-      kind: "invalid-response",
-      message: `Could not ${options2.operation}: expected a package but the server sent an HTML page (Content-Type: ${type})`,
-      status: response.status,
-      method: "GET",
-      url: response.url,
-      hint: "Check that the URL points at ProGet itself, not a login page, proxy or another web application."
-    });
-  let fileName = parseContentDisposition(response.headers["content-disposition"]), target = await isDirectory2(options2.destPath) ? join(options2.destPath, fileName ?? safeFileName(options2.fallbackName) ?? "download") : options2.destPath, temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.part`), total = contentLength(response.headers), hashes = new SelectedHashes(options2.hashes ?? []), { onProgress } = options2, sink = new FileSink(
-    temp,
-    (chunk, transferred) => {
-      response.touch(), hashes.update(chunk), onProgress?.({ transferred, total });
-    },
-    (chunk) => response.recycle(chunk)
-  ), digests;
-  try {
-    if (await pipeline(response.raw(), sink, { signal: response.signal }), total !== void 0 && sink.bytes !== total)
-      throw response.retryable(
-        new ProGetError({
-          kind: "network",
-          message: `Could not ${options2.operation}: the download ended after ${sink.bytes} of ${total} bytes`,
-          url: response.url,
-          hint: "The connection was cut short (a proxy, load balancer or the server closed it); try again."
-        })
-      );
-    digests = hashes.digest();
-    let mismatches = options2.expect ? hashMismatches(options2.expect, { size: sink.bytes, ...digests }) : [];
-    if (mismatches.length > 0)
-      throw new ProGetError({
-        kind: "invalid-response",
-        message: `Could not ${options2.operation}: the downloaded bytes do not match what was expected (${mismatches.join("; ")})`,
-        status: response.status,
-        method: "GET",
-        url: response.url,
-        hint: "The version on the server is not the one expected (it may have been replaced), or the bytes were changed in transit (a proxy). Nothing was saved."
-      });
-    await rename2(temp, target);
-  } catch (error2) {
-    if (!sink.closed) {
-      let closed = once(sink, "close").catch(() => {
-      });
-      sink.destroy(), await closed;
-    }
-    throw await rm2(temp, { force: !0 }), error2;
-  }
-  let contentType = response.headers["content-type"];
-  return { path: target, size: sink.bytes, ...digests, contentType, fileName };
-}
-var FileSink = class extends Writable2 {
+// ../core/src/transport/file-sink.ts
+import { close, open as open2, writev } from "node:fs";
+import { Writable as Writable2 } from "node:stream";
+var FILE_WRITE_BATCH = 1024 * 1024, FILE_SINK_BUFFER = 2 * 1024 * 1024, FileSink = class extends Writable2 {
   constructor(path, onChunk, done = () => {
   }) {
     super({ highWaterMark: FILE_SINK_BUFFER, decodeStrings: !0 });
@@ -16828,8 +16800,15 @@ var FileSink = class extends Writable2 {
     this._writev([{ chunk }], callback);
   }
   _writev(chunks, callback) {
-    for (let { chunk } of chunks)
-      this.pending.push(chunk), this.pendingBytes += chunk.length, this.received += chunk.length, this.onChunk(chunk, this.received);
+    for (let { chunk } of chunks) {
+      this.pending.push(chunk), this.pendingBytes += chunk.length, this.received += chunk.length;
+      try {
+        this.onChunk(chunk, this.received);
+      } catch (error2) {
+        callback(error2);
+        return;
+      }
+    }
     this.pendingBytes < FILE_WRITE_BATCH ? callback() : this.flush(callback);
   }
   flush(callback) {
@@ -16876,6 +16855,152 @@ var FileSink = class extends Writable2 {
     this.fd = void 0, fd === void 0 ? callback(error2) : close(fd, (closeError) => callback(error2 ?? closeError));
   }
 };
+
+// ../core/src/transport/download.ts
+function downloadPlan(options2) {
+  let problems = [], limit = (name) => {
+    let value = options2?.[name];
+    if (value !== void 0)
+      return (typeof value != "number" || !Number.isSafeInteger(value) || value <= 0) && problems.push(`"${name}" must be a whole number greater than 0, not ${JSON.stringify(value)}`), value;
+  }, rest = {
+    overwrite: options2?.overwrite === !0,
+    maxBytes: limit("maxBytes"),
+    deadlineMs: limit("deadlineMs")
+  };
+  if (options2?.overwrite !== void 0 && typeof options2.overwrite != "boolean" && problems.push(`"overwrite" must be true or false, not ${JSON.stringify(options2.overwrite)}`), options2?.hashes !== void 0 && !Array.isArray(options2.hashes) && problems.push('"hashes" must be a list such as ["sha256"]'), problems.length > 0) throw new ValidationError("Download", problems);
+  if (options2?.hashes === void 0 && options2?.expect === void 0)
+    return { hashes: [], expect: void 0, ...rest };
+  let plan = hashPlan(options2.hashes, options2.expect);
+  if (plan.problems.length > 0) throw new ValidationError("Download", plan.problems);
+  return {
+    hashes: plan.algorithms,
+    expect: options2.expect === void 0 ? void 0 : plan.expected,
+    ...rest
+  };
+}
+async function saveResponse(response, options2) {
+  let type = mediaType(response.headers);
+  if (options2.expectPackage && (type === "text/html" || type === "application/xhtml+xml"))
+    throw new ProGetError({
+      kind: "invalid-response",
+      message: `Could not ${options2.operation}: expected a package but the server sent an HTML page (Content-Type: ${type})`,
+      status: response.status,
+      method: "GET",
+      url: response.url,
+      hint: "Check that the URL points at ProGet itself, not a login page, proxy or another web application."
+    });
+  let fileName = parseContentDisposition(response.headers["content-disposition"]), intoDirectory = await isDirectory2(options2.destPath), target = intoDirectory ? join(options2.destPath, fileName ?? safeFileName(options2.fallbackName) ?? "download") : options2.destPath, keepExisting = intoDirectory && !options2.overwrite;
+  if (keepExisting && await exists2(target)) throw alreadyThere(response, options2, target);
+  let total = contentLength(response.headers), { maxBytes } = options2;
+  if (maxBytes !== void 0 && total !== void 0 && total > maxBytes)
+    throw tooLarge(response, options2, `${total} bytes`);
+  await removeStaleParts(target);
+  let temp = partFile(target), hashes = new SelectedHashes(options2.hashes ?? []), { onProgress } = options2, sink = new FileSink(
+    temp,
+    (chunk, transferred) => {
+      if (maxBytes !== void 0 && transferred > maxBytes) throw tooLarge(response, options2, "more bytes");
+      response.touch(), hashes.update(chunk), onProgress?.({ transferred, total });
+    },
+    (chunk) => response.recycle(chunk)
+  ), digests;
+  try {
+    if (await pipeline(response.raw(), sink, { signal: response.signal }), total !== void 0 && sink.bytes !== total)
+      throw response.retryable(
+        new ProGetError({
+          kind: "network",
+          message: `Could not ${options2.operation}: the download ended after ${sink.bytes} of ${total} bytes`,
+          url: response.url,
+          hint: "The connection was cut short (a proxy, load balancer or the server closed it); try again."
+        })
+      );
+    digests = hashes.digest();
+    let mismatches = options2.expect ? hashMismatches(options2.expect, { size: sink.bytes, ...digests }) : [];
+    if (mismatches.length > 0)
+      throw new ProGetError({
+        kind: "invalid-response",
+        message: `Could not ${options2.operation}: the downloaded bytes do not match what was expected (${mismatches.join("; ")})`,
+        status: response.status,
+        method: "GET",
+        url: response.url,
+        hint: "The version on the server is not the one expected (it may have been replaced), or the bytes were changed in transit (a proxy). Nothing was saved."
+      });
+    keepExisting ? await placeNew(temp, target, () => alreadyThere(response, options2, target)) : await rename2(temp, target);
+  } catch (error2) {
+    if (!sink.closed) {
+      let closed = once(sink, "close").catch(() => {
+      });
+      sink.destroy(), await closed;
+    }
+    throw await rm2(temp, { force: !0 }), error2;
+  }
+  let contentType = response.headers["content-type"];
+  return { path: target, size: sink.bytes, ...digests, contentType, fileName };
+}
+function alreadyThere(response, options2, target) {
+  return new ProGetError({
+    kind: "conflict",
+    message: `Could not ${options2.operation}: ${target} already exists`,
+    status: response.status,
+    method: "GET",
+    url: response.url,
+    hint: "The existing file was kept. Remove it, choose another directory, or ask for the download to overwrite it (overwrite: true)."
+  });
+}
+function tooLarge(response, options2, size) {
+  return new ProGetError({
+    kind: "too-large",
+    message: `Could not ${options2.operation}: the download is larger than the limit of ${options2.maxBytes} bytes (maxBytes); the server sent ${size}`,
+    status: response.status,
+    method: "GET",
+    url: response.url,
+    hint: "Nothing was saved. Raise maxBytes if the package really is this large."
+  });
+}
+function partFile(target) {
+  return join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(6).toString("hex")}.part`);
+}
+async function removeStaleParts(target) {
+  let prefix = `.${basename(target)}.`, names;
+  try {
+    names = await readdir2(dirname(target));
+  } catch {
+    return;
+  }
+  for (let name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith(".part")) continue;
+    let owner = /^(\d+)-[0-9a-f]{12}\.part$/.exec(name.slice(prefix.length));
+    if (!owner) continue;
+    let pid = Number(owner[1]);
+    pid === process.pid || isRunning(pid) || await rm2(join(dirname(target), name), { force: !0 });
+  }
+}
+function isRunning(pid) {
+  try {
+    return process.kill(pid, 0), !0;
+  } catch (error2) {
+    return error2.code === "EPERM";
+  }
+}
+async function placeNew(temp, target, taken) {
+  try {
+    await link(temp, target);
+  } catch (error2) {
+    let code2 = error2.code;
+    if (code2 === "EEXIST") throw taken();
+    if (code2 !== "EPERM" && code2 !== "ENOTSUP" && code2 !== "EXDEV" && code2 !== "ENOSYS") throw error2;
+    if (await exists2(target)) throw taken();
+    await rename2(temp, target);
+    return;
+  }
+  await rm2(temp, { force: !0 });
+}
+async function exists2(path) {
+  try {
+    return await lstat2(path), !0;
+  } catch {
+    return !1;
+  }
+}
 async function isDirectory2(path) {
   try {
     return (await stat2(path)).isDirectory();
@@ -16883,18 +17008,18 @@ async function isDirectory2(path) {
     return !1;
   }
 }
-function parseContentDisposition(header) {
-  if (!header) return;
-  let extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header);
+function parseContentDisposition(header2) {
+  if (!header2) return;
+  let extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header2);
   if (extended)
     try {
       let name = safeFileName(decodeURIComponent(extended[2].trim()));
       if (name) return name;
     } catch {
     }
-  let quoted = /filename\s*=\s*"((?:[^"\\]|\\.)*)"/i.exec(header);
+  let quoted = /filename\s*=\s*"((?:[^"\\]|\\.)*)"/i.exec(header2);
   if (quoted) return safeFileName(quoted[1].replace(/\\(.)/g, "$1"));
-  let token = /filename\s*=\s*([^;\s]+)/i.exec(header);
+  let token = /filename\s*=\s*([^;\s]+)/i.exec(header2);
   return token ? safeFileName(token[1]) : void 0;
 }
 function safeFileName(name) {
@@ -16946,6 +17071,966 @@ async function fileBody(filePath, onProgress, contentType = "application/zip", k
       return known ?? hasher.digest();
     }
   };
+}
+
+// ../core/src/upack/read.ts
+var import_yauzl3 = __toESM(require_yauzl(), 1);
+import { pipeline as pipeline3 } from "node:stream/promises";
+
+// ../core/src/upack/entry-guard.ts
+import { Transform as Transform2 } from "node:stream";
+
+// ../core/src/upack/zip-writer.ts
+import * as zlib from "node:zlib";
+var U32_MAX = 4294967295;
+var ZIP64_ENTRY_THRESHOLD = U32_MAX - 16 * 1024 * 1024;
+var crc322 = typeof zlib.crc32 == "function" ? zlib.crc32 : crc32Js, crcTable;
+function crc32Js(data, value = 0) {
+  if (!crcTable) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c2 = n;
+      for (let k = 0; k < 8; k++) c2 = c2 & 1 ? 3988292384 ^ c2 >>> 1 : c2 >>> 1;
+      crcTable[n] = c2 >>> 0;
+    }
+  }
+  let table2 = crcTable, c = ~value >>> 0;
+  for (let i = 0; i < data.length; i++) c = table2[(c ^ data[i]) & 255] ^ c >>> 8;
+  return ~c >>> 0;
+}
+var APPEND_CHUNK = 64 * 1024;
+
+// ../core/src/upack/entry-guard.ts
+function entryError(pkg, name, reason) {
+  return new PackageFormatError(`${pkg}: entry ${JSON.stringify(name)} is refused: ${reason}`);
+}
+var InflateBudget = class {
+  constructor(pkg, limit) {
+    this.pkg = pkg;
+    this.limit = limit;
+  }
+  pkg;
+  limit;
+  used = 0;
+  /** Adds `n` bytes of `entry`; the error to fail with once the total goes over the limit. */
+  spend(n, entry) {
+    if (this.used += n, !(this.used <= this.limit))
+      return entryError(
+        this.pkg,
+        entry,
+        `extraction has inflated more than ${this.limit} bytes, the limit for a whole package (maxTotalSize)`
+      );
+  }
+}, EntryGuard = class extends Transform2 {
+  constructor(pkg, entry, budget) {
+    super();
+    this.pkg = pkg;
+    this.entry = entry;
+    this.budget = budget;
+  }
+  pkg;
+  entry;
+  budget;
+  bytes = 0;
+  crc = 0;
+  _transform(chunk, _enc, callback) {
+    if (this.bytes += chunk.length, this.bytes > this.entry.size) {
+      let declared = this.entry.size;
+      callback(this.fail(`it holds more data than the ${declared} bytes its header declares`));
+      return;
+    }
+    let over = this.budget.spend(chunk.length, this.entry.path);
+    if (over) return callback(over);
+    this.crc = crc322(chunk, this.crc), callback(null, chunk);
+  }
+  _flush(callback) {
+    if (this.bytes !== this.entry.size) {
+      callback(this.fail(`it holds ${this.bytes} bytes, not the ${this.entry.size} its header declares`));
+      return;
+    }
+    if (this.crc >>> 0 !== this.entry.crc32 >>> 0) {
+      callback(
+        this.fail(
+          `its data does not match its CRC-32 (declared ${hex(this.entry.crc32)}, computed ${hex(this.crc)}): the package is damaged or was altered`
+        )
+      );
+      return;
+    }
+    callback();
+  }
+  fail(reason) {
+    return entryError(this.pkg, this.entry.path, reason);
+  }
+};
+function hex(n) {
+  return (n >>> 0).toString(16).padStart(8, "0");
+}
+
+// ../core/src/upack/manifest.ts
+var FIELD_ORDER = [
+  "group",
+  "name",
+  "version",
+  "title",
+  "projectUrl",
+  "icon",
+  "shortDescription",
+  "description",
+  "tags",
+  "dependencies",
+  "contents",
+  "createdDate",
+  "createdReason",
+  "createdUsing",
+  "createdBy",
+  "repackageHistory"
+], KNOWN_FIELDS = new Set(FIELD_ORDER), NAME_RE = /^[0-9A-Za-z._-]+$/, GROUP_RE = /^[0-9A-Za-z._/-]*$/, SHA1_RE = /^[0-9A-Fa-f]{40}$/, UTC_DATE_RE = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}:\d{2}(?:\.\d{1,7})?(?:Z|\+00:00)$/, NAME_CHARS = "letters, digits, '.', '_' and '-'", DOT_NAMES = /* @__PURE__ */ new Set([".", ".."]), MAX_MANIFEST_DEPTH = 64;
+function validatePackageName(value, field = "name") {
+  return join2(identifierProblems(value, field, 50));
+}
+function validateGroup(value, field = "group") {
+  return join2(groupProblems(value, field));
+}
+function validateVersion(value, field = "version") {
+  return versionProblem(value, field);
+}
+function validateTag(value, field = "tag") {
+  let problems = identifierProblems(value, field, 50, !0);
+  return !problems.length && /^\d/.test(value) && problems.push(`${field} ${quote(value)} must not start with a digit`), join2(problems);
+}
+function checkManifest(m, options2 = {}) {
+  return { problems: validateManifest(m, options2), warnings: manifestWarnings(m) };
+}
+function manifestWarnings(m) {
+  return typeof m != "object" || m === null || Array.isArray(m) ? [] : Object.keys(m).filter((key) => !KNOWN_FIELDS.has(key) && !key.startsWith("_")).map(
+    (key) => `property ${quote(key)} is not a standard manifest field; ProGet keeps it as a custom property, but the format recommends a '_' prefix (e.g. ${quote(`_${key}`)}) so it cannot clash with a future field`
+  );
+}
+function validateManifest(m, options2 = {}) {
+  if (typeof m != "object" || m === null || Array.isArray(m))
+    return [`the manifest must be a JSON object, got ${describeValue(m)}`];
+  let o = m, tooDeep = valueDepthProblem(o, MAX_MANIFEST_DEPTH);
+  if (tooDeep) return [tooDeep];
+  let problems = [], present = (key) => Object.hasOwn(o, key) && o[key] !== void 0;
+  present("name") ? problems.push(...identifierProblems(o.name, "name", 50)) : problems.push("name is required"), present("version") ? problems.push(...maybe(versionProblem(o.version, "version"))) : problems.push("version is required"), present("group") && problems.push(...groupProblems(o.group, "group")), present("title") && problems.push(...stringProblems(o.title, "title", 50)), present("projectUrl") && problems.push(...urlProblems(o.projectUrl, "projectUrl", !1)), present("icon") && problems.push(...urlProblems(o.icon, "icon", !0)), present("description") && problems.push(...stringProblems(o.description, "description")), present("shortDescription") && problems.push(...stringProblems(o.shortDescription, "shortDescription", 1e3)), present("tags") && problems.push(...tagListProblems(o.tags)), present("dependencies") && problems.push(...arrayProblems(o.dependencies, "dependencies", (d, f) => dependencyProblems(d, f))), present("createdDate") && problems.push(...dateProblems(o.createdDate, "createdDate"));
+  for (let key of ["createdReason", "createdUsing", "createdBy"])
+    present(key) && problems.push(...stringProblems(o[key], key));
+  return present("repackageHistory") && problems.push(...arrayProblems(o.repackageHistory, "repackageHistory", repackageEntryProblems)), options2.virtual ? present("contents") ? (problems.push(...arrayProblems(o.contents, "contents", contentProblems)), Array.isArray(o.contents) && o.contents.length === 0 && problems.push("contents must list at least one entry in a virtual package (.vpack)")) : problems.push("contents is required in a virtual package (.vpack)") : present("contents") && problems.push(
+    "contents is allowed only in virtual packages (.vpack); a .upack carries files under package/"
+  ), problems;
+}
+function identifierProblems(value, field, max, dotsAllowed = !1) {
+  if (typeof value != "string") return [`${field} must be a string, got ${describeValue(value)}`];
+  if (value.length === 0) return [`${field} must not be empty (1–${max} characters)`];
+  let problems = [];
+  return value.length > max && problems.push(`${field} ${quote(value)} is ${value.length} characters long; the limit is ${max}`), NAME_RE.test(value) ? !dotsAllowed && DOT_NAMES.has(value) && problems.push(
+    `${field} ${quote(value)} is not allowed: '.' and '..' mean "this" and "parent" in paths and URLs`
+  ) : problems.push(`${field} ${quote(value)} may contain only ${NAME_CHARS}${foundChars(value, NAME_RE)}`), problems;
+}
+function groupProblems(value, field) {
+  if (typeof value != "string") return [`${field} must be a string, got ${describeValue(value)}`];
+  let problems = [], shown = quote(value);
+  return value.length > 250 && problems.push(`${field} ${shown} is ${value.length} characters long; the limit is 250`), GROUP_RE.test(value) || problems.push(`${field} ${shown} may contain only ${NAME_CHARS} and '/'${foundChars(value, GROUP_RE)}`), (value.startsWith("/") || value.endsWith("/")) && problems.push(`${field} ${shown} must not start or end with '/'`), value.includes("//") && problems.push(`${field} ${shown} must not contain '//' (an empty segment)`), value.split("/").some((segment) => DOT_NAMES.has(segment)) && problems.push(
+    `${field} ${shown} must not have a '.' or '..' segment: they mean "this" and "parent" in paths and URLs`
+  ), problems;
+}
+function stringProblems(value, field, max) {
+  return typeof value != "string" ? [`${field} must be a string, got ${describeValue(value)}`] : max !== void 0 && value.length > max ? [`${field} ${quote(value)} is ${value.length} characters long; the limit is ${max}`] : [];
+}
+function urlProblems(value, field, allowPackagePath) {
+  if (typeof value != "string") return [`${field} must be a string, got ${describeValue(value)}`];
+  if (allowPackagePath && value.startsWith("package://")) {
+    let path = value.slice(10);
+    return path === "" || path.split(/[\\/]/).includes("..") ? [`${field} ${quote(value)} must name a file inside the package, e.g. package://icon.png`] : [];
+  }
+  let url = URL.canParse(value) ? new URL(value) : void 0;
+  if (!url || url.protocol !== "http:" && url.protocol !== "https:") {
+    let also = allowPackagePath ? " or a package://path to a file in the package" : "";
+    return [`${field} ${quote(value)} must be an absolute http(s) URL${also}`];
+  }
+  return [];
+}
+function dateProblems(value, field) {
+  if (typeof value != "string") return [`${field} must be a string, got ${describeValue(value)}`];
+  let m = UTC_DATE_RE.exec(value), date = new Date(value);
+  return !m || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== m[1] ? [`${field} ${quote(value)} must be a UTC ISO-8601 date-time such as 2024-05-01T12:30:00Z`] : [];
+}
+function tagListProblems(value) {
+  let problems = arrayProblems(value, "tags", (t, f) => maybe(validateTag(t, f)));
+  if (Array.isArray(value)) {
+    let seen = /* @__PURE__ */ new Set();
+    for (let tag of value) {
+      if (typeof tag != "string") continue;
+      let key = tag.toLowerCase();
+      seen.has(key) && problems.push(`tags lists ${quote(tag)} more than once (tags are compared ignoring case)`), seen.add(key);
+    }
+  }
+  return problems;
+}
+function arrayProblems(value, field, item) {
+  return Array.isArray(value) ? value.flatMap((v, i) => item(v, `${field}[${i}]`)) : [`${field} must be an array, got ${describeValue(value)}`];
+}
+function dependencyProblems(value, field) {
+  if (typeof value != "string") return [`${field} must be a string, got ${describeValue(value)}`];
+  let shown = quote(value), parts = value.split(":");
+  if (parts.length > 4)
+    return [
+      `${field} ${shown} must be name, group/name, group:name, group:name:range or group:name:range:sha1`
+    ];
+  let group, name;
+  if (parts.length === 1) {
+    let slash = value.lastIndexOf("/");
+    group = slash < 0 ? void 0 : value.slice(0, slash), name = value.slice(slash + 1);
+  } else
+    group = parts[0], name = parts[1];
+  let problems = [], inside = `in ${field} ${shown}`;
+  return group && problems.push(...groupProblems(group, "the group").map((p) => `${p} ${inside}`)), parts.length === 1 && group === "" && problems.push(`${field} ${shown} must not start with '/'`), problems.push(...identifierProblems(name, "the name", 50).map((p) => `${p} ${inside}`)), parts.length >= 3 && problems.push(...maybe(rangeProblem(parts[2], inside))), parts.length === 4 && !SHA1_RE.test(parts[3]) && problems.push(`the hash ${quote(parts[3])} ${inside} must be a SHA-1 of 40 hexadecimal digits`), problems;
+}
+var INTERVAL_RE = /^([[(])([^,]*)(?:(,)([^,]*))?([\])])$/;
+function rangeProblem(range, inside) {
+  let rule = "must be '*', a version, or an interval such as [1.0.0,2.0.0)";
+  if (range === "*" || parseVersion(range)) return;
+  let m = INTERVAL_RE.exec(range);
+  if (!m) return `the range ${quote(range)} ${inside} ${rule}`;
+  let [, open5, low = "", comma, high = "", close3] = m;
+  if (!comma)
+    return open5 !== "[" || close3 !== "]" || !parseVersion(low) ? `the range ${quote(range)} ${inside} ${rule}; an exact version is written [1.0.0]` : void 0;
+  if (low === "" && high === "") return `the range ${quote(range)} ${inside} needs at least one bound`;
+  for (let bound of [low, high])
+    if (bound !== "" && !parseVersion(bound))
+      return `the range ${quote(range)} ${inside} has a bound ${quote(bound)} that is not a SemVer 2 version`;
+  if (low !== "" && high !== "") {
+    let order = compareVersions(low, high);
+    if (order > 0 || order === 0 && (open5 !== "[" || close3 !== "]"))
+      return `the range ${quote(range)} ${inside} matches no version: its lower bound is not below its upper bound`;
+  }
+}
+function repackageEntryProblems(value, field) {
+  if (typeof value == "string") return value === "" ? [`${field} must not be empty`] : [];
+  if (typeof value != "object" || value === null || Array.isArray(value))
+    return [`${field} must be a package id string or an object with an id, got ${describeValue(value)}`];
+  let o = value, problems = [];
+  (typeof o.id != "string" || o.id === "") && problems.push(`${field}.id is required and must be a non-empty string`);
+  for (let key of ["date", "using", "by", "reason", "url"])
+    o[key] !== void 0 && problems.push(...stringProblems(o[key], `${field}.${key}`));
+  return problems;
+}
+function contentProblems(value, field) {
+  if (typeof value == "string")
+    return /^https?:\/\//i.test(value) ? urlProblems(value, field, !1) : packageIdProblems(value, field);
+  if (typeof value != "object" || value === null || Array.isArray(value))
+    return [
+      `${field} must be a package id, a URL or a {type, virtualPath, source} object, got ${describeValue(value)}`
+    ];
+  let o = value, problems = [];
+  for (let key of ["type", "source"])
+    (typeof o[key] != "string" || o[key] === "") && problems.push(`${field}.${key} is required and must be a non-empty string`);
+  return o.virtualPath !== void 0 && problems.push(...stringProblems(o.virtualPath, `${field}.virtualPath`)), problems;
+}
+function packageIdProblems(value, field) {
+  let parts = value.split(":"), shown = quote(value);
+  if (parts.length < 2 || parts.length > 3)
+    return [`${field} ${shown} must be a package id group/name:version[:sha1] or an http(s) URL`];
+  let inside = `in ${field} ${shown}`, id = parts[0], slash = id.lastIndexOf("/"), problems = [];
+  return slash >= 0 && problems.push(...groupProblems(id.slice(0, slash), "the group").map((p) => `${p} ${inside}`)), problems.push(...identifierProblems(id.slice(slash + 1), "the name", 50).map((p) => `${p} ${inside}`)), problems.push(...maybe(versionProblem(parts[1], "the version")).map((p) => `${p} ${inside}`)), parts.length === 3 && !SHA1_RE.test(parts[2]) && problems.push(`the hash ${quote(parts[2])} ${inside} must be a SHA-1 of 40 hexadecimal digits`), problems;
+}
+function jsonDepthProblem(text, max = MAX_MANIFEST_DEPTH) {
+  let depth = 0, inString = !1;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (inString)
+      c === 92 ? i++ : c === 34 && (inString = !1);
+    else if (c === 34) inString = !0;
+    else if (c === 123 || c === 91) {
+      if (++depth > max) return depthSentence(max);
+    } else (c === 125 || c === 93) && depth--;
+  }
+}
+function valueDepthProblem(root, max) {
+  let seen = /* @__PURE__ */ new Set(), level = [root];
+  for (let depth = 0; level.length; depth++) {
+    let next = [];
+    for (let v of level)
+      if (!(typeof v != "object" || v === null || seen.has(v))) {
+        if (depth >= max) return depthSentence(max, "the manifest");
+        seen.add(v);
+        for (let child of Array.isArray(v) ? v : Object.values(v)) next.push(child);
+      }
+    level = next;
+  }
+}
+function depthSentence(max, subject = "it") {
+  return `${subject} nests objects and arrays more than ${max} levels deep; the limit is ${max}`;
+}
+function foundChars(value, allowed) {
+  let bad = [...new Set([...value].filter((c) => !allowed.test(c)))].slice(0, 5);
+  return bad.length ? ` (found ${bad.map((c) => JSON.stringify(c)).join(", ")})` : "";
+}
+function maybe(problem) {
+  return problem === void 0 ? [] : [problem];
+}
+function join2(problems) {
+  return problems.length ? problems.join("; ") : void 0;
+}
+
+// ../core/src/upack/zip-audit.ts
+var import_yauzl = __toESM(require_yauzl(), 1), LOCAL_SIG = 67324752, END_SIG = 101010256, ZIP64_END_SIG = 101075792, ZIP64_LOCATOR_SIG = 117853008, UNICODE_PATH = 28789, DATA_DESCRIPTOR_FLAG = 8, U32_MAX2 = 4294967295, DESCRIPTOR_SIZES = /* @__PURE__ */ new Set([12, 16, 20, 24]), LIKELY_EXTRA = 64, NEARBY = 128 * 1024, lowLevel = import_yauzl.default;
+function unicodePathProblem(rawName, flags, extraFields, where = "its") {
+  for (let field of extraFields) {
+    if (field.id !== UNICODE_PATH) continue;
+    if (field.data.length < 5) return `${where} Unicode Path extra field (0x7075) is truncated`;
+    let unicode = field.data.subarray(5);
+    if (unicode.equals(rawName)) continue;
+    let plain = lowLevel.getFileNameLowLevel(flags, rawName, [], !0), named = unicode.toString("utf8");
+    if (named !== plain)
+      return `${where} Unicode Path extra field (0x7075) names it ${JSON.stringify(named)} while the name field says ${JSON.stringify(plain)}; zip tools would disagree on which file this is`;
+  }
+}
+function parseExtra(buf) {
+  let fields = [];
+  for (let at = 0; at < buf.length; ) {
+    if (at + 4 > buf.length) return;
+    let id = buf.readUInt16LE(at), size = buf.readUInt16LE(at + 2);
+    if (at + 4 + size > buf.length) return;
+    fields.push({ id, data: buf.subarray(at + 4, at + 4 + size) }), at += 4 + size;
+  }
+  return fields;
+}
+async function readEnd(file, commentLength) {
+  let eocdAt = file.size - 22 - commentLength, eocd = await file.readAt(eocdAt, 22, !1);
+  if (eocd.length < 22 || eocd.readUInt32LE(0) !== END_SIG)
+    return { reason: "its end-of-archive record could not be read back" };
+  let classic = {
+    count: eocd.readUInt16LE(10),
+    cdSize: eocd.readUInt32LE(12),
+    cdOffset: eocd.readUInt32LE(16)
+  };
+  if (eocdAt < 20) return { ...classic, endAt: eocdAt };
+  let locator = await file.readAt(eocdAt - 20, 20, !0);
+  if (locator.readUInt32LE(0) !== ZIP64_LOCATOR_SIG) return { ...classic, endAt: eocdAt };
+  let z64At = Number(locator.readBigUInt64LE(8)), z64 = await file.readAt(z64At, 56, !1);
+  if (z64.length < 56 || z64.readUInt32LE(0) !== ZIP64_END_SIG)
+    return { reason: "its ZIP64 end-of-archive record could not be read back" };
+  let wide = {
+    count: Number(z64.readBigUInt64LE(32)),
+    cdSize: Number(z64.readBigUInt64LE(40)),
+    cdOffset: Number(z64.readBigUInt64LE(48))
+  };
+  return classic.count !== 65535 && classic.count !== wide.count || classic.cdSize !== U32_MAX2 && classic.cdSize !== wide.cdSize || classic.cdOffset !== U32_MAX2 && classic.cdOffset !== wide.cdOffset ? {
+    reason: `its two end-of-archive records disagree (${classic.count} vs ${wide.count} entries); zip tools would list different files`
+  } : z64At + 56 > eocdAt - 20 ? { reason: "its ZIP64 end-of-archive record overlaps the end record" } : { ...wide, endAt: z64At };
+}
+async function auditLayout(file, commentLength, records) {
+  let end = await readEnd(file, commentLength);
+  if ("reason" in end) return end;
+  let used = records.reduce(
+    (n, r) => n + 46 + r.fileNameLength + r.extraFieldLength + r.fileCommentLength,
+    0
+  );
+  if (used !== end.cdSize)
+    return {
+      reason: used < end.cdSize ? `its end-of-archive record counts ${end.count} entries, but the central directory holds ${end.cdSize - used} more bytes of records; zip tools that read the whole directory would see files this reader does not` : `its central directory is ${end.cdSize} bytes, but the ${end.count} entries the end-of-archive record counts take ${used}; zip tools would list different files`
+    };
+  if (end.cdOffset + end.cdSize !== end.endAt)
+    return {
+      reason: `its central directory (at byte ${end.cdOffset}, ${end.cdSize} bytes) does not end where the end-of-archive record starts (byte ${end.endAt}); zip tools would disagree on where entries are`
+    };
+  let sorted = [...records].sort((a, b) => a.relativeOffsetOfLocalHeader - b.relativeOffsetOfLocalHeader), expected = 0, previous, descriptorAfterPrevious = !1;
+  for (let [i, r] of sorted.entries()) {
+    let at = r.relativeOffsetOfLocalHeader;
+    if (previous && at === previous.relativeOffsetOfLocalHeader)
+      return {
+        entry: r.name,
+        reason: `it shares its data with entry ${JSON.stringify(previous.name)}; overlapping entries are how zip bombs repeat one compressed payload`
+      };
+    let gap = at - expected;
+    if (gap < 0 || (descriptorAfterPrevious ? !DESCRIPTOR_SIZES.has(gap) : gap !== 0)) {
+      let what = previous ? `entry ${JSON.stringify(previous.name)}` : "the start of the file";
+      return gap < 0 ? {
+        entry: r.name,
+        reason: `its local header (byte ${at}) lies inside the data of ${what}; overlapping entries are how zip bombs repeat one compressed payload`
+      } : {
+        entry: r.name,
+        reason: `${gap} bytes that belong to no entry lie between ${what} and this one; streaming zip readers could find a file there that the central directory does not list`
+      };
+    }
+    let nearby = (sorted[i + 1]?.relativeOffsetOfLocalHeader ?? end.cdOffset) - at < NEARBY || at - expected < NEARBY, header2 = await file.readAt(at, 30 + r.fileNameLength + LIKELY_EXTRA, nearby);
+    if (header2.length < 30 || header2.readUInt32LE(0) !== LOCAL_SIG)
+      return { entry: r.name, reason: `its local header (byte ${at}) is missing or damaged` };
+    let nameLength = header2.readUInt16LE(26), extraLength = header2.readUInt16LE(28);
+    header2.length < 30 + nameLength + extraLength && (header2 = await file.readAt(at, 30 + nameLength + extraLength, !0));
+    let tail = header2.subarray(30, 30 + nameLength + extraLength), localName = tail.subarray(0, nameLength);
+    if (tail.length < nameLength + extraLength)
+      return { entry: r.name, reason: "its local header is cut off" };
+    if (!localName.equals(r.fileNameRaw)) {
+      let shown = lowLevel.getFileNameLowLevel(header2.readUInt16LE(6), localName, [], !0);
+      return {
+        entry: r.name,
+        reason: `its local header names it ${JSON.stringify(shown)}; zip tools that read local headers (streaming extractors) would create a different file`
+      };
+    }
+    let localFlags = header2.readUInt16LE(6), extra2 = parseExtra(tail.subarray(nameLength));
+    if (!extra2) return { entry: r.name, reason: "its local header has malformed extra fields" };
+    let unicode = unicodePathProblem(localName, localFlags, extra2, "its local header’s");
+    if (unicode) return { entry: r.name, reason: unicode };
+    if (header2.readUInt16LE(8) !== r.compressionMethod)
+      return {
+        entry: r.name,
+        reason: `its local header says compression method ${header2.readUInt16LE(8)}, its central record ${r.compressionMethod}; zip tools would read different data`
+      };
+    let descriptor = (localFlags & DATA_DESCRIPTOR_FLAG) !== 0;
+    if (!descriptor) {
+      let fields = [
+        ["CRC-32", header2.readUInt32LE(14), r.crc32],
+        ["compressed size", header2.readUInt32LE(18), r.compressedSize],
+        ["size", header2.readUInt32LE(22), r.uncompressedSize]
+      ];
+      for (let [label, local, central] of fields)
+        if (local !== central && !(label !== "CRC-32" && local === U32_MAX2))
+          return {
+            entry: r.name,
+            reason: `its local header gives ${label} ${local}, its central record ${central}; zip tools that read local headers would see different data`
+          };
+    }
+    expected = at + 30 + nameLength + extraLength + r.compressedSize, descriptorAfterPrevious = descriptor, previous = r;
+  }
+  let tailGap = end.cdOffset - expected;
+  if (sorted.length && (tailGap < 0 || (descriptorAfterPrevious ? !DESCRIPTOR_SIZES.has(tailGap) : tailGap !== 0)))
+    return {
+      entry: previous?.name,
+      reason: tailGap < 0 ? "its data runs into the central directory" : `${tailGap} bytes that belong to no entry lie between it and the central directory; streaming zip readers could find a file there that the central directory does not list`
+    };
+  if (!sorted.length && end.cdOffset !== 0)
+    return { reason: `${end.cdOffset} bytes before the central directory belong to no entry` };
+}
+
+// ../core/src/upack/zip-file.ts
+var import_yauzl2 = __toESM(require_yauzl(), 1);
+import { close as close2, fstat, open as open3, read } from "node:fs";
+import { Readable } from "node:stream";
+var BLOCK_SIZE = 256 * 1024, ReaderBase = import_yauzl2.default.RandomAccessReader, CachedFileReader = class extends ReaderBase {
+  constructor(fd, size) {
+    super();
+    this.fd = fd;
+    this.size = size;
+  }
+  fd;
+  size;
+  blockStart = 0;
+  block = Buffer.alloc(0);
+  _readStreamForRange(start, end) {
+    return new RangeStream(this.fd, start, end);
+  }
+  read(buffer, offset, length, position, callback) {
+    if (position >= this.blockStart && position + length <= this.blockStart + this.block.length) {
+      this.block.copy(buffer, offset, position - this.blockStart, position - this.blockStart + length), process.nextTick(callback, null);
+      return;
+    }
+    if (length > BLOCK_SIZE) {
+      read(this.fd, buffer, offset, length, position, (err, n) => callback(err ?? eof(n, length)));
+      return;
+    }
+    let block = Buffer.allocUnsafe(Math.max(length, Math.min(BLOCK_SIZE, this.size - position)));
+    read(this.fd, block, 0, block.length, position, (err, n) => {
+      if (err) return callback(err);
+      this.block = block.subarray(0, n), this.blockStart = position;
+      let short = eof(n, length);
+      short || block.copy(buffer, offset, 0, length), callback(short);
+    });
+  }
+  /**
+   * `length` bytes at `position` (short at the end of the file). Far-apart reads (local headers of large
+   * entries) go straight to the file instead of pulling a whole block each.
+   */
+  readAt(position, length, nearby) {
+    let want = Math.max(0, Math.min(length, this.size - position)), out = Buffer.alloc(want);
+    return want === 0 ? Promise.resolve(out) : position >= this.blockStart && position + want <= this.blockStart + this.block.length || nearby ? new Promise(
+      (resolve3, reject) => this.read(out, 0, want, position, (err) => err ? reject(err) : resolve3(out))
+    ) : new Promise(
+      (resolve3, reject) => read(this.fd, out, 0, want, position, (err, n) => err ? reject(err) : resolve3(out.subarray(0, n)))
+    );
+  }
+  close(callback) {
+    close2(this.fd, callback);
+  }
+}, RangeStream = class extends Readable {
+  constructor(fd, position, end) {
+    super();
+    this.fd = fd;
+    this.position = position;
+    this.end = end;
+  }
+  fd;
+  position;
+  end;
+  _read(size) {
+    let length = Math.min(Math.max(size, 65536), this.end - this.position);
+    if (length <= 0) {
+      this.push(null);
+      return;
+    }
+    read(this.fd, Buffer.allocUnsafe(length), 0, length, this.position, (err, n, buffer) => {
+      if (err) return this.destroy(err);
+      if (n === 0) return this.destroy(eof(0, length) ?? void 0);
+      this.position += n, this.push(buffer.subarray(0, n));
+    });
+  }
+};
+function eof(got, wanted) {
+  return got < wanted ? new Error(`unexpected end of file: read ${got} of ${wanted} bytes`) : null;
+}
+function openZipFile(path, options2) {
+  return new Promise((resolve3, reject) => {
+    open3(path, "r", (openErr, fd) => {
+      if (openErr) return reject(openErr);
+      let fail = (err) => close2(fd, () => reject(err));
+      fstat(fd, (statErr, stats) => {
+        if (statErr) return fail(statErr);
+        let reader = new CachedFileReader(fd, stats.size);
+        import_yauzl2.default.fromRandomAccessReader(
+          reader,
+          stats.size,
+          options2,
+          (err, zip) => err ? fail(err) : resolve3({ zip, size: stats.size, readAt: (p, l, near) => reader.readAt(p, l, near) })
+        );
+      });
+    });
+  });
+}
+
+// ../core/src/upack/read.ts
+var DEFAULT_EXTRACT_LIMITS = Object.freeze({
+  maxEntries: 5e4,
+  maxTotalSize: 4 * 1024 ** 3,
+  // Deflate tops out near 1032:1; ordinary text and binaries stay well below 100:1.
+  maxCompressionRatio: 250,
+  ratioThreshold: 64 * 1024,
+  maxManifestSize: 1024 ** 2,
+  maxManifestDepth: MAX_MANIFEST_DEPTH,
+  maxPathDepth: 128
+});
+var S_IFMT = 61440, S_IFLNK = 40960;
+async function readPackage(path, limits = {}) {
+  return withZip(path, async (file) => {
+    let lim = { ...DEFAULT_EXTRACT_LIMITS, ...limits }, entries = await scanEntries(file, path, lim), { manifest, problems, warnings, virtual } = await loadManifest(file.zip, path, entries, lim);
+    return {
+      manifest,
+      manifestProblems: problems,
+      manifestWarnings: warnings,
+      virtual,
+      entries: entries.map(({ raw: _, crc32: __, ...e }) => e)
+    };
+  });
+}
+async function readManifest(path, limits = {}) {
+  return (await readPackage(path, limits)).manifest;
+}
+async function scanEntries(file, pkg, lim) {
+  let zip = file.zip;
+  if (zip.entryCount > lim.maxEntries)
+    throw new PackageFormatError(
+      `${pkg}: holds ${zip.entryCount} entries; the limit is ${lim.maxEntries} (raise maxEntries if this is expected)`
+    );
+  let entries = [], seen = /* @__PURE__ */ new Set(), total = 0, records = [], check2 = (raw) => {
+    let fileNameRaw = raw.fileNameRaw, name = yauzlExtras.getFileNameLowLevel(
+      raw.generalPurposeBitFlag,
+      fileNameRaw,
+      raw.extraFields,
+      !1
+      // not strict: '\' becomes '/' (packages built on Windows)
+    ), problem = nameProblem(name, lim.maxPathDepth) ?? unicodePathProblem(fileNameRaw, raw.generalPurposeBitFlag, raw.extraFields);
+    problem && refuse(pkg, name, problem);
+    let isDirectory3 = name.endsWith("/");
+    if ((raw.externalFileAttributes >>> 16 & S_IFMT) === S_IFLNK && refuse(pkg, name, "it is a symbolic link, which packages may not contain"), raw.isEncrypted() && refuse(pkg, name, "it is encrypted"), !isDirectory3 && raw.compressionMethod !== 0 && raw.compressionMethod !== 8) {
+      let method = raw.compressionMethod;
+      refuse(pkg, name, `it uses compression method ${method}; only store (0) and deflate (8) are supported`);
+    }
+    let key = isDirectory3 ? name.slice(0, -1) : name;
+    seen.has(key) && refuse(pkg, name, "the package holds this path more than once"), seen.add(key);
+    let size = raw.uncompressedSize, compressedSize = raw.compressedSize, ratio = size / Math.max(compressedSize, 1);
+    !isDirectory3 && size > lim.ratioThreshold && ratio > lim.maxCompressionRatio && refuse(
+      pkg,
+      name,
+      `it expands ${compressedSize} bytes to ${size} (ratio ${Math.round(ratio)}:1, limit ${lim.maxCompressionRatio}:1): a likely zip bomb`
+    ), total += size, total > lim.maxTotalSize && refuse(
+      pkg,
+      name,
+      `the entries so far add up to ${total} bytes uncompressed; the limit is ${lim.maxTotalSize}`
+    ), entries.push({ path: name, size, compressedSize, isDirectory: isDirectory3, raw, crc32: raw.crc32 }), records.push({
+      name,
+      fileNameRaw,
+      generalPurposeBitFlag: raw.generalPurposeBitFlag,
+      compressionMethod: raw.compressionMethod,
+      crc32: raw.crc32,
+      compressedSize,
+      uncompressedSize: size,
+      relativeOffsetOfLocalHeader: raw.relativeOffsetOfLocalHeader,
+      fileNameLength: fileNameRaw.length,
+      extraFieldLength: raw.extraFieldLength,
+      fileCommentLength: raw.fileCommentLength
+    });
+  };
+  await new Promise((resolvePromise, reject) => {
+    let stop = (err) => {
+      zip.off("entry", onEntry).off("end", onEnd).off("error", onError), err === void 0 ? resolvePromise() : reject(err);
+    }, onEntry = (raw) => {
+      try {
+        check2(raw);
+      } catch (err) {
+        return stop(err);
+      }
+      zip.readEntry();
+    }, onEnd = () => stop(), onError = (err) => stop(
+      new PackageFormatError(
+        `${pkg}: has a damaged central directory: record ${entries.length + 1} of the ${zip.entryCount} its end-of-archive record counts cannot be read (${err.message})`
+      )
+    );
+    zip.on("entry", onEntry).on("end", onEnd).on("error", onError), zip.readEntry();
+  });
+  let allowed = Math.max(lim.ratioThreshold, lim.maxCompressionRatio * file.size);
+  if (total > allowed)
+    throw new PackageFormatError(
+      `${pkg}: its entries declare ${total} bytes uncompressed, ${Math.round(total / Math.max(file.size, 1))} times the ${file.size}-byte file (limit ${lim.maxCompressionRatio}:1): a likely zip bomb`
+    );
+  let finding = await auditLayout(file, zip.comment.length, records);
+  if (finding)
+    throw finding.entry !== void 0 && refuse(pkg, finding.entry, finding.reason), new PackageFormatError(`${pkg}: ${finding.reason}`);
+  return entries;
+}
+function nameProblem(name, maxDepth) {
+  if (name === "" || name === "/") return "its name is empty";
+  if (name.includes("\0")) return "its name contains a NUL character";
+  if (name.startsWith("/")) return "its path is absolute";
+  if (/^[A-Za-z]:/.test(name)) return "its path starts with a drive letter";
+  let segments = name.replace(/\/$/, "").split("/");
+  if (segments.includes("..")) return "its path contains a '..' segment that leaves the package";
+  if (segments.length > maxDepth)
+    return `its path has ${segments.length} segments; the limit is ${maxDepth} (maxPathDepth)`;
+}
+async function loadManifest(zip, pkg, entries, lim) {
+  let entry = entries.find((e) => e.path === "upack.json");
+  if (!entry || entry.isDirectory)
+    throw new PackageFormatError(
+      `${pkg}: upack.json is missing from the root of the package; this is not a universal package`
+    );
+  entry.size > lim.maxManifestSize && refuse(pkg, entry.path, `it is ${entry.size} bytes; the limit for a manifest is ${lim.maxManifestSize}`);
+  let chunks = [], guard = new EntryGuard(pkg, entry, new InflateBudget(pkg, lim.maxManifestSize));
+  await pipeline3(await openRaw(zip, entry.raw), guard, async (source) => {
+    for await (let chunk of source) chunks.push(chunk);
+  }).catch((err) => {
+    throw asFormatError(err, pkg, entry.path);
+  });
+  let text;
+  try {
+    text = new TextDecoder("utf-8", { fatal: !0, ignoreBOM: !1 }).decode(Buffer.concat(chunks));
+  } catch {
+    refuse(pkg, entry.path, "it is not valid UTF-8");
+  }
+  let tooDeep = jsonDepthProblem(text, lim.maxManifestDepth);
+  tooDeep && refuse(pkg, entry.path, tooDeep);
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    refuse(pkg, entry.path, `it is not valid JSON (${err.message})`);
+  }
+  (typeof parsed != "object" || parsed === null || Array.isArray(parsed)) && refuse(pkg, entry.path, "it is not a JSON object");
+  let m = parsed, missing2 = ["name", "version"].filter((k) => typeof m[k] != "string" || m[k] === "");
+  missing2.length && refuse(pkg, entry.path, `it has no ${missing2.join(" or ")}`);
+  let virtual = Object.hasOwn(m, "contents"), { problems, warnings } = checkManifest(m, { virtual });
+  return { manifest: m, problems, warnings, virtual };
+}
+var yauzlExtras = import_yauzl3.default;
+async function withZip(path, use) {
+  let file = await openZip(path);
+  try {
+    return await use(file);
+  } finally {
+    file.zip.close();
+  }
+}
+async function openZip(path) {
+  let options2 = { lazyEntries: !0, autoClose: !1, decodeStrings: !1, validateEntrySizes: !0 };
+  try {
+    let file = await openZipFile(path, options2);
+    return file.zip.on("error", () => {
+    }), file;
+  } catch (err) {
+    throw err.code ? err : new PackageFormatError(`${path}: is not a readable zip file (${err.message})`);
+  }
+}
+function openRaw(zip, entry) {
+  return new Promise((resolvePromise, reject) => {
+    zip.openReadStream(entry, (err, stream) => err ? reject(err) : resolvePromise(stream));
+  });
+}
+function refuse(pkg, name, reason) {
+  throw entryError(pkg, name, reason);
+}
+function asFormatError(err, pkg, name) {
+  if (err instanceof PackageFormatError) return err;
+  let code2 = err?.code;
+  if (typeof code2 == "string" && !code2.startsWith("Z_")) return err;
+  let message = err.message, declared = /too many bytes in the stream\. expected (\d+)/.exec(message);
+  if (declared)
+    return entryError(pkg, name, `it holds more data than the ${declared[1]} bytes its header declares`);
+  let short = /not enough bytes in the stream\. expected (\d+)\. got only (\d+)/.exec(message);
+  return short ? entryError(pkg, name, `it holds ${short[2]} bytes, not the ${short[1]} its header declares`) : entryError(pkg, name, `its data is damaged (${message})`);
+}
+
+// ../core/src/upload/resumable.ts
+import { randomUUID as randomUUID3 } from "node:crypto";
+import { stat as stat5 } from "node:fs/promises";
+
+// ../core/src/upload/multipart.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
+import { createReadStream as createReadStream2 } from "node:fs";
+import { stat as stat4 } from "node:fs/promises";
+import { Readable as Readable2, Transform as Transform3 } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+var MULTIPART_DEFAULTS = {
+  /** 32 MiB: few enough requests for a 4 GiB file (128), little to resend after a reset. */
+  partSizeBytes: 32 * 1024 * 1024,
+  partAttempts: 5,
+  retryBaseDelayMs: 500,
+  retryMaxDelayMs: 3e4
+}, MIN_PART = 1024, MAX_PART = 2 ** 31 - 1, READ_CHUNK2 = 256 * 1024;
+function multipartProblems(options2) {
+  let problems = [], part = options2?.partSizeBytes;
+  part !== void 0 && !(Number.isSafeInteger(part) && part >= MIN_PART && part <= MAX_PART) && problems.push(`part size must be a whole number of bytes from ${MIN_PART} to ${MAX_PART}, got ${part}`);
+  let attempts = options2?.partAttempts;
+  attempts !== void 0 && !(Number.isSafeInteger(attempts) && attempts >= 1 && attempts <= 100) && problems.push(`part attempts must be a whole number from 1 to 100, got ${attempts}`);
+  for (let name of ["retryBaseDelayMs", "retryMaxDelayMs"]) {
+    let v = options2?.[name];
+    v !== void 0 && !(Number.isFinite(v) && v >= 0) && problems.push(`${name} must be zero or more`);
+  }
+  return problems;
+}
+function isRetryablePartError(error2) {
+  if (!(error2 instanceof ProGetError)) return !1;
+  if (error2.kind === "network" || error2.kind === "timeout") return !0;
+  let s = error2.status;
+  return s !== void 0 && (s >= 500 || s === 408 || s === 429);
+}
+async function uploadMultipart(assets, dir, path, filePath, options2 = {}) {
+  let problems = multipartProblems(options2), size = 0;
+  try {
+    let info2 = await stat4(filePath);
+    if (!info2.isFile()) throw new Error("not a regular file");
+    size = info2.size;
+  } catch (e) {
+    problems.push(`cannot read ${filePath}: ${e.message}`);
+  }
+  let known = options2.knownHashes;
+  if (known && (known.size !== size || !known.sha1 || !known.sha256) && problems.push(`knownHashes must have sha1, sha256 and the file's size (${size} bytes)`), problems.length > 0) throw new ValidationError("Multipart upload", problems);
+  let partSize = options2.partSizeBytes ?? MULTIPART_DEFAULTS.partSizeBytes, attempts = options2.partAttempts ?? MULTIPART_DEFAULTS.partAttempts, base = options2.retryBaseDelayMs ?? MULTIPART_DEFAULTS.retryBaseDelayMs, cap = options2.retryMaxDelayMs ?? MULTIPART_DEFAULTS.retryMaxDelayMs, totalParts = Math.max(1, Math.ceil(size / partSize)), id = randomUUID2().replace(/-/g, ""), hasher = known ? void 0 : new PackageHasher(), hashedUpTo = 0, partRequests = 0;
+  for (let index = 0; index < totalParts; index++) {
+    let offset = index * partSize, length = Math.min(partSize, size - offset);
+    for (let attempt = 1; ; attempt++) {
+      partRequests++;
+      let sent = 0;
+      try {
+        await assets.sendPart(
+          dir,
+          path,
+          {
+            id,
+            index,
+            offset,
+            totalSize: size,
+            partSize: length,
+            totalParts,
+            open: () => {
+              sent = 0;
+              let source = length === 0 ? Readable2.from([]) : createReadStream2(filePath, {
+                start: offset,
+                end: offset + length - 1,
+                highWaterMark: READ_CHUNK2
+              });
+              if (!hasher) return source;
+              let position = offset, tap = new Transform3({
+                transform(chunk, _enc, done) {
+                  let end = position + chunk.length;
+                  end > hashedUpTo && (hasher.update(chunk.subarray(Math.max(0, hashedUpTo - position))), hashedUpTo = end), position = end, done(null, chunk);
+                }
+              });
+              return source.on("error", (e) => tap.destroy(e)), source.pipe(tap);
+            },
+            onChunk: options2.onProgress ? (chunk) => {
+              sent += chunk.length, options2.onProgress({ transferred: offset + sent, total: size });
+            } : void 0
+          },
+          options2.signal
+        );
+        break;
+      } catch (error2) {
+        if (attempt >= attempts || !isRetryablePartError(error2) || options2.signal?.aborted)
+          throw partFailure(error2, { index, totalParts, offset, length, attempt, dir, filePath });
+        options2.onPartRetry?.({ index, attempt, error: error2 });
+        let delay2 = Math.floor(Math.random() * Math.min(cap, base * 2 ** (attempt - 1)));
+        await pause(delay2, options2.signal, error2);
+      }
+    }
+  }
+  await completeUpload(assets, dir, path, id, size, attempts, base, cap, options2);
+  let hashes = known ?? hasher.digest();
+  if (hashes.size !== size)
+    throw new ProGetError({
+      kind: "invalid-response",
+      message: `${filePath} changed while it was uploaded (${size} bytes before, ${hashes.size} read)`
+    });
+  return { size, sha1: hashes.sha1, sha256: hashes.sha256, id, parts: totalParts, partRequests };
+}
+async function completeUpload(assets, dir, path, id, size, attempts, base, cap, options2) {
+  let failedBefore = !1;
+  for (let attempt = 1; ; attempt++)
+    try {
+      await assets.complete(dir, path, id, options2.signal);
+      return;
+    } catch (error2) {
+      if (failedBefore && error2 instanceof ProGetError && error2.status !== void 0 && error2.status < 500 && await isThere(assets, dir, path, size, options2.signal))
+        return;
+      if (attempt >= attempts || !isRetryablePartError(error2) || options2.signal?.aborted) throw error2;
+      failedBefore = !0, await pause(
+        Math.floor(Math.random() * Math.min(cap, base * 2 ** (attempt - 1))),
+        options2.signal,
+        error2
+      );
+    }
+}
+async function pause(ms, signal, after) {
+  try {
+    await sleep(ms, void 0, { signal });
+  } catch {
+    throw new ProGetError({
+      kind: "aborted",
+      message: "The multipart upload was cancelled while waiting to retry",
+      cause: after
+    });
+  }
+}
+async function isThere(assets, dir, path, size, signal) {
+  let segments = path.split(/[\\/]/).filter((s) => s !== ""), name = segments.pop();
+  return (await assets.list(dir, segments.join("/"), { signal }).catch(() => {
+  }))?.some((i) => i.name === name && !i.directory && i.size === size) ?? !1;
+}
+function partFailure(error2, p) {
+  if (!(error2 instanceof ProGetError)) return error2;
+  let range = p.length > 0 ? `bytes ${p.offset}-${p.offset + p.length - 1}` : "empty", cleanup = 'The parts already sent stay on the server until its "Feed Cleanup" scheduled task deletes them: the multipart protocol has no call to abandon an upload.';
+  return new ProGetError({
+    kind: error2.kind,
+    message: `Could not upload part ${p.index + 1} of ${p.totalParts} (index ${p.index}, ${range}) of ${p.filePath} to asset directory "${p.dir}": gave up after ${p.attempt} attempt${p.attempt === 1 ? "" : "s"}: ` + error2.summary,
+    status: error2.status,
+    method: error2.method,
+    url: error2.url,
+    serverText: error2.serverText,
+    hint: error2.hint ? `${error2.hint} ${cleanup}` : cleanup,
+    attempts: p.attempt,
+    cause: error2
+  });
+}
+
+// ../core/src/upload/resumable.ts
+var RESUMABLE_DEFAULTS = {
+  /** 256 MiB: below it a failed PUT is cheap to repeat. */
+  thresholdBytes: 256 * 1024 * 1024
+}, MANIFEST_ONLY = {
+  maxTotalSize: Number.MAX_SAFE_INTEGER,
+  maxEntries: Number.MAX_SAFE_INTEGER,
+  maxCompressionRatio: Number.MAX_SAFE_INTEGER
+};
+async function publishResumable(areas, feed, filePath, options2 = {}) {
+  let problems = multipartProblems(options2), threshold = options2.thresholdBytes ?? RESUMABLE_DEFAULTS.thresholdBytes;
+  Number.isSafeInteger(threshold) && threshold >= 0 || problems.push(`threshold must be a whole number of bytes, got ${threshold}`), options2.assetDirectory !== void 0 && options2.assetDirectory.trim() === "" && problems.push("asset directory is empty: leave it out to upload with a plain PUT");
+  let size = 0;
+  try {
+    let info2 = await stat5(filePath);
+    if (!info2.isFile()) throw new Error("not a regular file");
+    size = info2.size;
+  } catch (e) {
+    problems.push(`cannot read ${filePath}: ${e.message}`);
+  }
+  if (problems.length > 0) throw new ValidationError("Upload", problems);
+  let dir = options2.assetDirectory?.trim(), put = async (reason) => ({
+    ...await areas.universal.upload(feed, filePath, options2),
+    method: "put",
+    reason
+  });
+  if (!dir) return put("no asset directory was given");
+  if (size <= threshold) return put(`${size} bytes is not above the ${threshold}-byte threshold`);
+  let manifest = await readManifest(filePath, MANIFEST_ONLY), id = { group: manifest.group ?? "", name: manifest.name, version: manifest.version }, probe;
+  try {
+    if (await areas.assets.list(dir, "", { signal: options2.signal }) === void 0) return put(`asset directory "${dir}" was not found (HTTP 404)`);
+    probe = "found";
+  } catch (e) {
+    if (!isProGetError(e, "unauthorized") && !isProGetError(e, "forbidden")) throw e;
+    probe = "refused";
+  }
+  let assetPath = `${id.name}-${id.version}.${randomUUID3().slice(0, 8)}.upack`, uploaded;
+  try {
+    uploaded = await uploadMultipart(areas.assets, dir, assetPath, filePath, options2);
+  } catch (e) {
+    if (probe === "refused" && isProGetError(e, "not-found"))
+      return put(`asset directory "${dir}" was not found (HTTP 404 for the first part)`);
+    throw e;
+  }
+  try {
+    await areas.universal.import(
+      feed,
+      { assetDirectory: dir, from: assetPath, deleteFromSource: !0 },
+      { signal: options2.signal }
+    );
+  } catch (error2) {
+    let done = isProGetError(error2, "network") || isProGetError(error2, "timeout") ? await verifyImport(areas, feed, id, uploaded, options2.signal).catch(() => {
+    }) : void 0;
+    if (done === "sha1") return result(done);
+    throw await areas.assets.delete(dir, assetPath).catch(() => {
+    }), error2;
+  }
+  return result(await verifyImport(areas, feed, id, uploaded, options2.signal));
+  function result(verified) {
+    return {
+      size: uploaded.size,
+      sha1: uploaded.sha1,
+      sha256: uploaded.sha256,
+      method: "multipart",
+      reason: `${size} bytes is above the ${threshold}-byte threshold`,
+      assetDirectory: dir,
+      assetPath,
+      parts: uploaded.parts,
+      partRequests: uploaded.partRequests,
+      verified
+    };
+  }
+}
+async function verifyImport(areas, feed, id, uploaded, signal) {
+  let what = `${describePackage(id)} in feed "${feed}"`, infos;
+  try {
+    infos = await areas.packages.versions(feed, id, { signal });
+  } catch (e) {
+    if (!isProGetError(e, "not-found")) throw e;
+  }
+  if (infos === void 0) {
+    if (await areas.universal.getVersion(feed, id, { signal })) return "exists";
+    throw missing(what);
+  }
+  let info2 = infos.find((v) => v.version.toLowerCase() === id.version.toLowerCase());
+  if (!info2) throw missing(what);
+  let wrong = [];
+  if (info2.sha1 !== void 0 && info2.sha1.toLowerCase() !== uploaded.sha1 && wrong.push(`SHA-1 ${info2.sha1}, expected ${uploaded.sha1}`), info2.size !== void 0 && info2.size !== uploaded.size && wrong.push(`${info2.size} bytes, expected ${uploaded.size}`), wrong.length > 0)
+    throw new ProGetError({
+      kind: "invalid-response",
+      message: `The import finished but ${what} has ${wrong.join(" and ")}`,
+      hint: "Another upload of the same version may have won; check the feed and publish again."
+    });
+  return info2.sha1 === void 0 ? "exists" : "sha1";
+}
+function missing(what) {
+  return new ProGetError({
+    kind: "invalid-response",
+    message: `The import reported success but ${what} is not there`,
+    hint: "The server may import in the background; check the feed before publishing again."
+  });
 }
 
 // ../core/src/areas/wire.ts
@@ -17002,6 +18087,333 @@ function objectOf(value, what) {
   throw new ProGetError({
     kind: "invalid-response",
     message: `Expected ${what} as a JSON object, got ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}`
+  });
+}
+
+// ../core/src/areas/assets.ts
+var ASSET_PRIVILEGE = (dir) => `Feeds_AddPackage (Add/Repackage) on asset directory "${dir}"`;
+function assetPathSegments(path) {
+  let segments = path.split(/[\\/]/).filter((s) => s !== "");
+  if (segments.some((s) => s === "." || s === ".."))
+    throw new ValidationError("Asset path", [`"${path}" may not contain "." or ".." segments`]);
+  return segments;
+}
+function parseAssetItem(value) {
+  let o = typeof value == "object" && value !== null ? value : {}, type = str(o.type) ?? "";
+  return {
+    name: str(o.name) ?? "",
+    parent: str(o.parent),
+    directory: type.toLowerCase() === "dir",
+    type,
+    size: optNum(o.size),
+    modified: str(o.modified),
+    sha1: str(o.sha1)
+  };
+}
+var AssetsArea = class {
+  constructor(transport) {
+    this.transport = transport;
+  }
+  transport;
+  /**
+   * Items of a folder (the root when `path` is empty). `undefined` when the server answers 404: no such
+   * asset directory, or a ProGet without the asset API (a missing folder is an empty list, not a 404).
+   */
+  async list(dir, path = "", options2) {
+    return this.transport.request(
+      {
+        method: "GET",
+        path: `${joinPath("endpoints", dir, "dir", ...assetPathSegments(path))}${path === "" ? "/" : ""}`,
+        query: { recursive: options2?.recursive ? "true" : "false" },
+        signal: options2?.signal,
+        passStatuses: [404],
+        operation: `list asset directory "${dir}"${path ? ` folder ${path}` : ""}`,
+        privilege: `Feeds_DownloadPackage on asset directory "${dir}"`
+      },
+      async (r) => {
+        if (r.status === 404) {
+          await r.readText();
+          return;
+        }
+        return arrayOf(await r.readJson({ allowEmpty: !0 }), "the folder listing").map(parseAssetItem);
+      }
+    );
+  }
+  async uploadMultipart(dir, path, filePath, options2) {
+    return uploadMultipart(this, dir, path, filePath, options2);
+  }
+  /** Sends one part. Not retried by the transport once its body started: `uploadMultipart` owns retries. */
+  async sendPart(dir, path, part, signal) {
+    await this.transport.send({
+      method: "POST",
+      path: joinPath("endpoints", dir, "content", ...assetPathSegments(path)),
+      query: {
+        id: part.id,
+        multipart: "upload",
+        index: part.index,
+        offset: part.offset,
+        totalSize: part.totalSize,
+        partSize: part.partSize,
+        totalParts: part.totalParts
+      },
+      body: {
+        type: "stream",
+        open: part.open,
+        onChunk: part.onChunk,
+        length: part.partSize,
+        contentType: "application/octet-stream"
+      },
+      accept: "*/*",
+      transfer: !0,
+      idempotent: !1,
+      signal,
+      operation: `upload part ${part.index + 1} of ${part.totalParts} of ${path} to asset directory "${dir}"`,
+      privilege: ASSET_PRIVILEGE(dir)
+    });
+  }
+  async complete(dir, path, id, signal) {
+    await this.transport.send({
+      method: "POST",
+      path: joinPath("endpoints", dir, "content", ...assetPathSegments(path)),
+      query: { id, multipart: "complete" },
+      body: { type: "empty" },
+      accept: "*/*",
+      idempotent: !1,
+      signal,
+      operation: `complete the multipart upload of ${path} to asset directory "${dir}"`,
+      privilege: ASSET_PRIVILEGE(dir)
+    });
+  }
+  /** `POST /endpoints/{dir}/delete/{path}` (pgutil's DeleteItemAsync). */
+  async delete(dir, path, options2) {
+    let segments = assetPathSegments(path);
+    if (segments.length === 0) throw new ValidationError("Asset path", ["name the file or folder to delete"]);
+    await this.transport.send({
+      method: "POST",
+      path: joinPath("endpoints", dir, "delete", ...segments),
+      query: { recursive: options2?.recursive ? "true" : "false" },
+      body: { type: "empty" },
+      accept: "*/*",
+      signal: options2?.signal,
+      operation: `delete ${path} from asset directory "${dir}"`,
+      privilege: `Feeds_DeletePackage (Overwrite/Delete) on asset directory "${dir}"`
+    });
+  }
+};
+
+// ../core/src/areas/packages.ts
+var NEEDS_2023 = "The Packages API needs ProGet 2023 or later; on a newer server, check that the feed and package exist.";
+function parsePackageVersionInfo(value) {
+  let o = objectOf(value, "a package version");
+  return {
+    purl: str(o.purl),
+    group: str(o.group) ?? "",
+    name: str(o.name) ?? "",
+    version: str(o.version) ?? "",
+    totalDownloads: num(o.totalDownloads),
+    downloads: num(o.downloads),
+    published: utcDate(o.published),
+    publishedBy: str(o.publishedBy),
+    size: optNum(o.size),
+    listed: bool(o.listed) ?? !0,
+    md5: str(o.md5),
+    sha1: str(o.sha1),
+    sha256: str(o.sha256),
+    sha512: str(o.sha512),
+    allowDownload: bool(o.allowDownload),
+    deprecated: bool(o.deprecated) ?? !1,
+    deprecationReason: str(o.deprecationReason)
+  };
+}
+function sameGroup(a, b) {
+  return (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
+}
+var PackagesArea = class {
+  constructor(transport, feeds) {
+    this.transport = transport;
+    this.feeds = feeds;
+  }
+  transport;
+  feeds;
+  async latest(feed, options2) {
+    return this.transport.json(
+      {
+        method: "GET",
+        path: joinPath("api", "packages", feed, "latest"),
+        query: {
+          group: options2?.group,
+          name: options2?.name,
+          stableOnly: options2?.stableOnly ? !0 : void 0
+        },
+        signal: options2?.signal,
+        operation: `list latest packages in feed "${feed}"`,
+        privilege: `Feeds_ViewFeed on feed "${feed}"`,
+        notFoundHint: NEEDS_2023
+      },
+      (json) => arrayOf(json, "the latest-package list").map(parsePackageVersionInfo)
+    );
+  }
+  async versions(feed, id, options2) {
+    return (await this.transport.json(
+      {
+        method: "GET",
+        path: joinPath("api", "packages", feed, "versions"),
+        // The group is always sent (`group=` for the empty one): ProGet 2023 ignores a missing group.
+        query: { group: id.group ?? "", name: id.name, version: id.version },
+        signal: options2?.signal,
+        operation: `list versions of ${describePackage(id)} in feed "${feed}"`,
+        privilege: `Feeds_ViewFeed on feed "${feed}"`,
+        notFoundHint: NEEDS_2023
+      },
+      (json) => arrayOf(json, "the version list").map(parsePackageVersionInfo)
+    )).filter((v) => sameGroup(v.group, id.group));
+  }
+  /** `latest`/`latest-unstable` include prereleases, `latest-stable` does not; resolved here, never sent. */
+  async resolveVersion(feed, id, options2) {
+    return resolveSelector(
+      id.version,
+      async () => (await this.versions(feed, { group: id.group, name: id.name }, options2)).map((v) => v.version),
+      `${describePackage(id)} in feed "${feed}"`
+    );
+  }
+  async download(feed, id, destPath, options2) {
+    let plan = downloadPlan(options2), version = await this.resolveVersion(feed, id, options2), pkg = { ...id, version };
+    return this.feedFirst(
+      feed,
+      options2,
+      () => this.transport.request(
+        {
+          method: "GET",
+          path: joinPath("api", "packages", feed, "download"),
+          query: { group: id.group ?? "", name: id.name, version },
+          accept: "*/*",
+          transfer: !0,
+          deadlineMs: plan.deadlineMs,
+          signal: options2?.signal,
+          operation: `download ${describePackage(pkg)} from feed "${feed}"`,
+          privilege: `Feeds_DownloadPackage on feed "${feed}"`,
+          notFoundHint: NEEDS_2023
+        },
+        (r) => saveResponse(r, {
+          destPath,
+          fallbackName: `${id.name}.${version}`,
+          operation: `download ${describePackage(pkg)}`,
+          onProgress: options2?.onProgress,
+          expectPackage: !0,
+          ...plan
+        })
+      )
+    );
+  }
+  /** A 404 is about the package only once the feed is known to exist: otherwise the feed's error. */
+  async feedFirst(feed, options2, run) {
+    try {
+      return await run();
+    } catch (e) {
+      throw this.feeds && isProGetError(e, "not-found") && !this.feeds.isKnown(feed) && await this.feeds.require(feed, options2), e;
+    }
+  }
+  async upload(feed, filePath, options2) {
+    let file = await fileBody(filePath, options2?.onProgress, void 0, options2?.knownHashes);
+    try {
+      await this.transport.request(
+        {
+          method: "PUT",
+          path: joinPath("api", "packages", feed, "upload"),
+          body: file.body,
+          accept: "*/*",
+          transfer: !0,
+          successStatuses: [200, 201],
+          signal: options2?.signal,
+          operation: `upload ${filePath} to feed "${feed}"`,
+          privilege: `Feeds_AddPackage on feed "${feed}" (plus Feeds_OverwritePackage to replace an existing version)`,
+          notFoundHint: NEEDS_2023
+        },
+        (r) => r.readText()
+      );
+    } catch (e) {
+      throw await overwriteRefusal(e, feed, filePath, async (id) => {
+        let found = await this.versions(feed, id, options2);
+        return found.length > 0 ? found : void 0;
+      });
+    }
+    return file.result();
+  }
+  async delete(feed, id, options2) {
+    if (isVersionSelector(id.version))
+      throw new ValidationError("Delete", [
+        `"${id.version}" is not a version: name the exact version to delete`
+      ]);
+    await this.feedFirst(
+      feed,
+      options2,
+      () => this.transport.send({
+        method: "POST",
+        path: joinPath("api", "packages", feed, "delete"),
+        query: { group: id.group ?? "", name: id.name, version: id.version },
+        body: { type: "empty" },
+        accept: "*/*",
+        signal: options2?.signal,
+        operation: `delete ${describePackage(id)} from feed "${feed}"`,
+        privilege: `Feeds_DeletePackage (Overwrite/Delete) on feed "${feed}"`,
+        notFoundHint: "The package version was not found (or the server is older than ProGet 2023 and lacks the Packages API)."
+      })
+    );
+  }
+};
+
+// ../core/src/areas/server.ts
+function parseServerVersion(text) {
+  let m = /(\d+(?:\.\d+)*)/.exec(text ?? "");
+  if (!text || !m) return;
+  let parts = m[1].split(".").map((p) => Number.parseInt(p, 10)), major = parts[0], year, release;
+  return major >= 2e3 && major < 2100 ? (year = major, release = `${year}.${parts[1] ?? 0}`) : major >= 20 && major < 100 ? (year = 2e3 + major, release = `${year}.${parts[2] ?? parts[1] ?? 0}`) : release = parts.slice(0, 3).join("."), { text: text.trim(), parts, year, release };
+}
+var EDITIONS = { free: "Free", basic: "Basic", enterprise: "Enterprise" };
+function parseEdition(text) {
+  return text === void 0 ? void 0 : EDITIONS[text.trim().toLowerCase()];
+}
+function describeServer(info2) {
+  let version = parseServerVersion(info2.version), edition = parseEdition(info2.edition), name = version ? `ProGet ${version.year ? version.release : version.text}` : "ProGet (version not reported)";
+  return { version, edition, display: edition ? `${name} (${edition})` : name };
+}
+function mayIgnoreMissingGroup(info2) {
+  let v = parseServerVersion(info2.version);
+  return v?.year === void 0 || v.year < 2024;
+}
+function hasProGetHeaders(headers) {
+  return headers["x-proget-version"] !== void 0 || headers["x-proget-edition"] !== void 0;
+}
+function isHtml(headers, text) {
+  return String(headers["content-type"] ?? "").toLowerCase().includes("html") ? !0 : text !== void 0 && /^\s*(<!doctype html|<html)/i.test(text);
+}
+function describeHtml(text) {
+  let title = /<title[^>]*>([^<]{1,120})<\/title>/i.exec(text)?.[1]?.trim();
+  return title ? `an HTML page titled "${title}"` : "an HTML page";
+}
+function notProGet(found, base, extra2 = {}) {
+  return new ProGetError({
+    kind: "invalid-response",
+    subject: "server",
+    message: `${base} does not look like a ProGet server: it answered with ${found}`,
+    hint: "Check the ProGet URL: it is the address of the ProGet web site (for example https://proget.example.com, with a path only if ProGet is hosted under one), not a feed URL, a login page or a proxy in front of it.",
+    ...extra2
+  });
+}
+function reframe(error2, init) {
+  return new ProGetError({
+    kind: error2.kind,
+    subject: error2.subject,
+    privilege: error2.privilege,
+    status: error2.status,
+    method: error2.method,
+    url: error2.url,
+    serverText: error2.serverText,
+    hint: error2.hint,
+    attempts: error2.attempts,
+    message: error2.summary.replace(/ \([A-Z]+ [^)]*\)$/, ""),
+    cause: error2,
+    ...init
   });
 }
 
@@ -17078,15 +18490,16 @@ function parseFeedMeta(value) {
     services: strings(o.services)
   };
 }
-function describePackage(id) {
-  let name = id.group ? `${id.group}/${id.name}` : id.name;
-  return id.version ? `${name} ${id.version}` : name;
+function sameGroup2(a, b) {
+  return (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
 }
-var UniversalArea = class {
-  constructor(transport) {
+var OVERWRITE_REFUSALS = /* @__PURE__ */ new Set([400, 403, 409]), UniversalArea = class {
+  constructor(transport, feeds) {
     this.transport = transport;
+    this.feeds = feeds;
   }
   transport;
+  feeds;
   async meta(feed, options2) {
     return this.transport.json(
       {
@@ -17100,7 +18513,7 @@ var UniversalArea = class {
     );
   }
   async listPackages(feed, options2) {
-    return this.transport.json(
+    let packages = await this.transport.json(
       {
         method: "GET",
         path: joinPath("upack", feed, "packages"),
@@ -17111,14 +18524,15 @@ var UniversalArea = class {
       },
       (json) => arrayOf(json, "the package list").map(parseUniversalPackage)
     );
+    return options2?.group === void 0 ? packages : packages.filter((p) => sameGroup2(p.group, options2.group));
   }
   async getPackage(feed, id, options2) {
-    return this.transport.request(
+    let found = await this.transport.request(
       {
         method: "GET",
         path: joinPath("upack", feed, "packages"),
-        // Without a group ProGet searches the empty group, which is what an id without group means.
-        query: { group: id.group || void 0, name: id.name },
+        // The group is always sent (`group=` for the empty one): ProGet 2023 ignores a missing group.
+        query: { group: id.group ?? "", name: id.name },
         signal: options2?.signal,
         passStatuses: [404],
         operation: `read package ${describePackage(id)} in feed "${feed}"`,
@@ -17130,14 +18544,15 @@ var UniversalArea = class {
         return item === void 0 ? void 0 : parseUniversalPackage(item);
       }
     );
+    return found && sameGroup2(found.group, id.group) ? found : void 0;
   }
   async listVersions(feed, options2) {
-    return this.transport.json(
+    let group = options2?.name !== void 0 ? options2.group ?? "" : options2?.group, versions = await this.transport.json(
       {
         method: "GET",
         path: joinPath("upack", feed, "versions"),
         query: {
-          group: options2?.group,
+          group,
           name: options2?.name,
           includeFileList: options2?.includeFileList ? !0 : void 0,
           count: options2?.count
@@ -17148,15 +18563,15 @@ var UniversalArea = class {
       },
       (json) => arrayOf(json, "the version list").map(parseUniversalVersion)
     );
+    return group === void 0 ? versions : versions.filter((v) => sameGroup2(v.group, group));
   }
   async getVersion(feed, id, options2) {
-    let version = await this.resolveVersion(feed, id, options2);
-    return this.transport.request(
+    let version = await this.resolveVersion(feed, id, options2), found = await this.transport.request(
       {
         method: "GET",
         path: joinPath("upack", feed, "versions"),
         query: {
-          group: id.group || void 0,
+          group: id.group ?? "",
           name: id.name,
           version,
           includeFileList: options2?.includeFileList ? !0 : void 0
@@ -17172,6 +18587,14 @@ var UniversalArea = class {
         return item === void 0 ? void 0 : parseUniversalVersion(item);
       }
     );
+    return found && sameGroup2(found.group, id.group) ? found : void 0;
+  }
+  async findVersion(feed, id, options2) {
+    await this.feedExists(feed, options2);
+    let pkg = await this.getPackage(feed, id, options2);
+    if (!pkg) return { state: "package-absent" };
+    let wanted = isVersionSelector(id.version) ? await this.resolveVersion(feed, id, options2) : id.version, version = await this.getVersion(feed, { ...id, version: wanted }, options2);
+    return version ? { state: "found", version } : { state: "version-absent", versions: pkg.versions };
   }
   /**
    * `latest` / `latest-unstable` (prereleases included) or `latest-stable` resolved from the package's
@@ -17185,22 +18608,18 @@ var UniversalArea = class {
     );
   }
   async download(feed, id, destPath, options2) {
-    let plan = downloadPlan(options2), version = await this.resolveVersion(feed, id, options2), pkg = { ...id, version }, ext = options2?.contentOnly === "tgz" ? "tgz" : options2?.contentOnly === "zip" ? "zip" : "upack";
-    return this.transport.request(
-      {
-        method: "GET",
-        path: joinPath("upack", feed, "download", ...groupSegments(id.group), id.name, version),
-        query: { contentOnly: options2?.contentOnly },
-        accept: "*/*",
-        transfer: !0,
-        signal: options2?.signal,
-        operation: `download ${describePackage(pkg)} from feed "${feed}"`,
-        privilege: `Feeds_DownloadPackage on feed "${feed}"`
-      },
-      (r) => this.save(
+    let plan = downloadPlan(options2), ext = options2?.contentOnly === "tgz" ? "tgz" : options2?.contentOnly === "zip" ? "zip" : "upack";
+    return this.transferGet(
+      feed,
+      id,
+      "download",
+      options2,
+      { query: { contentOnly: options2?.contentOnly }, deadlineMs: plan.deadlineMs },
+      (pkg) => `download ${describePackage(pkg)} from feed "${feed}"`,
+      (r, pkg) => this.save(
         r,
         destPath,
-        `${id.name}.${version}.${ext}`,
+        `${id.name}.${pkg.version}.${ext}`,
         `download ${describePackage(pkg)}`,
         options2,
         plan,
@@ -17209,68 +18628,61 @@ var UniversalArea = class {
     );
   }
   async downloadFile(feed, id, path, destPath, options2) {
-    let plan = downloadPlan(options2), version = await this.resolveVersion(feed, id, options2), pkg = { ...id, version };
-    return this.transport.request(
+    let plan = downloadPlan(options2);
+    return this.transferGet(
+      feed,
+      id,
+      "download-file",
+      options2,
       {
-        method: "GET",
-        path: joinPath("upack", feed, "download-file", ...groupSegments(id.group), id.name, version),
         query: { path },
-        accept: "*/*",
-        transfer: !0,
-        signal: options2?.signal,
-        operation: `download ${path} of ${describePackage(pkg)} from feed "${feed}"`,
-        privilege: `Feeds_DownloadPackage on feed "${feed}"`,
+        deadlineMs: plan.deadlineMs,
         notFoundHint: `Check the package, version and file path (content lives under "package/", e.g. package/${path.replace(/^package\//, "")}).`
       },
-      (r) => this.save(
+      (pkg) => `download ${path} of ${describePackage(pkg)} from feed "${feed}"`,
+      (r, pkg) => this.save(
         r,
         destPath,
         path.split("/").pop() || "file",
         `download ${path} of ${describePackage(pkg)}`,
         options2,
         plan
-      )
+      ),
+      path
     );
   }
   async openFile(feed, id, path, options2) {
-    let version = await this.resolveVersion(feed, id, options2), pkg = { ...id, version };
-    return this.transport.request(
-      {
-        method: "GET",
-        path: joinPath("upack", feed, "download-file", ...groupSegments(id.group), id.name, version),
-        query: { path },
-        accept: "*/*",
-        transfer: !0,
-        signal: options2?.signal,
-        operation: `open ${path} of ${describePackage(pkg)} in feed "${feed}"`,
-        privilege: `Feeds_DownloadPackage on feed "${feed}"`
-      },
+    return this.transferGet(
+      feed,
+      id,
+      "download-file",
+      options2,
+      { query: { path } },
+      (pkg) => `open ${path} of ${describePackage(pkg)} in feed "${feed}"`,
       async (r) => {
-        let release = r.detach(), out = new Transform2({
+        let release = r.detach(), out = new Transform4({
           transform(chunk, _encoding, done) {
             r.touch(), done(null, chunk);
           }
         });
-        return pipeline3(r.body, out, () => release()), out;
-      }
+        return pipeline4(r.body, out, () => release()), out;
+      },
+      path
     );
   }
   async downloadVpack(feed, id, destPath, options2) {
-    let plan = downloadPlan(options2), version = await this.resolveVersion(feed, id, options2), pkg = { ...id, version };
-    return this.transport.request(
-      {
-        method: "GET",
-        path: joinPath("upack", feed, "download-vpack", ...groupSegments(id.group), id.name, version),
-        accept: "*/*",
-        transfer: !0,
-        signal: options2?.signal,
-        operation: `download virtual package ${describePackage(pkg)} from feed "${feed}"`,
-        privilege: `Feeds_DownloadPackage on feed "${feed}"`
-      },
-      (r) => this.save(
+    let plan = downloadPlan(options2);
+    return this.transferGet(
+      feed,
+      id,
+      "download-vpack",
+      options2,
+      { deadlineMs: plan.deadlineMs },
+      (pkg) => `download virtual package ${describePackage(pkg)} from feed "${feed}"`,
+      (r, pkg) => this.save(
         r,
         destPath,
-        `${id.name}.${version}.vpack`,
+        `${id.name}.${pkg.version}.vpack`,
         `download ${describePackage(pkg)}`,
         options2,
         plan,
@@ -17278,36 +18690,140 @@ var UniversalArea = class {
       )
     );
   }
+  /**
+   * The one template of the four transfer GETs (`download`, `download-file` twice, `download-vpack`): resolve
+   * the version, GET `/upack/{feed}/{op}/{group…}/{name}/{version}`, and on a 404 say whether the feed, the
+   * package, the version (or the file) is missing.
+   */
+  async transferGet(feed, id, op, options2, extra2, operation, handle, filePath) {
+    let version = await this.resolveVersion(feed, id, options2), pkg = { ...id, version };
+    try {
+      return await this.transport.request(
+        {
+          method: "GET",
+          path: joinPath("upack", feed, op, ...groupSegments(id.group), id.name, version),
+          accept: "*/*",
+          transfer: !0,
+          signal: options2?.signal,
+          operation: operation(pkg),
+          privilege: `Feeds_DownloadPackage on feed "${feed}"`,
+          ...extra2
+        },
+        (r) => handle(r, pkg)
+      );
+    } catch (e) {
+      throw await this.explainNotFound(e, feed, pkg, options2, filePath);
+    }
+  }
+  /**
+   * A 404 under a feed names what is missing: the feed (probed first), the package, the version, or else
+   * the file inside the package. Anything else is returned unchanged.
+   */
+  async explainNotFound(error2, feed, id, options2, filePath) {
+    if (!isProGetError(error2, "not-found") || error2.status !== 404 || !this.feeds) return error2;
+    try {
+      await this.feeds.require(feed, options2);
+      let pkg = await this.getPackage(feed, id, options2);
+      if (!pkg)
+        return reframe(error2, {
+          subject: "package",
+          message: `Package ${describePackage({ ...id, version: void 0 })} was not found in feed "${feed}"`,
+          hint: "Check the package name and group (names and groups are matched ignoring case)."
+        });
+      if (!pkg.versions.some((v) => v.toLowerCase() === id.version.toLowerCase())) {
+        let recent = pkg.versions.slice(-5).join(", ");
+        return reframe(error2, {
+          subject: "version",
+          message: `Version ${id.version} of ${describePackage({ ...id, version: void 0 })} was not found in feed "${feed}"`,
+          hint: recent ? `Versions in the feed include: ${recent}.` : void 0
+        });
+      }
+      return filePath !== void 0 ? reframe(error2, { subject: "package" }) : error2;
+    } catch (diagnosis) {
+      return isProGetError(diagnosis) ? diagnosis : error2;
+    }
+  }
+  /** Throws the feed's own error (missing, inactive, not ProGet) unless the feed is known to exist. */
+  async feedExists(feed, options2) {
+    !this.feeds || this.feeds.isKnown(feed) || await this.feeds.require(feed, options2);
+  }
   async upload(feed, filePath, options2) {
     let file = await fileBody(filePath, options2?.onProgress, void 0, options2?.knownHashes);
-    return await this.transport.request(
-      {
-        method: "PUT",
-        path: joinPath("upack", feed, "upload"),
-        body: file.body,
-        accept: "*/*",
-        transfer: !0,
-        signal: options2?.signal,
-        operation: `upload ${filePath} to feed "${feed}"`,
-        privilege: `Feeds_AddPackage on feed "${feed}" (plus Feeds_OverwritePackage to replace an existing version)`
-      },
-      (r) => r.readText()
-    ), file.result();
+    try {
+      await this.transport.request(
+        {
+          method: "PUT",
+          path: joinPath("upack", feed, "upload"),
+          body: file.body,
+          accept: "*/*",
+          transfer: !0,
+          successStatuses: [200, 201],
+          signal: options2?.signal,
+          operation: `upload ${filePath} to feed "${feed}"`,
+          privilege: `Feeds_AddPackage on feed "${feed}" (plus Feeds_OverwritePackage to replace an existing version)`
+        },
+        (r) => r.readText()
+      );
+    } catch (e) {
+      throw await overwriteRefusal(e, feed, filePath, (id) => this.getVersion(feed, id, options2));
+    }
+    return file.result();
+  }
+  publishResumable(feed, filePath, options2) {
+    let areas = {
+      universal: this,
+      packages: new PackagesArea(this.transport),
+      assets: new AssetsArea(this.transport)
+    };
+    return publishResumable(areas, feed, filePath, options2);
   }
   async delete(feed, id, options2) {
     if (isVersionSelector(id.version))
       throw new ValidationError("Delete", [
         `"${id.version}" is not a version: name the exact version to delete`
       ]);
-    await this.transport.send({
-      method: "POST",
-      path: joinPath("upack", feed, "delete", ...groupSegments(id.group), id.name, id.version),
-      body: { type: "empty" },
-      accept: "*/*",
-      signal: options2?.signal,
-      operation: `delete ${describePackage(id)} from feed "${feed}"`,
-      privilege: `Feeds_DeletePackage (Overwrite/Delete) on feed "${feed}"`
-    });
+    id.group || await this.refuseTwinDelete(feed, id, options2);
+    try {
+      await this.transport.send({
+        method: "POST",
+        path: joinPath("upack", feed, "delete", ...groupSegments(id.group), id.name, id.version),
+        body: { type: "empty" },
+        accept: "*/*",
+        signal: options2?.signal,
+        operation: `delete ${describePackage(id)} from feed "${feed}"`,
+        privilege: `Feeds_DeletePackage (Overwrite/Delete) on feed "${feed}"`
+      });
+    } catch (e) {
+      throw await this.explainNotFound(e, feed, id, options2);
+    }
+  }
+  /**
+   * ProGet 2023 ignores a missing group: deleting the ungrouped `name version` may remove a grouped twin
+   * (api-notes §7). Unless the server is known to be 2024 or later, look first and refuse when a twin exists.
+   */
+  async refuseTwinDelete(feed, id, options2) {
+    if (!mayIgnoreMissingGroup(this.transport.serverInfo)) return;
+    let all = await this.transport.request(
+      {
+        method: "GET",
+        path: joinPath("upack", feed, "versions"),
+        query: { name: id.name },
+        signal: options2?.signal,
+        passStatuses: [404],
+        operation: `check ${describePackage(id)} in feed "${feed}" before deleting it`,
+        privilege: `Feeds_ViewFeed on feed "${feed}"`
+      },
+      async (r) => r.status === 404 ? [] : arrayOf(await r.readJson(), "the version list").map(parseUniversalVersion)
+    );
+    if (!mayIgnoreMissingGroup(this.transport.serverInfo)) return;
+    let v = id.version.toLowerCase(), twins = all.filter((x) => x.group !== "" && x.version.toLowerCase() === v);
+    if (twins.length !== 0)
+      throw new ProGetError({
+        kind: "conflict",
+        subject: "package",
+        message: `Refusing to delete ${describePackage(id)} from feed "${feed}": this server may delete ${describePackage(twins[0])} instead`,
+        hint: "ProGet 2023 ignores a missing group, so a delete of a package without group can remove a grouped package of the same name and version. Delete it in the ProGet UI, or upgrade to ProGet 2024 or later."
+      });
   }
   async import(feed, request, options2) {
     await this.transport.send({
@@ -17350,7 +18866,25 @@ var UniversalArea = class {
       ...plan
     });
   }
-};
+}, OVERWRITE_MESSAGE = "version exists; the key lacks Overwrite";
+async function overwriteRefusal(error2, feed, filePath, lookup) {
+  if (!isProGetError(error2) || error2.status === void 0 || !OVERWRITE_REFUSALS.has(error2.status))
+    return error2;
+  let id, exists3;
+  try {
+    let m = await readManifest(filePath);
+    id = { group: m.group, name: m.name, version: m.version }, exists3 = await lookup(id) !== void 0;
+  } catch {
+    return error2;
+  }
+  return exists3 ? reframe(error2, {
+    kind: "conflict",
+    subject: "version",
+    privilege: "Feeds_OverwritePackage",
+    message: `Could not upload ${describePackage(id)} to feed "${feed}": ${OVERWRITE_MESSAGE}`,
+    hint: `${describePackage(id)} is already in feed "${feed}", and replacing it needs the Feeds_OverwritePackage (Overwrite/Delete) privilege. Publish a new version, or grant Overwrite to the key.`
+  }) : error2;
+}
 
 // ../core/src/areas/deployments.ts
 function deploymentBody(record) {
@@ -17374,13 +18908,13 @@ var DeploymentsArea = class {
   }
   transport;
   async record(record, options2) {
-    let missing = ["application", "description", "target", "feed", "name", "version"].filter(
+    let missing2 = ["application", "description", "target", "feed", "name", "version"].filter(
       (field) => !record[field]?.trim()
     );
-    if (missing.length)
+    if (missing2.length)
       throw new ValidationError(
         "Deployment record",
-        missing.map((field) => `${field} is required`)
+        missing2.map((field) => `${field} is required`)
       );
     await this.transport.send({
       method: "POST",
@@ -17430,14 +18964,153 @@ function parseNativeFeed(value) {
     source: "native"
   };
 }
-var FeedsArea = class {
-  constructor(transport, native) {
+var LISTED_FEEDS = 10, FeedsArea = class {
+  constructor(transport, native, baseUrl = "") {
     this.transport = transport;
     this.native = native;
+    this.baseUrl = baseUrl;
   }
   transport;
   native;
+  baseUrl;
+  /** Feeds `require` has seen to exist (lower-cased name → feed), so later 404s need no second probe. */
+  known = /* @__PURE__ */ new Map();
+  /**
+   * The feed, checked up front: it exists, is active, is of `type` (when given) and the key may view it.
+   * Otherwise a `ProGetError` whose `subject` says what is wrong: `feed` (missing, inactive, wrong type),
+   * `key` (wrong, or lacking Feeds_ViewFeed on it) or `server` (what answers is not a ProGet API).
+   */
+  async require(name, options2) {
+    let feed = this.known.get(name.toLowerCase()) ?? await this.locate(name, options2);
+    if (this.known.set(name.toLowerCase(), feed), !feed.active)
+      throw new ProGetError({
+        kind: "not-found",
+        subject: "feed",
+        message: `Feed "${feed.name}" is disabled (inactive) on ${this.baseUrl}`,
+        hint: "Enable the feed in ProGet (Feeds › the feed › Manage Feed), or use another feed."
+      });
+    if (options2?.type && normaliseFeedType(options2.type) !== feed.feedType)
+      throw new ProGetError({
+        kind: "bad-request",
+        subject: "feed",
+        message: `Feed "${feed.name}" is a ${feed.feedType || "unknown"} feed, not a ${normaliseFeedType(options2.type)} feed`,
+        hint: normaliseFeedType(options2.type) === "universal" ? "Universal packages (.upack) need a feed of type Universal; create one in ProGet or pick another feed." : void 0
+      });
+    return feed;
+  }
+  /** True once `require` found the feed (so a 404 under it is about a package or version, not the feed). */
+  isKnown(name) {
+    return this.known.has(name.toLowerCase());
+  }
+  async locate(name, options2) {
+    let probe = await this.transport.request(
+      {
+        method: "GET",
+        path: joinPath("api", "packages", name),
+        signal: options2?.signal,
+        passStatuses: [401, 403, 404],
+        operation: `check feed "${name}"`,
+        privilege: `Feeds_ViewFeed on feed "${name}"`
+      },
+      async (r) => ({ status: r.status, headers: r.headers, text: await r.readText() })
+    );
+    if (probe.status === 401)
+      throw new ProGetError({
+        kind: "unauthorized",
+        subject: "key",
+        status: 401,
+        message: this.transport.hasCredentials ? `The server did not accept the credentials for ${this.baseUrl}` : `${this.baseUrl} requires an API key to read feed "${name}"`,
+        hint: this.transport.hasCredentials ? "Check the API key (or username and password): it may be mistyped, expired or revoked." : "Supply an API key with Feeds_ViewFeed on the feed."
+      });
+    if (probe.status === 403) throw await this.forbidden(name, options2);
+    return probe.status === 404 ? this.absent(name, probe, options2) : this.fromProbe(name, probe);
+  }
+  fromProbe(name, probe) {
+    let parsed;
+    try {
+      parsed = JSON.parse(probe.text);
+    } catch {
+      parsed = void 0;
+    }
+    if (!isObject(parsed) || parsed.feedType === void 0 && parsed.name === void 0)
+      throw notProGet(
+        isHtml(probe.headers, probe.text) ? describeHtml(probe.text) : `something that is not ProGet's JSON (${JSON.stringify(probe.text.slice(0, 60))})`,
+        this.baseUrl
+      );
+    return {
+      name: str(parsed.name) ?? name,
+      alternateNames: [],
+      feedType: normaliseFeedType(str(parsed.feedType) ?? str(parsed.packageType)),
+      active: !0,
+      connectors: [],
+      source: "packages-probe"
+    };
+  }
+  /** A 404 for the feed: missing, inactive, an old server without the Packages API, or no ProGet at all. */
+  async absent(name, probe, options2) {
+    let feeds;
+    try {
+      feeds = await this.list({ ...options2, includeInactive: !0 });
+    } catch (e) {
+      if (isProGetError(e, "not-found") || isProGetError(e, "invalid-response")) {
+        let found = isHtml(probe.headers, probe.text) ? describeHtml(probe.text) : hasProGetHeaders(probe.headers) ? "404 Not Found for its API endpoints" : "404 Not Found and without ProGet headers for its API endpoints (a wrong base path?)";
+        throw notProGet(found, this.baseUrl, { status: 404, kind: "not-found" });
+      }
+      throw e;
+    }
+    let lower = name.toLowerCase(), feed = feeds.find(
+      (f) => f.name.toLowerCase() === lower || f.alternateNames.some((a) => a.toLowerCase() === lower)
+    );
+    if (feed) return feed;
+    let visible = feeds.filter((f) => f.active).map((f) => f.name);
+    throw new ProGetError({
+      kind: "not-found",
+      subject: "feed",
+      status: 404,
+      message: `There is no feed named "${name}" on ${this.baseUrl}`,
+      hint: visible.length === 0 ? "The API key sees no feeds at all: check the feed name, and that the key may view the feed." : `Feeds this API key can see: ${visible.slice(0, LISTED_FEEDS).join(", ")}${visible.length > LISTED_FEEDS ? `, and ${visible.length - LISTED_FEEDS} more` : ""}.`
+    });
+  }
+  /**
+   * A 403 on the feed. ProGet treats an unknown key as Anonymous, so a 403 alone cannot tell a wrong key from
+   * a key lacking the privilege: the feed list can (a valid key sees at least the feeds it was given).
+   */
+  async forbidden(name, options2) {
+    let visible = await this.list(options2).catch(() => []);
+    return visible.length === 0 ? new ProGetError({
+      kind: "forbidden",
+      subject: "key",
+      status: 403,
+      message: `The API key was not accepted for feed "${name}" on ${this.baseUrl}`,
+      hint: "ProGet treats an unknown API key as Anonymous: check that the key is typed correctly and not expired or revoked, and that it has Feeds_ViewFeed on the feed."
+    }) : new ProGetError({
+      kind: "forbidden",
+      subject: "key",
+      privilege: "Feeds_ViewFeed",
+      status: 403,
+      message: `The API key lacks the Feeds_ViewFeed privilege on feed "${name}"`,
+      hint: `Grant View/Download on feed "${name}" to the key in ProGet (Administration › API Keys). It can see: ${visible.slice(0, LISTED_FEEDS).map((f) => f.name).join(", ")}.`
+    });
+  }
   async list(options2) {
+    return this.keyRequired(() => this.listFeeds(options2));
+  }
+  /**
+   * ProGet answers a missing key on `/api/management/*` with 403, not 401 (api-notes §1): without
+   * credentials that 403 means "an API key is needed", and says so.
+   */
+  async keyRequired(run) {
+    try {
+      return await run();
+    } catch (e) {
+      throw isProGetError(e, "forbidden") && !this.transport.hasCredentials ? reframe(e, {
+        kind: "unauthorized",
+        subject: "key",
+        hint: "This server requires an API key here: supply one with Feeds_ViewFeed on the feeds to use."
+      }) : e;
+    }
+  }
+  async listFeeds(options2) {
     let feeds = await this.transport.request(
       {
         method: "GET",
@@ -17459,20 +19132,23 @@ var FeedsArea = class {
     return options2?.includeInactive ? feeds : feeds.filter((f) => f.active);
   }
   async get(name, options2) {
-    return this.transport.json(
-      {
-        method: "GET",
-        path: joinPath("api", "management", "feeds", "get", name),
-        signal: options2?.signal,
-        operation: `read feed "${name}"`,
-        privilege: `Feeds_ViewFeed on feed "${name}" (reading a feed's settings may need Admin_ManageFeed)`,
-        notFoundHint: `There is no feed named "${name}" (or the server is too old for the management API).`
-      },
-      (json) => {
-        let feed = parseManagementFeed(json);
-        if (!feed.name) throw new ProGetError({ kind: "invalid-response", message: "the feed has no name" });
-        return feed;
-      }
+    return this.keyRequired(
+      () => this.transport.json(
+        {
+          method: "GET",
+          path: joinPath("api", "management", "feeds", "get", name),
+          signal: options2?.signal,
+          operation: `read feed "${name}"`,
+          privilege: `Feeds_ViewFeed on feed "${name}" (reading a feed's settings may need Admin_ManageFeed)`,
+          notFoundHint: `There is no feed named "${name}" (or the server is too old for the management API).`
+        },
+        (json) => {
+          let feed = parseManagementFeed(json);
+          if (!feed.name)
+            throw new ProGetError({ kind: "invalid-response", message: "the feed has no name" });
+          return feed;
+        }
+      )
     );
   }
   async probe(name, options2) {
@@ -17516,6 +19192,22 @@ function parseInstanceHealth(value, status) {
   }, statuses = [health.databaseStatus, health.licenseStatus, health.serviceStatus];
   return health.healthy = status >= 200 && status < 300 && statuses.every((s) => s === void 0 || s.toUpperCase() === "OK"), health;
 }
+function healthFromText(status, raw, html = !1) {
+  let text = raw.trim();
+  if (status >= 200 && status < 300 && /^(ok|healthy)$/i.test(text)) return { healthy: !0 };
+  if (html)
+    return {
+      healthy: !1,
+      serviceStatus: "Error",
+      serviceStatusDetail: `HTTP ${status}: the server answered with an HTML page, not ProGet's health report`
+    };
+  let detail = text.replace(/^error:\s*/i, "").slice(0, 500) || `HTTP ${status} with an empty body`;
+  return /licen[sc]e/i.test(text) ? { healthy: !1, licenseStatus: "Error", licenseStatusDetail: detail } : /database/i.test(text) ? { healthy: !1, databaseStatus: "Error", databaseStatusDetails: detail } : {
+    healthy: !1,
+    serviceStatus: "Error",
+    serviceStatusDetail: status >= 200 && status < 300 ? `unexpected health response: ${detail}` : `HTTP ${status}: ${detail}`
+  };
+}
 function parseConnectorHealth(value) {
   let o = objectOf(value, "a connector health entry");
   return {
@@ -17545,45 +19237,37 @@ var HealthArea = class {
     this.transport = transport;
   }
   transport;
+  /**
+   * Asks `/health?format=json`; on an answer that is not the health JSON (ProGet 2026 may answer plain text)
+   * tries `/health/json`, and failing that reads the first answer's text: `OK`, or the error it names.
+   */
   async instance(options2) {
+    let first = await this.fetchHealth("/health", { format: "json" }, options2);
+    if (first.health) return first.health;
+    let second = await this.fetchHealth("/health/json", void 0, options2, [404]).catch(() => {
+    });
+    return second?.health ? second.health : healthFromText(first.status, first.text, first.html);
+  }
+  fetchHealth(path, query, options2, extraPass = []) {
     return this.transport.request(
       {
         method: "GET",
-        path: "/health",
-        // Without format=json ProGet 2026 answers plain text.
-        query: { format: "json" },
+        path,
+        query,
         signal: options2?.signal,
         // Since 2024 an unhealthy instance answers 500 with the same JSON: a result, not a failure.
-        passStatuses: [500, 503],
+        passStatuses: [500, 503, ...extraPass],
         operation: "read instance health"
       },
       async (r) => {
-        if (r.status >= 500) {
-          let text2 = await r.readText();
-          try {
-            let parsed2 = JSON.parse(text2);
-            if (isObject(parsed2)) return parseInstanceHealth(parsed2, r.status);
-          } catch {
-          }
-          return {
-            healthy: !1,
-            serviceStatus: "Error",
-            serviceStatusDetail: `HTTP ${r.status}: ${text2.slice(0, 500)}`
-          };
-        }
-        let text = (await r.readText()).trim();
-        if (/^(ok|healthy)$/i.test(text)) return { healthy: !0 };
-        let parsed;
+        let text = await r.readText(), html = isHtml(r.headers, text), parsed;
         try {
           parsed = JSON.parse(text);
         } catch {
-          return {
-            healthy: !1,
-            serviceStatus: "Error",
-            serviceStatusDetail: `unexpected health response: ${text.slice(0, 200)}`
-          };
+          parsed = void 0;
         }
-        return parseInstanceHealth(parsed, r.status);
+        let health = isObject(parsed) && r.status !== 404 ? parseInstanceHealth(parsed, r.status) : void 0;
+        return { status: r.status, text, html, health };
       }
     );
   }
@@ -17713,602 +19397,6 @@ var PromotionsArea = class {
   }
 };
 
-// ../core/src/areas/native.ts
-var NativeArea = class {
-  constructor(transport) {
-    this.transport = transport;
-  }
-  transport;
-  async call(method, args, options2) {
-    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(method))
-      throw new ValidationError("Native API method", [`${JSON.stringify(method)} is not a method name`]);
-    for (let name of Object.keys(args ?? {}))
-      if (name.toLowerCase() === "api_key")
-        throw new ValidationError("Native API arguments", [
-          "pass the API key in the client options, not as API_Key"
-        ]);
-    let reads = /_Get/.test(method);
-    return await this.transport.request(
-      {
-        method: reads ? "GET" : "POST",
-        path: joinPath("api", "json", method),
-        query: reads ? args : void 0,
-        body: reads ? void 0 : { type: "json", value: args ?? {} },
-        signal: options2?.signal,
-        operation: `call Native API method ${method}`,
-        notFoundHint: `The Native API method ${method} does not exist on this server (or the Native API is disabled).`
-      },
-      (r) => r.readJson({ allowEmpty: !0 })
-    );
-  }
-};
-
-// ../core/src/areas/packages.ts
-var NEEDS_2023 = "The Packages API needs ProGet 2023 or later; on a newer server, check that the feed and package exist.";
-function parsePackageVersionInfo(value) {
-  let o = objectOf(value, "a package version");
-  return {
-    purl: str(o.purl),
-    group: str(o.group) ?? "",
-    name: str(o.name) ?? "",
-    version: str(o.version) ?? "",
-    totalDownloads: num(o.totalDownloads),
-    downloads: num(o.downloads),
-    published: utcDate(o.published),
-    publishedBy: str(o.publishedBy),
-    size: optNum(o.size),
-    listed: bool(o.listed) ?? !0,
-    md5: str(o.md5),
-    sha1: str(o.sha1),
-    sha256: str(o.sha256),
-    sha512: str(o.sha512),
-    allowDownload: bool(o.allowDownload),
-    deprecated: bool(o.deprecated) ?? !1,
-    deprecationReason: str(o.deprecationReason)
-  };
-}
-var PackagesArea = class {
-  constructor(transport) {
-    this.transport = transport;
-  }
-  transport;
-  async latest(feed, options2) {
-    return this.transport.json(
-      {
-        method: "GET",
-        path: joinPath("api", "packages", feed, "latest"),
-        query: {
-          group: options2?.group,
-          name: options2?.name,
-          stableOnly: options2?.stableOnly ? !0 : void 0
-        },
-        signal: options2?.signal,
-        operation: `list latest packages in feed "${feed}"`,
-        privilege: `Feeds_ViewFeed on feed "${feed}"`,
-        notFoundHint: NEEDS_2023
-      },
-      (json) => arrayOf(json, "the latest-package list").map(parsePackageVersionInfo)
-    );
-  }
-  async versions(feed, id, options2) {
-    return this.transport.json(
-      {
-        method: "GET",
-        path: joinPath("api", "packages", feed, "versions"),
-        query: { group: id.group || void 0, name: id.name, version: id.version },
-        signal: options2?.signal,
-        operation: `list versions of ${describePackage(id)} in feed "${feed}"`,
-        privilege: `Feeds_ViewFeed on feed "${feed}"`,
-        notFoundHint: NEEDS_2023
-      },
-      (json) => arrayOf(json, "the version list").map(parsePackageVersionInfo)
-    );
-  }
-  /** `latest`/`latest-unstable` include prereleases, `latest-stable` does not; resolved here, never sent. */
-  async resolveVersion(feed, id, options2) {
-    return resolveSelector(
-      id.version,
-      async () => (await this.versions(feed, { group: id.group, name: id.name }, options2)).map((v) => v.version),
-      `${describePackage(id)} in feed "${feed}"`
-    );
-  }
-  async download(feed, id, destPath, options2) {
-    let plan = downloadPlan(options2), version = await this.resolveVersion(feed, id, options2), pkg = { ...id, version };
-    return this.transport.request(
-      {
-        method: "GET",
-        path: joinPath("api", "packages", feed, "download"),
-        query: { group: id.group || void 0, name: id.name, version },
-        accept: "*/*",
-        transfer: !0,
-        signal: options2?.signal,
-        operation: `download ${describePackage(pkg)} from feed "${feed}"`,
-        privilege: `Feeds_DownloadPackage on feed "${feed}"`,
-        notFoundHint: NEEDS_2023
-      },
-      (r) => saveResponse(r, {
-        destPath,
-        fallbackName: `${id.name}.${version}`,
-        operation: `download ${describePackage(pkg)}`,
-        onProgress: options2?.onProgress,
-        expectPackage: !0,
-        ...plan
-      })
-    );
-  }
-  async upload(feed, filePath, options2) {
-    let file = await fileBody(filePath, options2?.onProgress, void 0, options2?.knownHashes);
-    return await this.transport.request(
-      {
-        method: "PUT",
-        path: joinPath("api", "packages", feed, "upload"),
-        body: file.body,
-        accept: "*/*",
-        transfer: !0,
-        signal: options2?.signal,
-        operation: `upload ${filePath} to feed "${feed}"`,
-        privilege: `Feeds_AddPackage on feed "${feed}" (plus Feeds_OverwritePackage to replace an existing version)`,
-        notFoundHint: NEEDS_2023
-      },
-      (r) => r.readText()
-    ), file.result();
-  }
-  async delete(feed, id, options2) {
-    if (isVersionSelector(id.version))
-      throw new ValidationError("Delete", [
-        `"${id.version}" is not a version: name the exact version to delete`
-      ]);
-    await this.transport.send({
-      method: "POST",
-      path: joinPath("api", "packages", feed, "delete"),
-      query: { group: id.group || void 0, name: id.name, version: id.version },
-      body: { type: "empty" },
-      accept: "*/*",
-      signal: options2?.signal,
-      operation: `delete ${describePackage(id)} from feed "${feed}"`,
-      privilege: `Feeds_DeletePackage (Overwrite/Delete) on feed "${feed}"`,
-      notFoundHint: "The package version was not found (or the server is older than ProGet 2023 and lacks the Packages API)."
-    });
-  }
-};
-
-// ../core/src/redact.ts
-var SECRET_QUERY_KEYS = /* @__PURE__ */ new Set(["key", "api_key", "apikey", "password"]), MASK = "***";
-function redactUrl(url) {
-  let parsed;
-  try {
-    parsed = new URL(url.toString());
-  } catch {
-    return redactQueryText(url.toString());
-  }
-  parsed.username && (parsed.username = MASK), parsed.password && (parsed.password = MASK);
-  let search = parsed.search, redacted = search ? redactQueryText(search) : "";
-  return `${`${parsed.protocol}//${parsed.username ? `${parsed.username}${parsed.password ? `:${parsed.password}` : ""}@` : ""}${parsed.host}${parsed.pathname}`}${redacted}${parsed.hash}`;
-}
-function redactQueryText(text) {
-  return text.replace(/([?&;])([^=&#;]+)=([^&#;]*)/g, (whole, sep, name) => {
-    let decoded = name;
-    try {
-      decoded = decodeURIComponent(name);
-    } catch {
-    }
-    return SECRET_QUERY_KEYS.has(decoded.toLowerCase()) ? `${sep}${name}=${MASK}` : whole;
-  });
-}
-var SecretScrubber = class {
-  secrets;
-  constructor(secrets) {
-    let all = /* @__PURE__ */ new Set();
-    for (let s of secrets)
-      !s || s.length < 3 || (all.add(s), all.add(encodeURIComponent(s)), all.add(Buffer.from(s, "utf8").toString("base64")));
-    this.secrets = [...all].sort((a, b) => b.length - a.length);
-  }
-  scrub(text) {
-    let out = text;
-    for (let s of this.secrets)
-      out.includes(s) && (out = out.split(s).join(MASK));
-    return out;
-  }
-  /** Redacted and scrubbed: the only form in which a request URL may be shown. */
-  url(url) {
-    return this.scrub(redactUrl(url));
-  }
-};
-
-// ../core/src/transport/tls.ts
-import { readFileSync } from "node:fs";
-import { rootCertificates } from "node:tls";
-function loadTlsSettings(caCertPath, insecureTls, logger) {
-  let ca;
-  if (caCertPath) {
-    let pem;
-    try {
-      pem = readFileSync(caCertPath, "utf8");
-    } catch (e) {
-      throw new ValidationError("caCertPath", [`cannot read ${caCertPath}: ${e.message}`]);
-    }
-    if (!pem.includes("-----BEGIN CERTIFICATE-----"))
-      throw new ValidationError("caCertPath", [
-        `${caCertPath} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`
-      ]);
-    ca = [...rootCertificates, pem];
-  }
-  if (insecureTls) {
-    let warning2 = "WARNING: TLS certificate verification is DISABLED (insecureTls). Anyone on the network path can read and alter traffic to ProGet, including the API key. Use caCertPath to trust a private CA instead.";
-    logger ? logger.warn(warning2) : process.stderr.write(`${warning2}
-`);
-  }
-  return { ca, rejectUnauthorized: !insecureTls };
-}
-
-// ../core/src/transport/transport.ts
-init_proxy();
-import {
-  Agent as HttpAgent,
-  request as httpRequest
-} from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { PassThrough, pipeline as pipeline4, Transform as Transform3 } from "node:stream";
-
-// ../core/src/transport/http-errors.ts
-function kindForStatus(status) {
-  switch (status) {
-    case 400:
-      return "bad-request";
-    case 401:
-      return "unauthorized";
-    case 403:
-      return "forbidden";
-    case 404:
-    case 410:
-      return "not-found";
-    case 405:
-    case 501:
-      return "not-supported";
-    case 408:
-      return "timeout";
-    case 409:
-      return "conflict";
-    case 413:
-      return "too-large";
-    default:
-      return status >= 500 ? "server" : status >= 400 ? "bad-request" : "invalid-response";
-  }
-}
-function httpError(failure, context) {
-  let isFree = failure.edition?.toLowerCase() === "free", kind = kindForStatus(failure.status), hint = hintFor(failure, context);
-  context.paidFeature && isFree && failure.status >= 400 && failure.status < 500 && (kind = "edition-required", hint = `${capitalise(context.paidFeature)} needs a paid edition of ProGet; this server reports X-ProGet-Edition: Free.`);
-  let reason = failure.statusText ? `HTTP ${failure.status} ${failure.statusText}` : `HTTP ${failure.status}`;
-  return new ProGetError({
-    kind,
-    message: `Could not ${context.operation}: ${reason}`,
-    status: failure.status,
-    method: failure.method,
-    url: failure.url,
-    serverText: failure.serverText,
-    hint,
-    attempts: failure.attempts
-  });
-}
-function hintFor(f, c) {
-  let path = f.path.toLowerCase();
-  switch (f.status) {
-    case 401:
-      return f.hasCredentials ? "The server did not accept the credentials: check the API key (or username and password) and that it has not expired or been revoked." : "The server requires authentication: supply an API key (or a username and password) with access to this feed.";
-    case 403:
-      return c.privilege ? `The API key (or user) is unknown or lacks the ${c.privilege} privilege. Grant it in ProGet under Administration › API Keys (or the user's task permissions).` : "The API key (or user) is unknown or lacks the privilege this operation needs.";
-    case 404:
-      return c.notFoundHint ? c.notFoundHint : path.startsWith("/api/connector-health") ? "Connector health is not reported by this ProGet version: the endpoint was removed in ProGet 2024." : path.startsWith("/api/promotions/") || path.startsWith("/api/packages/") ? "This endpoint needs ProGet 2023 or later; on a newer server, check that the feed and package exist." : path.startsWith("/upack/") ? "Check the feed name and that the feed is a universal (upack) feed, and the package group, name and version." : void 0;
-    case 405:
-    case 501:
-      return "This ProGet server does not support this operation (older version, or the feed type lacks it).";
-    case 408:
-      return "The server gave up waiting for the request; retry, or raise the timeout if the request is large.";
-    case 409:
-      return "The package or version already exists or is being changed by someone else.";
-    case 413:
-      return "The request is larger than the server's request body limit. On IIS raise maxAllowedContentLength (default ~30 MB) in ProGet's web.config; behind a reverse proxy raise its body size limit (e.g. nginx client_max_body_size).";
-    case 429:
-      return f.edition?.toLowerCase() === "free" ? "The server is rate limiting requests; ProGet Free limits API deletes to 10 per hour." : "The server is rate limiting requests; try again later.";
-    default:
-      return f.status >= 500 ? "The ProGet server failed; see its Diagnostic Center (Administration › Diagnostic Center) or the web server logs." : void 0;
-  }
-}
-function capitalise(text) {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-// ../core/src/transport/raw-http.ts
-import { connect, isIP } from "node:net";
-import { Readable } from "node:stream";
-import { connect as tlsConnect } from "node:tls";
-var RAW_READ_BLOCK = 1024 * 1024, MIN_READ_SPACE = 128 * 1024, COALESCE_BYTES = 256 * 1024, MAX_SPARE_BLOCKS = 6, MAX_HEAD_BYTES = 64 * 1024, MAX_CHUNK_LINE = 1024, RawResponse = class extends Readable {
-  constructor(blocks) {
-    super();
-    this.blocks = blocks;
-  }
-  blocks;
-  statusCode = 0;
-  statusMessage = "";
-  headers = {};
-  /** True once the whole body (as framed) has arrived. */
-  complete = !1;
-  resumeSocket;
-  /** The consumer no longer needs this body chunk (written to disk, say): its memory may be read into again. */
-  recycle(chunk) {
-    this.blocks.giveBack(chunk);
-  }
-  /** @internal */
-  setResume(resume) {
-    this.resumeSocket = resume;
-  }
-  _read() {
-    this.resumeSocket?.();
-  }
-  /** As IncomingMessage does: an error nobody listens for yet is not thrown (a reader attached later sees a premature close). */
-  _destroy(error2, callback) {
-    callback(this.listenerCount("error") > 0 ? error2 : null);
-  }
-}, ReadBlocks = class {
-  block = Buffer.allocUnsafe(RAW_READ_BLOCK);
-  filled = 0;
-  /** Bytes of each block still out as views; a block leaves the map when it is retired and all are back. */
-  out = /* @__PURE__ */ new Map([
-    [this.block.buffer, { bytes: 0, retired: !1 }]
-  ]);
-  spare = [];
-  /**
-   * Where the next read goes. Asked for after the last read's bytes were lent out, so a block retired here
-   * with nothing out really is free.
-   */
-  free() {
-    if (RAW_READ_BLOCK - this.filled < MIN_READ_SPACE) {
-      let state = this.out.get(this.block.buffer);
-      state.retired = !0, this.release(this.block, state), this.block = this.spare.pop() ?? Buffer.allocUnsafe(RAW_READ_BLOCK), this.filled = 0, this.out.set(this.block.buffer, { bytes: 0, retired: !1 });
-    }
-    return this.block.subarray(this.filled);
-  }
-  /** `n` bytes were read into `free()`; returns them (lend what goes to the consumer before the next read). */
-  take(n) {
-    let data = this.block.subarray(this.filled, this.filled + n);
-    return this.filled += n, data;
-  }
-  /** A view of a block goes out to the consumer. */
-  lend(chunk) {
-    let state = this.out.get(chunk.buffer);
-    state && (state.bytes += chunk.length);
-  }
-  giveBack(chunk) {
-    let state = this.out.get(chunk.buffer);
-    state && (state.bytes -= chunk.length, this.release(chunk, state));
-  }
-  release(chunk, state) {
-    !state.retired || state.bytes > 0 || (this.out.delete(chunk.buffer), this.spare.length < MAX_SPARE_BLOCKS && this.spare.push(Buffer.from(chunk.buffer, 0, RAW_READ_BLOCK)));
-  }
-};
-function rawGet(target, headers, options2) {
-  return new Promise((resolve3, reject) => {
-    let head;
-    try {
-      head = requestHead(target, headers);
-    } catch (error2) {
-      reject(error2);
-      return;
-    }
-    let { signal } = options2;
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    let blocks = new ReadBlocks(), response = new RawResponse(blocks), settled = !1, rejected = !1, fail = (error2) => {
-      socket.destroy(), settled ? !rejected && !response.complete && response.destroy(error2) : (settled = !0, rejected = !0, reject(error2));
-    }, headParts = [], headBytes = 0, body, onData = (nread) => {
-      let data = blocks.take(nread);
-      if (response.destroyed) return !1;
-      if (!body) {
-        let rest = takeHead(data);
-        if (rest === void 0) return !0;
-        data = rest;
-      }
-      return !body || data.length === 0 || body.feed(data) ? !0 : (socket.pause(), !1);
-    }, takeHead = (data) => {
-      headParts.push(Buffer.from(data)), headBytes += data.length;
-      let all = headParts.length === 1 ? headParts[0] : Buffer.concat(headParts, headBytes), end = all.indexOf(`\r
-\r
-`);
-      if ((end < 0 ? headBytes : end) > MAX_HEAD_BYTES) {
-        fail(
-          protocolError("HPE_HEADER_OVERFLOW", `the response head is larger than ${MAX_HEAD_BYTES} bytes`)
-        );
-        return;
-      }
-      if (end < 0) {
-        headParts = [all];
-        return;
-      }
-      let rest = all.subarray(end + 4);
-      headParts = [], headBytes = 0;
-      let parsed = parseHead(all.subarray(0, end).toString("latin1"));
-      if (parsed instanceof Error) {
-        fail(parsed);
-        return;
-      }
-      if (parsed.status < 200) return rest.length > 0 ? takeHead(rest) : void 0;
-      response.statusCode = parsed.status, response.statusMessage = parsed.reason, response.headers = parsed.headers;
-      let framing = bodyFraming(parsed.status, parsed.headers);
-      if (framing instanceof Error) {
-        fail(framing);
-        return;
-      }
-      return body = new BodyReader(
-        framing,
-        response,
-        blocks,
-        () => {
-          response.complete = !0, response.push(null), socket.destroy();
-        },
-        () => socket.pause()
-      ), settled = !0, resolve3({ message: response }), body.start(), rest;
-    }, host = target.hostname.replace(/^\[|\]$/g, ""), onread = { buffer: () => blocks.free(), callback: onData }, tlsOptions = {
-      host,
-      port: Number(target.port || 443),
-      // SNI and the certificate check use the host name; an IP address is checked against the
-      // certificate's IP entries.
-      servername: isIP(host) ? void 0 : host,
-      ca: options2.ca,
-      rejectUnauthorized: options2.rejectUnauthorized ?? !0,
-      ALPNProtocols: ["http/1.1"],
-      onread
-    }, socket = target.protocol === "https:" ? tlsConnect(tlsOptions) : connect({ host, port: Number(target.port || 80), onread });
-    response.setResume(() => socket.resume()), response.on("close", () => socket.destroy()), socket.setNoDelay(!0), socket.setTimeout(options2.socketTimeout, () => fail(new Error(`Request timeout: ${target.pathname}`))), socket.on("error", (error2) => fail(settled ? Object.assign(aborted(), { cause: error2 }) : error2));
-    let cutShort = () => fail(settled ? aborted() : connReset("socket hang up"));
-    socket.on("end", () => {
-      body?.untilClose ? body.finish() : response.complete || cutShort();
-    }), socket.on("close", () => {
-      !response.complete && !socket.readableEnded && cutShort();
-    });
-    let onAbort = () => fail(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
-    signal.addEventListener("abort", onAbort, { once: !0 }), socket.once("close", () => signal.removeEventListener("abort", onAbort)), socket.write(head, "latin1"), socket.resume();
-  });
-}
-var BodyReader = class {
-  constructor(framing, response, blocks, done, pause) {
-    this.framing = framing;
-    this.response = response;
-    this.blocks = blocks;
-    this.done = done;
-    this.pause = pause;
-    this.remaining = framing.kind === "length" ? framing.length : 0, this.untilClose = framing.kind === "close";
-  }
-  framing;
-  response;
-  blocks;
-  done;
-  pause;
-  remaining;
-  /** Bytes read (and lent) but not yet pushed: one view, contiguous in one block. */
-  pending;
-  flushScheduled = !1;
-  /** Chunked coding: what is being read, and the partial size line or trailer carried between blocks. */
-  state = "size";
-  line = "";
-  untilClose;
-  start() {
-    this.framing.kind === "length" && this.remaining === 0 && this.end();
-  }
-  finish() {
-    this.end();
-  }
-  end() {
-    this.flush(), this.done();
-  }
-  /** Takes bytes from the socket (never to be overwritten); returns false when the consumer wants no more for now. */
-  feed(data) {
-    if (this.response.complete) return !0;
-    if (this.framing.kind === "close") return this.push(data);
-    if (this.framing.kind === "length") {
-      let take = Math.min(this.remaining, data.length);
-      this.remaining -= take;
-      let more = this.push(data.subarray(0, take));
-      return this.remaining === 0 && this.end(), more;
-    }
-    return this.feedChunked(data);
-  }
-  push(data) {
-    if (data.length === 0) return !0;
-    this.blocks.lend(data);
-    let held = this.pending, more = !0;
-    return held && held.buffer === data.buffer && held.byteOffset + held.length === data.byteOffset ? this.pending = Buffer.from(held.buffer, held.byteOffset, held.length + data.length) : (more = this.flush(), this.pending = data), this.pending.length >= COALESCE_BYTES ? this.flush() && more : (this.flushScheduled || (this.flushScheduled = !0, setImmediate(() => {
-      this.flushScheduled = !1, this.flush() || this.pause();
-    })), more);
-  }
-  /** Pushes what is held; false when the consumer wants no more for now. */
-  flush() {
-    let chunk = this.pending;
-    return this.pending = void 0, !chunk || this.response.destroyed ? !0 : this.response.push(chunk);
-  }
-  feedChunked(data) {
-    let more = !0, at = 0;
-    for (; at < data.length && !this.response.complete && !this.response.destroyed; ) {
-      if (this.state === "data") {
-        let take = Math.min(this.remaining, data.length - at);
-        more = this.push(data.subarray(at, at + take)) && more, at += take, this.remaining -= take, this.remaining === 0 && (this.state = "data-crlf");
-        continue;
-      }
-      let eol = data.indexOf(10, at), piece = data.subarray(at, eol < 0 ? data.length : eol).toString("latin1");
-      if (this.line += piece, this.line.length > MAX_CHUNK_LINE) return this.bad("a chunk line is too long");
-      if (eol < 0) break;
-      at = eol + 1;
-      let line = this.line.replace(/\r$/, "");
-      if (this.line = "", this.state === "data-crlf") {
-        if (line !== "") return this.bad("a chunk does not end where its size says");
-        this.state = "size";
-      } else if (this.state === "size") {
-        let size = /^([0-9a-fA-F]{1,12})[ \t]*(;.*)?$/.exec(line);
-        if (!size) return this.bad(`"${line.slice(0, 40)}" is not a chunk size`);
-        this.remaining = Number.parseInt(size[1], 16), this.state = this.remaining === 0 ? "trailer" : "data";
-      } else line === "" && this.end();
-    }
-    return more;
-  }
-  bad(what) {
-    return this.response.destroy(protocolError("HPE_INVALID_CHUNK_SIZE", `invalid chunked response: ${what}`)), !1;
-  }
-};
-function requestHead(target, headers) {
-  let lines = [`GET ${target.pathname}${target.search} HTTP/1.1`, `host: ${target.host}`];
-  for (let [name, value] of Object.entries(headers)) {
-    if (value === void 0) continue;
-    let lower = name.toLowerCase();
-    if (!(lower === "host" || lower === "connection" || lower === "content-length")) {
-      if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name))
-        throw Object.assign(new TypeError(`Header name must be a valid HTTP token ["${name}"]`), {
-          code: "ERR_INVALID_HTTP_TOKEN"
-        });
-      for (let v of Array.isArray(value) ? value : [String(value)]) {
-        if (/[\0\r\n]/.test(v))
-          throw Object.assign(new TypeError(`Invalid character in header content ["${name}"]`), {
-            code: "ERR_INVALID_CHAR"
-          });
-        lines.push(`${lower}: ${v}`);
-      }
-    }
-  }
-  return lines.push("connection: close", "", ""), lines.join(`\r
-`);
-}
-function parseHead(text) {
-  let lines = text.split(`\r
-`), status = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(lines[0] ?? "");
-  if (!status) return protocolError("HPE_INVALID_CONSTANT", "the response is not HTTP/1.x");
-  let headers = {};
-  for (let line of lines.slice(1)) {
-    let colon = line.indexOf(":");
-    if (colon <= 0 || /^[ \t]/.test(line))
-      return protocolError("HPE_INVALID_HEADER_TOKEN", "the response has a malformed header line");
-    let name = line.slice(0, colon).trim().toLowerCase(), value = line.slice(colon + 1).trim(), had = headers[name];
-    name === "set-cookie" ? headers[name] = [...had ?? [], value] : headers[name] = had === void 0 ? value : `${had}, ${value}`;
-  }
-  return { status: Number(status[1]), reason: status[2] ?? "", headers };
-}
-function bodyFraming(status, headers) {
-  if (status === 204 || status === 304) return { kind: "length", length: 0 };
-  let coding = headers["transfer-encoding"];
-  if (coding !== void 0)
-    return /(^|,)\s*chunked\s*$/i.test(coding) ? { kind: "chunked" } : { kind: "close" };
-  let length = headers["content-length"];
-  return length === void 0 ? { kind: "close" } : /^\d{1,15}$/.test(length) ? { kind: "length", length: Number(length) } : protocolError("HPE_INVALID_CONTENT_LENGTH", "the response has an invalid Content-Length");
-}
-function protocolError(code2, message) {
-  return Object.assign(new Error(`Parse Error: ${message}`), { code: code2 });
-}
-function aborted() {
-  return connReset("aborted");
-}
-function connReset(message) {
-  return Object.assign(new Error(message), { code: "ECONNRESET" });
-}
-
 // ../core/src/transport/retry.ts
 var RETRYABLE_STATUSES = /* @__PURE__ */ new Set([408, 429, 502, 503, 504]), PRE_CONNECT_CODES = /* @__PURE__ */ new Set([
   "ECONNREFUSED",
@@ -18361,9 +19449,1036 @@ function parseRetryAfter(value, now = Date.now()) {
   if (!Number.isNaN(date))
     return Math.max(0, date - now);
 }
+var RetryableStatus = class extends Error {
+  constructor(error2, retryAfterMs) {
+    super(error2.message);
+    this.error = error2;
+    this.retryAfterMs = retryAfterMs;
+  }
+  error;
+  retryAfterMs;
+};
+function retryDelay(config, spec, call, attempt, error2, retryable) {
+  if (attempt >= config.retries + 1 || call.signal.aborted) return;
+  let idempotent = spec.idempotent ?? (spec.method === "GET" || spec.method === "HEAD"), retryAfter;
+  if (error2 instanceof RetryableStatus) {
+    if (!idempotent) return;
+    retryAfter = error2.retryAfterMs;
+  } else if (error2 instanceof ProGetError) {
+    if (!idempotent || !retryable.has(error2)) return;
+  } else if (error2 instanceof Error && isTransientNetworkError(error2)) {
+    if (!idempotent && !isPreConnectError(error2)) return;
+  } else
+    return;
+  let cap = config.retryMaxDelayMs, delay2 = retryAfter !== void 0 ? Math.min(retryAfter, cap) : backoffDelay(attempt, config.retryBaseDelayMs, cap, config.random ?? Math.random);
+  if (!(call.deadline !== void 0 && Date.now() + delay2 >= call.deadline))
+    return delay2;
+}
 
-// ../core/src/transport/transport.ts
-var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason = class {
+// ../core/src/areas/sca/calls.ts
+var ScaRateLimitError = class extends ProGetError {
+  /** Seconds the server asked to wait (`Retry-After`); undefined when it did not say. */
+  retryAfterSeconds;
+  constructor(init) {
+    super(init), this.retryAfterSeconds = init.retryAfterSeconds;
+  }
+}, EDITION_HINT = "Projects, builds, SBOM import, vulnerability audits and compliance checks are not available in ProGet Free; upgrade to ProGet Basic or Enterprise (Administration › License Key).";
+function rateLimitError(operation, retryAfterSeconds, from) {
+  let when = retryAfterSeconds !== void 0 ? `; retry after ${retryAfterSeconds} s` : "; retry later";
+  return new ScaRateLimitError({
+    kind: "bad-request",
+    status: 429,
+    message: `Could not ${operation}: hourly limit of the Basic edition reached${when}`,
+    method: from.method,
+    url: from.url,
+    serverText: from.serverText,
+    attempts: from.attempts,
+    hint: "ProGet Basic allows ten SCA and compliance API actions per hour; ProGet Enterprise has no such limit.",
+    retryAfterSeconds
+  });
+}
+function editionError(operation, e) {
+  return new ProGetError({
+    kind: "edition-required",
+    status: e.status,
+    message: `Could not ${operation}: this needs ProGet Basic or Enterprise (the server runs ProGet Free)`,
+    method: e.method,
+    url: e.url,
+    serverText: e.serverText,
+    attempts: e.attempts,
+    hint: EDITION_HINT,
+    cause: e
+  });
+}
+async function scaRequest(transport, spec, handle) {
+  let idempotent = spec.idempotent ?? (spec.method === "GET" || spec.method === "HEAD"), full = {
+    paidFeature: "the SCA and compliance API",
+    ...spec,
+    passStatuses: idempotent ? spec.passStatuses : [...spec.passStatuses ?? [], 429]
+  };
+  try {
+    return await transport.request(full, async (r) => {
+      if (r.status === 429 && !spec.passStatuses?.includes(429)) {
+        let wait = parseRetryAfter(r.headers["retry-after"]);
+        throw await r.readText(4096).catch(() => {
+        }), rateLimitError(spec.operation, wait === void 0 ? void 0 : Math.ceil(wait / 1e3), {
+          method: spec.method,
+          url: r.url
+        });
+      }
+      return handle(r);
+    });
+  } catch (e) {
+    throw e instanceof ScaRateLimitError ? e : e instanceof ProGetError && e.status === 429 ? rateLimitError(spec.operation, void 0, e) : e instanceof ProGetError && e.kind === "edition-required" ? editionError(spec.operation, e) : e;
+  }
+}
+async function scaJson(transport, spec, parse2) {
+  return scaRequest(transport, spec, async (r) => parse2(await r.readJson()));
+}
+async function scaSend(transport, spec) {
+  await scaRequest(transport, spec, async (r) => {
+    await r.readText();
+  });
+}
+
+// ../core/src/server-url.ts
+var SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+function checkServerUrl(value, options2 = {}) {
+  let text = value.trim();
+  if (!text) return { ok: !1, problem: "empty", reason: "is empty" };
+  let schemeGiven = SCHEME.test(text), url;
+  try {
+    url = new URL(schemeGiven || !options2.assumeScheme ? text : `${options2.assumeScheme}://${text}`);
+  } catch {
+    return {
+      ok: !1,
+      problem: "not-a-url",
+      reason: "is not a valid URL (e.g. https://proget.example.com)"
+    };
+  }
+  return url.protocol !== "http:" && url.protocol !== "https:" ? {
+    ok: !1,
+    problem: "scheme",
+    reason: `must be an http:// or https:// URL, not ${url.protocol}//`
+  } : url.username !== "" || url.password !== "" ? { ok: !1, problem: "credentials", reason: "must not contain credentials" } : url.search !== "" || url.hash !== "" ? { ok: !1, problem: "query-or-fragment", reason: "must not have a query string or fragment" } : { ok: !0, url: url.href.replace(/\/+$/, ""), schemeGiven };
+}
+
+// ../core/src/cli/args.ts
+var processIo = {
+  env: process.env,
+  out: (line) => process.stdout.write(`${line}
+`),
+  err: (line) => process.stderr.write(`${line}
+`)
+};
+
+// ../core/src/areas/native.ts
+var NativeArea = class {
+  constructor(transport) {
+    this.transport = transport;
+  }
+  transport;
+  async call(method, args, options2) {
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(method))
+      throw new ValidationError("Native API method", [`${JSON.stringify(method)} is not a method name`]);
+    for (let name of Object.keys(args ?? {}))
+      if (name.toLowerCase() === "api_key")
+        throw new ValidationError("Native API arguments", [
+          "pass the API key in the client options, not as API_Key"
+        ]);
+    let reads = /_Get/.test(method);
+    return await this.transport.request(
+      {
+        method: reads ? "GET" : "POST",
+        path: joinPath("api", "json", method),
+        query: reads ? args : void 0,
+        body: reads ? void 0 : { type: "json", value: args ?? {} },
+        signal: options2?.signal,
+        operation: `call Native API method ${method}`,
+        notFoundHint: `The Native API method ${method} does not exist on this server (or the Native API is disabled).`
+      },
+      (r) => r.readJson({ allowEmpty: !0 })
+    );
+  }
+};
+
+// ../core/src/areas/sca/index.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { createReadStream as createReadStream3, createWriteStream } from "node:fs";
+import { open as open4, rename as rename3, rm as rm3, stat as stat6 } from "node:fs/promises";
+import { basename as basename2, dirname as dirname2, join as join3 } from "node:path";
+import { pipeline as pipeline5 } from "node:stream/promises";
+
+// ../core/src/areas/sca/wire.ts
+function get(o, name) {
+  if (name in o) return o[name];
+  let pascal = name.charAt(0).toUpperCase() + name.slice(1);
+  return o[pascal];
+}
+var STATUS_WORDS = {
+  c: "compliant",
+  compliant: "compliant",
+  w: "warn",
+  warn: "warn",
+  warning: "warn",
+  n: "noncompliant",
+  noncompliant: "noncompliant",
+  "non-compliant": "noncompliant",
+  "not compliant": "noncompliant",
+  i: "inconclusive",
+  inconclusive: "inconclusive"
+};
+function statusOf(value) {
+  let text = str(value)?.trim().toLowerCase();
+  if (!text) return;
+  let exact = STATUS_WORDS[text];
+  if (exact) return exact;
+  let word = text.split(/[\s(:-]/)[0] ?? "";
+  return STATUS_WORDS[word] ?? (text.startsWith("non") ? "noncompliant" : void 0);
+}
+var STATUS_TEXT = {
+  compliant: "Compliant",
+  warn: "Warn",
+  noncompliant: "Noncompliant",
+  inconclusive: "Inconclusive"
+};
+function parseBuildAnalysis(value) {
+  let o = objectOf(value, "the build analysis"), analyzedAt = utcDate(get(o, "lastAnalyzedDate")), status = statusOf(get(o, "statusCode")) ?? statusOf(get(o, "statusText")), unresolved = optNum(get(o, "unresolvedIssueCount"));
+  return {
+    analyzed: analyzedAt !== void 0,
+    analyzedAt,
+    status,
+    statusText: str(get(o, "statusText")) ?? (status ? STATUS_TEXT[status] : ""),
+    issueCount: optNum(get(o, "issueCount")),
+    unresolvedIssueCount: unresolved,
+    totalPackages: optNum(get(o, "totalPackages")),
+    resolved: status === "noncompliant" && unresolved === 0
+  };
+}
+function parseProject(value) {
+  let o = objectOf(value, "a project");
+  return {
+    id: optNum(get(o, "id")),
+    name: str(get(o, "name")) ?? str(get(o, "projectName")) ?? "",
+    type: str(get(o, "type")),
+    url: str(get(o, "url"))
+  };
+}
+function severityOf(value, score) {
+  let text = str(value)?.trim().toLowerCase();
+  if (text === "low" || text === "medium" || text === "high" || text === "critical") return text;
+  if (text === "moderate") return "medium";
+  if (!(score === void 0 || score <= 0))
+    return score >= 9 ? "critical" : score >= 7 ? "high" : score >= 4 ? "medium" : "low";
+}
+function assessmentKind(value) {
+  if (!(value === void 0 || value.trim() === ""))
+    switch (value.trim().toLowerCase()) {
+      case "monitor":
+      case "ignore":
+      case "ignored":
+        return "monitor";
+      case "remediate":
+      case "caution":
+      case "critical":
+        return "remediate";
+      case "contain":
+      case "block":
+      case "blocked":
+        return "contain";
+      default:
+        return "other";
+    }
+}
+function scoreOf(o) {
+  return optNum(get(o, "numericCvss")) ?? optNum(get(o, "score")) ?? optNum(get(o, "cvssScore"));
+}
+function parseVulnerabilityRef(o) {
+  let score = scoreOf(o), assessment = str(get(o, "assessment")) ?? str(get(o, "assessmentType"));
+  return {
+    id: str(get(o, "id")) ?? "",
+    title: str(get(o, "title")) ?? str(get(o, "summary")),
+    description: str(get(o, "description")) ?? str(get(o, "details")),
+    score,
+    severity: severityOf(get(o, "severity"), score),
+    assessment,
+    assessmentKind: assessmentKind(assessment)
+  };
+}
+function objects(value) {
+  return Array.isArray(value) ? value.filter(isObject) : [];
+}
+function parseBuildPackage(value) {
+  let o = objectOf(value, "a build package"), compliance = isObject(get(o, "compliance")) ? get(o, "compliance") : {}, result = str(get(compliance, "result")) ?? "";
+  return {
+    purl: str(get(o, "purl")) ?? "",
+    licenses: strings(get(o, "licenses")),
+    // A result nobody can read is not taken as a pass.
+    verdict: statusOf(result) ?? "inconclusive",
+    result,
+    detail: str(get(compliance, "detail"))?.trim() || void 0,
+    analyzedAt: utcDate(get(compliance, "date")),
+    vulnerabilities: objects(get(o, "vulnerabilities")).map(parseVulnerabilityRef)
+  };
+}
+function parseComment(value) {
+  let o = objectOf(value, "a comment");
+  return {
+    number: optNum(get(o, "number")) ?? 0,
+    by: str(get(o, "by")),
+    date: utcDate(get(o, "date")),
+    comment: str(get(o, "comment"))
+  };
+}
+function parseBuild(value, project) {
+  let o = objectOf(value, "a build");
+  return {
+    project: str(get(o, "project")) ?? project,
+    version: str(get(o, "version")) ?? str(get(o, "build")) ?? "",
+    active: bool(get(o, "active")) ?? !0,
+    url: str(get(o, "url")),
+    viewUrl: str(get(o, "viewBuildUrl")) ?? str(get(o, "viewReleaseUrl")),
+    issuesUrl: str(get(o, "viewIssuesUrl")),
+    created: utcDate(get(o, "created")),
+    release: str(get(o, "release")),
+    stage: str(get(o, "stage")),
+    comments: objects(get(o, "comments")).map(parseComment),
+    packages: objects(get(o, "packages")).map(parseBuildPackage)
+  };
+}
+function parseIssue(value) {
+  let o = objectOf(value, "an issue");
+  return {
+    number: optNum(get(o, "number")) ?? 0,
+    created: utcDate(get(o, "created")),
+    detail: str(get(o, "detail"))?.trim() || void 0,
+    purl: str(get(o, "purl")) ?? "",
+    resolved: bool(get(o, "resolved")) ?? !1,
+    type: str(get(o, "type")),
+    vulnerability: str(get(o, "vulnerability"))
+  };
+}
+function parseVulnerabilities(value, request) {
+  return arrayOf(value, "the vulnerability list").filter(isObject).map((o) => {
+    let score = scoreOf(o), indexes = (Array.isArray(get(o, "affectedPackages")) ? get(o, "affectedPackages") : []).map(optNum).filter((n) => n !== void 0 && Number.isInteger(n)), pvrs = optNum(get(o, "pvrsCategory")) ?? optNum(get(o, "pvrs"));
+    return {
+      id: str(get(o, "id")) ?? "",
+      summary: str(get(o, "summary")) ?? str(get(o, "title")),
+      details: str(get(o, "details")) ?? str(get(o, "description")),
+      published: utcDate(get(o, "published")),
+      withdrawn: utcDate(get(o, "withdrawn")),
+      cve: str(get(o, "cve")),
+      cvss: str(get(o, "cvss")),
+      score,
+      severity: severityOf(get(o, "severity"), score),
+      pvrsCategory: pvrs !== void 0 && pvrs >= 1 && pvrs <= 5 ? pvrs : void 0,
+      affectedIndexes: indexes,
+      affected: indexes.map((i) => request[i]).filter((p) => p !== void 0)
+    };
+  });
+}
+function parsePackageVulnerability(o) {
+  let score = scoreOf(o);
+  return {
+    id: str(get(o, "id")) ?? "",
+    summary: str(get(o, "summary")) ?? str(get(o, "title")),
+    score,
+    severity: severityOf(get(o, "severity"), score),
+    assessments: objects(get(o, "assessments")).map((a) => ({
+      type: str(get(a, "type")) ?? "",
+      severity: str(get(a, "severity")),
+      blocked: bool(get(a, "blocked")) ?? !1,
+      date: utcDate(get(a, "date")),
+      by: str(get(a, "by"))
+    }))
+  };
+}
+function parsePackageMetadata(value) {
+  let o = objectOf(value, "the package metadata"), reportWire = get(o, "complianceReport"), status = isObject(get(o, "status")) ? get(o, "status") : {}, compliance;
+  if (isObject(reportWire)) {
+    let result = str(get(reportWire, "analysisResult")) ?? "";
+    compliance = {
+      // pgutil paints anything but Compliant/Warn/Inconclusive red: so does this.
+      verdict: statusOf(result) ?? (result ? "noncompliant" : "inconclusive"),
+      result,
+      analyzedAt: utcDate(get(reportWire, "analysisDate")),
+      issues: strings(get(reportWire, "issues"))
+    };
+  }
+  let allowDownload = bool(get(status, "allowDownload")), verdict = allowDownload === !1 ? "blocked" : compliance?.verdict ?? "inconclusive";
+  return {
+    name: str(get(o, "name")) ?? "",
+    version: str(get(o, "version")) ?? "",
+    state: str(get(o, "state")) ?? "",
+    published: utcDate(get(o, "published")),
+    publishedBy: str(get(o, "publishedBy")),
+    licenses: objects(get(o, "licenses")).map((l) => ({
+      code: str(get(l, "code")) ?? str(get(l, "licenseId")) ?? "",
+      title: str(get(l, "title"))
+    })),
+    vulnerabilities: objects(get(o, "vulnerabilities")).map(parsePackageVulnerability),
+    compliance,
+    listed: bool(get(status, "listed")),
+    deprecated: bool(get(status, "deprecated")),
+    allowDownload,
+    verdict
+  };
+}
+function parsePackageAudit(value) {
+  let o = objectOf(value, "the package audit"), statusText = str(get(o, "statusText")) ?? "", resultCode = str(get(o, "resultCode")), verdict = statusOf(statusText) ?? statusOf(resultCode) ?? "inconclusive";
+  return {
+    verdict,
+    statusText: statusText || STATUS_TEXT[verdict],
+    resultCode,
+    analyzedAt: utcDate(get(o, "analysisDate")),
+    detail: str(get(o, "detail"))?.trim() || void 0
+  };
+}
+function parseLicense(value) {
+  let o = objectOf(value, "a license");
+  return {
+    id: optNum(get(o, "id")),
+    code: str(get(o, "code")) ?? str(get(o, "licenseId")) ?? "",
+    title: str(get(o, "title")),
+    spdx: strings(get(o, "spdx")),
+    urls: strings(get(o, "urls")),
+    hashes: strings(get(o, "hashes")),
+    packageNames: strings(get(o, "packageNames")),
+    purls: strings(get(o, "purls"))
+  };
+}
+
+// ../core/src/areas/sca/index.ts
+var MANAGE = "Manage SCA (Projects & Builds) — Projects_Manage for a personal key", VIEW = "Manage SCA (Projects & Builds) — Projects_View for a personal key";
+function required(subject, fields) {
+  let problems = Object.entries(fields).filter(([, v]) => v === void 0 || v.trim() === "").map(([k]) => `${k} is required`);
+  if (problems.length) throw new ValidationError(subject, problems);
+}
+function describeBuild(project, version) {
+  return `build ${version} of SCA project "${project}"`;
+}
+var NO_BUILD = (project, version) => `Check that the SCA project "${project}" and its build ${version} exist (an SBOM import creates both).`, ScaProjectsArea = class {
+  constructor(transport) {
+    this.transport = transport;
+  }
+  transport;
+  async list(options2) {
+    return scaJson(
+      this.transport,
+      {
+        method: "GET",
+        path: joinPath("api", "sca", "projects"),
+        signal: options2?.signal,
+        operation: "list SCA projects",
+        privilege: VIEW
+      },
+      (json) => arrayOf(json, "the project list").map(parseProject)
+    );
+  }
+  async get(name, options2) {
+    required("SCA project", { name });
+    for (let param of ["name", "project"]) {
+      let found = await scaRequest(
+        this.transport,
+        {
+          method: "GET",
+          path: joinPath("api", "sca", "projects"),
+          query: { [param]: name },
+          passStatuses: [400, 404],
+          signal: options2?.signal,
+          operation: `get SCA project "${name}"`,
+          privilege: VIEW
+        },
+        async (r) => {
+          if (r.status >= 300)
+            return await r.readText(), null;
+          let json = await r.readJson();
+          return Array.isArray(json) ? json.filter(isObject).map(parseProject).find((p) => p.name.toLowerCase() === name.toLowerCase()) : parseProject(json);
+        }
+      );
+      if (found !== null) return found;
+    }
+  }
+  async save(project, options2) {
+    return required("SCA project", { name: project.name }), scaJson(
+      this.transport,
+      {
+        method: "POST",
+        path: joinPath("api", "sca", "projects"),
+        body: { type: "json", value: { name: project.name, type: project.type, url: project.url } },
+        idempotent: !0,
+        signal: options2?.signal,
+        operation: `save SCA project "${project.name}"`,
+        privilege: MANAGE
+      },
+      parseProject
+    );
+  }
+  async delete(name, options2) {
+    return required("SCA project", { name }), scaSend(this.transport, {
+      method: "DELETE",
+      path: joinPath("api", "sca", "projects"),
+      query: { name },
+      idempotent: !0,
+      signal: options2?.signal,
+      operation: `delete SCA project "${name}"`,
+      privilege: MANAGE,
+      notFoundHint: `There is no SCA project "${name}", or this ProGet version cannot delete projects through the API.`
+    });
+  }
+};
+async function sniffFormat(filePath) {
+  let handle = await open4(filePath, "r");
+  try {
+    let buffer = Buffer.alloc(4096), { bytesRead } = await handle.read(buffer, 0, buffer.length, 0), head = buffer.subarray(0, bytesRead).toString("utf8").replace(/^\uFEFF/, "").trimStart();
+    return head.startsWith("{") ? "json" : head.startsWith("<") ? "xml" : void 0;
+  } finally {
+    await handle.close();
+  }
+}
+var ScaBuildsArea = class {
+  constructor(transport) {
+    this.transport = transport;
+  }
+  transport;
+  async importSbom(filePath, options2) {
+    let size;
+    try {
+      let info2 = await stat6(filePath);
+      if (!info2.isFile()) throw new Error("not a regular file");
+      size = info2.size;
+    } catch (e) {
+      throw new ValidationError("SBOM file", [`cannot read ${filePath}: ${e.message}`]);
+    }
+    if (size === 0) throw new ValidationError("SBOM file", [`${filePath} is empty`]);
+    let format = options2?.format ?? await sniffFormat(filePath);
+    if (!format)
+      throw new ValidationError("SBOM file", [
+        `${filePath} is neither JSON nor XML, so it cannot be a CycloneDX SBOM`
+      ]);
+    return await scaSend(this.transport, {
+      method: "POST",
+      path: joinPath("api", "sca", "import"),
+      body: {
+        type: "stream",
+        length: size,
+        // The docs name exactly these two types.
+        contentType: format === "json" ? "application/json" : "text/xml",
+        open: () => createReadStream3(filePath, { highWaterMark: 256 * 1024 })
+      },
+      idempotent: !1,
+      transfer: !0,
+      signal: options2?.signal,
+      operation: `import the SBOM ${basename2(filePath)}`,
+      privilege: "Upload SBOM documents (sbom-upload) — Projects_UploadSbom for a personal key",
+      notFoundHint: "SBOM import needs ProGet 2022 or later."
+    }), { size, format };
+  }
+  async exportSbom(project, version, destPath, options2) {
+    required("SBOM export", { project, version, destPath });
+    let format = options2?.format ?? "json", temp = join3(dirname2(destPath), `.${basename2(destPath)}.${randomBytes2(6).toString("hex")}.part`);
+    try {
+      await scaRequest(
+        this.transport,
+        {
+          method: "GET",
+          path: joinPath("api", "sca", "export"),
+          query: { project, version, format },
+          accept: format === "json" ? "application/json" : "application/xml, text/xml",
+          transfer: !0,
+          signal: options2?.signal,
+          operation: `export the SBOM of ${describeBuild(project, version)}`,
+          privilege: MANAGE,
+          notFoundHint: NO_BUILD(project, version)
+        },
+        async (r) => {
+          r.touch();
+          let body = r.body;
+          body.on("data", () => r.touch()), await pipeline5(body, createWriteStream(temp));
+        }
+      );
+      let { size } = await stat6(temp);
+      return await rename3(temp, destPath), { size };
+    } catch (e) {
+      throw await rm3(temp, { force: !0 }), e;
+    }
+  }
+  async audit(project, version, options2) {
+    return required("Build audit", { project, version }), scaJson(
+      this.transport,
+      {
+        method: "POST",
+        path: joinPath("api", "sca", "audit-build"),
+        // pgutil's `build=` (since 2024-07); the docs said `version=` until 2025-11.
+        query: { project, build: version },
+        signal: options2?.signal,
+        operation: `audit ${describeBuild(project, version)}`,
+        privilege: MANAGE,
+        notFoundHint: NO_BUILD(project, version)
+      },
+      parseBuildAnalysis
+    );
+  }
+  async analyze(project, version, options2) {
+    return required("Build analysis", { project, version }), scaSend(this.transport, {
+      method: "POST",
+      path: joinPath("api", "sca", "analyze-build"),
+      query: { project, version },
+      signal: options2?.signal,
+      operation: `analyse ${describeBuild(project, version)}`,
+      privilege: MANAGE,
+      notFoundHint: NO_BUILD(project, version)
+    });
+  }
+  async promote(project, version, stage, options2) {
+    return required("Build promotion", { project, version, stage }), scaRequest(
+      this.transport,
+      {
+        method: "POST",
+        path: joinPath("api", "sca", "promote-build"),
+        // pgutil's `build=` ("wrong parameter" fix, 2024-09); the docs still print `version=`.
+        query: { project, build: version, stage },
+        signal: options2?.signal,
+        operation: `promote ${describeBuild(project, version)} to stage "${stage}"`,
+        privilege: MANAGE,
+        notFoundHint: NO_BUILD(project, version)
+      },
+      async (r) => {
+        let json = await r.readJson({ allowEmpty: !0 });
+        return json === void 0 ? void 0 : parseBuildAnalysis(json);
+      }
+    );
+  }
+  /** GET on `/api/sca/builds`, then the docs' `/api/sca/releases` when the first answers 404. */
+  async getEither(query, operation, parse2, options2) {
+    for (let path of ["builds", "releases"]) {
+      let result = await scaRequest(
+        this.transport,
+        {
+          method: "GET",
+          path: joinPath("api", "sca", path),
+          query,
+          passStatuses: [404],
+          signal: options2?.signal,
+          operation,
+          privilege: VIEW
+        },
+        async (r) => r.status === 404 ? (await r.readText(), { missing: !0 }) : { missing: !1, value: parse2(await r.readJson()) }
+      );
+      if (!result.missing) return result.value;
+    }
+  }
+  async get(project, version, options2) {
+    return required("SCA build", { project, version }), this.getEither(
+      { project, version },
+      `get ${describeBuild(project, version)}`,
+      (json) => parseBuild(json, project),
+      options2
+    );
+  }
+  async list(project, options2) {
+    required("SCA builds", { project });
+    let list = await this.getEither(
+      { project },
+      `list the builds of SCA project "${project}"`,
+      (json) => arrayOf(json, "the build list").map((b) => parseBuild(b, project)),
+      options2
+    );
+    if (list === void 0)
+      throw new ProGetError({
+        kind: "not-found",
+        status: 404,
+        message: `Could not list the builds of SCA project "${project}": no such project`,
+        hint: "Check the project name; an SBOM import creates the project."
+      });
+    return list;
+  }
+  async save(build, options2) {
+    return required("SCA build", { project: build.project, version: build.version }), scaJson(
+      this.transport,
+      {
+        method: "POST",
+        path: joinPath("api", "sca", "builds"),
+        body: {
+          type: "json",
+          value: {
+            project: build.project,
+            version: build.version,
+            url: build.url,
+            active: build.active,
+            stage: build.stage
+          }
+        },
+        idempotent: !0,
+        signal: options2?.signal,
+        operation: `save ${describeBuild(build.project, build.version)}`,
+        privilege: MANAGE
+      },
+      (json) => parseBuild(json, build.project)
+    );
+  }
+  async delete(project, version, options2) {
+    return required("SCA build", { project, version }), scaSend(this.transport, {
+      method: "DELETE",
+      path: joinPath("api", "sca", "builds"),
+      query: { project, version },
+      idempotent: !0,
+      signal: options2?.signal,
+      operation: `delete ${describeBuild(project, version)}`,
+      privilege: MANAGE,
+      notFoundHint: NO_BUILD(project, version)
+    });
+  }
+  async issues(project, version, options2) {
+    return required("SCA issues", { project, version }), scaJson(
+      this.transport,
+      {
+        method: "GET",
+        path: joinPath("api", "sca", "issues"),
+        query: { project, version },
+        signal: options2?.signal,
+        operation: `list the issues of ${describeBuild(project, version)}`,
+        privilege: VIEW,
+        notFoundHint: NO_BUILD(project, version)
+      },
+      (json) => json === null ? [] : arrayOf(json, "the issue list").map(parseIssue)
+    );
+  }
+  async resolveIssue(project, version, issue2, options2) {
+    return required("SCA issue", { project, version }), scaSend(this.transport, {
+      method: "POST",
+      path: joinPath("api", "sca", "issues"),
+      query: { project, version, number: issue2, resolve: "true" },
+      idempotent: !0,
+      signal: options2?.signal,
+      operation: `resolve issue #${issue2} of ${describeBuild(project, version)}`,
+      privilege: "Manage SCA (Projects & Builds) — Projects_ResolveIssue for a personal key",
+      notFoundHint: NO_BUILD(project, version)
+    });
+  }
+  async deleteIssue(project, version, issue2, options2) {
+    return required("SCA issue", { project, version }), scaSend(this.transport, {
+      method: "DELETE",
+      path: joinPath("api", "sca", "issues"),
+      query: { project, version, number: issue2 },
+      idempotent: !0,
+      signal: options2?.signal,
+      operation: `delete issue #${issue2} of ${describeBuild(project, version)}`,
+      privilege: MANAGE,
+      notFoundHint: NO_BUILD(project, version)
+    });
+  }
+  async comments(project, version, options2) {
+    return required("SCA comments", { project, version }), scaJson(
+      this.transport,
+      {
+        method: "GET",
+        path: joinPath("api", "sca", "comments"),
+        query: { project, version },
+        signal: options2?.signal,
+        operation: `list the comments of ${describeBuild(project, version)}`,
+        privilege: VIEW,
+        notFoundHint: NO_BUILD(project, version)
+      },
+      (json) => json === null ? [] : arrayOf(json, "the comment list").map(parseComment)
+    );
+  }
+  async addComment(comment, options2) {
+    return required("SCA comment", { project: comment.project, version: comment.version, comment: comment.comment }), scaSend(this.transport, {
+      method: "POST",
+      path: joinPath("api", "sca", "comments"),
+      // pgutil's BuildCommentCreateInfo: the build named in the body.
+      body: {
+        type: "json",
+        value: {
+          project: comment.project,
+          version: comment.version,
+          number: comment.number,
+          by: comment.by,
+          comment: comment.comment
+        }
+      },
+      signal: options2?.signal,
+      operation: `comment on ${describeBuild(comment.project, comment.version)}`,
+      privilege: MANAGE,
+      notFoundHint: NO_BUILD(comment.project, comment.version)
+    });
+  }
+  async deleteComment(project, version, comment, options2) {
+    return required("SCA comment", { project, version }), scaSend(this.transport, {
+      method: "DELETE",
+      path: joinPath("api", "sca", "comments"),
+      query: { project, version, number: comment },
+      idempotent: !0,
+      signal: options2?.signal,
+      operation: `delete comment #${comment} of ${describeBuild(project, version)}`,
+      privilege: MANAGE,
+      notFoundHint: NO_BUILD(project, version)
+    });
+  }
+}, ScaVulnerabilitiesArea = class {
+  constructor(transport) {
+    this.transport = transport;
+  }
+  transport;
+  async audit(packages, options2) {
+    let problems = [];
+    if (packages.forEach((p, i) => {
+      for (let field of ["type", "name", "version"])
+        p[field]?.trim() || problems.push(`package ${i + 1}: ${field} is required`);
+    }), problems.length) throw new ValidationError("Vulnerability audit", problems);
+    if (packages.length === 0) return [];
+    let body = packages.map((p) => ({
+      type: p.type,
+      name: p.name,
+      version: p.version,
+      group: p.group || void 0
+    }));
+    return scaJson(
+      this.transport,
+      {
+        method: "POST",
+        path: joinPath("api", "sca", "audit-package-vulns"),
+        body: { type: "json", value: body },
+        signal: options2?.signal,
+        operation: `audit ${packages.length} package${packages.length === 1 ? "" : "s"} for vulnerabilities`,
+        privilege: MANAGE,
+        notFoundHint: "The vulnerability audit API needs ProGet 2023 or later."
+      },
+      (json) => parseVulnerabilities(json, packages)
+    );
+  }
+  async assess(request, options2) {
+    return required("Vulnerability assessment", { id: request.id, type: request.type }), scaSend(this.transport, {
+      method: "POST",
+      path: joinPath("api", "sca", "assess"),
+      query: {
+        id: request.id,
+        type: request.type,
+        // pgutil leaves out a blank comment and an empty policy.
+        comment: request.comment?.trim() ? request.comment : void 0,
+        policy: request.policy || void 0
+      },
+      signal: options2?.signal,
+      operation: `assess vulnerability ${request.id} as "${request.type}"`,
+      privilege: MANAGE
+    });
+  }
+};
+function selectorQuery(pkg) {
+  return "purl" in pkg ? { purl: pkg.purl } : {
+    name: pkg.name,
+    version: pkg.version,
+    group: pkg.group || void 0,
+    qualifier: pkg.qualifier || void 0
+  };
+}
+function describeSelector(pkg) {
+  return "purl" in pkg ? pkg.purl : `${pkg.group ? `${pkg.group}/` : ""}${pkg.name} ${pkg.version}`;
+}
+function checkSelector(subject, pkg, feed) {
+  if ("purl" in pkg) {
+    if (required(subject, { feed, purl: pkg.purl }), !pkg.purl.startsWith("pkg:"))
+      throw new ValidationError(subject, [`"${pkg.purl}" is not a purl (pkg:type/name@version)`]);
+  } else required(subject, { feed, name: pkg.name, version: pkg.version });
+}
+var FEED_VIEW = (feed) => `Feeds_ViewFeed (View/Download) on feed "${feed}"`, ScaPackagesArea = class {
+  constructor(transport) {
+    this.transport = transport;
+  }
+  transport;
+  async metadata(feed, pkg, options2) {
+    return checkSelector("Package metadata", pkg, feed), scaRequest(
+      this.transport,
+      {
+        method: "GET",
+        path: joinPath("api", "packages", feed, "metadata"),
+        query: selectorQuery(pkg),
+        passStatuses: [404],
+        // Metadata answers on ProGet Free too (without compliance): a refusal there is not the edition.
+        paidFeature: void 0,
+        signal: options2?.signal,
+        operation: `read the metadata of ${describeSelector(pkg)} in feed "${feed}"`,
+        privilege: FEED_VIEW(feed)
+      },
+      async (r) => {
+        if (r.status === 404) {
+          await r.readText();
+          return;
+        }
+        return parsePackageMetadata(await r.readJson());
+      }
+    );
+  }
+  async audit(feed, pkg, options2) {
+    return checkSelector("Package audit", pkg, feed), scaJson(
+      this.transport,
+      {
+        method: "POST",
+        path: joinPath("api", "packages", feed, "audit"),
+        query: selectorQuery(pkg),
+        signal: options2?.signal,
+        operation: `audit ${describeSelector(pkg)} in feed "${feed}"`,
+        privilege: FEED_VIEW(feed),
+        notFoundHint: `Package audits need ProGet 2023 or later; check that feed "${feed}" holds ${describeSelector(pkg)}.`
+      },
+      parsePackageAudit
+    );
+  }
+  async setStatus(feed, pkg, change, options2) {
+    checkSelector("Package status", pkg, feed);
+    let value = {};
+    for (let k of ["listed", "allow", "deprecated", "deprecationReason"])
+      change[k] !== void 0 && (value[k] = change[k]);
+    if (Object.keys(value).length === 0) throw new ValidationError("Package status", ["nothing to change"]);
+    return scaSend(this.transport, {
+      method: "POST",
+      path: joinPath("api", "packages", feed, "status"),
+      query: selectorQuery(pkg),
+      body: { type: "json", value },
+      idempotent: !0,
+      paidFeature: void 0,
+      signal: options2?.signal,
+      operation: `set the status of ${describeSelector(pkg)} in feed "${feed}"`,
+      privilege: `Feeds_UnlistPackage or feed management on feed "${feed}"`,
+      notFoundHint: `Setting package status needs ProGet 2023.18 or later; check that feed "${feed}" holds ${describeSelector(pkg)}.`
+    });
+  }
+}, ScaLicensesArea = class {
+  constructor(transport) {
+    this.transport = transport;
+  }
+  transport;
+  async list(options2) {
+    for (let path of [
+      joinPath("api", "licenses", "list"),
+      joinPath("api", "management", "licenses", "list")
+    ]) {
+      let list = await scaRequest(
+        this.transport,
+        {
+          method: "GET",
+          path,
+          passStatuses: [404],
+          signal: options2?.signal,
+          operation: "list licenses",
+          privilege: "Full Control — Licenses_Manage for a personal key",
+          paidFeature: void 0
+        },
+        async (r) => {
+          if (r.status === 404) {
+            await r.readText();
+            return;
+          }
+          return arrayOf(await r.readJson(), "the license list").map(parseLicense);
+        }
+      );
+      if (list) return list;
+    }
+    throw new ProGetError({
+      kind: "not-supported",
+      status: 404,
+      message: "Could not list licenses: this ProGet server has no licenses API"
+    });
+  }
+}, ScaArea = class {
+  projects;
+  builds;
+  vulnerabilities;
+  packages;
+  licenses;
+  constructor(transport) {
+    this.projects = new ScaProjectsArea(transport), this.builds = new ScaBuildsArea(transport), this.vulnerabilities = new ScaVulnerabilitiesArea(transport), this.packages = new ScaPackagesArea(transport), this.licenses = new ScaLicensesArea(transport);
+  }
+};
+
+// ../core/src/redact.ts
+var SECRET_QUERY_KEYS = /* @__PURE__ */ new Set(["key", "api_key", "apikey", "password"]), MASK = "***", PARTIAL_MIN = 4;
+function redactUrl(url) {
+  let parsed;
+  try {
+    parsed = new URL(url.toString());
+  } catch {
+    return redactQueryText(url.toString());
+  }
+  parsed.username && (parsed.username = MASK), parsed.password && (parsed.password = MASK);
+  let search = parsed.search, redacted = search ? redactQueryText(search) : "";
+  return `${`${parsed.protocol}//${parsed.username ? `${parsed.username}${parsed.password ? `:${parsed.password}` : ""}@` : ""}${parsed.host}${parsed.pathname}`}${redacted}${parsed.hash}`;
+}
+function redactQueryText(text) {
+  return text.replace(/([?&;])([^=&#;]+)=([^&#;]*)/g, (whole, sep, name) => {
+    let decoded = name;
+    try {
+      decoded = decodeURIComponent(name);
+    } catch {
+    }
+    return SECRET_QUERY_KEYS.has(decoded.toLowerCase()) ? `${sep}${name}=${MASK}` : whole;
+  });
+}
+var SecretScrubber = class {
+  secrets;
+  constructor(secrets) {
+    let all = /* @__PURE__ */ new Set();
+    for (let s of secrets)
+      if (!(!s || s.length < 3))
+        for (let form of [s, encodeURIComponent(s), Buffer.from(s, "utf8").toString("base64")])
+          all.add(form), all.add(form.toLowerCase());
+    this.secrets = [...all].sort((a, b) => b.length - a.length);
+  }
+  scrub(text) {
+    let out = text;
+    for (let s of this.secrets)
+      out.includes(s) && (out = out.split(s).join(MASK));
+    return out;
+  }
+  /**
+   * For text cut off at a limit: scrubbed, and a tail that could be the start of a secret (at least
+   * PARTIAL_MIN characters of one) is masked too, so a secret cut in two leaves no prefix.
+   */
+  scrubCut(text) {
+    let out = this.scrub(text), longest = 0;
+    for (let s of this.secrets)
+      for (let n = Math.min(s.length - 1, out.length); n >= PARTIAL_MIN && n > longest; n--)
+        if (out.endsWith(s.slice(0, n))) {
+          longest = n;
+          break;
+        }
+    return longest > 0 ? `${out.slice(0, out.length - longest)}${MASK}` : out;
+  }
+  /** Redacted and scrubbed: the only form in which a request URL may be shown. */
+  url(url) {
+    return this.scrub(redactUrl(url));
+  }
+};
+
+// ../core/src/transport/tls.ts
+import { readFileSync } from "node:fs";
+import { rootCertificates } from "node:tls";
+function loadTlsSettings(caCertPath, insecureTls, logger) {
+  let ca;
+  if (caCertPath) {
+    let pem;
+    try {
+      pem = readFileSync(caCertPath, "utf8");
+    } catch (e) {
+      throw new ValidationError("caCertPath", [`cannot read ${caCertPath}: ${e.message}`]);
+    }
+    if (!pem.includes("-----BEGIN CERTIFICATE-----"))
+      throw new ValidationError("caCertPath", [
+        `${caCertPath} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`
+      ]);
+    ca = [...rootCertificates, pem];
+  }
+  if (insecureTls) {
+    let warning2 = "WARNING: TLS certificate verification is DISABLED (insecureTls). Anyone on the network path can read and alter traffic to ProGet, including the API key. Use caCertPath to trust a private CA instead.";
+    logger ? logger.warn(warning2) : process.stderr.write(`${warning2}
+`);
+  }
+  return { ca, rejectUnauthorized: !insecureTls };
+}
+
+// ../core/src/transport/timers.ts
+var StopReason = class {
   constructor(kind, detail, retryable) {
     this.kind = kind;
     this.detail = detail;
@@ -18372,379 +20487,65 @@ var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]), StopReason =
   kind;
   detail;
   retryable;
-}, RetryableStatus = class extends Error {
-  constructor(error2, retryAfterMs) {
-    super(error2.message);
-    this.error = error2;
-    this.retryAfterMs = retryAfterMs;
-  }
-  error;
-  retryAfterMs;
-}, Transport = class {
-  agents;
-  /** One keep-alive agent pair per client; idle sockets are unref'd by Node, so they never hold a process. */
-  keepAliveAgents() {
-    return this.agents ??= {
-      http: new HttpAgent({ keepAlive: !0, maxSockets: 32 }),
-      https: new HttpsAgent({ keepAlive: !0, maxSockets: 32 })
-    }, this.agents;
-  }
-  serverInfo = {};
-  retryable = /* @__PURE__ */ new WeakSet();
-  config;
-  constructor(config) {
-    this.config = config;
-  }
-  get hasCredentials() {
-    return Object.keys(this.config.authHeaders).length > 0;
-  }
-  /** Full URL for a path relative to the base (not redacted: for sending only). */
-  url(path, query) {
-    return `${this.config.baseUrl}${path}${buildQuery(query)}`;
-  }
-  /** Sends the request (retrying as allowed) and hands a 2xx response to `handle` inside the attempt. */
-  async request(spec, handle) {
-    let call = this.startCall(spec), maxAttempts = this.config.retries + 1;
-    try {
-      for (let attempt = 1; ; attempt++)
-        try {
-          return await this.attempt(spec, call, attempt, maxAttempts, handle);
-        } catch (error2) {
-          let delay2 = this.retryDelay(spec, call, attempt, maxAttempts, error2);
-          if (delay2 === void 0) throw this.finalError(error2, spec, call, attempt);
-          this.debug(
-            `${spec.method} ${call.lastUrl}: ${describeFailure(error2)}; retrying in ${delay2} ms (attempt ${attempt + 1}/${maxAttempts})`
-          );
-          try {
-            await sleep(delay2, call.signal);
-          } catch {
-            throw this.finalError(error2, spec, call, attempt, call.signal.reason);
-          }
-        }
-    } finally {
-      call.detached || call.dispose();
-    }
-  }
-  /** Convenience: JSON of a 2xx response, parsed inside the attempt so shape errors name the request. */
-  json(spec, parse2 = (v) => v) {
-    return this.request(spec, async (r) => parse2(await r.readJson()));
-  }
-  /** Convenience: 2xx with the body discarded. */
-  async send(spec) {
-    await this.request(spec, async (r) => {
-      await r.readText(65536);
-    });
-  }
-  startCall(spec) {
-    let controller = new AbortController(), cleanups = [], link2 = (signal) => {
-      if (!signal) return;
-      let onAbort = () => controller.abort(new StopReason("aborted", "the operation was cancelled", !1));
-      signal.aborted ? onAbort() : (signal.addEventListener("abort", onAbort, { once: !0 }), cleanups.push(() => signal.removeEventListener("abort", onAbort)));
-    };
-    link2(this.config.signal), link2(spec.signal);
-    let overall = this.config.overallTimeoutMs, deadline;
-    if (overall !== void 0 && overall > 0 && (!spec.transfer || this.config.overallAppliesToTransfers)) {
-      deadline = Date.now() + overall;
-      let timer = setTimeout(
-        () => controller.abort(
-          new StopReason("timeout", `gave up after ${overall} ms in total (overallTimeoutMs)`, !1)
-        ),
-        overall
-      );
-      cleanups.push(() => clearTimeout(timer));
-    }
-    return {
-      signal: controller.signal,
-      deadline,
-      lastUrl: this.config.scrubber.url(this.url(spec.path, spec.query)),
-      method: spec.method,
-      detached: !1,
-      dispose: () => {
-        for (let c of cleanups) c();
-      }
-    };
-  }
-  async attempt(spec, call, attempt, maxAttempts, handle) {
-    let controller = new AbortController(), cleanups = [], message, detached = !1, cleanup = () => {
-      for (let c of cleanups.splice(0)) c();
-      message && !message.complete && message.destroy();
-    };
-    controller.signal.addEventListener(
-      "abort",
-      () => message?.destroy(stopError(controller.signal.reason, spec, call)),
-      { once: !0 }
-    );
-    let onCallAbort = () => controller.abort(call.signal.reason);
-    call.signal.aborted ? onCallAbort() : (call.signal.addEventListener("abort", onCallAbort, { once: !0 }), cleanups.push(() => call.signal.removeEventListener("abort", onCallAbort)));
-    let touch = () => {
-    };
-    if (spec.transfer) {
-      let idle = this.config.transferTimeoutMs, last = Date.now(), timer, check2 = () => {
-        let quiet = Date.now() - last;
-        quiet >= idle ? controller.abort(new StopReason("timeout", `no data for ${idle} ms (transferTimeoutMs)`, !0)) : timer = setTimeout(check2, idle - quiet);
-      };
-      touch = () => {
-        last = Date.now();
-      }, timer = setTimeout(check2, idle), cleanups.push(() => clearTimeout(timer));
-    } else {
-      let limit = this.config.timeoutMs, timer = setTimeout(
-        () => controller.abort(
-          new StopReason("timeout", `no complete response within ${limit} ms (timeoutMs)`, !0)
-        ),
-        limit
-      );
-      cleanups.push(() => clearTimeout(timer));
-    }
-    try {
-      if (controller.signal.aborted) throw stopError(controller.signal.reason, spec, call);
-      let method = spec.method, body = spec.body, target = new URL(this.url(spec.path, spec.query)), response, started = Date.now();
-      for (let hop = 0; ; hop++) {
-        call.lastUrl = this.config.scrubber.url(target), call.method = method;
-        let withCredentials = target.origin === this.config.origin;
-        this.debug(
-          `${method} ${call.lastUrl} (attempt ${attempt}/${maxAttempts}${hop ? `, redirect ${hop}` : ""}${withCredentials ? "" : ", without credentials"})`
-        ), response = await this.sendOnce(
-          method,
-          target,
-          body,
-          spec,
-          withCredentials,
-          controller,
-          touch,
-          cleanups
-        ), message = response.message;
-        let status2 = message.statusCode ?? 0;
-        withCredentials && this.recordServerInfo(message.headers);
-        let location = message.headers.location;
-        if (!REDIRECTS.has(status2) || !location) break;
-        if (message.resume(), hop >= this.config.maxRedirects)
-          throw new ProGetError({
-            kind: "invalid-response",
-            message: `Could not ${spec.operation}: more than ${this.config.maxRedirects} redirects`,
-            method,
-            url: call.lastUrl,
-            status: status2
-          });
-        let next = new URL(location, target);
-        if (next.protocol !== "http:" && next.protocol !== "https:")
-          throw this.redirectRefused(spec, call, status2, `to a ${next.protocol} URL`);
-        if (target.protocol === "https:" && next.protocol === "http:")
-          throw this.redirectRefused(spec, call, status2, "from https to http (it would expose the request)");
-        if (next.origin !== this.config.origin && method !== "GET" && method !== "HEAD")
-          throw this.redirectRefused(spec, call, status2, `of a ${method} to another origin (${next.origin})`);
-        (status2 === 303 || (status2 === 301 || status2 === 302) && method === "POST") && (method !== "HEAD" && (method = "GET"), body = void 0), target = next;
-      }
-      message = response.message;
-      let status = message.statusCode ?? 0;
-      if (this.debug(
-        `${method} ${call.lastUrl} → ${status} (attempt ${attempt}/${maxAttempts}, ${Date.now() - started} ms)`
-      ), status >= 200 && status < 300 || spec.passStatuses?.includes(status)) {
-        let ctx = this.responseContext(message, spec, call, controller.signal, touch, () => (detached = !0, call.detached = !0, () => {
-          cleanup(), call.dispose();
-        }));
-        return await handle(ctx);
-      }
-      let { buffer, truncated } = await readBounded(message, 65536), text = this.config.scrubber.scrub(decodeText(buffer)) + (truncated ? " …(truncated)" : ""), error2 = httpError(
-        {
-          status,
-          statusText: message.statusMessage,
-          method,
-          url: call.lastUrl,
-          path: spec.path,
-          serverText: looksLikeHtml(text, message.headers) ? htmlToText(text) : text,
-          edition: message.headers["x-proget-edition"]?.toString() ?? this.serverInfo.edition,
-          hasCredentials: this.hasCredentials,
-          attempts: attempt
-        },
-        spec
-      );
-      throw RETRYABLE_STATUSES.has(status) ? new RetryableStatus(error2, parseRetryAfter(message.headers["retry-after"])) : error2;
-    } catch (error2) {
-      if (controller.signal.aborted && !(error2 instanceof ProGetError && error2.status !== void 0)) {
-        let reason = controller.signal.reason;
-        if (!(reason instanceof StopReason)) throw reason;
-        let stopped = stopError(controller.signal.reason, spec, call, error2, attempt);
-        throw controller.signal.reason?.retryable && this.retryable.add(stopped), stopped;
-      }
-      if (error2 instanceof ProGetError && error2.url === void 0 && !error2.hint && !error2.serverText) {
-        let located = new ProGetError({
-          kind: error2.kind,
-          message: `Could not ${spec.operation}: ${error2.message}`,
-          status: message?.statusCode,
-          method: call.method,
-          url: call.lastUrl,
-          attempts: attempt,
-          cause: error2
-        });
-        throw this.retryable.has(error2) && this.retryable.add(located), located;
-      }
-      throw error2;
-    } finally {
-      detached || cleanup();
-    }
-  }
-  sendOnce(method, target, body, spec, withCredentials, controller, touch, cleanups) {
-    let signal = controller.signal, headers = { accept: spec.accept ?? "application/json" };
-    withCredentials && Object.assign(headers, this.config.authHeaders);
-    let data = null;
-    if (body?.type === "json")
-      data = JSON.stringify(body.value), headers["content-type"] = "application/json; charset=utf-8";
-    else if (body?.type === "empty" || !body && method !== "GET" && method !== "HEAD")
-      data = "";
-    else if (body?.type === "stream") {
-      let source = body.open(), onChunk = body.onChunk, counter = new Transform3({
-        transform(chunk, _enc, done) {
-          touch(), onChunk?.(chunk), done(null, chunk);
-        }
-      });
-      pipeline4(source, counter, (error2) => {
-        error2 && !signal.aborted && controller.abort(error2);
-      }), cleanups.push(() => {
-        source.destroy(), counter.destroy();
-      }), headers["content-length"] = String(body.length), headers["content-type"] = body.contentType, data = counter;
-    }
-    let tls = this.config.tls, reuse = method === "GET" || method === "HEAD" ? this.keepAliveAgents() : void 0, socketTimeout = Math.max(this.config.timeoutMs, this.config.transferTimeoutMs) + 6e4, proxy = getProxyUrl(target);
-    return !proxy?.hostname && spec.transfer && method === "GET" && !this.config.nodeHttpTransfers ? rawGet(
-      target,
-      { ...headers, "user-agent": this.config.userAgent },
-      { signal, socketTimeout, ca: tls.ca, rejectUnauthorized: tls.rejectUnauthorized }
-    ) : proxy?.hostname ? this.proxiedRequest(method, target, data, headers, signal, socketTimeout) : directRequest(method, target, data, headers, {
-      userAgent: this.config.userAgent,
-      signal,
-      // Reads reuse connections (a promotion check makes hundreds of small requests); writes always
-      // get a fresh one, since a server closing an idle socket just as it is reused would fail a
-      // request that must not be sent twice.
-      agent: reuse ? target.protocol === "https:" ? reuse.https : reuse.http : !1,
-      ca: tls.ca,
-      rejectUnauthorized: tls.rejectUnauthorized,
-      socketTimeout
-    });
-  }
-  /** Through a proxy: http-client's tunnel agents, loaded on first use. */
-  async proxiedRequest(method, target, data, headers, signal, socketTimeout) {
-    let { HttpClient: HttpClient2 } = await Promise.resolve().then(() => (init_lib(), lib_exports));
-    if (signal.aborted) throw signal.reason;
-    let tls = this.config.tls, handler = {
-      prepareRequest(options2) {
-        options2.signal = signal, tls.ca && (options2.ca = tls.ca), tls.rejectUnauthorized || (options2.rejectUnauthorized = !1);
-        let agentOptions = options2.agent?.options;
-        agentOptions && options2.protocol !== "http:" && (tls.ca && (agentOptions.ca = tls.ca), tls.rejectUnauthorized || (agentOptions.rejectUnauthorized = !1));
-      },
-      canHandleAuthentication: () => !1,
-      handleAuthentication: () => Promise.reject(new Error("not used"))
-    };
-    return new HttpClient2(this.config.userAgent, [handler], {
-      allowRedirects: !1,
-      allowRetries: !1,
-      keepAlive: !1,
-      ignoreSslError: !tls.rejectUnauthorized,
-      socketTimeout
-    }).request(method, target.href, data, headers);
-  }
-  responseContext(message, spec, call, signal, touch, detach) {
-    let piped, body = () => (piped || (piped = new PassThrough(), pipeline4(message, piped, () => {
-    })), piped), scrubber = this.config.scrubber, jsonLimit = this.config.maxJsonBytes ?? 67108864, readText = async (limit = 65536) => {
-      let { buffer } = await readBounded(body(), limit);
-      return decodeText(buffer);
-    }, invalid = (what, text) => new ProGetError({
-      kind: "invalid-response",
-      message: `Could not ${spec.operation}: ${what}`,
-      status: message.statusCode,
-      method: call.method,
-      url: call.lastUrl,
-      serverText: text === void 0 ? void 0 : scrubber.scrub(excerpt(text, 300)),
-      hint: "Check that the URL points at ProGet itself, not a login page, proxy or another web application."
-    }), readJson = async (options2) => {
-      let declared = contentLength(message.headers);
-      if (declared !== void 0 && declared > jsonLimit)
-        throw message.destroy(), invalid(`the response (${declared} bytes) is larger than the ${jsonLimit}-byte limit for JSON`);
-      let { buffer, truncated } = await readBounded(body(), jsonLimit);
-      if (truncated) throw invalid(`the response is larger than the ${jsonLimit}-byte limit for JSON`);
-      let text = decodeText(buffer);
-      if (text.trim() === "") {
-        if (options2?.allowEmpty) return;
-        throw invalid("expected JSON but the response body was empty");
-      }
-      try {
-        return JSON.parse(text);
-      } catch (e) {
-        throw looksLikeHtml(text, message.headers) ? invalid("expected JSON but the server sent an HTML page", text) : invalid(`the response is not valid JSON (${e.message})`, text);
-      }
-    }, retryable = this.retryable;
-    return {
-      status: message.statusCode ?? 0,
-      headers: message.headers,
-      url: call.lastUrl,
-      get body() {
-        return body();
-      },
-      raw: () => message,
-      recycle: (chunk) => message.recycle?.(chunk),
-      signal,
-      readText,
-      readJson,
-      touch,
-      detach,
-      retryable(error2) {
-        return retryable.add(error2), error2;
-      }
-    };
-  }
-  retryDelay(spec, call, attempt, maxAttempts, error2) {
-    if (attempt >= maxAttempts || call.signal.aborted) return;
-    let idempotent = spec.idempotent ?? (spec.method === "GET" || spec.method === "HEAD"), retryAfter;
-    if (error2 instanceof RetryableStatus) {
-      if (!idempotent) return;
-      retryAfter = error2.retryAfterMs;
-    } else if (error2 instanceof ProGetError) {
-      if (!idempotent || !this.retryable.has(error2)) return;
-    } else if (error2 instanceof Error && isTransientNetworkError(error2)) {
-      if (!idempotent && !isPreConnectError(error2)) return;
-    } else
-      return;
-    let cap = this.config.retryMaxDelayMs, delay2 = retryAfter !== void 0 ? Math.min(retryAfter, cap) : backoffDelay(attempt, this.config.retryBaseDelayMs, cap, this.config.random ?? Math.random);
-    if (!(call.deadline !== void 0 && Date.now() + delay2 >= call.deadline))
-      return delay2;
-  }
-  finalError(error2, spec, call, attempts, stopReason) {
-    return stopReason instanceof StopReason ? stopError(stopReason, spec, call, error2, attempts) : error2 instanceof RetryableStatus ? error2.error : error2 instanceof Error && !(error2 instanceof ProGetError) && isNetworkError(error2) ? networkError(error2, spec, call, attempts, this.config.scrubber) : error2;
-  }
-  redirectRefused(spec, call, status, what) {
-    return new ProGetError({
-      kind: "invalid-response",
-      message: `Could not ${spec.operation}: refused to follow a redirect ${what}`,
-      status,
-      method: call.method,
-      url: call.lastUrl,
-      hint: "Point the ProGet URL at the final address (including https) so no redirect is needed."
-    });
-  }
-  recordServerInfo(headers) {
-    let version = headers["x-proget-version"], edition = headers["x-proget-edition"];
-    typeof version == "string" && version && (this.serverInfo.version = version), typeof edition == "string" && edition && (this.serverInfo.edition = edition);
-  }
-  debug(message) {
-    this.config.logger?.debug(this.config.scrubber.scrub(message));
-  }
 };
-function directRequest(method, target, data, headers, options2) {
-  return new Promise((resolve3, reject) => {
-    let outgoing = {};
-    for (let [name, value] of Object.entries(headers)) outgoing[name.toLowerCase()] = value;
-    outgoing["user-agent"] = options2.userAgent, typeof data == "string" && (outgoing["content-length"] = Buffer.byteLength(data, "utf8"));
-    let requestOptions = {
-      method,
-      headers: outgoing,
-      agent: options2.agent,
-      signal: options2.signal
+function startCall(config, spec, firstUrl) {
+  let controller = new AbortController(), cleanups = [], link3 = (signal) => {
+    if (!signal) return;
+    let onAbort = () => controller.abort(new StopReason("aborted", "the operation was cancelled", !1));
+    signal.aborted ? onAbort() : (signal.addEventListener("abort", onAbort, { once: !0 }), cleanups.push(() => signal.removeEventListener("abort", onAbort)));
+  };
+  link3(config.signal), link3(spec.signal);
+  let deadline, limit = (ms, detail) => {
+    deadline = Math.min(deadline ?? Number.POSITIVE_INFINITY, Date.now() + ms);
+    let timer = setTimeout(() => controller.abort(new StopReason("timeout", detail, !1)), ms);
+    cleanups.push(() => clearTimeout(timer));
+  }, overall = config.overallTimeoutMs;
+  return overall !== void 0 && overall > 0 && (!spec.transfer || config.overallAppliesToTransfers) && limit(overall, `gave up after ${overall} ms in total (overallTimeoutMs)`), spec.deadlineMs !== void 0 && spec.deadlineMs > 0 && limit(spec.deadlineMs, `gave up after ${spec.deadlineMs} ms in total (deadlineMs)`), {
+    signal: controller.signal,
+    deadline,
+    lastUrl: firstUrl,
+    method: spec.method,
+    detached: !1,
+    dispose: () => {
+      for (let c of cleanups) c();
+    }
+  };
+}
+function attemptTimer(config, spec, controller, cleanups) {
+  if (!spec.transfer) {
+    let limit = config.timeoutMs, timer2 = setTimeout(
+      () => controller.abort(
+        new StopReason("timeout", `no complete response within ${limit} ms (timeoutMs)`, !0)
+      ),
+      limit
+    );
+    return cleanups.push(() => clearTimeout(timer2)), () => {
     };
-    options2.ca && (requestOptions.ca = options2.ca), options2.rejectUnauthorized || (requestOptions.rejectUnauthorized = !1);
-    let req = (target.protocol === "https:" ? httpsRequest : httpRequest)(target, requestOptions, (message) => resolve3({ message }));
-    req.on("error", reject), req.setTimeout(options2.socketTimeout, () => {
-      req.destroy(new Error(`Request timeout: ${target.pathname}`));
-    }), typeof data == "string" ? req.end(data, "utf8") : data ? data.pipe(req) : req.end();
+  }
+  let idle = config.transferTimeoutMs, last = Date.now(), timer, check2 = () => {
+    let quiet = Date.now() - last;
+    quiet >= idle ? controller.abort(new StopReason("timeout", `no data for ${idle} ms (transferTimeoutMs)`, !0)) : timer = setTimeout(check2, idle - quiet);
+  };
+  return timer = setTimeout(check2, idle), cleanups.push(() => clearTimeout(timer)), () => {
+    last = Date.now();
+  };
+}
+function sleep2(ms, signal) {
+  return new Promise((resolve3, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    let onAbort = () => {
+      clearTimeout(timer), reject(signal.reason);
+    }, timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort), resolve3();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: !0 });
   });
 }
+
+// ../core/src/transport/failures.ts
 function stopError(reason, spec, call, cause, attempts) {
   let stop = reason instanceof StopReason ? reason : new StopReason("aborted", "the operation was cancelled", !1);
   return new ProGetError({
@@ -18796,27 +20597,840 @@ function networkHint(code2, url) {
   }
 }
 function describeFailure(error2) {
-  return error2 instanceof RetryableStatus ? `HTTP ${error2.error.status}` : error2 instanceof ProGetError ? error2.message.split(`
-`)[0] : errorCode(error2) ?? (error2 instanceof Error ? error2.message : String(error2));
+  return error2 instanceof RetryableStatus ? `HTTP ${error2.error.status}` : error2 instanceof ProGetError ? error2.summary : errorCode(error2) ?? errorSummary(error2);
+}
+var NOT_PROGET_HINT = "Check that the URL points at ProGet itself, not a login page, proxy or another web application.";
+function unexpectedSuccess(spec, call, status, expected) {
+  return new ProGetError({
+    kind: "invalid-response",
+    message: `Could not ${spec.operation}: the server answered ${status}, not ${expected.join(" or ")} as the API does`,
+    status,
+    method: call.method,
+    url: call.lastUrl,
+    hint: NOT_PROGET_HINT
+  });
+}
+function htmlAnswer(spec, response) {
+  return new ProGetError({
+    kind: "invalid-response",
+    message: `Could not ${spec.operation}: the server answered with an HTML page, not the API's response, so nothing is known to have happened`,
+    status: response.status,
+    method: spec.method,
+    url: response.url,
+    hint: NOT_PROGET_HINT
+  });
+}
+
+// ../core/src/transport/node-http.ts
+import {
+  Agent as HttpAgent,
+  request as httpRequest
+} from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+var KeepAliveAgents = class {
+  agents;
+  for(target) {
+    return this.agents ??= {
+      http: new HttpAgent({ keepAlive: !0, maxSockets: 32 }),
+      https: new HttpsAgent({ keepAlive: !0, maxSockets: 32 })
+    }, target.protocol === "https:" ? this.agents.https : this.agents.http;
+  }
+};
+function directRequest(method, target, data, headers, options2) {
+  return new Promise((resolve3, reject) => {
+    let outgoing = {};
+    for (let [name, value] of Object.entries(headers)) outgoing[name.toLowerCase()] = value;
+    outgoing["user-agent"] = options2.userAgent, typeof data == "string" && (outgoing["content-length"] = Buffer.byteLength(data, "utf8"));
+    let requestOptions = {
+      method,
+      headers: outgoing,
+      agent: options2.agent,
+      signal: options2.signal
+    };
+    options2.ca && (requestOptions.ca = options2.ca), options2.rejectUnauthorized || (requestOptions.rejectUnauthorized = !1);
+    let req = (target.protocol === "https:" ? httpsRequest : httpRequest)(target, requestOptions, (message) => resolve3({ message }));
+    req.on("error", reject), req.setTimeout(options2.socketTimeout, () => {
+      req.destroy(new Error(`Request timeout: ${target.pathname}`));
+    }), typeof data == "string" ? req.end(data, "utf8") : data ? data.pipe(req) : req.end();
+  });
+}
+
+// ../core/src/transport/redirects.ts
+var REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
+function isRedirect(status, location) {
+  return REDIRECTS.has(status) && location !== void 0 && location !== "";
+}
+function nextHop(spec, call, current, status, location, policy, hop) {
+  let { method } = current, next;
+  try {
+    next = new URL(location, current.target);
+  } catch {
+    throw redirectRefused(spec, call, status, "to an address that is not a URL");
+  }
+  let page = landingPage(next);
+  if (page) throw pageError(page, spec, call, status, policy.hasCredentials);
+  if (hop >= policy.maxRedirects)
+    throw new ProGetError({
+      kind: "invalid-response",
+      message: `Could not ${spec.operation}: more than ${policy.maxRedirects} redirects`,
+      method,
+      url: call.lastUrl,
+      status
+    });
+  let where = policy.scrub(redactUrl(next));
+  if (next.protocol !== "http:" && next.protocol !== "https:")
+    throw redirectRefused(spec, call, status, `to a ${policy.scrub(next.protocol)} URL`);
+  if (current.target.protocol === "https:" && next.protocol === "http:")
+    throw redirectRefused(spec, call, status, `from https to http (${where}; it would expose the request)`);
+  let write = method !== "GET" && method !== "HEAD";
+  if (write && (status === 301 || status === 302 || status === 303))
+    throw redirectRefused(spec, call, status, `that would turn the ${method} into a GET (to ${where})`);
+  if (write && next.origin !== policy.origin)
+    throw redirectRefused(
+      spec,
+      call,
+      status,
+      `of a ${method} to another origin (${policy.scrub(next.origin)})`
+    );
+  return status === 303 || (status === 301 || status === 302) && method === "POST" ? { method: method === "HEAD" ? "HEAD" : "GET", body: void 0, target: next } : { method, body: current.body, target: next };
+}
+function landingPage(target) {
+  let path = target.pathname.toLowerCase().replace(/\/+$/, "");
+  if (/^(\/[^/]+)?\/administration\/licensing$/.test(path)) return "licensing";
+  if (/^(\/[^/]+)?\/((account|users?|auth)\/)?(log-?in|sign-?in|logon)(\.[a-z]+)?$/.test(path))
+    return "login";
+}
+function pageError(page, spec, call, status, hasCredentials) {
+  return page === "licensing" ? new ProGetError({
+    kind: "server",
+    message: `Could not ${spec.operation}: the ProGet server is not licensed (or not activated)`,
+    status,
+    method: call.method,
+    url: call.lastUrl,
+    hint: "ProGet redirects every API call to Administration › Licensing until a valid license key is activated there; ask the server administrator."
+  }) : new ProGetError({
+    kind: "unauthorized",
+    message: `Could not ${spec.operation}: redirected to a login page: the API key was not accepted`,
+    status,
+    method: call.method,
+    url: call.lastUrl,
+    hint: hasCredentials ? "Check the API key (or username and password): it may be mistyped, expired or revoked, or this server ignores it for this request." : "The server requires authentication: supply an API key (or a username and password)."
+  });
+}
+function redirectRefused(spec, call, status, what) {
+  return new ProGetError({
+    kind: "invalid-response",
+    message: `Could not ${spec.operation}: refused to follow a redirect ${what}`,
+    status,
+    method: call.method,
+    url: call.lastUrl,
+    hint: "Point the ProGet URL at the final address (including https) so no redirect is needed."
+  });
+}
+
+// ../core/src/transport/response.ts
+import { PassThrough, pipeline as pipeline6 } from "node:stream";
+
+// ../core/src/transport/http-errors.ts
+function kindForStatus(status) {
+  switch (status) {
+    case 400:
+      return "bad-request";
+    case 401:
+      return "unauthorized";
+    case 403:
+      return "forbidden";
+    case 404:
+    case 410:
+      return "not-found";
+    case 405:
+    case 501:
+      return "not-supported";
+    case 408:
+      return "timeout";
+    case 409:
+      return "conflict";
+    case 413:
+      return "too-large";
+    default:
+      return status >= 500 ? "server" : status >= 400 ? "bad-request" : "invalid-response";
+  }
+}
+function httpError(failure, context) {
+  let isFree = failure.edition?.toLowerCase() === "free", kind = kindForStatus(failure.status), hint = hintFor(failure, context);
+  context.paidFeature && isFree && failure.status >= 400 && failure.status < 500 && (kind = "edition-required", hint = `${capitalise(context.paidFeature)} needs a paid edition of ProGet; this server reports X-ProGet-Edition: Free.`);
+  let reason = failure.statusText ? `HTTP ${failure.status} ${failure.statusText}` : `HTTP ${failure.status}`;
+  return new ProGetError({
+    kind,
+    message: `Could not ${context.operation}: ${reason}`,
+    status: failure.status,
+    method: failure.method,
+    url: failure.url,
+    serverText: failure.serverText,
+    hint,
+    attempts: failure.attempts
+  });
+}
+function hintFor(f, c) {
+  let path = f.path.toLowerCase();
+  switch (f.status) {
+    case 401:
+      return f.foreignOrigin && f.hasCredentials ? `The request was redirected to another origin (${f.foreignOrigin}), and the API key is deliberately not sent to another origin, so that server saw no credentials. Point the ProGet URL at the server that answers the API itself.` : f.hasCredentials ? "The server did not accept the credentials: check the API key (or username and password) and that it has not expired or been revoked." : "The server requires authentication: supply an API key (or a username and password) with access to this feed.";
+    case 403:
+      return c.privilege ? `The API key (or user) is unknown or lacks the ${c.privilege} privilege. Grant it in ProGet under Administration › API Keys (or the user's task permissions).` : "The API key (or user) is unknown or lacks the privilege this operation needs.";
+    case 404:
+      return c.notFoundHint ? c.notFoundHint : path.startsWith("/api/connector-health") ? "Connector health is not reported by this ProGet version: the endpoint was removed in ProGet 2024." : path.startsWith("/api/promotions/") || path.startsWith("/api/packages/") ? "This endpoint needs ProGet 2023 or later; on a newer server, check that the feed and package exist." : path.startsWith("/upack/") ? "Check the feed name and that the feed is a universal (upack) feed, and the package group, name and version." : void 0;
+    case 405:
+    case 501:
+      return "This ProGet server does not support this operation (older version, or the feed type lacks it).";
+    case 408:
+      return "The server gave up waiting for the request; retry, or raise the timeout if the request is large.";
+    case 409:
+      return "The package or version already exists or is being changed by someone else.";
+    case 413:
+      return "The request is larger than the server's request body limit. On IIS raise maxAllowedContentLength (default ~30 MB) in ProGet's web.config; behind a reverse proxy raise its body size limit (e.g. nginx client_max_body_size).";
+    case 429:
+      return f.edition?.toLowerCase() === "free" ? "The server is rate limiting requests; ProGet Free limits API deletes to 10 per hour." : "The server is rate limiting requests; try again later.";
+    default:
+      return f.status >= 500 ? "The ProGet server failed; see its Diagnostic Center (Administration › Diagnostic Center) or the web server logs." : void 0;
+  }
+}
+function capitalise(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+// ../core/src/transport/response.ts
+function responseContext(message, options2) {
+  let { config, spec, call } = options2, piped, body = () => (piped || (piped = new PassThrough(), pipeline6(message, piped, () => {
+  })), piped), scrubber = config.scrubber, jsonLimit = config.maxJsonBytes ?? 67108864, readText = async (limit = 65536) => {
+    let { buffer } = await readBounded(body(), limit);
+    return decodeText(buffer);
+  }, invalid = (what, text) => new ProGetError({
+    kind: "invalid-response",
+    message: `Could not ${spec.operation}: ${what}`,
+    status: message.statusCode,
+    method: call.method,
+    url: call.lastUrl,
+    // Scrubbed before it is cut, and never what another origin sent.
+    serverText: text === void 0 || call.foreignOrigin ? void 0 : excerpt(scrubber.scrub(text), 300),
+    hint: "Check that the URL points at ProGet itself, not a login page, proxy or another web application."
+  }), readJson = async (opts) => {
+    let declared = contentLength(message.headers);
+    if (declared !== void 0 && declared > jsonLimit)
+      throw message.destroy(), invalid(`the response (${declared} bytes) is larger than the ${jsonLimit}-byte limit for JSON`);
+    let { buffer, truncated } = await readBounded(body(), jsonLimit);
+    if (truncated) throw invalid(`the response is larger than the ${jsonLimit}-byte limit for JSON`);
+    let text = decodeText(buffer);
+    if (text.trim() === "") {
+      if (opts?.allowEmpty) return;
+      throw invalid("expected JSON but the response body was empty");
+    }
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      if (looksLikeHtml(text, message.headers))
+        throw invalid("expected JSON but the server sent an HTML page", text);
+      let parser = e.message.replace(/,? *"[\s\S]*"(\.\.\.)? is not valid JSON$/, ""), why = call.foreignOrigin ? "" : ` (${scrubber.scrub(parser)})`;
+      throw invalid(`the response is not valid JSON${why}`, text);
+    }
+  }, retryable = options2.retryable;
+  return {
+    status: message.statusCode ?? 0,
+    headers: message.headers,
+    url: call.lastUrl,
+    get body() {
+      return body();
+    },
+    raw: () => message,
+    recycle: (chunk) => message.recycle?.(chunk),
+    signal: options2.signal,
+    readText,
+    readJson,
+    touch: options2.touch,
+    detach: options2.detach,
+    retryable(error2) {
+      return retryable.add(error2), error2;
+    }
+  };
+}
+async function statusError(message, options2) {
+  let { config, spec, call } = options2, status = message.statusCode ?? 0, scrubber = config.scrubber, serverText;
+  if (call.foreignOrigin)
+    message.resume();
+  else {
+    let { buffer, truncated } = await readBounded(message, 65536), raw = decodeText(buffer), text = truncated ? `${scrubber.scrubCut(raw)} …(truncated)` : scrubber.scrub(raw);
+    serverText = looksLikeHtml(text, message.headers) ? htmlToText(text) : text;
+  }
+  let error2 = httpError(
+    {
+      status,
+      statusText: message.statusMessage ? scrubber.scrub(message.statusMessage) : void 0,
+      method: call.method,
+      url: call.lastUrl,
+      path: spec.path,
+      foreignOrigin: call.foreignOrigin,
+      serverText,
+      edition: message.headers["x-proget-edition"]?.toString() ?? options2.edition,
+      hasCredentials: options2.hasCredentials,
+      attempts: options2.attempt
+    },
+    spec
+  );
+  return RETRYABLE_STATUSES.has(status) ? new RetryableStatus(error2, parseRetryAfter(message.headers["retry-after"])) : error2;
+}
+function serverHeaders(headers) {
+  let version = headers["x-proget-version"], edition = headers["x-proget-edition"];
+  return {
+    version: typeof version == "string" && version ? version : void 0,
+    edition: typeof edition == "string" && edition ? edition : void 0
+  };
 }
 function htmlToText(html) {
   let title = /<title[^>]*>([^<]*)<\/title>/i.exec(html)?.[1]?.trim(), text = html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]+>/g, " ").replace(/&nbsp;/g, " ").replace(/\s+/g, " ").trim();
   return title && !text.startsWith(title) ? `${title}: ${text}` : text;
 }
-function sleep(ms, signal) {
+
+// ../core/src/transport/send.ts
+init_proxy();
+import { pipeline as pipeline7, Transform as Transform5 } from "node:stream";
+
+// ../core/src/transport/proxy.ts
+async function proxiedRequest(method, target, data, headers, options2) {
+  let { HttpClient: HttpClient2 } = await Promise.resolve().then(() => (init_lib(), lib_exports)), { signal, tls } = options2;
+  if (signal.aborted) throw signal.reason;
+  let handler = {
+    prepareRequest(options3) {
+      options3.signal = signal, tls.ca && (options3.ca = tls.ca), tls.rejectUnauthorized || (options3.rejectUnauthorized = !1);
+      let agentOptions = options3.agent?.options;
+      agentOptions && options3.protocol !== "http:" && (tls.ca && (agentOptions.ca = tls.ca), tls.rejectUnauthorized || (agentOptions.rejectUnauthorized = !1));
+    },
+    canHandleAuthentication: () => !1,
+    handleAuthentication: () => Promise.reject(new Error("not used"))
+  };
+  return new HttpClient2(options2.userAgent, [handler], {
+    allowRedirects: !1,
+    allowRetries: !1,
+    keepAlive: !1,
+    ignoreSslError: !tls.rejectUnauthorized,
+    socketTimeout: options2.socketTimeout
+  }).request(method, target.href, data, headers);
+}
+
+// ../core/src/transport/raw-http.ts
+import { connect, isIP } from "node:net";
+import { Readable as Readable3 } from "node:stream";
+import { connect as tlsConnect } from "node:tls";
+
+// ../core/src/transport/raw-body.ts
+var ReadBlocks = class {
+  block = Buffer.allocUnsafe(1048576);
+  filled = 0;
+  /** Bytes of each block still out as views; a block leaves the map when it is retired and all are back. */
+  out = /* @__PURE__ */ new Map([
+    [this.block.buffer, { bytes: 0, retired: !1 }]
+  ]);
+  spare = [];
+  /**
+   * Where the next read goes. Asked for after the last read's bytes were lent out, so a block retired here
+   * with nothing out really is free.
+   */
+  free() {
+    if (1048576 - this.filled < 131072) {
+      let state = this.out.get(this.block.buffer);
+      state.retired = !0, this.release(this.block, state), this.block = this.spare.pop() ?? Buffer.allocUnsafe(1048576), this.filled = 0, this.out.set(this.block.buffer, { bytes: 0, retired: !1 });
+    }
+    return this.block.subarray(this.filled);
+  }
+  /** `n` bytes were read into `free()`; returns them (lend what goes to the consumer before the next read). */
+  take(n) {
+    let data = this.block.subarray(this.filled, this.filled + n);
+    return this.filled += n, data;
+  }
+  /** A view of a block goes out to the consumer. */
+  lend(chunk) {
+    let state = this.out.get(chunk.buffer);
+    state && (state.bytes += chunk.length);
+  }
+  giveBack(chunk) {
+    let state = this.out.get(chunk.buffer);
+    state && (state.bytes -= chunk.length, this.release(chunk, state));
+  }
+  release(chunk, state) {
+    !state.retired || state.bytes > 0 || (this.out.delete(chunk.buffer), this.spare.length < 6 && this.spare.push(Buffer.from(chunk.buffer, 0, 1048576)));
+  }
+}, BodyReader = class {
+  constructor(framing, response, blocks, done, pause2) {
+    this.framing = framing;
+    this.response = response;
+    this.blocks = blocks;
+    this.done = done;
+    this.pause = pause2;
+    this.remaining = framing.kind === "length" ? framing.length : 0, this.untilClose = framing.kind === "close";
+  }
+  framing;
+  response;
+  blocks;
+  done;
+  pause;
+  remaining;
+  /** Bytes read (and lent) but not yet pushed: one view, contiguous in one block. */
+  pending;
+  flushScheduled = !1;
+  /** Chunked coding: what is being read, and the partial size line or trailer carried between blocks. */
+  state = "size";
+  line = "";
+  untilClose;
+  start() {
+    this.framing.kind === "length" && this.remaining === 0 && this.end();
+  }
+  finish() {
+    this.end();
+  }
+  end() {
+    this.flush(), this.done();
+  }
+  /** Takes bytes from the socket (never to be overwritten); returns false when the consumer wants no more for now. */
+  feed(data) {
+    if (this.response.complete) return !0;
+    if (this.framing.kind === "close") return this.push(data);
+    if (this.framing.kind === "length") {
+      let take = Math.min(this.remaining, data.length);
+      this.remaining -= take;
+      let more = this.push(data.subarray(0, take));
+      return this.remaining === 0 && this.end(), more;
+    }
+    return this.feedChunked(data);
+  }
+  push(data) {
+    if (data.length === 0) return !0;
+    this.blocks.lend(data);
+    let held = this.pending, more = !0;
+    return held && held.buffer === data.buffer && held.byteOffset + held.length === data.byteOffset ? this.pending = Buffer.from(held.buffer, held.byteOffset, held.length + data.length) : (more = this.flush(), this.pending = data), this.pending.length >= 262144 ? this.flush() && more : (this.flushScheduled || (this.flushScheduled = !0, setImmediate(() => {
+      this.flushScheduled = !1, this.flush() || this.pause();
+    })), more);
+  }
+  /** Pushes what is held; false when the consumer wants no more for now. */
+  flush() {
+    let chunk = this.pending;
+    return this.pending = void 0, !chunk || this.response.destroyed ? !0 : this.response.push(chunk);
+  }
+  feedChunked(data) {
+    let more = !0, at = 0;
+    for (; at < data.length && !this.response.complete && !this.response.destroyed; ) {
+      if (this.state === "data") {
+        let take = Math.min(this.remaining, data.length - at);
+        more = this.push(data.subarray(at, at + take)) && more, at += take, this.remaining -= take, this.remaining === 0 && (this.state = "data-crlf");
+        continue;
+      }
+      let eol = data.indexOf(10, at), piece = data.subarray(at, eol < 0 ? data.length : eol).toString("latin1");
+      if (this.line += piece, this.line.length > 1024) return this.bad("a chunk line is too long");
+      if (eol < 0) break;
+      at = eol + 1;
+      let line = this.line.replace(/\r$/, "");
+      if (this.line = "", this.state === "data-crlf") {
+        if (line !== "") return this.bad("a chunk does not end where its size says");
+        this.state = "size";
+      } else if (this.state === "size") {
+        let size = /^([0-9a-fA-F]{1,12})[ \t]*(;.*)?$/.exec(line);
+        if (!size) return this.bad(`"${line.slice(0, 40)}" is not a chunk size`);
+        this.remaining = Number.parseInt(size[1], 16), this.state = this.remaining === 0 ? "trailer" : "data";
+      } else line === "" && this.end();
+    }
+    return more;
+  }
+  bad(what) {
+    return this.response.destroy(protocolError("HPE_INVALID_CHUNK_SIZE", `invalid chunked response: ${what}`)), !1;
+  }
+};
+function bodyFraming(status, headers) {
+  if (status === 204 || status === 304) return { kind: "length", length: 0 };
+  let coding = headers["transfer-encoding"];
+  if (coding !== void 0)
+    return /(^|,)\s*chunked\s*$/i.test(coding) ? { kind: "chunked" } : { kind: "close" };
+  let length = headers["content-length"];
+  return length === void 0 ? { kind: "close" } : /^\d{1,15}$/.test(length) ? { kind: "length", length: Number(length) } : protocolError("HPE_INVALID_CONTENT_LENGTH", "the response has an invalid Content-Length");
+}
+function protocolError(code2, message) {
+  return Object.assign(new Error(`Parse Error: ${message}`), { code: code2 });
+}
+
+// ../core/src/transport/raw-http.ts
+var MAX_HEAD_BYTES = 64 * 1024, MAX_INTERIM = 10, RawResponse = class extends Readable3 {
+  constructor(blocks) {
+    super();
+    this.blocks = blocks;
+  }
+  blocks;
+  statusCode = 0;
+  statusMessage = "";
+  headers = {};
+  /** True once the whole body (as framed) has arrived. */
+  complete = !1;
+  resumeSocket;
+  /** The consumer no longer needs this body chunk (written to disk, say): its memory may be read into again. */
+  recycle(chunk) {
+    this.blocks.giveBack(chunk);
+  }
+  /** @internal */
+  setResume(resume) {
+    this.resumeSocket = resume;
+  }
+  _read() {
+    this.resumeSocket?.();
+  }
+  /** As IncomingMessage does: an error nobody listens for yet is not thrown (a reader attached later sees a premature close). */
+  _destroy(error2, callback) {
+    callback(this.listenerCount("error") > 0 ? error2 : null);
+  }
+};
+function rawGet(target, headers, options2) {
   return new Promise((resolve3, reject) => {
+    let head;
+    try {
+      head = requestHead(target, headers);
+    } catch (error2) {
+      reject(error2);
+      return;
+    }
+    let { signal } = options2;
     if (signal.aborted) {
       reject(signal.reason);
       return;
     }
-    let onAbort = () => {
-      clearTimeout(timer), reject(signal.reason);
-    }, timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort), resolve3();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: !0 });
+    let blocks = new ReadBlocks(), response = new RawResponse(blocks), settled = !1, rejected = !1, fail = (error2) => {
+      socket.destroy(), settled ? !rejected && !response.complete && response.destroy(error2) : (settled = !0, rejected = !0, reject(error2));
+    }, headParts = [], headBytes = 0, interim = 0, body, onData = (nread) => {
+      let data = blocks.take(nread);
+      if (response.destroyed) return !1;
+      if (!body) {
+        let rest = takeHead(data);
+        if (rest === void 0) return !0;
+        data = rest;
+      }
+      return !body || data.length === 0 || body.feed(data) ? !0 : (socket.pause(), !1);
+    }, takeHead = (data) => {
+      let all = headBytes === 0 ? Buffer.from(data) : Buffer.concat([headParts[0], data], headBytes + data.length);
+      headParts = [], headBytes = 0;
+      let from = 0;
+      for (; ; ) {
+        let end = all.indexOf(`\r
+\r
+`, from);
+        if ((end < 0 ? all.length : end) - from > MAX_HEAD_BYTES) {
+          fail(
+            protocolError("HPE_HEADER_OVERFLOW", `the response head is larger than ${MAX_HEAD_BYTES} bytes`)
+          );
+          return;
+        }
+        if (end < 0) {
+          headParts = [all.subarray(from)], headBytes = all.length - from;
+          return;
+        }
+        let parsed = parseHead(all.toString("latin1", from, end));
+        if (parsed instanceof Error) {
+          fail(parsed);
+          return;
+        }
+        if (from = end + 4, parsed.status >= 200) return startBody(parsed, all.subarray(from));
+        if (++interim > MAX_INTERIM) {
+          fail(
+            protocolError(
+              "HPE_TOO_MANY_INTERIM",
+              `more than ${MAX_INTERIM} interim (1xx) responses before the answer`
+            )
+          );
+          return;
+        }
+      }
+    }, startBody = (parsed, rest) => {
+      response.statusCode = parsed.status, response.statusMessage = parsed.reason, response.headers = parsed.headers;
+      let framing = bodyFraming(parsed.status, parsed.headers);
+      if (framing instanceof Error) {
+        fail(framing);
+        return;
+      }
+      return body = new BodyReader(
+        framing,
+        response,
+        blocks,
+        () => {
+          response.complete = !0, response.push(null), socket.destroy();
+        },
+        () => socket.pause()
+      ), settled = !0, resolve3({ message: response }), body.start(), rest;
+    }, host = target.hostname.replace(/^\[|\]$/g, ""), onread = { buffer: () => blocks.free(), callback: onData }, tlsOptions = {
+      host,
+      port: Number(target.port || 443),
+      // SNI and the certificate check use the host name; an IP address is checked against the
+      // certificate's IP entries.
+      servername: isIP(host) ? void 0 : host,
+      ca: options2.ca,
+      rejectUnauthorized: options2.rejectUnauthorized ?? !0,
+      ALPNProtocols: ["http/1.1"],
+      onread
+    }, socket = target.protocol === "https:" ? tlsConnect(tlsOptions) : connect({ host, port: Number(target.port || 80), onread });
+    response.setResume(() => socket.resume()), response.on("close", () => socket.destroy()), socket.setNoDelay(!0), socket.setTimeout(options2.socketTimeout, () => fail(new Error(`Request timeout: ${target.pathname}`))), socket.on("error", (error2) => fail(settled ? Object.assign(aborted(), { cause: error2 }) : error2));
+    let cutShort = () => fail(settled ? aborted() : connReset("socket hang up"));
+    socket.on("end", () => {
+      body?.untilClose ? body.finish() : response.complete || cutShort();
+    }), socket.on("close", () => {
+      !response.complete && !socket.readableEnded && cutShort();
+    });
+    let onAbort = () => fail(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+    signal.addEventListener("abort", onAbort, { once: !0 }), socket.once("close", () => signal.removeEventListener("abort", onAbort)), socket.write(head, "latin1"), socket.resume();
   });
 }
+function requestHead(target, headers) {
+  let lines = [`GET ${target.pathname}${target.search} HTTP/1.1`, `host: ${target.host}`];
+  for (let [name, value] of Object.entries(headers)) {
+    if (value === void 0) continue;
+    let lower = name.toLowerCase();
+    if (!(lower === "host" || lower === "connection" || lower === "content-length")) {
+      if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name))
+        throw Object.assign(new TypeError(`Header name must be a valid HTTP token ["${name}"]`), {
+          code: "ERR_INVALID_HTTP_TOKEN"
+        });
+      for (let v of Array.isArray(value) ? value : [String(value)]) {
+        if (/[\0\r\n]/.test(v))
+          throw Object.assign(new TypeError(`Invalid character in header content ["${name}"]`), {
+            code: "ERR_INVALID_CHAR"
+          });
+        lines.push(`${lower}: ${v}`);
+      }
+    }
+  }
+  return lines.push("connection: close", "", ""), lines.join(`\r
+`);
+}
+function parseHead(text) {
+  let lines = text.split(`\r
+`), status = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(lines[0] ?? "");
+  if (!status) return protocolError("HPE_INVALID_CONSTANT", "the response is not HTTP/1.x");
+  let headers = {};
+  for (let line of lines.slice(1)) {
+    let colon = line.indexOf(":");
+    if (colon <= 0 || /^[ \t]/.test(line))
+      return protocolError("HPE_INVALID_HEADER_TOKEN", "the response has a malformed header line");
+    let name = line.slice(0, colon).trim().toLowerCase(), value = line.slice(colon + 1).trim(), had = headers[name];
+    name === "set-cookie" ? headers[name] = [...had ?? [], value] : headers[name] = had === void 0 ? value : `${had}, ${value}`;
+  }
+  return { status: Number(status[1]), reason: status[2] ?? "", headers };
+}
+function aborted() {
+  return connReset("aborted");
+}
+function connReset(message) {
+  return Object.assign(new Error(message), { code: "ECONNRESET" });
+}
+
+// ../core/src/transport/send.ts
+function sendOnce(hop, context) {
+  let { config, spec, controller, touch, cleanups } = context, { method, target, body } = hop, signal = controller.signal, headers = { accept: spec.accept ?? "application/json" };
+  context.withCredentials && Object.assign(headers, config.authHeaders);
+  let data = null;
+  if (body?.type === "json")
+    data = JSON.stringify(body.value), headers["content-type"] = "application/json";
+  else if (body?.type === "empty" || !body && method !== "GET" && method !== "HEAD")
+    data = "";
+  else if (body?.type === "stream") {
+    let source = body.open(), onChunk = body.onChunk, counter = new Transform5({
+      transform(chunk, _enc, done) {
+        touch(), onChunk?.(chunk), done(null, chunk);
+      }
+    });
+    pipeline7(source, counter, (error2) => {
+      error2 && !signal.aborted && controller.abort(error2);
+    }), cleanups.push(() => {
+      source.destroy(), counter.destroy();
+    }), headers["content-length"] = String(body.length), headers["content-type"] = body.contentType, data = counter;
+  }
+  let tls = config.tls, socketTimeout = Math.max(config.timeoutMs, config.transferTimeoutMs) + 6e4, proxy = getProxyUrl(target);
+  return !proxy?.hostname && spec.transfer && method === "GET" && !config.nodeHttpTransfers ? rawGet(
+    target,
+    { ...headers, "user-agent": config.userAgent },
+    { signal, socketTimeout, ca: tls.ca, rejectUnauthorized: tls.rejectUnauthorized }
+  ) : proxy?.hostname ? proxiedRequest(method, target, data, headers, {
+    userAgent: config.userAgent,
+    signal,
+    socketTimeout,
+    tls
+  }) : directRequest(method, target, data, headers, {
+    userAgent: config.userAgent,
+    signal,
+    // Reads reuse connections (a promotion check makes hundreds of small requests); writes always
+    // get a fresh one, since a server closing an idle socket just as it is reused would fail a
+    // request that must not be sent twice.
+    agent: method === "GET" || method === "HEAD" ? context.agents.for(target) : !1,
+    ca: tls.ca,
+    rejectUnauthorized: tls.rejectUnauthorized,
+    socketTimeout
+  });
+}
+
+// ../core/src/transport/transport.ts
+var Transport = class {
+  agents = new KeepAliveAgents();
+  serverInfo = {};
+  retryable = /* @__PURE__ */ new WeakSet();
+  config;
+  constructor(config) {
+    this.config = config;
+  }
+  get redirectPolicy() {
+    return {
+      origin: this.config.origin,
+      maxRedirects: this.config.maxRedirects,
+      hasCredentials: this.hasCredentials,
+      scrub: (text) => this.config.scrubber.scrub(text)
+    };
+  }
+  get hasCredentials() {
+    return Object.keys(this.config.authHeaders).length > 0;
+  }
+  /** Full URL for a path relative to the base (not redacted: for sending only). */
+  url(path, query) {
+    return `${this.config.baseUrl}${path}${buildQuery(query)}`;
+  }
+  /** Sends the request (retrying as allowed) and hands a 2xx response to `handle` inside the attempt. */
+  async request(spec, handle) {
+    let call = startCall(this.config, spec, this.config.scrubber.url(this.url(spec.path, spec.query))), maxAttempts = this.config.retries + 1;
+    try {
+      for (let attempt = 1; ; attempt++)
+        try {
+          return await this.attempt(spec, call, attempt, maxAttempts, handle);
+        } catch (error2) {
+          let delay2 = retryDelay(this.config, spec, call, attempt, error2, this.retryable);
+          if (delay2 === void 0) throw this.scrubbed(this.finalError(error2, spec, call, attempt));
+          this.debug(
+            `${spec.method} ${call.lastUrl}: ${describeFailure(error2)}; retrying in ${delay2} ms (attempt ${attempt + 1}/${maxAttempts})`
+          );
+          try {
+            await sleep2(delay2, call.signal);
+          } catch {
+            throw this.scrubbed(this.finalError(error2, spec, call, attempt, call.signal.reason));
+          }
+        }
+    } finally {
+      call.detached || call.dispose();
+    }
+  }
+  /** Convenience: JSON of a 2xx response, parsed inside the attempt so shape errors name the request. */
+  json(spec, parse2 = (v) => v) {
+    return this.request(spec, async (r) => parse2(await r.readJson()));
+  }
+  /** Convenience: 2xx with the body discarded, except that an HTML page is never a success. */
+  async send(spec) {
+    await this.request(spec, async (r) => {
+      let text = await r.readText(65536);
+      if (looksLikeHtml(text, r.headers)) throw htmlAnswer(spec, r);
+    });
+  }
+  async attempt(spec, call, attempt, maxAttempts, handle) {
+    let controller = new AbortController(), cleanups = [], message, detached = !1, cleanup = () => {
+      for (let c of cleanups.splice(0)) c();
+      message && !message.complete && message.destroy();
+    };
+    controller.signal.addEventListener(
+      "abort",
+      () => message?.destroy(stopError(controller.signal.reason, spec, call)),
+      { once: !0 }
+    );
+    let onCallAbort = () => controller.abort(call.signal.reason);
+    call.signal.aborted ? onCallAbort() : (call.signal.addEventListener("abort", onCallAbort, { once: !0 }), cleanups.push(() => call.signal.removeEventListener("abort", onCallAbort)));
+    let touch = attemptTimer(this.config, spec, controller, cleanups);
+    try {
+      if (controller.signal.aborted) throw stopError(controller.signal.reason, spec, call);
+      let hop = {
+        method: spec.method,
+        body: spec.body,
+        target: new URL(this.url(spec.path, spec.query))
+      }, started = Date.now();
+      for (let hops = 0; ; hops++) {
+        call.lastUrl = this.config.scrubber.url(hop.target), call.method = hop.method;
+        let withCredentials = hop.target.origin === this.config.origin;
+        call.foreignOrigin = withCredentials ? void 0 : this.config.scrubber.scrub(hop.target.origin), this.debug(
+          `${hop.method} ${call.lastUrl} (attempt ${attempt}/${maxAttempts}${hops ? `, redirect ${hops}` : ""}${withCredentials ? "" : ", without credentials"})`
+        ), { message } = await sendOnce(hop, {
+          config: this.config,
+          agents: this.agents,
+          spec,
+          withCredentials,
+          controller,
+          touch,
+          cleanups
+        }), withCredentials && Object.assign(this.serverInfo, serverHeaders(message.headers));
+        let status2 = message.statusCode ?? 0, location = message.headers.location;
+        if (!isRedirect(status2, location)) break;
+        message.resume(), hop = nextHop(spec, call, hop, status2, location, this.redirectPolicy, hops);
+      }
+      let status = message.statusCode ?? 0;
+      if (this.debug(
+        `${hop.method} ${call.lastUrl} → ${status} (attempt ${attempt}/${maxAttempts}, ${Date.now() - started} ms)`
+      ), status >= 200 && status < 300 && spec.successStatuses && !spec.successStatuses.includes(status))
+        throw unexpectedSuccess(spec, call, status, spec.successStatuses);
+      if (status >= 200 && status < 300 || spec.passStatuses?.includes(status)) {
+        let ctx = responseContext(message, {
+          config: this.config,
+          spec,
+          call,
+          signal: controller.signal,
+          touch,
+          detach: () => (detached = !0, call.detached = !0, () => {
+            cleanup(), call.dispose();
+          }),
+          retryable: this.retryable
+        });
+        return await handle(ctx);
+      }
+      throw await statusError(message, {
+        config: this.config,
+        spec,
+        call,
+        attempt,
+        hasCredentials: this.hasCredentials,
+        edition: this.serverInfo.edition
+      });
+    } catch (error2) {
+      if (controller.signal.aborted && !(error2 instanceof ProGetError && error2.status !== void 0)) {
+        let reason = controller.signal.reason;
+        if (!(reason instanceof StopReason)) throw reason;
+        let stopped = stopError(reason, spec, call, error2, attempt);
+        throw reason.retryable && this.retryable.add(stopped), stopped;
+      }
+      if (error2 instanceof ProGetError && error2.url === void 0 && !error2.hint && !error2.serverText) {
+        let located = new ProGetError({
+          kind: error2.kind,
+          message: `Could not ${spec.operation}: ${error2.message}`,
+          status: message?.statusCode,
+          method: call.method,
+          url: call.lastUrl,
+          attempts: attempt,
+          cause: error2
+        });
+        throw this.retryable.has(error2) && this.retryable.add(located), located;
+      }
+      throw error2;
+    } finally {
+      detached || cleanup();
+    }
+  }
+  finalError(error2, spec, call, attempts, stopReason) {
+    return stopReason instanceof StopReason ? stopError(stopReason, spec, call, error2, attempts) : error2 instanceof RetryableStatus ? error2.error : error2 instanceof Error && !(error2 instanceof ProGetError) && isNetworkError(error2) ? networkError(error2, spec, call, attempts, this.config.scrubber) : error2;
+  }
+  /** The last pass: no secret leaves in a message, whichever part of the transport wrote it. */
+  scrubbed(error2) {
+    let scrub = (text) => this.config.scrubber.scrub(text);
+    if (error2 instanceof ProGetError) return error2.scrubbed(scrub);
+    if (error2 instanceof Error) {
+      let clean = scrub(error2.message);
+      clean !== error2.message && (error2.message = clean);
+    }
+    return error2;
+  }
+  debug(message) {
+    this.config.logger?.debug(this.config.scrubber.scrub(message));
+  }
+};
 
 // ../core/src/version.ts
 var PROGET_CI_VERSION = "0.1.0";
@@ -18839,6 +21453,8 @@ var DEFAULTS = {
   deployments;
   health;
   native;
+  sca;
+  assets;
   transport;
   constructor(options2) {
     let base;
@@ -18880,10 +21496,13 @@ var DEFAULTS = {
       signal: options2.signal,
       logger: options2.logger,
       nodeHttpTransfers: options2.nodeHttpTransfers === !0
-    }), this.native = new NativeArea(this.transport), this.feeds = new FeedsArea(this.transport, this.native), this.universal = new UniversalArea(this.transport), this.packages = new PackagesArea(this.transport), this.promotions = new PromotionsArea(this.transport), this.deployments = new DeploymentsArea(this.transport), this.health = new HealthArea(this.transport);
+    }), this.native = new NativeArea(this.transport), this.feeds = new FeedsArea(this.transport, this.native, base.baseUrl), this.universal = new UniversalArea(this.transport, this.feeds), this.packages = new PackagesArea(this.transport, this.feeds), this.promotions = new PromotionsArea(this.transport), this.deployments = new DeploymentsArea(this.transport), this.health = new HealthArea(this.transport), this.sca = new ScaArea(this.transport), this.assets = new AssetsArea(this.transport);
   }
   get serverInfo() {
     return { ...this.transport.serverInfo };
+  }
+  get server() {
+    return describeServer(this.transport.serverInfo);
   }
   /**
    * `latest` (prereleases included), `latest-stable`, or an exact version (returned unchanged), resolved
@@ -18912,112 +21531,25 @@ function numericProblems(options2) {
   return problems;
 }
 
+// ../core/src/doctor/probe.ts
+var BODY_LIMIT = 64 * 1024;
+
 // ../core/src/links.ts
 var seg = (s) => encodeURIComponent(s), idPath = (id) => [...id.group ? id.group.split("/") : [], id.name].map(seg).join("/");
 function versionPageUrl(server, feed, id) {
   return `${server}/feeds/${seg(feed)}/${idPath(id)}/${seg(id.version)}`;
 }
 
-// ../core/src/server-url.ts
-var SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
-function checkServerUrl(value, options2 = {}) {
-  let text = value.trim();
-  if (!text) return { ok: !1, problem: "empty", reason: "is empty" };
-  let schemeGiven = SCHEME.test(text), url;
-  try {
-    url = new URL(schemeGiven || !options2.assumeScheme ? text : `${options2.assumeScheme}://${text}`);
-  } catch {
-    return {
-      ok: !1,
-      problem: "not-a-url",
-      reason: "is not a valid URL (e.g. https://proget.example.com)"
-    };
-  }
-  return url.protocol !== "http:" && url.protocol !== "https:" ? {
-    ok: !1,
-    problem: "scheme",
-    reason: `must be an http:// or https:// URL, not ${url.protocol}//`
-  } : url.username !== "" || url.password !== "" ? { ok: !1, problem: "credentials", reason: "must not contain credentials" } : url.search !== "" || url.hash !== "" ? { ok: !1, problem: "query-or-fragment", reason: "must not have a query string or fragment" } : { ok: !0, url: url.href.replace(/\/+$/, ""), schemeGiven };
-}
-
-// ../core/src/upack/manifest.ts
-var FIELD_ORDER = [
-  "group",
-  "name",
-  "version",
-  "title",
-  "projectUrl",
-  "icon",
-  "shortDescription",
-  "description",
-  "tags",
-  "dependencies",
-  "contents",
-  "createdDate",
-  "createdReason",
-  "createdUsing",
-  "createdBy",
-  "repackageHistory"
-], KNOWN_FIELDS = new Set(FIELD_ORDER), NAME_RE = /^[0-9A-Za-z._-]+$/, GROUP_RE = /^[0-9A-Za-z._/-]*$/;
-var NAME_CHARS = "letters, digits, '.', '_' and '-'";
-function validatePackageName(value, field = "name") {
-  return join2(identifierProblems(value, field, 50));
-}
-function validateGroup(value, field = "group") {
-  return join2(groupProblems(value, field));
-}
-function validateVersion(value, field = "version") {
-  return versionProblem(value, field);
-}
-function identifierProblems(value, field, max) {
-  if (typeof value != "string") return [`${field} must be a string, got ${describeValue(value)}`];
-  if (value.length === 0) return [`${field} must not be empty (1–${max} characters)`];
-  let problems = [];
-  return value.length > max && problems.push(`${field} ${quote(value)} is ${value.length} characters long; the limit is ${max}`), NAME_RE.test(value) || problems.push(`${field} ${quote(value)} may contain only ${NAME_CHARS}${foundChars(value, NAME_RE)}`), problems;
-}
-function groupProblems(value, field) {
-  if (typeof value != "string") return [`${field} must be a string, got ${describeValue(value)}`];
-  let problems = [], shown = quote(value);
-  return value.length > 250 && problems.push(`${field} ${shown} is ${value.length} characters long; the limit is 250`), GROUP_RE.test(value) || problems.push(`${field} ${shown} may contain only ${NAME_CHARS} and '/'${foundChars(value, GROUP_RE)}`), (value.startsWith("/") || value.endsWith("/")) && problems.push(`${field} ${shown} must not start or end with '/'`), value.includes("//") && problems.push(`${field} ${shown} must not contain '//' (an empty segment)`), problems;
-}
-function foundChars(value, allowed) {
-  let bad = [...new Set([...value].filter((c) => !allowed.test(c)))].slice(0, 5);
-  return bad.length ? ` (found ${bad.map((c) => JSON.stringify(c)).join(", ")})` : "";
-}
-function join2(problems) {
-  return problems.length ? problems.join("; ") : void 0;
-}
-
-// ../core/src/upack/zip-writer.ts
-var U32_MAX = 4294967295;
-var ZIP64_ENTRY_THRESHOLD = U32_MAX - 16 * 1024 * 1024;
-var APPEND_CHUNK = 64 * 1024;
-
 // ../core/src/upack/zip-pipeline.ts
-var BLOCK_SIZE = 1024 * 1024, DICTIONARY_SIZE = 32 * 1024;
-var SINK_QUEUE = 4 * BLOCK_SIZE, EMPTY = Buffer.alloc(0);
+var BLOCK_SIZE2 = 1024 * 1024, DICTIONARY_SIZE = 32 * 1024;
+var SINK_QUEUE = 4 * BLOCK_SIZE2, EMPTY = Buffer.alloc(0);
 
 // ../core/src/upack/build.ts
 var FIXED_ENTRY_DATE = new Date(Date.UTC(2e3, 0, 1, 0, 0, 0));
 var STORED_EXTENSIONS = new Set(
   ".zip .gz .tgz .bz2 .xz .zst .lz4 .lzma .br .7z .rar .cab .jar .war .ear .nupkg .snupkg .upack .vpack .vsix .whl .apk .aab .ipa .crate .gem .docx .xlsx .pptx .odt .jpg .jpeg .png .gif .webp .avif .heic .mp3 .mp4 .m4a .m4v .mkv .mov .webm .ogg .opus .flac .woff .woff2 .dmg".split(" ")
 );
-
-// ../core/src/upack/read.ts
-var import_yauzl2 = __toESM(require_yauzl(), 1);
-
-// ../core/src/upack/zip-file.ts
-var import_yauzl = __toESM(require_yauzl(), 1), BLOCK_SIZE2 = 256 * 1024, ReaderBase = import_yauzl.default.RandomAccessReader;
-
-// ../core/src/upack/read.ts
-var DEFAULT_EXTRACT_LIMITS = Object.freeze({
-  maxEntries: 5e4,
-  maxTotalSize: 4 * 1024 ** 3,
-  // Deflate tops out near 1032:1; ordinary text and binaries stay well below 100:1.
-  maxCompressionRatio: 250,
-  ratioThreshold: 1024 ** 2,
-  maxManifestSize: 1024 ** 2
-});
+var UTF8 = new TextDecoder("utf-8", { fatal: !0 });
 
 // src/shared/input-words.ts
 var OPTION_TO_INPUT = [
@@ -19212,7 +21744,7 @@ async function mapLimit(items, limit, fn) {
 // src/promote-check/check.ts
 var DEFAULT_CONCURRENCY = 16;
 async function checkPromotions(client, options2) {
-  let now = options2.now ?? Date.now, sleep2 = options2.sleep ?? delay, started = now(), deadline = started + options2.waitTimeoutMs, missingFeeds = await checkFeeds(client, options2);
+  let now = options2.now ?? Date.now, sleep3 = options2.sleep ?? delay, started = now(), deadline = started + options2.waitTimeoutMs, missingFeeds = await checkFeeds(client, options2);
   if (missingFeeds.length > 0) {
     let checks2 = options2.packages.map((pkg) => ({
       package: pkg,
@@ -19240,14 +21772,14 @@ async function checkPromotions(client, options2) {
     let names = pending.slice(0, 10).map(describePackage).join(", ");
     options2.logger.info(
       `${pending.length} of ${options2.packages.length} not promoted yet (${names}${pending.length > 10 ? `, and ${pending.length - 10} more` : ""}); checking again in ${Math.ceil(Math.min(options2.pollIntervalMs, left) / 1e3)} s`
-    ), await sleep2(Math.min(options2.pollIntervalMs, left), options2.signal);
+    ), await sleep3(Math.min(options2.pollIntervalMs, left), options2.signal);
   }
-  let ordered = options2.packages.map((p) => checks.get(p)), missing = ordered.filter((c) => c.status !== "promoted");
+  let ordered = options2.packages.map((p) => checks.get(p)), missing2 = ordered.filter((c) => c.status !== "promoted");
   return {
-    promoted: missing.length === 0,
+    promoted: missing2.length === 0,
     checks: ordered,
-    missing,
-    notFound: missing.filter((c) => c.status === "not-found"),
+    missing: missing2,
+    notFound: missing2.filter((c) => c.status === "not-found"),
     missingFeeds: [],
     polls,
     waitedMs: Math.max(0, now() - started)
@@ -19257,13 +21789,13 @@ async function checkFeeds(client, options2) {
   let named = [
     ["from-feed", options2.fromFeed],
     ["to-feed", options2.toFeed]
-  ], missing = [];
+  ], missing2 = [];
   for (let [input, feed] of named) {
     if (feed === void 0) continue;
     let found = await feedState(client, feed, options2.logger, options2.signal);
-    found.state === "missing" && missing.push({ input, feed, known: found.known });
+    found.state === "missing" && missing2.push({ input, feed, known: found.known });
   }
-  return missing;
+  return missing2;
 }
 async function checkOnce(client, options2, packages) {
   let { fromFeed, toFeed, signal } = options2, list = await client.promotions.list(fromFeed ? { fromFeed, toFeed } : { toFeed }, { signal });
@@ -19388,8 +21920,8 @@ var TRUE_WORDS = ["true", "yes", "1"], FEED_NAME = /^[0-9A-Za-z._-]+$/, FALSE_WO
     return value === void 0 && this.problems.push(`"${name}" is required${why}`), value;
   }
   /** A feed name: letters, digits, '.', '_' and '-' (and not `.` or `..`, which would change the URL path). */
-  feed(name, required) {
-    let value = required ? this.required(name) : this.string(name);
+  feed(name, required2) {
+    let value = required2 ? this.required(name) : this.string(name);
     return value !== void 0 && (!FEED_NAME.test(value) || value === "." || value === "..") && this.problems.push(`"${name}" must be a feed name (letters, digits, '.', '_' and '-'); got "${value}"`), value;
   }
   /** Masked before anything else can print it; surrounding whitespace is kept out of the mask. */
@@ -19615,12 +22147,12 @@ var URL_BREAKERS = {
   "\n": "%0A",
   "\r": "%0D"
 };
-function link(text, url) {
+function link2(text, url) {
   return url ? `[${cell(text).replace(/[[\]]/g, "\\$&")}](${url.replace(/[()\s]/g, (c) => URL_BREAKERS[c] ?? encodeURIComponent(c))})` : cell(text);
 }
-function table(header, rows) {
+function table(header2, rows) {
   let line = (cells) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join(`
+  return [line(header2), line(header2.map(() => "---")), ...rows.map(line)].join(`
 `);
 }
 
@@ -19674,7 +22206,7 @@ function howToPromote(server, inputs, check2) {
   let from = inputs.fromFeed ?? "<source-feed>", what = describePackage(pkg), packageArg = pkg.group ? `${pkg.group}/${pkg.name}` : pkg.name, command = `pgutil packages promote --feed=${from} --to-feed=${inputs.toFeed} --package=${packageArg} --version=${pkg.version}`, page = inputs.fromFeed ? versionPageUrl(server, inputs.fromFeed, pkg) : `${server}/feeds`;
   return `${check2.status === "not-in-target" ? `${what} was promoted to ${inputs.toFeed}${check2.promotion?.date ? ` on ${check2.promotion.date}` : ""} but is no longer in that feed; promote it again.` : `${what} has not been promoted${inputs.fromFeed ? ` from ${inputs.fromFeed}` : ""} to ${inputs.toFeed}.`} Promote it in ProGet (${page}, "Promote"), or run: ${command} (API: POST ${server}/api/promotions/promote).`;
 }
-var STATUS_TEXT = {
+var STATUS_TEXT2 = {
   promoted: "✅ promoted",
   "not-promoted": "❌ not promoted",
   "not-in-target": "❌ promoted, not in target",
@@ -19690,12 +22222,12 @@ function promoteCheckSummary(server, inputs, result, unpinned) {
     return [
       code(c.package.group ? `${c.package.group}/${c.package.name}` : c.package.name),
       code(c.package.version),
-      STATUS_TEXT[c.status] ?? c.status,
+      STATUS_TEXT2[c.status] ?? c.status,
       cell(p?.date),
       cell(p?.user),
       p ? `${code(p.fromFeed)} → ${code(p.toFeed)}` : "",
       cell(p?.comments),
-      link("open", page)
+      link2("open", page)
     ];
   });
   for (let d of unpinned)
