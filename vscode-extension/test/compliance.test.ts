@@ -39,6 +39,7 @@ const { COMPLIANCE_CONCURRENCY } = await import('../src/compliance/lookup.js');
 const { ComplianceReports, showComplianceReport, REPORT_SCHEME } = await import(
   '../src/compliance/command.js'
 );
+const { complianceReport } = await import('../src/compliance/report.js');
 const vscode = await import('vscode');
 type Provider = InstanceType<typeof FeedsTreeProvider>;
 type TreeNode = import('../src/tree/model.js').TreeNode;
@@ -430,16 +431,16 @@ describe('Show Compliance Report', () => {
     const { uri, text } = opened[0]!;
     expect(uri).toBe(`proget-compliance://${new URL(sim.url).host}/npm-feed/lodash@4.17.20.md`);
     expect(uri).not.toContain('demo-admin-key');
-    expect(text).toContain('# Compliance report: lodash 4\\.17\\.20');
+    expect(text).toContain('# Compliance report: lodash 4.17.20');
     expect(text).toContain('**Noncompliant**');
     expect(text).toContain('## Vulnerabilities (1)');
-    expect(text).toContain('### PGV\\-2123337 — Critical, score 9.1');
+    expect(text).toContain('### PGV-2123337 — Critical, score 9.1');
     expect(text).toContain('Command Injection in lodash');
     expect(text).toContain('- Assessment: not assessed');
     expect(text).toContain('## Licenses (1)');
     expect(text).toContain('- MIT — MIT License');
     expect(text).toContain('## Policy');
-    expect(text).toContain('- Vulnerability \\(PGV\\-2123337\\)');
+    expect(text).toContain('- Vulnerability (PGV-2123337)');
     expect(text).not.toContain('demo-admin-key');
     expect(changes).toContain(row);
     // The row now shows it without another request.
@@ -455,7 +456,7 @@ describe('Show Compliance Report', () => {
     const deps = { lookup: provider.compliance, reports, redraw: () => {} };
     const expectations: [string, string, RegExp][] = [
       ['lodash', '4.17.21', /\*\*Compliant\*\*[\s\S]*No known vulnerabilities\.[\s\S]*No policy issues\./],
-      ['semver', '7.5.1', /\*\*Warn\*\*[\s\S]*PGV\\-2225883 — Medium, score 5\.3/],
+      ['semver', '7.5.1', /\*\*Warn\*\*[\s\S]*PGV-2225883 — Medium, score 5\.3/],
       ['mystery-widget', '1.0.0', /\*\*Inconclusive\*\*[\s\S]*No license detected\./],
       [
         'event-stream',
@@ -468,6 +469,27 @@ describe('Show Compliance Report', () => {
       await showComplianceReport(deps, npmRow(server, name, version));
       expect(opened[0]?.text, `${name} ${version}`).toMatch(pattern);
     }
+  });
+
+  test('server text cannot add links, HTML or structure to the report', () => {
+    const text = complianceReport(
+      {
+        name: 'x',
+        version: '1.0.0',
+        state: 'Local',
+        licenses: [{ code: 'MIT', title: '<b>MIT</b> [see](command:proget.deleteVersion)' }],
+        vulnerabilities: [
+          { id: 'PGV-1', summary: '# Big\n- list [click](https://evil.example) `code`', assessments: [] },
+        ],
+        compliance: { verdict: 'warn', result: 'Warn', issues: ['*bold* | pipe'] },
+        verdict: 'warn',
+      },
+      { serverName: 'S', serverUrl: 'http://127.0.0.1:1', feed: 'f', packageId: 'x', version: '1.0.0' },
+    );
+    expect(text).toContain('\\# Big - list \\[click\\](https://evil.example) \\`code\\`');
+    expect(text).toContain('- MIT — \\<b\\>MIT\\</b\\> \\[see\\](command:proget.deleteVersion)');
+    expect(text).toContain('- \\*bold\\* \\| pipe');
+    expect(text).not.toMatch(/^# Big/m);
   });
 
   test('on ProGet Free it says why, in words, and opens nothing', async () => {

@@ -249,6 +249,7 @@ export class ComplianceLookup {
       if (probing) this.support.set(server.url, 'unknown');
       entry.at = this.now();
       entry.failed = true;
+      entry.rows.clear();
       this.host.log.debug(`No compliance data for ${idText(entry)} in ${feed}: ${errorSummary(error)}`);
     }
   }

@@ -1,8 +1,9 @@
 // The full compliance report of one package version, as a Markdown document. No `vscode` import.
-// Server text is escaped: names, summaries and issues cannot add links or markup to the document.
+// Server text is escaped, lightly (the document is read as source too): names, summaries and issues cannot
+// add links, HTML, emphasis or code to it, nor start a heading or a list.
 
 import type { PackageCompliance } from '@proget-ci/core';
-import { escapeMarkdown, formatDate } from '../format.js';
+import { formatDate } from '../format.js';
 import { assessmentText, capitalize, severityOf, VERDICT_LABEL } from './summary.js';
 
 export interface ReportContext {
@@ -14,8 +15,18 @@ export interface ReportContext {
   version: string;
 }
 
+/** Inline text: the characters that make links, HTML, emphasis, code or tables. */
+export function escapeInline(text: string): string {
+  return text.replace(/[\\`*_[\]<>|~]/g, '\\$&').replace(/\r?\n/g, ' ');
+}
+
+/** Text on a line of its own: also what would make it a heading, quote or list. */
+function escapeBlock(text: string): string {
+  return escapeInline(text).replace(/^(\s*)([#>+-]|\d+[.)])/, '$1\\$2');
+}
+
 export function complianceReport(data: PackageCompliance, ctx: ReportContext): string {
-  const e = escapeMarkdown;
+  const e = escapeInline;
   const out: string[] = [];
   out.push(`# Compliance report: ${e(ctx.packageId)} ${e(ctx.version)}`, '');
   out.push(`Server: ${e(ctx.serverName)} (${e(ctx.serverUrl)}) · Feed: ${e(ctx.feed)}`, '');
@@ -52,7 +63,7 @@ export function complianceReport(data: PackageCompliance, ctx: ReportContext): s
       .filter(Boolean)
       .join(', ');
     out.push(`### ${e(v.id)} — ${facts}`, '');
-    if (v.summary) out.push(e(v.summary), '');
+    if (v.summary) out.push(escapeBlock(v.summary), '');
     out.push(`- Assessment: ${e(assessmentText(v))}`, '');
   }
 
