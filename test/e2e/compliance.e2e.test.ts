@@ -138,6 +138,10 @@ describe('compliance in the tree', () => {
     expect(text).toContain('MIT — MIT License');
     expect(text).toContain('Vulnerability (PGV-9000001)');
     expect(await wb.activeTabTitle()).toBe('HDARS@1.3.7.md');
+    // The pointer rests where the menu was, over the tree: move it off so no hover covers the shot.
+    await wb.page.mouse.move(900, 750);
+    await wb.page.waitForTimeout(800);
+    await wb.screenshot('42-compliance-report');
     // Read-only: typing changes nothing.
     await wb.page
       .locator('.editor-instance .monaco-editor .view-lines')
@@ -147,6 +151,6 @@ describe('compliance in the tree', () => {
     await wb.page.keyboard.type('XYZ');
     await wb.page.waitForTimeout(300);
     expect(await wb.editorText('Compliance report: HDARS')).not.toContain('XYZ');
-    await wb.screenshot('42-compliance-report');
+    await wb.screenshot('43-compliance-report-read-only');
   });
 });
