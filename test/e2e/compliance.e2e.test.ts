@@ -107,6 +107,21 @@ describe('compliance in the tree', () => {
     await wb.screenshot('40-compliance-tree');
   });
 
+  test('a NuGet feed, from the seeded data set', async () => {
+    await wb.expand('nuget-feed', 2);
+    await wb.expand('Newtonsoft.Json', 3);
+    // Both versions are in the data set: MIT, no vulnerability.
+    await waitForIcon('13.0.3', 4, 'shield');
+    await waitForIcon('13.0.2', 4, 'shield');
+    const tip = await wb.rowTooltip('13.0.3', 4, 'No known vulnerabilities');
+    expect(tip.text).toContain('Compliant');
+    expect(tip.text).toContain('License: MIT');
+    await wb.page.mouse.move(900, 750);
+    expect(metadataRequests().some((r) => r.url.startsWith('/api/packages/nuget-feed/metadata?'))).toBe(true);
+    // Back to the universal package for the next tests.
+    await wb.row('nuget-feed', 2).locator('.monaco-tl-twistie').click();
+  });
+
   test('the tooltip names the vulnerability, its severity, the license and the policy', async () => {
     const tip = await wb.rowTooltip('1.3.7', 4, 'PGV-9000001');
     expect(tip.text).toContain('Noncompliant');
