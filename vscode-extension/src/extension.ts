@@ -18,6 +18,12 @@ import {
   promoteVersion,
 } from './commands/packageCommands.js';
 import { addServer, removeServer, renameServer, setApiKey } from './commands/serverCommands.js';
+import {
+  ComplianceReports,
+  REPORT_SCHEME,
+  SHOW_COMPLIANCE_REPORT,
+  showComplianceReport,
+} from './compliance/command.js';
 import { ProGetFileSystemProvider } from './fs/provider.js';
 import { SCHEME } from './fs/uri.js';
 import { HealthStatusBar, SHOW_HEALTH_COMMAND } from './health/statusBar.js';
@@ -143,6 +149,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register('proget.checkHealth', () => health.checkNow());
   register(SHOW_HEALTH_COMMAND, () => health.showPicker());
   register('proget.showLog', () => log.show());
+
+  const reports = new ComplianceReports();
+  context.subscriptions.push(
+    reports,
+    vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
+  );
+  register(SHOW_COMPLIANCE_REPORT, (node?: TreeNode) =>
+    showComplianceReport({ lookup: tree.compliance, reports, redraw: (n) => tree.refreshRow(n) }, node),
+  );
 
   log.info(`ProGet extension activated with ${servers.list().length} server(s)`);
 }

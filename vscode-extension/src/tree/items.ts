@@ -1,6 +1,8 @@
 // How each kind of node looks: label, description, icon, Markdown tooltip, context value, click command.
 
+import type { PackageCompliance } from '@proget-ci/core';
 import * as vscode from 'vscode';
+import { decorateVersionItem } from '../compliance/item.js';
 import { escapeMarkdown, formatBytes, formatCount, formatDate, formatDay } from '../format.js';
 import { fileUriParts } from '../fs/uri.js';
 import { untrustedMarkdown } from '../markdown.js';
@@ -32,6 +34,8 @@ export interface ItemState {
   auth?: 'key' | 'anonymous';
   /** False where a delete was refused for lack of a privilege (until the key changes). */
   deletable?: boolean;
+  /** A version's compliance and vulnerabilities, once looked up (compliance/lookup.ts). */
+  compliance?: PackageCompliance;
 }
 
 export const COMMANDS = {
@@ -245,6 +249,7 @@ function versionItem(node: VersionNode, state: ItemState): vscode.TreeItem {
     universal && 'downloadable',
     state.deletable !== false && 'deletable',
   ]);
+  decorateVersionItem(item, state.compliance, state.stale);
   // The tooltip is filled in by resolveTreeItem, which can fetch size and hashes first.
   return item;
 }

@@ -5,6 +5,8 @@
 import type { Feed, ProGetClientApi } from '@proget-ci/core';
 import { errorSummary } from '@proget-ci/core';
 import * as vscode from 'vscode';
+import { appendComplianceTooltip } from '../compliance/item.js';
+import { ComplianceLookup } from '../compliance/lookup.js';
 import { type FileFact, type FileFactRef, FileFacts } from '../fs/facts.js';
 import { TreeFetcher } from './fetch.js';
 import { type ItemState, toTreeItem, versionTooltip } from './items.js';
@@ -49,12 +51,21 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   /** `server\nfeed` where a delete was refused for lack of a privilege: Delete is not offered there. */
   private readonly noDelete = new Set<string>();
   private readonly fetcher: TreeFetcher;
+  /** Compliance of version rows, looked up only for rows VS Code draws. */
+  readonly compliance: ComplianceLookup;
 
   constructor(private readonly host: TreeHost) {
     this.fetcher = new TreeFetcher(host, this.facts);
+    this.compliance = new ComplianceLookup({
+      client: (server) => host.client(server),
+      log: host.log,
+      now: host.now,
+      changed: (rows) => this.changed.fire(rows),
+    });
   }
 
   dispose(): void {
+    this.compliance.dispose();
     this.changed.dispose();
   }
 
@@ -99,7 +110,9 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         sub.dispose();
       }
     }
-    item.tooltip = versionTooltip(node);
+    const tooltip = versionTooltip(node);
+    appendComplianceTooltip(tooltip, this.compliance.peek(node));
+    item.tooltip = tooltip;
     return item;
   }
 
@@ -109,6 +122,7 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   refresh(node?: TreeNode): void {
     if (!node) {
       for (const state of this.states.values()) state.outdated = true;
+      this.compliance.invalidate();
       this.changed.fire(undefined);
       return;
     }
@@ -117,6 +131,7 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
       this.changed.fire(undefined);
       return;
     }
+    this.compliance.invalidate(complianceScope(target));
     const id = nodeId(target);
     for (const [key, state] of this.states) {
       if (key === id || key.startsWith(`${id}/`)) state.outdated = true;
@@ -133,6 +148,7 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     for (const key of [...this.noDelete])
       if (key.startsWith(`${server.server.url}\n`)) this.noDelete.delete(key);
     this.fetcher.forgetServer(server.server.url, false);
+    this.compliance.forgetServer(server.server.url);
     this.changed.fire(server);
   }
 
@@ -146,6 +162,7 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     }
     const urls = new Set(current.map((s) => s.url));
     for (const url of this.fetcher.knownServers()) if (!urls.has(url)) this.fetcher.forgetServer(url, true);
+    for (const url of this.compliance.knownServers()) if (!urls.has(url)) this.compliance.forgetServer(url);
     this.changed.fire(undefined);
   }
 
@@ -167,6 +184,11 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     const feedId = nodeId(node.parent.parent);
     const rows = this.knownNodes('version').filter((v) => nodeId(v.parent.parent) === feedId);
     this.changed.fire(rows.length ? rows : node);
+  }
+
+  /** Redraws one row (its compliance changed) without reloading anything. */
+  refreshRow(node: VersionNode): void {
+    this.changed.fire(node);
   }
 
   loadMore(node: LoadMoreNode): void {
@@ -377,12 +399,34 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         (f) => f.name !== feed.name && f.active && f.feedType === feed.feedType,
       );
       result.deletable = !this.noDelete.has(`${server.url}\n${feed.name}`);
+      result.compliance = this.compliance.peek(node);
     }
     return result;
   }
 
   private now(): number {
     return this.host.now?.() ?? Date.now();
+  }
+}
+
+/** What a refresh of a container makes the compliance cache look up again. */
+function complianceScope(node: ContainerNode) {
+  const server = serverOf(node)!.url;
+  switch (node.type) {
+    case 'server':
+      return { server };
+    case 'feed':
+      return { server, feed: node.feed.name };
+    case 'package':
+      return { server, feed: node.parent.feed.name, group: node.group, name: node.name };
+    case 'version':
+      return {
+        server,
+        feed: node.parent.parent.feed.name,
+        group: node.parent.group,
+        name: node.parent.name,
+        version: node.version,
+      };
   }
 }
 
