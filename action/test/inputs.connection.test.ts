@@ -96,7 +96,7 @@ describe('connection inputs', () => {
     ['proget.example.com', 'Invalid inputs: "server" is not a valid URL; got "proget.example.com"'],
     [
       'https://proget.example.com/?key=abc',
-      'Invalid inputs: "server" must not have a query string or fragment; got "https://proget.example.com/?key=abc"',
+      'Invalid inputs: "server" must not have a query string or fragment; got "https://proget.example.com/?…"',
     ],
   ])('rejects the server %s', (server, message) => {
     expect(problem({ server })).toBe(message);

@@ -17,6 +17,11 @@ export type ServerUrlCheck =
       problem: ServerUrlProblem;
       /** What is wrong, as the end of a sentence ("must not contain credentials"). Never echoes a secret. */
       reason: string;
+      /**
+       * The value as it may be echoed back to a person: a query or fragment (which may carry `?key=…`) is
+       * shown as `?…`/`#…`; undefined when the value may hold a credential and cannot be shown safely.
+       */
+      shown?: string;
     };
 
 export interface ServerUrlOptions {
@@ -38,6 +43,7 @@ export function checkServerUrl(value: string, options: ServerUrlOptions = {}): S
       ok: false,
       problem: 'not-a-url',
       reason: 'is not a valid URL (e.g. https://proget.example.com)',
+      shown: /[@?#]/.test(text) ? undefined : text,
     };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
@@ -45,13 +51,19 @@ export function checkServerUrl(value: string, options: ServerUrlOptions = {}): S
       ok: false,
       problem: 'scheme',
       reason: `must be an http:// or https:// URL, not ${url.protocol}//`,
+      shown: /[@?#]/.test(text) ? undefined : text,
     };
   }
   if (url.username !== '' || url.password !== '') {
     return { ok: false, problem: 'credentials', reason: 'must not contain credentials' };
   }
   if (url.search !== '' || url.hash !== '') {
-    return { ok: false, problem: 'query-or-fragment', reason: 'must not have a query string or fragment' };
+    return {
+      ok: false,
+      problem: 'query-or-fragment',
+      reason: 'must not have a query string or fragment',
+      shown: `${url.origin}${url.pathname}${url.search ? '?…' : ''}${url.hash ? '#…' : ''}`,
+    };
   }
   return { ok: true, url: url.href.replace(/\/+$/, ''), schemeGiven };
 }

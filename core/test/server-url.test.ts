@@ -33,6 +33,7 @@ describe('checkServerUrl', () => {
     if (!check.ok) {
       expect(check.reason).not.toContain('secret-pass');
       expect(check.reason).not.toContain('abc');
+      expect(check.shown ?? '').not.toMatch(/secret-pass|abc/);
     }
   });
 });
@@ -45,5 +46,19 @@ describe('errorSummary', () => {
     expect(errorSummary(e)).toBe('Boom');
     expect(errorSummary(new Error('a\nb'))).toBe('a');
     expect(errorSummary('plain')).toBe('plain');
+  });
+});
+
+describe('checkServerUrl: what may be echoed', () => {
+  it('shows a URL with its query or fragment cut, never the key in it', () => {
+    expect(checkServerUrl('https://h/base/?key=s3cr3t-key#frag')).toMatchObject({
+      ok: false,
+      shown: 'https://h/base/?…#…',
+    });
+  });
+  it('shows nothing for an unparsable value that may hold a secret', () => {
+    expect(checkServerUrl('ht!tp://user:pw@host')).toMatchObject({ ok: false, shown: undefined });
+    expect(checkServerUrl('not a url?key=abc')).toMatchObject({ ok: false, shown: undefined });
+    expect(checkServerUrl('proget.example.com')).toMatchObject({ ok: false, shown: 'proget.example.com' });
   });
 });

@@ -253,7 +253,7 @@ const CASES: Case[] = [
     action: 'publish',
     inputs: pub({ server: 'https://proget.example.com/?key=abc' }),
     error:
-      'Invalid inputs: "server" must not have a query string or fragment; got "https://proget.example.com/?key=abc"',
+      'Invalid inputs: "server" must not have a query string or fragment; got "https://proget.example.com/?…"',
   },
   {
     title: 'deployment url with javascript:',

@@ -74,14 +74,13 @@ export function readConnection(
 }
 
 /**
- * Core's server-URL rule (`checkServerUrl`), worded for an input. A value is echoed only when it cannot hold
- * a password (no `@`), so a typo never prints a secret.
- */
-/** `label` is the input as people see it: `"server"`, or `PROGET_URL` when that stood in. */
+ * Core's server-URL rule (`checkServerUrl`), worded for an input. A value is echoed only in the form core
+ * says is safe (no credentials, query or fragment), so a typo never prints a secret.
+ * `label` is the input as people see it: `"server"`, or `PROGET_URL` when that stood in. */
 export function checkUrlInput(inputs: InputReader, label: string, value: string): string {
   const check = checkServerUrl(value);
   if (check.ok) return check.url;
-  const echo = value.includes('@') ? '' : `; got "${value}"`;
+  const echo = check.shown === undefined ? '' : `; got "${check.shown}"`;
   const message: Record<ServerUrlProblem, string> = {
     empty: `${label} is required`,
     'not-a-url': `${label} is not a valid URL${echo}`,
