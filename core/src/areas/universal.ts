@@ -521,12 +521,14 @@ export class UniversalArea implements UniversalApi {
         `"${id.version}" is not a version: name the exact version to delete`,
       ]);
     }
+    // Built first: a name or version that would leave the API path is refused before any request.
+    const path = joinPath('upack', feed, 'delete', ...groupSegments(id.group), id.name, id.version);
     if (!id.group) await this.refuseTwinDelete(feed, id, options);
     try {
       // POST rather than DELETE: IIS (WebDAV) often blocks the DELETE verb in front of ProGet.
       await this.transport.send({
         method: 'POST',
-        path: joinPath('upack', feed, 'delete', ...groupSegments(id.group), id.name, id.version),
+        path,
         body: { type: 'empty' },
         accept: '*/*',
         signal: options?.signal,

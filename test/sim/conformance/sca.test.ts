@@ -42,8 +42,8 @@ describe('SCA conformance', () => {
     });
     expect(r.status).toBe(200);
     expect(r.text).toBe('');
-    expect(r.headers['x-proget-version']).toBe('24.0.3');
-    expect(r.headers['x-proget-edition']).toBe('Enterprise');
+    expect(r.headers['x-proget-version']).toBe('24.0.39.3');
+    expect(r.headers['x-proget-edition']).toBe('enterprise');
     const b = await raw(sim.url, 'GET', '/api/sca/builds?project=myProject&version=1.2.3', { headers: SCA });
     const build = b.json<{ packages: { purl: string; compliance: { result: string; detail?: string } }[] }>();
     expect(build.packages.map((p) => [p.purl, p.compliance.result])).toEqual([
@@ -148,7 +148,7 @@ describe('SCA conformance', () => {
     });
     expect(denied.status).toBe(403);
     expect(denied.text).toBe('');
-    expect(denied.headers['x-proget-edition']).toBe('Enterprise');
+    expect(denied.headers['x-proget-edition']).toBe('enterprise');
   });
 
   it('?project=&version= on import are ignored by default (UNVERIFIED), honoured when configured', async () => {
@@ -634,7 +634,7 @@ describe('SCA editions', () => {
       });
       expect(r.status).toBe(402);
       expect(r.text).toContain('requires ProGet Basic or ProGet Enterprise');
-      expect(r.headers['x-proget-edition']).toBe('Free');
+      expect(r.headers['x-proget-edition']).toBe('free');
       expect((await raw(sim.url, 'GET', '/api/sca/projects', { headers: key('nope') })).status).toBe(403);
       expect((await raw(sim.url, 'GET', '/api/sca/projects', { headers: ADMIN })).status).toBe(402);
     } finally {
