@@ -18782,11 +18782,12 @@ var OVERWRITE_REFUSALS = /* @__PURE__ */ new Set([400, 403, 409]), UniversalArea
       throw new ValidationError("Delete", [
         `"${id.version}" is not a version: name the exact version to delete`
       ]);
+    let path = joinPath("upack", feed, "delete", ...groupSegments(id.group), id.name, id.version);
     id.group || await this.refuseTwinDelete(feed, id, options2);
     try {
       await this.transport.send({
         method: "POST",
-        path: joinPath("upack", feed, "delete", ...groupSegments(id.group), id.name, id.version),
+        path,
         body: { type: "empty" },
         accept: "*/*",
         signal: options2?.signal,
@@ -19541,14 +19542,21 @@ function checkServerUrl(value, options2 = {}) {
     return {
       ok: !1,
       problem: "not-a-url",
-      reason: "is not a valid URL (e.g. https://proget.example.com)"
+      reason: "is not a valid URL (e.g. https://proget.example.com)",
+      shown: /[@?#]/.test(text) ? void 0 : text
     };
   }
   return url.protocol !== "http:" && url.protocol !== "https:" ? {
     ok: !1,
     problem: "scheme",
-    reason: `must be an http:// or https:// URL, not ${url.protocol}//`
-  } : url.username !== "" || url.password !== "" ? { ok: !1, problem: "credentials", reason: "must not contain credentials" } : url.search !== "" || url.hash !== "" ? { ok: !1, problem: "query-or-fragment", reason: "must not have a query string or fragment" } : { ok: !0, url: url.href.replace(/\/+$/, ""), schemeGiven };
+    reason: `must be an http:// or https:// URL, not ${url.protocol}//`,
+    shown: /[@?#]/.test(text) ? void 0 : text
+  } : url.username !== "" || url.password !== "" ? { ok: !1, problem: "credentials", reason: "must not contain credentials" } : url.search !== "" || url.hash !== "" ? {
+    ok: !1,
+    problem: "query-or-fragment",
+    reason: "must not have a query string or fragment",
+    shown: `${url.origin}${url.pathname}${url.search ? "?…" : ""}${url.hash ? "#…" : ""}`
+  } : { ok: !0, url: url.href.replace(/\/+$/, ""), schemeGiven };
 }
 
 // ../core/src/cli/args.ts
@@ -21727,7 +21735,7 @@ function readConnection(inputs, workspace, fromEnv = {}) {
 function checkUrlInput(inputs, label, value) {
   let check = checkServerUrl(value);
   if (check.ok) return check.url;
-  let echo = value.includes("@") ? "" : `; got "${value}"`, message = {
+  let echo = check.shown === void 0 ? "" : `; got "${check.shown}"`, message = {
     empty: `${label} is required`,
     "not-a-url": `${label} is not a valid URL${echo}`,
     scheme: `${label} must be an http:// or https:// URL${echo}`,

@@ -100,10 +100,17 @@ describe('deploy-record never reports a write that did not happen', () => {
   });
 
   it('a 200 HTML page answered to the record: one error, not recorded=true', async () => {
+    // Reads answer as ProGet would (the step checks the feed and the version first); only the write lies.
+    const json = (value: unknown) =>
+      response('200 OK', { 'Content-Type': 'application/json' }, JSON.stringify(value));
     const s = await hostile((req) =>
       req.method === 'POST'
         ? response('200 OK', { 'Content-Type': 'text/html; charset=utf-8' }, LOGIN_PAGE)
-        : response('404 Not Found', { 'Content-Type': 'text/plain' }, 'not here'),
+        : req.path.startsWith('/api/management/feeds/get/')
+          ? json({ name: 'rel-feed', feedType: 'universal', active: true })
+          : req.path.startsWith('/upack/rel-feed/versions')
+            ? json({ name: 'app', version: '1.0.0', published: '2026-01-01T00:00:00Z', size: 1 })
+            : response('404 Not Found', { 'Content-Type': 'text/plain' }, 'not here'),
     );
     const r = await recordStep(s.url);
     expect(r.exitCode).toBe(1);

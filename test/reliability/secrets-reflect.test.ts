@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { uniqueSecret } from './helpers.js';
 
 /** Mixed case, so a lower-cased reflection (a host name) is a different string. */
-const KEY = `Key${uniqueSecret('Reflect').replace(/-/g, '')}`;
+// Starts with letters no identifier or word here starts with: 'KeyRe…' matched core's own `keyRequired` in stacks.
+const KEY = `Qz${uniqueSecret('Reflect').replace(/-/g, '')}`;
 
 let server: Server | undefined;
 const sockets = new Set<Socket>();
