@@ -111,7 +111,7 @@ describe('doctor', () => {
     const url = await serve(proget({ version: '26.0.12.24', edition: 'free', health: 'json' }));
     const report = await doctor({ url });
     expect(report.version).toEqual({ raw: '26.0.12.24', display: '2026.12', major: 2026 });
-    expect(report.edition).toBe('free');
+    expect(report.edition).toBe('Free');
     expect(report.isProGet).toBe(true);
     expect(report.licensed).toBe(true);
     expect(report.findings.find((f) => f.id === 'edition')?.detail).toMatch(/Free/);

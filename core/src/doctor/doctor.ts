@@ -1,6 +1,7 @@
 // doctor(): what can this server and this key do? Reads only (no uploads, deletes, promotions or
 // deployment records), never throws for a server problem, never puts a secret in a finding.
 
+import { parseEdition } from '../areas/server.js';
 import { ProGetClient } from '../client.js';
 import { ValidationError } from '../errors.js';
 import { SecretScrubber } from '../redact.js';
@@ -126,7 +127,7 @@ async function examine(options: DoctorOptions, report: DoctorReport, add: Add): 
       path: `/${path}`,
       answer,
       version: header(response.headers, 'x-proget-version'),
-      edition: header(response.headers, 'x-proget-edition'),
+      edition: editionOf(header(response.headers, 'x-proget-edition')),
     });
     if (answer.kind === 'json' || answer.kind === 'redirect') break;
   }
@@ -369,4 +370,9 @@ function notProGet(answers: { path: string; answer: HealthAnswer }[], url: URL, 
     `No ProGet headers and no ProGet health report: ${found}.`,
     hint,
   );
+}
+
+/** `free` → `Free` (core's reading); an edition core does not know is shown as the server sent it. */
+function editionOf(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : (parseEdition(text) ?? text);
 }

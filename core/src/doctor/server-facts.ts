@@ -2,6 +2,7 @@
 
 import type { IncomingHttpHeaders } from 'node:http';
 import { parseInstanceHealth } from '../areas/health.js';
+import { parseServerVersion } from '../areas/server.js';
 import type { InstanceHealth } from '../types.js';
 import { htmlTitle, looksLikeHtml, type ProbeResponse } from './probe.js';
 
@@ -12,19 +13,18 @@ export interface ProGetVersion {
 }
 
 /**
- * `26.0.12.24` → 2026.12, `23.0.30` → 2023.30 (ProGet numbers releases by year since 2022); older
- * servers (`6.0.19`) are shown as sent. `undefined` when the header is not a version at all.
+ * `26.0.12.24` → 2026.12, `23.0.30` → 2023.30, older servers (`6.0.19`) as sent: core's one reading of the
+ * header (`parseServerVersion`), stricter here because the doctor also asks "is this ProGet at all?", and a
+ * header that is not a plain version number says no. `undefined` when the header is not a version.
  */
 export function parseProGetVersion(raw: string | undefined): ProGetVersion | undefined {
   const text = raw?.trim();
   if (!text || !/^\d+(\.\d+){1,3}$/.test(text)) return undefined;
-  const parts = text.split('.').map(Number);
-  const major = parts[0]!;
-  if (major >= 22 && major < 100) {
-    const release = parts.length >= 3 ? parts[2]! : parts[1]!;
-    return { raw: text, display: `${2000 + major}.${release}`, major: 2000 + major };
-  }
-  return { raw: text, display: text, major };
+  const version = parseServerVersion(text);
+  if (!version) return undefined;
+  return version.year
+    ? { raw: text, display: version.release, major: version.year }
+    : { raw: text, display: text, major: version.parts[0]! };
 }
 
 export function header(headers: IncomingHttpHeaders, name: string): string | undefined {
