@@ -3,6 +3,7 @@
 
 import { errorSummary } from '@proget-ci/core';
 import * as vscode from 'vscode';
+import { checkServer } from './check/serverCheck.js';
 import {
   clearFilter,
   copyDownloadUrl,
@@ -17,7 +18,7 @@ import {
   type PackageCommandDeps,
   promoteVersion,
 } from './commands/packageCommands.js';
-import { addServer, removeServer, renameServer, setApiKey } from './commands/serverCommands.js';
+import { addServer, pickServer, removeServer, renameServer, setApiKey } from './commands/serverCommands.js';
 import { ProGetFileSystemProvider } from './fs/provider.js';
 import { SCHEME } from './fs/uri.js';
 import { HealthStatusBar, SHOW_HEALTH_COMMAND } from './health/statusBar.js';
@@ -113,6 +114,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register('proget.removeServer', (node?: TreeNode) => removeServer(serverDeps, node));
   register('proget.renameServer', (node?: TreeNode) => renameServer(serverDeps, node));
   register('proget.setApiKey', (node?: TreeNode) => setApiKey(serverDeps, node));
+  register('proget.checkServer', (node?: TreeNode) =>
+    checkServer(serverDeps, node, () => pickServer(serverDeps, 'Check Server')),
+  );
   register('proget.refresh', () => {
     tree.refresh();
     health.checkNow();

@@ -254,8 +254,125 @@ function notify(severity: ShownMessage['severity']) {
   };
 }
 
+export const ProgressLocation = { SourceControl: 1, Window: 10, Notification: 15 } as const;
+export const ViewColumn = { Active: -1, Beside: -2, One: 1 } as const;
+
+/** A webview panel as created: its options and the HTML last set. */
+export class FakeWebviewPanel {
+  disposed = false;
+  readonly webview = { html: '', cspSource: 'vscode-resource:', options: {} as Record<string, unknown> };
+  private readonly disposeEmitter = new EventEmitter<void>();
+  readonly onDidDispose = this.disposeEmitter.event;
+  constructor(
+    readonly viewType: string,
+    public title: string,
+    readonly options: Record<string, unknown>,
+  ) {
+    this.webview.options = options;
+  }
+  reveal(): void {}
+  dispose(): void {
+    this.disposed = true;
+    this.disposeEmitter.fire();
+  }
+}
+export const panels: FakeWebviewPanel[] = [];
+
+/** Progress reports made through `window.withProgress`; `cancelProgress` cancels the running one. */
+export const progress: { title?: string; reports: { message?: string; increment?: number }[] }[] = [];
+let runningProgress: CancellationTokenSource | undefined;
+export function cancelProgress(): void {
+  runningProgress?.cancel();
+}
+/** Set to cancel the next `withProgress` task as soon as it has started (as a click on Cancel would). */
+export const progressPlan = { cancelNext: false };
+
+/** A quick pick the code created: tests read its items and pick one with `choose`. */
+export class FakeQuickPick<T extends { label: string }> {
+  items: readonly T[] = [];
+  selectedItems: readonly T[] = [];
+  activeItems: readonly T[] = [];
+  value = '';
+  title = '';
+  placeholder = '';
+  busy = false;
+  step?: number;
+  totalSteps?: number;
+  matchOnDescription = false;
+  matchOnDetail = false;
+  ignoreFocusOut = false;
+  disposed = false;
+  private readonly accept = new EventEmitter<void>();
+  private readonly hide = new EventEmitter<void>();
+  private readonly change = new EventEmitter<string>();
+  readonly onDidAccept = this.accept.event;
+  readonly onDidHide = this.hide.event;
+  readonly onDidChangeValue = this.change.event;
+  readonly onDidChangeSelection = new EventEmitter<readonly T[]>().event;
+  show(): void {}
+  dispose(): void {
+    this.disposed = true;
+  }
+  close(): void {
+    this.hide.fire();
+  }
+  type(value: string): void {
+    this.value = value;
+    this.change.fire(value);
+  }
+  async choose(item: T): Promise<void> {
+    this.selectedItems = [item];
+    this.activeItems = [item];
+    await Promise.all(this.accept.fire());
+  }
+}
+export const quickPicks: FakeQuickPick<{ label: string }>[] = [];
+/** What the next showQuickPick returns: a function choosing among the items (undefined dismisses). */
+export const quickPickAnswers: ((items: { label: string }[]) => unknown)[] = [];
+export const openDialogAnswers: (Uri[] | undefined)[] = [];
+
 export const window = {
   state: { focused: true },
+  createWebviewPanel(viewType: string, title: string, _column: unknown, options: Record<string, unknown>) {
+    const panel = new FakeWebviewPanel(viewType, title, options ?? {});
+    panels.push(panel);
+    return panel;
+  },
+  async withProgress<R>(
+    options: { title?: string },
+    task: (
+      p: { report(value: { message?: string; increment?: number }): void },
+      token: CancellationTokenSource['token'],
+    ) => Promise<R>,
+  ): Promise<R> {
+    const entry = { title: options.title, reports: [] as { message?: string; increment?: number }[] };
+    progress.push(entry);
+    const source = new CancellationTokenSource();
+    runningProgress = source;
+    try {
+      const running = task({ report: (v) => entry.reports.push(v) }, source.token);
+      if (progressPlan.cancelNext) {
+        progressPlan.cancelNext = false;
+        source.cancel();
+      }
+      return await running;
+    } finally {
+      if (runningProgress === source) runningProgress = undefined;
+    }
+  },
+  createQuickPick() {
+    const pick = new FakeQuickPick<{ label: string }>();
+    quickPicks.push(pick);
+    return pick;
+  },
+  async showQuickPick(items: unknown, _options?: unknown) {
+    const list = (await items) as { label: string }[];
+    const answer = quickPickAnswers.shift();
+    return answer ? answer(list) : undefined;
+  },
+  async showOpenDialog() {
+    return openDialogAnswers.shift();
+  },
   onDidChangeWindowState: () => disposable(),
   createInputBox() {
     const box = new FakeInputBox();
