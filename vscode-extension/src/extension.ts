@@ -23,6 +23,7 @@ import { ProGetFileSystemProvider } from './fs/provider.js';
 import { SCHEME } from './fs/uri.js';
 import { HealthStatusBar, SHOW_HEALTH_COMMAND } from './health/statusBar.js';
 import { SHOW_LOG } from './refusals.js';
+import { searchPackages } from './search/search.js';
 import { createClient, Servers } from './servers.js';
 import {
   type FileNode,
@@ -127,6 +128,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const server = node && serverOf(node);
     if (server) health.sync(server.url);
   });
+  register('proget.search', () => searchPackages({ tree, view, log }));
   register('proget.loadMore', (node: LoadMoreNode) => tree.loadMore(node));
   register('proget.filterPackages', (node?: TreeNode) => filterPackages(deps, node));
   register('proget.clearFilter', (node?: TreeNode) => clearFilter(deps, node));

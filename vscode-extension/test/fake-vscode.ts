@@ -303,18 +303,24 @@ export class FakeQuickPick<T extends { label: string }> {
   ignoreFocusOut = false;
   disposed = false;
   private readonly accept = new EventEmitter<void>();
-  private readonly hide = new EventEmitter<void>();
+  private readonly hide_ = new EventEmitter<void>();
   private readonly change = new EventEmitter<string>();
   readonly onDidAccept = this.accept.event;
-  readonly onDidHide = this.hide.event;
+  readonly onDidHide = this.hide_.event;
   readonly onDidChangeValue = this.change.event;
   readonly onDidChangeSelection = new EventEmitter<readonly T[]>().event;
   show(): void {}
+  /** As in VS Code, disposing a visible pick hides it (onDidHide fires). */
   dispose(): void {
+    if (this.disposed) return;
     this.disposed = true;
+    this.hide_.fire();
   }
   close(): void {
-    this.hide.fire();
+    this.hide_.fire();
+  }
+  hide(): void {
+    this.hide_.fire();
   }
   type(value: string): void {
     this.value = value;
