@@ -22,6 +22,7 @@ import { addServer, pickServer, removeServer, renameServer, setApiKey } from './
 import { ProGetFileSystemProvider } from './fs/provider.js';
 import { SCHEME } from './fs/uri.js';
 import { HealthStatusBar, SHOW_HEALTH_COMMAND } from './health/statusBar.js';
+import { openPackagePage } from './page/packagePage.js';
 import { SHOW_LOG } from './refusals.js';
 import { searchPackages } from './search/search.js';
 import { createClient, Servers } from './servers.js';
@@ -128,6 +129,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const server = node && serverOf(node);
     if (server) health.sync(server.url);
   });
+  register('proget.openPackagePage', (arg?: unknown) => openPackagePage({ servers, log }, arg));
   register('proget.search', () => searchPackages({ tree, view, log }));
   register('proget.loadMore', (node: LoadMoreNode) => tree.loadMore(node));
   register('proget.filterPackages', (node?: TreeNode) => filterPackages(deps, node));

@@ -41,6 +41,7 @@ a { color: var(--vscode-textLink-foreground); }
 .finding.fail { border-color: var(--vscode-editorError-foreground, #d33); }
 .finding .status { font-weight: bold; text-transform: uppercase; font-size: .8em; margin-right: .5em; }
 .finding .hint { color: var(--vscode-descriptionForeground); margin-top: .2em; }
+img.icon { float: right; margin: 1em 0 0 1em; }
 .muted { color: var(--vscode-descriptionForeground); }
 .description { border: 1px solid var(--vscode-panel-border, #8884); padding: 0 1em; border-radius: 4px; }
 `;
