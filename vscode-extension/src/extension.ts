@@ -7,6 +7,7 @@ import { checkServer } from './check/serverCheck.js';
 import {
   clearFilter,
   copyDownloadUrl,
+  copyInstallSnippet,
   copyPackageId,
   copySnippet,
   deleteVersion,
@@ -136,6 +137,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register('proget.clearFilter', (node?: TreeNode) => clearFilter(deps, node));
   register('proget.copyPackageId', (node: PackageNode | VersionNode) => copyPackageId(node));
   register('proget.copyDownloadUrl', (node: VersionNode) => copyDownloadUrl(node));
+  register('proget.copyInstallSnippet', (node: PackageNode | VersionNode) => copyInstallSnippet(node));
   register('proget.copyPublishSnippet', (node: PackageNode | VersionNode) =>
     copySnippet('publish', node, deps),
   );

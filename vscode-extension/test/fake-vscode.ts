@@ -412,7 +412,16 @@ export const commands = {
     return undefined;
   },
 };
-export const env = { openExternal: async () => true, clipboard: { writeText: async () => {} } };
+/** The clipboard's last text is kept in `env.clipboard.text`. */
+export const env = {
+  openExternal: async () => true,
+  clipboard: {
+    text: '',
+    async writeText(text: string) {
+      env.clipboard.text = text;
+    },
+  },
+};
 
 /** VS Code's SecretStorage, in memory. */
 export class FakeSecretStorage {

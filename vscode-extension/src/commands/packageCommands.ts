@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { errorSummary, isProGetError, ProGetError } from '@proget-ci/core';
 import * as vscode from 'vscode';
 import { formatBytes } from '../format.js';
+import { installSnippets } from '../install.js';
 import { deleteError, isPrivilegeRefusal, SHOW_LOG } from '../refusals.js';
 import type { Servers } from '../servers.js';
 import { promoteCheckSnippet, publishSnippet } from '../snippets.js';
@@ -131,6 +132,28 @@ export async function copySnippet(
   void vscode.window.showInformationMessage(
     `Copied a workflow step for ${kind === 'publish' ? 'publishing' : 'checking the promotion of'} ${packageIdText(target)}. Store the key as the PROGET_API_KEY repository secret.`,
   );
+}
+
+/** Copy Install Snippet: one of the ways to use the package from its feed's type, picked. */
+export async function copyInstallSnippet(node: PackageNode | VersionNode): Promise<void> {
+  const server = serverOf(node)!;
+  const feed = feedOf(node)!.feed;
+  const version = node.type === 'version' ? node.version : (node.latestVersion ?? undefined);
+  const snippets = installSnippets({ server: server.url, feed, ...idOf(node), version });
+  if (snippets.length === 0) {
+    void vscode.window.showInformationMessage(`No install snippet is known for ${feed.feedType} feeds.`);
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(
+    snippets.map((s) => ({ label: s.label, detail: s.text, snippet: s })),
+    {
+      title: `Copy Install Snippet — ${packageIdText(idOf(node))}${version ? ` ${version}` : ''}`,
+      placeHolder: 'Snippet to copy',
+    },
+  );
+  if (!picked) return;
+  await vscode.env.clipboard.writeText(picked.snippet.text);
+  vscode.window.setStatusBarMessage(`$(clippy) Copied the ${picked.snippet.label}`, 3000);
 }
 
 export async function openInProGet(node?: TreeNode): Promise<void> {
