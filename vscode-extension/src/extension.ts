@@ -24,6 +24,7 @@ import { ProGetFileSystemProvider } from './fs/provider.js';
 import { SCHEME } from './fs/uri.js';
 import { HealthStatusBar, SHOW_HEALTH_COMMAND } from './health/statusBar.js';
 import { openPackagePage } from './page/packagePage.js';
+import { publishFolder } from './publish/publishFolder.js';
 import { SHOW_LOG } from './refusals.js';
 import { searchPackages } from './search/search.js';
 import { createClient, Servers } from './servers.js';
@@ -131,6 +132,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     if (server) health.sync(server.url);
   });
   register('proget.openPackagePage', (arg?: unknown) => openPackagePage({ servers, log }, arg));
+  register('proget.publishFolder', (folder?: vscode.Uri) =>
+    publishFolder({ servers, tree, view, log }, folder),
+  );
   register('proget.search', () => searchPackages({ tree, view, log }));
   register('proget.loadMore', (node: LoadMoreNode) => tree.loadMore(node));
   register('proget.filterPackages', (node?: TreeNode) => filterPackages(deps, node));
