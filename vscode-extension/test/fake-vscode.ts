@@ -309,7 +309,16 @@ export class FakeQuickPick<T extends { label: string }> {
   readonly onDidHide = this.hide_.event;
   readonly onDidChangeValue = this.change.event;
   readonly onDidChangeSelection = new EventEmitter<readonly T[]>().event;
-  show(): void {}
+  /** A queued `quickPickAnswers` entry answers this pick too (after it is shown). */
+  show(): void {
+    const answer = quickPickAnswers.shift();
+    if (!answer) return;
+    setTimeout(() => {
+      const chosen = answer(this.items as unknown as { label: string }[]) as T | undefined;
+      if (chosen) void this.choose(chosen);
+      else this.close();
+    }, 0);
+  }
   /** As in VS Code, disposing a visible pick hides it (onDidHide fires). */
   dispose(): void {
     if (this.disposed) return;

@@ -104,9 +104,9 @@ describe('Publish to ProGet (folder)', () => {
     const result = await running;
     expect(seen).toEqual({
       id: 'acme/web-ui',
-      idStep: ['Publish to ProGet', 3, 4],
+      idStep: ['Publish to ProGet: web', 3, 4],
       version: '3.1.0',
-      vStep: ['Publish to ProGet', 4, 4],
+      vStep: ['Publish to ProGet: web', 4, 4],
     });
     expect(result?.manifest).toMatchObject({
       group: 'acme',

@@ -22,6 +22,7 @@ import {
   type VersionNode,
 } from '../tree/model.js';
 import type { FeedsTreeProvider } from '../tree/provider.js';
+import { inputStep, pickStep } from '../ui/steps.js';
 import { feedPageUrl, packagePageUrl, universalDownloadUrl, versionPageUrl } from '../urls.js';
 
 export interface PackageCommandDeps {
@@ -45,6 +46,7 @@ async function pickKnown<T extends 'feed' | 'version'>(
   deps: PackageCommandDeps,
   type: T,
   title: string,
+  steps?: { step: number; totalSteps: number },
 ): Promise<Extract<TreeNode, { type: T }> | undefined> {
   const nodes: TreeNode[] = deps.tree.knownNodes(type);
   if (nodes.length === 0) {
@@ -66,7 +68,9 @@ async function pickKnown<T extends 'feed' | 'version'>(
       node: n,
     };
   });
-  const picked = await vscode.window.showQuickPick(items, { title, matchOnDescription: true });
+  const picked = steps
+    ? await pickStep(items, { title, ...steps })
+    : await vscode.window.showQuickPick(items, { title, matchOnDescription: true });
   return picked?.node as Extract<TreeNode, { type: T }> | undefined;
 }
 
@@ -257,7 +261,9 @@ export async function downloadPackage(deps: PackageCommandDeps, node: VersionNod
 
 export async function promoteVersion(deps: PackageCommandDeps, node?: TreeNode): Promise<void> {
   const version =
-    node?.type === 'version' ? node : await pickKnown(deps, 'version', 'Promote Version — choose a version');
+    node?.type === 'version'
+      ? node
+      : await pickKnown(deps, 'version', 'Promote Version', { step: 1, totalSteps: 3 });
   if (!version) return;
   const server = serverOf(version)!;
   const from = version.parent.parent.feed;
@@ -277,7 +283,10 @@ export async function promoteVersion(deps: PackageCommandDeps, node?: TreeNode):
     return;
   }
   const pkg = packageIdText(version.parent);
-  const picked = await vscode.window.showQuickPick(
+  // From the palette the version was step 1; the same title and counter run through every step.
+  const first = node?.type === 'version' ? 1 : 2;
+  const steps = { title: `Promote ${pkg} ${version.version} from ${from.name}`, totalSteps: first + 1 };
+  const picked = await pickStep(
     targets
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((f) => ({
@@ -286,13 +295,14 @@ export async function promoteVersion(deps: PackageCommandDeps, node?: TreeNode):
         detail: f.description,
         feed: f,
       })),
-    { title: `Promote ${pkg} ${version.version} from ${from.name} to…`, placeHolder: 'Target feed' },
+    { ...steps, step: first, placeholder: 'Target feed' },
   );
   if (!picked) return;
-  const comments = await vscode.window.showInputBox({
-    title: `Promote ${pkg} ${version.version} to ${picked.feed.name}`,
-    prompt: 'Comments for the promotion record (optional)',
-    placeHolder: 'e.g. Passed QA on staging',
+  const comments = await inputStep({
+    ...steps,
+    step: first + 1,
+    prompt: `Comments for the promotion record to ${picked.feed.name} (optional)`,
+    placeholder: 'e.g. Passed QA on staging',
   });
   if (comments === undefined) return;
   const confirm = await vscode.window.showWarningMessage(

@@ -5,7 +5,7 @@
 
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   buildPackage,
   errorSummary,
@@ -20,6 +20,7 @@ import { formatBytes } from '../format.js';
 import type { Servers } from '../servers.js';
 import type { FeedNode, PackageNode, ServerRef, TreeNode, VersionNode } from '../tree/model.js';
 import type { FeedsTreeProvider } from '../tree/provider.js';
+import { inputStep, pickStep } from '../ui/steps.js';
 import { suggestFromFolder } from './suggest.js';
 
 export const TITLE = 'Publish to ProGet';
@@ -42,39 +43,6 @@ export interface PublishResult {
   revealed?: VersionNode | PackageNode;
 }
 
-/** One step of the flow as an input box with the shared title and step counter; undefined when dismissed. */
-function askText(step: number, prompt: string, value: string, validate: (v: string) => string | undefined) {
-  return new Promise<string | undefined>((resolve) => {
-    const box = vscode.window.createInputBox();
-    box.title = TITLE;
-    box.step = step;
-    box.totalSteps = STEPS;
-    box.prompt = prompt;
-    box.value = value;
-    box.ignoreFocusOut = true;
-    let done = false;
-    const finish = (v: string | undefined) => {
-      if (done) return;
-      done = true;
-      resolve(v);
-      box.dispose();
-    };
-    box.onDidChangeValue((v) => {
-      box.validationMessage = validate(v.trim());
-    });
-    box.onDidAccept(() => {
-      const problem = validate(box.value.trim());
-      if (problem) {
-        box.validationMessage = problem;
-        return;
-      }
-      finish(box.value.trim());
-    });
-    box.onDidHide(() => finish(undefined));
-    box.show();
-  });
-}
-
 function idProblem(id: string): string | undefined {
   if (!id) return 'Enter the package name, with its group in front if it has one (group/name)';
   const at = id.lastIndexOf('/');
@@ -85,15 +53,15 @@ function idProblem(id: string): string | undefined {
   );
 }
 
-async function pickFeed(deps: PublishDeps, server: ServerRef): Promise<Feed | undefined> {
+async function pickFeed(deps: PublishDeps, server: ServerRef, title: string): Promise<Feed | undefined> {
   const feeds = (await deps.tree.feedsOf(server)).filter((f) => f.feedType === 'universal' && f.active);
   if (feeds.length === 0) {
     void vscode.window.showWarningMessage(`${server.name} has no active universal feed this key can see.`);
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(
+  const picked = await pickStep(
     feeds.map((f) => ({ label: f.name, description: f.description, feed: f })),
-    { title: `${TITLE} (2/${STEPS})`, placeHolder: `Universal feed on ${server.name}`, ignoreFocusOut: true },
+    { title, step: 2, totalSteps: STEPS, placeholder: `Universal feed on ${server.name}` },
   );
   return picked?.feed;
 }
@@ -119,6 +87,7 @@ export async function publishFolder(
     return undefined;
   }
   const suggestion = await suggestFromFolder(dir);
+  const title = `${TITLE}: ${basename(dir)}`;
 
   const servers = deps.servers.list();
   if (servers.length === 0) {
@@ -129,24 +98,31 @@ export async function publishFolder(
     servers.length === 1
       ? servers[0]!
       : (
-          await vscode.window.showQuickPick(
+          await pickStep(
             servers.map((s) => ({ label: s.name, description: s.url, server: s })),
-            { title: `${TITLE} (1/${STEPS})`, placeHolder: 'Server', ignoreFocusOut: true },
+            { title, step: 1, totalSteps: STEPS, placeholder: 'Server' },
           )
         )?.server;
   if (!server) return undefined;
-  const feed = await pickFeed(deps, server);
+  const feed = await pickFeed(deps, server, title);
   if (!feed) return undefined;
-  const id = await askText(
-    3,
-    `Package (group/name) — suggested from ${suggestion.source === 'folder' ? 'the folder name' : `its ${suggestion.source}`}`,
-    suggestion.group ? `${suggestion.group}/${suggestion.name}` : suggestion.name,
-    idProblem,
-  );
+  const id = await inputStep({
+    title,
+    step: 3,
+    totalSteps: STEPS,
+    prompt: `Package (group/name) — suggested from ${suggestion.source === 'folder' ? 'the folder name' : `its ${suggestion.source}`}`,
+    value: suggestion.group ? `${suggestion.group}/${suggestion.name}` : suggestion.name,
+    validate: idProblem,
+  });
   if (id === undefined) return undefined;
-  const version = await askText(4, 'Version (semantic version, e.g. 1.2.0)', suggestion.version, (v) =>
-    validateVersion(v, 'the version'),
-  );
+  const version = await inputStep({
+    title,
+    step: 4,
+    totalSteps: STEPS,
+    prompt: 'Version (semantic version, e.g. 1.2.0)',
+    value: suggestion.version,
+    validate: (v) => validateVersion(v, 'the version'),
+  });
   if (version === undefined) return undefined;
 
   const at = id.lastIndexOf('/');

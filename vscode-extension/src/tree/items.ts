@@ -1,7 +1,15 @@
 // How each kind of node looks: label, description, icon, Markdown tooltip, context value, click command.
 
 import * as vscode from 'vscode';
-import { escapeMarkdown, formatBytes, formatCount, formatDate, formatDay } from '../format.js';
+import {
+  compactPackageId,
+  escapeMarkdown,
+  formatBytes,
+  formatCount,
+  formatDate,
+  formatDay,
+  shortReason,
+} from '../format.js';
 import { fileUriParts } from '../fs/uri.js';
 import { untrustedMarkdown } from '../markdown.js';
 import {
@@ -166,7 +174,11 @@ function feedItem(node: FeedNode, state: ItemState): vscode.TreeItem {
 }
 
 function packageItem(node: PackageNode, state: ItemState): vscode.TreeItem {
-  const item = new vscode.TreeItem(packageIdText(node), vscode.TreeItemCollapsibleState.Collapsed);
+  // Long group paths lose their middle in the label, so the name stays visible; the tooltip has the id.
+  const item = new vscode.TreeItem(
+    compactPackageId(node.group, node.name),
+    vscode.TreeItemCollapsibleState.Collapsed,
+  );
   item.id = nodeId(node);
   item.description = [node.latestVersion, state.stale ? STALE : undefined].filter(Boolean).join(' · ');
   item.iconPath = state.stale ? STALE_ICON() : new vscode.ThemeIcon('package');
@@ -306,8 +318,13 @@ function messageItem(node: MessageNode): vscode.TreeItem {
   item.id = nodeId(node);
   const [icon, color] = SEVERITY_ICON[node.severity];
   item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
-  item.description = node.description;
-  item.tooltip = node.detail;
+  // A narrow sidebar cuts the row; the reason stays whole in the tooltip.
+  item.description = node.description && shortReason(node.description);
+  item.tooltip =
+    node.detail ??
+    (node.description && node.description !== item.description
+      ? `${node.label}: ${node.description}`
+      : undefined);
   item.contextValue = contextValue('message', [node.severity, node.action?.kind]);
   const target = node.parent;
   switch (node.action?.kind) {
