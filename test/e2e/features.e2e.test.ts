@@ -78,14 +78,14 @@ describe('new capabilities', () => {
     expect(await wb.quickItems()).toHaveLength(1);
     await wb.screenshot('41-search');
     await wb.page.keyboard.press('Enter');
-    await wb.waitForRow('virtudyne/simdesk/var-index-service', 30_000);
-    const row = wb.row('virtudyne/simdesk/var-index-service');
+    await wb.waitForRow('var-index-service', 30_000);
+    const row = wb.row('var-index-service');
     await expect.poll(() => row.getAttribute('aria-selected'), { timeout: 10_000 }).toBe('true');
     await wb.screenshot('42-search-revealed');
   });
 
   test('the package page renders the description and links a dependency to its own page', async () => {
-    await wb.contextMenu('initrode/vendors/abl/ABLast', 'Open Package Page', 3);
+    await wb.contextMenu('ABLast', 'Open Package Page', 3);
     const page = await wb.webviewContent(/Dependencies[\s\S]*ast-common/, 60_000);
     expect(page.text).toMatch(/Metadata/);
     expect(page.text).toMatch(/SHA-256/);

@@ -50,23 +50,8 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
 }
 
-/** Longest package id a tree label shows whole; longer groups lose middle segments (the tooltip has all). */
-export const MAX_LABEL_ID = 40;
 /** Longest reason a tree row shows beside its label; the tooltip carries the whole text. */
 export const MAX_ROW_REASON = 80;
-
-/**
- * A package id that stays readable in a narrow sidebar: the name and the last group segment are kept, the
- * middle of a long group becomes `…` (`initrode/…/abl/ABLast`). Short ids are returned as they are.
- */
-export function compactPackageId(group: string, name: string, max = MAX_LABEL_ID): string {
-  const full = group ? `${group}/${name}` : name;
-  if (full.length <= max || !group) return full;
-  const segments = group.split('/');
-  const last = segments.at(-1)!;
-  if (segments.length === 1) return `…${last.slice(-Math.max(8, max - name.length - 2))}/${name}`;
-  return `${segments[0]}/…/${last}/${name}`;
-}
 
 /** Cuts a one-line reason for a row; whole words where possible. */
 export function shortReason(text: string, max = MAX_ROW_REASON): string {

@@ -1,11 +1,11 @@
-// Readable in a narrow sidebar (issue 14, UX): long group paths keep the package name in the label, long
-// error reasons are cut in the row, and the tooltip carries the whole text.
+// Readable in a narrow sidebar (issue 14, UX): the package name is the label (a long group path is cut
+// instead), long error reasons are cut in the row, and the tooltip carries the whole text.
 
 import { describe, expect, test, vi } from 'vitest';
 
 vi.mock('vscode', () => import('./fake-vscode.js'));
 
-const { compactPackageId, shortReason } = await import('../src/format.js');
+const { shortReason } = await import('../src/format.js');
 const { toTreeItem } = await import('../src/tree/items.js');
 const { errorMessageNode } = await import('../src/tree/messages.js');
 type TreeItem = import('./fake-vscode.js').TreeItem;
@@ -25,11 +25,8 @@ const feed = {
 };
 
 describe('narrow sidebar', () => {
-  test('a long group path keeps its first and last segment and the name; the tooltip has the whole id', () => {
+  test('the package name is the label; the group follows the version in the description; the tooltip has the id', () => {
     const group = 'contoso/platform/shared-components/observability/exporters';
-    expect(compactPackageId(group, 'otel-exporter')).toBe('contoso/…/exporters/otel-exporter');
-    expect(compactPackageId('initrode/vendors/abl', 'ABLast')).toBe('initrode/vendors/abl/ABLast');
-    expect(compactPackageId('', 'a'.repeat(50))).toBe('a'.repeat(50));
     const pkg = {
       type: 'package' as const,
       parent: feed,
@@ -38,8 +35,15 @@ describe('narrow sidebar', () => {
       latestVersion: '1.0.0',
     };
     const item = toTreeItem(pkg, { stale: false, promotable: false }) as unknown as TreeItem;
-    expect(item.label).toBe('contoso/…/exporters/otel-exporter');
+    // A narrow sidebar cuts the end of a row: the group, never the name or the version.
+    expect(item.label).toBe('otel-exporter');
+    expect(item.description).toBe(`1.0.0 · ${group}`);
     expect((item.tooltip as { value: string }).value).toContain(`\`${group}/otel-exporter\``);
+    const plain = toTreeItem(
+      { ...pkg, group: '' },
+      { stale: false, promotable: false },
+    ) as unknown as TreeItem;
+    expect(plain.description).toBe('1.0.0');
   });
 
   test('a long error reason is cut in the row and whole in the tooltip', () => {

@@ -1,15 +1,7 @@
 // How each kind of node looks: label, description, icon, Markdown tooltip, context value, click command.
 
 import * as vscode from 'vscode';
-import {
-  compactPackageId,
-  escapeMarkdown,
-  formatBytes,
-  formatCount,
-  formatDate,
-  formatDay,
-  shortReason,
-} from '../format.js';
+import { escapeMarkdown, formatBytes, formatCount, formatDate, formatDay, shortReason } from '../format.js';
 import { fileUriParts } from '../fs/uri.js';
 import { untrustedMarkdown } from '../markdown.js';
 import {
@@ -174,13 +166,13 @@ function feedItem(node: FeedNode, state: ItemState): vscode.TreeItem {
 }
 
 function packageItem(node: PackageNode, state: ItemState): vscode.TreeItem {
-  // Long group paths lose their middle in the label, so the name stays visible; the tooltip has the id.
-  const item = new vscode.TreeItem(
-    compactPackageId(node.group, node.name),
-    vscode.TreeItemCollapsibleState.Collapsed,
-  );
+  // The name is the label and the group follows the version in the description: a narrow sidebar cuts the
+  // end of a row, so a long group path is what gets cut, never the name. The tooltip has the whole id.
+  const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = nodeId(node);
-  item.description = [node.latestVersion, state.stale ? STALE : undefined].filter(Boolean).join(' · ');
+  item.description = [node.latestVersion, node.group || undefined, state.stale ? STALE : undefined]
+    .filter(Boolean)
+    .join(' · ');
   item.iconPath = state.stale ? STALE_ICON() : new vscode.ThemeIcon('package');
   const universal = node.parent.feed.feedType === 'universal';
   item.contextValue = contextValue('package', [
