@@ -76,12 +76,14 @@ export async function confirmSave(
   if (report.ok || options.expectFailure) return true;
   // Bounded: reading the report and coming back is a few rounds at most.
   for (let round = 0; round < 5; round++) {
+    // The message names the problem; the detail says what was found and what to do, once each.
+    const fails = report.findings.filter((f) => f.status === 'fail');
+    const more = fails.length > 1 ? ` (and ${fails.length - 1} more)` : '';
     const choice = await vscode.window.showWarningMessage(
-      `Test connection to ${name} found a problem: ${verdict(report)}. Save anyway?`,
+      `Test connection to ${name} found a problem: ${fails[0]?.title ?? verdict(report)}${more}. Save anyway?`,
       {
         modal: true,
-        detail: report.findings
-          .filter((f) => f.status === 'fail')
+        detail: fails
           .map((f) => `• ${f.title}${f.detail ? `: ${f.detail}` : ''}${f.hint ? `\n  ${f.hint}` : ''}`)
           .join('\n'),
       },
