@@ -285,7 +285,11 @@ export function cancelProgress(): void {
   runningProgress?.cancel();
 }
 /** Set to cancel the next `withProgress` task as soon as it has started (as a click on Cancel would). */
-export const progressPlan = { cancelNext: false };
+export const progressPlan: {
+  cancelNext: boolean;
+  /** Cancels the running task at the first report this matches (a click on Cancel mid-way). */
+  cancelWhen?: (report: { message?: string; increment?: number }) => boolean;
+} = { cancelNext: false };
 
 /** A quick pick the code created: tests read its items and pick one with `choose`. */
 export class FakeQuickPick<T extends { label: string }> {
@@ -365,7 +369,14 @@ export const window = {
     const source = new CancellationTokenSource();
     runningProgress = source;
     try {
-      const running = task({ report: (v) => entry.reports.push(v) }, source.token);
+      const report = (v: { message?: string; increment?: number }) => {
+        entry.reports.push(v);
+        if (progressPlan.cancelWhen?.(v)) {
+          progressPlan.cancelWhen = undefined;
+          source.cancel();
+        }
+      };
+      const running = task({ report }, source.token);
       if (progressPlan.cancelNext) {
         progressPlan.cancelNext = false;
         source.cancel();

@@ -1,6 +1,7 @@
 // Publish a folder (issue 14): suggested name and version from the folder, core's buildPackage and upload
 // against the simulator, progress and cancel (nothing published, no temp file left), the result revealed.
 
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -167,6 +168,31 @@ describe('Publish to ProGet (folder)', () => {
       await client.universal.getVersion('dev-feed', { name: 'cancelled', version: '1.0.0' }),
     ).toBeUndefined();
     expect(fake.shown.at(-1)!.text).toBe('Publishing cancelled 1.0.0 was cancelled; nothing was published.');
+    expect(await leftovers()).toEqual(before);
+  });
+
+  test('cancel during the upload: the server stores nothing, no temp file is left', async () => {
+    const { deps, client } = setup();
+    const dir = await folder('mid-upload', { 'big.bin': randomBytes(512 * 1024).toString('base64') });
+    const before = await leftovers();
+    // The server waits before answering, so the cancel lands while the upload is open.
+    sim.setFaults([{ path: '/upack/dev-feed/upload', fault: { type: 'latency', ms: 3000 } }]);
+    try {
+      const a = await answer('dev-feed');
+      fake.progressPlan.cancelWhen = (r) => r.message?.startsWith('uploading') ?? false;
+      const running = publishFolder(deps, fake.Uri.file(dir) as never);
+      await a.steps();
+      expect(await running).toBeUndefined();
+    } finally {
+      sim.setFaults([]);
+      fake.progressPlan.cancelWhen = undefined;
+    }
+    expect(fake.shown.at(-1)!.text).toBe('Publishing mid-upload 1.0.0 was cancelled; nothing was published.');
+    // Give the server its delay: even after it, nothing arrives.
+    await new Promise((r) => setTimeout(r, 3500));
+    expect(
+      await client.universal.getVersion('dev-feed', { name: 'mid-upload', version: '1.0.0' }),
+    ).toBeUndefined();
     expect(await leftovers()).toEqual(before);
   });
 
