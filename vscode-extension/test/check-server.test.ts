@@ -64,6 +64,13 @@ describe('ProGet: Check Server', () => {
     expect(html).toMatch(/<td class="mono">dev-feed<\/td>/);
     expect(html).not.toContain('demo-view-key');
     expect(logs.join('\n')).not.toContain('demo-view-key');
+    // Checking again refreshes the same page instead of opening another.
+    const count = fake.panels.length;
+    await checkServer({ servers, log }, node, async () => undefined);
+    expect(fake.panels.length).toBe(count);
+    panel.dispose();
+    await checkServer({ servers, log }, node, async () => undefined);
+    expect(fake.panels.length).toBe(count + 1);
   });
 
   test('a wrong key is a problem on the page, with what to do', async () => {
@@ -75,7 +82,8 @@ describe('ProGet: Check Server', () => {
       async () => undefined,
     );
     expect(report?.ok).toBe(false);
-    const html = fake.panels.at(-1)!.webview.html;
+    const html = fake.panels.filter((p) => !p.disposed && p.title === 'Check Server: Sim').at(-1)!
+      .webview.html;
     expect(html).toMatch(/1 problem found\./);
     expect(html).toMatch(
       /class="finding fail">[\s\S]*The API key sees no feeds[\s\S]*Hint: ProGet treats an unknown key as Anonymous/,
@@ -122,7 +130,8 @@ describe('Test connection before saving', () => {
     await fake.inputBoxes[before]!.enter('');
     await done;
     expect(fake.shown.filter((m) => m.options?.modal)).toHaveLength(2);
-    expect(fake.panels.at(-1)!.webview.html).toMatch(/Cannot list feeds/);
+    const page = fake.panels.filter((p) => !p.disposed && p.title === 'Check Server: Sim').at(-1)!;
+    expect(page.webview.html).toMatch(/Cannot list feeds/);
     // Still the old key: nothing was changed.
     expect(secrets.values.get(`proget.apiKey:${sim.url}`)).toBe('demo-view-key');
   });

@@ -51,13 +51,27 @@ export async function testConnection(
   );
 }
 
+const reports = new Map<string, vscode.WebviewPanel>();
+
+/** The report page of a server: one per server URL, brought forward and refreshed when checked again. */
 export function showReport(report: DoctorReport, name: string): vscode.WebviewPanel {
-  const panel = vscode.window.createWebviewPanel(
-    'proget.serverReport',
-    `Check Server: ${name}`,
-    vscode.ViewColumn.Active,
-    { enableScripts: false, enableCommandUris: false, localResourceRoots: [] },
-  );
+  let panel = reports.get(report.server);
+  if (panel) {
+    panel.title = `Check Server: ${name}`;
+    panel.reveal();
+  } else {
+    panel = vscode.window.createWebviewPanel(
+      'proget.serverReport',
+      `Check Server: ${name}`,
+      vscode.ViewColumn.Active,
+      { enableScripts: false, enableCommandUris: false, localResourceRoots: [] },
+    );
+    const opened = panel;
+    reports.set(report.server, opened);
+    opened.onDidDispose(() => {
+      if (reports.get(report.server) === opened) reports.delete(report.server);
+    });
+  }
   panel.webview.html = reportHtml(report, name, new Date());
   return panel;
 }
