@@ -62,6 +62,10 @@ describe('adding a server', () => {
       ),
     );
     expect(added).not.toMatch(/SSL|wrong version number/);
+    // Test connection ran doctor() with the key before the server was saved, and its verdict is said.
+    expect(added).toMatch(
+      /Test connection: ProGet 2023\.\d+ \(Enterprise\) answered, 4 feeds visible, no problems/,
+    );
     const serverRow = await wb.waitForRow('127.0.0.1:' + sim.port);
     expect(serverRow.level).toBe(1);
     await wb.screenshot('02b-scheme-chosen');
@@ -97,6 +101,11 @@ describe('changing the key and removing the server', () => {
     const host = `127.0.0.1:${sim.port}`;
     await wb.runCommand('ProGet: Set API Key');
     await wb.answerInput(`Set API Key — ${host}`, '');
+    // Test connection: this server refuses anonymous access, which is said before anything changes.
+    const asked = await wb.dialogText();
+    expect(asked).toMatch(new RegExp(`Test connection to ${host} found a problem: .*Cannot list feeds`));
+    await wb.screenshot('04a-test-connection-failed');
+    await wb.clickDialogButton('Save Anyway');
     await wb.waitForNotification(`${host} now uses anonymous access.`);
     const refused = await wb.waitForRow('Needs an API key — set API key…');
     expect(refused.level).toBe(2);

@@ -3,9 +3,11 @@
 
 import { errorSummary } from '@proget-ci/core';
 import * as vscode from 'vscode';
+import { checkServer } from './check/serverCheck.js';
 import {
   clearFilter,
   copyDownloadUrl,
+  copyInstallSnippet,
   copyPackageId,
   copySnippet,
   deleteVersion,
@@ -17,7 +19,7 @@ import {
   type PackageCommandDeps,
   promoteVersion,
 } from './commands/packageCommands.js';
-import { addServer, removeServer, renameServer, setApiKey } from './commands/serverCommands.js';
+import { addServer, pickServer, removeServer, renameServer, setApiKey } from './commands/serverCommands.js';
 import {
   ComplianceReports,
   REPORT_SCHEME,
@@ -27,7 +29,10 @@ import {
 import { ProGetFileSystemProvider } from './fs/provider.js';
 import { SCHEME } from './fs/uri.js';
 import { HealthStatusBar, SHOW_HEALTH_COMMAND } from './health/statusBar.js';
+import { openPackagePage } from './page/packagePage.js';
+import { publishFolder } from './publish/publishFolder.js';
 import { SHOW_LOG } from './refusals.js';
+import { searchPackages } from './search/search.js';
 import { createClient, Servers } from './servers.js';
 import {
   type FileNode,
@@ -119,6 +124,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register('proget.removeServer', (node?: TreeNode) => removeServer(serverDeps, node));
   register('proget.renameServer', (node?: TreeNode) => renameServer(serverDeps, node));
   register('proget.setApiKey', (node?: TreeNode) => setApiKey(serverDeps, node));
+  register('proget.checkServer', (node?: TreeNode) =>
+    checkServer(serverDeps, node, () => pickServer(serverDeps, 'Check Server')),
+  );
   register('proget.refresh', () => {
     tree.refresh();
     health.checkNow();
@@ -129,11 +137,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const server = node && serverOf(node);
     if (server) health.sync(server.url);
   });
+  register('proget.openPackagePage', (arg?: unknown) => openPackagePage({ servers, log }, arg));
+  register('proget.publishFolder', (folder?: vscode.Uri) =>
+    publishFolder({ servers, tree, view, log }, folder),
+  );
+  register('proget.search', () => searchPackages({ tree, view, log }));
   register('proget.loadMore', (node: LoadMoreNode) => tree.loadMore(node));
   register('proget.filterPackages', (node?: TreeNode) => filterPackages(deps, node));
   register('proget.clearFilter', (node?: TreeNode) => clearFilter(deps, node));
   register('proget.copyPackageId', (node: PackageNode | VersionNode) => copyPackageId(node));
   register('proget.copyDownloadUrl', (node: VersionNode) => copyDownloadUrl(node));
+  register('proget.copyInstallSnippet', (node: PackageNode | VersionNode) => copyInstallSnippet(node));
   register('proget.copyPublishSnippet', (node: PackageNode | VersionNode) =>
     copySnippet('publish', node, deps),
   );

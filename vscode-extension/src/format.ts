@@ -49,3 +49,15 @@ export function formatAgo(thenMs: number, nowMs: number): string {
 export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
 }
+
+/** Longest reason a tree row shows beside its label; the tooltip carries the whole text. */
+export const MAX_ROW_REASON = 80;
+
+/** Cuts a one-line reason for a row; whole words where possible. */
+export function shortReason(text: string, max = MAX_ROW_REASON): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  if (one.length <= max) return one;
+  const cut = one.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > max / 2 ? cut.slice(0, space) : cut}…`;
+}

@@ -141,6 +141,11 @@ export class Servers implements vscode.Disposable {
     return key;
   }
 
+  /** The stored key of a server, for core calls that take one directly (doctor); never logged. */
+  async apiKey(url: string): Promise<string | undefined> {
+    return this.loadKey(url);
+  }
+
   auth(server: ServerRef): 'key' | 'anonymous' | undefined {
     if (!this.keys.has(server.url)) return undefined;
     return this.keys.get(server.url) ? 'key' : 'anonymous';
@@ -232,7 +237,8 @@ export class Servers implements vscode.Disposable {
     this.log.info(`${apiKey ? 'Stored an API key' : 'Using anonymous access'} for ${url}`);
   }
 
-  private timeoutMs(): number {
+  /** The per-request timeout setting, in milliseconds. */
+  timeoutMs(): number {
     const seconds = vscode.workspace.getConfiguration('proget').get<number>('requestTimeoutSeconds') ?? 30;
     return Math.max(1, seconds) * 1000;
   }

@@ -254,8 +254,151 @@ function notify(severity: ShownMessage['severity']) {
   };
 }
 
+export const ProgressLocation = { SourceControl: 1, Window: 10, Notification: 15 } as const;
+export const ViewColumn = { Active: -1, Beside: -2, One: 1 } as const;
+
+/** A webview panel as created: its options and the HTML last set. */
+export class FakeWebviewPanel {
+  disposed = false;
+  readonly webview = { html: '', cspSource: 'vscode-resource:', options: {} as Record<string, unknown> };
+  private readonly disposeEmitter = new EventEmitter<void>();
+  readonly onDidDispose = this.disposeEmitter.event;
+  constructor(
+    readonly viewType: string,
+    public title: string,
+    readonly options: Record<string, unknown>,
+  ) {
+    this.webview.options = options;
+  }
+  reveal(): void {}
+  dispose(): void {
+    this.disposed = true;
+    this.disposeEmitter.fire();
+  }
+}
+export const panels: FakeWebviewPanel[] = [];
+
+/** Progress reports made through `window.withProgress`; `cancelProgress` cancels the running one. */
+export const progress: { title?: string; reports: { message?: string; increment?: number }[] }[] = [];
+let runningProgress: CancellationTokenSource | undefined;
+export function cancelProgress(): void {
+  runningProgress?.cancel();
+}
+/** Set to cancel the next `withProgress` task as soon as it has started (as a click on Cancel would). */
+export const progressPlan: {
+  cancelNext: boolean;
+  /** Cancels the running task at the first report this matches (a click on Cancel mid-way). */
+  cancelWhen?: (report: { message?: string; increment?: number }) => boolean;
+} = { cancelNext: false };
+
+/** A quick pick the code created: tests read its items and pick one with `choose`. */
+export class FakeQuickPick<T extends { label: string }> {
+  items: readonly T[] = [];
+  selectedItems: readonly T[] = [];
+  activeItems: readonly T[] = [];
+  value = '';
+  title = '';
+  placeholder = '';
+  busy = false;
+  step?: number;
+  totalSteps?: number;
+  matchOnDescription = false;
+  matchOnDetail = false;
+  ignoreFocusOut = false;
+  disposed = false;
+  private readonly accept = new EventEmitter<void>();
+  private readonly hide_ = new EventEmitter<void>();
+  private readonly change = new EventEmitter<string>();
+  readonly onDidAccept = this.accept.event;
+  readonly onDidHide = this.hide_.event;
+  readonly onDidChangeValue = this.change.event;
+  readonly onDidChangeSelection = new EventEmitter<readonly T[]>().event;
+  /** A queued `quickPickAnswers` entry answers this pick too (after it is shown). */
+  show(): void {
+    const answer = quickPickAnswers.shift();
+    if (!answer) return;
+    setTimeout(() => {
+      const chosen = answer(this.items as unknown as { label: string }[]) as T | undefined;
+      if (chosen) void this.choose(chosen);
+      else this.close();
+    }, 0);
+  }
+  /** As in VS Code, disposing a visible pick hides it (onDidHide fires). */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.hide_.fire();
+  }
+  close(): void {
+    this.hide_.fire();
+  }
+  hide(): void {
+    this.hide_.fire();
+  }
+  type(value: string): void {
+    this.value = value;
+    this.change.fire(value);
+  }
+  async choose(item: T): Promise<void> {
+    this.selectedItems = [item];
+    this.activeItems = [item];
+    await Promise.all(this.accept.fire());
+  }
+}
+export const quickPicks: FakeQuickPick<{ label: string }>[] = [];
+/** What the next showQuickPick returns: a function choosing among the items (undefined dismisses). */
+export const quickPickAnswers: ((items: { label: string }[]) => unknown)[] = [];
+export const openDialogAnswers: (Uri[] | undefined)[] = [];
+
 export const window = {
   state: { focused: true },
+  createWebviewPanel(viewType: string, title: string, _column: unknown, options: Record<string, unknown>) {
+    const panel = new FakeWebviewPanel(viewType, title, options ?? {});
+    panels.push(panel);
+    return panel;
+  },
+  async withProgress<R>(
+    options: { title?: string },
+    task: (
+      p: { report(value: { message?: string; increment?: number }): void },
+      token: CancellationTokenSource['token'],
+    ) => Promise<R>,
+  ): Promise<R> {
+    const entry = { title: options.title, reports: [] as { message?: string; increment?: number }[] };
+    progress.push(entry);
+    const source = new CancellationTokenSource();
+    runningProgress = source;
+    try {
+      const report = (v: { message?: string; increment?: number }) => {
+        entry.reports.push(v);
+        if (progressPlan.cancelWhen?.(v)) {
+          progressPlan.cancelWhen = undefined;
+          source.cancel();
+        }
+      };
+      const running = task({ report }, source.token);
+      if (progressPlan.cancelNext) {
+        progressPlan.cancelNext = false;
+        source.cancel();
+      }
+      return await running;
+    } finally {
+      if (runningProgress === source) runningProgress = undefined;
+    }
+  },
+  createQuickPick() {
+    const pick = new FakeQuickPick<{ label: string }>();
+    quickPicks.push(pick);
+    return pick;
+  },
+  async showQuickPick(items: unknown, _options?: unknown) {
+    const list = (await items) as { label: string }[];
+    const answer = quickPickAnswers.shift();
+    return answer ? answer(list) : undefined;
+  },
+  async showOpenDialog() {
+    return openDialogAnswers.shift();
+  },
   onDidChangeWindowState: () => disposable(),
   createInputBox() {
     const box = new FakeInputBox();
@@ -289,7 +432,16 @@ export const commands = {
     return undefined;
   },
 };
-export const env = { openExternal: async () => true, clipboard: { writeText: async () => {} } };
+/** The clipboard's last text is kept in `env.clipboard.text`. */
+export const env = {
+  openExternal: async () => true,
+  clipboard: {
+    text: '',
+    async writeText(text: string) {
+      env.clipboard.text = text;
+    },
+  },
+};
 
 /** VS Code's SecretStorage, in memory. */
 export class FakeSecretStorage {

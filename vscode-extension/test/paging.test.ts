@@ -85,10 +85,12 @@ function makeProvider(pageSize: number, client?: ProGetClientApi) {
   return { provider, warnings };
 }
 
-const labelOf = (p: Provider, n: TreeNode) => (p.getTreeItem(n) as unknown as { label: string }).label;
+const idText = (p: { group?: string; name: string }) => (p.group ? `${p.group}/${p.name}` : p.name);
+// Packages by their id (group/name): these tests are about order and paging. Other rows by their label.
+const labelOf = (p: Provider, n: TreeNode) =>
+  n.type === 'package' ? idText(n) : (p.getTreeItem(n) as unknown as { label: string }).label;
 const labels = (p: Provider, kids: TreeNode[]) => kids.map((k) => labelOf(p, k));
 const ids = (kids: TreeNode[]) => kids.filter((k) => k.type === 'package').map(nodeId);
-const idText = (p: { group?: string; name: string }) => (p.group ? `${p.group}/${p.name}` : p.name);
 
 async function feedNode(p: Provider, name: string): Promise<TreeNode> {
   const [server] = await p.getChildren();

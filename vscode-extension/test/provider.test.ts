@@ -108,10 +108,10 @@ describe('levels', () => {
     // ProGet's order: by group ("" first; "-" before "/"), then by name.
     expect(packages.map((p) => label(provider, p))).toEqual([
       'HDARS',
-      'initrode/vendors-common/ast-common',
-      'initrode/vendors/abl/ABLast',
-      'virtudyne/simdesk/simdesk-bundle',
-      'virtudyne/simdesk/var-index-service',
+      'ast-common',
+      'ABLast',
+      'simdesk-bundle',
+      'var-index-service',
     ]);
     const hdars = item(provider, packages[0]!);
     expect(hdars.description).toBe('1.3.10');
@@ -134,7 +134,7 @@ describe('levels', () => {
     expect(latest.contextValue).toBe('proget.version;universal;stable;promotable;downloadable;deletable');
     expect(latest.collapsibleState).toBe(vscode.TreeItemCollapsibleState.Collapsed);
 
-    const ast = await child(provider, dev, 'initrode/vendors-common/ast-common');
+    const ast = await child(provider, dev, 'ast-common');
     const [rc] = await provider.getChildren(ast);
     expect(label(provider, rc!)).toBe('2.1.0-rc.1');
     expect(item(provider, rc!).description).toContain('prerelease');
@@ -217,11 +217,7 @@ describe('paging', () => {
     const [server] = await provider.getChildren();
     const dev = await child(provider, server, 'dev-feed');
     let kids = await provider.getChildren(dev);
-    expect(kids.map((k) => label(provider, k))).toEqual([
-      'HDARS',
-      'initrode/vendors-common/ast-common',
-      'Load more (2 of 5)',
-    ]);
+    expect(kids.map((k) => label(provider, k))).toEqual(['HDARS', 'ast-common', 'Load more (2 of 5)']);
     provider.loadMore(kids[2] as never);
     kids = await provider.getChildren(dev);
     expect(kids.map((k) => label(provider, k)).at(-1)).toBe('Load more (4 of 5)');
@@ -288,16 +284,13 @@ describe('filter', () => {
     const dev = await child(provider, server, 'dev-feed');
     provider.setFilter(dev as never, 'simdesk');
     let kids = await provider.getChildren(dev);
-    expect(kids.map((k) => label(provider, k))).toEqual([
-      'virtudyne/simdesk/simdesk-bundle',
-      'virtudyne/simdesk/var-index-service',
-    ]);
+    expect(kids.map((k) => label(provider, k))).toEqual(['simdesk-bundle', 'var-index-service']);
     expect(item(provider, dev).description).toBe('universal · filter: "simdesk"');
     expect(item(provider, dev).contextValue).toBe('proget.feed;universal;active;filtered');
 
     provider.setFilter(dev as never, 'init*abl');
     kids = await provider.getChildren(dev);
-    expect(kids.map((k) => label(provider, k))).toEqual(['initrode/vendors/abl/ABLast']);
+    expect(kids.map((k) => label(provider, k))).toEqual(['ABLast']);
 
     provider.setFilter(dev as never, 'nothing-like-this');
     kids = await provider.getChildren(dev);

@@ -204,13 +204,23 @@ describe('Add Server with a URL without a scheme (issue 14, bug 5)', () => {
     await until('the key box', () => fake.inputBoxes.length === before + 3);
     const keyBox = fake.inputBoxes[before + 2]!;
     expect([keyBox.title, keyBox.step, keyBox.totalSteps]).toEqual(['Add ProGet Server', 3, 3]);
+    // Test connection: anonymous access fails on this server (it requires a key), which is said before
+    // anything is saved; here the person saves anyway.
+    fake.answers.push('Save Anyway');
     await keyBox.enter('');
     const server = await added;
+    const asked = fake.shown.at(-2)!;
+    expect(asked.options?.modal).toBe(true);
+    expect(asked.text).toBe(
+      'Test connection to Build server found a problem: Cannot list feeds. Save anyway?',
+    );
+    expect(asked.options?.detail).toMatch(/HTTP 401[\s\S]*supply an API key/);
+    expect(asked.buttons).toEqual(['Save Anyway', 'Show Report']);
     expect(server).toEqual({ url: sim.url, name: 'Build server' });
     expect(fake.settings['proget.servers']).toEqual([{ name: 'Build server', url: sim.url }]);
     const said = fake.messages.find((m) => m.startsWith('Added ProGet server'))!;
     expect(said).toMatch(/^Added ProGet server Build server over http: it answered as ProGet/);
-    expect(said).toMatch(/; https did not \(no TLS on that port\) \(anonymous access\)\.$/);
+    expect(said).toMatch(/; https did not \(no TLS on that port\) \(anonymous access\)\. Test connection: /);
   });
 
   test('a scheme-less URL that answers neither way is never saved, however often Enter is pressed', async () => {

@@ -3,7 +3,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { type Browser, chromium, type Frame, type Locator, type Page } from 'playwright-core';
 import { SCREENSHOT_DIR, WORK_DIR } from './codeServer.js';
 
 export const CHROMIUM_ARGS = [
@@ -280,6 +280,76 @@ export class Workbench {
     const toast = this.page.locator('.notification-toast', { hasText: text }).first();
     await toast.waitFor({ timeout });
     return (await toast.innerText()).trim();
+  }
+
+  // --- Webviews -----------------------------------------------------------------------------------
+
+  /**
+   * The frame of the webview whose body shows `contains` (a webview's content sits in an inner frame of
+   * the workbench's iframe). Polls every frame of the page until one matches; bounded by `timeout`.
+   */
+  async webviewFrame(contains: string | RegExp, timeout = 30_000): Promise<Frame> {
+    const deadline = Date.now() + timeout;
+    let seen = 0;
+    while (Date.now() < deadline) {
+      const frames = this.page.frames();
+      seen = frames.length;
+      for (const frame of frames) {
+        if (frame === this.page.mainFrame()) continue;
+        const text = await frame
+          .locator('body')
+          .innerText({ timeout: 1_000 })
+          .catch(() => '');
+        if (typeof contains === 'string' ? text.includes(contains) : contains.test(text)) return frame;
+      }
+      await this.page.waitForTimeout(300);
+    }
+    throw new Error(`No webview showing ${contains} within ${timeout} ms (${seen} frames)`);
+  }
+
+  /** Text and HTML of the webview showing `contains`. */
+  async webviewContent(
+    contains: string | RegExp,
+    timeout = 30_000,
+  ): Promise<{ text: string; html: string; frame: Frame }> {
+    const frame = await this.webviewFrame(contains, timeout);
+    return { text: await frame.locator('body').innerText(), html: await frame.content(), frame };
+  }
+
+  // --- Explorer -------------------------------------------------------------------------------------
+
+  /** Opens the Explorer and chooses an entry of a folder's or file's context menu (retried like contextMenu). */
+  async explorerContextMenu(name: string, entry: string): Promise<string[]> {
+    const explorer = this.page.locator('.activitybar .action-item a[aria-label^="Explorer"]').first();
+    const rowOf = () =>
+      this.page.locator('.explorer-folders-view .monaco-list-row', { hasText: exactText(name) }).first();
+    if (
+      !(await rowOf()
+        .isVisible()
+        .catch(() => false))
+    )
+      await explorer.click();
+    await rowOf().waitFor({ timeout: 30_000 });
+    const menu = this.page.locator('.context-view .monaco-menu');
+    let entries: string[] = [];
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await this.dismissMenus();
+      await rowOf().click({ button: 'right' });
+      await menu.waitFor();
+      entries = (await menu.locator('.action-item .action-label').allInnerTexts())
+        .map((t) => t.trim())
+        .filter(Boolean);
+      const item = menu.locator('.action-item', { hasText: exactText(entry) }).first();
+      await item.hover();
+      await item.click();
+      if (await this.waitHidden(menu, 3_000)) return entries;
+      await item.hover();
+      await this.page.keyboard.press('Enter');
+      if (await this.waitHidden(menu, 3_000)) return entries;
+    }
+    throw new Error(
+      `The Explorer menu of "${name}" stayed open after choosing "${entry}"; entries: ${entries}`,
+    );
   }
 
   // --- Editors and status bar ---------------------------------------------------------------------

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { errorSummary, isProGetError, ProGetError } from '@proget-ci/core';
 import * as vscode from 'vscode';
 import { formatBytes } from '../format.js';
+import { installSnippets } from '../install.js';
 import { deleteError, isPrivilegeRefusal, SHOW_LOG } from '../refusals.js';
 import type { Servers } from '../servers.js';
 import { promoteCheckSnippet, publishSnippet } from '../snippets.js';
@@ -21,6 +22,7 @@ import {
   type VersionNode,
 } from '../tree/model.js';
 import type { FeedsTreeProvider } from '../tree/provider.js';
+import { inputStep, pickStep } from '../ui/steps.js';
 import { feedPageUrl, packagePageUrl, universalDownloadUrl, versionPageUrl } from '../urls.js';
 
 export interface PackageCommandDeps {
@@ -44,6 +46,7 @@ async function pickKnown<T extends 'feed' | 'version'>(
   deps: PackageCommandDeps,
   type: T,
   title: string,
+  steps?: { step: number; totalSteps: number },
 ): Promise<Extract<TreeNode, { type: T }> | undefined> {
   const nodes: TreeNode[] = deps.tree.knownNodes(type);
   if (nodes.length === 0) {
@@ -65,7 +68,9 @@ async function pickKnown<T extends 'feed' | 'version'>(
       node: n,
     };
   });
-  const picked = await vscode.window.showQuickPick(items, { title, matchOnDescription: true });
+  const picked = steps
+    ? await pickStep(items, { title, ...steps })
+    : await vscode.window.showQuickPick(items, { title, matchOnDescription: true });
   return picked?.node as Extract<TreeNode, { type: T }> | undefined;
 }
 
@@ -131,6 +136,28 @@ export async function copySnippet(
   void vscode.window.showInformationMessage(
     `Copied a workflow step for ${kind === 'publish' ? 'publishing' : 'checking the promotion of'} ${packageIdText(target)}. Store the key as the PROGET_API_KEY repository secret.`,
   );
+}
+
+/** Copy Install Snippet: one of the ways to use the package from its feed's type, picked. */
+export async function copyInstallSnippet(node: PackageNode | VersionNode): Promise<void> {
+  const server = serverOf(node)!;
+  const feed = feedOf(node)!.feed;
+  const version = node.type === 'version' ? node.version : (node.latestVersion ?? undefined);
+  const snippets = installSnippets({ server: server.url, feed, ...idOf(node), version });
+  if (snippets.length === 0) {
+    void vscode.window.showInformationMessage(`No install snippet is known for ${feed.feedType} feeds.`);
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(
+    snippets.map((s) => ({ label: s.label, detail: s.text, snippet: s })),
+    {
+      title: `Copy Install Snippet — ${packageIdText(idOf(node))}${version ? ` ${version}` : ''}`,
+      placeHolder: 'Snippet to copy',
+    },
+  );
+  if (!picked) return;
+  await vscode.env.clipboard.writeText(picked.snippet.text);
+  vscode.window.setStatusBarMessage(`$(clippy) Copied the ${picked.snippet.label}`, 3000);
 }
 
 export async function openInProGet(node?: TreeNode): Promise<void> {
@@ -234,7 +261,9 @@ export async function downloadPackage(deps: PackageCommandDeps, node: VersionNod
 
 export async function promoteVersion(deps: PackageCommandDeps, node?: TreeNode): Promise<void> {
   const version =
-    node?.type === 'version' ? node : await pickKnown(deps, 'version', 'Promote Version — choose a version');
+    node?.type === 'version'
+      ? node
+      : await pickKnown(deps, 'version', 'Promote Version', { step: 1, totalSteps: 3 });
   if (!version) return;
   const server = serverOf(version)!;
   const from = version.parent.parent.feed;
@@ -254,7 +283,10 @@ export async function promoteVersion(deps: PackageCommandDeps, node?: TreeNode):
     return;
   }
   const pkg = packageIdText(version.parent);
-  const picked = await vscode.window.showQuickPick(
+  // From the palette the version was step 1; the same title and counter run through every step.
+  const first = node?.type === 'version' ? 1 : 2;
+  const steps = { title: `Promote ${pkg} ${version.version} from ${from.name}`, totalSteps: first + 1 };
+  const picked = await pickStep(
     targets
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((f) => ({
@@ -263,13 +295,14 @@ export async function promoteVersion(deps: PackageCommandDeps, node?: TreeNode):
         detail: f.description,
         feed: f,
       })),
-    { title: `Promote ${pkg} ${version.version} from ${from.name} to…`, placeHolder: 'Target feed' },
+    { ...steps, step: first, placeholder: 'Target feed' },
   );
   if (!picked) return;
-  const comments = await vscode.window.showInputBox({
-    title: `Promote ${pkg} ${version.version} to ${picked.feed.name}`,
-    prompt: 'Comments for the promotion record (optional)',
-    placeHolder: 'e.g. Passed QA on staging',
+  const comments = await inputStep({
+    ...steps,
+    step: first + 1,
+    prompt: `Comments for the promotion record to ${picked.feed.name} (optional)`,
+    placeholder: 'e.g. Passed QA on staging',
   });
   if (comments === undefined) return;
   const confirm = await vscode.window.showWarningMessage(

@@ -1,9 +1,12 @@
 // Add Server, Set API Key and Remove Server. URLs are checked against the server's health endpoint and
-// keys with a call that really fails on a bad key, before anything is saved.
+// keys with a call that really fails on a bad key; then core's doctor() tests the connection, and its
+// verdict is said before anything is saved.
 
 import type { ProGetClientApi } from '@proget-ci/core';
 import { errorSummary, isProGetError } from '@proget-ci/core';
 import * as vscode from 'vscode';
+import { verdict } from '../check/reportHtml.js';
+import { confirmSave, SHOW_REPORT, showReport, testConnection } from '../check/serverCheck.js';
 import { displayName, normalizeServerUrl, type Servers } from '../servers.js';
 import type { ServerRef, TreeNode } from '../tree/model.js';
 import { serverOf } from '../tree/model.js';
@@ -64,16 +67,27 @@ export interface ServerCommandDeps {
 export async function addServer(deps: ServerCommandDeps): Promise<ServerRef | undefined> {
   const found = await askServerUrl(deps);
   if (!found) return undefined;
-  const { url, note } = found;
+  const { url, note, forced } = found;
   const name = await askName(url, { step: 2, totalSteps: 3 });
   if (name === undefined) return undefined;
   const key = await askApiKey(deps, url, 'Add ProGet Server', { step: 3, totalSteps: 3 });
   if (key === undefined) return undefined;
+  // Test connection: the verdict is said before anything is saved; a failed one is saved only if chosen.
+  const report = await testConnection(deps, url, key || undefined);
+  if (!(await confirmSave(report, name || url, { expectFailure: forced }))) {
+    deps.log.info(`Add Server: ${url} not saved`);
+    return undefined;
+  }
   // The suggested host is what the tree shows anyway: only a name of one's own goes into the setting.
   await deps.servers.add(url, key || undefined, name === displayName({ url }) ? undefined : name);
-  void vscode.window.showInformationMessage(
-    `Added ProGet server ${name || url}${note ? ` ${note}` : ''}${key ? '' : ' (anonymous access)'}.`,
-  );
+  void vscode.window
+    .showInformationMessage(
+      `Added ProGet server ${name || url}${note ? ` ${note}` : ''}${key ? '' : ' (anonymous access)'}. Test connection: ${verdict(report!)}.`,
+      SHOW_REPORT,
+    )
+    .then((choice) => {
+      if (choice === SHOW_REPORT) showReport(report!, name || url);
+    });
   return deps.servers.find(url);
 }
 
@@ -113,7 +127,9 @@ async function probe(deps: ServerCommandDeps, url: string, signal: AbortSignal):
  * answers is never saved; a URL with a scheme that failed is saved only on a second Enter, after a message
  * that says it did not answer.
  */
-function askServerUrl(deps: ServerCommandDeps): Promise<{ url: string; note?: string } | undefined> {
+function askServerUrl(
+  deps: ServerCommandDeps,
+): Promise<{ url: string; note?: string; forced?: boolean } | undefined> {
   return new Promise((resolve) => {
     const box = vscode.window.createInputBox();
     box.title = 'Add ProGet Server';
@@ -125,7 +141,7 @@ function askServerUrl(deps: ServerCommandDeps): Promise<{ url: string; note?: st
     let done = false;
     let checking: AbortController | undefined;
     let lastFailed: string | undefined;
-    const finish = (value: { url: string; note?: string } | undefined) => {
+    const finish = (value: { url: string; note?: string; forced?: boolean } | undefined) => {
       if (done) return;
       done = true;
       checking?.abort();
@@ -153,7 +169,7 @@ function askServerUrl(deps: ServerCommandDeps): Promise<{ url: string; note?: st
       // Enter again on a URL with a scheme that failed the check, after being told: add it anyway.
       if (normal.schemeGiven && lastFailed === normal.url) {
         deps.log.warn(`Adding ${normal.url} although it did not answer as ProGet`);
-        return finish({ url: normal.url, note: '(it did not answer as ProGet when added)' });
+        return finish({ url: normal.url, note: '(it did not answer as ProGet when added)', forced: true });
       }
       box.busy = true;
       box.enabled = false;
@@ -293,10 +309,20 @@ export async function setApiKey(deps: ServerCommandDeps, node?: TreeNode): Promi
   if (!server) return;
   const key = await askApiKey(deps, server.url, `Set API Key — ${server.name}`);
   if (key === undefined) return;
+  const report = await testConnection(deps, server.url, key || undefined);
+  if (!(await confirmSave(report, server.name))) {
+    deps.log.info(`Set API Key: the key for ${server.url} was not changed`);
+    return;
+  }
   await deps.servers.setKey(server.url, key || undefined);
-  void vscode.window.showInformationMessage(
-    key ? `API key for ${server.name} saved in secret storage.` : `${server.name} now uses anonymous access.`,
-  );
+  void vscode.window
+    .showInformationMessage(
+      `${key ? `API key for ${server.name} saved in secret storage.` : `${server.name} now uses anonymous access.`} Test connection: ${verdict(report!)}.`,
+      SHOW_REPORT,
+    )
+    .then((choice) => {
+      if (choice === SHOW_REPORT) showReport(report!, server.name);
+    });
 }
 
 /** The display name step: the host is suggested; empty shows the host. Undefined when dismissed. */

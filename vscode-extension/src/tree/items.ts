@@ -3,7 +3,7 @@
 import type { PackageCompliance } from '@proget-ci/core';
 import * as vscode from 'vscode';
 import { decorateVersionItem } from '../compliance/item.js';
-import { escapeMarkdown, formatBytes, formatCount, formatDate, formatDay } from '../format.js';
+import { escapeMarkdown, formatBytes, formatCount, formatDate, formatDay, shortReason } from '../format.js';
 import { fileUriParts } from '../fs/uri.js';
 import { untrustedMarkdown } from '../markdown.js';
 import {
@@ -170,9 +170,13 @@ function feedItem(node: FeedNode, state: ItemState): vscode.TreeItem {
 }
 
 function packageItem(node: PackageNode, state: ItemState): vscode.TreeItem {
-  const item = new vscode.TreeItem(packageIdText(node), vscode.TreeItemCollapsibleState.Collapsed);
+  // The name is the label and the group follows the version in the description: a narrow sidebar cuts the
+  // end of a row, so a long group path is what gets cut, never the name. The tooltip has the whole id.
+  const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = nodeId(node);
-  item.description = [node.latestVersion, state.stale ? STALE : undefined].filter(Boolean).join(' · ');
+  item.description = [node.latestVersion, node.group || undefined, state.stale ? STALE : undefined]
+    .filter(Boolean)
+    .join(' · ');
   item.iconPath = state.stale ? STALE_ICON() : new vscode.ThemeIcon('package');
   const universal = node.parent.feed.feedType === 'universal';
   item.contextValue = contextValue('package', [
@@ -311,8 +315,13 @@ function messageItem(node: MessageNode): vscode.TreeItem {
   item.id = nodeId(node);
   const [icon, color] = SEVERITY_ICON[node.severity];
   item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
-  item.description = node.description;
-  item.tooltip = node.detail;
+  // A narrow sidebar cuts the row; the reason stays whole in the tooltip.
+  item.description = node.description && shortReason(node.description);
+  item.tooltip =
+    node.detail ??
+    (node.description && node.description !== item.description
+      ? `${node.label}: ${node.description}`
+      : undefined);
   item.contextValue = contextValue('message', [node.severity, node.action?.kind]);
   const target = node.parent;
   switch (node.action?.kind) {

@@ -1,6 +1,7 @@
 // Failures become tree items that say what went wrong and offer the fix, instead of an empty node.
 
 import { errorSummary, isProGetError } from '@proget-ci/core';
+import { shortReason } from '../format.js';
 import type { MessageNode, TreeNode } from './model.js';
 
 export function errorMessageNode(parent: TreeNode, error: unknown, auth?: 'key' | 'anonymous'): MessageNode {
@@ -56,10 +57,15 @@ export function errorMessageNode(parent: TreeNode, error: unknown, auth?: 'key' 
       case 'not-found':
         return { ...base, label: 'Not found on the server — retry', action: { kind: 'retry' } };
       default:
-        return { ...base, label: `${firstLine(error.message)} — retry`, action: { kind: 'retry' } };
+        return {
+          ...base,
+          label: `${shortReason(firstLine(error.message), 60)} — retry`,
+          action: { kind: 'retry' },
+        };
     }
   }
-  return { ...base, label: `${firstLine(detail)} — retry`, action: { kind: 'retry' } };
+  // A long reason is cut in the label (a narrow sidebar would cut it anyway); the tooltip has all of it.
+  return { ...base, label: `${shortReason(firstLine(detail), 60)} — retry`, action: { kind: 'retry' } };
 }
 
 /** Shown above the last good children when a refresh failed. */

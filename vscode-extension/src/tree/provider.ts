@@ -9,6 +9,7 @@ import { appendComplianceTooltip } from '../compliance/item.js';
 import { ComplianceLookup } from '../compliance/lookup.js';
 import { type FileFact, type FileFactRef, FileFacts } from '../fs/facts.js';
 import { TreeFetcher } from './fetch.js';
+import { matchesFilter } from './filter.js';
 import { type ItemState, toTreeItem, versionTooltip } from './items.js';
 import {
   type ContainerNode,
@@ -17,6 +18,7 @@ import {
   isContainer,
   type LoadMoreNode,
   nodeId,
+  type PackageNode,
   packageIdText,
   type ServerNode,
   type ServerRef,
@@ -25,7 +27,7 @@ import {
   type VersionNode,
 } from './model.js';
 import { present } from './present.js';
-import { dataOf, isStale, type LoadState, type SettledState, settledView } from './state.js';
+import { dataOf, type FirstPage, isStale, type LoadState, type SettledState, settledView } from './state.js';
 
 export { MAX_LISTED_PACKAGES } from './fetch.js';
 
@@ -239,6 +241,62 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   /** Feeds last listed for a server (loading them if needed): for promotion targets. */
   feedsOf(server: ServerRef): Promise<Feed[]> {
     return this.fetcher.feedsOf(server);
+  }
+
+  /** The configured servers as the tree's own nodes (for search, which walks them). */
+  roots(): ServerNode[] {
+    return this.serverNodes();
+  }
+
+  /**
+   * A universal feed's whole package list, for search: the one the tree holds when it has it, else fetched
+   * once (a first page is completed, as "Load more" would) and kept for the tree. Throws what the fetch threw.
+   */
+  async allPackages(feed: FeedNode): Promise<PackageNode[]> {
+    const id = nodeId(feed);
+    let state = this.states.get(id);
+    for (let i = 0; state?.kind === 'loading' && i < 10; i++) {
+      await state.done;
+      state = this.states.get(id);
+    }
+    const settled = settledView(state);
+    const data = dataOf(settled);
+    if (settled && data && !data.firstPage) return data.nodes.filter((n) => n.type === 'package');
+    if (settled && data?.firstPage) {
+      if (data.firstPage.rest.kind === 'failed') data.firstPage.rest = { kind: 'asked' };
+      const after = dataOf(await this.fetchRest(feed, settled));
+      // Read again: fetchRest changed it (the narrowing above does not know that).
+      const rest = (data.firstPage as FirstPage).rest;
+      if (after && !after.firstPage) return after.nodes.filter((n) => n.type === 'package');
+      throw rest.kind === 'failed'
+        ? rest.error
+        : new Error(`Could not list all packages of ${feed.feed.name}`);
+    }
+    const nodes = await this.fetcher.wholeList(feed);
+    // Only if nothing else settled meanwhile: the tree's own load wins.
+    if (!settledView(this.states.get(id))) {
+      this.states.set(id, { kind: 'loaded', outdated: false, data: { nodes, loadedAt: this.now() } });
+    }
+    return nodes;
+  }
+
+  /**
+   * Makes a package of a feed's list visible in the tree before it is revealed: a filter that hides it is
+   * cleared, and its feed shows enough pages to include it.
+   */
+  showPackage(pkg: PackageNode): void {
+    const feed = pkg.parent;
+    const id = nodeId(feed);
+    const data = dataOf(this.states.get(id));
+    if (!data) return;
+    const filter = this.filters.get(id);
+    if (filter && !matchesFilter(pkg, filter)) this.filters.delete(id);
+    const list = this.filters.has(id) ? data.nodes.filter((n) => matchesFilter(n, filter!)) : data.nodes;
+    const at = list.indexOf(pkg);
+    const size = this.host.pageSize();
+    const shown = this.shown.get(id) ?? size;
+    if (at >= shown) this.shown.set(id, Math.ceil((at + 1) / size) * size);
+    this.changed.fire(feed);
   }
 
   // --- Loading ----------------------------------------------------------------------------------------
