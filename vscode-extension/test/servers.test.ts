@@ -214,7 +214,7 @@ describe('Add Server with a URL without a scheme (issue 14, bug 5)', () => {
     expect(asked.text).toBe(
       'Test connection to Build server found a problem: Cannot list feeds. Save anyway?',
     );
-    expect(asked.options?.detail).toMatch(/HTTP 401[\s\S]*supply an API key/);
+    expect(asked.options?.detail).toMatch(/HTTP 403[\s\S]*requires an API key/);
     expect(asked.buttons).toEqual(['Save Anyway', 'Show Report']);
     expect(server).toEqual({ url: sim.url, name: 'Build server' });
     expect(fake.settings['proget.servers']).toEqual([{ name: 'Build server', url: sim.url }]);
