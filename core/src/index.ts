@@ -14,16 +14,6 @@ export {
   parseServerVersion,
 } from './areas/server.js';
 export { describePackage, OVERWRITE_MESSAGE } from './areas/universal.js';
-export {
-  apiKeyFrom,
-  type CliIo,
-  parseFlags,
-  processIo,
-  runCommand,
-  serverFlag,
-  UsageError,
-} from './cli/args.js';
-export { runDoctorCli } from './cli/doctor.js';
 export { DEFAULTS, ProGetClient } from './client.js';
 export type * from './client-api.js';
 export * from './doctor/index.js';

@@ -11,7 +11,7 @@ import {
   runCommand,
   serverFlag,
   UsageError,
-} from '@proget-ci/core';
+} from '@proget-ci/core/cli';
 import { runConformance } from './runner.js';
 
 export const CONFORMANCE_USAGE =

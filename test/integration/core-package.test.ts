@@ -68,6 +68,19 @@ const EXPORTS = [
   'validateVersion',
   'versionPageUrl',
   'versionProblem',
+  'MAX_MANIFEST_DEPTH',
+  'OVERWRITE_MESSAGE',
+  'checkManifest',
+  'describeServer',
+  'doctor',
+  'healthFromText',
+  'jsonDepthProblem',
+  'manifestWarnings',
+  'mayIgnoreMissingGroup',
+  'parseEdition',
+  'parseProGetVersion',
+  'parseServerVersion',
+  'renderDoctorReport',
 ].sort();
 
 // What the installed package runs: plain Node ESM, no TypeScript, no workspace.
