@@ -10,6 +10,7 @@ export {
   type GeneratedSbom,
   type GeneratedSpecVersion,
   type GenerateSbomOptions,
+  composeSbom,
   generateSbom,
   type LockfileSummary,
   originOf,
