@@ -40090,15 +40090,16 @@ async function runAudit(client, inputs, prepared, tempDir, logger) {
       throw new StepError(
         `ProGet accepted the SBOM but has no build ${version} in project ${project}: is the server's import working?`
       );
-    let issues = await client.sca.builds.issues(project, version), byPurl = new Map(prepared.components.map((c) => [c.purl.toLowerCase(), c])), issueByPurl = new Map(issues.map((i) => [i.purl.toLowerCase(), i])), rows = sortRows(build.packages.map((p) => rowOf(client.baseUrl, p, prepared, byPurl, issueByPurl))), unresolved = issues.filter((i) => !i.resolved).length;
+    let issues = await client.sca.builds.issues(project, version), byPurl = new Map(prepared.components.map((c) => [c.purl.toLowerCase(), c])), issueByPurl = new Map(issues.map((i) => [i.purl.toLowerCase(), i])), rows = sortRows(build.packages.map((p) => rowOf(client.baseUrl, p, prepared, byPurl, issueByPurl))), issueCount = analysis.issueCount ?? issues.length, unresolvedCount = analysis.unresolvedIssueCount ?? issues.filter((i) => !i.resolved).length, status = analysis.analyzed && analysis.status !== void 0 ? analysis.status : "inconclusive";
     return {
       project,
       version,
-      status: analysis.analyzed && analysis.status !== void 0 ? analysis.status : "inconclusive",
+      status,
       analysis,
       ...build.viewUrl ? { buildUrl: build.viewUrl } : {},
-      issueCount: analysis.issueCount ?? issues.length,
-      unresolvedCount: analysis.unresolvedIssueCount ?? unresolved,
+      issueCount,
+      unresolvedCount,
+      resolved: status === "noncompliant" && issueCount > 0 && unresolvedCount === 0,
       rows,
       sources: prepared.sources,
       generated: prepared.generated !== void 0,
@@ -40321,7 +40322,7 @@ var SUMMARY_BUDGET = 900 * 1024, OPEN_BUDGET = 64 * 1024, RESULTS_BUDGET = 800 *
   noncompliant: "❌ Noncompliant"
 };
 function fails(result, failOn) {
-  return failOn === "never" ? !1 : result.status === "noncompliant" ? !result.analysis.resolved : failOn === "warn" && result.status !== "compliant";
+  return failOn === "never" ? !1 : result.status === "noncompliant" ? !result.resolved : failOn === "warn" && result.status !== "compliant";
 }
 function counts(rows) {
   let out = { noncompliant: 0, inconclusive: 0, warn: 0, compliant: 0 };
@@ -40348,7 +40349,7 @@ var HEADER = ["Package", "Version", "License", "Verdict", "Vulnerabilities"];
 function summaryMarkdown(result, failOn) {
   let n = counts(result.rows), verdict = fails(result, failOn) ? "step failed" : "step passed", heading = `### ProGet audit: ${WORD[result.status]} — ${cell(result.project)} ${cell(result.version)}
 
-`, build = result.buildUrl ? link2("build in ProGet", result.buildUrl) : "build in ProGet", resolvedNote = result.status === "noncompliant" && result.analysis.resolved ? " (every issue resolved in ProGet)" : "", lines = [
+`, build = result.buildUrl ? link2("build in ProGet", result.buildUrl) : "build in ProGet", resolvedNote = result.resolved ? " (every issue resolved in ProGet)" : "", lines = [
     `${result.rows.length} package(s) in the ${build}${resolvedNote}: ${n.noncompliant} noncompliant, ${n.inconclusive} inconclusive, ${n.warn} warn, ${n.compliant} compliant; ${result.issueCount} issue(s), ${result.unresolvedCount} unresolved. ${verdict[0]?.toUpperCase()}${verdict.slice(1)} (fail-on: ${failOn}).`,
     "",
     `SBOM ${result.generated ? "generated from" : "read from"} ${result.sources.map((s) => code(s)).join(", ")}.`,
@@ -40389,7 +40390,7 @@ function resultsJson(result) {
     ...result.buildUrl ? { buildUrl: result.buildUrl } : {},
     issueCount: result.issueCount,
     unresolvedCount: result.unresolvedCount,
-    resolved: result.analysis.resolved,
+    resolved: result.resolved,
     counts: counts(result.rows)
   }, packages = [], used = bytes(JSON.stringify(head)) + 64;
   for (let row of result.rows) {
@@ -40524,7 +40525,7 @@ async function auditStep(env) {
   }), verdict) throw verdict;
 }
 async function audit(env) {
-  let { io, context } = env, inputs = readAuditInputs(io, context), client = env.createClient(inputs.connection), prepared = await prepareSbom(inputs, context.workspace, io);
+  let { io, context } = env, inputs = readAuditInputs(io, context), prepared = await prepareSbom(inputs, context.workspace, io), client = env.createClient(inputs.connection);
   for (let w of prepared.warnings)
     io.annotate("warning", `${w.file}: ${w.message}`, "SBOM", { file: w.file });
   let result = await runAudit(client, inputs, prepared, context.tempDir, io);

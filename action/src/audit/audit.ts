@@ -61,6 +61,11 @@ export interface AuditResult {
   buildUrl?: string;
   issueCount: number;
   unresolvedCount: number;
+  /**
+   * Noncompliant, but a person resolved every issue ProGet opened: pgutil's rule lets such a build pass. A
+   * build with no issues at all (a stage that opens none) is not "resolved": its packages still count.
+   */
+  resolved: boolean;
   /** Problems first (noncompliant, inconclusive, warn, compliant), then by name. */
   rows: AuditRow[];
   /** Where the SBOM came from, as people named it: SBOM files, or the lockfiles it was generated from. */
@@ -168,15 +173,18 @@ export async function runAudit(
     const byPurl = new Map(prepared.components.map((c) => [c.purl.toLowerCase(), c]));
     const issueByPurl = new Map(issues.map((i) => [i.purl.toLowerCase(), i]));
     const rows = sortRows(build.packages.map((p) => rowOf(client.baseUrl, p, prepared, byPurl, issueByPurl)));
-    const unresolved = issues.filter((i) => !i.resolved).length;
+    const issueCount = analysis.issueCount ?? issues.length;
+    const unresolvedCount = analysis.unresolvedIssueCount ?? issues.filter((i) => !i.resolved).length;
+    const status = analysis.analyzed && analysis.status !== undefined ? analysis.status : 'inconclusive';
     return {
       project,
       version,
-      status: analysis.analyzed && analysis.status !== undefined ? analysis.status : 'inconclusive',
+      status,
       analysis,
       ...(build.viewUrl ? { buildUrl: build.viewUrl } : {}),
-      issueCount: analysis.issueCount ?? issues.length,
-      unresolvedCount: analysis.unresolvedIssueCount ?? unresolved,
+      issueCount,
+      unresolvedCount,
+      resolved: status === 'noncompliant' && issueCount > 0 && unresolvedCount === 0,
       rows,
       sources: prepared.sources,
       generated: prepared.generated !== undefined,

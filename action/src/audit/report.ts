@@ -26,7 +26,7 @@ const WORD: Record<ScaStatus, string> = {
 /** Whether the status fails the step under `fail-on`; a noncompliant build whose issues were all resolved passes. */
 export function fails(result: AuditResult, failOn: FailOn): boolean {
   if (failOn === 'never') return false;
-  if (result.status === 'noncompliant') return !result.analysis.resolved;
+  if (result.status === 'noncompliant') return !result.resolved;
   return failOn === 'warn' && result.status !== 'compliant';
 }
 
@@ -63,8 +63,7 @@ export function summaryMarkdown(result: AuditResult, failOn: FailOn): string {
   const verdict = fails(result, failOn) ? 'step failed' : 'step passed';
   const heading = `### ProGet audit: ${WORD[result.status]} — ${cell(result.project)} ${cell(result.version)}\n\n`;
   const build = result.buildUrl ? link('build in ProGet', result.buildUrl) : 'build in ProGet';
-  const resolvedNote =
-    result.status === 'noncompliant' && result.analysis.resolved ? ' (every issue resolved in ProGet)' : '';
+  const resolvedNote = result.resolved ? ' (every issue resolved in ProGet)' : '';
   const lines = [
     `${result.rows.length} package(s) in the ${build}${resolvedNote}: ${n.noncompliant} noncompliant, ${n.inconclusive} inconclusive, ${n.warn} warn, ${n.compliant} compliant; ${result.issueCount} issue(s), ${result.unresolvedCount} unresolved. ${verdict[0]?.toUpperCase()}${verdict.slice(1)} (fail-on: ${failOn}).`,
     '',
@@ -112,7 +111,7 @@ export function resultsJson(result: AuditResult): string {
     ...(result.buildUrl ? { buildUrl: result.buildUrl } : {}),
     issueCount: result.issueCount,
     unresolvedCount: result.unresolvedCount,
-    resolved: result.analysis.resolved,
+    resolved: result.resolved,
     counts: counts(result.rows),
   };
   const packages: string[] = [];

@@ -27,8 +27,9 @@ export async function auditStep(env: StepEnvironment): Promise<void> {
 async function audit(env: StepEnvironment): Promise<StepError | undefined> {
   const { io, context } = env;
   const inputs = readAuditInputs(io, context);
-  const client = env.createClient(inputs.connection);
+  // The SBOM first: a bad file or lockfile is refused before any connection is made.
   const prepared = await prepareSbom(inputs, context.workspace, io);
+  const client = env.createClient(inputs.connection);
   for (const w of prepared.warnings) {
     io.annotate('warning', `${w.file}: ${w.message}`, 'SBOM', { file: w.file });
   }
