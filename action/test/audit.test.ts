@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ScaStatus } from '@proget-ci/core';
+import { composeSbom, parseSbomText, serializeSbom } from '@proget-ci/core/sbom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuditResult, type AuditRow, packageUrl, parsePurl, sortRows } from '../src/audit/audit.js';
 import { defaultProject, defaultVersion, readAuditInputs } from '../src/audit/inputs.js';
@@ -242,5 +243,48 @@ describe('purls', () => {
     expect(parsePurl('pkg:npm/%40types/node@20.1.0')).toEqual({ name: '@types/node', version: '20.1.0' });
     expect(parsePurl('pkg:pypi/chardet@5.2.0?x=1')).toEqual({ name: 'chardet', version: '5.2.0' });
     expect(parsePurl('not a purl')).toEqual({ name: 'not a purl', version: '' });
+  });
+});
+
+describe('the SBOM sent to ProGet', () => {
+  it('names the project and build in metadata.component, whatever the files said, and keeps every component', () => {
+    const read = parseSbomText(
+      'in.json',
+      JSON.stringify({
+        bomFormat: 'CycloneDX',
+        specVersion: '1.2',
+        metadata: { component: { type: 'application', name: 'other', version: '0.0.0' } },
+        components: [
+          {
+            type: 'library',
+            name: 'lodash',
+            version: '4.17.20',
+            purl: 'pkg:npm/lodash@4.17.20',
+            licenses: [{ license: { id: 'MIT' } }],
+          },
+          {
+            type: 'library',
+            group: '@types',
+            name: 'node',
+            version: '20.1.0',
+            purl: 'pkg:npm/%40types/node@20.1.0',
+            licenses: [{ expression: 'MIT OR Apache-2.0' }],
+          },
+        ],
+      }),
+    );
+    const sent = composeSbom(read.components, { component: { name: 'app', version: '1.2.3' } });
+    expect(sent.components).toEqual([]); // no lockfile origins
+    const doc = JSON.parse(serializeSbom(sent));
+    expect(doc.specVersion).toBe('1.6');
+    expect(doc.metadata.component).toMatchObject({ name: 'app', version: '1.2.3' });
+    const again = parseSbomText('out.json', serializeSbom(sent));
+    const pairs = (list: typeof read.components) =>
+      list.map((c) => `${c.purl} ${c.licenses.join(' ')}`).sort();
+    expect(pairs(again.components)).toEqual(pairs(read.components));
+    expect(pairs(again.components)).toEqual([
+      'pkg:npm/%40types/node@20.1.0 MIT OR Apache-2.0',
+      'pkg:npm/lodash@4.17.20 MIT',
+    ]);
   });
 });
