@@ -38463,7 +38463,7 @@ function isExpected(error2) {
 
 // src/audit/step.ts
 import { randomUUID as randomUUID6 } from "node:crypto";
-import { mkdir as mkdir2, rename as rename5, rm as rm6, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir3, rename as rename5, rm as rm6, writeFile as writeFile3 } from "node:fs/promises";
 import { dirname as dirname4, isAbsolute as isAbsolute4, resolve as resolve4 } from "node:path";
 
 // src/shared/markdown.ts
@@ -38505,7 +38505,7 @@ async function withFailureSummary(io, heading, step) {
 
 // src/audit/audit.ts
 import { randomUUID as randomUUID5 } from "node:crypto";
-import { rm as rm5 } from "node:fs/promises";
+import { mkdir as mkdir2, rm as rm5 } from "node:fs/promises";
 import { join as join7 } from "node:path";
 
 // ../core/src/sbom/discover.ts
@@ -40075,13 +40075,13 @@ function renamed(e, files) {
   return file ? new SbomError(e.kind, file.display, e.message.slice(e.file.length + 2)) : e;
 }
 async function runAudit(client, inputs, prepared, tempDir, logger) {
-  let { project, version } = inputs, file = join7(tempDir, `proget-ci-audit-${process.pid}-${randomUUID5().slice(0, 8)}.cdx.json`);
+  let { project, version } = inputs, folder = join7(tempDir, `proget-ci-audit-${process.pid}-${randomUUID5().slice(0, 8)}`), file = join7(folder, `${`${project}-${version}`.replace(/[^\w.-]+/g, "_")}.cdx.json`);
   try {
-    await writeSbom(prepared.sbom, file, { space: 0 });
+    await mkdir2(folder, { recursive: !0 }), await writeSbom(prepared.sbom, file, { space: 0 });
     let sent = await client.sca.builds.importSbom(file);
     logger.info(`Imported the SBOM (${sent.size} bytes) into ProGet as project ${project}, build ${version}`);
   } finally {
-    await rm5(file, { force: !0 });
+    await rm5(folder, { recursive: !0, force: !0 });
   }
   try {
     inputs.stage !== void 0 && (await client.sca.builds.promote(project, version, inputs.stage), logger.info(`Promoted build ${version} of ${project} to stage ${inputs.stage}`));
@@ -40545,7 +40545,7 @@ async function audit(env) {
 async function writeAtomically(path, text) {
   let temp = `${path}.${process.pid}-${randomUUID6().slice(0, 8)}.tmp`;
   try {
-    await mkdir2(dirname4(path), { recursive: !0 }), await writeFile3(temp, text, { encoding: "utf8", flag: "wx" }), await rename5(temp, path);
+    await mkdir3(dirname4(path), { recursive: !0 }), await writeFile3(temp, text, { encoding: "utf8", flag: "wx" }), await rename5(temp, path);
   } catch (e) {
     throw await rm6(temp, { force: !0 }), new StepError(`"sarif": could not write ${path}: ${e.message}`);
   }

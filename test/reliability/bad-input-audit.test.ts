@@ -247,7 +247,7 @@ describe('servers that cannot audit', () => {
       expect(r.exitCode).toBe(1);
       expect(r.errors).toHaveLength(1);
       expect(r.errors[0]).toMatch(
-        /^Could not import the SBOM proget-ci-audit-\S+\.cdx\.json: this needs ProGet Basic or Enterprise \(the server runs ProGet Free\)/,
+        /^Could not import the SBOM bad-input-\d+\.cdx\.json: this needs ProGet Basic or Enterprise \(the server runs ProGet Free\)/,
       );
       // Nothing was imported, so nothing says it was.
       expect(r.warnings).toEqual([]);

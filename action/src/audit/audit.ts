@@ -2,7 +2,7 @@
 // after the project and build → ProGet imports it, analyses the build, lists its packages and issues.
 
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type {
   BuildAnalysis,
@@ -149,13 +149,16 @@ export async function runAudit(
   logger: StepLogger,
 ): Promise<AuditResult> {
   const { project, version } = inputs;
-  const file = join(tempDir, `proget-ci-audit-${process.pid}-${randomUUID().slice(0, 8)}.cdx.json`);
+  // Named after the build, since errors name the file sent; in a folder of its own, so runs never collide.
+  const folder = join(tempDir, `proget-ci-audit-${process.pid}-${randomUUID().slice(0, 8)}`);
+  const file = join(folder, `${`${project}-${version}`.replace(/[^\w.-]+/g, '_')}.cdx.json`);
   try {
+    await mkdir(folder, { recursive: true });
     await writeSbom(prepared.sbom, file, { space: 0 });
     const sent = await client.sca.builds.importSbom(file);
     logger.info(`Imported the SBOM (${sent.size} bytes) into ProGet as project ${project}, build ${version}`);
   } finally {
-    await rm(file, { force: true });
+    await rm(folder, { recursive: true, force: true });
   }
   try {
     if (inputs.stage !== undefined) {
