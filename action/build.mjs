@@ -3,14 +3,23 @@
 // Files are written beside the target and renamed into place, so a bundle being run (or a concurrent build)
 // never sees a missing or half-written file.
 
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outdir = resolve(process.argv[2] ?? resolve(here, 'dist'));
-const SUB_ACTIONS = ['publish', 'promote-check', 'deploy-record'];
+const SUB_ACTIONS = ['publish', 'promote-check', 'deploy-record', 'audit'];
+
+// The SBOM library's optional plugins that must stay out of the bundle (audit imports @proget-ci/core/sbom):
+// read from core's SBOM_BUNDLE_EXTERNALS, the one list of them, without needing a core build first.
+const bundling = await readFile(resolve(here, '../core/src/sbom/bundling.ts'), 'utf8');
+const SBOM_EXTERNALS = [
+  ...(/SBOM_BUNDLE_EXTERNALS[^=]*=\s*\[([^\]]*)\]/.exec(bundling)?.[1] ?? '').matchAll(/'([^']+)'/g),
+].map((m) => m[1]);
+if (SBOM_EXTERNALS.length === 0)
+  throw new Error('SBOM_BUNDLE_EXTERNALS not found in core/src/sbom/bundling.ts');
 
 // publish imports the artifact client lazily from its own file beside the bundles (see src/publish/artifact.ts).
 const lazyArtifactUpload = {
@@ -34,6 +43,7 @@ try {
       run: 'src/command/main.ts',
     },
     plugins: [lazyArtifactUpload],
+    external: SBOM_EXTERNALS,
     outdir: staging,
     bundle: true,
     platform: 'node',

@@ -16426,8 +16426,12 @@ var actionsIo = {
       debug(`job summary not written: ${e instanceof Error ? e.message : String(e)}`), summary.emptyBuffer();
     }
   },
-  annotate(level, message, title) {
-    let properties = title === void 0 ? {} : { title };
+  annotate(level, message, title, place) {
+    let properties = {
+      ...title === void 0 ? {} : { title },
+      ...place === void 0 ? {} : { file: place.file },
+      ...place?.line === void 0 ? {} : { startLine: place.line }
+    };
     level === "error" ? error(message, properties) : level === "warning" ? warning(message, properties) : notice(message, properties);
   },
   debug: (message) => debug(message),

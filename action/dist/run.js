@@ -5488,7 +5488,7 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
 // src/command/dispatch.ts
-var COMMANDS = ["publish", "promote-check", "deploy-record"], CommandError = class extends Error {
+var COMMANDS = ["publish", "promote-check", "deploy-record", "audit"], CommandError = class extends Error {
 };
 function inputVariable(name) {
   return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;

@@ -36,7 +36,7 @@ function tableRows(section: string, heading: string): string[][] {
 
 const unquote = (s: string) => s.replace(/^`(.*)`$/, '$1');
 
-describe.each(['publish', 'promote-check', 'deploy-record'])('%s: README and action.yml', (name) => {
+describe.each(['publish', 'promote-check', 'deploy-record', 'audit'])('%s: README and action.yml', (name) => {
   const yml = parse(readFileSync(join(actionDir, name, 'action.yml'), 'utf8')) as ActionYml;
 
   it('runs the committed bundle on node24', () => {

@@ -104,6 +104,7 @@ describe('gen-root-action.mjs on other sub-actions', () => {
       `inputs:\n  wait:\n    description: Seconds.\n    default: '0'\noutputs:\n  ok:\n    description: Done.\n${runs}`,
     );
     await write('deploy-record', `inputs:\n  feed:\n    description: Feed.\n    required: true\n${runs}`);
+    await write('audit', `inputs: {}\n${runs}`);
     const yml = parse(await render(dir)) as Yml;
     expect(yml.inputs.wait).toEqual({ description: 'publish, promote-check: Seconds.', required: false });
     expect(yml.inputs.feed).toEqual({
@@ -114,11 +115,11 @@ describe('gen-root-action.mjs on other sub-actions', () => {
   });
 
   it('refuses a sub-action it does not know, and steps on different runtimes', async () => {
-    await write('audit', `inputs: {}\n${runs}`);
+    await write('scan', `inputs: {}\n${runs}`);
     await expect(render(dir)).rejects.toThrow(
-      'action/audit/action.yml is not a command: add it to COMMANDS in gen-root-action.mjs',
+      'action/scan/action.yml is not a command: add it to COMMANDS in gen-root-action.mjs',
     );
-    await rm(join(dir, 'audit'), { recursive: true });
+    await rm(join(dir, 'scan'), { recursive: true });
     await write('deploy-record', 'inputs: {}\nruns:\n  using: node20\n  main: x.js\n');
     await expect(render(dir)).rejects.toThrow('the sub-actions run on different runtimes: node24, node20');
   });
@@ -134,6 +135,7 @@ describe('planCommand', () => {
       'wait-timeout': { default: '0' },
     },
     'deploy-record': { server: {}, feed: {}, application: { default: 'GitHub Actions' } },
+    audit: { server: {}, 'fail-on': { default: 'noncompliant' } },
   };
 
   it("fills in the step's own defaults and removes other steps' inputs", () => {
@@ -170,13 +172,13 @@ describe('planCommand', () => {
 
   it('refuses a missing or unknown command, naming the choices', () => {
     expect(() => planCommand({}, inputs)).toThrow(
-      'command is required: one of publish, promote-check, deploy-record',
+      'command is required: one of publish, promote-check, deploy-record, audit',
     );
     expect(() => planCommand({ INPUT_COMMAND: 'publsh' }, inputs)).toThrow(
-      'command "publsh" is not a step of this action: use one of publish, promote-check, deploy-record (did you mean publish?)',
+      'command "publsh" is not a step of this action: use one of publish, promote-check, deploy-record, audit (did you mean publish?)',
     );
-    expect(() => planCommand({ INPUT_COMMAND: 'audit' }, inputs)).toThrow(
-      'command "audit" is not a step of this action: use one of publish, promote-check, deploy-record',
+    expect(() => planCommand({ INPUT_COMMAND: 'scan' }, inputs)).toThrow(
+      'command "scan" is not a step of this action: use one of publish, promote-check, deploy-record, audit',
     );
   });
 });

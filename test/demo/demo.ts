@@ -1,5 +1,6 @@
 // The main job: the bundled sub-actions, run exactly as the GitHub runner runs them, against the simulator
-// (or a real ProGet with PROGET_URL and PROGET_API_KEY): publish → promote-check (fails: not promoted yet)
+// (or a real ProGet with PROGET_URL and PROGET_API_KEY): publish → audit (the app's lockfile through ProGet's
+// supply-chain analysis: a noncompliant package fails it) → promote-check (fails: not promoted yet)
 // → promote (as a person would, through the core client) → promote-check (passes) → deploy-record.
 // Prints each step's outputs, annotations and job summary; exits 0 only if every step behaved as expected.
 
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { ProGetClient } from '@proget-ci/core';
 import { type ActionRun, runAction, type SubAction } from '../integration/action/runner.js';
 import { type SimulatorHandle, startSimulator } from '../sim/index.js';
+import { SCA_KEYS } from '../sim/sca/seed.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
@@ -19,7 +21,7 @@ interface Target {
   url: string;
   devFeed: string;
   approvedFeed: string;
-  keys: { publish: string; check: string; promote: string; deploy: string };
+  keys: { publish: string; check: string; promote: string; deploy: string; audit: string };
   version: string;
   sim?: SimulatorHandle;
 }
@@ -33,12 +35,12 @@ async function target(): Promise<Target> {
       url,
       devFeed: process.env.PROGET_DEV_FEED || 'dev-feed',
       approvedFeed: process.env.PROGET_APPROVED_FEED || 'approved-feed',
-      keys: { publish: key, check: key, promote: key, deploy: key },
+      keys: { publish: key, check: key, promote: key, deploy: key, audit: key },
       // A real server keeps what earlier runs published: a fresh version each run.
       version: `1.0.${Math.floor(Date.now() / 1000)}`,
     };
   }
-  const sim = await startSimulator({ seed: 'demo' });
+  const sim = await startSimulator({ seed: 'demo', apiKeys: SCA_KEYS });
   return {
     url: sim.url,
     devFeed: 'dev-feed',
@@ -49,6 +51,7 @@ async function target(): Promise<Target> {
       check: 'demo-view-key',
       promote: 'demo-promote-key',
       deploy: 'demo-view-key',
+      audit: 'demo-sca-key',
     },
     version: '2.0.0',
     sim,
@@ -96,6 +99,8 @@ async function main(): Promise<void> {
   const t = await target();
   const workspace = await mkdtemp(join(tmpdir(), 'proget-ci-demo-'));
   await cp(join(here, 'sample'), join(workspace, 'sample'), { recursive: true });
+  // The app's lockfile, at the root of the checkout as a repository would have it.
+  await cp(join(here, 'lockfile', 'package-lock.json'), join(workspace, 'package-lock.json'));
   const pkg = { group: 'demo/apps', name: 'hello-web', version: t.version };
   const ref = `${pkg.group}/${pkg.name}@${pkg.version}`;
   const allKeys = [...new Set(Object.values(t.keys))];
@@ -152,6 +157,46 @@ async function main(): Promise<void> {
     );
     expectThat(rerun.exitCode === 0, 're-running publish on the same commit succeeds');
     expectThat(rerun.outputs.skipped === 'true', 'the re-run uploads nothing (skipped = true)');
+
+    // 1c. Audit the app's dependencies in ProGet: an SBOM generated from package-lock.json, imported as a
+    // build of the app; ProGet finds lodash 4.17.20 noncompliant (a critical vulnerability), so the step fails.
+    const audited = await run(
+      'audit',
+      `1c. audit ${pkg.name} ${pkg.version} (expected to fail: noncompliant)`,
+      {
+        'api-key': t.keys.audit,
+        generate: 'true',
+        project: pkg.name,
+        version: pkg.version,
+        sarif: 'proget-audit.sarif',
+      },
+    );
+    expectThat(
+      ['compliant', 'warn', 'noncompliant', 'inconclusive'].includes(audited.outputs.status ?? ''),
+      'audit outputs a status',
+    );
+    expectThat(/^\d+$/.test(audited.outputs['issue-count'] ?? ''), 'audit outputs the issue count');
+    expectThat(audited.summary.includes('### ProGet audit:'), 'audit writes its job summary');
+    if (t.sim) {
+      expectThat(audited.exitCode === 1, 'audit fails the step: the build is noncompliant');
+      expectThat(audited.outputs.status === 'noncompliant', 'status = noncompliant');
+      expectThat(
+        audited.commands.some(
+          (c) =>
+            c.command === 'error' &&
+            c.properties.title === 'Noncompliant in ProGet: lodash 4.17.20' &&
+            c.properties.file === 'package-lock.json' &&
+            Number(c.properties.line) > 1,
+        ),
+        'an ::error annotation on the package-lock.json line that brings in lodash 4.17.20',
+      );
+      expectThat(
+        ['❌ Noncompliant', '❔ Inconclusive', '⚠️ Warn', '✅ Compliant'].every((w) =>
+          audited.summary.includes(w),
+        ),
+        'the summary lists a package of every verdict, problems first',
+      );
+    }
 
     // 2. The pull request check: not promoted yet, so it fails and says how to promote.
     const checkInputs = {
@@ -254,7 +299,9 @@ async function main(): Promise<void> {
     process.exitCode = 1;
   } else {
     console.log(
-      bold('demo OK: publish → promote-check (fails) → promote → promote-check (passes) → deploy-record'),
+      bold(
+        'demo OK: publish → audit (noncompliant) → promote-check (fails) → promote → promote-check (passes) → deploy-record',
+      ),
     );
   }
 }

@@ -3,6 +3,7 @@
 // so much as touches it: proof that bad inputs are refused before any network call.
 
 import type { ProGetClientApi } from '@proget-ci/core';
+import { auditStep } from '../../action/src/audit/step.js';
 import { deployRecordStep } from '../../action/src/deploy-record/step.js';
 import { promoteCheckStep } from '../../action/src/promote-check/step.js';
 import type { ArtifactUploader } from '../../action/src/publish/artifact.js';
@@ -115,7 +116,9 @@ export async function runStepInProcess(
       ? () => publishStep(env, notAttached)
       : name === 'promote-check'
         ? () => promoteCheckStep(env)
-        : () => deployRecordStep(env);
+        : name === 'audit'
+          ? () => auditStep(env)
+          : () => deployRecordStep(env);
   await runStep(io, step);
   return { failed: io.failed, clientUses, logs: io.logs, masked: io.masked };
 }

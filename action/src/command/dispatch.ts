@@ -3,7 +3,7 @@
 // action.yml would have given it: its defaults filled in, other steps' inputs removed (with a warning when
 // one was set, since the step will not read it).
 
-export const COMMANDS = ['publish', 'promote-check', 'deploy-record'] as const;
+export const COMMANDS = ['publish', 'promote-check', 'deploy-record', 'audit'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface InputSpec {

@@ -16,8 +16,12 @@ export const actionsIo: ActionIo = {
       core.summary.emptyBuffer();
     }
   },
-  annotate(level, message, title) {
-    const properties = title === undefined ? {} : { title };
+  annotate(level, message, title, place) {
+    const properties = {
+      ...(title === undefined ? {} : { title }),
+      ...(place === undefined ? {} : { file: place.file }),
+      ...(place?.line === undefined ? {} : { startLine: place.line }),
+    };
     if (level === 'error') core.error(message, properties);
     else if (level === 'warning') core.warning(message, properties);
     else core.notice(message, properties);

@@ -11,10 +11,16 @@ export interface StepLogger {
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
 
+/** Where an annotation points: a file of the repository (relative to the workspace) and, if known, a line. */
+export interface AnnotationPlace {
+  file: string;
+  line?: number;
+}
+
 export interface ActionIo extends InputSource, StepLogger {
   setOutput(name: string, value: string): void;
   /** Appends Markdown to the job summary; a missing summary file is logged, not fatal. */
   appendSummary(markdown: string): Promise<void>;
-  annotate(level: AnnotationLevel, message: string, title?: string): void;
+  annotate(level: AnnotationLevel, message: string, title?: string, place?: AnnotationPlace): void;
   setFailed(message: string): void;
 }

@@ -18,7 +18,7 @@ import { SbomError } from './errors.js';
 import { LOCKFILE_NAMES, type LockfileKind, lockfileKind, READERS } from './lockfiles/index.js';
 import { canonicalPurl, purlFor } from './purl.js';
 import { formatBytes } from './read.js';
-import type { GeneratedComponent, LockfileOrigin, SbomWarning } from './types.js';
+import type { GeneratedComponent, LockfileOrigin, SbomComponent, SbomWarning } from './types.js';
 
 export type GeneratedSpecVersion = '1.5' | '1.6';
 
@@ -193,10 +193,24 @@ async function readOptional(path: string): Promise<string | undefined> {
   }
 }
 
+/**
+ * An SBOM of components read elsewhere (one or more CycloneDX files, merged by `readSbom`), describing
+ * `component`: ProGet names the SCA project and build after it, whatever the files' own metadata says. It
+ * has no lockfile origins (`components` and `lockfiles` are empty, so `originOf` finds nothing).
+ */
+export function composeSbom(
+  components: readonly SbomComponent[],
+  options: Pick<GenerateSbomOptions, 'component' | 'specVersion' | 'timestamp'>,
+): GeneratedSbom {
+  const specVersion = options.specVersion ?? '1.6';
+  const bom = buildBom(components, 'optional', options);
+  return { specVersion, bom, components: [], lockfiles: [], warnings: [] };
+}
+
 function buildBom(
-  components: GeneratedComponent[],
+  components: readonly (SbomComponent & { dev?: boolean })[],
   devMode: DevDependencies,
-  options: GenerateSbomOptions,
+  options: Pick<GenerateSbomOptions, 'component' | 'timestamp'>,
 ): Models.Bom {
   const licenses = new LicenseContrib.Factories.LicenseFactory(validateSpdxExpression);
   const bom = new Models.Bom({ serialNumber: `urn:uuid:${randomUUID()}` });

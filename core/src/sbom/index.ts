@@ -4,6 +4,7 @@ export { SBOM_BUNDLE_EXTERNALS } from './bundling.js';
 export { type FoundLockfiles, findLockfiles, UNREAD_LOCKFILES } from './discover.js';
 export { SbomError, type SbomErrorKind } from './errors.js';
 export {
+  composeSbom,
   DEFAULT_MAX_LOCKFILE_BYTES,
   DEV_PROPERTY,
   type DevDependencies,

@@ -178,6 +178,39 @@ describe('root action bundle (action/dist/run.js)', () => {
     expectNoStackTrace(missing);
   });
 
+  it('command: audit imports and audits the SBOM, with its own defaults (fail-on noncompliant)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'root-audit-'));
+    try {
+      const sbom = join(dir, 'bom.json');
+      await writeFile(
+        sbom,
+        JSON.stringify({
+          bomFormat: 'CycloneDX',
+          specVersion: '1.5',
+          components: [
+            { type: 'library', name: 'lodash', version: '4.17.20', purl: 'pkg:npm/lodash@4.17.20' },
+          ],
+        }),
+      );
+      const run = await runRoot({
+        command: 'audit',
+        server: sim.url,
+        'api-key': 'demo-admin-key',
+        sbom,
+        project: 'root-audit',
+      });
+      expect(run.exitCode).toBe(1); // fail-on's default (noncompliant) reached the step
+      expect(run.outputs.status).toBe('noncompliant');
+      expect(JSON.parse(run.outputs.results!)).toMatchObject({ project: 'root-audit', version: '1.2.3' });
+      expect(run.warnings).toEqual([]);
+      expect(run.errors.at(-1)).toMatch(/^ProGet finds build 1\.2\.3 of root-audit noncompliant/);
+      expectNoStackTrace(run);
+      expectSecretsKept(run, ['demo-admin-key'], sim);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('command: deploy-record records the deployment', async () => {
     const before = sim.deployments().length;
     const run = await runRoot({
@@ -228,13 +261,13 @@ describe('root action bundle (action/dist/run.js)', () => {
     });
     expect(bad.exitCode).toBe(1);
     expect(bad.errors).toEqual([
-      'command "publsh" is not a step of this action: use one of publish, promote-check, deploy-record (did you mean publish?)',
+      'command "publsh" is not a step of this action: use one of publish, promote-check, deploy-record, audit (did you mean publish?)',
     ]);
     expect(bad.outputs).toEqual({});
     expectNoStackTrace(bad);
     const none = await runRoot({ server: sim.url });
     expect(none.exitCode).toBe(1);
-    expect(none.errors).toEqual(['command is required: one of publish, promote-check, deploy-record']);
+    expect(none.errors).toEqual(['command is required: one of publish, promote-check, deploy-record, audit']);
     expect(sim.requests()).toHaveLength(requests);
   });
 });

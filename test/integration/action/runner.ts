@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const ACTION_DIR = join(REPO_ROOT, 'action');
-export const SUB_ACTIONS = ['publish', 'promote-check', 'deploy-record'] as const;
+export const SUB_ACTIONS = ['publish', 'promote-check', 'deploy-record', 'audit'] as const;
 export type SubAction = (typeof SUB_ACTIONS)[number];
 
 // The action's own YAML parser, so test/ needs no dependency of its own for reading action.yml.
