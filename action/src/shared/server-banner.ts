@@ -18,7 +18,14 @@ const DOCTOR_REQUEST_TIMEOUT_MS = 5_000;
 const DIAGNOSIS_TIMEOUT_MS = 15_000;
 
 /** The failures a look at the server can explain: it is unreachable, not ProGet, or refuses the key. */
-const EXPLAINABLE = new Set(['network', 'timeout', 'unauthorized', 'forbidden', 'not-found', 'invalid-response']);
+const EXPLAINABLE = new Set([
+  'network',
+  'timeout',
+  'unauthorized',
+  'forbidden',
+  'not-found',
+  'invalid-response',
+]);
 
 export type RunDoctor = typeof doctor;
 
