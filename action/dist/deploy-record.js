@@ -22295,7 +22295,14 @@ function readRunContext(env, fallbackTemp, cwd) {
 }
 
 // src/shared/server-banner.ts
-var DOCTOR_REQUEST_TIMEOUT_MS = 5e3, DIAGNOSIS_TIMEOUT_MS = 15e3, EXPLAINABLE = /* @__PURE__ */ new Set(["network", "timeout", "unauthorized", "forbidden", "not-found", "invalid-response"]);
+var DOCTOR_REQUEST_TIMEOUT_MS = 5e3, DIAGNOSIS_TIMEOUT_MS = 15e3, EXPLAINABLE = /* @__PURE__ */ new Set([
+  "network",
+  "timeout",
+  "unauthorized",
+  "forbidden",
+  "not-found",
+  "invalid-response"
+]);
 function bannerLine(client) {
   let info2 = client.serverInfo, version = parseProGetVersion(info2.version)?.display ?? info2.version ?? "version not reported", edition = client.server.edition ?? info2.edition ?? "edition not reported";
   return `ProGet ${client.baseUrl} · ${version} · ${edition}`;
@@ -22439,11 +22446,13 @@ async function withFailureSummary(io, heading, step) {
   try {
     await step();
   } catch (e) {
-    throw await io.appendSummary(`### ${heading}
+    throw await io.appendSummary(
+      `### ${typeof heading == "string" ? heading : heading()}
 
 ❌ ${cell(inInputTerms(errorSummary(e)))}
 
-`), e;
+`
+    ), e;
   }
 }
 
@@ -22590,8 +22599,25 @@ function readDeployRecordInputs(source, context, now = /* @__PURE__ */ new Date(
     user: inputs.string("user") ?? context.actor,
     date,
     allowMissingPackage: inputs.boolean("allow-missing-package", !1)
-  };
-  return inputs.finish(), result;
+  }, sca2 = readScaPromotion(inputs, context, version);
+  return sca2 && (result.sca = sca2), inputs.finish(), result;
+}
+function readScaPromotion(inputs, context, version) {
+  let stage = inputs.string("sca-stage"), project = inputs.string("sca-project"), scaVersion = inputs.string("sca-version");
+  if (stage === void 0) {
+    (project !== void 0 || scaVersion !== void 0) && inputs.problem(
+      '"sca-project" and "sca-version" go with "sca-stage" (the stage to promote the SCA build to)'
+    );
+    return;
+  }
+  let repositoryName = context.repository?.split("/").pop(), name2 = project ?? repositoryName;
+  if (name2 === void 0 || name2 === "") {
+    inputs.problem(
+      '"sca-project" is required with "sca-stage" outside GitHub Actions (it defaults to the repository name)'
+    );
+    return;
+  }
+  return { stage, project: name2, version: scaVersion ?? version };
 }
 function deploymentEnvironment(context) {
   if (!(context.eventName !== "deployment" || context.eventPath === void 0))
@@ -22682,16 +22708,37 @@ async function versionExists(client, record2, logger, signal) {
 
 // src/deploy-record/step.ts
 async function deployRecordStep(env) {
-  env.io.setOutput("recorded", "false"), await withFailureSummary(env.io, "ProGet deployment not recorded", () => record(env));
+  env.io.setOutput("recorded", "false");
+  let progress = { recorded: !1 };
+  await withFailureSummary(
+    env.io,
+    () => progress.recorded ? "ProGet deployment recorded, SCA build not promoted" : "ProGet deployment not recorded",
+    () => record(env, progress)
+  );
 }
-async function record(env) {
-  let { io, context } = env, inputs = readDeployRecordInputs(io, context, env.now()), client = env.createClient(inputs.connection), { connection: _, allowMissingPackage, ...record2 } = inputs;
-  await recordDeployment(client, { record: record2, allowMissingPackage, logger: io }), io.setOutput("recorded", "true");
+async function record(env, progress) {
+  let { io, context } = env, inputs = readDeployRecordInputs(io, context, env.now()), client = env.createClient(inputs.connection), { connection: _, allowMissingPackage, sca: sca2, ...record2 } = inputs;
+  sca2 && io.setOutput("sca-promoted", "false"), await recordDeployment(client, { record: record2, allowMissingPackage, logger: io }), progress.recorded = !0, io.setOutput("recorded", "true");
   let id = { group: inputs.group, name: inputs.name, version: inputs.version };
   await io.appendSummary(
     `### ProGet deployment recorded
 
 ${link2(describePackage(id), versionPageUrl(client.baseUrl, inputs.feed, id))} from ${code(inputs.feed)} deployed to **${cell(inputs.target)}** by ${cell(inputs.user ?? "the API key")} at ${cell(inputs.date)}${inputs.url ? ` (${link2("details", inputs.url)})` : ""}
+
+`
+  ), sca2 && await promoteScaBuild(io, client, sca2, `${describePackage(id)} to ${inputs.target}`);
+}
+async function promoteScaBuild(io, client, sca2, deployment) {
+  let build = `SCA build ${sca2.version} of project ${sca2.project}`;
+  try {
+    await client.sca.builds.promote(sca2.project, sca2.version, sca2.stage);
+  } catch (e) {
+    throw isProGetError(e) ? new StepError(
+      `The deployment of ${deployment} is recorded, but ${build} was not promoted to stage ${sca2.stage}: ${inInputTerms(e.message)}`
+    ) : e;
+  }
+  io.setOutput("sca-promoted", "true"), io.info(`Promoted ${build} to stage ${sca2.stage}.`), await io.appendSummary(
+    `${code(sca2.project)} build ${code(sca2.version)} promoted to SCA stage **${cell(sca2.stage)}**
 
 `
   );

@@ -22307,7 +22307,14 @@ function readRunContext(env, fallbackTemp, cwd) {
 }
 
 // src/shared/server-banner.ts
-var DOCTOR_REQUEST_TIMEOUT_MS = 5e3, DIAGNOSIS_TIMEOUT_MS = 15e3, EXPLAINABLE = /* @__PURE__ */ new Set(["network", "timeout", "unauthorized", "forbidden", "not-found", "invalid-response"]);
+var DOCTOR_REQUEST_TIMEOUT_MS = 5e3, DIAGNOSIS_TIMEOUT_MS = 15e3, EXPLAINABLE = /* @__PURE__ */ new Set([
+  "network",
+  "timeout",
+  "unauthorized",
+  "forbidden",
+  "not-found",
+  "invalid-response"
+]);
 function bannerLine(client) {
   let info2 = client.serverInfo, version = parseProGetVersion(info2.version)?.display ?? info2.version ?? "version not reported", edition = client.server.edition ?? info2.edition ?? "edition not reported";
   return `ProGet ${client.baseUrl} · ${version} · ${edition}`;
