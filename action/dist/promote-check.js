@@ -22370,14 +22370,15 @@ var ServerBanner = class {
       return;
     }
     let finding = explainingFinding(report);
-    return finding ? describeFinding(finding) : void 0;
+    return finding ? describeFinding(finding, error2.message) : void 0;
   }
 };
 function explainingFinding(report) {
   return report.findings.find((f) => f.status === "fail" && f.id !== "internal") ?? report.findings.find((f) => f.status === "warn" && f.id !== "tls");
 }
-function describeFinding(finding) {
-  return `Server check: ${finding.title}: ${finding.detail}${finding.hint ? ` ${finding.hint}` : ""}`;
+function describeFinding(finding, already = "") {
+  let parts = [finding.detail, finding.hint].filter((p) => p !== "" && !already.includes(p));
+  return `Server check: ${finding.title}${parts.length > 0 ? `: ${parts.join(" ")}` : ""}`;
 }
 
 // src/shared/environment.ts

@@ -95,7 +95,7 @@ export class ServerBanner {
       return undefined;
     }
     const finding = explainingFinding(report);
-    return finding ? describeFinding(finding) : undefined;
+    return finding ? describeFinding(finding, error.message) : undefined;
   }
 }
 
@@ -107,6 +107,8 @@ export function explainingFinding(report: DoctorReport): Finding | undefined {
   );
 }
 
-export function describeFinding(finding: Finding): string {
-  return `Server check: ${finding.title}: ${finding.detail}${finding.hint ? ` ${finding.hint}` : ''}`;
+/** One line; the parts the error already says (the same hint, say) are left out. */
+export function describeFinding(finding: Finding, already = ''): string {
+  const parts = [finding.detail, finding.hint].filter((p) => p !== '' && !already.includes(p));
+  return `Server check: ${finding.title}${parts.length > 0 ? `: ${parts.join(' ')}` : ''}`;
 }
