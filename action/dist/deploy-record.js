@@ -18919,6 +18919,8 @@ var DeploymentsArea = class {
       body: { type: "json", value: deploymentBody(record2) },
       accept: "*/*",
       idempotent: !1,
+      // A 429/503 with Retry-After is a refusal before the record is handled: sending it again is safe.
+      resendWhenRefused: !0,
       signal: options2?.signal,
       operation: `record deployment of ${describePackage(record2)} to "${record2.target}"`,
       privilege: `Feeds_DownloadPackage on feed "${record2.feed}"`,
@@ -19443,11 +19445,14 @@ var RetryableStatus = class extends Error {
   error;
   retryAfterMs;
 };
+function isRefusal(error2) {
+  return (error2.error.status === 429 || error2.error.status === 503) && error2.retryAfterMs !== void 0;
+}
 function retryDelay(config, spec, call, attempt, error2, retryable) {
   if (attempt >= config.retries + 1 || call.signal.aborted) return;
   let idempotent = spec.idempotent ?? (spec.method === "GET" || spec.method === "HEAD"), retryAfter;
   if (error2 instanceof RetryableStatus) {
-    if (!idempotent) return;
+    if (!idempotent && !(spec.resendWhenRefused && isRefusal(error2))) return;
     retryAfter = error2.retryAfterMs;
   } else if (error2 instanceof ProGetError) {
     if (!idempotent || !retryable.has(error2)) return;
