@@ -1,7 +1,9 @@
 // Issue 11 §3 through the real bundles: each step logs one banner line (server, version, edition) from the
 // headers of its first response, and a failure the server or the key explains gets the doctor finding.
 
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimulatorHandle, startSimulator } from '../../sim/index.js';
 import { expectNoStackTrace, expectSecretsKept } from './expectations.js';
@@ -72,6 +74,26 @@ describe('server banner', () => {
         target: 'prod',
       },
     });
+    expect(run.exitCode).toBe(0);
+    expect(banners(run.stdout)).toEqual([[sim.url, expect.stringMatching(/^2026\./), 'Basic']]);
+  });
+
+  it('publish logs it too, once', async () => {
+    const workspace = join(sim.dataDir, 'ws-banner');
+    await mkdir(join(workspace, 'app'), { recursive: true });
+    await writeFile(join(workspace, 'app', 'README.md'), '# app\n');
+    const run = await runAction('publish', {
+      inputs: {
+        server: sim.url,
+        'api-key': 'demo-publish-key',
+        feed: 'dev-feed',
+        path: 'app',
+        name: 'banner-app',
+        version: '1.0.0',
+      },
+      workspace,
+    });
+    expect(run.errors).toEqual([]);
     expect(run.exitCode).toBe(0);
     expect(banners(run.stdout)).toEqual([[sim.url, expect.stringMatching(/^2026\./), 'Basic']]);
   });
