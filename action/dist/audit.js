@@ -26,8 +26,8 @@ var __commonJS = (cb, mod) => function() {
   }
 };
 var __export = (target, all) => {
-  for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: !0 });
+  for (var name2 in all)
+    __defProp(target, name2, { get: all[name2], enumerable: !0 });
 }, __copyProps = (to, from, except, desc) => {
   if (from && typeof from == "object" || typeof from == "function")
     for (let key of __getOwnPropNames(from))
@@ -1076,12 +1076,12 @@ var require_util = __commonJS({
         size: m[3] ? parseInt(m[3]) : null
       } : null;
     }
-    function addListener(obj, name, listener) {
-      return (obj[kListeners] ??= []).push([name, listener]), obj.on(name, listener), obj;
+    function addListener(obj, name2, listener) {
+      return (obj[kListeners] ??= []).push([name2, listener]), obj.on(name2, listener), obj;
     }
     function removeAllListeners(obj) {
-      for (let [name, listener] of obj[kListeners] ?? [])
-        obj.removeListener(name, listener);
+      for (let [name2, listener] of obj[kListeners] ?? [])
+        obj.removeListener(name2, listener);
       obj[kListeners] = null;
     }
     function errorRequest(client, request, err) {
@@ -2711,8 +2711,8 @@ var require_data_url = __commonJS({
     function serializeAMimeType(mimeType) {
       assert(mimeType !== "failure");
       let { parameters, essence } = mimeType, serialization = essence;
-      for (let [name, value] of parameters.entries())
-        serialization += ";", serialization += name, serialization += "=", HTTP_TOKEN_CODEPOINTS.test(value) || (value = value.replace(/(\\|")/g, "\\$1"), value = '"' + value, value += '"'), serialization += value;
+      for (let [name2, value] of parameters.entries())
+        serialization += ";", serialization += name2, serialization += "=", HTTP_TOKEN_CODEPOINTS.test(value) || (value = value.replace(/(\\|")/g, "\\$1"), value = '"' + value, value += '"'), serialization += value;
       return serialization;
     }
     function isHTTPWhiteSpace(char) {
@@ -3043,11 +3043,11 @@ var require_webidl = __commonJS({
         });
       return V;
     };
-    webidl.converters.TypedArray = function(V, T, prefix, name, opts) {
+    webidl.converters.TypedArray = function(V, T, prefix, name2, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isTypedArray(V) || V.constructor.name !== T.name)
         throw webidl.errors.conversionFailed({
           prefix,
-          argument: `${name} ("${webidl.util.Stringify(V)}")`,
+          argument: `${name2} ("${webidl.util.Stringify(V)}")`,
           types: [T.name]
         });
       if (opts?.allowShared === !1 && types.isSharedArrayBuffer(V.buffer))
@@ -3062,11 +3062,11 @@ var require_webidl = __commonJS({
         });
       return V;
     };
-    webidl.converters.DataView = function(V, prefix, name, opts) {
+    webidl.converters.DataView = function(V, prefix, name2, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isDataView(V))
         throw webidl.errors.exception({
           header: prefix,
-          message: `${name} is not a DataView.`
+          message: `${name2} is not a DataView.`
         });
       if (opts?.allowShared === !1 && types.isSharedArrayBuffer(V.buffer))
         throw webidl.errors.exception({
@@ -3080,16 +3080,16 @@ var require_webidl = __commonJS({
         });
       return V;
     };
-    webidl.converters.BufferSource = function(V, prefix, name, opts) {
+    webidl.converters.BufferSource = function(V, prefix, name2, opts) {
       if (types.isAnyArrayBuffer(V))
-        return webidl.converters.ArrayBuffer(V, prefix, name, { ...opts, allowShared: !1 });
+        return webidl.converters.ArrayBuffer(V, prefix, name2, { ...opts, allowShared: !1 });
       if (types.isTypedArray(V))
-        return webidl.converters.TypedArray(V, V.constructor, prefix, name, { ...opts, allowShared: !1 });
+        return webidl.converters.TypedArray(V, V.constructor, prefix, name2, { ...opts, allowShared: !1 });
       if (types.isDataView(V))
-        return webidl.converters.DataView(V, prefix, name, { ...opts, allowShared: !1 });
+        return webidl.converters.DataView(V, prefix, name2, { ...opts, allowShared: !1 });
       throw webidl.errors.conversionFailed({
         prefix,
-        argument: `${name} ("${webidl.util.Stringify(V)}")`,
+        argument: `${name2} ("${webidl.util.Stringify(V)}")`,
         types: ["BufferSource"]
       });
     };
@@ -3188,9 +3188,9 @@ var require_util2 = __commonJS({
     function TAOCheck() {
       return "success";
     }
-    function appendFetchMetadata(httpRequest2) {
+    function appendFetchMetadata(httpRequest3) {
       let header2 = null;
-      header2 = httpRequest2.mode, httpRequest2.headersList.set("sec-fetch-mode", header2, !0);
+      header2 = httpRequest3.mode, httpRequest3.headersList.set("sec-fetch-mode", header2, !0);
     }
     function appendRequestOriginHeader(request) {
       let serializedOrigin = request.origin;
@@ -3405,7 +3405,7 @@ var require_util2 = __commonJS({
       return assert(typeof result == "string"), result;
     }
     var esIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
-    function createIterator(name, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+    function createIterator(name2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
       class FastIterableIterator {
         /** @type {any} */
         #target;
@@ -3424,7 +3424,7 @@ var require_util2 = __commonJS({
         next() {
           if (typeof this != "object" || this === null || !(#target in this))
             throw new TypeError(
-              `'next' called on an object that does not implement interface ${name} Iterator.`
+              `'next' called on an object that does not implement interface ${name2} Iterator.`
             );
           let index = this.#index, values = this.#target[kInternalIterator], len = values.length;
           if (index >= len)
@@ -3457,15 +3457,15 @@ var require_util2 = __commonJS({
           writable: !1,
           enumerable: !1,
           configurable: !0,
-          value: `${name} Iterator`
+          value: `${name2} Iterator`
         },
         next: { writable: !0, enumerable: !0, configurable: !0 }
       }), function(target, kind) {
         return new FastIterableIterator(target, kind);
       };
     }
-    function iteratorMixin(name, object, kInternalIterator, keyIndex = 0, valueIndex = 1) {
-      let makeIterator = createIterator(name, kInternalIterator, keyIndex, valueIndex), properties = {
+    function iteratorMixin(name2, object, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+      let makeIterator = createIterator(name2, kInternalIterator, keyIndex, valueIndex), properties = {
         keys: {
           writable: !0,
           enumerable: !0,
@@ -3495,9 +3495,9 @@ var require_util2 = __commonJS({
           enumerable: !0,
           configurable: !0,
           value: function(callbackfn, thisArg = globalThis) {
-            if (webidl.brandCheck(this, object), webidl.argumentLengthCheck(arguments, 1, `${name}.forEach`), typeof callbackfn != "function")
+            if (webidl.brandCheck(this, object), webidl.argumentLengthCheck(arguments, 1, `${name2}.forEach`), typeof callbackfn != "function")
               throw new TypeError(
-                `Failed to execute 'forEach' on '${name}': parameter 1 is not of type 'Function'.`
+                `Failed to execute 'forEach' on '${name2}': parameter 1 is not of type 'Function'.`
               );
             for (let { 0: key, 1: value } of makeIterator(this, "key+value"))
               callbackfn.call(thisArg, value, key, this);
@@ -3669,8 +3669,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list) {
-      let value = list.get(name, !0);
+    function getDecodeSplit(name2, list) {
+      let value = list.get(name2, !0);
       return value === null ? null : gettingDecodingSplitting(value);
     }
     var textDecoder = new TextDecoder();
@@ -3822,52 +3822,52 @@ var require_formdata = __commonJS({
           });
         this[kState] = [];
       }
-      append(name, value, filename = void 0) {
+      append(name2, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         let prefix = "FormData.append";
         if (webidl.argumentLengthCheck(arguments, 2, prefix), arguments.length === 3 && !isBlobLike(value))
           throw new TypeError(
             "Failed to execute 'append' on 'FormData': parameter 2 is not of type 'Blob'"
           );
-        name = webidl.converters.USVString(name, prefix, "name"), value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "value", { strict: !1 }) : webidl.converters.USVString(value, prefix, "value"), filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "filename") : void 0;
-        let entry = makeEntry(name, value, filename);
+        name2 = webidl.converters.USVString(name2, prefix, "name"), value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "value", { strict: !1 }) : webidl.converters.USVString(value, prefix, "value"), filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "filename") : void 0;
+        let entry = makeEntry(name2, value, filename);
         this[kState].push(entry);
       }
-      delete(name) {
+      delete(name2) {
         webidl.brandCheck(this, _FormData);
         let prefix = "FormData.delete";
-        webidl.argumentLengthCheck(arguments, 1, prefix), name = webidl.converters.USVString(name, prefix, "name"), this[kState] = this[kState].filter((entry) => entry.name !== name);
+        webidl.argumentLengthCheck(arguments, 1, prefix), name2 = webidl.converters.USVString(name2, prefix, "name"), this[kState] = this[kState].filter((entry) => entry.name !== name2);
       }
-      get(name) {
+      get(name2) {
         webidl.brandCheck(this, _FormData);
         let prefix = "FormData.get";
-        webidl.argumentLengthCheck(arguments, 1, prefix), name = webidl.converters.USVString(name, prefix, "name");
-        let idx = this[kState].findIndex((entry) => entry.name === name);
+        webidl.argumentLengthCheck(arguments, 1, prefix), name2 = webidl.converters.USVString(name2, prefix, "name");
+        let idx = this[kState].findIndex((entry) => entry.name === name2);
         return idx === -1 ? null : this[kState][idx].value;
       }
-      getAll(name) {
+      getAll(name2) {
         webidl.brandCheck(this, _FormData);
         let prefix = "FormData.getAll";
-        return webidl.argumentLengthCheck(arguments, 1, prefix), name = webidl.converters.USVString(name, prefix, "name"), this[kState].filter((entry) => entry.name === name).map((entry) => entry.value);
+        return webidl.argumentLengthCheck(arguments, 1, prefix), name2 = webidl.converters.USVString(name2, prefix, "name"), this[kState].filter((entry) => entry.name === name2).map((entry) => entry.value);
       }
-      has(name) {
+      has(name2) {
         webidl.brandCheck(this, _FormData);
         let prefix = "FormData.has";
-        return webidl.argumentLengthCheck(arguments, 1, prefix), name = webidl.converters.USVString(name, prefix, "name"), this[kState].findIndex((entry) => entry.name === name) !== -1;
+        return webidl.argumentLengthCheck(arguments, 1, prefix), name2 = webidl.converters.USVString(name2, prefix, "name"), this[kState].findIndex((entry) => entry.name === name2) !== -1;
       }
-      set(name, value, filename = void 0) {
+      set(name2, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         let prefix = "FormData.set";
         if (webidl.argumentLengthCheck(arguments, 2, prefix), arguments.length === 3 && !isBlobLike(value))
           throw new TypeError(
             "Failed to execute 'set' on 'FormData': parameter 2 is not of type 'Blob'"
           );
-        name = webidl.converters.USVString(name, prefix, "name"), value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "name", { strict: !1 }) : webidl.converters.USVString(value, prefix, "name"), filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "name") : void 0;
-        let entry = makeEntry(name, value, filename), idx = this[kState].findIndex((entry2) => entry2.name === name);
+        name2 = webidl.converters.USVString(name2, prefix, "name"), value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "name", { strict: !1 }) : webidl.converters.USVString(value, prefix, "name"), filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "name") : void 0;
+        let entry = makeEntry(name2, value, filename), idx = this[kState].findIndex((entry2) => entry2.name === name2);
         idx !== -1 ? this[kState] = [
           ...this[kState].slice(0, idx),
           entry,
-          ...this[kState].slice(idx + 1).filter((entry2) => entry2.name !== name)
+          ...this[kState].slice(idx + 1).filter((entry2) => entry2.name !== name2)
         ] : this[kState].push(entry);
       }
       [nodeUtil.inspect.custom](depth, options2) {
@@ -3890,7 +3890,7 @@ var require_formdata = __commonJS({
         configurable: !0
       }
     });
-    function makeEntry(name, value, filename) {
+    function makeEntry(name2, value, filename) {
       if (typeof value != "string") {
         if (isFileLike(value) || (value = value instanceof Blob ? new File([value], "blob", { type: value.type }) : new FileLike(value, "blob", { type: value.type })), filename !== void 0) {
           let options2 = {
@@ -3900,7 +3900,7 @@ var require_formdata = __commonJS({
           value = value instanceof NativeFile ? new File([value], filename, options2) : new FileLike(value, filename, options2);
         }
       }
-      return { name, value };
+      return { name: name2, value };
     }
     module.exports = { FormData, makeEntry };
   }
@@ -3953,7 +3953,7 @@ var require_formdata_parser = __commonJS({
         let result = parseMultipartFormDataHeaders(input, position);
         if (result === "failure")
           return "failure";
-        let { name, filename, contentType, encoding } = result;
+        let { name: name2, filename, contentType, encoding } = result;
         position.position += 2;
         let body;
         {
@@ -3966,14 +3966,14 @@ var require_formdata_parser = __commonJS({
           return "failure";
         position.position += 2;
         let value;
-        filename !== null ? (contentType ??= "text/plain", isAsciiString(contentType) || (contentType = ""), value = new File([body], filename, { type: contentType })) : value = utf8DecodeBytes(Buffer.from(body)), assert(isUSVString(name)), assert(typeof value == "string" && isUSVString(value) || isFileLike(value)), entryList.push(makeEntry(name, value, filename));
+        filename !== null ? (contentType ??= "text/plain", isAsciiString(contentType) || (contentType = ""), value = new File([body], filename, { type: contentType })) : value = utf8DecodeBytes(Buffer.from(body)), assert(isUSVString(name2)), assert(typeof value == "string" && isUSVString(value) || isFileLike(value)), entryList.push(makeEntry(name2, value, filename));
       }
     }
     function parseMultipartFormDataHeaders(input, position) {
-      let name = null, filename = null, contentType = null, encoding = null;
+      let name2 = null, filename = null, contentType = null, encoding = null;
       for (; ; ) {
         if (input[position.position] === 13 && input[position.position + 1] === 10)
-          return name === null ? "failure" : { name, filename, contentType, encoding };
+          return name2 === null ? "failure" : { name: name2, filename, contentType, encoding };
         let headerName = collectASequenceOfBytes(
           (char) => char !== 10 && char !== 13 && char !== 58,
           input,
@@ -3987,7 +3987,7 @@ var require_formdata_parser = __commonJS({
           position
         ), bufferToLowerCasedHeaderName(headerName)) {
           case "content-disposition": {
-            if (name = filename = null, !bufferStartsWith(input, formDataNameBuffer, position) || (position.position += 17, name = parseMultipartFormDataName(input, position), name === null))
+            if (name2 = filename = null, !bufferStartsWith(input, formDataNameBuffer, position) || (position.position += 17, name2 = parseMultipartFormDataName(input, position), name2 === null))
               return "failure";
             if (bufferStartsWith(input, filenameBuffer, position)) {
               let check = position.position + filenameBuffer.length;
@@ -4028,13 +4028,13 @@ var require_formdata_parser = __commonJS({
     }
     function parseMultipartFormDataName(input, position) {
       assert(input[position.position - 1] === 34);
-      let name = collectASequenceOfBytes(
+      let name2 = collectASequenceOfBytes(
         (char) => char !== 10 && char !== 13 && char !== 34,
         input,
         position
       );
-      return input[position.position] !== 34 ? null : (position.position++, name = new TextDecoder().decode(name).replace(/%0A/ig, `
-`).replace(/%0D/ig, "\r").replace(/%22/g, '"'), name);
+      return input[position.position] !== 34 ? null : (position.position++, name2 = new TextDecoder().decode(name2).replace(/%0A/ig, `
+`).replace(/%0D/ig, "\r").replace(/%22/g, '"'), name2);
     }
     function collectASequenceOfBytes(condition, input, position) {
       let start = position.position;
@@ -4120,15 +4120,15 @@ Content-Disposition: form-data`;
 `), blobParts = [], rn = new Uint8Array([13, 10]);
         length = 0;
         let hasUnknownSizeValue = !1;
-        for (let [name, value] of object)
+        for (let [name2, value] of object)
           if (typeof value == "string") {
-            let chunk2 = textEncoder.encode(prefix + `; name="${escape(normalizeLinefeeds(name))}"\r
+            let chunk2 = textEncoder.encode(prefix + `; name="${escape(normalizeLinefeeds(name2))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2), length += chunk2.byteLength;
           } else {
-            let chunk2 = textEncoder.encode(`${prefix}; name="${escape(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
+            let chunk2 = textEncoder.encode(`${prefix}; name="${escape(normalizeLinefeeds(name2))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -4223,8 +4223,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                 }
                 case "application/x-www-form-urlencoded": {
                   let entries = new URLSearchParams(value.toString()), fd = new FormData();
-                  for (let [name, value2] of entries)
-                    fd.append(name, value2);
+                  for (let [name2, value2] of entries)
+                    fd.append(name2, value2);
                   return fd;
                 }
               }
@@ -4885,12 +4885,12 @@ var require_client_h2 = __commonJS({
     } = http2;
     function parseH2Headers(headers) {
       let result = [];
-      for (let [name, value] of Object.entries(headers))
+      for (let [name2, value] of Object.entries(headers))
         if (Array.isArray(value))
           for (let subvalue of value)
-            result.push(Buffer.from(name), Buffer.from(subvalue));
+            result.push(Buffer.from(name2), Buffer.from(subvalue));
         else
-          result.push(Buffer.from(name), Buffer.from(value));
+          result.push(Buffer.from(name2), Buffer.from(value));
       return result;
     }
     function parseH2ResponseHeaders(headers) {
@@ -5247,8 +5247,8 @@ var require_redirect_handler = __commonJS({
       if (removeContent && util.headerNameToString(header2).startsWith("content-"))
         return !0;
       if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
-        let name = util.headerNameToString(header2);
-        return name === "authorization" || name === "cookie" || name === "proxy-authorization";
+        let name2 = util.headerNameToString(header2);
+        return name2 === "authorization" || name2 === "cookie" || name2 === "proxy-authorization";
       }
       return !1;
     }
@@ -7376,12 +7376,12 @@ var require_mock_utils = __commonJS({
     function generateKeyValues(data) {
       let keys = Object.keys(data), result = [];
       for (let i = 0; i < keys.length; ++i) {
-        let key = keys[i], value = data[key], name = Buffer.from(`${key}`);
+        let key = keys[i], value = data[key], name2 = Buffer.from(`${key}`);
         if (Array.isArray(value))
           for (let j = 0; j < value.length; ++j)
-            result.push(name, Buffer.from(`${value[j]}`));
+            result.push(name2, Buffer.from(`${value[j]}`));
         else
-          result.push(name, Buffer.from(`${value}`));
+          result.push(name2, Buffer.from(`${value}`));
       }
       return result;
     }
@@ -8231,8 +8231,8 @@ var require_headers = __commonJS({
           types: ["sequence<sequence<ByteString>>", "record<ByteString, ByteString>"]
         });
     }
-    function appendHeader(headers, name, value) {
-      if (value = headerValueNormalize(value), isValidHeaderName(name)) {
+    function appendHeader(headers, name2, value) {
+      if (value = headerValueNormalize(value), isValidHeaderName(name2)) {
         if (!isValidHeaderValue(value))
           throw webidl.errors.invalidArgument({
             prefix: "Headers.append",
@@ -8241,12 +8241,12 @@ var require_headers = __commonJS({
           });
       } else throw webidl.errors.invalidArgument({
         prefix: "Headers.append",
-        value: name,
+        value: name2,
         type: "header name"
       });
       if (getHeadersGuard(headers) === "immutable")
         throw new TypeError("immutable");
-      return getHeadersList(headers).append(name, value, !1);
+      return getHeadersList(headers).append(name2, value, !1);
     }
     function compareHeaderName(a, b) {
       return a[0] < b[0] ? -1 : 1;
@@ -8262,8 +8262,8 @@ var require_headers = __commonJS({
        * @param {string} name
        * @param {boolean} isLowerCase
        */
-      contains(name, isLowerCase) {
-        return this[kHeadersMap].has(isLowerCase ? name : name.toLowerCase());
+      contains(name2, isLowerCase) {
+        return this[kHeadersMap].has(isLowerCase ? name2 : name2.toLowerCase());
       }
       clear() {
         this[kHeadersMap].clear(), this[kHeadersSortedMap] = null, this.cookies = null;
@@ -8274,9 +8274,9 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      append(name, value, isLowerCase) {
+      append(name2, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        let lowercaseName = isLowerCase ? name : name.toLowerCase(), exists3 = this[kHeadersMap].get(lowercaseName);
+        let lowercaseName = isLowerCase ? name2 : name2.toLowerCase(), exists3 = this[kHeadersMap].get(lowercaseName);
         if (exists3) {
           let delimiter = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
@@ -8284,7 +8284,7 @@ var require_headers = __commonJS({
             value: `${exists3.value}${delimiter}${value}`
           });
         } else
-          this[kHeadersMap].set(lowercaseName, { name, value });
+          this[kHeadersMap].set(lowercaseName, { name: name2, value });
         lowercaseName === "set-cookie" && (this.cookies ??= []).push(value);
       }
       /**
@@ -8293,18 +8293,18 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      set(name, value, isLowerCase) {
+      set(name2, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        let lowercaseName = isLowerCase ? name : name.toLowerCase();
-        lowercaseName === "set-cookie" && (this.cookies = [value]), this[kHeadersMap].set(lowercaseName, { name, value });
+        let lowercaseName = isLowerCase ? name2 : name2.toLowerCase();
+        lowercaseName === "set-cookie" && (this.cookies = [value]), this[kHeadersMap].set(lowercaseName, { name: name2, value });
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-delete
        * @param {string} name
        * @param {boolean} isLowerCase
        */
-      delete(name, isLowerCase) {
-        this[kHeadersSortedMap] = null, isLowerCase || (name = name.toLowerCase()), name === "set-cookie" && (this.cookies = null), this[kHeadersMap].delete(name);
+      delete(name2, isLowerCase) {
+        this[kHeadersSortedMap] = null, isLowerCase || (name2 = name2.toLowerCase()), name2 === "set-cookie" && (this.cookies = null), this[kHeadersMap].delete(name2);
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-get
@@ -8312,18 +8312,18 @@ var require_headers = __commonJS({
        * @param {boolean} isLowerCase
        * @returns {string | null}
        */
-      get(name, isLowerCase) {
-        return this[kHeadersMap].get(isLowerCase ? name : name.toLowerCase())?.value ?? null;
+      get(name2, isLowerCase) {
+        return this[kHeadersMap].get(isLowerCase ? name2 : name2.toLowerCase())?.value ?? null;
       }
       *[Symbol.iterator]() {
-        for (let { 0: name, 1: { value } } of this[kHeadersMap])
-          yield [name, value];
+        for (let { 0: name2, 1: { value } } of this[kHeadersMap])
+          yield [name2, value];
       }
       get entries() {
         let headers = {};
         if (this[kHeadersMap].size !== 0)
-          for (let { name, value } of this[kHeadersMap].values())
-            headers[name] = value;
+          for (let { name: name2, value } of this[kHeadersMap].values())
+            headers[name2] = value;
         return headers;
       }
       rawValues() {
@@ -8332,12 +8332,12 @@ var require_headers = __commonJS({
       get entriesList() {
         let headers = [];
         if (this[kHeadersMap].size !== 0)
-          for (let { 0: lowerName, 1: { name, value } } of this[kHeadersMap])
+          for (let { 0: lowerName, 1: { name: name2, value } } of this[kHeadersMap])
             if (lowerName === "set-cookie")
               for (let cookie of this.cookies)
-                headers.push([name, cookie]);
+                headers.push([name2, cookie]);
             else
-              headers.push([name, value]);
+              headers.push([name2, value]);
         return headers;
       }
       // https://fetch.spec.whatwg.org/#convert-header-names-to-a-sorted-lowercase-set
@@ -8362,8 +8362,8 @@ var require_headers = __commonJS({
           return array;
         } else {
           let i = 0;
-          for (let { 0: name, 1: { value } } of this[kHeadersMap])
-            array[i++] = [name, value], assert(value !== null);
+          for (let { 0: name2, 1: { value } } of this[kHeadersMap])
+            array[i++] = [name2, value], assert(value !== null);
           return array.sort(compareHeaderName);
         }
       }
@@ -8374,52 +8374,52 @@ var require_headers = __commonJS({
         webidl.util.markAsUncloneable(this), init !== kConstruct && (this.#headersList = new HeadersList(), this.#guard = "none", init !== void 0 && (init = webidl.converters.HeadersInit(init, "Headers contructor", "init"), fill(this, init)));
       }
       // https://fetch.spec.whatwg.org/#dom-headers-append
-      append(name, value) {
+      append(name2, value) {
         webidl.brandCheck(this, _Headers), webidl.argumentLengthCheck(arguments, 2, "Headers.append");
         let prefix = "Headers.append";
-        return name = webidl.converters.ByteString(name, prefix, "name"), value = webidl.converters.ByteString(value, prefix, "value"), appendHeader(this, name, value);
+        return name2 = webidl.converters.ByteString(name2, prefix, "name"), value = webidl.converters.ByteString(value, prefix, "value"), appendHeader(this, name2, value);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-delete
-      delete(name) {
-        if (webidl.brandCheck(this, _Headers), webidl.argumentLengthCheck(arguments, 1, "Headers.delete"), name = webidl.converters.ByteString(name, "Headers.delete", "name"), !isValidHeaderName(name))
+      delete(name2) {
+        if (webidl.brandCheck(this, _Headers), webidl.argumentLengthCheck(arguments, 1, "Headers.delete"), name2 = webidl.converters.ByteString(name2, "Headers.delete", "name"), !isValidHeaderName(name2))
           throw webidl.errors.invalidArgument({
             prefix: "Headers.delete",
-            value: name,
+            value: name2,
             type: "header name"
           });
         if (this.#guard === "immutable")
           throw new TypeError("immutable");
-        this.#headersList.contains(name, !1) && this.#headersList.delete(name, !1);
+        this.#headersList.contains(name2, !1) && this.#headersList.delete(name2, !1);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-get
-      get(name) {
+      get(name2) {
         webidl.brandCheck(this, _Headers), webidl.argumentLengthCheck(arguments, 1, "Headers.get");
         let prefix = "Headers.get";
-        if (name = webidl.converters.ByteString(name, prefix, "name"), !isValidHeaderName(name))
+        if (name2 = webidl.converters.ByteString(name2, prefix, "name"), !isValidHeaderName(name2))
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name,
+            value: name2,
             type: "header name"
           });
-        return this.#headersList.get(name, !1);
+        return this.#headersList.get(name2, !1);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-has
-      has(name) {
+      has(name2) {
         webidl.brandCheck(this, _Headers), webidl.argumentLengthCheck(arguments, 1, "Headers.has");
         let prefix = "Headers.has";
-        if (name = webidl.converters.ByteString(name, prefix, "name"), !isValidHeaderName(name))
+        if (name2 = webidl.converters.ByteString(name2, prefix, "name"), !isValidHeaderName(name2))
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name,
+            value: name2,
             type: "header name"
           });
-        return this.#headersList.contains(name, !1);
+        return this.#headersList.contains(name2, !1);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-set
-      set(name, value) {
+      set(name2, value) {
         webidl.brandCheck(this, _Headers), webidl.argumentLengthCheck(arguments, 2, "Headers.set");
         let prefix = "Headers.set";
-        if (name = webidl.converters.ByteString(name, prefix, "name"), value = webidl.converters.ByteString(value, prefix, "value"), value = headerValueNormalize(value), isValidHeaderName(name)) {
+        if (name2 = webidl.converters.ByteString(name2, prefix, "name"), value = webidl.converters.ByteString(value, prefix, "value"), value = headerValueNormalize(value), isValidHeaderName(name2)) {
           if (!isValidHeaderValue(value))
             throw webidl.errors.invalidArgument({
               prefix,
@@ -8428,12 +8428,12 @@ var require_headers = __commonJS({
             });
         } else throw webidl.errors.invalidArgument({
           prefix,
-          value: name,
+          value: name2,
           type: "header name"
         });
         if (this.#guard === "immutable")
           throw new TypeError("immutable");
-        this.#headersList.set(name, value, !1);
+        this.#headersList.set(name2, value, !1);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
@@ -8449,12 +8449,12 @@ var require_headers = __commonJS({
         if (cookies === null || cookies.length === 1)
           return this.#headersList[kHeadersSortedMap] = names;
         for (let i = 0; i < names.length; ++i) {
-          let { 0: name, 1: value } = names[i];
-          if (name === "set-cookie")
+          let { 0: name2, 1: value } = names[i];
+          if (name2 === "set-cookie")
             for (let j = 0; j < cookies.length; ++j)
-              headers.push([name, cookies[j]]);
+              headers.push([name2, cookies[j]]);
           else
-            headers.push([name, value]);
+            headers.push([name2, value]);
         }
         return this.#headersList[kHeadersSortedMap] = headers;
       }
@@ -8778,8 +8778,8 @@ var require_response = __commonJS({
     webidl.converters.URLSearchParams = webidl.interfaceConverter(
       URLSearchParams
     );
-    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix, name) {
-      return typeof V == "string" ? webidl.converters.USVString(V, prefix, name) : isBlobLike(V) ? webidl.converters.Blob(V, prefix, name, { strict: !1 }) : ArrayBuffer.isView(V) || types.isArrayBuffer(V) ? webidl.converters.BufferSource(V, prefix, name) : util.isFormDataLike(V) ? webidl.converters.FormData(V, prefix, name, { strict: !1 }) : V instanceof URLSearchParams ? webidl.converters.URLSearchParams(V, prefix, name) : webidl.converters.DOMString(V, prefix, name);
+    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix, name2) {
+      return typeof V == "string" ? webidl.converters.USVString(V, prefix, name2) : isBlobLike(V) ? webidl.converters.Blob(V, prefix, name2, { strict: !1 }) : ArrayBuffer.isView(V) || types.isArrayBuffer(V) ? webidl.converters.BufferSource(V, prefix, name2) : util.isFormDataLike(V) ? webidl.converters.FormData(V, prefix, name2, { strict: !1 }) : V instanceof URLSearchParams ? webidl.converters.URLSearchParams(V, prefix, name2) : webidl.converters.DOMString(V, prefix, name2);
     };
     webidl.converters.BodyInit = function(V, prefix, argument) {
       return V instanceof ReadableStream ? webidl.converters.ReadableStream(V, prefix, argument) : V?.[Symbol.asyncIterator] ? V : webidl.converters.XMLHttpRequestBodyInit(V, prefix, argument);
@@ -9025,8 +9025,8 @@ var require_request2 = __commonJS({
         if (initHasKey) {
           let headersList = getHeadersList(this[kHeaders]), headers = init.headers !== void 0 ? init.headers : new HeadersList(headersList);
           if (headersList.clear(), headers instanceof HeadersList) {
-            for (let { name, value } of headers.rawValues())
-              headersList.append(name, value, !1);
+            for (let { name: name2, value } of headers.rawValues())
+              headersList.append(name2, value, !1);
             headersList.cookies = headers.cookies;
           } else
             fillHeaders(this[kHeaders], headers);
@@ -9715,20 +9715,20 @@ var require_fetch = __commonJS({
       return timingInfo.redirectEndTime = timingInfo.postRedirectStartTime = coarsenedSharedCurrentTime(fetchParams.crossOriginIsolatedCapability), timingInfo.redirectStartTime === 0 && (timingInfo.redirectStartTime = timingInfo.startTime), request.urlList.push(locationURL), setRequestReferrerPolicyOnRedirect(request, actualResponse), mainFetch(fetchParams, !0);
     }
     async function httpNetworkOrCacheFetch(fetchParams, isAuthenticationFetch = !1, isNewConnectionFetch = !1) {
-      let request = fetchParams.request, httpFetchParams = null, httpRequest2 = null, response = null, httpCache = null, revalidatingFlag = !1;
-      request.window === "no-window" && request.redirect === "error" ? (httpFetchParams = fetchParams, httpRequest2 = request) : (httpRequest2 = cloneRequest(request), httpFetchParams = { ...fetchParams }, httpFetchParams.request = httpRequest2);
-      let includeCredentials = request.credentials === "include" || request.credentials === "same-origin" && request.responseTainting === "basic", contentLength2 = httpRequest2.body ? httpRequest2.body.length : null, contentLengthHeaderValue = null;
-      if (httpRequest2.body == null && ["POST", "PUT"].includes(httpRequest2.method) && (contentLengthHeaderValue = "0"), contentLength2 != null && (contentLengthHeaderValue = isomorphicEncode(`${contentLength2}`)), contentLengthHeaderValue != null && httpRequest2.headersList.append("content-length", contentLengthHeaderValue, !0), contentLength2 != null && httpRequest2.keepalive, httpRequest2.referrer instanceof URL && httpRequest2.headersList.append("referer", isomorphicEncode(httpRequest2.referrer.href), !0), appendRequestOriginHeader(httpRequest2), appendFetchMetadata(httpRequest2), httpRequest2.headersList.contains("user-agent", !0) || httpRequest2.headersList.append("user-agent", defaultUserAgent), httpRequest2.cache === "default" && (httpRequest2.headersList.contains("if-modified-since", !0) || httpRequest2.headersList.contains("if-none-match", !0) || httpRequest2.headersList.contains("if-unmodified-since", !0) || httpRequest2.headersList.contains("if-match", !0) || httpRequest2.headersList.contains("if-range", !0)) && (httpRequest2.cache = "no-store"), httpRequest2.cache === "no-cache" && !httpRequest2.preventNoCacheCacheControlHeaderModification && !httpRequest2.headersList.contains("cache-control", !0) && httpRequest2.headersList.append("cache-control", "max-age=0", !0), (httpRequest2.cache === "no-store" || httpRequest2.cache === "reload") && (httpRequest2.headersList.contains("pragma", !0) || httpRequest2.headersList.append("pragma", "no-cache", !0), httpRequest2.headersList.contains("cache-control", !0) || httpRequest2.headersList.append("cache-control", "no-cache", !0)), httpRequest2.headersList.contains("range", !0) && httpRequest2.headersList.append("accept-encoding", "identity", !0), httpRequest2.headersList.contains("accept-encoding", !0) || (urlHasHttpsScheme(requestCurrentURL(httpRequest2)) ? httpRequest2.headersList.append("accept-encoding", "br, gzip, deflate", !0) : httpRequest2.headersList.append("accept-encoding", "gzip, deflate", !0)), httpRequest2.headersList.delete("host", !0), httpCache == null && (httpRequest2.cache = "no-store"), httpRequest2.cache !== "no-store" && httpRequest2.cache, response == null) {
-        if (httpRequest2.cache === "only-if-cached")
+      let request = fetchParams.request, httpFetchParams = null, httpRequest3 = null, response = null, httpCache = null, revalidatingFlag = !1;
+      request.window === "no-window" && request.redirect === "error" ? (httpFetchParams = fetchParams, httpRequest3 = request) : (httpRequest3 = cloneRequest(request), httpFetchParams = { ...fetchParams }, httpFetchParams.request = httpRequest3);
+      let includeCredentials = request.credentials === "include" || request.credentials === "same-origin" && request.responseTainting === "basic", contentLength2 = httpRequest3.body ? httpRequest3.body.length : null, contentLengthHeaderValue = null;
+      if (httpRequest3.body == null && ["POST", "PUT"].includes(httpRequest3.method) && (contentLengthHeaderValue = "0"), contentLength2 != null && (contentLengthHeaderValue = isomorphicEncode(`${contentLength2}`)), contentLengthHeaderValue != null && httpRequest3.headersList.append("content-length", contentLengthHeaderValue, !0), contentLength2 != null && httpRequest3.keepalive, httpRequest3.referrer instanceof URL && httpRequest3.headersList.append("referer", isomorphicEncode(httpRequest3.referrer.href), !0), appendRequestOriginHeader(httpRequest3), appendFetchMetadata(httpRequest3), httpRequest3.headersList.contains("user-agent", !0) || httpRequest3.headersList.append("user-agent", defaultUserAgent), httpRequest3.cache === "default" && (httpRequest3.headersList.contains("if-modified-since", !0) || httpRequest3.headersList.contains("if-none-match", !0) || httpRequest3.headersList.contains("if-unmodified-since", !0) || httpRequest3.headersList.contains("if-match", !0) || httpRequest3.headersList.contains("if-range", !0)) && (httpRequest3.cache = "no-store"), httpRequest3.cache === "no-cache" && !httpRequest3.preventNoCacheCacheControlHeaderModification && !httpRequest3.headersList.contains("cache-control", !0) && httpRequest3.headersList.append("cache-control", "max-age=0", !0), (httpRequest3.cache === "no-store" || httpRequest3.cache === "reload") && (httpRequest3.headersList.contains("pragma", !0) || httpRequest3.headersList.append("pragma", "no-cache", !0), httpRequest3.headersList.contains("cache-control", !0) || httpRequest3.headersList.append("cache-control", "no-cache", !0)), httpRequest3.headersList.contains("range", !0) && httpRequest3.headersList.append("accept-encoding", "identity", !0), httpRequest3.headersList.contains("accept-encoding", !0) || (urlHasHttpsScheme(requestCurrentURL(httpRequest3)) ? httpRequest3.headersList.append("accept-encoding", "br, gzip, deflate", !0) : httpRequest3.headersList.append("accept-encoding", "gzip, deflate", !0)), httpRequest3.headersList.delete("host", !0), httpCache == null && (httpRequest3.cache = "no-store"), httpRequest3.cache !== "no-store" && httpRequest3.cache, response == null) {
+        if (httpRequest3.cache === "only-if-cached")
           return makeNetworkError("only if cached");
         let forwardResponse = await httpNetworkFetch(
           httpFetchParams,
           includeCredentials,
           isNewConnectionFetch
         );
-        !safeMethodsSet.has(httpRequest2.method) && forwardResponse.status >= 200 && forwardResponse.status <= 399, revalidatingFlag && forwardResponse.status, response == null && (response = forwardResponse);
+        !safeMethodsSet.has(httpRequest3.method) && forwardResponse.status >= 200 && forwardResponse.status <= 399, revalidatingFlag && forwardResponse.status, response == null && (response = forwardResponse);
       }
-      if (response.urlList = [...httpRequest2.urlList], httpRequest2.headersList.contains("range", !0) && (response.rangeRequested = !0), response.requestIncludesCredentials = includeCredentials, response.status === 407)
+      if (response.urlList = [...httpRequest3.urlList], httpRequest3.headersList.contains("range", !0) && (response.rangeRequested = !0), response.requestIncludesCredentials = includeCredentials, response.status === 407)
         return request.window === "no-window" ? makeNetworkError() : isCancelled(fetchParams) ? makeAppropriateNetworkError(fetchParams) : makeNetworkError("proxy authentication required");
       if (
         // response’s status is 421
@@ -11148,9 +11148,9 @@ var require_util6 = __commonJS({
       }
       return !1;
     }
-    function validateCookieName(name) {
-      for (let i = 0; i < name.length; ++i) {
-        let code2 = name.charCodeAt(i);
+    function validateCookieName(name2) {
+      for (let i = 0; i < name2.length; ++i) {
+        let code2 = name2.charCodeAt(i);
         if (code2 < 33 || // exclude CTLs (0-31), SP and HT
         code2 > 126 || // exclude non-ascii and DEL
         code2 === 34 || // "
@@ -11293,7 +11293,7 @@ var require_parse = __commonJS({
     function parseSetCookie(header2) {
       if (isCTLExcludingHtab(header2))
         return null;
-      let nameValuePair = "", unparsedAttributes = "", name = "", value = "";
+      let nameValuePair = "", unparsedAttributes = "", name2 = "", value = "";
       if (header2.includes(";")) {
         let position = { position: 0 };
         nameValuePair = collectASequenceOfCodePointsFast(";", header2, position), unparsedAttributes = header2.slice(position.position);
@@ -11303,14 +11303,14 @@ var require_parse = __commonJS({
         value = nameValuePair;
       else {
         let position = { position: 0 };
-        name = collectASequenceOfCodePointsFast(
+        name2 = collectASequenceOfCodePointsFast(
           "=",
           nameValuePair,
           position
         ), value = nameValuePair.slice(position.position + 1);
       }
-      return name = name.trim(), value = value.trim(), name.length + value.length > maxNameValuePairSize ? null : {
-        name,
+      return name2 = name2.trim(), value = value.trim(), name2.length + value.length > maxNameValuePairSize ? null : {
+        name: name2,
         value,
         ...parseUnparsedAttributes(unparsedAttributes)
       };
@@ -11382,16 +11382,16 @@ var require_cookies = __commonJS({
       if (!cookie)
         return out;
       for (let piece of cookie.split(";")) {
-        let [name, ...value] = piece.split("=");
-        out[name.trim()] = value.join("=");
+        let [name2, ...value] = piece.split("=");
+        out[name2.trim()] = value.join("=");
       }
       return out;
     }
-    function deleteCookie(headers, name, attributes) {
+    function deleteCookie(headers, name2, attributes) {
       webidl.brandCheck(headers, Headers2, { strict: !1 });
       let prefix = "deleteCookie";
-      webidl.argumentLengthCheck(arguments, 2, prefix), name = webidl.converters.DOMString(name, prefix, "name"), attributes = webidl.converters.DeleteCookieAttributes(attributes), setCookie(headers, {
-        name,
+      webidl.argumentLengthCheck(arguments, 2, prefix), name2 = webidl.converters.DOMString(name2, prefix, "name"), attributes = webidl.converters.DeleteCookieAttributes(attributes), setCookie(headers, {
+        name: name2,
         value: "",
         expires: /* @__PURE__ */ new Date(0),
         ...attributes
@@ -11859,9 +11859,9 @@ var require_util7 = __commonJS({
     function parseExtensions(extensions) {
       let position = { position: 0 }, extensionList = /* @__PURE__ */ new Map();
       for (; position.position < extensions.length; ) {
-        let pair = collectASequenceOfCodePointsFast(";", extensions, position), [name, value = ""] = pair.split("=");
+        let pair = collectASequenceOfCodePointsFast(";", extensions, position), [name2, value = ""] = pair.split("=");
         extensionList.set(
-          removeHTTPWhitespace(name, !0, !1),
+          removeHTTPWhitespace(name2, !0, !1),
           removeHTTPWhitespace(value, !1, !0)
         ), position.position++;
       }
@@ -13795,9 +13795,9 @@ var require_re = __commonJS({
       for (let [token, max] of safeRegexReplacements)
         value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
       return value;
-    }, createToken = (name, value, isGlobal) => {
+    }, createToken = (name2, value, isGlobal) => {
       let safe = makeSafeRegex(value), index = R++;
-      debug2(name, index, value), t[name] = index, src[index] = value, safeSrc[index] = safe, re[index] = new RegExp(value, isGlobal ? "g" : void 0), safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
+      debug2(name2, index, value), t[name2] = index, src[index] = value, safeSrc[index] = safe, re[index] = new RegExp(value, isGlobal ? "g" : void 0), safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
     };
     createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
     createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
@@ -16243,8 +16243,8 @@ var require_directives = __commonJS({
        */
       add(line, onError) {
         this.atNextDocument && (this.yaml = { explicit: _Directives.defaultYaml.explicit, version: "1.1" }, this.tags = Object.assign({}, _Directives.defaultTags), this.atNextDocument = !1);
-        let parts = line.trim().split(/[ \t]+/), name = parts.shift();
-        switch (name) {
+        let parts = line.trim().split(/[ \t]+/), name2 = parts.shift();
+        switch (name2) {
           case "%TAG": {
             if (parts.length !== 2 && (onError(0, "%TAG directive should contain exactly two parts"), parts.length < 2))
               return !1;
@@ -16263,7 +16263,7 @@ var require_directives = __commonJS({
             }
           }
           default:
-            return onError(0, `Unknown directive ${name}`, !0), !1;
+            return onError(0, `Unknown directive ${name2}`, !0), !1;
         }
       }
       /**
@@ -16345,9 +16345,9 @@ var require_anchors = __commonJS({
     }
     function findNewAnchor(prefix, exclude) {
       for (let i = 1; ; ++i) {
-        let name = `${prefix}${i}`;
-        if (!exclude.has(name))
-          return name;
+        let name2 = `${prefix}${i}`;
+        if (!exclude.has(name2))
+          return name2;
       }
     }
     function createNodeAnchors(doc, prefix) {
@@ -17147,8 +17147,8 @@ var require_stringify = __commonJS({
       } else
         obj = item, tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
       if (!tagObj) {
-        let name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
-        throw new Error(`Tag not resolved for ${name} value`);
+        let name2 = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
+        throw new Error(`Tag not resolved for ${name2} value`);
       }
       return tagObj;
     }
@@ -18624,11 +18624,11 @@ var require_Document = __commonJS({
        * `name` will be used as a prefix for a new unique anchor.
        * If `name` is undefined, the generated anchor will use 'a' as a prefix.
        */
-      createAlias(node, name) {
+      createAlias(node, name2) {
         if (!node.anchor) {
           let prev = anchors.anchorNames(this);
           node.anchor = // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
-          !name || prev.has(name) ? anchors.findNewAnchor(name || "a", prev) : name;
+          !name2 || prev.has(name2) ? anchors.findNewAnchor(name2 || "a", prev) : name2;
         }
         return new Alias.Alias(node.anchor);
       }
@@ -18801,8 +18801,8 @@ var require_errors2 = __commonJS({
   "../node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code2, message) {
-        super(), this.name = name, this.code = code2, this.message = message, this.pos = pos;
+      constructor(name2, pos, code2, message) {
+        super(), this.name = name2, this.code = code2, this.message = message, this.pos = pos;
       }
     }, YAMLParseError = class extends YAMLError {
       constructor(pos, code2, message) {
@@ -19207,7 +19207,7 @@ var require_resolve_flow_collection = __commonJS({
       if (ce?.source === expectedEnd)
         cePos = ce.offset + ce.source.length;
       else {
-        let name = fcName[0].toUpperCase() + fcName.substring(1), msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        let name2 = fcName[0].toUpperCase() + fcName.substring(1), msg = atRoot ? `${name2} must end with a ${expectedEnd}` : `${name2} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
         onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg), ce && ce.source.length !== 1 && ee.unshift(ce);
       }
       if (ee.length > 0) {
@@ -21572,10 +21572,10 @@ var require_shell = __commonJS({
         return then ? { ...main, then } : main;
       }, peg$c15 = function(type, then) {
         return { type, chain: then };
-      }, peg$c16 = "|&", peg$c17 = peg$literalExpectation("|&", !1), peg$c18 = "|", peg$c19 = peg$literalExpectation("|", !1), peg$c20 = "=", peg$c21 = peg$literalExpectation("=", !1), peg$c22 = function(name, arg) {
-        return { name, args: [arg] };
-      }, peg$c23 = function(name) {
-        return { name, args: [] };
+      }, peg$c16 = "|&", peg$c17 = peg$literalExpectation("|&", !1), peg$c18 = "|", peg$c19 = peg$literalExpectation("|", !1), peg$c20 = "=", peg$c21 = peg$literalExpectation("=", !1), peg$c22 = function(name2, arg) {
+        return { name: name2, args: [arg] };
+      }, peg$c23 = function(name2) {
+        return { name: name2, args: [] };
       }, peg$c24 = "(", peg$c25 = peg$literalExpectation("(", !1), peg$c26 = ")", peg$c27 = peg$literalExpectation(")", !1), peg$c28 = function(subshell, args) {
         return { type: "subshell", subshell, args };
       }, peg$c29 = "{", peg$c30 = peg$literalExpectation("{", !1), peg$c31 = "}", peg$c32 = peg$literalExpectation("}", !1), peg$c33 = function(group, args) {
@@ -21653,8 +21653,8 @@ var require_shell = __commonJS({
         return { type: "number", value: (sign === "-" ? -1 : 1) * parseInt(value.join("")) };
       }, peg$c137 = function(variable) {
         return { type: "variable", ...variable };
-      }, peg$c138 = function(name) {
-        return { type: "variable", name };
+      }, peg$c138 = function(name2) {
+        return { type: "variable", name: name2 };
       }, peg$c139 = function(value) {
         return value;
       }, peg$c140 = "*", peg$c141 = peg$literalExpectation("*", !1), peg$c142 = "/", peg$c143 = peg$literalExpectation("/", !1), peg$c144 = function(left, op, right) {
@@ -21667,16 +21667,16 @@ var require_shell = __commonJS({
         return arithmetic;
       }, peg$c152 = "$(", peg$c153 = peg$literalExpectation("$(", !1), peg$c154 = function(command) {
         return command;
-      }, peg$c155 = "${", peg$c156 = peg$literalExpectation("${", !1), peg$c157 = ":-", peg$c158 = peg$literalExpectation(":-", !1), peg$c159 = function(name, arg) {
-        return { name, defaultValue: arg };
-      }, peg$c160 = ":-}", peg$c161 = peg$literalExpectation(":-}", !1), peg$c162 = function(name) {
-        return { name, defaultValue: [] };
-      }, peg$c163 = ":+", peg$c164 = peg$literalExpectation(":+", !1), peg$c165 = function(name, arg) {
-        return { name, alternativeValue: arg };
-      }, peg$c166 = ":+}", peg$c167 = peg$literalExpectation(":+}", !1), peg$c168 = function(name) {
-        return { name, alternativeValue: [] };
-      }, peg$c169 = function(name) {
-        return { name };
+      }, peg$c155 = "${", peg$c156 = peg$literalExpectation("${", !1), peg$c157 = ":-", peg$c158 = peg$literalExpectation(":-", !1), peg$c159 = function(name2, arg) {
+        return { name: name2, defaultValue: arg };
+      }, peg$c160 = ":-}", peg$c161 = peg$literalExpectation(":-}", !1), peg$c162 = function(name2) {
+        return { name: name2, defaultValue: [] };
+      }, peg$c163 = ":+", peg$c164 = peg$literalExpectation(":+", !1), peg$c165 = function(name2, arg) {
+        return { name: name2, alternativeValue: arg };
+      }, peg$c166 = ":+}", peg$c167 = peg$literalExpectation(":+}", !1), peg$c168 = function(name2) {
+        return { name: name2, alternativeValue: [] };
+      }, peg$c169 = function(name2) {
+        return { name: name2 };
       }, peg$c170 = "$", peg$c171 = peg$literalExpectation("$", !1), peg$c172 = function(pattern) {
         return options2.isGlobPattern(pattern);
       }, peg$c173 = function(pattern) {
@@ -22893,9 +22893,9 @@ var require_type = __commonJS({
       }), result;
     }
     function Type(tag, options2) {
-      if (options2 = options2 || {}, Object.keys(options2).forEach(function(name) {
-        if (TYPE_CONSTRUCTOR_OPTIONS.indexOf(name) === -1)
-          throw new YAMLException('Unknown option "' + name + '" is met in definition of "' + tag + '" YAML type.');
+      if (options2 = options2 || {}, Object.keys(options2).forEach(function(name2) {
+        if (TYPE_CONSTRUCTOR_OPTIONS.indexOf(name2) === -1)
+          throw new YAMLException('Unknown option "' + name2 + '" is met in definition of "' + tag + '" YAML type.');
       }), this.options = options2, this.tag = tag, this.kind = options2.kind || null, this.resolve = options2.resolve || function() {
         return !0;
       }, this.construct = options2.construct || function(data) {
@@ -22912,9 +22912,9 @@ var require_schema4 = __commonJS({
   "../node_modules/.pnpm/js-yaml@4.3.2/node_modules/js-yaml/lib/schema.js"(exports, module) {
     "use strict";
     var YAMLException = require_exception(), Type = require_type();
-    function compileList(schema, name) {
+    function compileList(schema, name2) {
       let result = [];
-      return schema[name].forEach(function(currentType) {
+      return schema[name2].forEach(function(currentType) {
         let newIndex = result.length;
         result.forEach(function(previousType, previousIndex) {
           previousType.tag === currentType.tag && previousType.kind === currentType.kind && previousType.multi === currentType.multi && (newIndex = previousIndex);
@@ -23618,16 +23618,16 @@ var require_loader = __commonJS({
     function throwWarning(state, message) {
       state.onWarning && state.onWarning.call(null, generateError(state, message));
     }
-    function storeAnchor(state, name, value) {
+    function storeAnchor(state, name2, value) {
       let transactions = state.anchorMapTransactions;
       if (transactions.length !== 0) {
         let transaction = transactions[transactions.length - 1];
-        _hasOwnProperty.call(transaction, name) || (transaction[name] = {
-          existed: _hasOwnProperty.call(state.anchorMap, name),
-          value: state.anchorMap[name]
+        _hasOwnProperty.call(transaction, name2) || (transaction[name2] = {
+          existed: _hasOwnProperty.call(state.anchorMap, name2),
+          value: state.anchorMap[name2]
         });
       }
-      state.anchorMap[name] = value;
+      state.anchorMap[name2] = value;
     }
     function beginAnchorTransaction(state) {
       state.anchorMapTransactions.push(/* @__PURE__ */ Object.create(null));
@@ -23637,8 +23637,8 @@ var require_loader = __commonJS({
       if (transactions.length === 0) return;
       let parent = transactions[transactions.length - 1], names = Object.keys(transaction);
       for (let index = 0, length = names.length; index < length; index += 1) {
-        let name = names[index];
-        _hasOwnProperty.call(parent, name) || (parent[name] = transaction[name]);
+        let name2 = names[index];
+        _hasOwnProperty.call(parent, name2) || (parent[name2] = transaction[name2]);
       }
     }
     function rollbackAnchorTransaction(state) {
@@ -23665,14 +23665,14 @@ var require_loader = __commonJS({
       state.position = snapshot.position, state.line = snapshot.line, state.lineStart = snapshot.lineStart, state.lineIndent = snapshot.lineIndent, state.firstTabInLine = snapshot.firstTabInLine, state.tag = snapshot.tag, state.anchor = snapshot.anchor, state.kind = snapshot.kind, state.result = snapshot.result;
     }
     var directiveHandlers = {
-      YAML: function(state, name, args) {
+      YAML: function(state, name2, args) {
         state.version !== null && throwError(state, "duplication of %YAML directive"), args.length !== 1 && throwError(state, "YAML directive accepts exactly one argument");
         let match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
         match === null && throwError(state, "ill-formed argument of the YAML directive");
         let major = parseInt(match[1], 10), minor = parseInt(match[2], 10);
         major !== 1 && throwError(state, "unacceptable YAML version of the document"), state.version = args[0], state.checkLineBreaks = minor < 2, minor !== 1 && minor !== 2 && throwWarning(state, "unsupported YAML version of the document");
       },
-      TAG: function(state, name, args) {
+      TAG: function(state, name2, args) {
         let prefix;
         args.length !== 2 && throwError(state, "TAG directive accepts exactly two arguments");
         let handle = args[0];
@@ -25182,8 +25182,8 @@ var require_property = __commonJS({
     var sortable_1 = require_sortable(), Property2 = class {
       name;
       value;
-      constructor(name, value) {
-        this.name = name, this.value = value;
+      constructor(name2, value) {
+        this.name = name2, this.value = value;
       }
       compare(other) {
         return this.name.localeCompare(other.name) || this.value.localeCompare(other.value);
@@ -25237,8 +25237,8 @@ var require_license = __commonJS({
       }
     }, NamedLicense = class extends DisjunctiveLicenseBase {
       name;
-      constructor(name, op = {}) {
-        super(op), this.name = name;
+      constructor(name2, op = {}) {
+        super(op), this.name = name2;
       }
       compare(other) {
         return this.name.localeCompare(other.name);
@@ -27105,8 +27105,8 @@ var require_mime_node = __commonJS({
       ".mit"
     ]);
     function guessMimeTypeForLicenseFile(filename) {
-      let { name, ext } = (0, node_path_1.parse)(filename.toLowerCase());
-      return LICENSE_FILENAME_BASE.has(name) && LICENSE_FILENAME_EXT.has(ext) ? MIMETYPE_TEXT_PLAIN : MAP_TEXT_EXTENSION_MIMETYPE[ext];
+      let { name: name2, ext } = (0, node_path_1.parse)(filename.toLowerCase());
+      return LICENSE_FILENAME_BASE.has(name2) && LICENSE_FILENAME_EXT.has(ext) ? MIMETYPE_TEXT_PLAIN : MAP_TEXT_EXTENSION_MIMETYPE[ext];
     }
   }
 });
@@ -27568,8 +27568,8 @@ var require_component = __commonJS({
       #bomRef;
       #cpe;
       dependencies;
-      constructor(type, name, op = {}) {
-        this.#bomRef = new bomRef_1.BomRef(op.bomRef), this.type = type, this.name = name, this.supplier = op.supplier, this.author = op.author, this.copyright = op.copyright, this.externalReferences = op.externalReferences ?? new externalReference_1.ExternalReferenceRepository(), this.group = op.group, this.hashes = op.hashes ?? new hash_1.HashDictionary(), this.licenses = op.licenses ?? new license_1.LicenseRepository(), this.publisher = op.publisher, this.purl = op.purl, this.scope = op.scope, this.swid = op.swid, this.version = op.version, this.description = op.description, this.components = op.components ?? new ComponentRepository(), this.cpe = op.cpe, this.properties = op.properties ?? new property_1.PropertyRepository(), this.evidence = op.evidence, this.dependencies = op.dependencies ?? new bomRef_1.BomRefRepository();
+      constructor(type, name2, op = {}) {
+        this.#bomRef = new bomRef_1.BomRef(op.bomRef), this.type = type, this.name = name2, this.supplier = op.supplier, this.author = op.author, this.copyright = op.copyright, this.externalReferences = op.externalReferences ?? new externalReference_1.ExternalReferenceRepository(), this.group = op.group, this.hashes = op.hashes ?? new hash_1.HashDictionary(), this.licenses = op.licenses ?? new license_1.LicenseRepository(), this.publisher = op.publisher, this.purl = op.purl, this.scope = op.scope, this.swid = op.swid, this.version = op.version, this.description = op.description, this.components = op.components ?? new ComponentRepository(), this.cpe = op.cpe, this.properties = op.properties ?? new property_1.PropertyRepository(), this.evidence = op.evidence, this.dependencies = op.dependencies ?? new bomRef_1.BomRefRepository();
       }
       get bomRef() {
         return this.#bomRef;
@@ -27615,8 +27615,8 @@ var require_lifecycle = __commonJS({
     var NamedLifecycle = class {
       name;
       description;
-      constructor(name, op = {}) {
-        this.name = name, this.description = op.description;
+      constructor(name2, op = {}) {
+        this.name = name2, this.description = op.description;
       }
       compare(other) {
         return this.name.localeCompare(other.name);
@@ -27677,8 +27677,8 @@ var require_service = __commonJS({
       properties;
       #bomRef;
       dependencies;
-      constructor(name, op = {}) {
-        this.#bomRef = new bomRef_1.BomRef(op.bomRef), this.provider = op.provider, this.group = op.group, this.name = name, this.version = op.version, this.description = op.description, this.licenses = op.licenses ?? new license_1.LicenseRepository(), this.externalReferences = op.externalReferences ?? new externalReference_1.ExternalReferenceRepository(), this.services = op.services ?? new ServiceRepository(), this.properties = op.properties ?? new property_1.PropertyRepository(), this.dependencies = op.dependencies ?? new bomRef_1.BomRefRepository();
+      constructor(name2, op = {}) {
+        this.#bomRef = new bomRef_1.BomRef(op.bomRef), this.provider = op.provider, this.group = op.group, this.name = name2, this.version = op.version, this.description = op.description, this.licenses = op.licenses ?? new license_1.LicenseRepository(), this.externalReferences = op.externalReferences ?? new externalReference_1.ExternalReferenceRepository(), this.services = op.services ?? new ServiceRepository(), this.properties = op.properties ?? new property_1.PropertyRepository(), this.dependencies = op.dependencies ?? new bomRef_1.BomRefRepository();
       }
       get bomRef() {
         return this.#bomRef;
@@ -28080,8 +28080,8 @@ var require_swid = __commonJS({
       text;
       url;
       #tagVersion;
-      constructor(tagId, name, op = {}) {
-        this.tagId = tagId, this.name = name, this.version = op.version, this.patch = op.patch, this.text = op.text, this.url = op.url, this.tagVersion = op.tagVersion;
+      constructor(tagId, name2, op = {}) {
+        this.tagId = tagId, this.name = name2, this.version = op.version, this.patch = op.patch, this.text = op.text, this.url = op.url, this.tagVersion = op.tagVersion;
       }
       get tagVersion() {
         return this.#tagVersion;
@@ -30107,13 +30107,13 @@ var require_wrapper = __commonJS({
       };
       return f.fails = !0, Object.freeze(f);
     }
-    function default_1(name, pf) {
+    function default_1(name2, pf) {
       for (let [, getF] of pf)
         try {
           return getF();
         } catch {
         }
-      return makeWIllThrow(`No ${name} available.
+      return makeWIllThrow(`No ${name2} available.
 Please install one of the optional dependencies: ` + pf.map((kv) => kv[0]).join(" || "));
     }
   }
@@ -31074,16 +31074,16 @@ var require_validate = __commonJS({
   "../node_modules/.pnpm/packageurl-js@2.0.1/node_modules/packageurl-js/src/validate.js"(exports, module) {
     "use strict";
     var { PurlError } = require_error(), { isNullishOrEmptyString } = require_lang(), { isNonEmptyString } = require_strings();
-    function validateEmptyByType(type, name, value, throws2) {
+    function validateEmptyByType(type, name2, value, throws2) {
       if (!isNullishOrEmptyString(value)) {
         if (throws2)
-          throw new PurlError(`${type} "${name}" component must be empty`);
+          throw new PurlError(`${type} "${name2}" component must be empty`);
         return !1;
       }
       return !0;
     }
-    function validateName(name, throws2) {
-      return validateRequired("name", name, throws2) && validateStrings("name", name, throws2);
+    function validateName(name2, throws2) {
+      return validateRequired("name", name2, throws2) && validateStrings("name", name2, throws2);
     }
     function validateNamespace(namespace, throws2) {
       return validateStrings("namespace", namespace, throws2);
@@ -31125,40 +31125,40 @@ var require_validate = __commonJS({
       }
       return !0;
     }
-    function validateRequired(name, value, throws2) {
+    function validateRequired(name2, value, throws2) {
       if (isNullishOrEmptyString(value)) {
         if (throws2)
-          throw new PurlError(`"${name}" is a required component`);
+          throw new PurlError(`"${name2}" is a required component`);
         return !1;
       }
       return !0;
     }
-    function validateRequiredByType(type, name, value, throws2) {
+    function validateRequiredByType(type, name2, value, throws2) {
       if (isNullishOrEmptyString(value)) {
         if (throws2)
-          throw new PurlError(`${type} requires a "${name}" component`);
+          throw new PurlError(`${type} requires a "${name2}" component`);
         return !1;
       }
       return !0;
     }
-    function validateStartsWithoutNumber(name, value, throws2) {
+    function validateStartsWithoutNumber(name2, value, throws2) {
       if (isNonEmptyString(value)) {
         let code2 = value.charCodeAt(0);
         if (code2 >= 48 && code2 <= 57) {
           if (throws2)
             throw new PurlError(
-              `${name} "${value}" cannot start with a number`
+              `${name2} "${value}" cannot start with a number`
             );
           return !1;
         }
       }
       return !0;
     }
-    function validateStrings(name, value, throws2) {
+    function validateStrings(name2, value, throws2) {
       if (value == null || typeof value == "string")
         return !0;
       if (throws2)
-        throw new PurlError(`"'${name}" must be a string`);
+        throw new PurlError(`"'${name2}" must be a string`);
       return !1;
     }
     function validateSubpath(subpath, throws2) {
@@ -31480,9 +31480,9 @@ var require_purl_type = __commonJS({
             },
             // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#pub
             pub(purl, throws2) {
-              let { name } = purl;
-              for (let i = 0, { length } = name; i < length; i += 1) {
-                let code2 = name.charCodeAt(i);
+              let { name: name2 } = purl;
+              for (let i = 0, { length } = name2; i < length; i += 1) {
+                let code2 = name2.charCodeAt(i);
                 if (!(code2 >= 48 && code2 <= 57 || // 0-9
                 code2 >= 97 && code2 <= 122 || // a-z
                 code2 === 95)) {
@@ -31533,20 +31533,20 @@ var require_package_url = __commonJS({
         PurlComponent.type.validate(type, !0);
         let namespace = isNonEmptyString(rawNamespace) ? PurlComponent.namespace.normalize(rawNamespace) : rawNamespace;
         PurlComponent.namespace.validate(namespace, !0);
-        let name = isNonEmptyString(rawName) ? PurlComponent.name.normalize(rawName) : rawName;
-        PurlComponent.name.validate(name, !0);
+        let name2 = isNonEmptyString(rawName) ? PurlComponent.name.normalize(rawName) : rawName;
+        PurlComponent.name.validate(name2, !0);
         let version = isNonEmptyString(rawVersion) ? PurlComponent.version.normalize(rawVersion) : rawVersion;
         PurlComponent.version.validate(version, !0);
         let qualifiers = typeof rawQualifiers == "string" || isObject4(rawQualifiers) ? PurlComponent.qualifiers.normalize(rawQualifiers) : rawQualifiers;
         PurlComponent.qualifiers.validate(qualifiers, !0);
         let subpath = isNonEmptyString(rawSubpath) ? PurlComponent.subpath.normalize(rawSubpath) : rawSubpath;
-        PurlComponent.subpath.validate(subpath, !0), this.type = type, this.name = name, this.namespace = namespace ?? void 0, this.version = version ?? void 0, this.qualifiers = qualifiers ?? void 0, this.subpath = subpath ?? void 0;
+        PurlComponent.subpath.validate(subpath, !0), this.type = type, this.name = name2, this.namespace = namespace ?? void 0, this.version = version ?? void 0, this.qualifiers = qualifiers ?? void 0, this.subpath = subpath ?? void 0;
         let typeHelpers = PurlType[type];
         typeHelpers && (typeHelpers.normalize(this), typeHelpers.validate(this, !0));
       }
       toString() {
-        let { namespace, name, version, qualifiers, subpath, type } = this, purlStr = `pkg:${PurlComponent.type.encode(type)}/`;
-        return namespace && (purlStr = `${purlStr}${PurlComponent.namespace.encode(namespace)}/`), purlStr = `${purlStr}${PurlComponent.name.encode(name)}`, version && (purlStr = `${purlStr}@${PurlComponent.version.encode(version)}`), qualifiers && (purlStr = `${purlStr}?${PurlComponent.qualifiers.encode(qualifiers)}`), subpath && (purlStr = `${purlStr}#${PurlComponent.subpath.encode(subpath)}`), purlStr;
+        let { namespace, name: name2, version, qualifiers, subpath, type } = this, purlStr = `pkg:${PurlComponent.type.encode(type)}/`;
+        return namespace && (purlStr = `${purlStr}${PurlComponent.namespace.encode(namespace)}/`), purlStr = `${purlStr}${PurlComponent.name.encode(name2)}`, version && (purlStr = `${purlStr}@${PurlComponent.version.encode(version)}`), qualifiers && (purlStr = `${purlStr}?${PurlComponent.qualifiers.encode(qualifiers)}`), subpath && (purlStr = `${purlStr}#${PurlComponent.subpath.encode(subpath)}`), purlStr;
       }
       static fromString(purlStr) {
         return new _PackageURL(..._PackageURL.parseString(purlStr));
@@ -31815,7 +31815,7 @@ var require_saxes = __commonJS({
       for (let local of Object.keys(mapping))
         nsPairCheck(parser, local, mapping[local]);
     }
-    var isNCName = (name) => NC_NAME_RE.test(name), isName = (name) => NAME_RE2.test(name), FORBIDDEN_START = 0, FORBIDDEN_BRACKET = 1, FORBIDDEN_BRACKET_BRACKET = 2;
+    var isNCName = (name2) => NC_NAME_RE.test(name2), isName = (name2) => NAME_RE2.test(name2), FORBIDDEN_START = 0, FORBIDDEN_BRACKET = 1, FORBIDDEN_BRACKET_BRACKET = 2;
     exports.EVENTS = [
       "xmldecl",
       "text",
@@ -31966,16 +31966,16 @@ var require_saxes = __commonJS({
        *
        * @param handler The handler to set.
        */
-      on(name, handler) {
-        this[EVENT_NAME_TO_HANDLER_NAME[name]] = handler;
+      on(name2, handler) {
+        this[EVENT_NAME_TO_HANDLER_NAME[name2]] = handler;
       }
       /**
        * Unset an event handler.
        *
        * @parma name The event to stop listening to.
        */
-      off(name) {
-        this[EVENT_NAME_TO_HANDLER_NAME[name]] = void 0;
+      off(name2) {
+        this[EVENT_NAME_TO_HANDLER_NAME[name2]] = void 0;
       }
       /**
        * Make an error object. The error object will have a message that contains
@@ -32675,20 +32675,20 @@ var require_saxes = __commonJS({
           }
         nonSpace && (!this.sawRoot && !this.reportedTextBeforeRoot && (this.fail("text data outside of root node."), this.reportedTextBeforeRoot = !0), this.closedRoot && !this.reportedTextAfterRoot && (this.fail("text data outside of root node."), this.reportedTextAfterRoot = !0));
       }
-      pushAttribNS(name, value) {
+      pushAttribNS(name2, value) {
         var _a;
-        let { prefix, local } = this.qname(name), attr = { name, prefix, local, value };
+        let { prefix, local } = this.qname(name2), attr = { name: name2, prefix, local, value };
         if (this.attribList.push(attr), (_a = this.attributeHandler) === null || _a === void 0 || _a.call(this, attr), prefix === "xmlns") {
           let trimmed = value.trim();
           this.currentXMLVersion === "1.0" && trimmed === "" && this.fail("invalid attempt to undefine prefix in XML 1.0"), this.topNS[local] = trimmed, nsPairCheck(this, local, trimmed);
-        } else if (name === "xmlns") {
+        } else if (name2 === "xmlns") {
           let trimmed = value.trim();
           this.topNS[""] = trimmed, nsPairCheck(this, "", trimmed);
         }
       }
-      pushAttribPlain(name, value) {
+      pushAttribPlain(name2, value) {
         var _a;
-        let attr = { name, value };
+        let attr = { name: name2, value };
         this.attribList.push(attr), (_a = this.attributeHandler) === null || _a === void 0 || _a.call(this, attr);
       }
       /**
@@ -32734,12 +32734,12 @@ var require_saxes = __commonJS({
        *
        * @returns
        */
-      qname(name) {
-        let colon = name.indexOf(":");
+      qname(name2) {
+        let colon = name2.indexOf(":");
         if (colon === -1)
-          return { prefix: "", local: name };
-        let local = name.slice(colon + 1), prefix = name.slice(0, colon);
-        return (prefix === "" || local === "" || local.includes(":")) && this.fail(`malformed name: ${name}.`), { prefix, local };
+          return { prefix: "", local: name2 };
+        let local = name2.slice(colon + 1), prefix = name2.slice(0, colon);
+        return (prefix === "" || local === "" || local.includes(":")) && this.fail(`malformed name: ${name2}.`), { prefix, local };
       }
       processAttribsNS() {
         var _a;
@@ -32754,15 +32754,15 @@ var require_saxes = __commonJS({
           return;
         let { attributes } = tag, seen = /* @__PURE__ */ new Set();
         for (let attr of attribList) {
-          let { name, prefix, local } = attr, uri, eqname;
-          prefix === "" ? (uri = name === "xmlns" ? XMLNS_NAMESPACE : "", eqname = name) : (uri = this.resolve(prefix), uri === void 0 && (this.fail(`unbound namespace prefix: ${JSON.stringify(prefix)}.`), uri = prefix), eqname = `{${uri}}${local}`), seen.has(eqname) && this.fail(`duplicate attribute: ${eqname}.`), seen.add(eqname), attr.uri = uri, attributes[name] = attr;
+          let { name: name2, prefix, local } = attr, uri, eqname;
+          prefix === "" ? (uri = name2 === "xmlns" ? XMLNS_NAMESPACE : "", eqname = name2) : (uri = this.resolve(prefix), uri === void 0 && (this.fail(`unbound namespace prefix: ${JSON.stringify(prefix)}.`), uri = prefix), eqname = `{${uri}}${local}`), seen.has(eqname) && this.fail(`duplicate attribute: ${eqname}.`), seen.add(eqname), attr.uri = uri, attributes[name2] = attr;
         }
         this.attribList = [];
       }
       processAttribsPlain() {
         let { attribList } = this, attributes = this.tag.attributes;
-        for (let { name, value } of attribList)
-          attributes[name] !== void 0 && this.fail(`duplicate attribute: ${name}.`), attributes[name] = value;
+        for (let { name: name2, value } of attribList)
+          attributes[name2] !== void 0 && this.fail(`duplicate attribute: ${name2}.`), attributes[name2] = value;
         this.attribList = [];
       }
       /**
@@ -32793,19 +32793,19 @@ var require_saxes = __commonJS({
        * ``onclosetag``.
        */
       closeTag() {
-        let { tags, name } = this;
-        if (this.state = S_TEXT, this.name = "", name === "") {
+        let { tags, name: name2 } = this;
+        if (this.state = S_TEXT, this.name = "", name2 === "") {
           this.fail("weird empty close tag."), this.text += "</>";
           return;
         }
         let handler = this.closeTagHandler, l = tags.length;
         for (; l-- > 0; ) {
           let tag = this.tag = tags.pop();
-          if (this.topNS = tag.ns, handler?.(tag), tag.name === name)
+          if (this.topNS = tag.ns, handler?.(tag), tag.name === name2)
             break;
           this.fail("unexpected close tag.");
         }
-        l === 0 ? this.closedRoot = !0 : l < 0 && (this.fail(`unmatched closing tag: ${name}.`), this.text += `</${name}>`);
+        l === 0 ? this.closedRoot = !0 : l < 0 && (this.fail(`unmatched closing tag: ${name2}.`), this.text += `</${name2}>`);
       }
       /**
        * Resolves an entity. Makes any necessary well-formedness checks.
@@ -33185,16 +33185,16 @@ var ExitCode;
 function setSecret(secret) {
   issueCommand("add-mask", {}, secret);
 }
-function getInput(name, options2) {
-  let val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
+function getInput(name2, options2) {
+  let val = process.env[`INPUT_${name2.replace(/ /g, "_").toUpperCase()}`] || "";
   if (options2 && options2.required && !val)
-    throw new Error(`Input required and not supplied: ${name}`);
+    throw new Error(`Input required and not supplied: ${name2}`);
   return options2 && options2.trimWhitespace === !1 ? val : val.trim();
 }
-function setOutput(name, value) {
+function setOutput(name2, value) {
   if (process.env.GITHUB_OUTPUT || "")
-    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name, value));
-  process.stdout.write(os4.EOL), issueCommand("set-output", { name }, toCommandValue(value));
+    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name2, value));
+  process.stdout.write(os4.EOL), issueCommand("set-output", { name: name2 }, toCommandValue(value));
 }
 function setFailed(message) {
   process.exitCode = ExitCode.Failure, error(message);
@@ -33217,9 +33217,9 @@ function info(message) {
 
 // src/shared/actions-io.ts
 var actionsIo = {
-  getInput: (name) => getInput(name, { trimWhitespace: !1 }),
+  getInput: (name2) => getInput(name2, { trimWhitespace: !1 }),
   setSecret: (value) => setSecret(value),
-  setOutput: (name, value) => setOutput(name, value),
+  setOutput: (name2, value) => setOutput(name2, value),
   async appendSummary(markdown) {
     try {
       await summary.addRaw(markdown, !0).write();
@@ -33266,10 +33266,10 @@ var ProGetError = class _ProGetError extends Error {
    */
   scrubbed(scrub) {
     let init = { ...this.#init }, changed = !1;
-    for (let [name, value] of Object.entries(init)) {
+    for (let [name2, value] of Object.entries(init)) {
       if (typeof value != "string") continue;
       let clean = scrub(value);
-      clean !== value && (init[name] = clean, changed = !0);
+      clean !== value && (init[name2] = clean, changed = !0);
     }
     if (!changed) return this;
     let copy = new _ProGetError(init);
@@ -33335,8 +33335,8 @@ function encodeSegment(segment) {
 function buildQuery(params) {
   if (!params) return "";
   let parts = [];
-  for (let [name, value] of Object.entries(params))
-    value != null && parts.push(`${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`);
+  for (let [name2, value] of Object.entries(params))
+    value != null && parts.push(`${encodeURIComponent(name2)}=${encodeURIComponent(String(value))}`);
   return parts.length ? `?${parts.join("&")}` : "";
 }
 function normaliseBaseUrl(input) {
@@ -33368,8 +33368,8 @@ function describeValue(value) {
   return value === null ? "null" : value === void 0 ? "nothing" : Array.isArray(value) ? "an array" : typeof value == "string" ? `the string ${quote(value)}` : typeof value == "object" ? "an object" : `${typeof value} ${String(value)}`;
 }
 function describePackage(id) {
-  let name = id.group ? `${id.group}/${id.name}` : id.name;
-  return id.version ? `${name} ${id.version}` : name;
+  let name2 = id.group ? `${id.group}/${id.name}` : id.name;
+  return id.version ? `${name2} ${id.version}` : name2;
 }
 
 // ../core/src/upack/versions.ts
@@ -33663,10 +33663,10 @@ var FILE_WRITE_BATCH = 1024 * 1024, FILE_SINK_BUFFER = 2 * 1024 * 1024, FileSink
 
 // ../core/src/transport/download.ts
 function downloadPlan(options2) {
-  let problems = [], limit = (name) => {
-    let value = options2?.[name];
+  let problems = [], limit = (name2) => {
+    let value = options2?.[name2];
     if (value !== void 0)
-      return (typeof value != "number" || !Number.isSafeInteger(value) || value <= 0) && problems.push(`"${name}" must be a whole number greater than 0, not ${JSON.stringify(value)}`), value;
+      return (typeof value != "number" || !Number.isSafeInteger(value) || value <= 0) && problems.push(`"${name2}" must be a whole number greater than 0, not ${JSON.stringify(value)}`), value;
   }, rest = {
     overwrite: options2?.overwrite === !0,
     maxBytes: limit("maxBytes"),
@@ -33771,12 +33771,12 @@ async function removeStaleParts(target) {
   } catch {
     return;
   }
-  for (let name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith(".part")) continue;
-    let owner = /^(\d+)-[0-9a-f]{12}\.part$/.exec(name.slice(prefix.length));
+  for (let name2 of names) {
+    if (!name2.startsWith(prefix) || !name2.endsWith(".part")) continue;
+    let owner = /^(\d+)-[0-9a-f]{12}\.part$/.exec(name2.slice(prefix.length));
     if (!owner) continue;
     let pid = Number(owner[1]);
-    pid === process.pid || isRunning(pid) || await rm2(join(dirname(target), name), { force: !0 });
+    pid === process.pid || isRunning(pid) || await rm2(join(dirname(target), name2), { force: !0 });
   }
 }
 function isRunning(pid) {
@@ -33818,8 +33818,8 @@ function parseContentDisposition(header2) {
   let extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header2);
   if (extended)
     try {
-      let name = safeFileName(decodeURIComponent(extended[2].trim()));
-      if (name) return name;
+      let name2 = safeFileName(decodeURIComponent(extended[2].trim()));
+      if (name2) return name2;
     } catch {
     }
   let quoted = /filename\s*=\s*"((?:[^"\\]|\\.)*)"/i.exec(header2);
@@ -33827,8 +33827,8 @@ function parseContentDisposition(header2) {
   let token = /filename\s*=\s*([^;\s]+)/i.exec(header2);
   return token ? safeFileName(token[1]) : void 0;
 }
-function safeFileName(name) {
-  let base = name.split(/[\\/]/).pop().replace(/[\x00-\x1f]/g, "").trim();
+function safeFileName(name2) {
+  let base = name2.split(/[\\/]/).pop().replace(/[\x00-\x1f]/g, "").trim();
   return base === "" || base === "." || base === ".." ? void 0 : base;
 }
 
@@ -33906,8 +33906,8 @@ function crc32Js(data, value = 0) {
 var APPEND_CHUNK = 64 * 1024;
 
 // ../core/src/upack/entry-guard.ts
-function entryError(pkg, name, reason) {
-  return new PackageFormatError(`${pkg}: entry ${JSON.stringify(name)} is refused: ${reason}`);
+function entryError(pkg, name2, reason) {
+  return new PackageFormatError(`${pkg}: entry ${JSON.stringify(name2)} is refused: ${reason}`);
 }
 var InflateBudget = class {
   constructor(pkg, limit) {
@@ -34073,14 +34073,14 @@ function dependencyProblems(value, field) {
     return [
       `${field} ${shown} must be name, group/name, group:name, group:name:range or group:name:range:sha1`
     ];
-  let group, name;
+  let group, name2;
   if (parts.length === 1) {
     let slash = value.lastIndexOf("/");
-    group = slash < 0 ? void 0 : value.slice(0, slash), name = value.slice(slash + 1);
+    group = slash < 0 ? void 0 : value.slice(0, slash), name2 = value.slice(slash + 1);
   } else
-    group = parts[0], name = parts[1];
+    group = parts[0], name2 = parts[1];
   let problems = [], inside = `in ${field} ${shown}`;
-  return group && problems.push(...groupProblems(group, "the group").map((p) => `${p} ${inside}`)), parts.length === 1 && group === "" && problems.push(`${field} ${shown} must not start with '/'`), problems.push(...identifierProblems(name, "the name", 50).map((p) => `${p} ${inside}`)), parts.length >= 3 && problems.push(...maybe(rangeProblem(parts[2], inside))), parts.length === 4 && !SHA1_RE.test(parts[3]) && problems.push(`the hash ${quote(parts[3])} ${inside} must be a SHA-1 of 40 hexadecimal digits`), problems;
+  return group && problems.push(...groupProblems(group, "the group").map((p) => `${p} ${inside}`)), parts.length === 1 && group === "" && problems.push(`${field} ${shown} must not start with '/'`), problems.push(...identifierProblems(name2, "the name", 50).map((p) => `${p} ${inside}`)), parts.length >= 3 && problems.push(...maybe(rangeProblem(parts[2], inside))), parts.length === 4 && !SHA1_RE.test(parts[3]) && problems.push(`the hash ${quote(parts[3])} ${inside} must be a SHA-1 of 40 hexadecimal digits`), problems;
 }
 var INTERVAL_RE = /^([[(])([^,]*)(?:(,)([^,]*))?([\])])$/;
 function rangeProblem(range, inside) {
@@ -34428,32 +34428,32 @@ async function scanEntries(file, pkg, lim) {
       `${pkg}: holds ${zip.entryCount} entries; the limit is ${lim.maxEntries} (raise maxEntries if this is expected)`
     );
   let entries = [], seen = /* @__PURE__ */ new Set(), total = 0, records = [], check = (raw) => {
-    let fileNameRaw = raw.fileNameRaw, name = yauzlExtras.getFileNameLowLevel(
+    let fileNameRaw = raw.fileNameRaw, name2 = yauzlExtras.getFileNameLowLevel(
       raw.generalPurposeBitFlag,
       fileNameRaw,
       raw.extraFields,
       !1
       // not strict: '\' becomes '/' (packages built on Windows)
-    ), problem = nameProblem(name, lim.maxPathDepth) ?? unicodePathProblem(fileNameRaw, raw.generalPurposeBitFlag, raw.extraFields);
-    problem && refuse(pkg, name, problem);
-    let isDirectory3 = name.endsWith("/");
-    if ((raw.externalFileAttributes >>> 16 & S_IFMT) === S_IFLNK && refuse(pkg, name, "it is a symbolic link, which packages may not contain"), raw.isEncrypted() && refuse(pkg, name, "it is encrypted"), !isDirectory3 && raw.compressionMethod !== 0 && raw.compressionMethod !== 8) {
+    ), problem = nameProblem(name2, lim.maxPathDepth) ?? unicodePathProblem(fileNameRaw, raw.generalPurposeBitFlag, raw.extraFields);
+    problem && refuse(pkg, name2, problem);
+    let isDirectory3 = name2.endsWith("/");
+    if ((raw.externalFileAttributes >>> 16 & S_IFMT) === S_IFLNK && refuse(pkg, name2, "it is a symbolic link, which packages may not contain"), raw.isEncrypted() && refuse(pkg, name2, "it is encrypted"), !isDirectory3 && raw.compressionMethod !== 0 && raw.compressionMethod !== 8) {
       let method = raw.compressionMethod;
-      refuse(pkg, name, `it uses compression method ${method}; only store (0) and deflate (8) are supported`);
+      refuse(pkg, name2, `it uses compression method ${method}; only store (0) and deflate (8) are supported`);
     }
-    let key = isDirectory3 ? name.slice(0, -1) : name;
-    seen.has(key) && refuse(pkg, name, "the package holds this path more than once"), seen.add(key);
+    let key = isDirectory3 ? name2.slice(0, -1) : name2;
+    seen.has(key) && refuse(pkg, name2, "the package holds this path more than once"), seen.add(key);
     let size = raw.uncompressedSize, compressedSize = raw.compressedSize, ratio = size / Math.max(compressedSize, 1);
     !isDirectory3 && size > lim.ratioThreshold && ratio > lim.maxCompressionRatio && refuse(
       pkg,
-      name,
+      name2,
       `it expands ${compressedSize} bytes to ${size} (ratio ${Math.round(ratio)}:1, limit ${lim.maxCompressionRatio}:1): a likely zip bomb`
     ), total += size, total > lim.maxTotalSize && refuse(
       pkg,
-      name,
+      name2,
       `the entries so far add up to ${total} bytes uncompressed; the limit is ${lim.maxTotalSize}`
-    ), entries.push({ path: name, size, compressedSize, isDirectory: isDirectory3, raw, crc32: raw.crc32 }), records.push({
-      name,
+    ), entries.push({ path: name2, size, compressedSize, isDirectory: isDirectory3, raw, crc32: raw.crc32 }), records.push({
+      name: name2,
       fileNameRaw,
       generalPurposeBitFlag: raw.generalPurposeBitFlag,
       compressionMethod: raw.compressionMethod,
@@ -34493,12 +34493,12 @@ async function scanEntries(file, pkg, lim) {
     throw finding.entry !== void 0 && refuse(pkg, finding.entry, finding.reason), new PackageFormatError(`${pkg}: ${finding.reason}`);
   return entries;
 }
-function nameProblem(name, maxDepth) {
-  if (name === "" || name === "/") return "its name is empty";
-  if (name.includes("\0")) return "its name contains a NUL character";
-  if (name.startsWith("/")) return "its path is absolute";
-  if (/^[A-Za-z]:/.test(name)) return "its path starts with a drive letter";
-  let segments = name.replace(/\/$/, "").split("/");
+function nameProblem(name2, maxDepth) {
+  if (name2 === "" || name2 === "/") return "its name is empty";
+  if (name2.includes("\0")) return "its name contains a NUL character";
+  if (name2.startsWith("/")) return "its path is absolute";
+  if (/^[A-Za-z]:/.test(name2)) return "its path starts with a drive letter";
+  let segments = name2.replace(/\/$/, "").split("/");
   if (segments.includes("..")) return "its path contains a '..' segment that leaves the package";
   if (segments.length > maxDepth)
     return `its path has ${segments.length} segments; the limit is ${maxDepth} (maxPathDepth)`;
@@ -34560,18 +34560,18 @@ function openRaw(zip, entry) {
     zip.openReadStream(entry, (err, stream) => err ? reject(err) : resolvePromise(stream));
   });
 }
-function refuse(pkg, name, reason) {
-  throw entryError(pkg, name, reason);
+function refuse(pkg, name2, reason) {
+  throw entryError(pkg, name2, reason);
 }
-function asFormatError(err, pkg, name) {
+function asFormatError(err, pkg, name2) {
   if (err instanceof PackageFormatError) return err;
   let code2 = err?.code;
   if (typeof code2 == "string" && !code2.startsWith("Z_")) return err;
   let message = err.message, declared = /too many bytes in the stream\. expected (\d+)/.exec(message);
   if (declared)
-    return entryError(pkg, name, `it holds more data than the ${declared[1]} bytes its header declares`);
+    return entryError(pkg, name2, `it holds more data than the ${declared[1]} bytes its header declares`);
   let short = /not enough bytes in the stream\. expected (\d+)\. got only (\d+)/.exec(message);
-  return short ? entryError(pkg, name, `it holds ${short[2]} bytes, not the ${short[1]} its header declares`) : entryError(pkg, name, `its data is damaged (${message})`);
+  return short ? entryError(pkg, name2, `it holds ${short[2]} bytes, not the ${short[1]} its header declares`) : entryError(pkg, name2, `its data is damaged (${message})`);
 }
 
 // ../core/src/upload/resumable.ts
@@ -34596,9 +34596,9 @@ function multipartProblems(options2) {
   part !== void 0 && !(Number.isSafeInteger(part) && part >= MIN_PART && part <= MAX_PART) && problems.push(`part size must be a whole number of bytes from ${MIN_PART} to ${MAX_PART}, got ${part}`);
   let attempts = options2?.partAttempts;
   attempts !== void 0 && !(Number.isSafeInteger(attempts) && attempts >= 1 && attempts <= 100) && problems.push(`part attempts must be a whole number from 1 to 100, got ${attempts}`);
-  for (let name of ["retryBaseDelayMs", "retryMaxDelayMs"]) {
-    let v = options2?.[name];
-    v !== void 0 && !(Number.isFinite(v) && v >= 0) && problems.push(`${name} must be zero or more`);
+  for (let name2 of ["retryBaseDelayMs", "retryMaxDelayMs"]) {
+    let v = options2?.[name2];
+    v !== void 0 && !(Number.isFinite(v) && v >= 0) && problems.push(`${name2} must be zero or more`);
   }
   return problems;
 }
@@ -34706,9 +34706,9 @@ async function pause(ms, signal, after) {
   }
 }
 async function isThere(assets, dir, path, size, signal) {
-  let segments = path.split(/[\\/]/).filter((s) => s !== ""), name = segments.pop();
+  let segments = path.split(/[\\/]/).filter((s) => s !== ""), name2 = segments.pop();
   return (await assets.list(dir, segments.join("/"), { signal }).catch(() => {
-  }))?.some((i) => i.name === name && !i.directory && i.size === size) ?? !1;
+  }))?.some((i) => i.name === name2 && !i.directory && i.size === size) ?? !1;
 }
 function partFailure(error2, p) {
   if (!(error2 instanceof ProGetError)) return error2;
@@ -35170,8 +35170,8 @@ function parseEdition(text) {
   return text === void 0 ? void 0 : EDITIONS[text.trim().toLowerCase()];
 }
 function describeServer(info2) {
-  let version = parseServerVersion(info2.version), edition = parseEdition(info2.edition), name = version ? `ProGet ${version.year ? version.release : version.text}` : "ProGet (version not reported)";
-  return { version, edition, display: edition ? `${name} (${edition})` : name };
+  let version = parseServerVersion(info2.version), edition = parseEdition(info2.edition), name2 = version ? `ProGet ${version.year ? version.release : version.text}` : "ProGet (version not reported)";
+  return { version, edition, display: edition ? `${name2} (${edition})` : name2 };
 }
 function mayIgnoreMissingGroup(info2) {
   let v = parseServerVersion(info2.version);
@@ -35578,11 +35578,12 @@ var OVERWRITE_REFUSALS = /* @__PURE__ */ new Set([400, 403, 409]), UniversalArea
       throw new ValidationError("Delete", [
         `"${id.version}" is not a version: name the exact version to delete`
       ]);
+    let path = joinPath("upack", feed, "delete", ...groupSegments(id.group), id.name, id.version);
     id.group || await this.refuseTwinDelete(feed, id, options2);
     try {
       await this.transport.send({
         method: "POST",
-        path: joinPath("upack", feed, "delete", ...groupSegments(id.group), id.name, id.version),
+        path,
         body: { type: "empty" },
         accept: "*/*",
         signal: options2?.signal,
@@ -35718,6 +35719,8 @@ var DeploymentsArea = class {
       body: { type: "json", value: deploymentBody(record) },
       accept: "*/*",
       idempotent: !1,
+      // A 429/503 with Retry-After is a refusal before the record is handled: sending it again is safe.
+      resendWhenRefused: !0,
       signal: options2?.signal,
       operation: `record deployment of ${describePackage(record)} to "${record.target}"`,
       privilege: `Feeds_DownloadPackage on feed "${record.feed}"`,
@@ -35776,9 +35779,9 @@ var LISTED_FEEDS = 10, FeedsArea = class {
    * Otherwise a `ProGetError` whose `subject` says what is wrong: `feed` (missing, inactive, wrong type),
    * `key` (wrong, or lacking Feeds_ViewFeed on it) or `server` (what answers is not a ProGet API).
    */
-  async require(name, options2) {
-    let feed = this.known.get(name.toLowerCase()) ?? await this.locate(name, options2);
-    if (this.known.set(name.toLowerCase(), feed), !feed.active)
+  async require(name2, options2) {
+    let feed = this.known.get(name2.toLowerCase()) ?? await this.locate(name2, options2);
+    if (this.known.set(name2.toLowerCase(), feed), !feed.active)
       throw new ProGetError({
         kind: "not-found",
         subject: "feed",
@@ -35795,18 +35798,18 @@ var LISTED_FEEDS = 10, FeedsArea = class {
     return feed;
   }
   /** True once `require` found the feed (so a 404 under it is about a package or version, not the feed). */
-  isKnown(name) {
-    return this.known.has(name.toLowerCase());
+  isKnown(name2) {
+    return this.known.has(name2.toLowerCase());
   }
-  async locate(name, options2) {
+  async locate(name2, options2) {
     let probe = await this.transport.request(
       {
         method: "GET",
-        path: joinPath("api", "packages", name),
+        path: joinPath("api", "packages", name2),
         signal: options2?.signal,
         passStatuses: [401, 403, 404],
-        operation: `check feed "${name}"`,
-        privilege: `Feeds_ViewFeed on feed "${name}"`
+        operation: `check feed "${name2}"`,
+        privilege: `Feeds_ViewFeed on feed "${name2}"`
       },
       async (r) => ({ status: r.status, headers: r.headers, text: await r.readText() })
     );
@@ -35815,13 +35818,13 @@ var LISTED_FEEDS = 10, FeedsArea = class {
         kind: "unauthorized",
         subject: "key",
         status: 401,
-        message: this.transport.hasCredentials ? `The server did not accept the credentials for ${this.baseUrl}` : `${this.baseUrl} requires an API key to read feed "${name}"`,
+        message: this.transport.hasCredentials ? `The server did not accept the credentials for ${this.baseUrl}` : `${this.baseUrl} requires an API key to read feed "${name2}"`,
         hint: this.transport.hasCredentials ? "Check the API key (or username and password): it may be mistyped, expired or revoked." : "Supply an API key with Feeds_ViewFeed on the feed."
       });
-    if (probe.status === 403) throw await this.forbidden(name, options2);
-    return probe.status === 404 ? this.absent(name, probe, options2) : this.fromProbe(name, probe);
+    if (probe.status === 403) throw await this.forbidden(name2, options2);
+    return probe.status === 404 ? this.absent(name2, probe, options2) : this.fromProbe(name2, probe);
   }
-  fromProbe(name, probe) {
+  fromProbe(name2, probe) {
     let parsed;
     try {
       parsed = JSON.parse(probe.text);
@@ -35834,7 +35837,7 @@ var LISTED_FEEDS = 10, FeedsArea = class {
         this.baseUrl
       );
     return {
-      name: str(parsed.name) ?? name,
+      name: str(parsed.name) ?? name2,
       alternateNames: [],
       feedType: normaliseFeedType(str(parsed.feedType) ?? str(parsed.packageType)),
       active: !0,
@@ -35843,7 +35846,7 @@ var LISTED_FEEDS = 10, FeedsArea = class {
     };
   }
   /** A 404 for the feed: missing, inactive, an old server without the Packages API, or no ProGet at all. */
-  async absent(name, probe, options2) {
+  async absent(name2, probe, options2) {
     let feeds;
     try {
       feeds = await this.list({ ...options2, includeInactive: !0 });
@@ -35854,7 +35857,7 @@ var LISTED_FEEDS = 10, FeedsArea = class {
       }
       throw e;
     }
-    let lower = name.toLowerCase(), feed = feeds.find(
+    let lower = name2.toLowerCase(), feed = feeds.find(
       (f) => f.name.toLowerCase() === lower || f.alternateNames.some((a) => a.toLowerCase() === lower)
     );
     if (feed) return feed;
@@ -35863,7 +35866,7 @@ var LISTED_FEEDS = 10, FeedsArea = class {
       kind: "not-found",
       subject: "feed",
       status: 404,
-      message: `There is no feed named "${name}" on ${this.baseUrl}`,
+      message: `There is no feed named "${name2}" on ${this.baseUrl}`,
       hint: visible.length === 0 ? "The API key sees no feeds at all: check the feed name, and that the key may view the feed." : `Feeds this API key can see: ${visible.slice(0, LISTED_FEEDS).join(", ")}${visible.length > LISTED_FEEDS ? `, and ${visible.length - LISTED_FEEDS} more` : ""}.`
     });
   }
@@ -35871,21 +35874,21 @@ var LISTED_FEEDS = 10, FeedsArea = class {
    * A 403 on the feed. ProGet treats an unknown key as Anonymous, so a 403 alone cannot tell a wrong key from
    * a key lacking the privilege: the feed list can (a valid key sees at least the feeds it was given).
    */
-  async forbidden(name, options2) {
+  async forbidden(name2, options2) {
     let visible = await this.list(options2).catch(() => []);
     return visible.length === 0 ? new ProGetError({
       kind: "forbidden",
       subject: "key",
       status: 403,
-      message: `The API key was not accepted for feed "${name}" on ${this.baseUrl}`,
+      message: `The API key was not accepted for feed "${name2}" on ${this.baseUrl}`,
       hint: "ProGet treats an unknown API key as Anonymous: check that the key is typed correctly and not expired or revoked, and that it has Feeds_ViewFeed on the feed."
     }) : new ProGetError({
       kind: "forbidden",
       subject: "key",
       privilege: "Feeds_ViewFeed",
       status: 403,
-      message: `The API key lacks the Feeds_ViewFeed privilege on feed "${name}"`,
-      hint: `Grant View/Download on feed "${name}" to the key in ProGet (Administration › API Keys). It can see: ${visible.slice(0, LISTED_FEEDS).map((f) => f.name).join(", ")}.`
+      message: `The API key lacks the Feeds_ViewFeed privilege on feed "${name2}"`,
+      hint: `Grant View/Download on feed "${name2}" to the key in ProGet (Administration › API Keys). It can see: ${visible.slice(0, LISTED_FEEDS).map((f) => f.name).join(", ")}.`
     });
   }
   async list(options2) {
@@ -35927,16 +35930,16 @@ var LISTED_FEEDS = 10, FeedsArea = class {
     ).map(parseNativeFeed);
     return options2?.includeInactive ? feeds : feeds.filter((f) => f.active);
   }
-  async get(name, options2) {
+  async get(name2, options2) {
     return this.keyRequired(
       () => this.transport.json(
         {
           method: "GET",
-          path: joinPath("api", "management", "feeds", "get", name),
+          path: joinPath("api", "management", "feeds", "get", name2),
           signal: options2?.signal,
-          operation: `read feed "${name}"`,
-          privilege: `Feeds_ViewFeed on feed "${name}" (reading a feed's settings may need Admin_ManageFeed)`,
-          notFoundHint: `There is no feed named "${name}" (or the server is too old for the management API).`
+          operation: `read feed "${name2}"`,
+          privilege: `Feeds_ViewFeed on feed "${name2}" (reading a feed's settings may need Admin_ManageFeed)`,
+          notFoundHint: `There is no feed named "${name2}" (or the server is too old for the management API).`
         },
         (json) => {
           let feed = parseManagementFeed(json);
@@ -35947,20 +35950,20 @@ var LISTED_FEEDS = 10, FeedsArea = class {
       )
     );
   }
-  async probe(name, options2) {
+  async probe(name2, options2) {
     return this.transport.json(
       {
         method: "GET",
-        path: joinPath("api", "packages", name),
+        path: joinPath("api", "packages", name2),
         signal: options2?.signal,
-        operation: `probe feed "${name}"`,
-        privilege: `Feeds_ViewFeed on feed "${name}"`,
-        notFoundHint: `There is no feed named "${name}", or the server is older than ProGet 2023 (no Packages API).`
+        operation: `probe feed "${name2}"`,
+        privilege: `Feeds_ViewFeed on feed "${name2}"`,
+        notFoundHint: `There is no feed named "${name2}", or the server is older than ProGet 2023 (no Packages API).`
       },
       (json) => {
         let o = objectOf(json, "the feed probe");
         return {
-          name: str(o.name) ?? name,
+          name: str(o.name) ?? name2,
           feedType: normaliseFeedType(str(o.feedType)),
           packageType: str(o.packageType)
         };
@@ -36242,11 +36245,14 @@ var RetryableStatus = class extends Error {
   error;
   retryAfterMs;
 };
+function isRefusal(error2) {
+  return (error2.error.status === 429 || error2.error.status === 503) && error2.retryAfterMs !== void 0;
+}
 function retryDelay(config, spec, call, attempt, error2, retryable) {
   if (attempt >= config.retries + 1 || call.signal.aborted) return;
   let idempotent = spec.idempotent ?? (spec.method === "GET" || spec.method === "HEAD"), retryAfter;
   if (error2 instanceof RetryableStatus) {
-    if (!idempotent) return;
+    if (!idempotent && !(spec.resendWhenRefused && isRefusal(error2))) return;
     retryAfter = error2.retryAfterMs;
   } else if (error2 instanceof ProGetError) {
     if (!idempotent || !retryable.has(error2)) return;
@@ -36325,37 +36331,6 @@ async function scaSend(transport, spec) {
   });
 }
 
-// ../core/src/server-url.ts
-var SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
-function checkServerUrl(value, options2 = {}) {
-  let text = value.trim();
-  if (!text) return { ok: !1, problem: "empty", reason: "is empty" };
-  let schemeGiven = SCHEME.test(text), url;
-  try {
-    url = new URL(schemeGiven || !options2.assumeScheme ? text : `${options2.assumeScheme}://${text}`);
-  } catch {
-    return {
-      ok: !1,
-      problem: "not-a-url",
-      reason: "is not a valid URL (e.g. https://proget.example.com)"
-    };
-  }
-  return url.protocol !== "http:" && url.protocol !== "https:" ? {
-    ok: !1,
-    problem: "scheme",
-    reason: `must be an http:// or https:// URL, not ${url.protocol}//`
-  } : url.username !== "" || url.password !== "" ? { ok: !1, problem: "credentials", reason: "must not contain credentials" } : url.search !== "" || url.hash !== "" ? { ok: !1, problem: "query-or-fragment", reason: "must not have a query string or fragment" } : { ok: !0, url: url.href.replace(/\/+$/, ""), schemeGiven };
-}
-
-// ../core/src/cli/args.ts
-var processIo = {
-  env: process.env,
-  out: (line) => process.stdout.write(`${line}
-`),
-  err: (line) => process.stderr.write(`${line}
-`)
-};
-
 // ../core/src/areas/native.ts
 var NativeArea = class {
   constructor(transport) {
@@ -36365,8 +36340,8 @@ var NativeArea = class {
   async call(method, args, options2) {
     if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(method))
       throw new ValidationError("Native API method", [`${JSON.stringify(method)} is not a method name`]);
-    for (let name of Object.keys(args ?? {}))
-      if (name.toLowerCase() === "api_key")
+    for (let name2 of Object.keys(args ?? {}))
+      if (name2.toLowerCase() === "api_key")
         throw new ValidationError("Native API arguments", [
           "pass the API key in the client options, not as API_Key"
         ]);
@@ -36394,9 +36369,9 @@ import { basename as basename2, dirname as dirname2, join as join3 } from "node:
 import { pipeline as pipeline5 } from "node:stream/promises";
 
 // ../core/src/areas/sca/wire.ts
-function get(o, name) {
-  if (name in o) return o[name];
-  let pascal = name.charAt(0).toUpperCase() + name.slice(1);
+function get(o, name2) {
+  if (name2 in o) return o[name2];
+  let pascal = name2.charAt(0).toUpperCase() + name2.slice(1);
   return o[pascal];
 }
 var STATUS_WORDS = {
@@ -36659,25 +36634,25 @@ var NO_BUILD = (project, version) => `Check that the SCA project "${project}" an
       (json) => arrayOf(json, "the project list").map(parseProject)
     );
   }
-  async get(name, options2) {
-    required("SCA project", { name });
+  async get(name2, options2) {
+    required("SCA project", { name: name2 });
     for (let param of ["name", "project"]) {
       let found = await scaRequest(
         this.transport,
         {
           method: "GET",
           path: joinPath("api", "sca", "projects"),
-          query: { [param]: name },
+          query: { [param]: name2 },
           passStatuses: [400, 404],
           signal: options2?.signal,
-          operation: `get SCA project "${name}"`,
+          operation: `get SCA project "${name2}"`,
           privilege: VIEW
         },
         async (r) => {
           if (r.status >= 300)
             return await r.readText(), null;
           let json = await r.readJson();
-          return Array.isArray(json) ? json.filter(isObject).map(parseProject).find((p) => p.name.toLowerCase() === name.toLowerCase()) : parseProject(json);
+          return Array.isArray(json) ? json.filter(isObject).map(parseProject).find((p) => p.name.toLowerCase() === name2.toLowerCase()) : parseProject(json);
         }
       );
       if (found !== null) return found;
@@ -36698,16 +36673,16 @@ var NO_BUILD = (project, version) => `Check that the SCA project "${project}" an
       parseProject
     );
   }
-  async delete(name, options2) {
-    return required("SCA project", { name }), scaSend(this.transport, {
+  async delete(name2, options2) {
+    return required("SCA project", { name: name2 }), scaSend(this.transport, {
       method: "DELETE",
       path: joinPath("api", "sca", "projects"),
-      query: { name },
+      query: { name: name2 },
       idempotent: !0,
       signal: options2?.signal,
-      operation: `delete SCA project "${name}"`,
+      operation: `delete SCA project "${name2}"`,
       privilege: MANAGE,
-      notFoundHint: `There is no SCA project "${name}", or this ProGet version cannot delete projects through the API.`
+      notFoundHint: `There is no SCA project "${name2}", or this ProGet version cannot delete projects through the API.`
     });
   }
 };
@@ -37190,13 +37165,13 @@ function redactUrl(url) {
   return `${`${parsed.protocol}//${parsed.username ? `${parsed.username}${parsed.password ? `:${parsed.password}` : ""}@` : ""}${parsed.host}${parsed.pathname}`}${redacted}${parsed.hash}`;
 }
 function redactQueryText(text) {
-  return text.replace(/([?&;])([^=&#;]+)=([^&#;]*)/g, (whole, sep, name) => {
-    let decoded = name;
+  return text.replace(/([?&;])([^=&#;]+)=([^&#;]*)/g, (whole, sep, name2) => {
+    let decoded = name2;
     try {
-      decoded = decodeURIComponent(name);
+      decoded = decodeURIComponent(name2);
     } catch {
     }
-    return SECRET_QUERY_KEYS.has(decoded.toLowerCase()) ? `${sep}${name}=${MASK}` : whole;
+    return SECRET_QUERY_KEYS.has(decoded.toLowerCase()) ? `${sep}${name2}=${MASK}` : whole;
   });
 }
 var SecretScrubber = class {
@@ -37423,7 +37398,7 @@ var KeepAliveAgents = class {
 function directRequest(method, target, data, headers, options2) {
   return new Promise((resolve5, reject) => {
     let outgoing = {};
-    for (let [name, value] of Object.entries(headers)) outgoing[name.toLowerCase()] = value;
+    for (let [name2, value] of Object.entries(headers)) outgoing[name2.toLowerCase()] = value;
     outgoing["user-agent"] = options2.userAgent, typeof data == "string" && (outgoing["content-length"] = Buffer.byteLength(data, "utf8"));
     let requestOptions = {
       method,
@@ -37966,17 +37941,17 @@ function rawGet(target, headers, options2) {
 }
 function requestHead(target, headers) {
   let lines = [`GET ${target.pathname}${target.search} HTTP/1.1`, `host: ${target.host}`];
-  for (let [name, value] of Object.entries(headers)) {
+  for (let [name2, value] of Object.entries(headers)) {
     if (value === void 0) continue;
-    let lower = name.toLowerCase();
+    let lower = name2.toLowerCase();
     if (!(lower === "host" || lower === "connection" || lower === "content-length")) {
-      if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name))
-        throw Object.assign(new TypeError(`Header name must be a valid HTTP token ["${name}"]`), {
+      if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name2))
+        throw Object.assign(new TypeError(`Header name must be a valid HTTP token ["${name2}"]`), {
           code: "ERR_INVALID_HTTP_TOKEN"
         });
       for (let v of Array.isArray(value) ? value : [String(value)]) {
         if (/[\0\r\n]/.test(v))
-          throw Object.assign(new TypeError(`Invalid character in header content ["${name}"]`), {
+          throw Object.assign(new TypeError(`Invalid character in header content ["${name2}"]`), {
             code: "ERR_INVALID_CHAR"
           });
         lines.push(`${lower}: ${v}`);
@@ -37995,8 +37970,8 @@ function parseHead(text) {
     let colon = line.indexOf(":");
     if (colon <= 0 || /^[ \t]/.test(line))
       return protocolError("HPE_INVALID_HEADER_TOKEN", "the response has a malformed header line");
-    let name = line.slice(0, colon).trim().toLowerCase(), value = line.slice(colon + 1).trim(), had = headers[name];
-    name === "set-cookie" ? headers[name] = [...had ?? [], value] : headers[name] = had === void 0 ? value : `${had}, ${value}`;
+    let name2 = line.slice(0, colon).trim().toLowerCase(), value = line.slice(colon + 1).trim(), had = headers[name2];
+    name2 === "set-cookie" ? headers[name2] = [...had ?? [], value] : headers[name2] = had === void 0 ? value : `${had}, ${value}`;
   }
   return { status: Number(status[1]), reason: status[2] ?? "", headers };
 }
@@ -38304,19 +38279,708 @@ function numericProblems(options2) {
     "maxRedirects",
     "maxJsonBytes"
   ];
-  for (let name of positive) {
-    let v = options2[name];
-    v !== void 0 && !(Number.isFinite(v) && v > 0) && problems.push(`${name} must be a positive number of ms`);
+  for (let name2 of positive) {
+    let v = options2[name2];
+    v !== void 0 && !(Number.isFinite(v) && v > 0) && problems.push(`${name2} must be a positive number of ms`);
   }
-  for (let name of nonNegative) {
-    let v = options2[name];
-    v !== void 0 && !(Number.isFinite(v) && v >= 0) && problems.push(`${name} must be zero or more`);
+  for (let name2 of nonNegative) {
+    let v = options2[name2];
+    v !== void 0 && !(Number.isFinite(v) && v >= 0) && problems.push(`${name2} must be zero or more`);
   }
   return problems;
 }
 
+// ../core/src/server-url.ts
+var SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+function checkServerUrl(value, options2 = {}) {
+  let text = value.trim();
+  if (!text) return { ok: !1, problem: "empty", reason: "is empty" };
+  let schemeGiven = SCHEME.test(text), url;
+  try {
+    url = new URL(schemeGiven || !options2.assumeScheme ? text : `${options2.assumeScheme}://${text}`);
+  } catch {
+    return {
+      ok: !1,
+      problem: "not-a-url",
+      reason: "is not a valid URL (e.g. https://proget.example.com)",
+      shown: /[@?#]/.test(text) ? void 0 : text
+    };
+  }
+  return url.protocol !== "http:" && url.protocol !== "https:" ? {
+    ok: !1,
+    problem: "scheme",
+    reason: `must be an http:// or https:// URL, not ${url.protocol}//`,
+    shown: /[@?#]/.test(text) ? void 0 : text
+  } : url.username !== "" || url.password !== "" ? { ok: !1, problem: "credentials", reason: "must not contain credentials" } : url.search !== "" || url.hash !== "" ? {
+    ok: !1,
+    problem: "query-or-fragment",
+    reason: "must not have a query string or fragment",
+    shown: `${url.origin}${url.pathname}${url.search ? "?…" : ""}${url.hash ? "#…" : ""}`
+  } : { ok: !0, url: url.href.replace(/\/+$/, ""), schemeGiven };
+}
+
 // ../core/src/doctor/probe.ts
-var BODY_LIMIT = 64 * 1024;
+import { request as httpRequest2 } from "node:http";
+import { request as httpsRequest2 } from "node:https";
+import { checkServerIdentity, connect as tlsConnect2 } from "node:tls";
+var BODY_LIMIT = 64 * 1024, ProbeError = class extends Error {
+  constructor(message, code2) {
+    super(message);
+    this.code = code2;
+  }
+  code;
+};
+function probeGet(url, options2) {
+  let make = url.protocol === "https:" ? httpsRequest2 : httpRequest2;
+  return new Promise((resolve5, reject) => {
+    let req = make(
+      url,
+      {
+        method: "GET",
+        headers: { accept: "application/json, text/plain, */*", ...options2.headers },
+        agent: !1,
+        ca: options2.tls.ca,
+        rejectUnauthorized: options2.tls.rejectUnauthorized,
+        timeout: options2.timeoutMs,
+        signal: options2.signal
+      },
+      (res) => {
+        let chunks = [], size = 0;
+        res.on("data", (chunk) => {
+          size >= BODY_LIMIT || (chunks.push(chunk), size += chunk.length, size >= BODY_LIMIT && res.destroy());
+        });
+        let done = () => resolve5({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          text: Buffer.concat(chunks).subarray(0, BODY_LIMIT).toString("utf8"),
+          contentType: (res.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase()
+        });
+        res.on("end", done), res.on("close", done), res.on("error", () => done());
+      }
+    );
+    req.on(
+      "timeout",
+      () => req.destroy(new ProbeError(`no answer within ${options2.timeoutMs} ms`, "ETIMEDOUT"))
+    ), req.on(
+      "error",
+      (e) => reject(e instanceof ProbeError ? e : new ProbeError(e.message, e.code))
+    ), req.end();
+  });
+}
+function inspectTls(url, options2) {
+  let host = url.hostname.replace(/^\[|\]$/g, ""), isIp = /^[\d.]+$|:/.test(host);
+  return new Promise((resolve5, reject) => {
+    let socket = tlsConnect2({
+      host,
+      port: Number(url.port || 443),
+      servername: isIp ? void 0 : host,
+      ca: options2.ca,
+      rejectUnauthorized: !1
+    }), timer = setTimeout(
+      () => socket.destroy(new ProbeError(`no TLS handshake within ${options2.timeoutMs} ms`, "ETIMEDOUT")),
+      options2.timeoutMs
+    );
+    socket.once("secureConnect", () => {
+      clearTimeout(timer);
+      let cert = socket.getPeerCertificate(), base = {
+        subject: name(cert?.subject),
+        issuer: name(cert?.issuer),
+        validTo: cert?.valid_to
+      }, authError = socket.authorizationError ? String(socket.authorizationError) : void 0;
+      if (socket.end(), !socket.authorized && authError) {
+        resolve5({ ...base, verdict: verdictFor(authError), reason: authError });
+        return;
+      }
+      let identity = cert ? checkServerIdentity(host, cert) : void 0;
+      if (identity) {
+        resolve5({ ...base, verdict: "wrong-host", reason: identity.message });
+        return;
+      }
+      resolve5({ ...base, verdict: "ok" });
+    }), socket.once("error", (e) => {
+      clearTimeout(timer), reject(e instanceof ProbeError ? e : new ProbeError(e.message, e.code));
+    });
+  });
+}
+function verdictFor(code2) {
+  return code2 === "DEPTH_ZERO_SELF_SIGNED_CERT" || code2 === "SELF_SIGNED_CERT_IN_CHAIN" ? "self-signed" : code2 === "CERT_HAS_EXPIRED" || code2 === "CERT_NOT_YET_VALID" ? "expired" : code2 === "ERR_TLS_CERT_ALTNAME_INVALID" ? "wrong-host" : "untrusted";
+}
+function name(subject) {
+  let value = subject?.CN ?? subject?.O;
+  return Array.isArray(value) ? value[0] : value;
+}
+function htmlTitle(html) {
+  let title = /<title[^>]*>([^<]*)<\/title>/i.exec(html)?.[1]?.replace(/\s+/g, " ").trim();
+  if (title) return title;
+  let text = html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+function looksLikeHtml2(response) {
+  return response.contentType === "text/html" || response.contentType === "application/xhtml+xml" || /^\s*<(!doctype|html|head|body)\b/i.test(response.text);
+}
+
+// ../core/src/doctor/api-checks.ts
+var MAX_FEEDS_LISTED = 25, WRITE_NOTE = "add, overwrite, delete and promote cannot be learned without writing; `pnpm conformance --write` tries them in a package group of its own";
+async function checkApi(ctx) {
+  let { client, options: options2, add } = ctx, hasKey = !!options2.apiKey, feeds;
+  try {
+    feeds = await client.feeds.list({ includeInactive: !0 });
+  } catch (e) {
+    add("feeds", "fail", "Cannot list feeds", errorDetail(e), errorHint(e));
+  }
+  if (feeds) {
+    let names = feeds.map((f) => f.name);
+    if (feeds.length === 0)
+      if (hasKey) {
+        add(
+          "key",
+          "fail",
+          "The API key sees no feeds",
+          "The feed list is empty with this key.",
+          "ProGet treats an unknown key as Anonymous, so the key is probably wrong, expired or revoked; otherwise grant it View on some feed (Administration › API Keys)."
+        );
+        return;
+      } else
+        add(
+          "key",
+          "warn",
+          "Anonymous sees no feeds",
+          "No API key was given, and Anonymous may view no feed.",
+          "Give an API key (--api-key, or PROGET_API_KEY)."
+        );
+    else
+      add(
+        "key",
+        hasKey ? "ok" : "info",
+        hasKey ? "API key accepted" : "No API key: acting as Anonymous",
+        `Sees ${feeds.length} feed${feeds.length === 1 ? "" : "s"}: ${shortList(names)}.`
+      );
+  }
+  let universal = feeds?.find((f) => f.feedType === "universal" && f.active) ?? feeds?.[0], probeFeed = options2.feeds?.[0] ?? universal?.name;
+  await features(ctx, probeFeed);
+  let wanted = options2.feeds?.length ? options2.feeds : (feeds ?? []).slice(0, MAX_FEEDS_LISTED).map((f) => f.name);
+  for (let name2 of wanted)
+    await checkFeed(
+      ctx,
+      name2,
+      feeds?.find((f) => f.name.toLowerCase() === name2.toLowerCase())
+    );
+  !options2.feeds?.length && feeds && feeds.length > MAX_FEEDS_LISTED && add(
+    "feeds.more",
+    "info",
+    `${feeds.length - MAX_FEEDS_LISTED} more feeds not examined`,
+    "Name the feeds to examine with --feed."
+  );
+}
+async function features(ctx, feed) {
+  let { client, report, add } = ctx, set = (name2, support) => {
+    report.features[name2] = support;
+  }, free = report.edition?.toLowerCase() === "free";
+  if (feed)
+    try {
+      await client.feeds.probe(feed), set("packages-api", "supported"), add("feature.packages-api", "ok", "Packages API available", `/api/packages/${feed} answered.`);
+    } catch (e) {
+      feature(
+        ctx,
+        "packages-api",
+        "Packages API",
+        e,
+        "The Packages API needs ProGet 2023 or later; proget-ci then falls back to the Universal Feed API where it can."
+      );
+    }
+  else
+    set("packages-api", "unknown"), add("feature.packages-api", "info", "Packages API not checked", "No feed is visible to probe it with.");
+  try {
+    await client.promotions.list(feed ? { toFeed: feed } : {}), set("promotions", "supported"), add(
+      "feature.promotions",
+      free ? "warn" : "ok",
+      free ? "Promotions can be read, not made" : "Promotions API available",
+      free ? "ProGet Free lists promotions but promotes only in the web UI." : "/api/promotions/list answered.",
+      free ? "Promoting through the API (proget-ci promote) needs a paid edition." : ""
+    );
+  } catch (e) {
+    feature(ctx, "promotions", "Promotions API", e, "The promotions API needs ProGet 2023 or later.");
+  }
+  try {
+    let connectors = await client.health.connectors();
+    if (connectors.supported) {
+      set("connector-health", "supported");
+      let bad = connectors.connectors.filter((c) => c.state !== "healthy");
+      add(
+        "feature.connector-health",
+        bad.length ? "warn" : "ok",
+        "Connector health reported",
+        bad.length ? `${bad.length} of ${connectors.connectors.length} connectors not healthy: ${shortList(bad.map((c) => `${c.name} (${c.state}${c.errorMessage ? `: ${c.errorMessage}` : ""})`))}` : `${connectors.connectors.length} connectors, all healthy.`
+      );
+    } else
+      set("connector-health", "not-supported"), add(
+        "feature.connector-health",
+        "info",
+        "Connector health not reported",
+        `${connectors.reason}.`,
+        "The extension shows instance health (/health) instead."
+      );
+  } catch (e) {
+    feature(ctx, "connector-health", "Connector health", e, "");
+  }
+  try {
+    await client.native.call("Feeds_GetFeeds", { IncludeInactive_Indicator: "N" }), set("native-api", "supported"), add("feature.native-api", "ok", "Native API available to this key", "/api/json/Feeds_GetFeeds answered.");
+  } catch (e) {
+    feature(
+      ctx,
+      "native-api",
+      "Native API",
+      e,
+      "proget-ci uses the Native API only as a fallback on servers without the management API."
+    );
+  }
+  await sca(ctx);
+}
+async function sca(ctx) {
+  let { options: options2, report, add } = ctx;
+  try {
+    let response = await probeGet(new URL("api/sca/projects", ctx.base), {
+      tls: ctx.tls,
+      timeoutMs: ctx.timeoutMs,
+      signal: options2.signal,
+      headers: options2.apiKey ? { "x-apikey": options2.apiKey } : {}
+    });
+    response.status === 200 && !looksLikeHtml2(response) && response.text.trim().startsWith("[") ? (report.features.sca = "supported", add("feature.sca", "ok", "SCA API available", "/api/sca/projects answered.")) : response.status === 404 ? (report.features.sca = "not-supported", add(
+      "feature.sca",
+      "info",
+      "SCA API not available",
+      "/api/sca/projects answered HTTP 404.",
+      "Software composition analysis (projects, builds, SBOMs) needs ProGet 2023 or later with SCA enabled."
+    )) : (report.features.sca = "unknown", add(
+      "feature.sca",
+      "info",
+      "SCA API not usable with this key",
+      `/api/sca/projects answered HTTP ${response.status}.`,
+      response.status === 401 || response.status === 403 ? "The key needs the SCA privileges (View SCA, or Manage SCA) to use it." : ""
+    ));
+  } catch (e) {
+    report.features.sca = "unknown", add("feature.sca", "info", "SCA API not checked", e instanceof Error ? e.message : String(e));
+  }
+}
+function feature(ctx, name2, title, error2, notFoundHint) {
+  if (isProGetError(error2, "not-found") || isProGetError(error2, "not-supported"))
+    ctx.report.features[name2] = "not-supported", ctx.add(`feature.${name2}`, "info", `${title} not available`, errorDetail(error2), notFoundHint);
+  else if (isProGetError(error2, "edition-required"))
+    ctx.report.features[name2] = "not-supported", ctx.add(`feature.${name2}`, "info", `${title} needs a paid edition`, errorDetail(error2), errorHint(error2));
+  else {
+    ctx.report.features[name2] = "unknown";
+    let access2 = isProGetError(error2, "forbidden") || isProGetError(error2, "unauthorized");
+    ctx.add(
+      `feature.${name2}`,
+      access2 ? "info" : "warn",
+      access2 ? `${title}: this key may not use it` : `${title}: could not tell`,
+      errorDetail(error2),
+      errorHint(error2)
+    );
+  }
+}
+async function checkFeed(ctx, name2, listed) {
+  let { client, report, add, options: options2 } = ctx, id = `feed.${name2}`, feed = listed;
+  if (!feed)
+    try {
+      feed = await client.feeds.get(name2);
+    } catch (e) {
+      isProGetError(e, "not-found") ? add(
+        id,
+        "fail",
+        `Feed "${name2}" does not exist`,
+        errorDetail(e),
+        "Check the feed name (Feeds in ProGet's menu lists them)."
+      ) : isProGetError(e, "forbidden") || isProGetError(e, "unauthorized") ? add(
+        id,
+        "fail",
+        `Feed "${name2}": the key may not view it`,
+        errorDetail(e),
+        options2.apiKey ? `The API key is wrong (ProGet treats an unknown key as Anonymous), or lacks View on feed "${name2}".` : "Give an API key with View on this feed."
+      ) : add(id, "fail", `Feed "${name2}" could not be read`, errorDetail(e), errorHint(e));
+      return;
+    }
+  let access2 = {
+    name: feed.name,
+    feedType: feed.feedType,
+    active: feed.active,
+    view: !0
+  };
+  if (report.feeds.push(access2), !feed.active) {
+    add(
+      id,
+      "warn",
+      `Feed "${feed.name}" is inactive`,
+      `A ${feed.feedType} feed the key can see, but it is disabled.`,
+      "Activate it under Feeds › (feed) › Manage Feed, or use another feed."
+    );
+    return;
+  }
+  if (feed.feedType !== "universal") {
+    add(
+      id,
+      "info",
+      `Feed "${feed.name}" (${feed.feedType || "unknown type"})`,
+      "The key may view it. Not a universal feed: proget-ci publishes and promotes universal packages only."
+    );
+    return;
+  }
+  try {
+    let packages = await client.universal.listPackages(feed.name, { count: 1 });
+    add(
+      id,
+      "ok",
+      `Feed "${feed.name}" (universal)`,
+      `The key may view it and list its packages${packages.length ? "" : " (none yet)"}; ${WRITE_NOTE}.${feed.deploymentRecordsEnabled === !1 ? " Deployment records are disabled on this feed." : ""}`
+    );
+  } catch (e) {
+    add(id, "warn", `Feed "${feed.name}" (universal): packages not listable`, errorDetail(e), errorHint(e));
+  }
+}
+function shortList(items) {
+  return items.length <= 8 ? items.join(", ") : `${items.slice(0, 8).join(", ")} and ${items.length - 8} more`;
+}
+function errorDetail(error2) {
+  return error2 instanceof ProGetError ? error2.summary : error2 instanceof Error ? error2.message : String(error2);
+}
+function errorHint(error2) {
+  return error2 instanceof ProGetError ? error2.hint ?? "" : "";
+}
+
+// ../core/src/doctor/server-facts.ts
+function parseProGetVersion(raw) {
+  let text = raw?.trim();
+  if (!text || !/^\d+(\.\d+){1,3}$/.test(text)) return;
+  let version = parseServerVersion(text);
+  if (version)
+    return version.year ? { raw: text, display: version.release, major: version.year } : { raw: text, display: text, major: version.parts[0] };
+}
+function header(headers, name2) {
+  let value = headers[name2];
+  return (Array.isArray(value) ? value[0] : value)?.trim() || void 0;
+}
+function readHealthAnswer(response) {
+  let { status } = response;
+  if (status >= 300 && status < 400)
+    return { kind: "redirect", location: header(response.headers, "location") ?? "(no Location)", status };
+  if (looksLikeHtml2(response)) return { kind: "html", title: htmlTitle(response.text), status };
+  let text = response.text.trim();
+  if (text.startsWith("{"))
+    try {
+      let parsed = JSON.parse(text);
+      if (parsed && typeof parsed == "object" && !Array.isArray(parsed)) {
+        let o = parsed;
+        if ("applicationName" in o || "databaseStatus" in o || "licenseStatus" in o || "serviceStatus" in o)
+          return { kind: "json", health: parseInstanceHealth(o, status), status };
+      }
+    } catch {
+    }
+  return status === 404 || !text ? { kind: "other", status, contentType: response.contentType } : text.length <= 500 && !text.includes(`
+
+`) ? { kind: "text", text, status } : { kind: "other", status, contentType: response.contentType };
+}
+function isLicensingRedirect(location) {
+  return /\/administration\/licensing/i.test(location);
+}
+function isLoginRedirect(location) {
+  return /\/(log-?in|account\/log-?in|signin)/i.test(location);
+}
+function licenseProblem(answer) {
+  if (answer.kind === "redirect" && isLicensingRedirect(answer.location))
+    return `the server redirects API calls to ${pathOf(answer.location)}`;
+  if (answer.kind === "json" && answer.health.licenseStatus && answer.health.licenseStatus.toUpperCase() !== "OK")
+    return `/health says licenseStatus ${answer.health.licenseStatus}${answer.health.licenseStatusDetail ? `: ${answer.health.licenseStatusDetail}` : ""}`;
+  if (answer.kind === "text" && /licen[cs]e/i.test(answer.text) && /error|not valid|invalid|expired/i.test(answer.text))
+    return `/health says "${answer.text}"`;
+}
+function pathOf(location) {
+  try {
+    return new URL(location, "http://x").pathname;
+  } catch {
+    return location;
+  }
+}
+function describeAnswer(path, answer) {
+  switch (answer.kind) {
+    case "json":
+      return `${path} answered HTTP ${answer.status} with ProGet's health JSON`;
+    case "text":
+      return `${path} answered HTTP ${answer.status} "${answer.text.slice(0, 120)}"`;
+    case "html":
+      return `${path} answered HTTP ${answer.status} with an HTML page${answer.title ? ` titled "${answer.title}"` : ""}`;
+    case "redirect":
+      return `${path} redirected (HTTP ${answer.status}) to ${pathOf(answer.location)}`;
+    case "other":
+      return `${path} answered HTTP ${answer.status}${answer.contentType ? ` (${answer.contentType})` : ""}`;
+  }
+}
+
+// ../core/src/doctor/doctor.ts
+var DEFAULT_TIMEOUT_MS = 1e4;
+async function doctor(options2) {
+  let scrubber = new SecretScrubber([options2.apiKey]), report = {
+    server: options2.url,
+    ok: !1,
+    reachable: !1,
+    tls: void 0,
+    isProGet: !1,
+    features: {},
+    feeds: [],
+    findings: []
+  }, add = (id, status, title, detail, hint = "") => {
+    let finding = {
+      id,
+      status,
+      title: scrubber.scrub(title),
+      detail: scrubber.scrub(detail),
+      hint: scrubber.scrub(hint)
+    };
+    return report.findings.push(finding), finding;
+  };
+  try {
+    await examine(options2, report, add);
+  } catch (e) {
+    add(
+      "internal",
+      "fail",
+      "The check stopped early",
+      scrubber.scrub(e instanceof Error ? e.message : String(e))
+    );
+  }
+  return report.ok = !report.findings.some((f) => f.status === "fail"), report;
+}
+async function examine(options2, report, add) {
+  let checked = checkServerUrl(options2.url);
+  if (!checked.ok) {
+    add(
+      "url",
+      "fail",
+      "The server URL is not usable",
+      `The server URL ${checked.reason}.`,
+      "Give the address of ProGet, e.g. https://proget.example.com"
+    );
+    return;
+  }
+  report.server = checked.url;
+  let url = new URL(`${checked.url}/`), timeoutMs = options2.timeoutMs ?? DEFAULT_TIMEOUT_MS, tlsSettings;
+  try {
+    tlsSettings = loadTlsSettings(options2.caCertPath, options2.insecureTls, { debug() {
+    }, warn() {
+    } });
+  } catch (e) {
+    add(
+      "ca-cert",
+      "fail",
+      "The CA certificate file is not usable",
+      e instanceof ValidationError ? e.problems.join("; ") : String(e),
+      "Give a PEM file holding the CA certificate that signed the server certificate."
+    );
+    return;
+  }
+  if (url.protocol === "https:") {
+    if (!await checkTls(url, tlsSettings, options2, timeoutMs, report, add)) return;
+  } else {
+    report.tls = "not-https";
+    let loopback = /^(127\.|localhost$|\[::1\]$)/.test(url.hostname);
+    add(
+      "tls",
+      options2.apiKey && !loopback ? "warn" : "info",
+      "Plain HTTP",
+      "The connection is not encrypted.",
+      options2.apiKey && !loopback ? "The API key travels in clear text: use https:// if the server offers it." : ""
+    );
+  }
+  let answers = [];
+  for (let path of ["health?format=json", "health/json", "health"]) {
+    let response;
+    try {
+      response = await probeGet(new URL(path, url), { tls: tlsSettings, timeoutMs, signal: options2.signal });
+    } catch (e) {
+      if (answers.length === 0) {
+        unreachable(e, url, add);
+        return;
+      }
+      break;
+    }
+    let answer = readHealthAnswer(response);
+    if (answers.push({
+      path: `/${path}`,
+      answer,
+      version: header(response.headers, "x-proget-version"),
+      edition: editionOf(header(response.headers, "x-proget-edition"))
+    }), answer.kind === "json" || answer.kind === "redirect") break;
+  }
+  report.reachable = !0, add("reachable", "ok", "Server reachable", `${url.host} answered.`);
+  let rawVersion = answers.find((a) => a.version)?.version, edition = answers.find((a) => a.edition)?.edition, json = answers.find((a) => a.answer.kind === "json")?.answer;
+  report.isProGet = rawVersion !== void 0 || edition !== void 0 || /proget/i.test(json?.health.applicationName ?? "");
+  let license = answers.map((a) => licenseProblem(a.answer)).find((p) => p !== void 0);
+  if (!report.isProGet && !license) {
+    notProGet2(answers, url, add);
+    return;
+  }
+  if (!answers.some((a) => a.answer.kind === "json" || a.answer.kind === "text") && !license && url.pathname !== "/") {
+    add(
+      "proget",
+      "fail",
+      "ProGet answers, but not at this base path",
+      `${answers.map((a) => describeAnswer(a.path, a.answer)).join("; ")}.`,
+      `Drop the path ${url.pathname.replace(/\/$/, "")} from the server URL: give ProGet's base address (e.g. ${url.origin}).`
+    );
+    return;
+  }
+  add("proget", "ok", "ProGet answers at this URL", describeAnswer(answers[0].path, answers[0].answer));
+  let version = parseProGetVersion(rawVersion);
+  if (version ? (report.version = version, add(
+    "version",
+    version.major >= 2023 ? "ok" : "warn",
+    `ProGet ${version.display}`,
+    `X-ProGet-Version: ${version.raw}`,
+    version.major >= 2023 ? "" : "ProGet 2023 or later is needed for the Packages and promotions APIs that proget-ci uses."
+  )) : add(
+    "version",
+    "warn",
+    "ProGet version unknown",
+    rawVersion ? `X-ProGet-Version is "${rawVersion}", not a version number.` : "The server sent no X-ProGet-Version header.",
+    "A proxy in front of ProGet may strip X-ProGet-* headers; version-specific advice is then a guess."
+  ), edition) {
+    report.edition = edition;
+    let free = edition.toLowerCase() === "free";
+    add(
+      "edition",
+      "info",
+      `Edition: ${edition}`,
+      free ? "ProGet Free: promotion through the API is not available and API deletes are limited to 10 per hour." : `X-ProGet-Edition: ${edition}`
+    );
+  } else
+    add(
+      "edition",
+      "info",
+      "Edition unknown",
+      "The server sent no X-ProGet-Edition header.",
+      "Edition-specific limits (promotions on Free) are then found out by trying."
+    );
+  if (license) {
+    report.licensed = !1, add(
+      "license",
+      "fail",
+      "The server is not licensed",
+      `${license}.`,
+      "Activate or renew the license under Administration › Licensing & Activation; until then every API call is redirected to the licensing page."
+    );
+    return;
+  }
+  if (json) {
+    let h = json.health;
+    report.licensed = !0;
+    let problems = [
+      h.databaseStatus && h.databaseStatus.toUpperCase() !== "OK" ? `database ${h.databaseStatus}${h.databaseStatusDetails ? ` (${h.databaseStatusDetails})` : ""}` : "",
+      h.serviceStatus && h.serviceStatus.toUpperCase() !== "OK" ? `service ${h.serviceStatus}${h.serviceStatusDetail ? ` (${h.serviceStatusDetail})` : ""}` : ""
+    ].filter(Boolean);
+    add(
+      "license",
+      "ok",
+      "License valid",
+      h.licenseStatus ? `licenseStatus ${h.licenseStatus}` : "No license problem reported."
+    ), add(
+      "health",
+      problems.length ? "fail" : "ok",
+      problems.length ? "The server reports a problem" : "Server healthy",
+      problems.length ? problems.join("; ") : `${json.status === 200 ? "" : `HTTP ${json.status}; `}database and service OK`,
+      problems.length ? "See Administration › Diagnostic Center on the server." : ""
+    );
+  } else {
+    let text = answers.find((a) => a.answer.kind === "text")?.answer, healthy = text !== void 0 && /^ok$/i.test(text.text) && text.status < 300;
+    add(
+      "health",
+      healthy ? "ok" : "warn",
+      healthy ? "Server healthy" : "Health not readable",
+      answers.map((a) => describeAnswer(a.path, a.answer)).join("; "),
+      healthy ? "" : "Neither /health?format=json nor /health/json gave the health JSON."
+    );
+  }
+  let client = new ProGetClient({
+    url: checked.url,
+    apiKey: options2.apiKey,
+    caCertPath: options2.caCertPath,
+    insecureTls: options2.insecureTls,
+    timeoutMs,
+    retries: 1,
+    retryBaseDelayMs: 200,
+    overallTimeoutMs: timeoutMs * 3,
+    signal: options2.signal,
+    logger: { debug() {
+    }, warn() {
+    } }
+  });
+  await checkApi({ client, options: options2, report, add, base: url, tls: tlsSettings, timeoutMs });
+}
+async function checkTls(url, tls, options2, timeoutMs, report, add) {
+  let inspection;
+  try {
+    inspection = await inspectTls(url, { ca: tls.ca, timeoutMs });
+  } catch (e) {
+    return unreachable(e, url, add), !1;
+  }
+  report.tls = inspection.verdict;
+  let who = inspection.subject ? ` (certificate for ${inspection.subject}${inspection.issuer && inspection.issuer !== inspection.subject ? `, issued by ${inspection.issuer}` : ""})` : "";
+  if (inspection.verdict === "ok")
+    return add("tls", "ok", "TLS certificate trusted", `The certificate verifies for ${url.hostname}${who}.`), options2.insecureTls && add(
+      "tls.insecure",
+      "warn",
+      "TLS verification disabled",
+      "insecure TLS was asked for, but the certificate is trusted anyway.",
+      "Drop --insecure-tls: it is not needed."
+    ), !0;
+  let title = {
+    "self-signed": "The server uses a self-signed certificate",
+    "wrong-host": `The certificate is not for ${url.hostname}`,
+    expired: "The certificate has expired or is not yet valid",
+    untrusted: "The certificate is not signed by a trusted CA"
+  }[inspection.verdict] ?? "The certificate is not trusted";
+  return options2.insecureTls ? (add(
+    "tls",
+    "warn",
+    `${title} (verification disabled)`,
+    `${inspection.reason ?? inspection.verdict}${who}.`,
+    "Anyone on the network path can read the API key. Trust the CA with --ca-cert FILE instead of --insecure-tls."
+  ), !0) : (add(
+    "tls",
+    "fail",
+    title,
+    `${inspection.reason ?? inspection.verdict}${who}. Nothing was sent.`,
+    inspection.verdict === "wrong-host" ? "Use the host name the certificate was issued for in the server URL." : "Trust the server's CA with --ca-cert FILE (a PEM file; NODE_EXTRA_CA_CERTS also works)."
+  ), !1);
+}
+function unreachable(error2, url, add) {
+  let code2 = error2 instanceof ProbeError ? error2.code : void 0, message = error2 instanceof Error ? error2.message : String(error2), hints = {
+    ECONNREFUSED: `Nothing accepted the connection at ${url.host}: check the URL, the port and that ProGet is running.`,
+    ENOTFOUND: `The host name ${url.hostname} could not be resolved: check the URL and DNS.`,
+    EAI_AGAIN: `The host name ${url.hostname} could not be resolved: check the URL and DNS.`,
+    ETIMEDOUT: `${url.host} did not answer: check the URL, the port, and any firewall or proxy in between.`,
+    ECONNRESET: "The connection was reset: a proxy or the server closed it (is this an https port spoken to with http://, or the reverse?).",
+    EPROTO: "The TLS handshake failed: is this an http:// port spoken to with https://?"
+  };
+  add(
+    "reachable",
+    "fail",
+    `Cannot reach ${url.host}`,
+    code2 && !message.includes(code2) ? `${message} (${code2})` : message,
+    (code2 && hints[code2]) ?? "Check the URL and that the server is running and reachable from here."
+  );
+}
+function notProGet2(answers, url, add) {
+  let found = answers.map((a) => describeAnswer(a.path, a.answer)).join("; "), first = answers[0].answer, hint = "Give the base address of ProGet (where its home page is), e.g. https://proget.example.com, without /feeds, /upack or /api paths.";
+  first.kind === "redirect" && isLoginRedirect(first.location) ? hint = "Something in front of ProGet (a single sign-on proxy?) asks for a login: use the address that reaches ProGet directly." : first.kind === "redirect" && !isLicensingRedirect(first.location) ? hint = "Use the address the server redirects to as the server URL, so that no redirect is needed." : url.pathname !== "/" && url.pathname !== "" && (hint = `The URL has the path ${url.pathname}: ProGet is normally at the root of its host; try without the path.`), add(
+    "proget",
+    "fail",
+    "This is not a ProGet API",
+    `No ProGet headers and no ProGet health report: ${found}.`,
+    hint
+  );
+}
+function editionOf(text) {
+  return text === void 0 ? void 0 : parseEdition(text) ?? text;
+}
 
 // ../core/src/upack/zip-pipeline.ts
 var BLOCK_SIZE2 = 1024 * 1024, DICTIONARY_SIZE = 32 * 1024;
@@ -38348,9 +39012,9 @@ function inInputTerms(text) {
 }
 
 // src/shared/client.ts
-function createClient(connection, logger, signal) {
+function createClient(connection, logger, signal, afterLog) {
   try {
-    return construct(connection, logger, signal);
+    return construct(connection, logger, signal, afterLog);
   } catch (e) {
     throw e instanceof ValidationError && e.message.startsWith("caCertPath") ? new ValidationError(
       "Invalid inputs",
@@ -38358,7 +39022,8 @@ function createClient(connection, logger, signal) {
     ) : e;
   }
 }
-function construct(connection, logger, signal) {
+function construct(connection, logger, signal, afterLog = () => {
+}) {
   return new ProGetClient({
     url: connection.server,
     apiKey: connection.apiKey,
@@ -38371,7 +39036,12 @@ function construct(connection, logger, signal) {
     insecureTls: connection.insecureTls && connection.server.startsWith("https:"),
     userAgent: `proget-ci-action/${PROGET_CI_VERSION}`,
     signal,
-    logger: { debug: (m) => logger.debug(m), warn: (m) => logger.warning(inInputTerms(m)) }
+    logger: {
+      debug: (m) => {
+        logger.debug(m), afterLog();
+      },
+      warn: (m) => logger.warning(inInputTerms(m))
+    }
   });
 }
 
@@ -38389,8 +39059,8 @@ function readPullRequest(eventPath) {
     }
 }
 function readRunContext(env, fallbackTemp, cwd) {
-  let value = (name) => {
-    let v = env[name]?.trim();
+  let value = (name2) => {
+    let v = env[name2]?.trim();
     return v === void 0 || v === "" ? void 0 : v;
   }, serverUrl = (value("GITHUB_SERVER_URL") ?? "https://github.com").replace(/\/+$/, ""), repository = value("GITHUB_REPOSITORY"), runId = value("GITHUB_RUN_ID"), sha = value("GITHUB_SHA"), runAttempt = value("GITHUB_RUN_ATTEMPT");
   return {
@@ -38418,6 +39088,81 @@ function readRunContext(env, fallbackTemp, cwd) {
   };
 }
 
+// src/shared/server-banner.ts
+var DOCTOR_REQUEST_TIMEOUT_MS = 5e3, DIAGNOSIS_TIMEOUT_MS = 15e3, EXPLAINABLE = /* @__PURE__ */ new Set([
+  "network",
+  "timeout",
+  "unauthorized",
+  "forbidden",
+  "not-found",
+  "invalid-response"
+]);
+function bannerLine(client) {
+  let info2 = client.serverInfo, version = parseProGetVersion(info2.version)?.display ?? info2.version ?? "version not reported", edition = client.server.edition ?? info2.edition ?? "edition not reported";
+  return `ProGet ${client.baseUrl} · ${version} · ${edition}`;
+}
+var ServerBanner = class {
+  constructor(logger, runDoctor = doctor) {
+    this.logger = logger;
+    this.runDoctor = runDoctor;
+  }
+  logger;
+  runDoctor;
+  client;
+  connection;
+  shown = !1;
+  /** The client whose responses the banner is read from (the step's first client). */
+  watch(client, connection) {
+    this.client || (this.client = client, this.connection = connection);
+  }
+  /**
+   * Called after every transport log line: the transport stores a response's X-ProGet-* headers before it
+   * logs that response, so the first call that finds them is right after the first answer.
+   */
+  afterLog() {
+    if (this.shown || !this.client) return;
+    let info2 = this.client.serverInfo;
+    info2.version === void 0 && info2.edition === void 0 || this.show();
+  }
+  /** Logs the banner if no response carried the headers yet (a server behind a stripping proxy). */
+  show() {
+    this.shown || !this.client || (this.shown = !0, this.logger.info(bannerLine(this.client)));
+  }
+  /**
+   * The doctor finding that explains `error`, as one line, or undefined when the error is not about the
+   * server, its URL, the key or a missing feed, or when doctor finds nothing wrong.
+   */
+  async explain(error2, feeds = []) {
+    let connection = this.connection;
+    if (!connection || !isProGetError(error2) || !EXPLAINABLE.has(error2.kind)) return;
+    this.show();
+    let report;
+    try {
+      report = await this.runDoctor({
+        url: connection.server,
+        apiKey: connection.apiKey,
+        caCertPath: connection.caCertPath,
+        insecureTls: connection.insecureTls,
+        feeds: feeds.length > 0 ? feeds : void 0,
+        timeoutMs: DOCTOR_REQUEST_TIMEOUT_MS,
+        signal: AbortSignal.timeout(DIAGNOSIS_TIMEOUT_MS)
+      });
+    } catch (e) {
+      this.logger.debug(`server check not run: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    let finding = explainingFinding(report);
+    return finding ? describeFinding(finding, error2.message) : void 0;
+  }
+};
+function explainingFinding(report) {
+  return report.findings.find((f) => f.status === "fail" && f.id !== "internal") ?? report.findings.find((f) => f.status === "warn" && f.id !== "tls");
+}
+function describeFinding(finding, already = "") {
+  let parts = [finding.detail, finding.hint].filter((p) => p !== "" && !already.includes(p));
+  return `Server check: ${finding.title}${parts.length > 0 ? `: ${parts.join(" ")}` : ""}`;
+}
+
 // src/shared/environment.ts
 function runnerEnvironment(io, env = process.env) {
   let cancel = new AbortController();
@@ -38425,11 +39170,16 @@ function runnerEnvironment(io, env = process.env) {
     process.once(signal, () => {
       io.warning(`${signal}: cancelling`), cancel.abort(new Error(`cancelled (${signal})`));
     });
+  let banner = new ServerBanner(io);
   return {
     io,
     context: readRunContext(env, tmpdir(), process.cwd()),
     now: () => /* @__PURE__ */ new Date(),
-    createClient: (connection) => createClient(connection, io, cancel.signal)
+    banner,
+    createClient: (connection) => {
+      let client = createClient(connection, io, cancel.signal, () => banner.afterLog());
+      return banner.watch(client, connection), client;
+    }
   };
 }
 
@@ -38437,34 +39187,6 @@ function runnerEnvironment(io, env = process.env) {
 var StepError = class extends Error {
   name = "StepError";
 };
-
-// src/shared/run-step.ts
-async function runStep(io, step) {
-  try {
-    await step(io);
-  } catch (error2) {
-    reportFailure(io, error2);
-  }
-}
-function reportFailure(io, error2) {
-  if (isExpected(error2)) {
-    error2.stack && io.debug(error2.stack), io.setFailed(inInputTerms(error2.message));
-    return;
-  }
-  let message = error2 instanceof Error ? error2.message : String(error2);
-  error2 instanceof Error && error2.stack && io.debug(error2.stack), io.setFailed(
-    `Unexpected error: ${message}
-This is a bug in proget-ci; re-run with debug logging (ACTIONS_STEP_DEBUG) for the stack trace and report it.`
-  );
-}
-function isExpected(error2) {
-  return error2 instanceof ProGetError || error2 instanceof ValidationError || error2 instanceof PackageFormatError || error2 instanceof StepError;
-}
-
-// src/audit/step.ts
-import { randomUUID as randomUUID6 } from "node:crypto";
-import { mkdir as mkdir3, rename as rename5, rm as rm6, writeFile as writeFile3 } from "node:fs/promises";
-import { dirname as dirname4, isAbsolute as isAbsolute4, resolve as resolve4 } from "node:path";
 
 // src/shared/markdown.ts
 function cell(value) {
@@ -38490,16 +39212,47 @@ function table(header2, rows) {
 `);
 }
 
+// src/shared/run-step.ts
+async function runStep(io, step) {
+  try {
+    await step(io);
+  } catch (error2) {
+    reportFailure(io, error2);
+  }
+}
+function reportFailure(io, error2, finding) {
+  if (isExpected(error2)) {
+    error2.stack && io.debug(error2.stack), io.setFailed(inInputTerms(finding === void 0 ? error2.message : `${error2.message}
+${finding}`));
+    return;
+  }
+  let message = error2 instanceof Error ? error2.message : String(error2);
+  error2 instanceof Error && error2.stack && io.debug(error2.stack), io.setFailed(
+    `Unexpected error: ${message}
+This is a bug in proget-ci; re-run with debug logging (ACTIONS_STEP_DEBUG) for the stack trace and report it.`
+  );
+}
+function isExpected(error2) {
+  return error2 instanceof ProGetError || error2 instanceof ValidationError || error2 instanceof PackageFormatError || error2 instanceof StepError;
+}
+
+// src/audit/step.ts
+import { randomUUID as randomUUID6 } from "node:crypto";
+import { mkdir as mkdir3, rename as rename5, rm as rm6, writeFile as writeFile3 } from "node:fs/promises";
+import { dirname as dirname4, isAbsolute as isAbsolute4, resolve as resolve4 } from "node:path";
+
 // src/shared/failure-summary.ts
 async function withFailureSummary(io, heading, step) {
   try {
     await step();
   } catch (e) {
-    throw await io.appendSummary(`### ${heading}
+    throw await io.appendSummary(
+      `### ${typeof heading == "string" ? heading : heading()}
 
 ❌ ${cell(inInputTerms(errorSummary(e)))}
 
-`), e;
+`
+    ), e;
   }
 }
 
@@ -38630,14 +39383,14 @@ function fromPackages(text, packages) {
   for (let [key, entry] of Object.entries(packages)) {
     let at = key.lastIndexOf(NODE_MODULES);
     if (at === -1 || !isObject2(entry) || entry.link === !0) continue;
-    let name = typeof entry.name == "string" ? entry.name : key.slice(at + NODE_MODULES.length), version = typeof entry.version == "string" ? entry.version : "";
+    let name2 = typeof entry.name == "string" ? entry.name : key.slice(at + NODE_MODULES.length), version = typeof entry.version == "string" ? entry.version : "";
     if (!isRegistryVersion(version)) {
-      skipped.push(`${name}@${version || String(entry.resolved ?? "?")}`);
+      skipped.push(`${name2}@${version || String(entry.resolved ?? "?")}`);
       continue;
     }
     out.push({
       ecosystem: "npm",
-      name,
+      name: name2,
       version,
       line: lines.get(pathKey("packages", key)) ?? 1,
       dev: entry.dev === !0,
@@ -38654,14 +39407,14 @@ function fromDependencies(text, dependencies) {
     if (!(!isObject2(deps) || depth > 64))
       for (let [key, entry] of Object.entries(deps)) {
         if (!isObject2(entry)) continue;
-        let here = [...path, "dependencies", key], name = key, version = typeof entry.version == "string" ? entry.version : "";
+        let here = [...path, "dependencies", key], name2 = key, version = typeof entry.version == "string" ? entry.version : "";
         if (version.startsWith("npm:")) {
           let split = splitAt(version.slice(4));
-          split && ([name, version] = split);
+          split && ([name2, version] = split);
         }
         isRegistryVersion(version) ? out.push({
           ecosystem: "npm",
-          name,
+          name: name2,
           version,
           line: lines.get(pathKey(...here)) ?? 1,
           dev: entry.dev === !0
@@ -38689,14 +39442,14 @@ function readNuGetLockfile(text, { file }) {
   let lines = keyLines(text, (path) => path.length === 2 && path[0] === "dependencies"), out = [], seen = /* @__PURE__ */ new Set();
   for (let [framework, packages] of Object.entries(doc.dependencies))
     if (isObject2(packages))
-      for (let [name, entry] of Object.entries(packages)) {
+      for (let [name2, entry] of Object.entries(packages)) {
         if (!isObject2(entry) || entry.type === "Project" || typeof entry.resolved != "string") continue;
-        let id = `${name.toLowerCase()}@${entry.resolved}`;
+        let id = `${name2.toLowerCase()}@${entry.resolved}`;
         seen.has(id) || (seen.add(id), out.push({
           ecosystem: "nuget",
-          name,
+          name: name2,
           version: entry.resolved,
-          line: lines.get(pathKey("dependencies", framework, name)) ?? 1,
+          line: lines.get(pathKey("dependencies", framework, name2)) ?? 1,
           dev: !1
         }));
       }
@@ -38771,10 +39524,10 @@ function readPnpmLockfile(text, { file }) {
       skipped.push(id);
       continue;
     }
-    let [name, pkgVersion] = split;
+    let [name2, pkgVersion] = split;
     out.push({
       ecosystem: "npm",
-      name,
+      name: name2,
       version: pkgVersion,
       line: lines.get(key) ?? 1,
       dev: dev ? dev.has(id) : isObject2(entry) && entry.dev === !0
@@ -38793,9 +39546,9 @@ function devOnlyV9(data) {
   let snapshots = isObject2(data.snapshots) ? data.snapshots : {}, importers = isObject2(data.importers) ? data.importers : {}, refs = (deps) => {
     if (!isObject2(deps)) return [];
     let out = [];
-    for (let [name, value] of Object.entries(deps)) {
+    for (let [name2, value] of Object.entries(deps)) {
       let v = isObject2(value) ? value.version : value;
-      typeof v == "string" && out.push(v.includes("@", 1) && !/^\d/.test(v) ? v : `${name}@${v}`);
+      typeof v == "string" && out.push(v.includes("@", 1) && !/^\d/.test(v) ? v : `${name2}@${v}`);
     }
     return out;
   }, prodRoots = [], devRoots = [];
@@ -39335,15 +40088,15 @@ function classicEntries(text, file) {
   for (let { value: v, descriptors } of grouped.values()) {
     let first = splitAt(descriptors[0]);
     if (!first) continue;
-    let [name, range] = first;
+    let [name2, range] = first;
     if (range.startsWith("npm:")) {
       let real = splitAt(range.slice(4));
-      real && ([name, range] = real);
+      real && ([name2, range] = real);
     }
     let version = typeof v.version == "string" ? v.version : "";
     entries.push({
       descriptors,
-      name,
+      name: name2,
       version,
       line: 1,
       dependencies: [
@@ -39362,10 +40115,10 @@ function berryEntries(text, file) {
     if (key === "__metadata" || !isObject2(value)) continue;
     let descriptors = key.split(/,\s*/).map((d) => d.trim()), resolution = typeof value.resolution == "string" ? value.resolution : "", split = splitAt(resolution);
     if (!split) continue;
-    let [name, reference] = split, version = typeof value.version == "string" ? value.version : "";
+    let [name2, reference] = split, version = typeof value.version == "string" ? value.version : "";
     entries.push({
       descriptors,
-      name,
+      name: name2,
       version,
       line: 1,
       dependencies: [
@@ -39389,10 +40142,10 @@ function parse3(text, file) {
   }
 }
 function depDescriptors(deps, berry) {
-  return isObject2(deps) ? Object.entries(deps).filter((e) => typeof e[1] == "string").map(([name, range]) => descriptor(name, range, berry)) : [];
+  return isObject2(deps) ? Object.entries(deps).filter((e) => typeof e[1] == "string").map(([name2, range]) => descriptor(name2, range, berry)) : [];
 }
-function descriptor(name, range, berry) {
-  return berry && !/^[a-z]+:/.test(range) ? `${name}@npm:${range}` : `${name}@${range}`;
+function descriptor(name2, range, berry) {
+  return berry && !/^[a-z]+:/.test(range) ? `${name2}@npm:${range}` : `${name2}@${range}`;
 }
 function headerLines(text) {
   let lines = /* @__PURE__ */ new Map(), all = text.split(`
@@ -39439,8 +40192,8 @@ var LOCKFILE_NAMES = {
   poetry: readPoetryLock
 };
 function lockfileKind(path) {
-  let name = basename3(path).toLowerCase();
-  return LOCKFILE_NAMES[name] ?? (/^requirements[\w.-]*\.txt$|[\w.-]*requirements\.txt$/.test(name) ? "pip" : void 0);
+  let name2 = basename3(path).toLowerCase();
+  return LOCKFILE_NAMES[name2] ?? (/^requirements[\w.-]*\.txt$|[\w.-]*requirements\.txt$/.test(name2) ? "pip" : void 0);
 }
 
 // ../core/src/sbom/discover.ts
@@ -39485,8 +40238,8 @@ async function findLockfiles(workspace) {
         continue;
       }
       let names = new Set(entries.filter((e) => e.isFile()).map((e) => e.name));
-      for (let name of names)
-        UNREAD_LOCKFILES.has(name) && unread.push(relative(workspace, join4(dir, name)).split("\\").join("/")), name in LOCKFILE_NAMES && (name === "package-lock.json" && names.has("npm-shrinkwrap.json") || found.push(relative(workspace, join4(dir, name)).split("\\").join("/")));
+      for (let name2 of names)
+        UNREAD_LOCKFILES.has(name2) && unread.push(relative(workspace, join4(dir, name2)).split("\\").join("/")), name2 in LOCKFILE_NAMES && (name2 === "package-lock.json" && names.has("npm-shrinkwrap.json") || found.push(relative(workspace, join4(dir, name2)).split("\\").join("/")));
       for (let e of entries)
         e.isDirectory() && !e.name.startsWith(".") && !SKIP.has(e.name) && next.push(join4(dir, e.name));
     }
@@ -39510,15 +40263,15 @@ function canonicalPurl(text) {
     return { problem: error2 instanceof Error ? error2.message : String(error2) };
   }
 }
-function normalisePypiName(name) {
-  return name.toLowerCase().replace(/[-_.]+/g, "-");
+function normalisePypiName(name2) {
+  return name2.toLowerCase().replace(/[-_.]+/g, "-");
 }
-function purlFor(ecosystem, name, version) {
-  if (ecosystem === "npm" && name.startsWith("@") && name.includes("/")) {
-    let slash = name.indexOf("/");
-    return new import_packageurl_js.PackageURL("npm", name.slice(0, slash), name.slice(slash + 1), version, void 0, void 0);
+function purlFor(ecosystem, name2, version) {
+  if (ecosystem === "npm" && name2.startsWith("@") && name2.includes("/")) {
+    let slash = name2.indexOf("/");
+    return new import_packageurl_js.PackageURL("npm", name2.slice(0, slash), name2.slice(slash + 1), version, void 0, void 0);
   }
-  let bare = ecosystem === "pypi" ? normalisePypiName(name) : name;
+  let bare = ecosystem === "pypi" ? normalisePypiName(name2) : name2;
   return new import_packageurl_js.PackageURL(ecosystem, void 0, bare, version, void 0, void 0);
 }
 
@@ -39613,7 +40366,7 @@ var NAMESPACE = /^http:\/\/cyclonedx\.org\/schema\/bom\/(\d+\.\d+)$/, COMPONENT_
     stack.push(tag.uri === this.#namespace ? tag.local : `{${tag.uri}}${tag.local}`);
     let depth = stack.length, top = this.#open.at(-1);
     if (tag.local === "component" && parent === "components" && (depth === 3 || top && depth === top.depth + 2)) {
-      let attr = (name2) => tag.attributes[name2]?.value || void 0, component = {
+      let attr = (name3) => tag.attributes[name3]?.value || void 0, component = {
         name: "",
         licenses: [],
         bomRef: attr("bom-ref"),
@@ -39623,8 +40376,8 @@ var NAMESPACE = /^http:\/\/cyclonedx\.org\/schema\/bom\/(\d+\.\d+)$/, COMPONENT_
       return;
     }
     if (!top) return;
-    let name = stack[depth - 1];
-    depth === top.depth + 1 && COMPONENT_TEXT.has(name) ? this.#text = { target: name, value: "" } : depth === top.depth + 2 && stack[top.depth] === "licenses" && name === "expression" ? this.#text = { target: "expression", value: "" } : depth === top.depth + 3 && stack[top.depth] === "licenses" && stack[top.depth + 1] === "license" && (name === "id" || name === "name") && (this.#text = { target: "license", value: "" });
+    let name2 = stack[depth - 1];
+    depth === top.depth + 1 && COMPONENT_TEXT.has(name2) ? this.#text = { target: name2, value: "" } : depth === top.depth + 2 && stack[top.depth] === "licenses" && name2 === "expression" ? this.#text = { target: "expression", value: "" } : depth === top.depth + 3 && stack[top.depth] === "licenses" && stack[top.depth + 1] === "license" && (name2 === "id" || name2 === "name") && (this.#text = { target: "license", value: "" });
   }
   #checkRoot(tag) {
     let file = this.#file;
@@ -39774,8 +40527,8 @@ function toDomain(file, wire) {
   }), { components: [...seen.values()], warnings };
 }
 function displayName(w) {
-  let name = w.group ? `${w.group}/${w.name}` : w.name || "(unnamed)";
-  return w.version ? `${name}@${w.version}` : name;
+  let name2 = w.group ? `${w.group}/${w.name}` : w.name || "(unnamed)";
+  return w.version ? `${name2}@${w.version}` : name2;
 }
 function listNames2(names) {
   let shown = names.slice(0, NAMES_IN_WARNING).join(", ");
@@ -39917,8 +40670,8 @@ function buildBom(components, devMode, options2) {
   if (bom.metadata.timestamp = options2.timestamp ?? /* @__PURE__ */ new Date(), bom.metadata.tools.components.add(
     new Models.Component(Enums.ComponentType.Application, "proget-ci", { version: PROGET_CI_VERSION })
   ), options2.component) {
-    let { name, version, group } = options2.component, ref = `${group ? `${group}/` : ""}${name}${version ? `@${version}` : ""}`;
-    bom.metadata.component = new Models.Component(Enums.ComponentType.Application, name, {
+    let { name: name2, version, group } = options2.component, ref = `${group ? `${group}/` : ""}${name2}${version ? `@${version}` : ""}`;
+    bom.metadata.component = new Models.Component(Enums.ComponentType.Application, name2, {
       bomRef: ref,
       ...version ? { version } : {},
       ...group ? { group } : {}
@@ -40118,10 +40871,10 @@ function sortRows(rows) {
   );
 }
 function rowOf(server, pkg, prepared, components, issues) {
-  let key = pkg.purl.toLowerCase(), component = components.get(key), parsed = parsePurl(pkg.purl), origin = prepared.generated ? originOf(prepared.generated, pkg.purl) : void 0, issue2 = issues.get(key), name = component ? component.group ? `${component.group}/${component.name}` : component.name : parsed.name;
+  let key = pkg.purl.toLowerCase(), component = components.get(key), parsed = parsePurl(pkg.purl), origin = prepared.generated ? originOf(prepared.generated, pkg.purl) : void 0, issue2 = issues.get(key), name2 = component ? component.group ? `${component.group}/${component.name}` : component.name : parsed.name;
   return {
     purl: pkg.purl,
-    name,
+    name: name2,
     version: component?.version || parsed.version,
     licenses: pkg.licenses.length > 0 ? pkg.licenses : component?.licenses ?? [],
     verdict: pkg.verdict,
@@ -40175,7 +40928,7 @@ function readConnection(inputs, workspace, fromEnv = {}) {
 function checkUrlInput(inputs, label, value) {
   let check = checkServerUrl(value);
   if (check.ok) return check.url;
-  let echo = value.includes("@") ? "" : `; got "${value}"`, message = {
+  let echo = check.shown === void 0 ? "" : `; got "${check.shown}"`, message = {
     empty: `${label} is required`,
     "not-a-url": `${label} is not a valid URL${echo}`,
     scheme: `${label} must be an http:// or https:// URL${echo}`,
@@ -40193,22 +40946,22 @@ var TRUE_WORDS = ["true", "yes", "1"], FEED_NAME = /^[0-9A-Za-z._-]+$/, FALSE_WO
   source;
   problems = [];
   /** Trimmed value, or undefined when unset or blank. */
-  string(name) {
-    let value = this.source.getInput(name).trim();
+  string(name2) {
+    let value = this.source.getInput(name2).trim();
     return value === "" ? void 0 : value;
   }
-  required(name, why = "") {
-    let value = this.string(name);
-    return value === void 0 && this.problems.push(`"${name}" is required${why}`), value;
+  required(name2, why = "") {
+    let value = this.string(name2);
+    return value === void 0 && this.problems.push(`"${name2}" is required${why}`), value;
   }
   /** A feed name: letters, digits, '.', '_' and '-' (and not `.` or `..`, which would change the URL path). */
-  feed(name, required2) {
-    let value = required2 ? this.required(name) : this.string(name);
-    return value !== void 0 && (!FEED_NAME.test(value) || value === "." || value === "..") && this.problems.push(`"${name}" must be a feed name (letters, digits, '.', '_' and '-'); got "${value}"`), value;
+  feed(name2, required2) {
+    let value = required2 ? this.required(name2) : this.string(name2);
+    return value !== void 0 && (!FEED_NAME.test(value) || value === "." || value === "..") && this.problems.push(`"${name2}" must be a feed name (letters, digits, '.', '_' and '-'); got "${value}"`), value;
   }
   /** Masked before anything else can print it; surrounding whitespace is kept out of the mask. */
-  secret(name) {
-    let value = this.source.getInput(name).trim();
+  secret(name2) {
+    let value = this.source.getInput(name2).trim();
     if (value !== "")
       return this.source.setSecret(value), value;
   }
@@ -40218,45 +40971,45 @@ var TRUE_WORDS = ["true", "yes", "1"], FEED_NAME = /^[0-9A-Za-z._-]+$/, FALSE_WO
     if (!(trimmed === void 0 || trimmed === ""))
       return this.source.setSecret(trimmed), trimmed;
   }
-  boolean(name, fallback) {
-    let value = this.string(name);
+  boolean(name2, fallback) {
+    let value = this.string(name2);
     if (value === void 0) return fallback;
     let word = value.toLowerCase();
-    return TRUE_WORDS.includes(word) ? !0 : FALSE_WORDS.includes(word) ? !1 : (this.problems.push(`"${name}" must be one of true, false, yes, no, 1, 0; got "${value}"`), fallback);
+    return TRUE_WORDS.includes(word) ? !0 : FALSE_WORDS.includes(word) ? !1 : (this.problems.push(`"${name2}" must be one of true, false, yes, no, 1, 0; got "${value}"`), fallback);
   }
-  integer(name, fallback, min, max) {
-    let value = this.string(name);
-    return value === void 0 ? fallback : !/^\d+$/.test(value) || Number(value) < min || Number(value) > max ? (this.problems.push(`"${name}" must be a whole number from ${min} to ${max}; got "${value}"`), fallback) : Number(value);
+  integer(name2, fallback, min, max) {
+    let value = this.string(name2);
+    return value === void 0 ? fallback : !/^\d+$/.test(value) || Number(value) < min || Number(value) > max ? (this.problems.push(`"${name2}" must be a whole number from ${min} to ${max}; got "${value}"`), fallback) : Number(value);
   }
   /** A duration in seconds (fractions allowed), returned in milliseconds. */
-  seconds(name, fallbackSeconds, allowZero) {
-    let value = this.string(name);
+  seconds(name2, fallbackSeconds, allowZero) {
+    let value = this.string(name2);
     if (value === void 0) return fallbackSeconds === void 0 ? void 0 : fallbackSeconds * 1e3;
     let n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
     if (!Number.isFinite(n) || (allowZero ? n < 0 : n <= 0) || n > 86400) {
       let range = allowZero ? "from 0 to 86400" : "greater than 0 and at most 86400";
-      return this.problems.push(`"${name}" must be a number of seconds ${range}; got "${value}"`), fallbackSeconds === void 0 ? void 0 : fallbackSeconds * 1e3;
+      return this.problems.push(`"${name2}" must be a number of seconds ${range}; got "${value}"`), fallbackSeconds === void 0 ? void 0 : fallbackSeconds * 1e3;
     }
     return Math.round(n * 1e3);
   }
-  oneOf(name, values, fallback) {
-    let value = this.string(name);
+  oneOf(name2, values, fallback) {
+    let value = this.string(name2);
     if (value === void 0) return fallback;
     let match = values.find((v) => v === value.toLowerCase());
-    return match === void 0 ? (this.problems.push(`"${name}" must be one of ${values.join(", ")}; got "${value}"`), fallback) : match;
+    return match === void 0 ? (this.problems.push(`"${name2}" must be one of ${values.join(", ")}; got "${value}"`), fallback) : match;
   }
   /** Non-blank lines, trimmed. */
-  lines(name) {
-    return this.source.getInput(name).split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "");
+  lines(name2) {
+    return this.source.getInput(name2).split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "");
   }
   /** Every line as given, blank ones included, so problems can name line numbers. */
-  rawLines(name) {
-    let value = this.source.getInput(name);
+  rawLines(name2) {
+    let value = this.source.getInput(name2);
     return value.trim() === "" ? [] : value.split(/\r?\n/);
   }
   /** Items separated by commas or newlines, trimmed, blanks dropped. */
-  list(name) {
-    return this.source.getInput(name).split(/[,\r\n]/).map((item) => item.trim()).filter((item) => item !== "");
+  list(name2) {
+    return this.source.getInput(name2).split(/[,\r\n]/).map((item) => item.trim()).filter((item) => item !== "");
   }
   problem(message) {
     this.problems.push(message);
@@ -40280,12 +41033,12 @@ function readAuditInputs(source, context) {
   project === void 0 && inputs.problem('"project" is required: the run does not name its repository (GITHUB_REPOSITORY)');
   let version = inputs.string("version") ?? defaultVersion(context);
   version === void 0 && inputs.problem('"version" is required: the run names no ref (GITHUB_REF) to take it from');
-  for (let [name, value] of [
+  for (let [name2, value] of [
     ["project", project],
     ["version", version],
     ["stage", inputs.string("stage")]
   ])
-    value !== void 0 && (CONTROL.test(value) || value.length > 200) && inputs.problem(`"${name}" must be one line of at most 200 characters`);
+    value !== void 0 && (CONTROL.test(value) || value.length > 200) && inputs.problem(`"${name2}" must be one line of at most 200 characters`);
   let stage = inputs.string("stage"), failOn = inputs.oneOf("fail-on", FAIL_ON, "noncompliant"), sarif2 = inputs.string("sarif");
   return inputs.finish(), {
     connection,
@@ -40300,8 +41053,8 @@ function readAuditInputs(source, context) {
   };
 }
 function defaultProject(context) {
-  let name = context.repository?.split("/").at(-1);
-  return name === void 0 || name === "" ? void 0 : name;
+  let name2 = context.repository?.split("/").at(-1);
+  return name2 === void 0 || name2 === "" ? void 0 : name2;
 }
 function defaultVersion(context) {
   let ref = context.ref;

@@ -26,8 +26,8 @@ var __commonJS = (cb, mod) => function() {
   }
 };
 var __export = (target, all) => {
-  for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: !0 });
+  for (var name2 in all)
+    __defProp(target, name2, { get: all[name2], enumerable: !0 });
 }, __copyProps = (to, from, except, desc) => {
   if (from && typeof from == "object" || typeof from == "function")
     for (let key of __getOwnPropNames(from))
@@ -1076,12 +1076,12 @@ var require_util = __commonJS({
         size: m[3] ? parseInt(m[3]) : null
       } : null;
     }
-    function addListener(obj, name, listener) {
-      return (obj[kListeners] ??= []).push([name, listener]), obj.on(name, listener), obj;
+    function addListener(obj, name2, listener) {
+      return (obj[kListeners] ??= []).push([name2, listener]), obj.on(name2, listener), obj;
     }
     function removeAllListeners(obj) {
-      for (let [name, listener] of obj[kListeners] ?? [])
-        obj.removeListener(name, listener);
+      for (let [name2, listener] of obj[kListeners] ?? [])
+        obj.removeListener(name2, listener);
       obj[kListeners] = null;
     }
     function errorRequest(client, request, err) {
@@ -2711,8 +2711,8 @@ var require_data_url = __commonJS({
     function serializeAMimeType(mimeType) {
       assert(mimeType !== "failure");
       let { parameters, essence } = mimeType, serialization = essence;
-      for (let [name, value] of parameters.entries())
-        serialization += ";", serialization += name, serialization += "=", HTTP_TOKEN_CODEPOINTS.test(value) || (value = value.replace(/(\\|")/g, "\\$1"), value = '"' + value, value += '"'), serialization += value;
+      for (let [name2, value] of parameters.entries())
+        serialization += ";", serialization += name2, serialization += "=", HTTP_TOKEN_CODEPOINTS.test(value) || (value = value.replace(/(\\|")/g, "\\$1"), value = '"' + value, value += '"'), serialization += value;
       return serialization;
     }
     function isHTTPWhiteSpace(char) {
@@ -3043,11 +3043,11 @@ var require_webidl = __commonJS({
         });
       return V;
     };
-    webidl.converters.TypedArray = function(V, T, prefix, name, opts) {
+    webidl.converters.TypedArray = function(V, T, prefix, name2, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isTypedArray(V) || V.constructor.name !== T.name)
         throw webidl.errors.conversionFailed({
           prefix,
-          argument: `${name} ("${webidl.util.Stringify(V)}")`,
+          argument: `${name2} ("${webidl.util.Stringify(V)}")`,
           types: [T.name]
         });
       if (opts?.allowShared === !1 && types.isSharedArrayBuffer(V.buffer))
@@ -3062,11 +3062,11 @@ var require_webidl = __commonJS({
         });
       return V;
     };
-    webidl.converters.DataView = function(V, prefix, name, opts) {
+    webidl.converters.DataView = function(V, prefix, name2, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isDataView(V))
         throw webidl.errors.exception({
           header: prefix,
-          message: `${name} is not a DataView.`
+          message: `${name2} is not a DataView.`
         });
       if (opts?.allowShared === !1 && types.isSharedArrayBuffer(V.buffer))
         throw webidl.errors.exception({
@@ -3080,16 +3080,16 @@ var require_webidl = __commonJS({
         });
       return V;
     };
-    webidl.converters.BufferSource = function(V, prefix, name, opts) {
+    webidl.converters.BufferSource = function(V, prefix, name2, opts) {
       if (types.isAnyArrayBuffer(V))
-        return webidl.converters.ArrayBuffer(V, prefix, name, { ...opts, allowShared: !1 });
+        return webidl.converters.ArrayBuffer(V, prefix, name2, { ...opts, allowShared: !1 });
       if (types.isTypedArray(V))
-        return webidl.converters.TypedArray(V, V.constructor, prefix, name, { ...opts, allowShared: !1 });
+        return webidl.converters.TypedArray(V, V.constructor, prefix, name2, { ...opts, allowShared: !1 });
       if (types.isDataView(V))
-        return webidl.converters.DataView(V, prefix, name, { ...opts, allowShared: !1 });
+        return webidl.converters.DataView(V, prefix, name2, { ...opts, allowShared: !1 });
       throw webidl.errors.conversionFailed({
         prefix,
-        argument: `${name} ("${webidl.util.Stringify(V)}")`,
+        argument: `${name2} ("${webidl.util.Stringify(V)}")`,
         types: ["BufferSource"]
       });
     };
@@ -3188,9 +3188,9 @@ var require_util2 = __commonJS({
     function TAOCheck() {
       return "success";
     }
-    function appendFetchMetadata(httpRequest2) {
+    function appendFetchMetadata(httpRequest3) {
       let header2 = null;
-      header2 = httpRequest2.mode, httpRequest2.headersList.set("sec-fetch-mode", header2, !0);
+      header2 = httpRequest3.mode, httpRequest3.headersList.set("sec-fetch-mode", header2, !0);
     }
     function appendRequestOriginHeader(request) {
       let serializedOrigin = request.origin;
@@ -3405,7 +3405,7 @@ var require_util2 = __commonJS({
       return assert(typeof result == "string"), result;
     }
     var esIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
-    function createIterator(name, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+    function createIterator(name2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
       class FastIterableIterator {
         /** @type {any} */
         #target;
@@ -3424,7 +3424,7 @@ var require_util2 = __commonJS({
         next() {
           if (typeof this != "object" || this === null || !(#target in this))
             throw new TypeError(
-              `'next' called on an object that does not implement interface ${name} Iterator.`
+              `'next' called on an object that does not implement interface ${name2} Iterator.`
             );
           let index = this.#index, values = this.#target[kInternalIterator], len = values.length;
           if (index >= len)
@@ -3457,15 +3457,15 @@ var require_util2 = __commonJS({
           writable: !1,
           enumerable: !1,
           configurable: !0,
-          value: `${name} Iterator`
+          value: `${name2} Iterator`
         },
         next: { writable: !0, enumerable: !0, configurable: !0 }
       }), function(target, kind) {
         return new FastIterableIterator(target, kind);
       };
     }
-    function iteratorMixin(name, object, kInternalIterator, keyIndex = 0, valueIndex = 1) {
-      let makeIterator = createIterator(name, kInternalIterator, keyIndex, valueIndex), properties = {
+    function iteratorMixin(name2, object, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+      let makeIterator = createIterator(name2, kInternalIterator, keyIndex, valueIndex), properties = {
         keys: {
           writable: !0,
           enumerable: !0,
@@ -3495,9 +3495,9 @@ var require_util2 = __commonJS({
           enumerable: !0,
           configurable: !0,
           value: function(callbackfn, thisArg = globalThis) {
-            if (webidl.brandCheck(this, object), webidl.argumentLengthCheck(arguments, 1, `${name}.forEach`), typeof callbackfn != "function")
+            if (webidl.brandCheck(this, object), webidl.argumentLengthCheck(arguments, 1, `${name2}.forEach`), typeof callbackfn != "function")
               throw new TypeError(
-                `Failed to execute 'forEach' on '${name}': parameter 1 is not of type 'Function'.`
+                `Failed to execute 'forEach' on '${name2}': parameter 1 is not of type 'Function'.`
               );
             for (let { 0: key, 1: value } of makeIterator(this, "key+value"))
               callbackfn.call(thisArg, value, key, this);
@@ -3669,8 +3669,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list) {
-      let value = list.get(name, !0);
+    function getDecodeSplit(name2, list) {
+      let value = list.get(name2, !0);
       return value === null ? null : gettingDecodingSplitting(value);
     }
     var textDecoder = new TextDecoder();
@@ -3822,52 +3822,52 @@ var require_formdata = __commonJS({
           });
         this[kState] = [];
       }
-      append(name, value, filename = void 0) {
+      append(name2, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         let prefix = "FormData.append";
         if (webidl.argumentLengthCheck(arguments, 2, prefix), arguments.length === 3 && !isBlobLike(value))
           throw new TypeError(
             "Failed to execute 'append' on 'FormData': parameter 2 is not of type 'Blob'"
           );
-        name = webidl.converters.USVString(name, prefix, "name"), value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "value", { strict: !1 }) : webidl.converters.USVString(value, prefix, "value"), filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "filename") : void 0;
-        let entry = makeEntry(name, value, filename);
+        name2 = webidl.converters.USVString(name2, prefix, "name"), value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "value", { strict: !1 }) : webidl.converters.USVString(value, prefix, "value"), filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "filename") : void 0;
+        let entry = makeEntry(name2, value, filename);
         this[kState].push(entry);
       }
-      delete(name) {
+      delete(name2) {
         webidl.brandCheck(this, _FormData);
         let prefix = "FormData.delete";
-        webidl.argumentLengthCheck(arguments, 1, prefix), name = webidl.converters.USVString(name, prefix, "name"), this[kState] = this[kState].filter((entry) => entry.name !== name);
+        webidl.argumentLengthCheck(arguments, 1, prefix), name2 = webidl.converters.USVString(name2, prefix, "name"), this[kState] = this[kState].filter((entry) => entry.name !== name2);
       }
-      get(name) {
+      get(name2) {
         webidl.brandCheck(this, _FormData);
         let prefix = "FormData.get";
-        webidl.argumentLengthCheck(arguments, 1, prefix), name = webidl.converters.USVString(name, prefix, "name");
-        let idx = this[kState].findIndex((entry) => entry.name === name);
+        webidl.argumentLengthCheck(arguments, 1, prefix), name2 = webidl.converters.USVString(name2, prefix, "name");
+        let idx = this[kState].findIndex((entry) => entry.name === name2);
         return idx === -1 ? null : this[kState][idx].value;
       }
-      getAll(name) {
+      getAll(name2) {
         webidl.brandCheck(this, _FormData);
         let prefix = "FormData.getAll";
-        return webidl.argumentLengthCheck(arguments, 1, prefix), name = webidl.converters.USVString(name, prefix, "name"), this[kState].filter((entry) => entry.name === name).map((entry) => entry.value);
+        return webidl.argumentLengthCheck(arguments, 1, prefix), name2 = webidl.converters.USVString(name2, prefix, "name"), this[kState].filter((entry) => entry.name === name2).map((entry) => entry.value);
       }
-      has(name) {
+      has(name2) {
         webidl.brandCheck(this, _FormData);
         let prefix = "FormData.has";
-        return webidl.argumentLengthCheck(arguments, 1, prefix), name = webidl.converters.USVString(name, prefix, "name"), this[kState].findIndex((entry) => entry.name === name) !== -1;
+        return webidl.argumentLengthCheck(arguments, 1, prefix), name2 = webidl.converters.USVString(name2, prefix, "name"), this[kState].findIndex((entry) => entry.name === name2) !== -1;
       }
-      set(name, value, filename = void 0) {
+      set(name2, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         let prefix = "FormData.set";
         if (webidl.argumentLengthCheck(arguments, 2, prefix), arguments.length === 3 && !isBlobLike(value))
           throw new TypeError(
             "Failed to execute 'set' on 'FormData': parameter 2 is not of type 'Blob'"
           );
-        name = webidl.converters.USVString(name, prefix, "name"), value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "name", { strict: !1 }) : webidl.converters.USVString(value, prefix, "name"), filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "name") : void 0;
-        let entry = makeEntry(name, value, filename), idx = this[kState].findIndex((entry2) => entry2.name === name);
+        name2 = webidl.converters.USVString(name2, prefix, "name"), value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "name", { strict: !1 }) : webidl.converters.USVString(value, prefix, "name"), filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "name") : void 0;
+        let entry = makeEntry(name2, value, filename), idx = this[kState].findIndex((entry2) => entry2.name === name2);
         idx !== -1 ? this[kState] = [
           ...this[kState].slice(0, idx),
           entry,
-          ...this[kState].slice(idx + 1).filter((entry2) => entry2.name !== name)
+          ...this[kState].slice(idx + 1).filter((entry2) => entry2.name !== name2)
         ] : this[kState].push(entry);
       }
       [nodeUtil.inspect.custom](depth, options2) {
@@ -3890,7 +3890,7 @@ var require_formdata = __commonJS({
         configurable: !0
       }
     });
-    function makeEntry(name, value, filename) {
+    function makeEntry(name2, value, filename) {
       if (typeof value != "string") {
         if (isFileLike(value) || (value = value instanceof Blob ? new File([value], "blob", { type: value.type }) : new FileLike(value, "blob", { type: value.type })), filename !== void 0) {
           let options2 = {
@@ -3900,7 +3900,7 @@ var require_formdata = __commonJS({
           value = value instanceof NativeFile ? new File([value], filename, options2) : new FileLike(value, filename, options2);
         }
       }
-      return { name, value };
+      return { name: name2, value };
     }
     module.exports = { FormData, makeEntry };
   }
@@ -3953,7 +3953,7 @@ var require_formdata_parser = __commonJS({
         let result = parseMultipartFormDataHeaders(input, position);
         if (result === "failure")
           return "failure";
-        let { name, filename, contentType, encoding } = result;
+        let { name: name2, filename, contentType, encoding } = result;
         position.position += 2;
         let body;
         {
@@ -3966,14 +3966,14 @@ var require_formdata_parser = __commonJS({
           return "failure";
         position.position += 2;
         let value;
-        filename !== null ? (contentType ??= "text/plain", isAsciiString(contentType) || (contentType = ""), value = new File([body], filename, { type: contentType })) : value = utf8DecodeBytes(Buffer.from(body)), assert(isUSVString(name)), assert(typeof value == "string" && isUSVString(value) || isFileLike(value)), entryList.push(makeEntry(name, value, filename));
+        filename !== null ? (contentType ??= "text/plain", isAsciiString(contentType) || (contentType = ""), value = new File([body], filename, { type: contentType })) : value = utf8DecodeBytes(Buffer.from(body)), assert(isUSVString(name2)), assert(typeof value == "string" && isUSVString(value) || isFileLike(value)), entryList.push(makeEntry(name2, value, filename));
       }
     }
     function parseMultipartFormDataHeaders(input, position) {
-      let name = null, filename = null, contentType = null, encoding = null;
+      let name2 = null, filename = null, contentType = null, encoding = null;
       for (; ; ) {
         if (input[position.position] === 13 && input[position.position + 1] === 10)
-          return name === null ? "failure" : { name, filename, contentType, encoding };
+          return name2 === null ? "failure" : { name: name2, filename, contentType, encoding };
         let headerName = collectASequenceOfBytes(
           (char) => char !== 10 && char !== 13 && char !== 58,
           input,
@@ -3987,7 +3987,7 @@ var require_formdata_parser = __commonJS({
           position
         ), bufferToLowerCasedHeaderName(headerName)) {
           case "content-disposition": {
-            if (name = filename = null, !bufferStartsWith(input, formDataNameBuffer, position) || (position.position += 17, name = parseMultipartFormDataName(input, position), name === null))
+            if (name2 = filename = null, !bufferStartsWith(input, formDataNameBuffer, position) || (position.position += 17, name2 = parseMultipartFormDataName(input, position), name2 === null))
               return "failure";
             if (bufferStartsWith(input, filenameBuffer, position)) {
               let check2 = position.position + filenameBuffer.length;
@@ -4028,13 +4028,13 @@ var require_formdata_parser = __commonJS({
     }
     function parseMultipartFormDataName(input, position) {
       assert(input[position.position - 1] === 34);
-      let name = collectASequenceOfBytes(
+      let name2 = collectASequenceOfBytes(
         (char) => char !== 10 && char !== 13 && char !== 34,
         input,
         position
       );
-      return input[position.position] !== 34 ? null : (position.position++, name = new TextDecoder().decode(name).replace(/%0A/ig, `
-`).replace(/%0D/ig, "\r").replace(/%22/g, '"'), name);
+      return input[position.position] !== 34 ? null : (position.position++, name2 = new TextDecoder().decode(name2).replace(/%0A/ig, `
+`).replace(/%0D/ig, "\r").replace(/%22/g, '"'), name2);
     }
     function collectASequenceOfBytes(condition, input, position) {
       let start = position.position;
@@ -4120,15 +4120,15 @@ Content-Disposition: form-data`;
 `), blobParts = [], rn = new Uint8Array([13, 10]);
         length = 0;
         let hasUnknownSizeValue = !1;
-        for (let [name, value] of object)
+        for (let [name2, value] of object)
           if (typeof value == "string") {
-            let chunk2 = textEncoder.encode(prefix + `; name="${escape(normalizeLinefeeds(name))}"\r
+            let chunk2 = textEncoder.encode(prefix + `; name="${escape(normalizeLinefeeds(name2))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2), length += chunk2.byteLength;
           } else {
-            let chunk2 = textEncoder.encode(`${prefix}; name="${escape(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
+            let chunk2 = textEncoder.encode(`${prefix}; name="${escape(normalizeLinefeeds(name2))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -4223,8 +4223,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                 }
                 case "application/x-www-form-urlencoded": {
                   let entries = new URLSearchParams(value.toString()), fd = new FormData();
-                  for (let [name, value2] of entries)
-                    fd.append(name, value2);
+                  for (let [name2, value2] of entries)
+                    fd.append(name2, value2);
                   return fd;
                 }
               }
@@ -4885,12 +4885,12 @@ var require_client_h2 = __commonJS({
     } = http2;
     function parseH2Headers(headers) {
       let result = [];
-      for (let [name, value] of Object.entries(headers))
+      for (let [name2, value] of Object.entries(headers))
         if (Array.isArray(value))
           for (let subvalue of value)
-            result.push(Buffer.from(name), Buffer.from(subvalue));
+            result.push(Buffer.from(name2), Buffer.from(subvalue));
         else
-          result.push(Buffer.from(name), Buffer.from(value));
+          result.push(Buffer.from(name2), Buffer.from(value));
       return result;
     }
     function parseH2ResponseHeaders(headers) {
@@ -5247,8 +5247,8 @@ var require_redirect_handler = __commonJS({
       if (removeContent && util.headerNameToString(header2).startsWith("content-"))
         return !0;
       if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
-        let name = util.headerNameToString(header2);
-        return name === "authorization" || name === "cookie" || name === "proxy-authorization";
+        let name2 = util.headerNameToString(header2);
+        return name2 === "authorization" || name2 === "cookie" || name2 === "proxy-authorization";
       }
       return !1;
     }
@@ -7376,12 +7376,12 @@ var require_mock_utils = __commonJS({
     function generateKeyValues(data) {
       let keys = Object.keys(data), result = [];
       for (let i = 0; i < keys.length; ++i) {
-        let key = keys[i], value = data[key], name = Buffer.from(`${key}`);
+        let key = keys[i], value = data[key], name2 = Buffer.from(`${key}`);
         if (Array.isArray(value))
           for (let j = 0; j < value.length; ++j)
-            result.push(name, Buffer.from(`${value[j]}`));
+            result.push(name2, Buffer.from(`${value[j]}`));
         else
-          result.push(name, Buffer.from(`${value}`));
+          result.push(name2, Buffer.from(`${value}`));
       }
       return result;
     }
@@ -8231,8 +8231,8 @@ var require_headers = __commonJS({
           types: ["sequence<sequence<ByteString>>", "record<ByteString, ByteString>"]
         });
     }
-    function appendHeader(headers, name, value) {
-      if (value = headerValueNormalize(value), isValidHeaderName(name)) {
+    function appendHeader(headers, name2, value) {
+      if (value = headerValueNormalize(value), isValidHeaderName(name2)) {
         if (!isValidHeaderValue(value))
           throw webidl.errors.invalidArgument({
             prefix: "Headers.append",
@@ -8241,12 +8241,12 @@ var require_headers = __commonJS({
           });
       } else throw webidl.errors.invalidArgument({
         prefix: "Headers.append",
-        value: name,
+        value: name2,
         type: "header name"
       });
       if (getHeadersGuard(headers) === "immutable")
         throw new TypeError("immutable");
-      return getHeadersList(headers).append(name, value, !1);
+      return getHeadersList(headers).append(name2, value, !1);
     }
     function compareHeaderName(a, b) {
       return a[0] < b[0] ? -1 : 1;
@@ -8262,8 +8262,8 @@ var require_headers = __commonJS({
        * @param {string} name
        * @param {boolean} isLowerCase
        */
-      contains(name, isLowerCase) {
-        return this[kHeadersMap].has(isLowerCase ? name : name.toLowerCase());
+      contains(name2, isLowerCase) {
+        return this[kHeadersMap].has(isLowerCase ? name2 : name2.toLowerCase());
       }
       clear() {
         this[kHeadersMap].clear(), this[kHeadersSortedMap] = null, this.cookies = null;
@@ -8274,9 +8274,9 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      append(name, value, isLowerCase) {
+      append(name2, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        let lowercaseName = isLowerCase ? name : name.toLowerCase(), exists3 = this[kHeadersMap].get(lowercaseName);
+        let lowercaseName = isLowerCase ? name2 : name2.toLowerCase(), exists3 = this[kHeadersMap].get(lowercaseName);
         if (exists3) {
           let delimiter = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
@@ -8284,7 +8284,7 @@ var require_headers = __commonJS({
             value: `${exists3.value}${delimiter}${value}`
           });
         } else
-          this[kHeadersMap].set(lowercaseName, { name, value });
+          this[kHeadersMap].set(lowercaseName, { name: name2, value });
         lowercaseName === "set-cookie" && (this.cookies ??= []).push(value);
       }
       /**
@@ -8293,18 +8293,18 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      set(name, value, isLowerCase) {
+      set(name2, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        let lowercaseName = isLowerCase ? name : name.toLowerCase();
-        lowercaseName === "set-cookie" && (this.cookies = [value]), this[kHeadersMap].set(lowercaseName, { name, value });
+        let lowercaseName = isLowerCase ? name2 : name2.toLowerCase();
+        lowercaseName === "set-cookie" && (this.cookies = [value]), this[kHeadersMap].set(lowercaseName, { name: name2, value });
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-delete
        * @param {string} name
        * @param {boolean} isLowerCase
        */
-      delete(name, isLowerCase) {
-        this[kHeadersSortedMap] = null, isLowerCase || (name = name.toLowerCase()), name === "set-cookie" && (this.cookies = null), this[kHeadersMap].delete(name);
+      delete(name2, isLowerCase) {
+        this[kHeadersSortedMap] = null, isLowerCase || (name2 = name2.toLowerCase()), name2 === "set-cookie" && (this.cookies = null), this[kHeadersMap].delete(name2);
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-get
@@ -8312,18 +8312,18 @@ var require_headers = __commonJS({
        * @param {boolean} isLowerCase
        * @returns {string | null}
        */
-      get(name, isLowerCase) {
-        return this[kHeadersMap].get(isLowerCase ? name : name.toLowerCase())?.value ?? null;
+      get(name2, isLowerCase) {
+        return this[kHeadersMap].get(isLowerCase ? name2 : name2.toLowerCase())?.value ?? null;
       }
       *[Symbol.iterator]() {
-        for (let { 0: name, 1: { value } } of this[kHeadersMap])
-          yield [name, value];
+        for (let { 0: name2, 1: { value } } of this[kHeadersMap])
+          yield [name2, value];
       }
       get entries() {
         let headers = {};
         if (this[kHeadersMap].size !== 0)
-          for (let { name, value } of this[kHeadersMap].values())
-            headers[name] = value;
+          for (let { name: name2, value } of this[kHeadersMap].values())
+            headers[name2] = value;
         return headers;
       }
       rawValues() {
@@ -8332,12 +8332,12 @@ var require_headers = __commonJS({
       get entriesList() {
         let headers = [];
         if (this[kHeadersMap].size !== 0)
-          for (let { 0: lowerName, 1: { name, value } } of this[kHeadersMap])
+          for (let { 0: lowerName, 1: { name: name2, value } } of this[kHeadersMap])
             if (lowerName === "set-cookie")
               for (let cookie of this.cookies)
-                headers.push([name, cookie]);
+                headers.push([name2, cookie]);
             else
-              headers.push([name, value]);
+              headers.push([name2, value]);
         return headers;
       }
       // https://fetch.spec.whatwg.org/#convert-header-names-to-a-sorted-lowercase-set
@@ -8362,8 +8362,8 @@ var require_headers = __commonJS({
           return array;
         } else {
           let i = 0;
-          for (let { 0: name, 1: { value } } of this[kHeadersMap])
-            array[i++] = [name, value], assert(value !== null);
+          for (let { 0: name2, 1: { value } } of this[kHeadersMap])
+            array[i++] = [name2, value], assert(value !== null);
           return array.sort(compareHeaderName);
         }
       }
@@ -8374,52 +8374,52 @@ var require_headers = __commonJS({
         webidl.util.markAsUncloneable(this), init !== kConstruct && (this.#headersList = new HeadersList(), this.#guard = "none", init !== void 0 && (init = webidl.converters.HeadersInit(init, "Headers contructor", "init"), fill(this, init)));
       }
       // https://fetch.spec.whatwg.org/#dom-headers-append
-      append(name, value) {
+      append(name2, value) {
         webidl.brandCheck(this, _Headers), webidl.argumentLengthCheck(arguments, 2, "Headers.append");
         let prefix = "Headers.append";
-        return name = webidl.converters.ByteString(name, prefix, "name"), value = webidl.converters.ByteString(value, prefix, "value"), appendHeader(this, name, value);
+        return name2 = webidl.converters.ByteString(name2, prefix, "name"), value = webidl.converters.ByteString(value, prefix, "value"), appendHeader(this, name2, value);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-delete
-      delete(name) {
-        if (webidl.brandCheck(this, _Headers), webidl.argumentLengthCheck(arguments, 1, "Headers.delete"), name = webidl.converters.ByteString(name, "Headers.delete", "name"), !isValidHeaderName(name))
+      delete(name2) {
+        if (webidl.brandCheck(this, _Headers), webidl.argumentLengthCheck(arguments, 1, "Headers.delete"), name2 = webidl.converters.ByteString(name2, "Headers.delete", "name"), !isValidHeaderName(name2))
           throw webidl.errors.invalidArgument({
             prefix: "Headers.delete",
-            value: name,
+            value: name2,
             type: "header name"
           });
         if (this.#guard === "immutable")
           throw new TypeError("immutable");
-        this.#headersList.contains(name, !1) && this.#headersList.delete(name, !1);
+        this.#headersList.contains(name2, !1) && this.#headersList.delete(name2, !1);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-get
-      get(name) {
+      get(name2) {
         webidl.brandCheck(this, _Headers), webidl.argumentLengthCheck(arguments, 1, "Headers.get");
         let prefix = "Headers.get";
-        if (name = webidl.converters.ByteString(name, prefix, "name"), !isValidHeaderName(name))
+        if (name2 = webidl.converters.ByteString(name2, prefix, "name"), !isValidHeaderName(name2))
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name,
+            value: name2,
             type: "header name"
           });
-        return this.#headersList.get(name, !1);
+        return this.#headersList.get(name2, !1);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-has
-      has(name) {
+      has(name2) {
         webidl.brandCheck(this, _Headers), webidl.argumentLengthCheck(arguments, 1, "Headers.has");
         let prefix = "Headers.has";
-        if (name = webidl.converters.ByteString(name, prefix, "name"), !isValidHeaderName(name))
+        if (name2 = webidl.converters.ByteString(name2, prefix, "name"), !isValidHeaderName(name2))
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name,
+            value: name2,
             type: "header name"
           });
-        return this.#headersList.contains(name, !1);
+        return this.#headersList.contains(name2, !1);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-set
-      set(name, value) {
+      set(name2, value) {
         webidl.brandCheck(this, _Headers), webidl.argumentLengthCheck(arguments, 2, "Headers.set");
         let prefix = "Headers.set";
-        if (name = webidl.converters.ByteString(name, prefix, "name"), value = webidl.converters.ByteString(value, prefix, "value"), value = headerValueNormalize(value), isValidHeaderName(name)) {
+        if (name2 = webidl.converters.ByteString(name2, prefix, "name"), value = webidl.converters.ByteString(value, prefix, "value"), value = headerValueNormalize(value), isValidHeaderName(name2)) {
           if (!isValidHeaderValue(value))
             throw webidl.errors.invalidArgument({
               prefix,
@@ -8428,12 +8428,12 @@ var require_headers = __commonJS({
             });
         } else throw webidl.errors.invalidArgument({
           prefix,
-          value: name,
+          value: name2,
           type: "header name"
         });
         if (this.#guard === "immutable")
           throw new TypeError("immutable");
-        this.#headersList.set(name, value, !1);
+        this.#headersList.set(name2, value, !1);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
@@ -8449,12 +8449,12 @@ var require_headers = __commonJS({
         if (cookies === null || cookies.length === 1)
           return this.#headersList[kHeadersSortedMap] = names;
         for (let i = 0; i < names.length; ++i) {
-          let { 0: name, 1: value } = names[i];
-          if (name === "set-cookie")
+          let { 0: name2, 1: value } = names[i];
+          if (name2 === "set-cookie")
             for (let j = 0; j < cookies.length; ++j)
-              headers.push([name, cookies[j]]);
+              headers.push([name2, cookies[j]]);
           else
-            headers.push([name, value]);
+            headers.push([name2, value]);
         }
         return this.#headersList[kHeadersSortedMap] = headers;
       }
@@ -8778,8 +8778,8 @@ var require_response = __commonJS({
     webidl.converters.URLSearchParams = webidl.interfaceConverter(
       URLSearchParams
     );
-    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix, name) {
-      return typeof V == "string" ? webidl.converters.USVString(V, prefix, name) : isBlobLike(V) ? webidl.converters.Blob(V, prefix, name, { strict: !1 }) : ArrayBuffer.isView(V) || types.isArrayBuffer(V) ? webidl.converters.BufferSource(V, prefix, name) : util.isFormDataLike(V) ? webidl.converters.FormData(V, prefix, name, { strict: !1 }) : V instanceof URLSearchParams ? webidl.converters.URLSearchParams(V, prefix, name) : webidl.converters.DOMString(V, prefix, name);
+    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix, name2) {
+      return typeof V == "string" ? webidl.converters.USVString(V, prefix, name2) : isBlobLike(V) ? webidl.converters.Blob(V, prefix, name2, { strict: !1 }) : ArrayBuffer.isView(V) || types.isArrayBuffer(V) ? webidl.converters.BufferSource(V, prefix, name2) : util.isFormDataLike(V) ? webidl.converters.FormData(V, prefix, name2, { strict: !1 }) : V instanceof URLSearchParams ? webidl.converters.URLSearchParams(V, prefix, name2) : webidl.converters.DOMString(V, prefix, name2);
     };
     webidl.converters.BodyInit = function(V, prefix, argument) {
       return V instanceof ReadableStream ? webidl.converters.ReadableStream(V, prefix, argument) : V?.[Symbol.asyncIterator] ? V : webidl.converters.XMLHttpRequestBodyInit(V, prefix, argument);
@@ -9025,8 +9025,8 @@ var require_request2 = __commonJS({
         if (initHasKey) {
           let headersList = getHeadersList(this[kHeaders]), headers = init.headers !== void 0 ? init.headers : new HeadersList(headersList);
           if (headersList.clear(), headers instanceof HeadersList) {
-            for (let { name, value } of headers.rawValues())
-              headersList.append(name, value, !1);
+            for (let { name: name2, value } of headers.rawValues())
+              headersList.append(name2, value, !1);
             headersList.cookies = headers.cookies;
           } else
             fillHeaders(this[kHeaders], headers);
@@ -9715,20 +9715,20 @@ var require_fetch = __commonJS({
       return timingInfo.redirectEndTime = timingInfo.postRedirectStartTime = coarsenedSharedCurrentTime(fetchParams.crossOriginIsolatedCapability), timingInfo.redirectStartTime === 0 && (timingInfo.redirectStartTime = timingInfo.startTime), request.urlList.push(locationURL), setRequestReferrerPolicyOnRedirect(request, actualResponse), mainFetch(fetchParams, !0);
     }
     async function httpNetworkOrCacheFetch(fetchParams, isAuthenticationFetch = !1, isNewConnectionFetch = !1) {
-      let request = fetchParams.request, httpFetchParams = null, httpRequest2 = null, response = null, httpCache = null, revalidatingFlag = !1;
-      request.window === "no-window" && request.redirect === "error" ? (httpFetchParams = fetchParams, httpRequest2 = request) : (httpRequest2 = cloneRequest(request), httpFetchParams = { ...fetchParams }, httpFetchParams.request = httpRequest2);
-      let includeCredentials = request.credentials === "include" || request.credentials === "same-origin" && request.responseTainting === "basic", contentLength2 = httpRequest2.body ? httpRequest2.body.length : null, contentLengthHeaderValue = null;
-      if (httpRequest2.body == null && ["POST", "PUT"].includes(httpRequest2.method) && (contentLengthHeaderValue = "0"), contentLength2 != null && (contentLengthHeaderValue = isomorphicEncode(`${contentLength2}`)), contentLengthHeaderValue != null && httpRequest2.headersList.append("content-length", contentLengthHeaderValue, !0), contentLength2 != null && httpRequest2.keepalive, httpRequest2.referrer instanceof URL && httpRequest2.headersList.append("referer", isomorphicEncode(httpRequest2.referrer.href), !0), appendRequestOriginHeader(httpRequest2), appendFetchMetadata(httpRequest2), httpRequest2.headersList.contains("user-agent", !0) || httpRequest2.headersList.append("user-agent", defaultUserAgent), httpRequest2.cache === "default" && (httpRequest2.headersList.contains("if-modified-since", !0) || httpRequest2.headersList.contains("if-none-match", !0) || httpRequest2.headersList.contains("if-unmodified-since", !0) || httpRequest2.headersList.contains("if-match", !0) || httpRequest2.headersList.contains("if-range", !0)) && (httpRequest2.cache = "no-store"), httpRequest2.cache === "no-cache" && !httpRequest2.preventNoCacheCacheControlHeaderModification && !httpRequest2.headersList.contains("cache-control", !0) && httpRequest2.headersList.append("cache-control", "max-age=0", !0), (httpRequest2.cache === "no-store" || httpRequest2.cache === "reload") && (httpRequest2.headersList.contains("pragma", !0) || httpRequest2.headersList.append("pragma", "no-cache", !0), httpRequest2.headersList.contains("cache-control", !0) || httpRequest2.headersList.append("cache-control", "no-cache", !0)), httpRequest2.headersList.contains("range", !0) && httpRequest2.headersList.append("accept-encoding", "identity", !0), httpRequest2.headersList.contains("accept-encoding", !0) || (urlHasHttpsScheme(requestCurrentURL(httpRequest2)) ? httpRequest2.headersList.append("accept-encoding", "br, gzip, deflate", !0) : httpRequest2.headersList.append("accept-encoding", "gzip, deflate", !0)), httpRequest2.headersList.delete("host", !0), httpCache == null && (httpRequest2.cache = "no-store"), httpRequest2.cache !== "no-store" && httpRequest2.cache, response == null) {
-        if (httpRequest2.cache === "only-if-cached")
+      let request = fetchParams.request, httpFetchParams = null, httpRequest3 = null, response = null, httpCache = null, revalidatingFlag = !1;
+      request.window === "no-window" && request.redirect === "error" ? (httpFetchParams = fetchParams, httpRequest3 = request) : (httpRequest3 = cloneRequest(request), httpFetchParams = { ...fetchParams }, httpFetchParams.request = httpRequest3);
+      let includeCredentials = request.credentials === "include" || request.credentials === "same-origin" && request.responseTainting === "basic", contentLength2 = httpRequest3.body ? httpRequest3.body.length : null, contentLengthHeaderValue = null;
+      if (httpRequest3.body == null && ["POST", "PUT"].includes(httpRequest3.method) && (contentLengthHeaderValue = "0"), contentLength2 != null && (contentLengthHeaderValue = isomorphicEncode(`${contentLength2}`)), contentLengthHeaderValue != null && httpRequest3.headersList.append("content-length", contentLengthHeaderValue, !0), contentLength2 != null && httpRequest3.keepalive, httpRequest3.referrer instanceof URL && httpRequest3.headersList.append("referer", isomorphicEncode(httpRequest3.referrer.href), !0), appendRequestOriginHeader(httpRequest3), appendFetchMetadata(httpRequest3), httpRequest3.headersList.contains("user-agent", !0) || httpRequest3.headersList.append("user-agent", defaultUserAgent), httpRequest3.cache === "default" && (httpRequest3.headersList.contains("if-modified-since", !0) || httpRequest3.headersList.contains("if-none-match", !0) || httpRequest3.headersList.contains("if-unmodified-since", !0) || httpRequest3.headersList.contains("if-match", !0) || httpRequest3.headersList.contains("if-range", !0)) && (httpRequest3.cache = "no-store"), httpRequest3.cache === "no-cache" && !httpRequest3.preventNoCacheCacheControlHeaderModification && !httpRequest3.headersList.contains("cache-control", !0) && httpRequest3.headersList.append("cache-control", "max-age=0", !0), (httpRequest3.cache === "no-store" || httpRequest3.cache === "reload") && (httpRequest3.headersList.contains("pragma", !0) || httpRequest3.headersList.append("pragma", "no-cache", !0), httpRequest3.headersList.contains("cache-control", !0) || httpRequest3.headersList.append("cache-control", "no-cache", !0)), httpRequest3.headersList.contains("range", !0) && httpRequest3.headersList.append("accept-encoding", "identity", !0), httpRequest3.headersList.contains("accept-encoding", !0) || (urlHasHttpsScheme(requestCurrentURL(httpRequest3)) ? httpRequest3.headersList.append("accept-encoding", "br, gzip, deflate", !0) : httpRequest3.headersList.append("accept-encoding", "gzip, deflate", !0)), httpRequest3.headersList.delete("host", !0), httpCache == null && (httpRequest3.cache = "no-store"), httpRequest3.cache !== "no-store" && httpRequest3.cache, response == null) {
+        if (httpRequest3.cache === "only-if-cached")
           return makeNetworkError("only if cached");
         let forwardResponse = await httpNetworkFetch(
           httpFetchParams,
           includeCredentials,
           isNewConnectionFetch
         );
-        !safeMethodsSet.has(httpRequest2.method) && forwardResponse.status >= 200 && forwardResponse.status <= 399, revalidatingFlag && forwardResponse.status, response == null && (response = forwardResponse);
+        !safeMethodsSet.has(httpRequest3.method) && forwardResponse.status >= 200 && forwardResponse.status <= 399, revalidatingFlag && forwardResponse.status, response == null && (response = forwardResponse);
       }
-      if (response.urlList = [...httpRequest2.urlList], httpRequest2.headersList.contains("range", !0) && (response.rangeRequested = !0), response.requestIncludesCredentials = includeCredentials, response.status === 407)
+      if (response.urlList = [...httpRequest3.urlList], httpRequest3.headersList.contains("range", !0) && (response.rangeRequested = !0), response.requestIncludesCredentials = includeCredentials, response.status === 407)
         return request.window === "no-window" ? makeNetworkError() : isCancelled(fetchParams) ? makeAppropriateNetworkError(fetchParams) : makeNetworkError("proxy authentication required");
       if (
         // response’s status is 421
@@ -11148,9 +11148,9 @@ var require_util6 = __commonJS({
       }
       return !1;
     }
-    function validateCookieName(name) {
-      for (let i = 0; i < name.length; ++i) {
-        let code2 = name.charCodeAt(i);
+    function validateCookieName(name2) {
+      for (let i = 0; i < name2.length; ++i) {
+        let code2 = name2.charCodeAt(i);
         if (code2 < 33 || // exclude CTLs (0-31), SP and HT
         code2 > 126 || // exclude non-ascii and DEL
         code2 === 34 || // "
@@ -11293,7 +11293,7 @@ var require_parse = __commonJS({
     function parseSetCookie(header2) {
       if (isCTLExcludingHtab(header2))
         return null;
-      let nameValuePair = "", unparsedAttributes = "", name = "", value = "";
+      let nameValuePair = "", unparsedAttributes = "", name2 = "", value = "";
       if (header2.includes(";")) {
         let position = { position: 0 };
         nameValuePair = collectASequenceOfCodePointsFast(";", header2, position), unparsedAttributes = header2.slice(position.position);
@@ -11303,14 +11303,14 @@ var require_parse = __commonJS({
         value = nameValuePair;
       else {
         let position = { position: 0 };
-        name = collectASequenceOfCodePointsFast(
+        name2 = collectASequenceOfCodePointsFast(
           "=",
           nameValuePair,
           position
         ), value = nameValuePair.slice(position.position + 1);
       }
-      return name = name.trim(), value = value.trim(), name.length + value.length > maxNameValuePairSize ? null : {
-        name,
+      return name2 = name2.trim(), value = value.trim(), name2.length + value.length > maxNameValuePairSize ? null : {
+        name: name2,
         value,
         ...parseUnparsedAttributes(unparsedAttributes)
       };
@@ -11382,16 +11382,16 @@ var require_cookies = __commonJS({
       if (!cookie)
         return out;
       for (let piece of cookie.split(";")) {
-        let [name, ...value] = piece.split("=");
-        out[name.trim()] = value.join("=");
+        let [name2, ...value] = piece.split("=");
+        out[name2.trim()] = value.join("=");
       }
       return out;
     }
-    function deleteCookie(headers, name, attributes) {
+    function deleteCookie(headers, name2, attributes) {
       webidl.brandCheck(headers, Headers2, { strict: !1 });
       let prefix = "deleteCookie";
-      webidl.argumentLengthCheck(arguments, 2, prefix), name = webidl.converters.DOMString(name, prefix, "name"), attributes = webidl.converters.DeleteCookieAttributes(attributes), setCookie(headers, {
-        name,
+      webidl.argumentLengthCheck(arguments, 2, prefix), name2 = webidl.converters.DOMString(name2, prefix, "name"), attributes = webidl.converters.DeleteCookieAttributes(attributes), setCookie(headers, {
+        name: name2,
         value: "",
         expires: /* @__PURE__ */ new Date(0),
         ...attributes
@@ -11859,9 +11859,9 @@ var require_util7 = __commonJS({
     function parseExtensions(extensions) {
       let position = { position: 0 }, extensionList = /* @__PURE__ */ new Map();
       for (; position.position < extensions.length; ) {
-        let pair = collectASequenceOfCodePointsFast(";", extensions, position), [name, value = ""] = pair.split("=");
+        let pair = collectASequenceOfCodePointsFast(";", extensions, position), [name2, value = ""] = pair.split("=");
         extensionList.set(
-          removeHTTPWhitespace(name, !0, !1),
+          removeHTTPWhitespace(name2, !0, !1),
           removeHTTPWhitespace(value, !1, !0)
         ), position.position++;
       }
@@ -13795,9 +13795,9 @@ var require_re = __commonJS({
       for (let [token, max] of safeRegexReplacements)
         value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
       return value;
-    }, createToken = (name, value, isGlobal) => {
+    }, createToken = (name2, value, isGlobal) => {
       let safe = makeSafeRegex(value), index = R++;
-      debug2(name, index, value), t[name] = index, src[index] = value, safeSrc[index] = safe, re[index] = new RegExp(value, isGlobal ? "g" : void 0), safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
+      debug2(name2, index, value), t[name2] = index, src[index] = value, safeSrc[index] = safe, re[index] = new RegExp(value, isGlobal ? "g" : void 0), safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
     };
     createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
     createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
@@ -16384,16 +16384,16 @@ var ExitCode;
 function setSecret(secret) {
   issueCommand("add-mask", {}, secret);
 }
-function getInput(name, options2) {
-  let val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
+function getInput(name2, options2) {
+  let val = process.env[`INPUT_${name2.replace(/ /g, "_").toUpperCase()}`] || "";
   if (options2 && options2.required && !val)
-    throw new Error(`Input required and not supplied: ${name}`);
+    throw new Error(`Input required and not supplied: ${name2}`);
   return options2 && options2.trimWhitespace === !1 ? val : val.trim();
 }
-function setOutput(name, value) {
+function setOutput(name2, value) {
   if (process.env.GITHUB_OUTPUT || "")
-    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name, value));
-  process.stdout.write(os4.EOL), issueCommand("set-output", { name }, toCommandValue(value));
+    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name2, value));
+  process.stdout.write(os4.EOL), issueCommand("set-output", { name: name2 }, toCommandValue(value));
 }
 function setFailed(message) {
   process.exitCode = ExitCode.Failure, error(message);
@@ -16416,9 +16416,9 @@ function info(message) {
 
 // src/shared/actions-io.ts
 var actionsIo = {
-  getInput: (name) => getInput(name, { trimWhitespace: !1 }),
+  getInput: (name2) => getInput(name2, { trimWhitespace: !1 }),
   setSecret: (value) => setSecret(value),
-  setOutput: (name, value) => setOutput(name, value),
+  setOutput: (name2, value) => setOutput(name2, value),
   async appendSummary(markdown) {
     try {
       await summary.addRaw(markdown, !0).write();
@@ -16439,9 +16439,6 @@ var actionsIo = {
   warning: (message) => warning(message),
   setFailed: (message) => setFailed(message)
 };
-
-// src/shared/environment.ts
-import { tmpdir } from "node:os";
 
 // ../core/src/errors.ts
 var ProGetError = class _ProGetError extends Error {
@@ -16465,10 +16462,10 @@ var ProGetError = class _ProGetError extends Error {
    */
   scrubbed(scrub) {
     let init = { ...this.#init }, changed = !1;
-    for (let [name, value] of Object.entries(init)) {
+    for (let [name2, value] of Object.entries(init)) {
       if (typeof value != "string") continue;
       let clean = scrub(value);
-      clean !== value && (init[name] = clean, changed = !0);
+      clean !== value && (init[name2] = clean, changed = !0);
     }
     if (!changed) return this;
     let copy = new _ProGetError(init);
@@ -16534,8 +16531,8 @@ function encodeSegment(segment) {
 function buildQuery(params) {
   if (!params) return "";
   let parts = [];
-  for (let [name, value] of Object.entries(params))
-    value != null && parts.push(`${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`);
+  for (let [name2, value] of Object.entries(params))
+    value != null && parts.push(`${encodeURIComponent(name2)}=${encodeURIComponent(String(value))}`);
   return parts.length ? `?${parts.join("&")}` : "";
 }
 function normaliseBaseUrl(input) {
@@ -16567,8 +16564,8 @@ function describeValue(value) {
   return value === null ? "null" : value === void 0 ? "nothing" : Array.isArray(value) ? "an array" : typeof value == "string" ? `the string ${quote(value)}` : typeof value == "object" ? "an object" : `${typeof value} ${String(value)}`;
 }
 function describePackage(id) {
-  let name = id.group ? `${id.group}/${id.name}` : id.name;
-  return id.version ? `${name} ${id.version}` : name;
+  let name2 = id.group ? `${id.group}/${id.name}` : id.name;
+  return id.version ? `${name2} ${id.version}` : name2;
 }
 
 // ../core/src/upack/versions.ts
@@ -16862,10 +16859,10 @@ var FILE_WRITE_BATCH = 1024 * 1024, FILE_SINK_BUFFER = 2 * 1024 * 1024, FileSink
 
 // ../core/src/transport/download.ts
 function downloadPlan(options2) {
-  let problems = [], limit = (name) => {
-    let value = options2?.[name];
+  let problems = [], limit = (name2) => {
+    let value = options2?.[name2];
     if (value !== void 0)
-      return (typeof value != "number" || !Number.isSafeInteger(value) || value <= 0) && problems.push(`"${name}" must be a whole number greater than 0, not ${JSON.stringify(value)}`), value;
+      return (typeof value != "number" || !Number.isSafeInteger(value) || value <= 0) && problems.push(`"${name2}" must be a whole number greater than 0, not ${JSON.stringify(value)}`), value;
   }, rest = {
     overwrite: options2?.overwrite === !0,
     maxBytes: limit("maxBytes"),
@@ -16970,12 +16967,12 @@ async function removeStaleParts(target) {
   } catch {
     return;
   }
-  for (let name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith(".part")) continue;
-    let owner = /^(\d+)-[0-9a-f]{12}\.part$/.exec(name.slice(prefix.length));
+  for (let name2 of names) {
+    if (!name2.startsWith(prefix) || !name2.endsWith(".part")) continue;
+    let owner = /^(\d+)-[0-9a-f]{12}\.part$/.exec(name2.slice(prefix.length));
     if (!owner) continue;
     let pid = Number(owner[1]);
-    pid === process.pid || isRunning(pid) || await rm2(join(dirname(target), name), { force: !0 });
+    pid === process.pid || isRunning(pid) || await rm2(join(dirname(target), name2), { force: !0 });
   }
 }
 function isRunning(pid) {
@@ -17017,8 +17014,8 @@ function parseContentDisposition(header2) {
   let extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header2);
   if (extended)
     try {
-      let name = safeFileName(decodeURIComponent(extended[2].trim()));
-      if (name) return name;
+      let name2 = safeFileName(decodeURIComponent(extended[2].trim()));
+      if (name2) return name2;
     } catch {
     }
   let quoted = /filename\s*=\s*"((?:[^"\\]|\\.)*)"/i.exec(header2);
@@ -17026,8 +17023,8 @@ function parseContentDisposition(header2) {
   let token = /filename\s*=\s*([^;\s]+)/i.exec(header2);
   return token ? safeFileName(token[1]) : void 0;
 }
-function safeFileName(name) {
-  let base = name.split(/[\\/]/).pop().replace(/[\x00-\x1f]/g, "").trim();
+function safeFileName(name2) {
+  let base = name2.split(/[\\/]/).pop().replace(/[\x00-\x1f]/g, "").trim();
   return base === "" || base === "." || base === ".." ? void 0 : base;
 }
 
@@ -17105,8 +17102,8 @@ function crc32Js(data, value = 0) {
 var APPEND_CHUNK = 64 * 1024;
 
 // ../core/src/upack/entry-guard.ts
-function entryError(pkg, name, reason) {
-  return new PackageFormatError(`${pkg}: entry ${JSON.stringify(name)} is refused: ${reason}`);
+function entryError(pkg, name2, reason) {
+  return new PackageFormatError(`${pkg}: entry ${JSON.stringify(name2)} is refused: ${reason}`);
 }
 var InflateBudget = class {
   constructor(pkg, limit) {
@@ -17281,14 +17278,14 @@ function dependencyProblems(value, field) {
     return [
       `${field} ${shown} must be name, group/name, group:name, group:name:range or group:name:range:sha1`
     ];
-  let group, name;
+  let group, name2;
   if (parts.length === 1) {
     let slash = value.lastIndexOf("/");
-    group = slash < 0 ? void 0 : value.slice(0, slash), name = value.slice(slash + 1);
+    group = slash < 0 ? void 0 : value.slice(0, slash), name2 = value.slice(slash + 1);
   } else
-    group = parts[0], name = parts[1];
+    group = parts[0], name2 = parts[1];
   let problems = [], inside = `in ${field} ${shown}`;
-  return group && problems.push(...groupProblems(group, "the group").map((p) => `${p} ${inside}`)), parts.length === 1 && group === "" && problems.push(`${field} ${shown} must not start with '/'`), problems.push(...identifierProblems(name, "the name", 50).map((p) => `${p} ${inside}`)), parts.length >= 3 && problems.push(...maybe(rangeProblem(parts[2], inside))), parts.length === 4 && !SHA1_RE.test(parts[3]) && problems.push(`the hash ${quote(parts[3])} ${inside} must be a SHA-1 of 40 hexadecimal digits`), problems;
+  return group && problems.push(...groupProblems(group, "the group").map((p) => `${p} ${inside}`)), parts.length === 1 && group === "" && problems.push(`${field} ${shown} must not start with '/'`), problems.push(...identifierProblems(name2, "the name", 50).map((p) => `${p} ${inside}`)), parts.length >= 3 && problems.push(...maybe(rangeProblem(parts[2], inside))), parts.length === 4 && !SHA1_RE.test(parts[3]) && problems.push(`the hash ${quote(parts[3])} ${inside} must be a SHA-1 of 40 hexadecimal digits`), problems;
 }
 var INTERVAL_RE = /^([[(])([^,]*)(?:(,)([^,]*))?([\])])$/;
 function rangeProblem(range, inside) {
@@ -17636,32 +17633,32 @@ async function scanEntries(file, pkg, lim) {
       `${pkg}: holds ${zip.entryCount} entries; the limit is ${lim.maxEntries} (raise maxEntries if this is expected)`
     );
   let entries = [], seen = /* @__PURE__ */ new Set(), total = 0, records = [], check2 = (raw) => {
-    let fileNameRaw = raw.fileNameRaw, name = yauzlExtras.getFileNameLowLevel(
+    let fileNameRaw = raw.fileNameRaw, name2 = yauzlExtras.getFileNameLowLevel(
       raw.generalPurposeBitFlag,
       fileNameRaw,
       raw.extraFields,
       !1
       // not strict: '\' becomes '/' (packages built on Windows)
-    ), problem = nameProblem(name, lim.maxPathDepth) ?? unicodePathProblem(fileNameRaw, raw.generalPurposeBitFlag, raw.extraFields);
-    problem && refuse(pkg, name, problem);
-    let isDirectory3 = name.endsWith("/");
-    if ((raw.externalFileAttributes >>> 16 & S_IFMT) === S_IFLNK && refuse(pkg, name, "it is a symbolic link, which packages may not contain"), raw.isEncrypted() && refuse(pkg, name, "it is encrypted"), !isDirectory3 && raw.compressionMethod !== 0 && raw.compressionMethod !== 8) {
+    ), problem = nameProblem(name2, lim.maxPathDepth) ?? unicodePathProblem(fileNameRaw, raw.generalPurposeBitFlag, raw.extraFields);
+    problem && refuse(pkg, name2, problem);
+    let isDirectory3 = name2.endsWith("/");
+    if ((raw.externalFileAttributes >>> 16 & S_IFMT) === S_IFLNK && refuse(pkg, name2, "it is a symbolic link, which packages may not contain"), raw.isEncrypted() && refuse(pkg, name2, "it is encrypted"), !isDirectory3 && raw.compressionMethod !== 0 && raw.compressionMethod !== 8) {
       let method = raw.compressionMethod;
-      refuse(pkg, name, `it uses compression method ${method}; only store (0) and deflate (8) are supported`);
+      refuse(pkg, name2, `it uses compression method ${method}; only store (0) and deflate (8) are supported`);
     }
-    let key = isDirectory3 ? name.slice(0, -1) : name;
-    seen.has(key) && refuse(pkg, name, "the package holds this path more than once"), seen.add(key);
+    let key = isDirectory3 ? name2.slice(0, -1) : name2;
+    seen.has(key) && refuse(pkg, name2, "the package holds this path more than once"), seen.add(key);
     let size = raw.uncompressedSize, compressedSize = raw.compressedSize, ratio = size / Math.max(compressedSize, 1);
     !isDirectory3 && size > lim.ratioThreshold && ratio > lim.maxCompressionRatio && refuse(
       pkg,
-      name,
+      name2,
       `it expands ${compressedSize} bytes to ${size} (ratio ${Math.round(ratio)}:1, limit ${lim.maxCompressionRatio}:1): a likely zip bomb`
     ), total += size, total > lim.maxTotalSize && refuse(
       pkg,
-      name,
+      name2,
       `the entries so far add up to ${total} bytes uncompressed; the limit is ${lim.maxTotalSize}`
-    ), entries.push({ path: name, size, compressedSize, isDirectory: isDirectory3, raw, crc32: raw.crc32 }), records.push({
-      name,
+    ), entries.push({ path: name2, size, compressedSize, isDirectory: isDirectory3, raw, crc32: raw.crc32 }), records.push({
+      name: name2,
       fileNameRaw,
       generalPurposeBitFlag: raw.generalPurposeBitFlag,
       compressionMethod: raw.compressionMethod,
@@ -17701,12 +17698,12 @@ async function scanEntries(file, pkg, lim) {
     throw finding.entry !== void 0 && refuse(pkg, finding.entry, finding.reason), new PackageFormatError(`${pkg}: ${finding.reason}`);
   return entries;
 }
-function nameProblem(name, maxDepth) {
-  if (name === "" || name === "/") return "its name is empty";
-  if (name.includes("\0")) return "its name contains a NUL character";
-  if (name.startsWith("/")) return "its path is absolute";
-  if (/^[A-Za-z]:/.test(name)) return "its path starts with a drive letter";
-  let segments = name.replace(/\/$/, "").split("/");
+function nameProblem(name2, maxDepth) {
+  if (name2 === "" || name2 === "/") return "its name is empty";
+  if (name2.includes("\0")) return "its name contains a NUL character";
+  if (name2.startsWith("/")) return "its path is absolute";
+  if (/^[A-Za-z]:/.test(name2)) return "its path starts with a drive letter";
+  let segments = name2.replace(/\/$/, "").split("/");
   if (segments.includes("..")) return "its path contains a '..' segment that leaves the package";
   if (segments.length > maxDepth)
     return `its path has ${segments.length} segments; the limit is ${maxDepth} (maxPathDepth)`;
@@ -17768,18 +17765,18 @@ function openRaw(zip, entry) {
     zip.openReadStream(entry, (err, stream) => err ? reject(err) : resolvePromise(stream));
   });
 }
-function refuse(pkg, name, reason) {
-  throw entryError(pkg, name, reason);
+function refuse(pkg, name2, reason) {
+  throw entryError(pkg, name2, reason);
 }
-function asFormatError(err, pkg, name) {
+function asFormatError(err, pkg, name2) {
   if (err instanceof PackageFormatError) return err;
   let code2 = err?.code;
   if (typeof code2 == "string" && !code2.startsWith("Z_")) return err;
   let message = err.message, declared = /too many bytes in the stream\. expected (\d+)/.exec(message);
   if (declared)
-    return entryError(pkg, name, `it holds more data than the ${declared[1]} bytes its header declares`);
+    return entryError(pkg, name2, `it holds more data than the ${declared[1]} bytes its header declares`);
   let short = /not enough bytes in the stream\. expected (\d+)\. got only (\d+)/.exec(message);
-  return short ? entryError(pkg, name, `it holds ${short[2]} bytes, not the ${short[1]} its header declares`) : entryError(pkg, name, `its data is damaged (${message})`);
+  return short ? entryError(pkg, name2, `it holds ${short[2]} bytes, not the ${short[1]} its header declares`) : entryError(pkg, name2, `its data is damaged (${message})`);
 }
 
 // ../core/src/upload/resumable.ts
@@ -17804,9 +17801,9 @@ function multipartProblems(options2) {
   part !== void 0 && !(Number.isSafeInteger(part) && part >= MIN_PART && part <= MAX_PART) && problems.push(`part size must be a whole number of bytes from ${MIN_PART} to ${MAX_PART}, got ${part}`);
   let attempts = options2?.partAttempts;
   attempts !== void 0 && !(Number.isSafeInteger(attempts) && attempts >= 1 && attempts <= 100) && problems.push(`part attempts must be a whole number from 1 to 100, got ${attempts}`);
-  for (let name of ["retryBaseDelayMs", "retryMaxDelayMs"]) {
-    let v = options2?.[name];
-    v !== void 0 && !(Number.isFinite(v) && v >= 0) && problems.push(`${name} must be zero or more`);
+  for (let name2 of ["retryBaseDelayMs", "retryMaxDelayMs"]) {
+    let v = options2?.[name2];
+    v !== void 0 && !(Number.isFinite(v) && v >= 0) && problems.push(`${name2} must be zero or more`);
   }
   return problems;
 }
@@ -17914,9 +17911,9 @@ async function pause(ms, signal, after) {
   }
 }
 async function isThere(assets, dir, path, size, signal) {
-  let segments = path.split(/[\\/]/).filter((s) => s !== ""), name = segments.pop();
+  let segments = path.split(/[\\/]/).filter((s) => s !== ""), name2 = segments.pop();
   return (await assets.list(dir, segments.join("/"), { signal }).catch(() => {
-  }))?.some((i) => i.name === name && !i.directory && i.size === size) ?? !1;
+  }))?.some((i) => i.name === name2 && !i.directory && i.size === size) ?? !1;
 }
 function partFailure(error2, p) {
   if (!(error2 instanceof ProGetError)) return error2;
@@ -18378,8 +18375,8 @@ function parseEdition(text) {
   return text === void 0 ? void 0 : EDITIONS[text.trim().toLowerCase()];
 }
 function describeServer(info2) {
-  let version = parseServerVersion(info2.version), edition = parseEdition(info2.edition), name = version ? `ProGet ${version.year ? version.release : version.text}` : "ProGet (version not reported)";
-  return { version, edition, display: edition ? `${name} (${edition})` : name };
+  let version = parseServerVersion(info2.version), edition = parseEdition(info2.edition), name2 = version ? `ProGet ${version.year ? version.release : version.text}` : "ProGet (version not reported)";
+  return { version, edition, display: edition ? `${name2} (${edition})` : name2 };
 }
 function mayIgnoreMissingGroup(info2) {
   let v = parseServerVersion(info2.version);
@@ -18927,6 +18924,8 @@ var DeploymentsArea = class {
       body: { type: "json", value: deploymentBody(record) },
       accept: "*/*",
       idempotent: !1,
+      // A 429/503 with Retry-After is a refusal before the record is handled: sending it again is safe.
+      resendWhenRefused: !0,
       signal: options2?.signal,
       operation: `record deployment of ${describePackage(record)} to "${record.target}"`,
       privilege: `Feeds_DownloadPackage on feed "${record.feed}"`,
@@ -18985,9 +18984,9 @@ var LISTED_FEEDS = 10, FeedsArea = class {
    * Otherwise a `ProGetError` whose `subject` says what is wrong: `feed` (missing, inactive, wrong type),
    * `key` (wrong, or lacking Feeds_ViewFeed on it) or `server` (what answers is not a ProGet API).
    */
-  async require(name, options2) {
-    let feed = this.known.get(name.toLowerCase()) ?? await this.locate(name, options2);
-    if (this.known.set(name.toLowerCase(), feed), !feed.active)
+  async require(name2, options2) {
+    let feed = this.known.get(name2.toLowerCase()) ?? await this.locate(name2, options2);
+    if (this.known.set(name2.toLowerCase(), feed), !feed.active)
       throw new ProGetError({
         kind: "not-found",
         subject: "feed",
@@ -19004,18 +19003,18 @@ var LISTED_FEEDS = 10, FeedsArea = class {
     return feed;
   }
   /** True once `require` found the feed (so a 404 under it is about a package or version, not the feed). */
-  isKnown(name) {
-    return this.known.has(name.toLowerCase());
+  isKnown(name2) {
+    return this.known.has(name2.toLowerCase());
   }
-  async locate(name, options2) {
+  async locate(name2, options2) {
     let probe = await this.transport.request(
       {
         method: "GET",
-        path: joinPath("api", "packages", name),
+        path: joinPath("api", "packages", name2),
         signal: options2?.signal,
         passStatuses: [401, 403, 404],
-        operation: `check feed "${name}"`,
-        privilege: `Feeds_ViewFeed on feed "${name}"`
+        operation: `check feed "${name2}"`,
+        privilege: `Feeds_ViewFeed on feed "${name2}"`
       },
       async (r) => ({ status: r.status, headers: r.headers, text: await r.readText() })
     );
@@ -19024,13 +19023,13 @@ var LISTED_FEEDS = 10, FeedsArea = class {
         kind: "unauthorized",
         subject: "key",
         status: 401,
-        message: this.transport.hasCredentials ? `The server did not accept the credentials for ${this.baseUrl}` : `${this.baseUrl} requires an API key to read feed "${name}"`,
+        message: this.transport.hasCredentials ? `The server did not accept the credentials for ${this.baseUrl}` : `${this.baseUrl} requires an API key to read feed "${name2}"`,
         hint: this.transport.hasCredentials ? "Check the API key (or username and password): it may be mistyped, expired or revoked." : "Supply an API key with Feeds_ViewFeed on the feed."
       });
-    if (probe.status === 403) throw await this.forbidden(name, options2);
-    return probe.status === 404 ? this.absent(name, probe, options2) : this.fromProbe(name, probe);
+    if (probe.status === 403) throw await this.forbidden(name2, options2);
+    return probe.status === 404 ? this.absent(name2, probe, options2) : this.fromProbe(name2, probe);
   }
-  fromProbe(name, probe) {
+  fromProbe(name2, probe) {
     let parsed;
     try {
       parsed = JSON.parse(probe.text);
@@ -19043,7 +19042,7 @@ var LISTED_FEEDS = 10, FeedsArea = class {
         this.baseUrl
       );
     return {
-      name: str(parsed.name) ?? name,
+      name: str(parsed.name) ?? name2,
       alternateNames: [],
       feedType: normaliseFeedType(str(parsed.feedType) ?? str(parsed.packageType)),
       active: !0,
@@ -19052,7 +19051,7 @@ var LISTED_FEEDS = 10, FeedsArea = class {
     };
   }
   /** A 404 for the feed: missing, inactive, an old server without the Packages API, or no ProGet at all. */
-  async absent(name, probe, options2) {
+  async absent(name2, probe, options2) {
     let feeds;
     try {
       feeds = await this.list({ ...options2, includeInactive: !0 });
@@ -19063,7 +19062,7 @@ var LISTED_FEEDS = 10, FeedsArea = class {
       }
       throw e;
     }
-    let lower = name.toLowerCase(), feed = feeds.find(
+    let lower = name2.toLowerCase(), feed = feeds.find(
       (f) => f.name.toLowerCase() === lower || f.alternateNames.some((a) => a.toLowerCase() === lower)
     );
     if (feed) return feed;
@@ -19072,7 +19071,7 @@ var LISTED_FEEDS = 10, FeedsArea = class {
       kind: "not-found",
       subject: "feed",
       status: 404,
-      message: `There is no feed named "${name}" on ${this.baseUrl}`,
+      message: `There is no feed named "${name2}" on ${this.baseUrl}`,
       hint: visible.length === 0 ? "The API key sees no feeds at all: check the feed name, and that the key may view the feed." : `Feeds this API key can see: ${visible.slice(0, LISTED_FEEDS).join(", ")}${visible.length > LISTED_FEEDS ? `, and ${visible.length - LISTED_FEEDS} more` : ""}.`
     });
   }
@@ -19080,21 +19079,21 @@ var LISTED_FEEDS = 10, FeedsArea = class {
    * A 403 on the feed. ProGet treats an unknown key as Anonymous, so a 403 alone cannot tell a wrong key from
    * a key lacking the privilege: the feed list can (a valid key sees at least the feeds it was given).
    */
-  async forbidden(name, options2) {
+  async forbidden(name2, options2) {
     let visible = await this.list(options2).catch(() => []);
     return visible.length === 0 ? new ProGetError({
       kind: "forbidden",
       subject: "key",
       status: 403,
-      message: `The API key was not accepted for feed "${name}" on ${this.baseUrl}`,
+      message: `The API key was not accepted for feed "${name2}" on ${this.baseUrl}`,
       hint: "ProGet treats an unknown API key as Anonymous: check that the key is typed correctly and not expired or revoked, and that it has Feeds_ViewFeed on the feed."
     }) : new ProGetError({
       kind: "forbidden",
       subject: "key",
       privilege: "Feeds_ViewFeed",
       status: 403,
-      message: `The API key lacks the Feeds_ViewFeed privilege on feed "${name}"`,
-      hint: `Grant View/Download on feed "${name}" to the key in ProGet (Administration › API Keys). It can see: ${visible.slice(0, LISTED_FEEDS).map((f) => f.name).join(", ")}.`
+      message: `The API key lacks the Feeds_ViewFeed privilege on feed "${name2}"`,
+      hint: `Grant View/Download on feed "${name2}" to the key in ProGet (Administration › API Keys). It can see: ${visible.slice(0, LISTED_FEEDS).map((f) => f.name).join(", ")}.`
     });
   }
   async list(options2) {
@@ -19136,16 +19135,16 @@ var LISTED_FEEDS = 10, FeedsArea = class {
     ).map(parseNativeFeed);
     return options2?.includeInactive ? feeds : feeds.filter((f) => f.active);
   }
-  async get(name, options2) {
+  async get(name2, options2) {
     return this.keyRequired(
       () => this.transport.json(
         {
           method: "GET",
-          path: joinPath("api", "management", "feeds", "get", name),
+          path: joinPath("api", "management", "feeds", "get", name2),
           signal: options2?.signal,
-          operation: `read feed "${name}"`,
-          privilege: `Feeds_ViewFeed on feed "${name}" (reading a feed's settings may need Admin_ManageFeed)`,
-          notFoundHint: `There is no feed named "${name}" (or the server is too old for the management API).`
+          operation: `read feed "${name2}"`,
+          privilege: `Feeds_ViewFeed on feed "${name2}" (reading a feed's settings may need Admin_ManageFeed)`,
+          notFoundHint: `There is no feed named "${name2}" (or the server is too old for the management API).`
         },
         (json) => {
           let feed = parseManagementFeed(json);
@@ -19156,20 +19155,20 @@ var LISTED_FEEDS = 10, FeedsArea = class {
       )
     );
   }
-  async probe(name, options2) {
+  async probe(name2, options2) {
     return this.transport.json(
       {
         method: "GET",
-        path: joinPath("api", "packages", name),
+        path: joinPath("api", "packages", name2),
         signal: options2?.signal,
-        operation: `probe feed "${name}"`,
-        privilege: `Feeds_ViewFeed on feed "${name}"`,
-        notFoundHint: `There is no feed named "${name}", or the server is older than ProGet 2023 (no Packages API).`
+        operation: `probe feed "${name2}"`,
+        privilege: `Feeds_ViewFeed on feed "${name2}"`,
+        notFoundHint: `There is no feed named "${name2}", or the server is older than ProGet 2023 (no Packages API).`
       },
       (json) => {
         let o = objectOf(json, "the feed probe");
         return {
-          name: str(o.name) ?? name,
+          name: str(o.name) ?? name2,
           feedType: normaliseFeedType(str(o.feedType)),
           packageType: str(o.packageType)
         };
@@ -19463,11 +19462,14 @@ var RetryableStatus = class extends Error {
   error;
   retryAfterMs;
 };
+function isRefusal(error2) {
+  return (error2.error.status === 429 || error2.error.status === 503) && error2.retryAfterMs !== void 0;
+}
 function retryDelay(config, spec, call, attempt, error2, retryable) {
   if (attempt >= config.retries + 1 || call.signal.aborted) return;
   let idempotent = spec.idempotent ?? (spec.method === "GET" || spec.method === "HEAD"), retryAfter;
   if (error2 instanceof RetryableStatus) {
-    if (!idempotent) return;
+    if (!idempotent && !(spec.resendWhenRefused && isRefusal(error2))) return;
     retryAfter = error2.retryAfterMs;
   } else if (error2 instanceof ProGetError) {
     if (!idempotent || !retryable.has(error2)) return;
@@ -19546,44 +19548,6 @@ async function scaSend(transport, spec) {
   });
 }
 
-// ../core/src/server-url.ts
-var SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
-function checkServerUrl(value, options2 = {}) {
-  let text = value.trim();
-  if (!text) return { ok: !1, problem: "empty", reason: "is empty" };
-  let schemeGiven = SCHEME.test(text), url;
-  try {
-    url = new URL(schemeGiven || !options2.assumeScheme ? text : `${options2.assumeScheme}://${text}`);
-  } catch {
-    return {
-      ok: !1,
-      problem: "not-a-url",
-      reason: "is not a valid URL (e.g. https://proget.example.com)",
-      shown: /[@?#]/.test(text) ? void 0 : text
-    };
-  }
-  return url.protocol !== "http:" && url.protocol !== "https:" ? {
-    ok: !1,
-    problem: "scheme",
-    reason: `must be an http:// or https:// URL, not ${url.protocol}//`,
-    shown: /[@?#]/.test(text) ? void 0 : text
-  } : url.username !== "" || url.password !== "" ? { ok: !1, problem: "credentials", reason: "must not contain credentials" } : url.search !== "" || url.hash !== "" ? {
-    ok: !1,
-    problem: "query-or-fragment",
-    reason: "must not have a query string or fragment",
-    shown: `${url.origin}${url.pathname}${url.search ? "?…" : ""}${url.hash ? "#…" : ""}`
-  } : { ok: !0, url: url.href.replace(/\/+$/, ""), schemeGiven };
-}
-
-// ../core/src/cli/args.ts
-var processIo = {
-  env: process.env,
-  out: (line) => process.stdout.write(`${line}
-`),
-  err: (line) => process.stderr.write(`${line}
-`)
-};
-
 // ../core/src/areas/native.ts
 var NativeArea = class {
   constructor(transport) {
@@ -19593,8 +19557,8 @@ var NativeArea = class {
   async call(method, args, options2) {
     if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(method))
       throw new ValidationError("Native API method", [`${JSON.stringify(method)} is not a method name`]);
-    for (let name of Object.keys(args ?? {}))
-      if (name.toLowerCase() === "api_key")
+    for (let name2 of Object.keys(args ?? {}))
+      if (name2.toLowerCase() === "api_key")
         throw new ValidationError("Native API arguments", [
           "pass the API key in the client options, not as API_Key"
         ]);
@@ -19622,9 +19586,9 @@ import { basename as basename2, dirname as dirname2, join as join3 } from "node:
 import { pipeline as pipeline5 } from "node:stream/promises";
 
 // ../core/src/areas/sca/wire.ts
-function get(o, name) {
-  if (name in o) return o[name];
-  let pascal = name.charAt(0).toUpperCase() + name.slice(1);
+function get(o, name2) {
+  if (name2 in o) return o[name2];
+  let pascal = name2.charAt(0).toUpperCase() + name2.slice(1);
   return o[pascal];
 }
 var STATUS_WORDS = {
@@ -19887,25 +19851,25 @@ var NO_BUILD = (project, version) => `Check that the SCA project "${project}" an
       (json) => arrayOf(json, "the project list").map(parseProject)
     );
   }
-  async get(name, options2) {
-    required("SCA project", { name });
+  async get(name2, options2) {
+    required("SCA project", { name: name2 });
     for (let param of ["name", "project"]) {
       let found = await scaRequest(
         this.transport,
         {
           method: "GET",
           path: joinPath("api", "sca", "projects"),
-          query: { [param]: name },
+          query: { [param]: name2 },
           passStatuses: [400, 404],
           signal: options2?.signal,
-          operation: `get SCA project "${name}"`,
+          operation: `get SCA project "${name2}"`,
           privilege: VIEW
         },
         async (r) => {
           if (r.status >= 300)
             return await r.readText(), null;
           let json = await r.readJson();
-          return Array.isArray(json) ? json.filter(isObject).map(parseProject).find((p) => p.name.toLowerCase() === name.toLowerCase()) : parseProject(json);
+          return Array.isArray(json) ? json.filter(isObject).map(parseProject).find((p) => p.name.toLowerCase() === name2.toLowerCase()) : parseProject(json);
         }
       );
       if (found !== null) return found;
@@ -19926,16 +19890,16 @@ var NO_BUILD = (project, version) => `Check that the SCA project "${project}" an
       parseProject
     );
   }
-  async delete(name, options2) {
-    return required("SCA project", { name }), scaSend(this.transport, {
+  async delete(name2, options2) {
+    return required("SCA project", { name: name2 }), scaSend(this.transport, {
       method: "DELETE",
       path: joinPath("api", "sca", "projects"),
-      query: { name },
+      query: { name: name2 },
       idempotent: !0,
       signal: options2?.signal,
-      operation: `delete SCA project "${name}"`,
+      operation: `delete SCA project "${name2}"`,
       privilege: MANAGE,
-      notFoundHint: `There is no SCA project "${name}", or this ProGet version cannot delete projects through the API.`
+      notFoundHint: `There is no SCA project "${name2}", or this ProGet version cannot delete projects through the API.`
     });
   }
 };
@@ -20418,13 +20382,13 @@ function redactUrl(url) {
   return `${`${parsed.protocol}//${parsed.username ? `${parsed.username}${parsed.password ? `:${parsed.password}` : ""}@` : ""}${parsed.host}${parsed.pathname}`}${redacted}${parsed.hash}`;
 }
 function redactQueryText(text) {
-  return text.replace(/([?&;])([^=&#;]+)=([^&#;]*)/g, (whole, sep, name) => {
-    let decoded = name;
+  return text.replace(/([?&;])([^=&#;]+)=([^&#;]*)/g, (whole, sep, name2) => {
+    let decoded = name2;
     try {
-      decoded = decodeURIComponent(name);
+      decoded = decodeURIComponent(name2);
     } catch {
     }
-    return SECRET_QUERY_KEYS.has(decoded.toLowerCase()) ? `${sep}${name}=${MASK}` : whole;
+    return SECRET_QUERY_KEYS.has(decoded.toLowerCase()) ? `${sep}${name2}=${MASK}` : whole;
   });
 }
 var SecretScrubber = class {
@@ -20651,7 +20615,7 @@ var KeepAliveAgents = class {
 function directRequest(method, target, data, headers, options2) {
   return new Promise((resolve3, reject) => {
     let outgoing = {};
-    for (let [name, value] of Object.entries(headers)) outgoing[name.toLowerCase()] = value;
+    for (let [name2, value] of Object.entries(headers)) outgoing[name2.toLowerCase()] = value;
     outgoing["user-agent"] = options2.userAgent, typeof data == "string" && (outgoing["content-length"] = Buffer.byteLength(data, "utf8"));
     let requestOptions = {
       method,
@@ -21194,17 +21158,17 @@ function rawGet(target, headers, options2) {
 }
 function requestHead(target, headers) {
   let lines = [`GET ${target.pathname}${target.search} HTTP/1.1`, `host: ${target.host}`];
-  for (let [name, value] of Object.entries(headers)) {
+  for (let [name2, value] of Object.entries(headers)) {
     if (value === void 0) continue;
-    let lower = name.toLowerCase();
+    let lower = name2.toLowerCase();
     if (!(lower === "host" || lower === "connection" || lower === "content-length")) {
-      if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name))
-        throw Object.assign(new TypeError(`Header name must be a valid HTTP token ["${name}"]`), {
+      if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name2))
+        throw Object.assign(new TypeError(`Header name must be a valid HTTP token ["${name2}"]`), {
           code: "ERR_INVALID_HTTP_TOKEN"
         });
       for (let v of Array.isArray(value) ? value : [String(value)]) {
         if (/[\0\r\n]/.test(v))
-          throw Object.assign(new TypeError(`Invalid character in header content ["${name}"]`), {
+          throw Object.assign(new TypeError(`Invalid character in header content ["${name2}"]`), {
             code: "ERR_INVALID_CHAR"
           });
         lines.push(`${lower}: ${v}`);
@@ -21223,8 +21187,8 @@ function parseHead(text) {
     let colon = line.indexOf(":");
     if (colon <= 0 || /^[ \t]/.test(line))
       return protocolError("HPE_INVALID_HEADER_TOKEN", "the response has a malformed header line");
-    let name = line.slice(0, colon).trim().toLowerCase(), value = line.slice(colon + 1).trim(), had = headers[name];
-    name === "set-cookie" ? headers[name] = [...had ?? [], value] : headers[name] = had === void 0 ? value : `${had}, ${value}`;
+    let name2 = line.slice(0, colon).trim().toLowerCase(), value = line.slice(colon + 1).trim(), had = headers[name2];
+    name2 === "set-cookie" ? headers[name2] = [...had ?? [], value] : headers[name2] = had === void 0 ? value : `${had}, ${value}`;
   }
   return { status: Number(status[1]), reason: status[2] ?? "", headers };
 }
@@ -21532,19 +21496,708 @@ function numericProblems(options2) {
     "maxRedirects",
     "maxJsonBytes"
   ];
-  for (let name of positive) {
-    let v = options2[name];
-    v !== void 0 && !(Number.isFinite(v) && v > 0) && problems.push(`${name} must be a positive number of ms`);
+  for (let name2 of positive) {
+    let v = options2[name2];
+    v !== void 0 && !(Number.isFinite(v) && v > 0) && problems.push(`${name2} must be a positive number of ms`);
   }
-  for (let name of nonNegative) {
-    let v = options2[name];
-    v !== void 0 && !(Number.isFinite(v) && v >= 0) && problems.push(`${name} must be zero or more`);
+  for (let name2 of nonNegative) {
+    let v = options2[name2];
+    v !== void 0 && !(Number.isFinite(v) && v >= 0) && problems.push(`${name2} must be zero or more`);
   }
   return problems;
 }
 
+// ../core/src/server-url.ts
+var SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+function checkServerUrl(value, options2 = {}) {
+  let text = value.trim();
+  if (!text) return { ok: !1, problem: "empty", reason: "is empty" };
+  let schemeGiven = SCHEME.test(text), url;
+  try {
+    url = new URL(schemeGiven || !options2.assumeScheme ? text : `${options2.assumeScheme}://${text}`);
+  } catch {
+    return {
+      ok: !1,
+      problem: "not-a-url",
+      reason: "is not a valid URL (e.g. https://proget.example.com)",
+      shown: /[@?#]/.test(text) ? void 0 : text
+    };
+  }
+  return url.protocol !== "http:" && url.protocol !== "https:" ? {
+    ok: !1,
+    problem: "scheme",
+    reason: `must be an http:// or https:// URL, not ${url.protocol}//`,
+    shown: /[@?#]/.test(text) ? void 0 : text
+  } : url.username !== "" || url.password !== "" ? { ok: !1, problem: "credentials", reason: "must not contain credentials" } : url.search !== "" || url.hash !== "" ? {
+    ok: !1,
+    problem: "query-or-fragment",
+    reason: "must not have a query string or fragment",
+    shown: `${url.origin}${url.pathname}${url.search ? "?…" : ""}${url.hash ? "#…" : ""}`
+  } : { ok: !0, url: url.href.replace(/\/+$/, ""), schemeGiven };
+}
+
 // ../core/src/doctor/probe.ts
-var BODY_LIMIT = 64 * 1024;
+import { request as httpRequest2 } from "node:http";
+import { request as httpsRequest2 } from "node:https";
+import { checkServerIdentity, connect as tlsConnect2 } from "node:tls";
+var BODY_LIMIT = 64 * 1024, ProbeError = class extends Error {
+  constructor(message, code2) {
+    super(message);
+    this.code = code2;
+  }
+  code;
+};
+function probeGet(url, options2) {
+  let make = url.protocol === "https:" ? httpsRequest2 : httpRequest2;
+  return new Promise((resolve3, reject) => {
+    let req = make(
+      url,
+      {
+        method: "GET",
+        headers: { accept: "application/json, text/plain, */*", ...options2.headers },
+        agent: !1,
+        ca: options2.tls.ca,
+        rejectUnauthorized: options2.tls.rejectUnauthorized,
+        timeout: options2.timeoutMs,
+        signal: options2.signal
+      },
+      (res) => {
+        let chunks = [], size = 0;
+        res.on("data", (chunk) => {
+          size >= BODY_LIMIT || (chunks.push(chunk), size += chunk.length, size >= BODY_LIMIT && res.destroy());
+        });
+        let done = () => resolve3({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          text: Buffer.concat(chunks).subarray(0, BODY_LIMIT).toString("utf8"),
+          contentType: (res.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase()
+        });
+        res.on("end", done), res.on("close", done), res.on("error", () => done());
+      }
+    );
+    req.on(
+      "timeout",
+      () => req.destroy(new ProbeError(`no answer within ${options2.timeoutMs} ms`, "ETIMEDOUT"))
+    ), req.on(
+      "error",
+      (e) => reject(e instanceof ProbeError ? e : new ProbeError(e.message, e.code))
+    ), req.end();
+  });
+}
+function inspectTls(url, options2) {
+  let host = url.hostname.replace(/^\[|\]$/g, ""), isIp = /^[\d.]+$|:/.test(host);
+  return new Promise((resolve3, reject) => {
+    let socket = tlsConnect2({
+      host,
+      port: Number(url.port || 443),
+      servername: isIp ? void 0 : host,
+      ca: options2.ca,
+      rejectUnauthorized: !1
+    }), timer = setTimeout(
+      () => socket.destroy(new ProbeError(`no TLS handshake within ${options2.timeoutMs} ms`, "ETIMEDOUT")),
+      options2.timeoutMs
+    );
+    socket.once("secureConnect", () => {
+      clearTimeout(timer);
+      let cert = socket.getPeerCertificate(), base = {
+        subject: name(cert?.subject),
+        issuer: name(cert?.issuer),
+        validTo: cert?.valid_to
+      }, authError = socket.authorizationError ? String(socket.authorizationError) : void 0;
+      if (socket.end(), !socket.authorized && authError) {
+        resolve3({ ...base, verdict: verdictFor(authError), reason: authError });
+        return;
+      }
+      let identity = cert ? checkServerIdentity(host, cert) : void 0;
+      if (identity) {
+        resolve3({ ...base, verdict: "wrong-host", reason: identity.message });
+        return;
+      }
+      resolve3({ ...base, verdict: "ok" });
+    }), socket.once("error", (e) => {
+      clearTimeout(timer), reject(e instanceof ProbeError ? e : new ProbeError(e.message, e.code));
+    });
+  });
+}
+function verdictFor(code2) {
+  return code2 === "DEPTH_ZERO_SELF_SIGNED_CERT" || code2 === "SELF_SIGNED_CERT_IN_CHAIN" ? "self-signed" : code2 === "CERT_HAS_EXPIRED" || code2 === "CERT_NOT_YET_VALID" ? "expired" : code2 === "ERR_TLS_CERT_ALTNAME_INVALID" ? "wrong-host" : "untrusted";
+}
+function name(subject) {
+  let value = subject?.CN ?? subject?.O;
+  return Array.isArray(value) ? value[0] : value;
+}
+function htmlTitle(html) {
+  let title = /<title[^>]*>([^<]*)<\/title>/i.exec(html)?.[1]?.replace(/\s+/g, " ").trim();
+  if (title) return title;
+  let text = html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+function looksLikeHtml2(response) {
+  return response.contentType === "text/html" || response.contentType === "application/xhtml+xml" || /^\s*<(!doctype|html|head|body)\b/i.test(response.text);
+}
+
+// ../core/src/doctor/api-checks.ts
+var MAX_FEEDS_LISTED = 25, WRITE_NOTE = "add, overwrite, delete and promote cannot be learned without writing; `pnpm conformance --write` tries them in a package group of its own";
+async function checkApi(ctx) {
+  let { client, options: options2, add } = ctx, hasKey = !!options2.apiKey, feeds;
+  try {
+    feeds = await client.feeds.list({ includeInactive: !0 });
+  } catch (e) {
+    add("feeds", "fail", "Cannot list feeds", errorDetail(e), errorHint(e));
+  }
+  if (feeds) {
+    let names = feeds.map((f) => f.name);
+    if (feeds.length === 0)
+      if (hasKey) {
+        add(
+          "key",
+          "fail",
+          "The API key sees no feeds",
+          "The feed list is empty with this key.",
+          "ProGet treats an unknown key as Anonymous, so the key is probably wrong, expired or revoked; otherwise grant it View on some feed (Administration › API Keys)."
+        );
+        return;
+      } else
+        add(
+          "key",
+          "warn",
+          "Anonymous sees no feeds",
+          "No API key was given, and Anonymous may view no feed.",
+          "Give an API key (--api-key, or PROGET_API_KEY)."
+        );
+    else
+      add(
+        "key",
+        hasKey ? "ok" : "info",
+        hasKey ? "API key accepted" : "No API key: acting as Anonymous",
+        `Sees ${feeds.length} feed${feeds.length === 1 ? "" : "s"}: ${shortList(names)}.`
+      );
+  }
+  let universal = feeds?.find((f) => f.feedType === "universal" && f.active) ?? feeds?.[0], probeFeed = options2.feeds?.[0] ?? universal?.name;
+  await features(ctx, probeFeed);
+  let wanted = options2.feeds?.length ? options2.feeds : (feeds ?? []).slice(0, MAX_FEEDS_LISTED).map((f) => f.name);
+  for (let name2 of wanted)
+    await checkFeed(
+      ctx,
+      name2,
+      feeds?.find((f) => f.name.toLowerCase() === name2.toLowerCase())
+    );
+  !options2.feeds?.length && feeds && feeds.length > MAX_FEEDS_LISTED && add(
+    "feeds.more",
+    "info",
+    `${feeds.length - MAX_FEEDS_LISTED} more feeds not examined`,
+    "Name the feeds to examine with --feed."
+  );
+}
+async function features(ctx, feed) {
+  let { client, report, add } = ctx, set = (name2, support) => {
+    report.features[name2] = support;
+  }, free = report.edition?.toLowerCase() === "free";
+  if (feed)
+    try {
+      await client.feeds.probe(feed), set("packages-api", "supported"), add("feature.packages-api", "ok", "Packages API available", `/api/packages/${feed} answered.`);
+    } catch (e) {
+      feature(
+        ctx,
+        "packages-api",
+        "Packages API",
+        e,
+        "The Packages API needs ProGet 2023 or later; proget-ci then falls back to the Universal Feed API where it can."
+      );
+    }
+  else
+    set("packages-api", "unknown"), add("feature.packages-api", "info", "Packages API not checked", "No feed is visible to probe it with.");
+  try {
+    await client.promotions.list(feed ? { toFeed: feed } : {}), set("promotions", "supported"), add(
+      "feature.promotions",
+      free ? "warn" : "ok",
+      free ? "Promotions can be read, not made" : "Promotions API available",
+      free ? "ProGet Free lists promotions but promotes only in the web UI." : "/api/promotions/list answered.",
+      free ? "Promoting through the API (proget-ci promote) needs a paid edition." : ""
+    );
+  } catch (e) {
+    feature(ctx, "promotions", "Promotions API", e, "The promotions API needs ProGet 2023 or later.");
+  }
+  try {
+    let connectors = await client.health.connectors();
+    if (connectors.supported) {
+      set("connector-health", "supported");
+      let bad = connectors.connectors.filter((c) => c.state !== "healthy");
+      add(
+        "feature.connector-health",
+        bad.length ? "warn" : "ok",
+        "Connector health reported",
+        bad.length ? `${bad.length} of ${connectors.connectors.length} connectors not healthy: ${shortList(bad.map((c) => `${c.name} (${c.state}${c.errorMessage ? `: ${c.errorMessage}` : ""})`))}` : `${connectors.connectors.length} connectors, all healthy.`
+      );
+    } else
+      set("connector-health", "not-supported"), add(
+        "feature.connector-health",
+        "info",
+        "Connector health not reported",
+        `${connectors.reason}.`,
+        "The extension shows instance health (/health) instead."
+      );
+  } catch (e) {
+    feature(ctx, "connector-health", "Connector health", e, "");
+  }
+  try {
+    await client.native.call("Feeds_GetFeeds", { IncludeInactive_Indicator: "N" }), set("native-api", "supported"), add("feature.native-api", "ok", "Native API available to this key", "/api/json/Feeds_GetFeeds answered.");
+  } catch (e) {
+    feature(
+      ctx,
+      "native-api",
+      "Native API",
+      e,
+      "proget-ci uses the Native API only as a fallback on servers without the management API."
+    );
+  }
+  await sca(ctx);
+}
+async function sca(ctx) {
+  let { options: options2, report, add } = ctx;
+  try {
+    let response = await probeGet(new URL("api/sca/projects", ctx.base), {
+      tls: ctx.tls,
+      timeoutMs: ctx.timeoutMs,
+      signal: options2.signal,
+      headers: options2.apiKey ? { "x-apikey": options2.apiKey } : {}
+    });
+    response.status === 200 && !looksLikeHtml2(response) && response.text.trim().startsWith("[") ? (report.features.sca = "supported", add("feature.sca", "ok", "SCA API available", "/api/sca/projects answered.")) : response.status === 404 ? (report.features.sca = "not-supported", add(
+      "feature.sca",
+      "info",
+      "SCA API not available",
+      "/api/sca/projects answered HTTP 404.",
+      "Software composition analysis (projects, builds, SBOMs) needs ProGet 2023 or later with SCA enabled."
+    )) : (report.features.sca = "unknown", add(
+      "feature.sca",
+      "info",
+      "SCA API not usable with this key",
+      `/api/sca/projects answered HTTP ${response.status}.`,
+      response.status === 401 || response.status === 403 ? "The key needs the SCA privileges (View SCA, or Manage SCA) to use it." : ""
+    ));
+  } catch (e) {
+    report.features.sca = "unknown", add("feature.sca", "info", "SCA API not checked", e instanceof Error ? e.message : String(e));
+  }
+}
+function feature(ctx, name2, title, error2, notFoundHint) {
+  if (isProGetError(error2, "not-found") || isProGetError(error2, "not-supported"))
+    ctx.report.features[name2] = "not-supported", ctx.add(`feature.${name2}`, "info", `${title} not available`, errorDetail(error2), notFoundHint);
+  else if (isProGetError(error2, "edition-required"))
+    ctx.report.features[name2] = "not-supported", ctx.add(`feature.${name2}`, "info", `${title} needs a paid edition`, errorDetail(error2), errorHint(error2));
+  else {
+    ctx.report.features[name2] = "unknown";
+    let access2 = isProGetError(error2, "forbidden") || isProGetError(error2, "unauthorized");
+    ctx.add(
+      `feature.${name2}`,
+      access2 ? "info" : "warn",
+      access2 ? `${title}: this key may not use it` : `${title}: could not tell`,
+      errorDetail(error2),
+      errorHint(error2)
+    );
+  }
+}
+async function checkFeed(ctx, name2, listed) {
+  let { client, report, add, options: options2 } = ctx, id = `feed.${name2}`, feed = listed;
+  if (!feed)
+    try {
+      feed = await client.feeds.get(name2);
+    } catch (e) {
+      isProGetError(e, "not-found") ? add(
+        id,
+        "fail",
+        `Feed "${name2}" does not exist`,
+        errorDetail(e),
+        "Check the feed name (Feeds in ProGet's menu lists them)."
+      ) : isProGetError(e, "forbidden") || isProGetError(e, "unauthorized") ? add(
+        id,
+        "fail",
+        `Feed "${name2}": the key may not view it`,
+        errorDetail(e),
+        options2.apiKey ? `The API key is wrong (ProGet treats an unknown key as Anonymous), or lacks View on feed "${name2}".` : "Give an API key with View on this feed."
+      ) : add(id, "fail", `Feed "${name2}" could not be read`, errorDetail(e), errorHint(e));
+      return;
+    }
+  let access2 = {
+    name: feed.name,
+    feedType: feed.feedType,
+    active: feed.active,
+    view: !0
+  };
+  if (report.feeds.push(access2), !feed.active) {
+    add(
+      id,
+      "warn",
+      `Feed "${feed.name}" is inactive`,
+      `A ${feed.feedType} feed the key can see, but it is disabled.`,
+      "Activate it under Feeds › (feed) › Manage Feed, or use another feed."
+    );
+    return;
+  }
+  if (feed.feedType !== "universal") {
+    add(
+      id,
+      "info",
+      `Feed "${feed.name}" (${feed.feedType || "unknown type"})`,
+      "The key may view it. Not a universal feed: proget-ci publishes and promotes universal packages only."
+    );
+    return;
+  }
+  try {
+    let packages = await client.universal.listPackages(feed.name, { count: 1 });
+    add(
+      id,
+      "ok",
+      `Feed "${feed.name}" (universal)`,
+      `The key may view it and list its packages${packages.length ? "" : " (none yet)"}; ${WRITE_NOTE}.${feed.deploymentRecordsEnabled === !1 ? " Deployment records are disabled on this feed." : ""}`
+    );
+  } catch (e) {
+    add(id, "warn", `Feed "${feed.name}" (universal): packages not listable`, errorDetail(e), errorHint(e));
+  }
+}
+function shortList(items) {
+  return items.length <= 8 ? items.join(", ") : `${items.slice(0, 8).join(", ")} and ${items.length - 8} more`;
+}
+function errorDetail(error2) {
+  return error2 instanceof ProGetError ? error2.summary : error2 instanceof Error ? error2.message : String(error2);
+}
+function errorHint(error2) {
+  return error2 instanceof ProGetError ? error2.hint ?? "" : "";
+}
+
+// ../core/src/doctor/server-facts.ts
+function parseProGetVersion(raw) {
+  let text = raw?.trim();
+  if (!text || !/^\d+(\.\d+){1,3}$/.test(text)) return;
+  let version = parseServerVersion(text);
+  if (version)
+    return version.year ? { raw: text, display: version.release, major: version.year } : { raw: text, display: text, major: version.parts[0] };
+}
+function header(headers, name2) {
+  let value = headers[name2];
+  return (Array.isArray(value) ? value[0] : value)?.trim() || void 0;
+}
+function readHealthAnswer(response) {
+  let { status } = response;
+  if (status >= 300 && status < 400)
+    return { kind: "redirect", location: header(response.headers, "location") ?? "(no Location)", status };
+  if (looksLikeHtml2(response)) return { kind: "html", title: htmlTitle(response.text), status };
+  let text = response.text.trim();
+  if (text.startsWith("{"))
+    try {
+      let parsed = JSON.parse(text);
+      if (parsed && typeof parsed == "object" && !Array.isArray(parsed)) {
+        let o = parsed;
+        if ("applicationName" in o || "databaseStatus" in o || "licenseStatus" in o || "serviceStatus" in o)
+          return { kind: "json", health: parseInstanceHealth(o, status), status };
+      }
+    } catch {
+    }
+  return status === 404 || !text ? { kind: "other", status, contentType: response.contentType } : text.length <= 500 && !text.includes(`
+
+`) ? { kind: "text", text, status } : { kind: "other", status, contentType: response.contentType };
+}
+function isLicensingRedirect(location) {
+  return /\/administration\/licensing/i.test(location);
+}
+function isLoginRedirect(location) {
+  return /\/(log-?in|account\/log-?in|signin)/i.test(location);
+}
+function licenseProblem(answer) {
+  if (answer.kind === "redirect" && isLicensingRedirect(answer.location))
+    return `the server redirects API calls to ${pathOf(answer.location)}`;
+  if (answer.kind === "json" && answer.health.licenseStatus && answer.health.licenseStatus.toUpperCase() !== "OK")
+    return `/health says licenseStatus ${answer.health.licenseStatus}${answer.health.licenseStatusDetail ? `: ${answer.health.licenseStatusDetail}` : ""}`;
+  if (answer.kind === "text" && /licen[cs]e/i.test(answer.text) && /error|not valid|invalid|expired/i.test(answer.text))
+    return `/health says "${answer.text}"`;
+}
+function pathOf(location) {
+  try {
+    return new URL(location, "http://x").pathname;
+  } catch {
+    return location;
+  }
+}
+function describeAnswer(path, answer) {
+  switch (answer.kind) {
+    case "json":
+      return `${path} answered HTTP ${answer.status} with ProGet's health JSON`;
+    case "text":
+      return `${path} answered HTTP ${answer.status} "${answer.text.slice(0, 120)}"`;
+    case "html":
+      return `${path} answered HTTP ${answer.status} with an HTML page${answer.title ? ` titled "${answer.title}"` : ""}`;
+    case "redirect":
+      return `${path} redirected (HTTP ${answer.status}) to ${pathOf(answer.location)}`;
+    case "other":
+      return `${path} answered HTTP ${answer.status}${answer.contentType ? ` (${answer.contentType})` : ""}`;
+  }
+}
+
+// ../core/src/doctor/doctor.ts
+var DEFAULT_TIMEOUT_MS = 1e4;
+async function doctor(options2) {
+  let scrubber = new SecretScrubber([options2.apiKey]), report = {
+    server: options2.url,
+    ok: !1,
+    reachable: !1,
+    tls: void 0,
+    isProGet: !1,
+    features: {},
+    feeds: [],
+    findings: []
+  }, add = (id, status, title, detail, hint = "") => {
+    let finding = {
+      id,
+      status,
+      title: scrubber.scrub(title),
+      detail: scrubber.scrub(detail),
+      hint: scrubber.scrub(hint)
+    };
+    return report.findings.push(finding), finding;
+  };
+  try {
+    await examine(options2, report, add);
+  } catch (e) {
+    add(
+      "internal",
+      "fail",
+      "The check stopped early",
+      scrubber.scrub(e instanceof Error ? e.message : String(e))
+    );
+  }
+  return report.ok = !report.findings.some((f) => f.status === "fail"), report;
+}
+async function examine(options2, report, add) {
+  let checked = checkServerUrl(options2.url);
+  if (!checked.ok) {
+    add(
+      "url",
+      "fail",
+      "The server URL is not usable",
+      `The server URL ${checked.reason}.`,
+      "Give the address of ProGet, e.g. https://proget.example.com"
+    );
+    return;
+  }
+  report.server = checked.url;
+  let url = new URL(`${checked.url}/`), timeoutMs = options2.timeoutMs ?? DEFAULT_TIMEOUT_MS, tlsSettings;
+  try {
+    tlsSettings = loadTlsSettings(options2.caCertPath, options2.insecureTls, { debug() {
+    }, warn() {
+    } });
+  } catch (e) {
+    add(
+      "ca-cert",
+      "fail",
+      "The CA certificate file is not usable",
+      e instanceof ValidationError ? e.problems.join("; ") : String(e),
+      "Give a PEM file holding the CA certificate that signed the server certificate."
+    );
+    return;
+  }
+  if (url.protocol === "https:") {
+    if (!await checkTls(url, tlsSettings, options2, timeoutMs, report, add)) return;
+  } else {
+    report.tls = "not-https";
+    let loopback = /^(127\.|localhost$|\[::1\]$)/.test(url.hostname);
+    add(
+      "tls",
+      options2.apiKey && !loopback ? "warn" : "info",
+      "Plain HTTP",
+      "The connection is not encrypted.",
+      options2.apiKey && !loopback ? "The API key travels in clear text: use https:// if the server offers it." : ""
+    );
+  }
+  let answers = [];
+  for (let path of ["health?format=json", "health/json", "health"]) {
+    let response;
+    try {
+      response = await probeGet(new URL(path, url), { tls: tlsSettings, timeoutMs, signal: options2.signal });
+    } catch (e) {
+      if (answers.length === 0) {
+        unreachable(e, url, add);
+        return;
+      }
+      break;
+    }
+    let answer = readHealthAnswer(response);
+    if (answers.push({
+      path: `/${path}`,
+      answer,
+      version: header(response.headers, "x-proget-version"),
+      edition: editionOf(header(response.headers, "x-proget-edition"))
+    }), answer.kind === "json" || answer.kind === "redirect") break;
+  }
+  report.reachable = !0, add("reachable", "ok", "Server reachable", `${url.host} answered.`);
+  let rawVersion = answers.find((a) => a.version)?.version, edition = answers.find((a) => a.edition)?.edition, json = answers.find((a) => a.answer.kind === "json")?.answer;
+  report.isProGet = rawVersion !== void 0 || edition !== void 0 || /proget/i.test(json?.health.applicationName ?? "");
+  let license = answers.map((a) => licenseProblem(a.answer)).find((p) => p !== void 0);
+  if (!report.isProGet && !license) {
+    notProGet2(answers, url, add);
+    return;
+  }
+  if (!answers.some((a) => a.answer.kind === "json" || a.answer.kind === "text") && !license && url.pathname !== "/") {
+    add(
+      "proget",
+      "fail",
+      "ProGet answers, but not at this base path",
+      `${answers.map((a) => describeAnswer(a.path, a.answer)).join("; ")}.`,
+      `Drop the path ${url.pathname.replace(/\/$/, "")} from the server URL: give ProGet's base address (e.g. ${url.origin}).`
+    );
+    return;
+  }
+  add("proget", "ok", "ProGet answers at this URL", describeAnswer(answers[0].path, answers[0].answer));
+  let version = parseProGetVersion(rawVersion);
+  if (version ? (report.version = version, add(
+    "version",
+    version.major >= 2023 ? "ok" : "warn",
+    `ProGet ${version.display}`,
+    `X-ProGet-Version: ${version.raw}`,
+    version.major >= 2023 ? "" : "ProGet 2023 or later is needed for the Packages and promotions APIs that proget-ci uses."
+  )) : add(
+    "version",
+    "warn",
+    "ProGet version unknown",
+    rawVersion ? `X-ProGet-Version is "${rawVersion}", not a version number.` : "The server sent no X-ProGet-Version header.",
+    "A proxy in front of ProGet may strip X-ProGet-* headers; version-specific advice is then a guess."
+  ), edition) {
+    report.edition = edition;
+    let free = edition.toLowerCase() === "free";
+    add(
+      "edition",
+      "info",
+      `Edition: ${edition}`,
+      free ? "ProGet Free: promotion through the API is not available and API deletes are limited to 10 per hour." : `X-ProGet-Edition: ${edition}`
+    );
+  } else
+    add(
+      "edition",
+      "info",
+      "Edition unknown",
+      "The server sent no X-ProGet-Edition header.",
+      "Edition-specific limits (promotions on Free) are then found out by trying."
+    );
+  if (license) {
+    report.licensed = !1, add(
+      "license",
+      "fail",
+      "The server is not licensed",
+      `${license}.`,
+      "Activate or renew the license under Administration › Licensing & Activation; until then every API call is redirected to the licensing page."
+    );
+    return;
+  }
+  if (json) {
+    let h = json.health;
+    report.licensed = !0;
+    let problems = [
+      h.databaseStatus && h.databaseStatus.toUpperCase() !== "OK" ? `database ${h.databaseStatus}${h.databaseStatusDetails ? ` (${h.databaseStatusDetails})` : ""}` : "",
+      h.serviceStatus && h.serviceStatus.toUpperCase() !== "OK" ? `service ${h.serviceStatus}${h.serviceStatusDetail ? ` (${h.serviceStatusDetail})` : ""}` : ""
+    ].filter(Boolean);
+    add(
+      "license",
+      "ok",
+      "License valid",
+      h.licenseStatus ? `licenseStatus ${h.licenseStatus}` : "No license problem reported."
+    ), add(
+      "health",
+      problems.length ? "fail" : "ok",
+      problems.length ? "The server reports a problem" : "Server healthy",
+      problems.length ? problems.join("; ") : `${json.status === 200 ? "" : `HTTP ${json.status}; `}database and service OK`,
+      problems.length ? "See Administration › Diagnostic Center on the server." : ""
+    );
+  } else {
+    let text = answers.find((a) => a.answer.kind === "text")?.answer, healthy = text !== void 0 && /^ok$/i.test(text.text) && text.status < 300;
+    add(
+      "health",
+      healthy ? "ok" : "warn",
+      healthy ? "Server healthy" : "Health not readable",
+      answers.map((a) => describeAnswer(a.path, a.answer)).join("; "),
+      healthy ? "" : "Neither /health?format=json nor /health/json gave the health JSON."
+    );
+  }
+  let client = new ProGetClient({
+    url: checked.url,
+    apiKey: options2.apiKey,
+    caCertPath: options2.caCertPath,
+    insecureTls: options2.insecureTls,
+    timeoutMs,
+    retries: 1,
+    retryBaseDelayMs: 200,
+    overallTimeoutMs: timeoutMs * 3,
+    signal: options2.signal,
+    logger: { debug() {
+    }, warn() {
+    } }
+  });
+  await checkApi({ client, options: options2, report, add, base: url, tls: tlsSettings, timeoutMs });
+}
+async function checkTls(url, tls, options2, timeoutMs, report, add) {
+  let inspection;
+  try {
+    inspection = await inspectTls(url, { ca: tls.ca, timeoutMs });
+  } catch (e) {
+    return unreachable(e, url, add), !1;
+  }
+  report.tls = inspection.verdict;
+  let who = inspection.subject ? ` (certificate for ${inspection.subject}${inspection.issuer && inspection.issuer !== inspection.subject ? `, issued by ${inspection.issuer}` : ""})` : "";
+  if (inspection.verdict === "ok")
+    return add("tls", "ok", "TLS certificate trusted", `The certificate verifies for ${url.hostname}${who}.`), options2.insecureTls && add(
+      "tls.insecure",
+      "warn",
+      "TLS verification disabled",
+      "insecure TLS was asked for, but the certificate is trusted anyway.",
+      "Drop --insecure-tls: it is not needed."
+    ), !0;
+  let title = {
+    "self-signed": "The server uses a self-signed certificate",
+    "wrong-host": `The certificate is not for ${url.hostname}`,
+    expired: "The certificate has expired or is not yet valid",
+    untrusted: "The certificate is not signed by a trusted CA"
+  }[inspection.verdict] ?? "The certificate is not trusted";
+  return options2.insecureTls ? (add(
+    "tls",
+    "warn",
+    `${title} (verification disabled)`,
+    `${inspection.reason ?? inspection.verdict}${who}.`,
+    "Anyone on the network path can read the API key. Trust the CA with --ca-cert FILE instead of --insecure-tls."
+  ), !0) : (add(
+    "tls",
+    "fail",
+    title,
+    `${inspection.reason ?? inspection.verdict}${who}. Nothing was sent.`,
+    inspection.verdict === "wrong-host" ? "Use the host name the certificate was issued for in the server URL." : "Trust the server's CA with --ca-cert FILE (a PEM file; NODE_EXTRA_CA_CERTS also works)."
+  ), !1);
+}
+function unreachable(error2, url, add) {
+  let code2 = error2 instanceof ProbeError ? error2.code : void 0, message = error2 instanceof Error ? error2.message : String(error2), hints = {
+    ECONNREFUSED: `Nothing accepted the connection at ${url.host}: check the URL, the port and that ProGet is running.`,
+    ENOTFOUND: `The host name ${url.hostname} could not be resolved: check the URL and DNS.`,
+    EAI_AGAIN: `The host name ${url.hostname} could not be resolved: check the URL and DNS.`,
+    ETIMEDOUT: `${url.host} did not answer: check the URL, the port, and any firewall or proxy in between.`,
+    ECONNRESET: "The connection was reset: a proxy or the server closed it (is this an https port spoken to with http://, or the reverse?).",
+    EPROTO: "The TLS handshake failed: is this an http:// port spoken to with https://?"
+  };
+  add(
+    "reachable",
+    "fail",
+    `Cannot reach ${url.host}`,
+    code2 && !message.includes(code2) ? `${message} (${code2})` : message,
+    (code2 && hints[code2]) ?? "Check the URL and that the server is running and reachable from here."
+  );
+}
+function notProGet2(answers, url, add) {
+  let found = answers.map((a) => describeAnswer(a.path, a.answer)).join("; "), first = answers[0].answer, hint = "Give the base address of ProGet (where its home page is), e.g. https://proget.example.com, without /feeds, /upack or /api paths.";
+  first.kind === "redirect" && isLoginRedirect(first.location) ? hint = "Something in front of ProGet (a single sign-on proxy?) asks for a login: use the address that reaches ProGet directly." : first.kind === "redirect" && !isLicensingRedirect(first.location) ? hint = "Use the address the server redirects to as the server URL, so that no redirect is needed." : url.pathname !== "/" && url.pathname !== "" && (hint = `The URL has the path ${url.pathname}: ProGet is normally at the root of its host; try without the path.`), add(
+    "proget",
+    "fail",
+    "This is not a ProGet API",
+    `No ProGet headers and no ProGet health report: ${found}.`,
+    hint
+  );
+}
+function editionOf(text) {
+  return text === void 0 ? void 0 : parseEdition(text) ?? text;
+}
 
 // ../core/src/links.ts
 var seg = (s) => encodeURIComponent(s), idPath = (id) => [...id.group ? id.group.split("/") : [], id.name].map(seg).join("/");
@@ -21562,6 +22215,9 @@ var STORED_EXTENSIONS = new Set(
   ".zip .gz .tgz .bz2 .xz .zst .lz4 .lzma .br .7z .rar .cab .jar .war .ear .nupkg .snupkg .upack .vpack .vsix .whl .apk .aab .ipa .crate .gem .docx .xlsx .pptx .odt .jpg .jpeg .png .gif .webp .avif .heic .mp3 .mp4 .m4a .m4v .mkv .mov .webm .ogg .opus .flac .woff .woff2 .dmg".split(" ")
 );
 var UTF8 = new TextDecoder("utf-8", { fatal: !0 });
+
+// src/shared/environment.ts
+import { tmpdir } from "node:os";
 
 // src/shared/input-words.ts
 var OPTION_TO_INPUT = [
@@ -21582,9 +22238,9 @@ function inInputTerms(text) {
 }
 
 // src/shared/client.ts
-function createClient(connection, logger, signal) {
+function createClient(connection, logger, signal, afterLog) {
   try {
-    return construct(connection, logger, signal);
+    return construct(connection, logger, signal, afterLog);
   } catch (e) {
     throw e instanceof ValidationError && e.message.startsWith("caCertPath") ? new ValidationError(
       "Invalid inputs",
@@ -21592,7 +22248,8 @@ function createClient(connection, logger, signal) {
     ) : e;
   }
 }
-function construct(connection, logger, signal) {
+function construct(connection, logger, signal, afterLog = () => {
+}) {
   return new ProGetClient({
     url: connection.server,
     apiKey: connection.apiKey,
@@ -21605,7 +22262,12 @@ function construct(connection, logger, signal) {
     insecureTls: connection.insecureTls && connection.server.startsWith("https:"),
     userAgent: `proget-ci-action/${PROGET_CI_VERSION}`,
     signal,
-    logger: { debug: (m) => logger.debug(m), warn: (m) => logger.warning(inInputTerms(m)) }
+    logger: {
+      debug: (m) => {
+        logger.debug(m), afterLog();
+      },
+      warn: (m) => logger.warning(inInputTerms(m))
+    }
   });
 }
 
@@ -21623,8 +22285,8 @@ function readPullRequest(eventPath) {
     }
 }
 function readRunContext(env, fallbackTemp, cwd) {
-  let value = (name) => {
-    let v = env[name]?.trim();
+  let value = (name2) => {
+    let v = env[name2]?.trim();
     return v === void 0 || v === "" ? void 0 : v;
   }, serverUrl = (value("GITHUB_SERVER_URL") ?? "https://github.com").replace(/\/+$/, ""), repository = value("GITHUB_REPOSITORY"), runId = value("GITHUB_RUN_ID"), sha = value("GITHUB_SHA"), runAttempt = value("GITHUB_RUN_ATTEMPT");
   return {
@@ -21652,6 +22314,81 @@ function readRunContext(env, fallbackTemp, cwd) {
   };
 }
 
+// src/shared/server-banner.ts
+var DOCTOR_REQUEST_TIMEOUT_MS = 5e3, DIAGNOSIS_TIMEOUT_MS = 15e3, EXPLAINABLE = /* @__PURE__ */ new Set([
+  "network",
+  "timeout",
+  "unauthorized",
+  "forbidden",
+  "not-found",
+  "invalid-response"
+]);
+function bannerLine(client) {
+  let info2 = client.serverInfo, version = parseProGetVersion(info2.version)?.display ?? info2.version ?? "version not reported", edition = client.server.edition ?? info2.edition ?? "edition not reported";
+  return `ProGet ${client.baseUrl} · ${version} · ${edition}`;
+}
+var ServerBanner = class {
+  constructor(logger, runDoctor = doctor) {
+    this.logger = logger;
+    this.runDoctor = runDoctor;
+  }
+  logger;
+  runDoctor;
+  client;
+  connection;
+  shown = !1;
+  /** The client whose responses the banner is read from (the step's first client). */
+  watch(client, connection) {
+    this.client || (this.client = client, this.connection = connection);
+  }
+  /**
+   * Called after every transport log line: the transport stores a response's X-ProGet-* headers before it
+   * logs that response, so the first call that finds them is right after the first answer.
+   */
+  afterLog() {
+    if (this.shown || !this.client) return;
+    let info2 = this.client.serverInfo;
+    info2.version === void 0 && info2.edition === void 0 || this.show();
+  }
+  /** Logs the banner if no response carried the headers yet (a server behind a stripping proxy). */
+  show() {
+    this.shown || !this.client || (this.shown = !0, this.logger.info(bannerLine(this.client)));
+  }
+  /**
+   * The doctor finding that explains `error`, as one line, or undefined when the error is not about the
+   * server, its URL, the key or a missing feed, or when doctor finds nothing wrong.
+   */
+  async explain(error2, feeds = []) {
+    let connection = this.connection;
+    if (!connection || !isProGetError(error2) || !EXPLAINABLE.has(error2.kind)) return;
+    this.show();
+    let report;
+    try {
+      report = await this.runDoctor({
+        url: connection.server,
+        apiKey: connection.apiKey,
+        caCertPath: connection.caCertPath,
+        insecureTls: connection.insecureTls,
+        feeds: feeds.length > 0 ? feeds : void 0,
+        timeoutMs: DOCTOR_REQUEST_TIMEOUT_MS,
+        signal: AbortSignal.timeout(DIAGNOSIS_TIMEOUT_MS)
+      });
+    } catch (e) {
+      this.logger.debug(`server check not run: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    let finding = explainingFinding(report);
+    return finding ? describeFinding(finding, error2.message) : void 0;
+  }
+};
+function explainingFinding(report) {
+  return report.findings.find((f) => f.status === "fail" && f.id !== "internal") ?? report.findings.find((f) => f.status === "warn" && f.id !== "tls");
+}
+function describeFinding(finding, already = "") {
+  let parts = [finding.detail, finding.hint].filter((p) => p !== "" && !already.includes(p));
+  return `Server check: ${finding.title}${parts.length > 0 ? `: ${parts.join(" ")}` : ""}`;
+}
+
 // src/shared/environment.ts
 function runnerEnvironment(io, env = process.env) {
   let cancel = new AbortController();
@@ -21659,11 +22396,16 @@ function runnerEnvironment(io, env = process.env) {
     process.once(signal, () => {
       io.warning(`${signal}: cancelling`), cancel.abort(new Error(`cancelled (${signal})`));
     });
+  let banner = new ServerBanner(io);
   return {
     io,
     context: readRunContext(env, tmpdir(), process.cwd()),
     now: () => /* @__PURE__ */ new Date(),
-    createClient: (connection) => createClient(connection, io, cancel.signal)
+    banner,
+    createClient: (connection) => {
+      let client = createClient(connection, io, cancel.signal, () => banner.afterLog());
+      return banner.watch(client, connection), client;
+    }
   };
 }
 
@@ -21672,17 +22414,47 @@ var StepError = class extends Error {
   name = "StepError";
 };
 
+// src/shared/markdown.ts
+function cell(value) {
+  return value === void 0 || value === "" ? "" : String(value).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+}
+function code(value) {
+  return value ? `<code>${cell(value)}</code>` : "";
+}
+var URL_BREAKERS = {
+  "(": "%28",
+  ")": "%29",
+  " ": "%20",
+  "	": "%09",
+  "\n": "%0A",
+  "\r": "%0D"
+};
+function link2(text, url) {
+  return url ? `[${cell(text).replace(/[[\]]/g, "\\$&")}](${url.replace(/[()\s]/g, (c) => URL_BREAKERS[c] ?? encodeURIComponent(c))})` : cell(text);
+}
+function table(header2, rows) {
+  let line = (cells) => `| ${cells.join(" | ")} |`;
+  return [line(header2), line(header2.map(() => "---")), ...rows.map(line)].join(`
+`);
+}
+
 // src/shared/run-step.ts
-async function runStep(io, step) {
+async function runServerStep(io, step, makeEnvironment = runnerEnvironment) {
+  let env;
   try {
-    await step(io);
+    env = makeEnvironment(io), await step(env), env.banner.show();
   } catch (error2) {
-    reportFailure(io, error2);
+    let finding = await env?.banner.explain(error2).catch(() => {
+    });
+    finding !== void 0 && await io.appendSummary(`${cell(finding)}
+
+`), reportFailure(io, error2, finding);
   }
 }
-function reportFailure(io, error2) {
+function reportFailure(io, error2, finding) {
   if (isExpected(error2)) {
-    error2.stack && io.debug(error2.stack), io.setFailed(inInputTerms(error2.message));
+    error2.stack && io.debug(error2.stack), io.setFailed(inInputTerms(finding === void 0 ? error2.message : `${error2.message}
+${finding}`));
     return;
   }
   let message = error2 instanceof Error ? error2.message : String(error2);
@@ -21696,27 +22468,27 @@ function isExpected(error2) {
 }
 
 // src/shared/feed-check.ts
-async function feedState(client, name, logger, signal) {
+async function feedState(client, name2, logger, signal) {
   try {
-    return { state: "exists", feed: await client.feeds.get(name, { signal }) };
+    return { state: "exists", feed: await client.feeds.get(name2, { signal }) };
   } catch (e) {
     if (!isProGetError(e)) throw e;
     if (e.kind !== "not-found")
-      return logger.debug(`could not read feed ${name} (${e.kind}); not checked whether it exists`), { state: "unknown" };
+      return logger.debug(`could not read feed ${name2} (${e.kind}); not checked whether it exists`), { state: "unknown" };
   }
   try {
-    let feeds = await client.feeds.list({ signal, includeInactive: !0 }), wanted = name.toLowerCase(), match = feeds.find(
+    let feeds = await client.feeds.list({ signal, includeInactive: !0 }), wanted = name2.toLowerCase(), match = feeds.find(
       (f) => f.name.toLowerCase() === wanted || f.alternateNames.some((a) => a.toLowerCase() === wanted)
     );
     return match ? { state: "exists", feed: match } : { state: "missing", known: feeds.map((f) => f.name) };
   } catch (e) {
     if (!isProGetError(e)) throw e;
-    return logger.debug(`could not list feeds (${e.kind}); taking the 404 for feed ${name} as "no such feed"`), { state: "missing" };
+    return logger.debug(`could not list feeds (${e.kind}); taking the 404 for feed ${name2} as "no such feed"`), { state: "missing" };
   }
 }
-function missingFeedMessage(input, name, server, known) {
+function missingFeedMessage(input, name2, server, known) {
   let list = known === void 0 || known.length === 0 ? "" : ` Feeds this key can see: ${known.slice(0, 10).join(", ")}${known.length > 10 ? `, and ${known.length - 10} more` : ""}.`;
-  return `"${input}" names feed ${name}, which does not exist on ${server}; check the spelling.${list}`;
+  return `"${input}" names feed ${name2}, which does not exist on ${server}; check the spelling.${list}`;
 }
 
 // src/shared/manifest-file.ts
@@ -21859,6 +22631,60 @@ function delay(ms, signal) {
   });
 }
 
+// src/promote-check/compliance.ts
+var COMPLIANCE_CONCURRENCY = 8;
+function isFailingVerdict(verdict) {
+  return verdict === "noncompliant" || verdict === "blocked";
+}
+var EDITION_REASON = "the server runs ProGet Free, which has no compliance data (ProGet Basic or Enterprise has)";
+async function checkCompliance(client, checks, options2) {
+  let before = unavailableBefore(client);
+  if (before) return { available: !1, reason: before };
+  let wanted = checks.filter((c) => c.status !== "not-found"), states;
+  try {
+    states = await mapLimit(
+      wanted,
+      options2.concurrency ?? COMPLIANCE_CONCURRENCY,
+      (check2) => readCompliance(client, check2, options2)
+    );
+  } catch (e) {
+    if (isProGetError(e, "edition-required")) return { available: !1, reason: EDITION_REASON };
+    throw e;
+  }
+  if (client.server.edition === "Free") return { available: !1, reason: EDITION_REASON };
+  if (wanted.length > 0 && states.every((s) => s?.verdict === "unknown"))
+    return {
+      available: !1,
+      reason: "the server answered 404 for the metadata of every package: it has no Packages metadata API (ProGet 2023 or later has it), or the packages are not in its feeds"
+    };
+  let byPackage = /* @__PURE__ */ new Map();
+  return wanted.forEach((check2, i) => {
+    let state = states[i];
+    state && byPackage.set(check2.package, state);
+  }), { available: !0, byPackage };
+}
+function unavailableBefore(client) {
+  let server = client.server;
+  if (server.edition === "Free") return EDITION_REASON;
+  let year = server.version?.year;
+  if (server.version && year === void 0)
+    return `the server runs ProGet ${server.version.text}, which has no Packages metadata API (ProGet 2023 or later has it)`;
+}
+async function readCompliance(client, check2, options2) {
+  let feed = check2.status === "promoted" ? options2.toFeed : options2.fromFeed ?? options2.toFeed, pkg = check2.package, selector = pkg.group ? { name: pkg.name, version: pkg.version, group: pkg.group } : { name: pkg.name, version: pkg.version }, metadata = await client.sca.packages.metadata(feed, selector, { signal: options2.signal });
+  return metadata === void 0 ? (options2.logger.debug(`no metadata for ${describePackage(pkg)} in ${feed} (404)`), { verdict: "unknown", feed, vulnerabilities: [], licenses: [], reasons: [] }) : {
+    verdict: metadata.verdict,
+    feed,
+    vulnerabilities: metadata.vulnerabilities,
+    licenses: metadata.licenses.map((l) => l.code),
+    reasons: metadata.compliance?.issues ?? []
+  };
+}
+function describeVulnerabilities(vulnerabilities) {
+  let rank = { critical: 0, high: 1, medium: 2, low: 3 };
+  return [...vulnerabilities].sort((a, b) => (a.severity ? rank[a.severity] : 4) - (b.severity ? rank[b.severity] : 4)).map((v) => v.severity ? `${v.id} (${v.severity})` : v.id).join(", ");
+}
+
 // src/promote-check/dependencies.ts
 function pinnedDependencies(manifest) {
   let pinned = [], unpinned = [];
@@ -21868,7 +22694,7 @@ function pinnedDependencies(manifest) {
       unpinned.push({ dependency, reason: "names no version" });
       continue;
     }
-    let [group, name, range] = parts, exact = /^\[([^,\]]+)\]$/.exec(range)?.[1] ?? range;
+    let [group, name2, range] = parts, exact = /^\[([^,\]]+)\]$/.exec(range)?.[1] ?? range;
     if (range === "*" || validateVersion(exact) !== void 0) {
       unpinned.push({
         dependency,
@@ -21876,7 +22702,7 @@ function pinnedDependencies(manifest) {
       });
       continue;
     }
-    pinned.push(group ? { group, name, version: exact } : { name, version: exact });
+    pinned.push(group ? { group, name: name2, version: exact } : { name: name2, version: exact });
   }
   return { pinned, unpinned };
 }
@@ -21923,22 +22749,22 @@ var TRUE_WORDS = ["true", "yes", "1"], FEED_NAME = /^[0-9A-Za-z._-]+$/, FALSE_WO
   source;
   problems = [];
   /** Trimmed value, or undefined when unset or blank. */
-  string(name) {
-    let value = this.source.getInput(name).trim();
+  string(name2) {
+    let value = this.source.getInput(name2).trim();
     return value === "" ? void 0 : value;
   }
-  required(name, why = "") {
-    let value = this.string(name);
-    return value === void 0 && this.problems.push(`"${name}" is required${why}`), value;
+  required(name2, why = "") {
+    let value = this.string(name2);
+    return value === void 0 && this.problems.push(`"${name2}" is required${why}`), value;
   }
   /** A feed name: letters, digits, '.', '_' and '-' (and not `.` or `..`, which would change the URL path). */
-  feed(name, required2) {
-    let value = required2 ? this.required(name) : this.string(name);
-    return value !== void 0 && (!FEED_NAME.test(value) || value === "." || value === "..") && this.problems.push(`"${name}" must be a feed name (letters, digits, '.', '_' and '-'); got "${value}"`), value;
+  feed(name2, required2) {
+    let value = required2 ? this.required(name2) : this.string(name2);
+    return value !== void 0 && (!FEED_NAME.test(value) || value === "." || value === "..") && this.problems.push(`"${name2}" must be a feed name (letters, digits, '.', '_' and '-'); got "${value}"`), value;
   }
   /** Masked before anything else can print it; surrounding whitespace is kept out of the mask. */
-  secret(name) {
-    let value = this.source.getInput(name).trim();
+  secret(name2) {
+    let value = this.source.getInput(name2).trim();
     if (value !== "")
       return this.source.setSecret(value), value;
   }
@@ -21948,45 +22774,45 @@ var TRUE_WORDS = ["true", "yes", "1"], FEED_NAME = /^[0-9A-Za-z._-]+$/, FALSE_WO
     if (!(trimmed === void 0 || trimmed === ""))
       return this.source.setSecret(trimmed), trimmed;
   }
-  boolean(name, fallback) {
-    let value = this.string(name);
+  boolean(name2, fallback) {
+    let value = this.string(name2);
     if (value === void 0) return fallback;
     let word = value.toLowerCase();
-    return TRUE_WORDS.includes(word) ? !0 : FALSE_WORDS.includes(word) ? !1 : (this.problems.push(`"${name}" must be one of true, false, yes, no, 1, 0; got "${value}"`), fallback);
+    return TRUE_WORDS.includes(word) ? !0 : FALSE_WORDS.includes(word) ? !1 : (this.problems.push(`"${name2}" must be one of true, false, yes, no, 1, 0; got "${value}"`), fallback);
   }
-  integer(name, fallback, min, max) {
-    let value = this.string(name);
-    return value === void 0 ? fallback : !/^\d+$/.test(value) || Number(value) < min || Number(value) > max ? (this.problems.push(`"${name}" must be a whole number from ${min} to ${max}; got "${value}"`), fallback) : Number(value);
+  integer(name2, fallback, min, max) {
+    let value = this.string(name2);
+    return value === void 0 ? fallback : !/^\d+$/.test(value) || Number(value) < min || Number(value) > max ? (this.problems.push(`"${name2}" must be a whole number from ${min} to ${max}; got "${value}"`), fallback) : Number(value);
   }
   /** A duration in seconds (fractions allowed), returned in milliseconds. */
-  seconds(name, fallbackSeconds, allowZero) {
-    let value = this.string(name);
+  seconds(name2, fallbackSeconds, allowZero) {
+    let value = this.string(name2);
     if (value === void 0) return fallbackSeconds === void 0 ? void 0 : fallbackSeconds * 1e3;
     let n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
     if (!Number.isFinite(n) || (allowZero ? n < 0 : n <= 0) || n > 86400) {
       let range = allowZero ? "from 0 to 86400" : "greater than 0 and at most 86400";
-      return this.problems.push(`"${name}" must be a number of seconds ${range}; got "${value}"`), fallbackSeconds === void 0 ? void 0 : fallbackSeconds * 1e3;
+      return this.problems.push(`"${name2}" must be a number of seconds ${range}; got "${value}"`), fallbackSeconds === void 0 ? void 0 : fallbackSeconds * 1e3;
     }
     return Math.round(n * 1e3);
   }
-  oneOf(name, values, fallback) {
-    let value = this.string(name);
+  oneOf(name2, values, fallback) {
+    let value = this.string(name2);
     if (value === void 0) return fallback;
     let match = values.find((v) => v === value.toLowerCase());
-    return match === void 0 ? (this.problems.push(`"${name}" must be one of ${values.join(", ")}; got "${value}"`), fallback) : match;
+    return match === void 0 ? (this.problems.push(`"${name2}" must be one of ${values.join(", ")}; got "${value}"`), fallback) : match;
   }
   /** Non-blank lines, trimmed. */
-  lines(name) {
-    return this.source.getInput(name).split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "");
+  lines(name2) {
+    return this.source.getInput(name2).split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "");
   }
   /** Every line as given, blank ones included, so problems can name line numbers. */
-  rawLines(name) {
-    let value = this.source.getInput(name);
+  rawLines(name2) {
+    let value = this.source.getInput(name2);
     return value.trim() === "" ? [] : value.split(/\r?\n/);
   }
   /** Items separated by commas or newlines, trimmed, blanks dropped. */
-  list(name) {
-    return this.source.getInput(name).split(/[,\r\n]/).map((item) => item.trim()).filter((item) => item !== "");
+  list(name2) {
+    return this.source.getInput(name2).split(/[,\r\n]/).map((item) => item.trim()).filter((item) => item !== "");
   }
   problem(message) {
     this.problems.push(message);
@@ -22004,15 +22830,15 @@ function parsePackageRef(text) {
     let colon = parseColonRef(text);
     return colon !== void 0 ? colon : `expected group/name@version (or group:name:version), got "${text}"`;
   }
-  let id = text.slice(0, at).trim(), version = text.slice(at + 1).trim(), slash = id.lastIndexOf("/"), group = slash < 0 ? void 0 : id.slice(0, slash), name = slash < 0 ? id : id.slice(slash + 1), problem = validatePackageName(name) ?? (group === void 0 ? void 0 : validateGroup(group)) ?? validateVersion(version);
-  return problem !== void 0 ? problem : group === void 0 ? { name, version } : { group, name, version };
+  let id = text.slice(0, at).trim(), version = text.slice(at + 1).trim(), slash = id.lastIndexOf("/"), group = slash < 0 ? void 0 : id.slice(0, slash), name2 = slash < 0 ? id : id.slice(slash + 1), problem = validatePackageName(name2) ?? (group === void 0 ? void 0 : validateGroup(group)) ?? validateVersion(version);
+  return problem !== void 0 ? problem : group === void 0 ? { name: name2, version } : { group, name: name2, version };
 }
 function parseColonRef(text) {
   if (text.includes("@")) return;
   let parts = text.split(":").map((p) => p.trim());
   if (parts.length !== 3 || parts[1] === "" || parts[2] === "") return;
-  let [group, name, version] = parts, problem = validatePackageName(name) ?? (group === "" ? void 0 : validateGroup(group)) ?? validateVersion(version);
-  return problem !== void 0 ? problem : group === "" ? { name, version } : { group, name, version };
+  let [group, name2, version] = parts, problem = validatePackageName(name2) ?? (group === "" ? void 0 : validateGroup(group)) ?? validateVersion(version);
+  return problem !== void 0 ? problem : group === "" ? { name: name2, version } : { group, name: name2, version };
 }
 
 // src/promote-check/inputs.ts
@@ -22030,12 +22856,13 @@ function readPromoteCheckInputs(source, context) {
     mode: inputs.oneOf("mode", ["fail", "warn"], "fail"),
     waitTimeoutMs: inputs.seconds("wait-timeout", 0, !0) ?? 0,
     pollIntervalMs: inputs.seconds("poll-interval", 10, !1) ?? 1e4,
+    compliance: inputs.boolean("compliance", !1),
     commentOnPr: inputs.boolean("comment-on-pr", !1)
   }, token = inputs.secret("github-token");
   return result.commentOnPr && (result.githubToken = token ?? inputs.secretValue(context.githubToken)), inputs.finish(), result;
 }
 function readSelection(inputs, workspace) {
-  let lines = inputs.rawLines("packages"), name = inputs.string("package"), group = inputs.string("group"), version = inputs.string("version"), manifest = inputs.string("manifest"), checkDependencies = inputs.boolean("check-dependencies", !1), given = [lines.some((l) => l.trim() !== ""), name !== void 0, manifest !== void 0].filter(
+  let lines = inputs.rawLines("packages"), name2 = inputs.string("package"), group = inputs.string("group"), version = inputs.string("version"), manifest = inputs.string("manifest"), checkDependencies = inputs.boolean("check-dependencies", !1), given = [lines.some((l) => l.trim() !== ""), name2 !== void 0, manifest !== void 0].filter(
     Boolean
   ).length;
   if (given !== 1)
@@ -22048,16 +22875,16 @@ function readSelection(inputs, workspace) {
       path: isAbsolute2(manifest) ? manifest : resolve2(workspace, manifest),
       checkDependencies
     };
-  if (name !== void 0) {
+  if (name2 !== void 0) {
     let problems = [
-      validatePackageName(name, '"package"'),
+      validatePackageName(name2, '"package"'),
       group === void 0 ? void 0 : validateGroup(group, '"group"'),
       version === void 0 ? '"version" is required with "package"' : validateVersion(version, '"version"')
     ].filter((p) => p !== void 0);
     for (let p of problems) inputs.problem(p);
     return problems.length > 0 ? { kind: "list", packages: [] } : {
       kind: "list",
-      packages: [{ ...group === void 0 ? {} : { group }, name, version }]
+      packages: [{ ...group === void 0 ? {} : { group }, name: name2, version }]
     };
   }
   (group !== void 0 || version !== void 0) && inputs.problem('"group" and "version" go with "package", not "packages"');
@@ -22144,44 +22971,24 @@ async function github(token, method, url, json) {
   return response.status === 204 ? void 0 : response.json();
 }
 
-// src/shared/markdown.ts
-function cell(value) {
-  return value === void 0 || value === "" ? "" : String(value).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
-}
-function code(value) {
-  return value ? `<code>${cell(value)}</code>` : "";
-}
-var URL_BREAKERS = {
-  "(": "%28",
-  ")": "%29",
-  " ": "%20",
-  "	": "%09",
-  "\n": "%0A",
-  "\r": "%0D"
-};
-function link2(text, url) {
-  return url ? `[${cell(text).replace(/[[\]]/g, "\\$&")}](${url.replace(/[()\s]/g, (c) => URL_BREAKERS[c] ?? encodeURIComponent(c))})` : cell(text);
-}
-function table(header2, rows) {
-  let line = (cells) => `| ${cells.join(" | ")} |`;
-  return [line(header2), line(header2.map(() => "---")), ...rows.map(line)].join(`
-`);
-}
-
 // src/promote-check/report.ts
 function idJson(id) {
   return id.group ? { group: id.group, name: id.name, version: id.version } : { name: id.name, version: id.version };
 }
-function resultsJson(result, unpinned) {
+function resultsJson(result, unpinned, compliance) {
   return [
-    ...result.checks.map((c) => ({
-      ...idJson(c.package),
-      promoted: c.status === "promoted",
-      status: c.status,
-      reason: c.reason,
-      ...c.inTarget === void 0 ? {} : { inTarget: c.inTarget },
-      ...c.promotion ? { promotion: c.promotion } : {}
-    })),
+    ...result.checks.map((c) => {
+      let state = compliance?.available ? compliance.byPackage.get(c.package) : void 0;
+      return {
+        ...idJson(c.package),
+        promoted: c.status === "promoted",
+        status: c.status,
+        reason: c.reason,
+        ...c.inTarget === void 0 ? {} : { inTarget: c.inTarget },
+        ...c.promotion ? { promotion: c.promotion } : {},
+        ...state ? { compliance: complianceJson(state) } : {}
+      };
+    }),
     ...unpinned.map((d) => ({
       dependency: d.dependency,
       promoted: !1,
@@ -22190,6 +22997,47 @@ function resultsJson(result, unpinned) {
     }))
   ];
 }
+function complianceJson(state) {
+  return {
+    verdict: state.verdict,
+    feed: state.feed,
+    vulnerabilities: state.vulnerabilities.map((v) => ({
+      id: v.id,
+      ...v.severity ? { severity: v.severity } : {},
+      ...v.score !== void 0 ? { score: v.score } : {},
+      ...v.summary ? { summary: v.summary } : {}
+    })),
+    licenses: state.licenses,
+    reasons: state.reasons
+  };
+}
+function noncompliantOf(result, compliance) {
+  return compliance?.available ? result.checks.filter((c) => {
+    let state = compliance.byPackage.get(c.package);
+    return state !== void 0 && isFailingVerdict(state.verdict);
+  }) : [];
+}
+function complianceProblems(server, result, compliance) {
+  return compliance?.available ? noncompliantOf(result, compliance).map((c) => {
+    let state = compliance.byPackage.get(c.package), what = describePackage(c.package), blocked = state.verdict === "blocked", why = [
+      ...state.reasons,
+      ...state.vulnerabilities.length > 0 ? [`vulnerabilities: ${describeVulnerabilities(state.vulnerabilities)}`] : [],
+      ...state.licenses.length > 0 ? [`license: ${state.licenses.join(", ")}`] : []
+    ];
+    return {
+      title: `${blocked ? "Blocked" : "Noncompliant"}: ${what}`,
+      message: `${what} in ${state.feed} is ${blocked ? "blocked from download" : "noncompliant"}${why.length > 0 ? ` (${why.join("; ")})` : ""}; see ${versionPageUrl(server, state.feed, c.package)}, or assess its vulnerabilities in ProGet.`
+    };
+  }) : [];
+}
+var VERDICT_TEXT = {
+  compliant: "✅ compliant",
+  warn: "⚠️ warn",
+  noncompliant: "❌ noncompliant",
+  inconclusive: "❔ inconclusive",
+  blocked: "⛔ blocked",
+  unknown: "– no data"
+};
 function missingJson(result, unpinned) {
   return [
     ...result.missing.map((c) => idJson(c.package)),
@@ -22224,17 +23072,21 @@ var STATUS_TEXT2 = {
   "not-in-target": "❌ promoted, not in target",
   "not-found": "❓ not found"
 };
-function promoteCheckSummary(server, inputs, result, unpinned) {
-  let total = result.checks.length + unpinned.length, good = result.checks.length - result.missing.length, notFound = result.notFound.length, rows = result.checks.map((c) => {
+function promoteCheckSummary(server, inputs, result, unpinned, compliance) {
+  let columns = compliance?.available === !0, total = result.checks.length + unpinned.length, good = result.checks.length - result.missing.length, notFound = result.notFound.length, rows = result.checks.map((c) => {
     let p = c.promotion, page = versionPageUrl(
       server,
       c.status === "promoted" ? inputs.toFeed : inputs.fromFeed ?? inputs.toFeed,
       c.package
-    );
+    ), state = compliance?.available ? compliance.byPackage.get(c.package) : void 0;
     return [
       code(c.package.group ? `${c.package.group}/${c.package.name}` : c.package.name),
       code(c.package.version),
       STATUS_TEXT2[c.status] ?? c.status,
+      ...columns ? [
+        state ? VERDICT_TEXT[state.verdict] ?? state.verdict : "",
+        cell(state ? describeVulnerabilities(state.vulnerabilities) : void 0)
+      ] : [],
       cell(p?.date),
       cell(p?.user),
       p ? `${code(p.fromFeed)} → ${code(p.toFeed)}` : "",
@@ -22243,15 +23095,42 @@ function promoteCheckSummary(server, inputs, result, unpinned) {
     ];
   });
   for (let d of unpinned)
-    rows.push([code(d.dependency), "", `⚠️ cannot check: ${cell(d.reason)}`, "", "", "", "", ""]);
+    rows.push([
+      code(d.dependency),
+      "",
+      `⚠️ cannot check: ${cell(d.reason)}`,
+      ...columns ? ["", ""] : [],
+      "",
+      "",
+      "",
+      "",
+      ""
+    ]);
   let heading = good === total ? `### ProGet promotion check: all ${total} promoted to \`${inputs.toFeed}\`` : `### ProGet promotion check: ${total - good} of ${total} not promoted to \`${inputs.toFeed}\`${notFound > 0 ? ` (${notFound} not found)` : ""}`, feeds = result.missingFeeds.map(
     (f) => `- ❓ ${cell(missingFeedMessage(f.input, f.feed, server, f.known))}`
-  );
+  ), bad = noncompliantOf(result, compliance).length, complianceLines = compliance ? compliance.available ? [
+    bad > 0 ? `- ❌ ${bad} of ${result.checks.length} package versions noncompliant or blocked` : "- ✅ no package version noncompliant or blocked",
+    ""
+  ] : [`- ⚠️ Compliance not checked: ${cell(compliance.reason)}`, ""] : [];
   return [
     heading,
     "",
     ...feeds.length > 0 ? [...feeds, ""] : [],
-    table(["Package", "Version", "Status", "When", "By", "From → to", "Comments", "Link"], rows),
+    ...complianceLines,
+    table(
+      [
+        "Package",
+        "Version",
+        "Status",
+        ...columns ? ["Compliance", "Vulnerabilities"] : [],
+        "When",
+        "By",
+        "From → to",
+        "Comments",
+        "Link"
+      ],
+      rows
+    ),
     "",
     ""
   ].join(`
@@ -22279,23 +23158,35 @@ async function check(env) {
     waitTimeoutMs: inputs.waitTimeoutMs,
     pollIntervalMs: inputs.pollIntervalMs,
     logger: io
-  }), feedMissing = result.missingFeeds.length > 0, level = inputs.mode === "fail" || feedMissing ? "error" : "warning", problems = problemsOf(server, inputs, result, unpinned);
+  }), feedMissing = result.missingFeeds.length > 0, compliance;
+  inputs.compliance && !feedMissing && result.checks.length > 0 && (compliance = await checkCompliance(client, result.checks, {
+    fromFeed: inputs.fromFeed,
+    toFeed: inputs.toFeed,
+    logger: io
+  }), compliance.available || io.warning(`Compliance not checked: ${compliance.reason}; the promotion check goes on without it.`));
+  let noncompliant = noncompliantOf(result, compliance), level = inputs.mode === "fail" || feedMissing ? "error" : "warning", problems = [
+    ...problemsOf(server, inputs, result, unpinned),
+    ...complianceProblems(server, result, compliance)
+  ];
   problems.forEach((p, i) => {
     i < MAX_ANNOTATIONS ? io.annotate(level, p.message, p.title) : io.info(`${p.title}: ${p.message}`);
   }), problems.length > MAX_ANNOTATIONS && io.info(
     `${problems.length - MAX_ANNOTATIONS} more beyond the ${MAX_ANNOTATIONS} annotations: see above and the job summary.`
   );
   let allPromoted = result.promoted && unpinned.length === 0;
-  io.setOutput("promoted", String(allPromoted)), io.setOutput("missing", JSON.stringify(missingJson(result, unpinned))), io.setOutput("not-found", JSON.stringify(result.notFound.map((c) => idJson(c.package)))), io.setOutput("results", JSON.stringify(resultsJson(result, unpinned)));
-  let summary2 = promoteCheckSummary(server, inputs, result, unpinned);
+  io.setOutput("promoted", String(allPromoted)), io.setOutput("missing", JSON.stringify(missingJson(result, unpinned))), io.setOutput("not-found", JSON.stringify(result.notFound.map((c) => idJson(c.package)))), inputs.compliance && io.setOutput("noncompliant", JSON.stringify(noncompliant.map((c) => idJson(c.package)))), io.setOutput("results", JSON.stringify(resultsJson(result, unpinned, compliance)));
+  let summary2 = promoteCheckSummary(server, inputs, result, unpinned, compliance);
   await io.appendSummary(summary2), inputs.commentOnPr && await postStickyComment(io, context, inputs.githubToken, inputs.toFeed, summary2);
   let total = result.checks.length + unpinned.length;
   if (total === 0) {
     io.warning("Nothing to check: the manifest lists no dependencies.");
     return;
   }
+  let complianceVerdict = noncompliant.length === 0 ? void 0 : `${noncompliant.length} of ${result.checks.length} package versions ${noncompliant.length === 1 ? "is" : "are"} noncompliant or blocked: ${noncompliant.slice(0, 10).map((c) => describePackage(c.package)).join(", ")}${noncompliant.length > 10 ? `, and ${noncompliant.length - 10} more` : ""}`;
   if (allPromoted) {
-    io.info(`All ${total} package versions are promoted to ${inputs.toFeed}.`);
+    if (io.info(`All ${total} package versions are promoted to ${inputs.toFeed}.`), complianceVerdict === void 0) return;
+    if (inputs.mode === "fail") throw new StepError(complianceVerdict);
+    io.warning(`${complianceVerdict} (mode: warn, so the step passes)`);
     return;
   }
   if (feedMissing)
@@ -22305,9 +23196,9 @@ async function check(env) {
   let bad = [
     ...result.missing.map((c) => describePackage(c.package)),
     ...unpinned.map((d) => d.dependency)
-  ], notFound = result.notFound.length > 0 ? ` (${result.notFound.length} not found in ${inputs.fromFeed ?? inputs.toFeed})` : "", waited = result.polls > 1 ? `; waited ${formatWait(result.waitedMs)} (wait-timeout) over ${result.polls} checks` : "", verdict = `${bad.length} of ${total} package versions ${bad.length === 1 ? "is" : "are"} not promoted to ${inputs.toFeed}${notFound}${unpinned.length > 0 ? " or cannot be checked" : ""}: ${bad.slice(0, 10).join(", ")}${bad.length > 10 ? `, and ${bad.length - 10} more` : ""}${waited}`;
-  if (inputs.mode === "fail") throw new StepError(verdict);
-  io.warning(`${verdict} (mode: warn, so the step passes)`);
+  ], notFound = result.notFound.length > 0 ? ` (${result.notFound.length} not found in ${inputs.fromFeed ?? inputs.toFeed})` : "", waited = result.polls > 1 ? `; waited ${formatWait(result.waitedMs)} (wait-timeout) over ${result.polls} checks` : "", verdict = `${bad.length} of ${total} package versions ${bad.length === 1 ? "is" : "are"} not promoted to ${inputs.toFeed}${notFound}${unpinned.length > 0 ? " or cannot be checked" : ""}: ${bad.slice(0, 10).join(", ")}${bad.length > 10 ? `, and ${bad.length - 10} more` : ""}${waited}`, both = complianceVerdict === void 0 ? verdict : `${verdict}. ${complianceVerdict}`;
+  if (inputs.mode === "fail") throw new StepError(both);
+  io.warning(`${both} (mode: warn, so the step passes)`);
 }
 function formatWait(ms) {
   let s = Math.round(ms / 1e3);
@@ -22323,12 +23214,12 @@ async function selectPackages(inputs) {
     });
     return { packages: pinned, unpinned };
   }
-  let name = typeof manifest.name == "string" ? manifest.name : void 0, version = typeof manifest.version == "string" ? manifest.version : void 0;
-  if (!name || !version)
+  let name2 = typeof manifest.name == "string" ? manifest.name : void 0, version = typeof manifest.version == "string" ? manifest.version : void 0;
+  if (!name2 || !version)
     throw new StepError(`${selection.path} has no name and version to check`);
   let group = typeof manifest.group == "string" && manifest.group !== "" ? manifest.group : void 0;
-  return { packages: [group ? { group, name, version } : { name, version }], unpinned: [] };
+  return { packages: [group ? { group, name: name2, version } : { name: name2, version }], unpinned: [] };
 }
 
 // src/promote-check/main.ts
-await runStep(actionsIo, (io) => promoteCheckStep(runnerEnvironment(io)));
+await runServerStep(actionsIo, (env) => promoteCheckStep(env));

@@ -73,6 +73,45 @@ describe('deployment records', () => {
     ).rejects.toMatchObject({ kind: 'not-found', hint: expect.stringContaining('"nope"') });
   });
 
+  const RECORD = {
+    feed: 'f',
+    application: 'a',
+    description: 'd',
+    target: 't',
+    name: 'n',
+    version: '1.0.0',
+  };
+
+  it('is sent again after a 429 or 503 that names its wait (Retry-After), and only then', async () => {
+    const scope = nock(BASE)
+      .post('/api/package-deployment/')
+      .reply(429, 'slow down', { 'Retry-After': '0' })
+      .post('/api/package-deployment/')
+      .reply(503, 'maintenance', { 'Retry-After': '0' })
+      .post('/api/package-deployment/')
+      .reply(201);
+    await new ProGetClient({ url: BASE, retries: 3, retryBaseDelayMs: 1 }).deployments.record(RECORD);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('is never sent again after a 503 without Retry-After, a 502, or a 429 once retries are spent', async () => {
+    for (const [status, headers] of [
+      [503, {}],
+      [502, { 'Retry-After': '0' }],
+    ] as const) {
+      nock(BASE).post('/api/package-deployment/').reply(status, 'busy', headers);
+      await expect(
+        new ProGetClient({ url: BASE, retries: 3, retryBaseDelayMs: 1 }).deployments.record(RECORD),
+      ).rejects.toMatchObject({ status, attempts: 1 });
+      expect(nock.pendingMocks()).toEqual([]);
+    }
+    nock(BASE).post('/api/package-deployment/').times(2).reply(429, 'slow down', { 'Retry-After': '0' });
+    await expect(
+      new ProGetClient({ url: BASE, retries: 1, retryBaseDelayMs: 1 }).deployments.record(RECORD),
+    ).rejects.toMatchObject({ status: 429, attempts: 2 });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
   it('missing required fields fail before sending', async () => {
     await expect(
       new ProGetClient({ url: BASE }).deployments.record({

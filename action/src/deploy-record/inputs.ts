@@ -19,6 +19,16 @@ export interface DeployRecordInputs {
   date: string;
   /** Record a version the feed does not have (with a warning) instead of refusing. */
   allowMissingPackage: boolean;
+  /** After the record, promote this SCA build to `stage`. */
+  sca?: ScaPromotion;
+}
+
+export interface ScaPromotion {
+  stage: string;
+  /** Default: the repository's name. */
+  project: string;
+  /** Default: the deployed version. */
+  version: string;
 }
 
 // Date, optionally time (minutes, seconds, fraction) and zone; a time without a zone is taken as UTC.
@@ -70,8 +80,37 @@ export function readDeployRecordInputs(
     date,
     allowMissingPackage: inputs.boolean('allow-missing-package', false),
   };
+  const sca = readScaPromotion(inputs, context, version);
+  if (sca) result.sca = sca;
   inputs.finish();
   return result;
+}
+
+function readScaPromotion(
+  inputs: InputReader,
+  context: RunContext,
+  version: string,
+): ScaPromotion | undefined {
+  const stage = inputs.string('sca-stage');
+  const project = inputs.string('sca-project');
+  const scaVersion = inputs.string('sca-version');
+  if (stage === undefined) {
+    if (project !== undefined || scaVersion !== undefined) {
+      inputs.problem(
+        '"sca-project" and "sca-version" go with "sca-stage" (the stage to promote the SCA build to)',
+      );
+    }
+    return undefined;
+  }
+  const repositoryName = context.repository?.split('/').pop();
+  const name = project ?? repositoryName;
+  if (name === undefined || name === '') {
+    inputs.problem(
+      '"sca-project" is required with "sca-stage" outside GitHub Actions (it defaults to the repository name)',
+    );
+    return undefined;
+  }
+  return { stage, project: name, version: scaVersion ?? version };
 }
 
 /** On `on: deployment`, the event payload names the environment (`deployment.environment`). */

@@ -1,6 +1,5 @@
 import { actionsIo } from '../shared/actions-io.js';
-import { runnerEnvironment } from '../shared/environment.js';
-import { runStep } from '../shared/run-step.js';
+import { runServerStep } from '../shared/run-step.js';
 import { deployRecordStep } from './step.js';
 
-await runStep(actionsIo, (io) => deployRecordStep(runnerEnvironment(io)));
+await runServerStep(actionsIo, (env) => deployRecordStep(env));

@@ -1,4 +1,5 @@
-// deploy-record: tell ProGet a package version was deployed somewhere. The record is sent once.
+// deploy-record: tell ProGet a package version was deployed somewhere. The record is sent once (again only
+// after a refusal that names its wait: core resends it after a 429/503 with Retry-After).
 
 import { type DeploymentRecord, describePackage, isProGetError, type ProGetClientApi } from '@proget-ci/core';
 import { StepError } from '../shared/errors.js';

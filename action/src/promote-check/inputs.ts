@@ -21,6 +21,8 @@ export interface PromoteCheckInputs {
   mode: CheckMode;
   waitTimeoutMs: number;
   pollIntervalMs: number;
+  /** Also read each version's compliance verdict and vulnerabilities; noncompliant ones fail per `mode`. */
+  compliance: boolean;
   /** Post (or update) one sticky comment on the pull request. */
   commentOnPr: boolean;
   /** `github-token`, else GITHUB_TOKEN from the job's env; read only for `comment-on-pr`. */
@@ -47,6 +49,7 @@ export function readPromoteCheckInputs(source: InputSource, context: RunContext)
     mode: inputs.oneOf('mode', ['fail', 'warn'] as const, 'fail'),
     waitTimeoutMs: inputs.seconds('wait-timeout', 0, true) ?? 0,
     pollIntervalMs: inputs.seconds('poll-interval', 10, false) ?? 10_000,
+    compliance: inputs.boolean('compliance', false),
     commentOnPr: inputs.boolean('comment-on-pr', false),
   };
   const token = inputs.secret('github-token');

@@ -4,6 +4,12 @@ import { describePackage, type PackageVersionId, versionPageUrl } from '@proget-
 import { missingFeedMessage } from '../shared/feed-check.js';
 import { cell, code, link, table } from '../shared/markdown.js';
 import type { PackageCheck, PromoteCheckResult } from './check.js';
+import {
+  type ComplianceOutcome,
+  describeVulnerabilities,
+  isFailingVerdict,
+  type PackageComplianceState,
+} from './compliance.js';
 import type { UncheckableDependency } from './dependencies.js';
 import type { PromoteCheckInputs } from './inputs.js';
 
@@ -13,16 +19,24 @@ export function idJson(id: PackageVersionId) {
     : { name: id.name, version: id.version };
 }
 
-export function resultsJson(result: PromoteCheckResult, unpinned: UncheckableDependency[]) {
+export function resultsJson(
+  result: PromoteCheckResult,
+  unpinned: UncheckableDependency[],
+  compliance?: ComplianceOutcome,
+) {
   return [
-    ...result.checks.map((c) => ({
-      ...idJson(c.package),
-      promoted: c.status === 'promoted',
-      status: c.status,
-      reason: c.reason,
-      ...(c.inTarget === undefined ? {} : { inTarget: c.inTarget }),
-      ...(c.promotion ? { promotion: c.promotion } : {}),
-    })),
+    ...result.checks.map((c) => {
+      const state = compliance?.available ? compliance.byPackage.get(c.package) : undefined;
+      return {
+        ...idJson(c.package),
+        promoted: c.status === 'promoted',
+        status: c.status,
+        reason: c.reason,
+        ...(c.inTarget === undefined ? {} : { inTarget: c.inTarget }),
+        ...(c.promotion ? { promotion: c.promotion } : {}),
+        ...(state ? { compliance: complianceJson(state) } : {}),
+      };
+    }),
     ...unpinned.map((d) => ({
       dependency: d.dependency,
       promoted: false,
@@ -31,6 +45,64 @@ export function resultsJson(result: PromoteCheckResult, unpinned: UncheckableDep
     })),
   ];
 }
+
+function complianceJson(state: PackageComplianceState) {
+  return {
+    verdict: state.verdict,
+    feed: state.feed,
+    vulnerabilities: state.vulnerabilities.map((v) => ({
+      id: v.id,
+      ...(v.severity ? { severity: v.severity } : {}),
+      ...(v.score !== undefined ? { score: v.score } : {}),
+      ...(v.summary ? { summary: v.summary } : {}),
+    })),
+    licenses: state.licenses,
+    reasons: state.reasons,
+  };
+}
+
+/** The checked versions whose compliance verdict fails the check (noncompliant, or downloads blocked). */
+export function noncompliantOf(result: PromoteCheckResult, compliance?: ComplianceOutcome): PackageCheck[] {
+  if (!compliance?.available) return [];
+  return result.checks.filter((c) => {
+    const state = compliance.byPackage.get(c.package);
+    return state !== undefined && isFailingVerdict(state.verdict);
+  });
+}
+
+/** One annotation per noncompliant or blocked version: why, and where to look. */
+export function complianceProblems(
+  server: string,
+  result: PromoteCheckResult,
+  compliance?: ComplianceOutcome,
+): { title: string; message: string }[] {
+  if (!compliance?.available) return [];
+  return noncompliantOf(result, compliance).map((c) => {
+    const state = compliance.byPackage.get(c.package)!;
+    const what = describePackage(c.package);
+    const blocked = state.verdict === 'blocked';
+    const why = [
+      ...state.reasons,
+      ...(state.vulnerabilities.length > 0
+        ? [`vulnerabilities: ${describeVulnerabilities(state.vulnerabilities)}`]
+        : []),
+      ...(state.licenses.length > 0 ? [`license: ${state.licenses.join(', ')}`] : []),
+    ];
+    return {
+      title: `${blocked ? 'Blocked' : 'Noncompliant'}: ${what}`,
+      message: `${what} in ${state.feed} is ${blocked ? 'blocked from download' : 'noncompliant'}${why.length > 0 ? ` (${why.join('; ')})` : ''}; see ${versionPageUrl(server, state.feed, c.package)}, or assess its vulnerabilities in ProGet.`,
+    };
+  });
+}
+
+const VERDICT_TEXT: Record<string, string> = {
+  compliant: '✅ compliant',
+  warn: '⚠️ warn',
+  noncompliant: '❌ noncompliant',
+  inconclusive: '❔ inconclusive',
+  blocked: '⛔ blocked',
+  unknown: '– no data',
+};
 
 /** `missing`: everything not promoted, unpinned dependencies included, so it is never `[]` on a failure. */
 export function missingJson(result: PromoteCheckResult, unpinned: UncheckableDependency[]) {
@@ -96,7 +168,9 @@ export function promoteCheckSummary(
   inputs: PromoteCheckInputs,
   result: PromoteCheckResult,
   unpinned: UncheckableDependency[],
+  compliance?: ComplianceOutcome,
 ): string {
+  const columns = compliance?.available === true;
   const total = result.checks.length + unpinned.length;
   const good = result.checks.length - result.missing.length;
   const notFound = result.notFound.length;
@@ -107,10 +181,17 @@ export function promoteCheckSummary(
       c.status === 'promoted' ? inputs.toFeed : (inputs.fromFeed ?? inputs.toFeed),
       c.package,
     );
+    const state = compliance?.available ? compliance.byPackage.get(c.package) : undefined;
     return [
       code(c.package.group ? `${c.package.group}/${c.package.name}` : c.package.name),
       code(c.package.version),
       STATUS_TEXT[c.status] ?? c.status,
+      ...(columns
+        ? [
+            state ? (VERDICT_TEXT[state.verdict] ?? state.verdict) : '',
+            cell(state ? describeVulnerabilities(state.vulnerabilities) : undefined),
+          ]
+        : []),
       cell(p?.date),
       cell(p?.user),
       p ? `${code(p.fromFeed)} → ${code(p.toFeed)}` : '',
@@ -119,7 +200,17 @@ export function promoteCheckSummary(
     ];
   });
   for (const d of unpinned)
-    rows.push([code(d.dependency), '', `⚠️ cannot check: ${cell(d.reason)}`, '', '', '', '', '']);
+    rows.push([
+      code(d.dependency),
+      '',
+      `⚠️ cannot check: ${cell(d.reason)}`,
+      ...(columns ? ['', ''] : []),
+      '',
+      '',
+      '',
+      '',
+      '',
+    ]);
   const heading =
     good === total
       ? `### ProGet promotion check: all ${total} promoted to \`${inputs.toFeed}\``
@@ -127,11 +218,36 @@ export function promoteCheckSummary(
   const feeds = result.missingFeeds.map(
     (f) => `- ❓ ${cell(missingFeedMessage(f.input, f.feed, server, f.known))}`,
   );
+  const bad = noncompliantOf(result, compliance).length;
+  const complianceLines = !compliance
+    ? []
+    : compliance.available
+      ? [
+          bad > 0
+            ? `- ❌ ${bad} of ${result.checks.length} package versions noncompliant or blocked`
+            : `- ✅ no package version noncompliant or blocked`,
+          '',
+        ]
+      : [`- ⚠️ Compliance not checked: ${cell(compliance.reason)}`, ''];
   return [
     heading,
     '',
     ...(feeds.length > 0 ? [...feeds, ''] : []),
-    table(['Package', 'Version', 'Status', 'When', 'By', 'From → to', 'Comments', 'Link'], rows),
+    ...complianceLines,
+    table(
+      [
+        'Package',
+        'Version',
+        'Status',
+        ...(columns ? ['Compliance', 'Vulnerabilities'] : []),
+        'When',
+        'By',
+        'From → to',
+        'Comments',
+        'Link',
+      ],
+      rows,
+    ),
     '',
     '',
   ].join('\n');

@@ -7,10 +7,19 @@ import { StepError } from '../shared/errors.js';
 import { missingFeedMessage } from '../shared/feed-check.js';
 import { readManifestFile } from '../shared/manifest-file.js';
 import { checkPromotions, type PromoteCheckResult } from './check.js';
+import { type ComplianceOutcome, checkCompliance } from './compliance.js';
 import { pinnedDependencies, type UncheckableDependency } from './dependencies.js';
 import { type PromoteCheckInputs, readPromoteCheckInputs } from './inputs.js';
 import { postStickyComment } from './pr-comment.js';
-import { idJson, missingJson, problemsOf, promoteCheckSummary, resultsJson } from './report.js';
+import {
+  complianceProblems,
+  idJson,
+  missingJson,
+  noncompliantOf,
+  problemsOf,
+  promoteCheckSummary,
+  resultsJson,
+} from './report.js';
 
 const MAX_ANNOTATIONS = 10;
 
@@ -51,8 +60,23 @@ async function check(env: StepEnvironment): Promise<void> {
 
   // A feed that does not exist is never a warning: no wait or promotion can make it pass.
   const feedMissing = result.missingFeeds.length > 0;
+  let compliance: ComplianceOutcome | undefined;
+  if (inputs.compliance && !feedMissing && result.checks.length > 0) {
+    compliance = await checkCompliance(client, result.checks, {
+      fromFeed: inputs.fromFeed,
+      toFeed: inputs.toFeed,
+      logger: io,
+    });
+    if (!compliance.available) {
+      io.warning(`Compliance not checked: ${compliance.reason}; the promotion check goes on without it.`);
+    }
+  }
+  const noncompliant = noncompliantOf(result, compliance);
   const level = inputs.mode === 'fail' || feedMissing ? 'error' : 'warning';
-  const problems = problemsOf(server, inputs, result, unpinned);
+  const problems = [
+    ...problemsOf(server, inputs, result, unpinned),
+    ...complianceProblems(server, result, compliance),
+  ];
   // GitHub shows only the first 10 annotations of each kind per step: the rest go to the log.
   problems.forEach((p, i) => {
     if (i < MAX_ANNOTATIONS) io.annotate(level, p.message, p.title);
@@ -68,8 +92,11 @@ async function check(env: StepEnvironment): Promise<void> {
   io.setOutput('promoted', String(allPromoted));
   io.setOutput('missing', JSON.stringify(missingJson(result, unpinned)));
   io.setOutput('not-found', JSON.stringify(result.notFound.map((c) => idJson(c.package))));
-  io.setOutput('results', JSON.stringify(resultsJson(result, unpinned)));
-  const summary = promoteCheckSummary(server, inputs, result, unpinned);
+  if (inputs.compliance) {
+    io.setOutput('noncompliant', JSON.stringify(noncompliant.map((c) => idJson(c.package))));
+  }
+  io.setOutput('results', JSON.stringify(resultsJson(result, unpinned, compliance)));
+  const summary = promoteCheckSummary(server, inputs, result, unpinned, compliance);
   await io.appendSummary(summary);
   if (inputs.commentOnPr) {
     await postStickyComment(io, context, inputs.githubToken, inputs.toFeed, summary);
@@ -80,8 +107,18 @@ async function check(env: StepEnvironment): Promise<void> {
     io.warning('Nothing to check: the manifest lists no dependencies.');
     return;
   }
+  const complianceVerdict =
+    noncompliant.length === 0
+      ? undefined
+      : `${noncompliant.length} of ${result.checks.length} package versions ${noncompliant.length === 1 ? 'is' : 'are'} noncompliant or blocked: ${noncompliant
+          .slice(0, 10)
+          .map((c) => describePackage(c.package))
+          .join(', ')}${noncompliant.length > 10 ? `, and ${noncompliant.length - 10} more` : ''}`;
   if (allPromoted) {
     io.info(`All ${total} package versions are promoted to ${inputs.toFeed}.`);
+    if (complianceVerdict === undefined) return;
+    if (inputs.mode === 'fail') throw new StepError(complianceVerdict);
+    io.warning(`${complianceVerdict} (mode: warn, so the step passes)`);
     return;
   }
   if (feedMissing) {
@@ -104,8 +141,9 @@ async function check(env: StepEnvironment): Promise<void> {
   const verdict = `${bad.length} of ${total} package versions ${bad.length === 1 ? 'is' : 'are'} not promoted to ${inputs.toFeed}${notFound}${
     unpinned.length > 0 ? ' or cannot be checked' : ''
   }: ${bad.slice(0, 10).join(', ')}${bad.length > 10 ? `, and ${bad.length - 10} more` : ''}${waited}`;
-  if (inputs.mode === 'fail') throw new StepError(verdict);
-  io.warning(`${verdict} (mode: warn, so the step passes)`);
+  const both = complianceVerdict === undefined ? verdict : `${verdict}. ${complianceVerdict}`;
+  if (inputs.mode === 'fail') throw new StepError(both);
+  io.warning(`${both} (mode: warn, so the step passes)`);
 }
 
 function formatWait(ms: number): string {

@@ -9,9 +9,11 @@ export function createClient(
   connection: ConnectionInputs,
   logger: StepLogger,
   signal?: AbortSignal,
+  /** Called after each line the transport logs (the server banner watches the headers through it). */
+  afterLog?: () => void,
 ): ProGetClientApi {
   try {
-    return construct(connection, logger, signal);
+    return construct(connection, logger, signal, afterLog);
   } catch (e) {
     // The client names its option (caCertPath); people set the input.
     if (e instanceof ValidationError && e.message.startsWith('caCertPath')) {
@@ -24,7 +26,12 @@ export function createClient(
   }
 }
 
-function construct(connection: ConnectionInputs, logger: StepLogger, signal?: AbortSignal): ProGetClient {
+function construct(
+  connection: ConnectionInputs,
+  logger: StepLogger,
+  signal?: AbortSignal,
+  afterLog: () => void = () => {},
+): ProGetClient {
   return new ProGetClient({
     url: connection.server,
     apiKey: connection.apiKey,
@@ -37,6 +44,12 @@ function construct(connection: ConnectionInputs, logger: StepLogger, signal?: Ab
     insecureTls: connection.insecureTls && connection.server.startsWith('https:'),
     userAgent: `proget-ci-action/${PROGET_CI_VERSION}`,
     signal,
-    logger: { debug: (m) => logger.debug(m), warn: (m) => logger.warning(inInputTerms(m)) },
+    logger: {
+      debug: (m) => {
+        logger.debug(m);
+        afterLog();
+      },
+      warn: (m) => logger.warning(inInputTerms(m)),
+    },
   });
 }

@@ -6,6 +6,7 @@ import { createClient } from './client.js';
 import type { ConnectionInputs } from './connection-inputs.js';
 import { type Env, type RunContext, readRunContext } from './context.js';
 import type { ActionIo } from './io.js';
+import { ServerBanner } from './server-banner.js';
 
 export interface StepEnvironment {
   io: ActionIo;
@@ -14,7 +15,12 @@ export interface StepEnvironment {
   createClient(connection: ConnectionInputs): ProGetClientApi;
 }
 
-export function runnerEnvironment(io: ActionIo, env: Env = process.env): StepEnvironment {
+export interface RunnerEnvironment extends StepEnvironment {
+  /** The banner of the step's server, and the doctor finding when a step fails. */
+  banner: ServerBanner;
+}
+
+export function runnerEnvironment(io: ActionIo, env: Env = process.env): RunnerEnvironment {
   // A cancelled job gets SIGINT, then SIGTERM: stop requests (an upload leaves nothing half-written).
   const cancel = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -23,10 +29,16 @@ export function runnerEnvironment(io: ActionIo, env: Env = process.env): StepEnv
       cancel.abort(new Error(`cancelled (${signal})`));
     });
   }
+  const banner = new ServerBanner(io);
   return {
     io,
     context: readRunContext(env, tmpdir(), process.cwd()),
     now: () => new Date(),
-    createClient: (connection) => createClient(connection, io, cancel.signal),
+    banner,
+    createClient: (connection) => {
+      const client = createClient(connection, io, cancel.signal, () => banner.afterLog());
+      banner.watch(client, connection);
+      return client;
+    },
   };
 }

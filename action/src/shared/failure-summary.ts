@@ -8,13 +8,16 @@ import { cell } from './markdown.js';
 
 export async function withFailureSummary(
   io: ActionIo,
-  heading: string,
+  /** A function when the heading depends on how far the step got. */
+  heading: string | (() => string),
   step: () => Promise<void>,
 ): Promise<void> {
   try {
     await step();
   } catch (e) {
-    await io.appendSummary(`### ${heading}\n\n❌ ${cell(inInputTerms(errorSummary(e)))}\n\n`);
+    await io.appendSummary(
+      `### ${typeof heading === 'string' ? heading : heading()}\n\n❌ ${cell(inInputTerms(errorSummary(e)))}\n\n`,
+    );
     throw e;
   }
 }

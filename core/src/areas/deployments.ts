@@ -1,4 +1,5 @@
-// Deployment records: POST /api/package-deployment/ with PascalCase fields; never resent once sent.
+// Deployment records: POST /api/package-deployment/ with PascalCase fields; never resent once sent, except
+// after a refusal that names its wait (429/503 with Retry-After).
 
 import type { CallOptions, DeploymentsApi } from '../client-api.js';
 import { ValidationError } from '../errors.js';
@@ -43,6 +44,8 @@ export class DeploymentsArea implements DeploymentsApi {
       body: { type: 'json', value: deploymentBody(record) },
       accept: '*/*',
       idempotent: false,
+      // A 429/503 with Retry-After is a refusal before the record is handled: sending it again is safe.
+      resendWhenRefused: true,
       signal: options?.signal,
       operation: `record deployment of ${describePackage(record)} to "${record.target}"`,
       privilege: `Feeds_DownloadPackage on feed "${record.feed}"`,

@@ -90,6 +90,11 @@ export class RetryableStatus extends Error {
   }
 }
 
+/** 429 or 503 with a Retry-After: "not now, come back then", the request not handled. */
+export function isRefusal(error: RetryableStatus): boolean {
+  return (error.error.status === 429 || error.error.status === 503) && error.retryAfterMs !== undefined;
+}
+
 /**
  * How long to wait before the next attempt after `error`, or undefined when the call must fail now.
  * `retryable` holds the errors the response handler marked as safe to retry.
@@ -106,8 +111,9 @@ export function retryDelay(
   const idempotent = spec.idempotent ?? (spec.method === 'GET' || spec.method === 'HEAD');
   let retryAfter: number | undefined;
   if (error instanceof RetryableStatus) {
-    // The server answered, so a non-idempotent body was (at least partly) received: never resend it.
-    if (!idempotent) return undefined;
+    // The server answered, so a non-idempotent body was (at least partly) received: never resend it,
+    // unless the request may be resent after a refusal that names its wait (see resendWhenRefused).
+    if (!idempotent && !(spec.resendWhenRefused && isRefusal(error))) return undefined;
     retryAfter = error.retryAfterMs;
   } else if (error instanceof ProGetError) {
     if (!idempotent || !retryable.has(error)) return undefined;

@@ -36,6 +36,11 @@ export interface RequestSpec extends ErrorContext {
   transfer?: boolean;
   /** Default: true for GET and HEAD. Non-idempotent requests are retried only if nothing can have been sent. */
   idempotent?: boolean;
+  /**
+   * Resend a non-idempotent request after a 429 or 503 that carries Retry-After: a rate limiter or a
+   * server in maintenance answers so instead of handling the request, and says when to come back.
+   */
+  resendWhenRefused?: boolean;
   /** Non-2xx statuses handed to the handler instead of thrown (e.g. 404 → undefined, health 500). */
   passStatuses?: number[];
   /**

@@ -100,6 +100,33 @@ describe('deploy-record bundle', () => {
     }
   });
 
+  it('sends the record again after a 503 that names its wait (Retry-After), and records it once', async () => {
+    sim.setFaults([
+      {
+        method: 'POST',
+        path: '/api/package-deployment',
+        times: 1,
+        fault: { type: 'status', status: 503, retryAfterSeconds: 1 },
+      },
+    ]);
+    try {
+      const before = sim.requests().length;
+      const deployments = sim.deployments().length;
+      const run = await record({ target: 'prod' });
+      expect(run.errors).toEqual([]);
+      expect(run.exitCode).toBe(0);
+      expect(run.outputs).toEqual({ recorded: 'true' });
+      const posts = sim
+        .requests()
+        .slice(before)
+        .filter((r) => r.method === 'POST');
+      expect(posts.map((p) => p.status)).toEqual([503, expect.any(Number)]);
+      expect(sim.deployments()).toHaveLength(deployments + 1);
+    } finally {
+      sim.setFaults([]);
+    }
+  });
+
   it('warns when the feed has deployment records turned off', async () => {
     const run = await record({
       feed: 'quiet-feed',
