@@ -33241,9 +33241,6 @@ var actionsIo = {
   setFailed: (message) => setFailed(message)
 };
 
-// src/shared/environment.ts
-import { tmpdir } from "node:os";
-
 // ../core/src/errors.ts
 var ProGetError = class _ProGetError extends Error {
   name = "ProGetError";
@@ -38993,6 +38990,9 @@ var STORED_EXTENSIONS = new Set(
 );
 var UTF8 = new TextDecoder("utf-8", { fatal: !0 });
 
+// src/shared/environment.ts
+import { tmpdir } from "node:os";
+
 // src/shared/input-words.ts
 var OPTION_TO_INPUT = [
   [/ as caCertPath \(the action's ca-cert input\)/g, ' as the "ca-cert" input'],
@@ -39213,11 +39213,16 @@ function table(header2, rows) {
 }
 
 // src/shared/run-step.ts
-async function runStep(io, step) {
+async function runServerStep(io, step, makeEnvironment = runnerEnvironment) {
+  let env;
   try {
-    await step(io);
+    env = makeEnvironment(io), await step(env), env.banner.show();
   } catch (error2) {
-    reportFailure(io, error2);
+    let finding = await env?.banner.explain(error2).catch(() => {
+    });
+    finding !== void 0 && await io.appendSummary(`${cell(finding)}
+
+`), reportFailure(io, error2, finding);
   }
 }
 function reportFailure(io, error2, finding) {
@@ -41305,4 +41310,4 @@ async function writeAtomically(path, text) {
 }
 
 // src/audit/main.ts
-await runStep(actionsIo, (io) => auditStep(runnerEnvironment(io)));
+await runServerStep(actionsIo, (env) => auditStep(env));

@@ -90,6 +90,8 @@ describe('audit bundle: verdicts', () => {
     expect(run.exitCode).toBe(0);
     expect(run.errors).toEqual([]);
     expect(run.warnings).toEqual([]);
+    // Like every step, one banner line naming the server, from the headers of its first answer.
+    expect(run.stdout.split('\n').filter((l) => l.startsWith(`ProGet ${sim.url} · `))).toHaveLength(1);
     expect(run.outputs.status).toBe('compliant');
     expect(run.outputs['issue-count']).toBe('0');
     expect(run.outputs['unresolved-count']).toBe('0');
