@@ -33336,7 +33336,7 @@ function buildQuery(params) {
     value != null && parts.push(`${encodeURIComponent(name2)}=${encodeURIComponent(String(value))}`);
   return parts.length ? `?${parts.join("&")}` : "";
 }
-function normaliseBaseUrl(input) {
+function normalizeBaseUrl(input) {
   let url;
   try {
     url = new URL(input.trim());
@@ -33513,7 +33513,7 @@ function hashPlan(requested, expected, label = "expect") {
   let problems = [], algorithms = /* @__PURE__ */ new Set();
   for (let a of requested ?? [])
     HASH_ALGORITHMS.includes(a) ? algorithms.add(a) : problems.push(`"hashes" has ${JSON.stringify(a)}; supported: ${HASH_ALGORITHMS.join(", ")}`);
-  let normalised = {};
+  let normalized = {};
   for (let a of HASH_ALGORITHMS) {
     let value = expected?.[a];
     if (value !== void 0) {
@@ -33521,10 +33521,10 @@ function hashPlan(requested, expected, label = "expect") {
         problems.push(`${label}.${a} must be ${HEX_LENGTH[a]} hex digits, got ${JSON.stringify(value)}`);
         continue;
       }
-      normalised[a] = value.toLowerCase(), algorithms.add(a);
+      normalized[a] = value.toLowerCase(), algorithms.add(a);
     }
   }
-  return expected?.size !== void 0 && (!Number.isSafeInteger(expected.size) || expected.size < 0 ? problems.push(`${label}.size must be a whole number of bytes, got ${JSON.stringify(expected.size)}`) : normalised.size = expected.size), { algorithms: HASH_ALGORITHMS.filter((a) => algorithms.has(a)), expected: normalised, problems };
+  return expected?.size !== void 0 && (!Number.isSafeInteger(expected.size) || expected.size < 0 ? problems.push(`${label}.size must be a whole number of bytes, got ${JSON.stringify(expected.size)}`) : normalized.size = expected.size), { algorithms: HASH_ALGORITHMS.filter((a) => algorithms.has(a)), expected: normalized, problems };
 }
 function hashMismatches(expected, actual) {
   let out = [];
@@ -35727,7 +35727,7 @@ var DeploymentsArea = class {
 };
 
 // ../core/src/areas/feeds.ts
-function normaliseFeedType(type) {
+function normalizeFeedType(type) {
   let t = (type ?? "").trim().toLowerCase();
   return t === "proget" || t === "romp" || t === "upack" ? "universal" : t;
 }
@@ -35736,7 +35736,7 @@ function parseManagementFeed(value) {
   return {
     name: str(o.name) ?? "",
     alternateNames: strings(o.alternateNames),
-    feedType: normaliseFeedType(str(o.feedType)),
+    feedType: normalizeFeedType(str(o.feedType)),
     description: str(o.description) || void 0,
     active: bool(o.active) ?? !0,
     connectors: strings(o.connectors),
@@ -35753,7 +35753,7 @@ function parseNativeFeed(value) {
   return {
     name: str(o.Feed_Name) ?? "",
     alternateNames: [],
-    feedType: normaliseFeedType(str(o.FeedType_Name)),
+    feedType: normalizeFeedType(str(o.FeedType_Name)),
     description: str(o.Feed_Description) || void 0,
     active: bool(o.Active_Indicator) ?? !0,
     connectors: [],
@@ -35785,12 +35785,12 @@ var LISTED_FEEDS = 10, FeedsArea = class {
         message: `Feed "${feed.name}" is disabled (inactive) on ${this.baseUrl}`,
         hint: "Enable the feed in ProGet (Feeds › the feed › Manage Feed), or use another feed."
       });
-    if (options2?.type && normaliseFeedType(options2.type) !== feed.feedType)
+    if (options2?.type && normalizeFeedType(options2.type) !== feed.feedType)
       throw new ProGetError({
         kind: "bad-request",
         subject: "feed",
-        message: `Feed "${feed.name}" is a ${feed.feedType || "unknown"} feed, not a ${normaliseFeedType(options2.type)} feed`,
-        hint: normaliseFeedType(options2.type) === "universal" ? "Universal packages (.upack) need a feed of type Universal; create one in ProGet or pick another feed." : void 0
+        message: `Feed "${feed.name}" is a ${feed.feedType || "unknown"} feed, not a ${normalizeFeedType(options2.type)} feed`,
+        hint: normalizeFeedType(options2.type) === "universal" ? "Universal packages (.upack) need a feed of type Universal; create one in ProGet or pick another feed." : void 0
       });
     return feed;
   }
@@ -35836,7 +35836,7 @@ var LISTED_FEEDS = 10, FeedsArea = class {
     return {
       name: str(parsed.name) ?? name2,
       alternateNames: [],
-      feedType: normaliseFeedType(str(parsed.feedType) ?? str(parsed.packageType)),
+      feedType: normalizeFeedType(str(parsed.feedType) ?? str(parsed.packageType)),
       active: !0,
       connectors: [],
       source: "packages-probe"
@@ -35961,7 +35961,7 @@ var LISTED_FEEDS = 10, FeedsArea = class {
         let o = objectOf(json, "the feed probe");
         return {
           name: str(o.name) ?? name2,
-          feedType: normaliseFeedType(str(o.feedType)),
+          feedType: normalizeFeedType(str(o.feedType)),
           packageType: str(o.packageType)
         };
       }
@@ -38215,7 +38215,7 @@ var DEFAULTS = {
   constructor(options2) {
     let base;
     try {
-      base = normaliseBaseUrl(options2.url);
+      base = normalizeBaseUrl(options2.url);
     } catch (e) {
       throw new ValidationError("ProGet URL", [e.message]);
     }
@@ -40268,7 +40268,7 @@ function canonicalPurl(text) {
     return { problem: error2 instanceof Error ? error2.message : String(error2) };
   }
 }
-function normalisePypiName(name2) {
+function normalizePypiName(name2) {
   return name2.toLowerCase().replace(/[-_.]+/g, "-");
 }
 function purlFor(ecosystem, name2, version) {
@@ -40276,7 +40276,7 @@ function purlFor(ecosystem, name2, version) {
     let slash = name2.indexOf("/");
     return new import_packageurl_js.PackageURL("npm", name2.slice(0, slash), name2.slice(slash + 1), version, void 0, void 0);
   }
-  let bare = ecosystem === "pypi" ? normalisePypiName(name2) : name2;
+  let bare = ecosystem === "pypi" ? normalizePypiName(name2) : name2;
   return new import_packageurl_js.PackageURL(ecosystem, void 0, bare, version, void 0, void 0);
 }
 
@@ -40593,7 +40593,7 @@ async function generateSbom(options2) {
       }
       let slash = pkg.name.startsWith("@") ? pkg.name.indexOf("/") : -1;
       byPurl.set(key, {
-        // As the registry spells it (purls normalise pypi names); an npm scope is the group.
+        // As the registry spells it (purls normalize pypi names); an npm scope is the group.
         name: slash > 0 ? pkg.name.slice(slash + 1) : pkg.name,
         ...slash > 0 ? { group: pkg.name.slice(0, slash) } : {},
         version: pkg.version,

@@ -16535,7 +16535,7 @@ function buildQuery(params) {
     value != null && parts.push(`${encodeURIComponent(name2)}=${encodeURIComponent(String(value))}`);
   return parts.length ? `?${parts.join("&")}` : "";
 }
-function normaliseBaseUrl(input) {
+function normalizeBaseUrl(input) {
   let url;
   try {
     url = new URL(input.trim());
@@ -16712,7 +16712,7 @@ function hashPlan(requested, expected, label = "expect") {
   let problems = [], algorithms = /* @__PURE__ */ new Set();
   for (let a of requested ?? [])
     HASH_ALGORITHMS.includes(a) ? algorithms.add(a) : problems.push(`"hashes" has ${JSON.stringify(a)}; supported: ${HASH_ALGORITHMS.join(", ")}`);
-  let normalised = {};
+  let normalized = {};
   for (let a of HASH_ALGORITHMS) {
     let value = expected?.[a];
     if (value !== void 0) {
@@ -16720,10 +16720,10 @@ function hashPlan(requested, expected, label = "expect") {
         problems.push(`${label}.${a} must be ${HEX_LENGTH[a]} hex digits, got ${JSON.stringify(value)}`);
         continue;
       }
-      normalised[a] = value.toLowerCase(), algorithms.add(a);
+      normalized[a] = value.toLowerCase(), algorithms.add(a);
     }
   }
-  return expected?.size !== void 0 && (!Number.isSafeInteger(expected.size) || expected.size < 0 ? problems.push(`${label}.size must be a whole number of bytes, got ${JSON.stringify(expected.size)}`) : normalised.size = expected.size), { algorithms: HASH_ALGORITHMS.filter((a) => algorithms.has(a)), expected: normalised, problems };
+  return expected?.size !== void 0 && (!Number.isSafeInteger(expected.size) || expected.size < 0 ? problems.push(`${label}.size must be a whole number of bytes, got ${JSON.stringify(expected.size)}`) : normalized.size = expected.size), { algorithms: HASH_ALGORITHMS.filter((a) => algorithms.has(a)), expected: normalized, problems };
 }
 function hashMismatches(expected, actual) {
   let out = [];
@@ -18935,7 +18935,7 @@ var DeploymentsArea = class {
 };
 
 // ../core/src/areas/feeds.ts
-function normaliseFeedType(type) {
+function normalizeFeedType(type) {
   let t = (type ?? "").trim().toLowerCase();
   return t === "proget" || t === "romp" || t === "upack" ? "universal" : t;
 }
@@ -18944,7 +18944,7 @@ function parseManagementFeed(value) {
   return {
     name: str(o.name) ?? "",
     alternateNames: strings(o.alternateNames),
-    feedType: normaliseFeedType(str(o.feedType)),
+    feedType: normalizeFeedType(str(o.feedType)),
     description: str(o.description) || void 0,
     active: bool(o.active) ?? !0,
     connectors: strings(o.connectors),
@@ -18961,7 +18961,7 @@ function parseNativeFeed(value) {
   return {
     name: str(o.Feed_Name) ?? "",
     alternateNames: [],
-    feedType: normaliseFeedType(str(o.FeedType_Name)),
+    feedType: normalizeFeedType(str(o.FeedType_Name)),
     description: str(o.Feed_Description) || void 0,
     active: bool(o.Active_Indicator) ?? !0,
     connectors: [],
@@ -18993,12 +18993,12 @@ var LISTED_FEEDS = 10, FeedsArea = class {
         message: `Feed "${feed.name}" is disabled (inactive) on ${this.baseUrl}`,
         hint: "Enable the feed in ProGet (Feeds › the feed › Manage Feed), or use another feed."
       });
-    if (options2?.type && normaliseFeedType(options2.type) !== feed.feedType)
+    if (options2?.type && normalizeFeedType(options2.type) !== feed.feedType)
       throw new ProGetError({
         kind: "bad-request",
         subject: "feed",
-        message: `Feed "${feed.name}" is a ${feed.feedType || "unknown"} feed, not a ${normaliseFeedType(options2.type)} feed`,
-        hint: normaliseFeedType(options2.type) === "universal" ? "Universal packages (.upack) need a feed of type Universal; create one in ProGet or pick another feed." : void 0
+        message: `Feed "${feed.name}" is a ${feed.feedType || "unknown"} feed, not a ${normalizeFeedType(options2.type)} feed`,
+        hint: normalizeFeedType(options2.type) === "universal" ? "Universal packages (.upack) need a feed of type Universal; create one in ProGet or pick another feed." : void 0
       });
     return feed;
   }
@@ -19044,7 +19044,7 @@ var LISTED_FEEDS = 10, FeedsArea = class {
     return {
       name: str(parsed.name) ?? name2,
       alternateNames: [],
-      feedType: normaliseFeedType(str(parsed.feedType) ?? str(parsed.packageType)),
+      feedType: normalizeFeedType(str(parsed.feedType) ?? str(parsed.packageType)),
       active: !0,
       connectors: [],
       source: "packages-probe"
@@ -19169,7 +19169,7 @@ var LISTED_FEEDS = 10, FeedsArea = class {
         let o = objectOf(json, "the feed probe");
         return {
           name: str(o.name) ?? name2,
-          feedType: normaliseFeedType(str(o.feedType)),
+          feedType: normalizeFeedType(str(o.feedType)),
           packageType: str(o.packageType)
         };
       }
@@ -21435,7 +21435,7 @@ var DEFAULTS = {
   constructor(options2) {
     let base;
     try {
-      base = normaliseBaseUrl(options2.url);
+      base = normalizeBaseUrl(options2.url);
     } catch (e) {
       throw new ValidationError("ProGet URL", [e.message]);
     }

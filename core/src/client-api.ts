@@ -120,7 +120,7 @@ export interface UploadOptions extends TransferOptions {
 
 /** What `feeds.require` checks beyond "exists, is active, the key may view it". */
 export interface FeedRequirement {
-  /** e.g. `'universal'` (compared as `normaliseFeedType` does: `ProGet`, `romp`, `upack` are universal). */
+  /** e.g. `'universal'` (compared as `normalizeFeedType` does: `ProGet`, `romp`, `upack` are universal). */
   type?: string;
 }
 

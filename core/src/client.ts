@@ -15,7 +15,7 @@ import { ValidationError } from './errors.js';
 import { SecretScrubber } from './redact.js';
 import { loadTlsSettings } from './transport/tls.js';
 import { Transport } from './transport/transport.js';
-import { normaliseBaseUrl } from './transport/urls.js';
+import { normalizeBaseUrl } from './transport/urls.js';
 import type { PackageId, ServerDescription, ServerInfo } from './types.js';
 import { PROGET_CI_VERSION } from './version.js';
 
@@ -43,9 +43,9 @@ export class ProGetClient implements ProGetClientApi {
   private readonly transport: Transport;
 
   constructor(options: ProGetClientOptions) {
-    let base: ReturnType<typeof normaliseBaseUrl>;
+    let base: ReturnType<typeof normalizeBaseUrl>;
     try {
-      base = normaliseBaseUrl(options.url);
+      base = normalizeBaseUrl(options.url);
     } catch (e) {
       throw new ValidationError('ProGet URL', [(e as Error).message]);
     }

@@ -78,7 +78,7 @@ export class PackageHasher {
 }
 
 /**
- * Checks and normalises the `hashes` and `expect` transfer options: unknown algorithms and malformed hex are
+ * Checks and normalizes the `hashes` and `expect` transfer options: unknown algorithms and malformed hex are
  * refused up front (a typo must not silently skip the check). Returns the algorithms to compute: those
  * asked for plus those with an expected value.
  */
@@ -94,7 +94,7 @@ export function hashPlan(
     if (HASH_ALGORITHMS.includes(a)) algorithms.add(a);
     else problems.push(`"hashes" has ${JSON.stringify(a)}; supported: ${HASH_ALGORITHMS.join(', ')}`);
   }
-  const normalised: ExpectedHashes = {};
+  const normalized: ExpectedHashes = {};
   for (const a of HASH_ALGORITHMS) {
     const value = expected?.[a];
     if (value === undefined) continue;
@@ -102,15 +102,15 @@ export function hashPlan(
       problems.push(`${label}.${a} must be ${HEX_LENGTH[a]} hex digits, got ${JSON.stringify(value)}`);
       continue;
     }
-    normalised[a] = value.toLowerCase();
+    normalized[a] = value.toLowerCase();
     algorithms.add(a);
   }
   if (expected?.size !== undefined) {
     if (!Number.isSafeInteger(expected.size) || expected.size < 0) {
       problems.push(`${label}.size must be a whole number of bytes, got ${JSON.stringify(expected.size)}`);
-    } else normalised.size = expected.size;
+    } else normalized.size = expected.size;
   }
-  return { algorithms: HASH_ALGORITHMS.filter((a) => algorithms.has(a)), expected: normalised, problems };
+  return { algorithms: HASH_ALGORITHMS.filter((a) => algorithms.has(a)), expected: normalized, problems };
 }
 
 /** What differs between the expected and the actual size and hashes, one line each; empty when all match. */

@@ -1,7 +1,7 @@
 // Public API of @proget-ci/core.
 
 export { deploymentBody } from './areas/deployments.js';
-export { normaliseFeedType } from './areas/feeds.js';
+export { normalizeFeedType } from './areas/feeds.js';
 export { CONNECTOR_HEALTH_REMOVED, healthFromText } from './areas/health.js';
 export { findPromotion, type PromotionMatch, type PromotionQuery } from './areas/promotions.js';
 export type * from './areas/sca/api.js';

@@ -11,7 +11,7 @@ export interface PackageVersionId extends PackageId {
   version: string;
 }
 
-/** Feed types as ProGet names them, lower-cased; `ProGet` and `romp` are normalised to `universal`. */
+/** Feed types as ProGet names them, lower-cased; `ProGet` and `romp` are normalized to `universal`. */
 export type FeedType =
   | 'universal'
   | 'nuget'
@@ -119,7 +119,7 @@ export interface PackageVersionInfo extends PackageVersionId {
 export interface Promotion {
   fromFeed: string;
   toFeed: string;
-  /** Normalised to UTC ISO-8601 with a `Z` suffix. */
+  /** Normalized to UTC ISO-8601 with a `Z` suffix. */
   date?: string;
   user?: string;
   comments?: string;

@@ -3,7 +3,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKeyFrom, parseFlags, runCommand, runDoctorCli, serverFlag, UsageError } from '../src/cli/index.js';
+import {
+  apiKeyFrom,
+  parseFlags,
+  runCommand,
+  runDoctorCli,
+  serverFlag,
+  UsageError,
+} from '../src/cli/index.js';
 
 const spec = {
   server: { type: 'string', required: true },

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { normaliseFeedType, ProGetClient } from '../src/index.js';
+import { normalizeFeedType, ProGetClient } from '../src/index.js';
 import { rejection } from './helpers.js';
 
 const BASE = 'https://proget.test';
@@ -32,7 +32,7 @@ const MANAGEMENT = [
 ];
 
 describe('feeds', () => {
-  it('lists feeds from the management API, normalising feed types and hiding inactive ones', async () => {
+  it('lists feeds from the management API, normalizing feed types and hiding inactive ones', async () => {
     nock(BASE, { reqheaders: { 'x-apikey': 'KEY' } })
       .get('/api/management/feeds/list')
       .reply(200, MANAGEMENT);
@@ -136,8 +136,8 @@ describe('feeds', () => {
     ['Universal', 'universal'],
     ['NPM', 'npm'],
     ['pypi', 'pypi'],
-  ])('normaliseFeedType(%s) = %s', (input, output) => {
-    expect(normaliseFeedType(input)).toBe(output);
+  ])('normalizeFeedType(%s) = %s', (input, output) => {
+    expect(normalizeFeedType(input)).toBe(output);
   });
 });
 

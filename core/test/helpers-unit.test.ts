@@ -8,7 +8,7 @@ import {
   isTransientNetworkError,
   parseRetryAfter,
 } from '../src/transport/retry.js';
-import { buildQuery, groupSegments, joinPath, normaliseBaseUrl } from '../src/transport/urls.js';
+import { buildQuery, groupSegments, joinPath, normalizeBaseUrl } from '../src/transport/urls.js';
 
 describe('redactUrl', () => {
   it.each([
@@ -55,14 +55,14 @@ describe('URL building', () => {
     expect(buildQuery({})).toBe('');
   });
 
-  it('normalises the base URL', () => {
-    expect(normaliseBaseUrl('https://u:p%40ss@proget.test/prefix/?x=1#h')).toEqual({
+  it('normalizes the base URL', () => {
+    expect(normalizeBaseUrl('https://u:p%40ss@proget.test/prefix/?x=1#h')).toEqual({
       baseUrl: 'https://proget.test/prefix',
       origin: 'https://proget.test',
       username: 'u',
       password: 'p@ss',
     });
-    expect(() => normaliseBaseUrl('ftp://x')).toThrow(/http or https/);
+    expect(() => normalizeBaseUrl('ftp://x')).toThrow(/http or https/);
   });
 });
 
@@ -94,7 +94,7 @@ describe('retry policy', () => {
 });
 
 describe('dates', () => {
-  it('treats a date without zone as UTC and normalises to Z', () => {
+  it('treats a date without zone as UTC and normalizes to Z', () => {
     expect(utcDate('2023-11-29T12:00:00')).toBe('2023-11-29T12:00:00.000Z');
     expect(utcDate('2019-03-29T17:41:59.907+00:00')).toBe('2019-03-29T17:41:59.907Z');
     expect(utcDate('2019-03-29T19:41:59+02:00')).toBe('2019-03-29T17:41:59.000Z');

@@ -48,7 +48,7 @@ const EXPORTS = [
   'isProGetError',
   'isVersionSelector',
   'latestVersion',
-  'normaliseFeedType',
+  'normalizeFeedType',
   'openEntryStream',
   'packagePageUrl',
   'parseContentDisposition',

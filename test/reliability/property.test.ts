@@ -332,7 +332,7 @@ const wireEntry = fc
   }));
 
 describe('promotion-list parser (through the client)', () => {
-  it('reads both wire shapes, normalises dates to UTC, and keeps every promotion', async () => {
+  it('reads both wire shapes, normalizes dates to UTC, and keeps every promotion', async () => {
     const client = new ProGetClient({ url: serverUrl, retries: 0 });
     await fc.assert(
       fc.asyncProperty(fc.array(wireEntry, { maxLength: 5 }), async (entries) => {

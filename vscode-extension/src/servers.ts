@@ -108,7 +108,7 @@ export class Servers implements vscode.Disposable {
     this.changed.dispose();
   }
 
-  /** Configured servers, normalised, without duplicates or invalid entries. */
+  /** Configured servers, normalized, without duplicates or invalid entries. */
   list(): ServerRef[] {
     const raw = vscode.workspace.getConfiguration('proget').get<unknown[]>('servers') ?? [];
     const seen = new Set<string>();

@@ -101,7 +101,7 @@ describe('normalizeServerUrl', () => {
 });
 
 describe('Servers', () => {
-  test('lists configured servers normalised, without duplicates or invalid entries', () => {
+  test('lists configured servers normalized, without duplicates or invalid entries', () => {
     fake.settings['proget.servers'] = [
       { url: 'https://a.example/' },
       { url: 'https://a.example' },

@@ -10,7 +10,7 @@ import { describeHtml, hasProGetHeaders, isHtml, notProGet, reframe } from './se
 import { arrayOf, bool, isObject, objectOf, str, strings } from './wire.js';
 
 /** Lower-cased; `ProGet` (old name) and `romp` are universal-shaped feeds. */
-export function normaliseFeedType(type: string | undefined): FeedType {
+export function normalizeFeedType(type: string | undefined): FeedType {
   const t = (type ?? '').trim().toLowerCase();
   if (t === 'proget' || t === 'romp' || t === 'upack') return 'universal';
   return t;
@@ -21,7 +21,7 @@ export function parseManagementFeed(value: unknown): Feed {
   return {
     name: str(o.name) ?? '',
     alternateNames: strings(o.alternateNames),
-    feedType: normaliseFeedType(str(o.feedType)),
+    feedType: normalizeFeedType(str(o.feedType)),
     description: str(o.description) || undefined,
     active: bool(o.active) ?? true,
     connectors: strings(o.connectors),
@@ -39,7 +39,7 @@ export function parseNativeFeed(value: unknown): Feed {
   return {
     name: str(o.Feed_Name) ?? '',
     alternateNames: [],
-    feedType: normaliseFeedType(str(o.FeedType_Name)),
+    feedType: normalizeFeedType(str(o.FeedType_Name)),
     description: str(o.Feed_Description) || undefined,
     active: bool(o.Active_Indicator) ?? true,
     connectors: [],
@@ -76,13 +76,13 @@ export class FeedsArea implements FeedsApi {
         hint: 'Enable the feed in ProGet (Feeds › the feed › Manage Feed), or use another feed.',
       });
     }
-    if (options?.type && normaliseFeedType(options.type) !== feed.feedType) {
+    if (options?.type && normalizeFeedType(options.type) !== feed.feedType) {
       throw new ProGetError({
         kind: 'bad-request',
         subject: 'feed',
-        message: `Feed "${feed.name}" is a ${feed.feedType || 'unknown'} feed, not a ${normaliseFeedType(options.type)} feed`,
+        message: `Feed "${feed.name}" is a ${feed.feedType || 'unknown'} feed, not a ${normalizeFeedType(options.type)} feed`,
         hint:
-          normaliseFeedType(options.type) === 'universal'
+          normalizeFeedType(options.type) === 'universal'
             ? 'Universal packages (.upack) need a feed of type Universal; create one in ProGet or pick another feed.'
             : undefined,
       });
@@ -145,7 +145,7 @@ export class FeedsArea implements FeedsApi {
     return {
       name: str(parsed.name) ?? name,
       alternateNames: [],
-      feedType: normaliseFeedType(str(parsed.feedType) ?? str(parsed.packageType)),
+      feedType: normalizeFeedType(str(parsed.feedType) ?? str(parsed.packageType)),
       active: true,
       connectors: [],
       source: 'packages-probe',
@@ -308,7 +308,7 @@ export class FeedsArea implements FeedsApi {
         const o = objectOf(json, 'the feed probe');
         return {
           name: str(o.name) ?? name,
-          feedType: normaliseFeedType(str(o.feedType)),
+          feedType: normalizeFeedType(str(o.feedType)),
           packageType: str(o.packageType),
         };
       },

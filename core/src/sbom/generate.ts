@@ -105,7 +105,7 @@ export async function generateSbom(options: GenerateSbomOptions): Promise<Genera
       }
       const slash = pkg.name.startsWith('@') ? pkg.name.indexOf('/') : -1;
       byPurl.set(key, {
-        // As the registry spells it (purls normalise pypi names); an npm scope is the group.
+        // As the registry spells it (purls normalize pypi names); an npm scope is the group.
         name: slash > 0 ? pkg.name.slice(slash + 1) : pkg.name,
         ...(slash > 0 ? { group: pkg.name.slice(0, slash) } : {}),
         version: pkg.version,

@@ -13,8 +13,8 @@ export function canonicalPurl(text: string): { purl: string } | { problem: strin
 
 export type Ecosystem = 'npm' | 'nuget' | 'pypi';
 
-/** PEP 503 normalisation, which the purl spec asks for pypi names. */
-export function normalisePypiName(name: string): string {
+/** PEP 503 normalization, which the purl spec asks for pypi names. */
+export function normalizePypiName(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-');
 }
 
@@ -24,6 +24,6 @@ export function purlFor(ecosystem: Ecosystem, name: string, version: string): Pa
     const slash = name.indexOf('/');
     return new PackageURL('npm', name.slice(0, slash), name.slice(slash + 1), version, undefined, undefined);
   }
-  const bare = ecosystem === 'pypi' ? normalisePypiName(name) : name;
+  const bare = ecosystem === 'pypi' ? normalizePypiName(name) : name;
   return new PackageURL(ecosystem, undefined, bare, version, undefined, undefined);
 }

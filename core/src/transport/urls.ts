@@ -51,7 +51,7 @@ export function buildQuery(params: QueryParams | undefined): string {
   return parts.length ? `?${parts.join('&')}` : '';
 }
 
-export interface NormalisedBase {
+export interface NormalizedBase {
   /** Origin plus path prefix, without a trailing slash, without userinfo, query or hash. */
   baseUrl: string;
   origin: string;
@@ -59,7 +59,7 @@ export interface NormalisedBase {
   password?: string;
 }
 
-export function normaliseBaseUrl(input: string): NormalisedBase {
+export function normalizeBaseUrl(input: string): NormalizedBase {
   let url: URL;
   try {
     url = new URL(input.trim());

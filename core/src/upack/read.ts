@@ -52,7 +52,7 @@ export const DEFAULT_EXTRACT_LIMITS: Readonly<Required<ExtractLimits>> = Object.
 });
 
 export interface PackageEntry {
-  /** Path inside the zip with `/` separators (`\` is normalised), e.g. `package/bin/tool` or `upack.json`. */
+  /** Path inside the zip with `/` separators (`\` is normalized), e.g. `package/bin/tool` or `upack.json`. */
   path: string;
   size: number;
   compressedSize: number;

@@ -219,7 +219,7 @@ describe('refusing hostile packages', () => {
 });
 
 describe('tolerance', () => {
-  it('normalises backslash separators', async () => {
+  it('normalizes backslash separators', async () => {
     const pkg = await zipFile([MANIFEST_ENTRY, { name: 'package\\dir\\a.txt', data: 'A' }]);
     expect((await readPackage(pkg)).entries.map((e) => e.path)).toEqual(['upack.json', 'package/dir/a.txt']);
     const out = await extractPackage(pkg, join(dir, 'out'));

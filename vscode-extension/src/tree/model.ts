@@ -10,7 +10,7 @@ import type {
 } from '@proget-ci/core';
 
 export interface ServerRef {
-  /** Normalised base URL, without a trailing slash: the key of settings and secrets. */
+  /** Normalized base URL, without a trailing slash: the key of settings and secrets. */
   url: string;
   /** Display name: the configured name or the host. */
   name: string;
