@@ -116,8 +116,9 @@ describe('deploy-record never reports a write that did not happen', () => {
     expect(r.exitCode).toBe(1);
     expect(r.outputs.recorded).not.toBe('true');
     expect(r.errors).toHaveLength(1);
+    // The step's server check then adds what it found at that URL (no ProGet headers, no health report).
     expect(r.errors[0]).toBe(
-      `Could not record deployment of app 1.0.0 to "prod": the server answered with an HTML page, not the API's response, so nothing is known to have happened (POST ${s.url}/api/package-deployment/ → 200)\nHint: Check that the URL points at ProGet itself, not a login page, proxy or another web application.`,
+      `Could not record deployment of app 1.0.0 to "prod": the server answered with an HTML page, not the API's response, so nothing is known to have happened (POST ${s.url}/api/package-deployment/ → 200)\nHint: Check that the URL points at ProGet itself, not a login page, proxy or another web application.\nServer check: This is not a ProGet API: No ProGet headers and no ProGet health report: /health?format=json answered HTTP 404 (text/plain); /health/json answered HTTP 404 (text/plain); /health answered HTTP 404 (text/plain). Give the base address of ProGet (where its home page is), e.g. https://proget.example.com, without /feeds, /upack or /api paths.`,
     );
     expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at /);
   });
@@ -130,5 +131,22 @@ describe('deploy-record never reports a write that did not happen', () => {
     expect(r.errors).toHaveLength(1);
     expect(r.errors[0]).toContain('the ProGet server is not licensed (or not activated)');
     expect(s.seen.some((q) => q.path.startsWith('/administration'))).toBe(false);
+  });
+});
+
+describe('a flood of interim (1xx) responses', () => {
+  it.each([
+    ['100 Continue', 5_000],
+    ['102 Processing', 20_000],
+  ])('%s × %i, then the connection closes: one ::error::, no stack trace, no key', async (status, count) => {
+    const s = await hostile(() => `HTTP/1.1 ${status}\r\n\r\n`.repeat(count));
+    const r = await recordStep(s.url);
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs.recorded).toBe('false');
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).not.toMatch(/Unexpected error|bug in proget-ci/);
+    const printed = `${r.stdout}${r.stderr}`.split('\n').filter((l) => !l.startsWith('::add-mask::'));
+    expect(printed.join('\n')).not.toContain(KEY);
+    expect(printed.join('\n')).not.toMatch(/\n\s+at /);
   });
 });
