@@ -17141,7 +17141,10 @@ var InflateBudget = class {
       return;
     }
     let over = this.budget.spend(chunk.length, this.entry.path);
-    if (over) return callback(over);
+    if (over) {
+      callback(over);
+      return;
+    }
     this.crc = crc322(chunk, this.crc), callback(null, chunk);
   }
   _flush(callback) {

@@ -60,7 +60,10 @@ export class EntryGuard extends Transform {
       return;
     }
     const over = this.budget.spend(chunk.length, this.entry.path);
-    if (over) return callback(over);
+    if (over) {
+      callback(over);
+      return;
+    }
     this.crc = crc32(chunk, this.crc);
     callback(null, chunk);
   }
