@@ -17033,15 +17033,17 @@ import { createReadStream } from "node:fs";
 import { stat as stat3 } from "node:fs/promises";
 import { pipeline as pipeline2 } from "node:stream";
 var READ_CHUNK = 256 * 1024;
-async function fileBody(filePath, onProgress, contentType = "application/zip", knownHashes) {
-  let size;
+async function regularFileSize(filePath) {
   try {
     let info2 = await stat3(filePath);
-    if (!info2.isFile()) throw new Error("not a regular file");
-    size = info2.size;
+    return info2.isFile() ? info2.size : `cannot read ${filePath}: not a regular file`;
   } catch (e) {
-    throw new ValidationError("Package file", [`cannot read ${filePath}: ${e.message}`]);
+    return `cannot read ${filePath}: ${e.message}`;
   }
+}
+async function fileBody(filePath, onProgress, contentType = "application/zip", knownHashes) {
+  let size = await regularFileSize(filePath);
+  if (typeof size == "string") throw new ValidationError("Package file", [size]);
   let known;
   if (knownHashes !== void 0) {
     let { expected, problems } = hashPlan([], knownHashes, "knownHashes");
@@ -17784,12 +17786,10 @@ function asFormatError(err, pkg, name2) {
 
 // ../core/src/upload/resumable.ts
 import { randomUUID as randomUUID3 } from "node:crypto";
-import { stat as stat5 } from "node:fs/promises";
 
 // ../core/src/upload/multipart.ts
 import { randomUUID as randomUUID2 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
-import { stat as stat4 } from "node:fs/promises";
 import { Readable as Readable2, Transform as Transform3 } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 var MULTIPART_DEFAULTS = {
@@ -17817,15 +17817,9 @@ function isRetryablePartError(error2) {
   return s !== void 0 && (s >= 500 || s === 408 || s === 429);
 }
 async function uploadMultipart(assets, dir, path, filePath, options2 = {}) {
-  let problems = multipartProblems(options2), size = 0;
-  try {
-    let info2 = await stat4(filePath);
-    if (!info2.isFile()) throw new Error("not a regular file");
-    size = info2.size;
-  } catch (e) {
-    problems.push(`cannot read ${filePath}: ${e.message}`);
-  }
-  let known = options2.knownHashes;
+  let problems = multipartProblems(options2), fileSize = await regularFileSize(filePath);
+  typeof fileSize == "string" && problems.push(fileSize);
+  let size = typeof fileSize == "number" ? fileSize : 0, known = options2.knownHashes;
   if (known && (known.size !== size || !known.sha1 || !known.sha256) && problems.push(`knownHashes must have sha1, sha256 and the file's size (${size} bytes)`), problems.length > 0) throw new ValidationError("Multipart upload", problems);
   let partSize = options2.partSizeBytes ?? MULTIPART_DEFAULTS.partSizeBytes, attempts = options2.partAttempts ?? MULTIPART_DEFAULTS.partAttempts, base = options2.retryBaseDelayMs ?? MULTIPART_DEFAULTS.retryBaseDelayMs, cap = options2.retryMaxDelayMs ?? MULTIPART_DEFAULTS.retryMaxDelayMs, totalParts = Math.max(1, Math.ceil(size / partSize)), id = randomUUID2().replace(/-/g, ""), hasher = known ? void 0 : new PackageHasher(), hashedUpTo = 0, partRequests = 0;
   for (let index = 0; index < totalParts; index++) {
@@ -17946,14 +17940,9 @@ var RESUMABLE_DEFAULTS = {
 async function publishResumable(areas, feed, filePath, options2 = {}) {
   let problems = multipartProblems(options2), threshold = options2.thresholdBytes ?? RESUMABLE_DEFAULTS.thresholdBytes;
   Number.isSafeInteger(threshold) && threshold >= 0 || problems.push(`threshold must be a whole number of bytes, got ${threshold}`), options2.assetDirectory !== void 0 && options2.assetDirectory.trim() === "" && problems.push("asset directory is empty: leave it out to upload with a plain PUT");
-  let size = 0;
-  try {
-    let info2 = await stat5(filePath);
-    if (!info2.isFile()) throw new Error("not a regular file");
-    size = info2.size;
-  } catch (e) {
-    problems.push(`cannot read ${filePath}: ${e.message}`);
-  }
+  let fileSize = await regularFileSize(filePath);
+  typeof fileSize == "string" && problems.push(fileSize);
+  let size = typeof fileSize == "number" ? fileSize : 0;
   if (problems.length > 0) throw new ValidationError("Upload", problems);
   let dir = options2.assetDirectory?.trim(), put = async (reason) => ({
     ...await areas.universal.upload(feed, filePath, options2),
@@ -19572,7 +19561,7 @@ var NativeArea = class {
 // ../core/src/areas/sca/index.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
 import { createReadStream as createReadStream3, createWriteStream } from "node:fs";
-import { open as open4, rename as rename3, rm as rm3, stat as stat6 } from "node:fs/promises";
+import { open as open4, rename as rename3, rm as rm3, stat as stat4 } from "node:fs/promises";
 import { basename as basename2, dirname as dirname2, join as join3 } from "node:path";
 import { pipeline as pipeline5 } from "node:stream/promises";
 
@@ -19909,14 +19898,8 @@ var ScaBuildsArea = class {
   }
   transport;
   async importSbom(filePath, options2) {
-    let size;
-    try {
-      let info2 = await stat6(filePath);
-      if (!info2.isFile()) throw new Error("not a regular file");
-      size = info2.size;
-    } catch (e) {
-      throw new ValidationError("SBOM file", [`cannot read ${filePath}: ${e.message}`]);
-    }
+    let size = await regularFileSize(filePath);
+    if (typeof size == "string") throw new ValidationError("SBOM file", [size]);
     if (size === 0) throw new ValidationError("SBOM file", [`${filePath} is empty`]);
     let format = options2?.format ?? await sniffFormat(filePath);
     if (!format)
@@ -19964,7 +19947,7 @@ var ScaBuildsArea = class {
           body.on("data", () => r.touch()), await pipeline5(body, createWriteStream(temp));
         }
       );
-      let { size } = await stat6(temp);
+      let { size } = await stat4(temp);
       return await rename3(temp, destPath), { size };
     } catch (e) {
       throw await rm3(temp, { force: !0 }), e;

@@ -18,20 +18,25 @@ export interface FileBody {
   result(): UploadResult;
 }
 
+/** The size of a regular file, or what is wrong with it as a sentence ("cannot read …: …"). */
+export async function regularFileSize(filePath: string): Promise<number | string> {
+  try {
+    const info = await stat(filePath);
+    if (!info.isFile()) return `cannot read ${filePath}: not a regular file`;
+    return info.size;
+  } catch (e) {
+    return `cannot read ${filePath}: ${(e as Error).message}`;
+  }
+}
+
 export async function fileBody(
   filePath: string,
   onProgress?: (progress: TransferProgress) => void,
   contentType = 'application/zip',
   knownHashes?: FileHashes,
 ): Promise<FileBody> {
-  let size: number;
-  try {
-    const info = await stat(filePath);
-    if (!info.isFile()) throw new Error('not a regular file');
-    size = info.size;
-  } catch (e) {
-    throw new ValidationError('Package file', [`cannot read ${filePath}: ${(e as Error).message}`]);
-  }
+  const size = await regularFileSize(filePath);
+  if (typeof size === 'string') throw new ValidationError('Package file', [size]);
   let known: UploadResult | undefined;
   if (knownHashes !== undefined) {
     const { expected, problems } = hashPlan([], knownHashes, 'knownHashes');

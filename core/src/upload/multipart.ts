@@ -4,13 +4,13 @@
 
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AssetsArea } from '../areas/assets.js';
 import type { MultipartUploadOptions } from '../client-api.js';
 import { ProGetError, ValidationError } from '../errors.js';
 import { PackageHasher } from '../hashing.js';
+import { regularFileSize } from '../transport/upload.js';
 import type { UploadResult } from '../types.js';
 
 export const MULTIPART_DEFAULTS = {
@@ -64,14 +64,9 @@ export async function uploadMultipart(
   options: MultipartUploadOptions = {},
 ): Promise<MultipartResult> {
   const problems = multipartProblems(options);
-  let size = 0;
-  try {
-    const info = await stat(filePath);
-    if (!info.isFile()) throw new Error('not a regular file');
-    size = info.size;
-  } catch (e) {
-    problems.push(`cannot read ${filePath}: ${(e as Error).message}`);
-  }
+  const fileSize = await regularFileSize(filePath);
+  if (typeof fileSize === 'string') problems.push(fileSize);
+  const size = typeof fileSize === 'number' ? fileSize : 0;
   const known = options.knownHashes;
   if (known && (known.size !== size || !known.sha1 || !known.sha256))
     problems.push(`knownHashes must have sha1, sha256 and the file's size (${size} bytes)`);

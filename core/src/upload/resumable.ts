@@ -3,13 +3,13 @@
 // a check that the feed holds the version with our SHA-1 and size. Otherwise, the plain PUT.
 
 import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import type { AssetsArea } from '../areas/assets.js';
 import type { PackagesArea } from '../areas/packages.js';
 import type { UniversalArea } from '../areas/universal.js';
 import { describePackage } from '../areas/universal.js';
 import type { ResumableUploadOptions, ResumableUploadResult } from '../client-api.js';
 import { isProGetError, ProGetError, ValidationError } from '../errors.js';
+import { regularFileSize } from '../transport/upload.js';
 import { readManifest } from '../upack/read.js';
 import { multipartProblems, uploadMultipart } from './multipart.js';
 
@@ -43,14 +43,9 @@ export async function publishResumable(
     problems.push(`threshold must be a whole number of bytes, got ${threshold}`);
   if (options.assetDirectory !== undefined && options.assetDirectory.trim() === '')
     problems.push('asset directory is empty: leave it out to upload with a plain PUT');
-  let size = 0;
-  try {
-    const info = await stat(filePath);
-    if (!info.isFile()) throw new Error('not a regular file');
-    size = info.size;
-  } catch (e) {
-    problems.push(`cannot read ${filePath}: ${(e as Error).message}`);
-  }
+  const fileSize = await regularFileSize(filePath);
+  if (typeof fileSize === 'string') problems.push(fileSize);
+  const size = typeof fileSize === 'number' ? fileSize : 0;
   if (problems.length > 0) throw new ValidationError('Upload', problems);
 
   const dir = options.assetDirectory?.trim();

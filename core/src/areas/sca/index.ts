@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import type { CallOptions } from '../../client-api.js';
 import { ProGetError, ValidationError } from '../../errors.js';
 import type { Transport } from '../../transport/transport.js';
+import { regularFileSize } from '../../transport/upload.js';
 import { joinPath, type QueryParams } from '../../transport/urls.js';
 import { arrayOf, isObject } from '../wire.js';
 import type {
@@ -180,14 +181,8 @@ export class ScaBuildsArea implements ScaBuildsApi {
   constructor(private readonly transport: Transport) {}
 
   async importSbom(filePath: string, options?: SbomImportOptions): Promise<SbomImportResult> {
-    let size: number;
-    try {
-      const info = await stat(filePath);
-      if (!info.isFile()) throw new Error('not a regular file');
-      size = info.size;
-    } catch (e) {
-      throw new ValidationError('SBOM file', [`cannot read ${filePath}: ${(e as Error).message}`]);
-    }
+    const size = await regularFileSize(filePath);
+    if (typeof size === 'string') throw new ValidationError('SBOM file', [size]);
     if (size === 0) throw new ValidationError('SBOM file', [`${filePath} is empty`]);
     const format = options?.format ?? (await sniffFormat(filePath));
     if (!format) {
