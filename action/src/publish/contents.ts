@@ -1,17 +1,18 @@
-// What a built package holds that is rarely meant to be published, and `include` patterns that selected
-// nothing: warnings, read from the package's central directory (no file is read twice).
+// What a built package holds that is rarely meant to be published (read from the package's central
+// directory), and the `include`/`exclude` patterns that did nothing (as the builder's walk found): warnings.
 
-import { readPackage } from '@proget-ci/core';
+import { type BuiltPackage, readPackage } from '@proget-ci/core';
 import type { StepLogger } from '../shared/io.js';
 
 // More files than an application package usually has: worth a look before it lands in a feed.
 export const MANY_FILES = 10_000;
 const SUSPECT_DIRECTORIES = ['node_modules', '.git'];
 
+/** `unmatched`: the builder's patterns that selected or excluded nothing, as the user gave them. */
 export async function warnAboutContents(
   file: string,
   fileCount: number,
-  include: string[],
+  unmatched: BuiltPackage['unmatchedPatterns'],
   logger: StepLogger,
 ): Promise<void> {
   const { entries } = await readPackage(file);
@@ -31,42 +32,12 @@ export async function warnAboutContents(
       `The package holds ${fileCount} files, an unusually large number; check that "path", "include" and "exclude" select only what should be published.`,
     );
   }
-  for (const pattern of include) {
-    const matches = globMatcher(pattern);
-    // A file is included when it or a parent directory matches (the builder's rule).
-    if (matches !== undefined && !paths.some((p) => ancestorsAndSelf(p).some(matches))) {
-      logger.warning(
-        `"include" pattern ${pattern} matches no file; check it against the files under "path".`,
-      );
-    }
+  for (const pattern of unmatched.include) {
+    logger.warning(`"include" pattern ${pattern} matches no file; check it against the files under "path".`);
   }
-}
-
-function ancestorsAndSelf(path: string): string[] {
-  const parts = path.split('/');
-  return parts.map((_, i) => parts.slice(0, i + 1).join('/'));
-}
-
-/**
- * `*`, `?` and `**` only; undefined for anything richer (braces, classes, extglobs), which is then not
- * second-guessed here: the builder's matcher is the authority, this only spots patterns that select nothing.
- */
-function globMatcher(pattern: string): ((path: string) => boolean) | undefined {
-  const text = pattern.replace(/^\.\//, '');
-  if (/[{}[\]()!+@\\]/.test(text)) return undefined;
-  let source = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '*' && text[i + 1] === '*') {
-      i++;
-      if (text[i + 1] === '/') {
-        i++;
-        source += '(?:.*/)?';
-      } else source += '.*';
-    } else if (c === '*') source += '[^/]*';
-    else if (c === '?') source += '[^/]';
-    else source += c.replace(/[.^$|]/g, '\\$&');
+  for (const pattern of unmatched.exclude) {
+    logger.warning(
+      `Exclusion pattern ${pattern} ("exclude", or "!${pattern}" in "include") matches no file; check it against the files under "path".`,
+    );
   }
-  const regex = new RegExp(`^${source.replace(/\/$/, '')}$`);
-  return (path) => regex.test(path);
 }

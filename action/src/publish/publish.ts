@@ -209,7 +209,12 @@ async function prepareDirectory(options: PublishOptions): Promise<Prepared> {
       options.logger.info(
         `Built ${describePackage(identity(built.manifest))}: ${built.fileCount} files, ${built.size} bytes, SHA-1 ${built.sha1}`,
       );
-      await warnAboutContents(built.path, built.fileCount, options.include, options.logger);
+      // Only the patterns the user gave: the step's own exclusions (.git, upack.json) may well match nothing.
+      const unmatched = {
+        include: built.unmatchedPatterns.include,
+        exclude: built.unmatchedPatterns.exclude.filter((p) => options.exclude.includes(p)),
+      };
+      await warnAboutContents(built.path, built.fileCount, unmatched, options.logger);
       return {
         manifest: built.manifest,
         file: built.path,

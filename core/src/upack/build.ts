@@ -59,6 +59,8 @@ export interface BuiltPackage extends FileHashes {
   manifest: UpackManifest;
   /** Allowed oddities worth a notice (e.g. a custom property without the recommended `_` prefix). */
   manifestWarnings: string[];
+  /** The `include` and `exclude` patterns given that matched nothing during the walk (worth a warning). */
+  unmatchedPatterns: { include: string[]; exclude: string[] };
 }
 
 /** Every entry gets this timestamp and a fixed mode, so rebuilds do not depend on mtimes or umask. */
@@ -107,7 +109,7 @@ export async function buildPackage(options: BuildPackageOptions): Promise<BuiltP
   // Real paths, to recognise the output (and its temp file) if it lies inside sourceDir.
   const outDirBefore = await realpath(dirname(outPath)).catch(() => dirname(outPath));
   const tempName = `.${basename(outPath)}.${randomBytes(6).toString('hex')}.tmp`;
-  const files = await collectFiles(
+  const { files, unmatchedPatterns } = await collectFiles(
     options,
     limits,
     new Set([join(outDirBefore, basename(outPath)), join(outDirBefore, tempName)]),
@@ -177,21 +179,33 @@ export async function buildPackage(options: BuildPackageOptions): Promise<BuiltP
     contentBytes,
     manifest: JSON.parse(manifestJson.toString('utf8')) as UpackManifest,
     manifestWarnings: manifestWarnings(manifest),
+    unmatchedPatterns,
   };
 }
 
-/** The selected files, sorted by path; throws one ValidationError for every unsafe or unreadable entry. */
+/**
+ * The selected files, sorted by path, and the patterns that selected or excluded nothing; throws one
+ * ValidationError for every unsafe or unreadable entry.
+ */
 async function collectFiles(
   options: BuildPackageOptions,
   limits: Required<ExtractLimits>,
   skip: ReadonlySet<string>,
-): Promise<SourceFile[]> {
+): Promise<{ files: SourceFile[]; unmatchedPatterns: BuiltPackage['unmatchedPatterns'] }> {
   const include = options.include?.length ? options.include : ['**'];
   const exclude = options.exclude ?? [];
   const isIncluded = picomatch(include, { dot: true });
   const isExcluded = exclude.length ? picomatch(exclude, { dot: true }) : () => false;
   // A file is included when it or one of its parent directories matches; exclusion prunes whole directories.
   const included = (rel: string) => ancestorsAndSelf(rel).some((p) => isIncluded(p));
+  // Which of the given patterns did anything, learnt during this one walk (only unused ones are tried).
+  const unusedInclude = new Map(
+    (options.include ?? []).map((p) => [p, picomatch(p, { dot: true })] as const),
+  );
+  const unusedExclude = new Map(exclude.map((p) => [p, picomatch(p, { dot: true })] as const));
+  const markUsed = (unused: Map<string, (path: string) => boolean>, paths: string[]) => {
+    for (const [pattern, matches] of unused) if (paths.some((p) => matches(p))) unused.delete(pattern);
+  };
 
   const sourceDir = resolve(options.sourceDir);
   const rootStats = await stat(sourceDir).catch(() => undefined);
@@ -240,7 +254,10 @@ async function collectFiles(
         continue;
       }
       const rel = dir.rel ? `${dir.rel}/${name}` : name;
-      if (isExcluded(rel)) continue;
+      if (isExcluded(rel)) {
+        if (unusedExclude.size) markUsed(unusedExclude, [rel]);
+        continue;
+      }
       const depth = rel.split('/').length;
       if (depth > maxDepth) {
         throw new ValidationError('Package contents', [
@@ -289,6 +306,7 @@ async function collectFiles(
       } else {
         const s = await stat(real);
         files.push({ rel, abs: real, size: s.size, mode: s.mode });
+        if (unusedInclude.size) markUsed(unusedInclude, ancestorsAndSelf(rel));
         if (files.length > maxFiles) throw tooMany(`more than ${maxFiles} files in ${sourceDir} match`);
       }
     }
@@ -301,7 +319,11 @@ async function collectFiles(
     ]);
   }
   // Ordinal order of the full path, so the archive does not depend on readdir order.
-  return files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return {
+    files,
+    unmatchedPatterns: { include: [...unusedInclude.keys()], exclude: [...unusedExclude.keys()] },
+  };
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });

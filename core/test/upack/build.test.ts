@@ -344,3 +344,21 @@ describe('buildPackage: progress and memory', () => {
     expect(peak - before).toBeLessThan(96 * 1024 * 1024);
   }, 60_000);
 });
+
+describe('buildPackage: patterns that did nothing', () => {
+  it('names the include and exclude patterns that matched no path during the walk', async () => {
+    await mkdir(join(src, 'src', 'deep'), { recursive: true });
+    await writeFile(join(src, 'src', 'a.ts'), 'a');
+    await writeFile(join(src, 'src', 'deep', 'b.ts'), 'b');
+    await writeFile(join(src, 'README.md'), 'r');
+    const built = await buildPackage({
+      sourceDir: src,
+      manifest: { name: 'p', version: '1.0.0' },
+      outFile: join(dir, 'p.upack'),
+      include: ['src', 'docs/**', '*.md'],
+      exclude: ['src/deep', '**/*.map'],
+    });
+    expect(built.fileCount).toBe(2);
+    expect(built.unmatchedPatterns).toEqual({ include: ['docs/**'], exclude: ['**/*.map'] });
+  });
+});

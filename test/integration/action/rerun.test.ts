@@ -111,4 +111,21 @@ describe('publish warns about what is rarely meant to be published', () => {
       '"include" pattern build/** matches no file; check it against the files under "path".',
     ]);
   });
+
+  it('warns about an exclude pattern (or !pattern) that matches nothing, not about one that did', async () => {
+    const ws = await workspaceWith('noexclude', { 'src/a.ts': 'a', 'src/a.test.ts': 't', 'dist/a.js': 'b' });
+    const run = await publish(ws, {
+      name: 'noexclude',
+      version: '1.0.0',
+      include: '**\n!**/*.map',
+      exclude: '**/*.test.ts\ncoverage/**',
+      'dry-run': 'true',
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.summary).toContain('| Files | 2 |');
+    expect(run.warnings).toEqual([
+      'Exclusion pattern **/*.map ("exclude", or "!**/*.map" in "include") matches no file; check it against the files under "path".',
+      'Exclusion pattern coverage/** ("exclude", or "!coverage/**" in "include") matches no file; check it against the files under "path".',
+    ]);
+  });
 });
