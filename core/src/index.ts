@@ -3,6 +3,7 @@
 export { deploymentBody } from './areas/deployments.js';
 export { normalizeFeedType } from './areas/feeds.js';
 export { CONNECTOR_HEALTH_REMOVED, healthFromText } from './areas/health.js';
+export { OVERWRITE_MESSAGE } from './areas/overwrite.js';
 export { findPromotion, type PromotionMatch, type PromotionQuery } from './areas/promotions.js';
 export type * from './areas/sca/api.js';
 export { ScaRateLimitError } from './areas/sca/calls.js';
@@ -13,7 +14,6 @@ export {
   parseEdition,
   parseServerVersion,
 } from './areas/server.js';
-export { describePackage, OVERWRITE_MESSAGE } from './areas/universal.js';
 export { DEFAULTS, ProGetClient } from './client.js';
 export type * from './client-api.js';
 export * from './doctor/index.js';
@@ -25,5 +25,6 @@ export { redactUrl } from './redact.js';
 export * from './server-url.js';
 export { parseContentDisposition } from './transport/download.js';
 export type * from './types.js';
+export { describePackage } from './upack/describe.js';
 export * from './upack/index.js';
 export { PROGET_CI_VERSION } from './version.js';

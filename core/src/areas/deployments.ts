@@ -6,7 +6,7 @@ import { ValidationError } from '../errors.js';
 import type { Transport } from '../transport/transport.js';
 import { joinPath } from '../transport/urls.js';
 import type { DeploymentRecord } from '../types.js';
-import { describePackage } from './universal.js';
+import { describePackage } from '../upack/describe.js';
 
 /** The wire body, PascalCase as the Package Deployment API documents it. */
 export function deploymentBody(record: DeploymentRecord): Record<string, string | undefined> {

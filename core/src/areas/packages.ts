@@ -14,8 +14,9 @@ import type {
   PackageVersionInfo,
   UploadResult,
 } from '../types.js';
+import { describePackage } from '../upack/describe.js';
 import type { FeedsArea } from './feeds.js';
-import { describePackage, overwriteRefusal } from './universal.js';
+import { overwriteRefusal } from './overwrite.js';
 import { arrayOf, bool, num, objectOf, optNum, str, utcDate } from './wire.js';
 
 const NEEDS_2023 =

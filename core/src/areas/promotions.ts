@@ -6,7 +6,7 @@ import { isVersionSelector } from '../latest.js';
 import type { Transport } from '../transport/transport.js';
 import { joinPath } from '../transport/urls.js';
 import type { PromotedPackage, PromoteRequest, Promotion, PromotionFilter } from '../types.js';
-import { describePackage } from './universal.js';
+import { describePackage } from '../upack/describe.js';
 import { arrayOf, isObject, objectOf, optNum, str, utcDate } from './wire.js';
 
 export function parsePromotedPackage(value: unknown): PromotedPackage {

@@ -13,7 +13,7 @@ import type {
   UploadOptions,
   VersionLookup,
 } from '../client-api.js';
-import { isProGetError, ProGetError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import { isVersionSelector, resolveSelector } from '../latest.js';
 import { downloadPlan, saveResponse } from '../transport/download.js';
 import type { RequestSpec, ResponseContext, Transport } from '../transport/transport.js';
@@ -21,7 +21,6 @@ import { fileBody } from '../transport/upload.js';
 import { groupSegments, joinPath } from '../transport/urls.js';
 import type {
   DownloadResult,
-  FileEntry,
   PackageId,
   PackageVersionId,
   UniversalFeedMeta,
@@ -30,117 +29,21 @@ import type {
   UploadResult,
 } from '../types.js';
 import { describePackage } from '../upack/describe.js';
-import { readManifest } from '../upack/read.js';
 import { publishResumable } from '../upload/resumable.js';
 import { AssetsArea } from './assets.js';
 import type { FeedsArea } from './feeds.js';
+import { overwriteRefusal } from './overwrite.js';
 import { PackagesArea } from './packages.js';
-import { mayIgnoreMissingGroup, reframe } from './server.js';
-import {
-  arrayOf,
-  bool,
-  extra,
-  isObject,
-  num,
-  objectOf,
-  optNum,
-  str,
-  strings,
-  utcDate,
-  type WireObject,
-} from './wire.js';
-
-export { describePackage };
-
-const PACKAGE_KEYS = new Set([
-  'group',
-  'name',
-  'latestVersion',
-  'title',
-  'description',
-  'icon',
-  'downloads',
-  'versions',
-]);
-const VERSION_KEYS = new Set([
-  'group',
-  'name',
-  'version',
-  'title',
-  'description',
-  'icon',
-  'dependencies',
-  'downloads',
-  'published',
-  'isLocal',
-  'isCached',
-  'isVirtual',
-  'fileList',
-]);
-
-export function parseUniversalPackage(value: unknown): UniversalPackage {
-  const o = objectOf(value, 'a universal package');
-  const versions = strings(o.versions);
-  return {
-    group: str(o.group) ?? '',
-    name: str(o.name) ?? '',
-    latestVersion: str(o.latestVersion),
-    title: str(o.title),
-    description: str(o.description),
-    icon: str(o.icon),
-    downloads: num(o.downloads),
-    versions,
-    extra: extra(o, PACKAGE_KEYS),
-  };
-}
-
-export function parseUniversalVersion(value: unknown): UniversalVersion {
-  const o = objectOf(value, 'a universal package version');
-  const fileList = Array.isArray(o.fileList) ? o.fileList.filter(isObject).map(parseFileEntry) : undefined;
-  return {
-    group: str(o.group) ?? '',
-    name: str(o.name) ?? '',
-    version: str(o.version) ?? '',
-    title: str(o.title),
-    description: str(o.description),
-    icon: str(o.icon),
-    dependencies: strings(o.dependencies),
-    downloads: num(o.downloads),
-    published: utcDate(o.published),
-    isLocal: bool(o.isLocal),
-    isCached: bool(o.isCached),
-    isVirtual: bool(o.isVirtual),
-    fileList,
-    extra: extra(o, VERSION_KEYS),
-  };
-}
-
-function parseFileEntry(o: WireObject): FileEntry {
-  return { name: (str(o.name) ?? '').replace(/\\/g, '/'), size: num(o.size), date: utcDate(o.date) };
-}
-
-export function parseFeedMeta(value: unknown): UniversalFeedMeta {
-  const o = objectOf(value, 'universal feed metadata');
-  return {
-    apiVersion: str(o.apiVersion),
-    name: str(o.name),
-    description: str(o.description),
-    version: str(o.version),
-    packageCount: optNum(o.packageCount),
-    packageVersionCount: optNum(o.packageVersionCount),
-    services: strings(o.services),
-  };
-}
-
-type TransferOp = 'download' | 'download-file' | 'download-vpack';
+import { explainNotFound, refuseTwinDelete } from './universal-diagnosis.js';
+import { parseFeedMeta, parseUniversalPackage, parseUniversalVersion } from './universal-wire.js';
+import { arrayOf } from './wire.js';
 
 /** Same group? '' and undefined are the empty group; groups compare case-insensitively. */
 function sameGroup(a: string | undefined, b: string | undefined): boolean {
   return (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
 }
 
-/** Statuses real servers use to refuse replacing an existing version without Overwrite (api-notes §7). */
-const OVERWRITE_REFUSALS = new Set([400, 403, 409]);
+type TransferOp = 'download' | 'download-file' | 'download-vpack';
 
 export class UniversalArea implements UniversalApi {
   constructor(
@@ -435,42 +338,15 @@ export class UniversalArea implements UniversalApi {
     }
   }
 
-  /**
-   * A 404 under a feed names what is missing: the feed (probed first), the package, the version, or else
-   * the file inside the package. Anything else is returned unchanged.
-   */
-  private async explainNotFound(
+  /** A 404 under a feed names what is missing (see `explainNotFound`). */
+  private explainNotFound(
     error: unknown,
     feed: string,
     id: PackageVersionId,
     options?: CallOptions,
     filePath?: string,
   ): Promise<unknown> {
-    if (!isProGetError(error, 'not-found') || error.status !== 404 || !this.feeds) return error;
-    try {
-      await this.feeds.require(feed, options);
-      const pkg = await this.getPackage(feed, id, options);
-      if (!pkg) {
-        return reframe(error, {
-          subject: 'package',
-          message: `Package ${describePackage({ ...id, version: undefined })} was not found in feed "${feed}"`,
-          hint: 'Check the package name and group (names and groups are matched ignoring case).',
-        });
-      }
-      if (!pkg.versions.some((v) => v.toLowerCase() === id.version.toLowerCase())) {
-        const recent = pkg.versions.slice(-5).join(', ');
-        return reframe(error, {
-          subject: 'version',
-          message: `Version ${id.version} of ${describePackage({ ...id, version: undefined })} was not found in feed "${feed}"`,
-          hint: recent ? `Versions in the feed include: ${recent}.` : undefined,
-        });
-      }
-      if (filePath !== undefined) return reframe(error, { subject: 'package' });
-      return error;
-    } catch (diagnosis) {
-      // The feed (or the key, or the server) is what is wrong: that error says so.
-      return isProGetError(diagnosis) ? diagnosis : error;
-    }
+    return explainNotFound(error, { feeds: this.feeds, universal: this }, feed, id, options, filePath);
   }
 
   /** Throws the feed's own error (missing, inactive, not ProGet) unless the feed is known to exist. */
@@ -523,7 +399,7 @@ export class UniversalArea implements UniversalApi {
     }
     // Built first: a name or version that would leave the API path is refused before any request.
     const path = joinPath('upack', feed, 'delete', ...groupSegments(id.group), id.name, id.version);
-    if (!id.group) await this.refuseTwinDelete(feed, id, options);
+    if (!id.group) await refuseTwinDelete(this.transport, feed, id, options);
     try {
       // POST rather than DELETE: IIS (WebDAV) often blocks the DELETE verb in front of ProGet.
       await this.transport.send({
@@ -538,40 +414,6 @@ export class UniversalArea implements UniversalApi {
     } catch (e) {
       throw await this.explainNotFound(e, feed, id, options);
     }
-  }
-
-  /**
-   * ProGet 2023 ignores a missing group: deleting the ungrouped `name version` may remove a grouped twin
-   * (api-notes §7). Unless the server is known to be 2024 or later, look first and refuse when a twin exists.
-   */
-  private async refuseTwinDelete(feed: string, id: PackageVersionId, options?: CallOptions): Promise<void> {
-    if (!mayIgnoreMissingGroup(this.transport.serverInfo)) return;
-    // Without a group, a 2023 server lists the name's versions from every group.
-    const all = await this.transport.request(
-      {
-        method: 'GET',
-        path: joinPath('upack', feed, 'versions'),
-        query: { name: id.name },
-        signal: options?.signal,
-        passStatuses: [404],
-        operation: `check ${describePackage(id)} in feed "${feed}" before deleting it`,
-        privilege: `Feeds_ViewFeed on feed "${feed}"`,
-      },
-      async (r) =>
-        r.status === 404 ? [] : arrayOf(await r.readJson(), 'the version list').map(parseUniversalVersion),
-    );
-    if (!mayIgnoreMissingGroup(this.transport.serverInfo)) return;
-    const v = id.version.toLowerCase();
-    const twins = all.filter((x) => x.group !== '' && x.version.toLowerCase() === v);
-    if (twins.length === 0) return;
-    throw new ProGetError({
-      kind: 'conflict',
-      subject: 'package',
-      message: `Refusing to delete ${describePackage(id)} from feed "${feed}": this server may delete ${describePackage(twins[0]!)} instead`,
-      hint:
-        'ProGet 2023 ignores a missing group, so a delete of a package without group can remove a grouped ' +
-        'package of the same name and version. Delete it in the ProGet UI, or upgrade to ProGet 2024 or later.',
-    });
   }
 
   async import(
@@ -633,38 +475,4 @@ export class UniversalArea implements UniversalApi {
       ...plan,
     });
   }
-}
-
-export const OVERWRITE_MESSAGE = 'version exists; the key lacks Overwrite';
-
-/**
- * Servers refuse replacing an existing version without Overwrite with 400, 403 or 409 (UNVERIFIED which,
- * api-notes §7): whichever it is, when the version exists, one clear error says so. Anything else is
- * returned unchanged.
- */
-export async function overwriteRefusal(
-  error: unknown,
-  feed: string,
-  filePath: string,
-  lookup: (id: PackageVersionId) => Promise<unknown>,
-): Promise<unknown> {
-  if (!isProGetError(error) || error.status === undefined || !OVERWRITE_REFUSALS.has(error.status))
-    return error;
-  let id: PackageVersionId;
-  let exists: boolean;
-  try {
-    const m = await readManifest(filePath);
-    id = { group: m.group, name: m.name, version: m.version };
-    exists = (await lookup(id)) !== undefined;
-  } catch {
-    return error;
-  }
-  if (!exists) return error;
-  return reframe(error, {
-    kind: 'conflict',
-    subject: 'version',
-    privilege: 'Feeds_OverwritePackage',
-    message: `Could not upload ${describePackage(id)} to feed "${feed}": ${OVERWRITE_MESSAGE}`,
-    hint: `${describePackage(id)} is already in feed "${feed}", and replacing it needs the Feeds_OverwritePackage (Overwrite/Delete) privilege. Publish a new version, or grant Overwrite to the key.`,
-  });
 }

@@ -6,10 +6,10 @@ import { randomUUID } from 'node:crypto';
 import type { AssetsArea } from '../areas/assets.js';
 import type { PackagesArea } from '../areas/packages.js';
 import type { UniversalArea } from '../areas/universal.js';
-import { describePackage } from '../areas/universal.js';
 import type { ResumableUploadOptions, ResumableUploadResult } from '../client-api.js';
 import { isProGetError, ProGetError, ValidationError } from '../errors.js';
 import { regularFileSize } from '../transport/upload.js';
+import { describePackage } from '../upack/describe.js';
 import { readManifest } from '../upack/read.js';
 import { multipartProblems, uploadMultipart } from './multipart.js';
 
