@@ -13712,6 +13712,985 @@ var tunnel, import_undici, __awaiter, HttpCodes, Headers, MediaTypes, HttpRedire
   }
 });
 
+// ../node_modules/.pnpm/pend@1.2.0/node_modules/pend/index.js
+var require_pend = __commonJS({
+  "../node_modules/.pnpm/pend@1.2.0/node_modules/pend/index.js"(exports, module) {
+    module.exports = Pend;
+    function Pend() {
+      this.pending = 0, this.max = 1 / 0, this.listeners = [], this.waiting = [], this.error = null;
+    }
+    Pend.prototype.go = function(fn) {
+      this.pending < this.max ? pendGo(this, fn) : this.waiting.push(fn);
+    };
+    Pend.prototype.wait = function(cb) {
+      this.pending === 0 ? cb(this.error) : this.listeners.push(cb);
+    };
+    Pend.prototype.hold = function() {
+      return pendHold(this);
+    };
+    function pendHold(self) {
+      self.pending += 1;
+      var called = !1;
+      return onCb;
+      function onCb(err) {
+        if (called) throw new Error("callback called twice");
+        if (called = !0, self.error = self.error || err, self.pending -= 1, self.waiting.length > 0 && self.pending < self.max)
+          pendGo(self, self.waiting.shift());
+        else if (self.pending === 0) {
+          var listeners = self.listeners;
+          self.listeners = [], listeners.forEach(cbListener);
+        }
+      }
+      function cbListener(listener) {
+        listener(self.error);
+      }
+    }
+    function pendGo(self, fn) {
+      fn(pendHold(self));
+    }
+  }
+});
+
+// ../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/fd-slicer.js
+var require_fd_slicer = __commonJS({
+  "../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/fd-slicer.js"(exports) {
+    var fs3 = __require("fs"), util = __require("util"), stream = __require("stream"), Readable4 = stream.Readable, PassThrough2 = stream.PassThrough, Pend = require_pend(), EventEmitter = __require("events").EventEmitter;
+    exports.BufferSlicer = BufferSlicer;
+    exports.FdSlicer = FdSlicer;
+    util.inherits(FdSlicer, EventEmitter);
+    function FdSlicer(fd) {
+      EventEmitter.call(this), this.fd = fd, this.pend = new Pend(), this.pend.max = 1, this.refCount = 0;
+    }
+    FdSlicer.prototype.read = function(buffer, offset, length, position, callback) {
+      var self = this;
+      self.pend.go(function(cb) {
+        fs3.read(self.fd, buffer, offset, length, position, function(err, bytesRead, buffer2) {
+          cb(), callback(err, bytesRead, buffer2);
+        });
+      });
+    };
+    FdSlicer.prototype.createReadStream = function(options2) {
+      return new ReadStream(this, options2);
+    };
+    FdSlicer.prototype.ref = function() {
+      this.refCount += 1;
+    };
+    FdSlicer.prototype.unref = function() {
+      var self = this;
+      if (self.refCount -= 1, self.refCount < 0) throw new Error("invalid unref");
+      if (self.refCount > 0) return;
+      fs3.close(self.fd, onCloseDone);
+      function onCloseDone(err) {
+        err ? self.emit("error", err) : self.emit("close");
+      }
+    };
+    util.inherits(ReadStream, Readable4);
+    function ReadStream(context, options2) {
+      options2 = options2 || {}, Readable4.call(this, options2), this.context = context, this.context.ref(), this.start = options2.start || 0, this.endOffset = options2.end, this.pos = this.start;
+    }
+    ReadStream.prototype._read = function(n) {
+      var self = this, toRead = Math.min(self._readableState.highWaterMark, n);
+      if (self.endOffset != null && (toRead = Math.min(toRead, self.endOffset - self.pos)), toRead <= 0) {
+        self.push(null), this._cleanup();
+        return;
+      }
+      self.context.pend.go(function(cb) {
+        var buffer = Buffer.allocUnsafe(toRead);
+        fs3.read(self.context.fd, buffer, 0, toRead, self.pos, function(err, bytesRead) {
+          err ? self.destroy(err) : bytesRead === 0 ? (self.push(null), self._cleanup()) : (self.pos += bytesRead, self.push(buffer.slice(0, bytesRead))), cb();
+        });
+      });
+    };
+    ReadStream.prototype._destroy = function(err, cb) {
+      this._cleanup(), cb(err);
+    };
+    ReadStream.prototype._cleanup = function() {
+      this.context != null && (this.context.unref(), this.context = null);
+    };
+    util.inherits(BufferSlicer, EventEmitter);
+    function BufferSlicer(buffer) {
+      EventEmitter.call(this), this.refCount = 0, this.buffer = buffer;
+    }
+    BufferSlicer.prototype.read = function(buffer, offset, length, position, callback) {
+      if (!(0 <= offset && offset <= buffer.length)) throw new RangeError("offset outside buffer: 0 <= " + offset + " <= " + buffer.length);
+      if (position < 0) throw new RangeError("position is negative: " + position);
+      if (offset + length > buffer.length && (length = buffer.length - offset), position + length > this.buffer.length && (length = this.buffer.length - position), length <= 0) {
+        setImmediate(function() {
+          callback(null, 0);
+        });
+        return;
+      }
+      this.buffer.copy(buffer, offset, position, position + length), setImmediate(function() {
+        callback(null, length);
+      });
+    };
+    BufferSlicer.prototype.createReadStream = function(options2) {
+      options2 = options2 || {};
+      var readStream = new PassThrough2(options2);
+      readStream.start = options2.start || 0, readStream.endOffset = options2.end, readStream.pos = readStream.endOffset || this.buffer.length;
+      for (var entireSlice = this.buffer.slice(readStream.start, readStream.pos), maxChunkSize = 65536, offset = 0; ; ) {
+        var nextOffset = offset + maxChunkSize;
+        if (nextOffset >= entireSlice.length) {
+          offset < entireSlice.length && readStream.write(entireSlice.slice(offset, entireSlice.length));
+          break;
+        }
+        readStream.write(entireSlice.slice(offset, nextOffset)), offset = nextOffset;
+      }
+      return readStream.end(), readStream;
+    };
+    BufferSlicer.prototype.ref = function() {
+      this.refCount += 1;
+    };
+    BufferSlicer.prototype.unref = function() {
+      if (this.refCount -= 1, this.refCount < 0)
+        throw new Error("invalid unref");
+    };
+  }
+});
+
+// ../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/crc32.js
+var require_crc32 = __commonJS({
+  "../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/crc32.js"(exports, module) {
+    var CRC_TABLE = new Int32Array([
+      0,
+      1996959894,
+      3993919788,
+      2567524794,
+      124634137,
+      1886057615,
+      3915621685,
+      2657392035,
+      249268274,
+      2044508324,
+      3772115230,
+      2547177864,
+      162941995,
+      2125561021,
+      3887607047,
+      2428444049,
+      498536548,
+      1789927666,
+      4089016648,
+      2227061214,
+      450548861,
+      1843258603,
+      4107580753,
+      2211677639,
+      325883990,
+      1684777152,
+      4251122042,
+      2321926636,
+      335633487,
+      1661365465,
+      4195302755,
+      2366115317,
+      997073096,
+      1281953886,
+      3579855332,
+      2724688242,
+      1006888145,
+      1258607687,
+      3524101629,
+      2768942443,
+      901097722,
+      1119000684,
+      3686517206,
+      2898065728,
+      853044451,
+      1172266101,
+      3705015759,
+      2882616665,
+      651767980,
+      1373503546,
+      3369554304,
+      3218104598,
+      565507253,
+      1454621731,
+      3485111705,
+      3099436303,
+      671266974,
+      1594198024,
+      3322730930,
+      2970347812,
+      795835527,
+      1483230225,
+      3244367275,
+      3060149565,
+      1994146192,
+      31158534,
+      2563907772,
+      4023717930,
+      1907459465,
+      112637215,
+      2680153253,
+      3904427059,
+      2013776290,
+      251722036,
+      2517215374,
+      3775830040,
+      2137656763,
+      141376813,
+      2439277719,
+      3865271297,
+      1802195444,
+      476864866,
+      2238001368,
+      4066508878,
+      1812370925,
+      453092731,
+      2181625025,
+      4111451223,
+      1706088902,
+      314042704,
+      2344532202,
+      4240017532,
+      1658658271,
+      366619977,
+      2362670323,
+      4224994405,
+      1303535960,
+      984961486,
+      2747007092,
+      3569037538,
+      1256170817,
+      1037604311,
+      2765210733,
+      3554079995,
+      1131014506,
+      879679996,
+      2909243462,
+      3663771856,
+      1141124467,
+      855842277,
+      2852801631,
+      3708648649,
+      1342533948,
+      654459306,
+      3188396048,
+      3373015174,
+      1466479909,
+      544179635,
+      3110523913,
+      3462522015,
+      1591671054,
+      702138776,
+      2966460450,
+      3352799412,
+      1504918807,
+      783551873,
+      3082640443,
+      3233442989,
+      3988292384,
+      2596254646,
+      62317068,
+      1957810842,
+      3939845945,
+      2647816111,
+      81470997,
+      1943803523,
+      3814918930,
+      2489596804,
+      225274430,
+      2053790376,
+      3826175755,
+      2466906013,
+      167816743,
+      2097651377,
+      4027552580,
+      2265490386,
+      503444072,
+      1762050814,
+      4150417245,
+      2154129355,
+      426522225,
+      1852507879,
+      4275313526,
+      2312317920,
+      282753626,
+      1742555852,
+      4189708143,
+      2394877945,
+      397917763,
+      1622183637,
+      3604390888,
+      2714866558,
+      953729732,
+      1340076626,
+      3518719985,
+      2797360999,
+      1068828381,
+      1219638859,
+      3624741850,
+      2936675148,
+      906185462,
+      1090812512,
+      3747672003,
+      2825379669,
+      829329135,
+      1181335161,
+      3412177804,
+      3160834842,
+      628085408,
+      1382605366,
+      3423369109,
+      3138078467,
+      570562233,
+      1426400815,
+      3317316542,
+      2998733608,
+      733239954,
+      1555261956,
+      3268935591,
+      3050360625,
+      752459403,
+      1541320221,
+      2607071920,
+      3965973030,
+      1969922972,
+      40735498,
+      2617837225,
+      3943577151,
+      1913087877,
+      83908371,
+      2512341634,
+      3803740692,
+      2075208622,
+      213261112,
+      2463272603,
+      3855990285,
+      2094854071,
+      198958881,
+      2262029012,
+      4057260610,
+      1759359992,
+      534414190,
+      2176718541,
+      4139329115,
+      1873836001,
+      414664567,
+      2282248934,
+      4279200368,
+      1711684554,
+      285281116,
+      2405801727,
+      4167216745,
+      1634467795,
+      376229701,
+      2685067896,
+      3608007406,
+      1308918612,
+      956543938,
+      2808555105,
+      3495958263,
+      1231636301,
+      1047427035,
+      2932959818,
+      3654703836,
+      1088359270,
+      936918e3,
+      2847714899,
+      3736837829,
+      1202900863,
+      817233897,
+      3183342108,
+      3401237130,
+      1404277552,
+      615818150,
+      3134207493,
+      3453421203,
+      1423857449,
+      601450431,
+      3009837614,
+      3294710456,
+      1567103746,
+      711928724,
+      3020668471,
+      3272380065,
+      1510334235,
+      755167117
+    ]);
+    function crc323(buf) {
+      let crc = -1;
+      for (let x of buf)
+        crc = CRC_TABLE[(crc ^ x) & 255] ^ crc >>> 8;
+      return (crc ^ -1) >>> 0;
+    }
+    module.exports = crc323;
+  }
+});
+
+// ../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/index.js
+var require_yauzl = __commonJS({
+  "../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/index.js"(exports) {
+    var fs3 = __require("fs"), zlib2 = __require("zlib"), fd_slicer = require_fd_slicer(), util = __require("util"), EventEmitter = __require("events").EventEmitter, Transform6 = __require("stream").Transform, PassThrough2 = __require("stream").PassThrough, Writable3 = __require("stream").Writable, crc323 = typeof zlib2.crc32 == "function" ? zlib2.crc32 : require_crc32();
+    exports.open = open5;
+    exports.fromFd = fromFd;
+    exports.fromBuffer = fromBuffer;
+    exports.fromRandomAccessReader = fromRandomAccessReader;
+    exports.openPromise = openPromise;
+    exports.fromFdPromise = fromFdPromise;
+    exports.fromBufferPromise = fromBufferPromise;
+    exports.fromRandomAccessReaderPromise = fromRandomAccessReaderPromise;
+    exports.dosDateTimeToDate = dosDateTimeToDate;
+    exports.getFileNameLowLevel = getFileNameLowLevel;
+    exports.validateFileName = validateFileName;
+    exports.parseExtraFields = parseExtraFields;
+    exports.ZipFile = ZipFile;
+    exports.Entry = Entry;
+    exports.LocalFileHeader = LocalFileHeader;
+    exports.RandomAccessReader = RandomAccessReader;
+    function openPromise(path, options2) {
+      return new Promise((resolve3, reject) => {
+        open5(path, { ...options2, lazyEntries: !0 }, function(err, zipfile) {
+          if (err) return reject(err);
+          resolve3(zipfile);
+        });
+      });
+    }
+    function fromFdPromise(fd, options2) {
+      return new Promise((resolve3, reject) => {
+        fromFd(fd, { ...options2, lazyEntries: !0 }, function(err, zipfile) {
+          if (err) return reject(err);
+          resolve3(zipfile);
+        });
+      });
+    }
+    function fromBufferPromise(buffer, options2) {
+      return new Promise((resolve3, reject) => {
+        fromBuffer(buffer, { ...options2, lazyEntries: !0 }, function(err, zipfile) {
+          if (err) return reject(err);
+          resolve3(zipfile);
+        });
+      });
+    }
+    function fromRandomAccessReaderPromise(reader, totalSize, options2) {
+      return new Promise((resolve3, reject) => {
+        fromRandomAccessReader(reader, totalSize, { ...options2, lazyEntries: !0 }, function(err, zipfile) {
+          if (err) return reject(err);
+          resolve3(zipfile);
+        });
+      });
+    }
+    function open5(path, options2, callback) {
+      typeof options2 == "function" && (callback = options2, options2 = null), options2 == null && (options2 = {}), options2.autoClose == null && (options2.autoClose = !0), options2.lazyEntries == null && (options2.lazyEntries = !1), options2.decodeStrings == null && (options2.decodeStrings = !0), options2.validateEntrySizes == null && (options2.validateEntrySizes = !0), options2.strictFileNames == null && (options2.strictFileNames = !1), callback == null && (callback = defaultCallback), fs3.open(path, "r", function(err, fd) {
+        if (err) return callback(err);
+        fromFd(fd, options2, function(err2, zipfile) {
+          err2 && fs3.close(fd, defaultCallback), callback(err2, zipfile);
+        });
+      });
+    }
+    function fromFd(fd, options2, callback) {
+      typeof options2 == "function" && (callback = options2, options2 = null), options2 == null && (options2 = {}), options2.autoClose == null && (options2.autoClose = !1), options2.lazyEntries == null && (options2.lazyEntries = !1), options2.decodeStrings == null && (options2.decodeStrings = !0), options2.validateEntrySizes == null && (options2.validateEntrySizes = !0), options2.strictFileNames == null && (options2.strictFileNames = !1), callback == null && (callback = defaultCallback), fs3.fstat(fd, function(err, stats) {
+        if (err) return callback(err);
+        var reader = new fd_slicer.FdSlicer(fd);
+        fromRandomAccessReader(reader, stats.size, options2, callback);
+      });
+    }
+    function fromBuffer(buffer, options2, callback) {
+      typeof options2 == "function" && (callback = options2, options2 = null), options2 == null && (options2 = {}), options2.autoClose = !1, options2.lazyEntries == null && (options2.lazyEntries = !1), options2.decodeStrings == null && (options2.decodeStrings = !0), options2.validateEntrySizes == null && (options2.validateEntrySizes = !0), options2.strictFileNames == null && (options2.strictFileNames = !1);
+      var reader = new fd_slicer.BufferSlicer(buffer);
+      fromRandomAccessReader(reader, buffer.length, options2, callback);
+    }
+    function fromRandomAccessReader(reader, totalSize, options2, callback) {
+      typeof options2 == "function" && (callback = options2, options2 = null), options2 == null && (options2 = {}), options2.autoClose == null && (options2.autoClose = !0), options2.lazyEntries == null && (options2.lazyEntries = !1), options2.decodeStrings == null && (options2.decodeStrings = !0);
+      var decodeStrings = !!options2.decodeStrings;
+      if (options2.validateEntrySizes == null && (options2.validateEntrySizes = !0), options2.strictFileNames == null && (options2.strictFileNames = !1), callback == null && (callback = defaultCallback), typeof totalSize != "number") throw new Error("expected totalSize parameter to be a number");
+      if (totalSize > Number.MAX_SAFE_INTEGER)
+        throw new Error("zip file too large. only file sizes up to 2^52 are supported due to JavaScript's Number type being an IEEE 754 double.");
+      reader.ref();
+      var eocdrWithoutCommentSize = 22, zip64EocdlSize = 20, maxCommentSize = 65535, bufferSize = Math.min(zip64EocdlSize + eocdrWithoutCommentSize + maxCommentSize, totalSize), buffer = newBuffer(bufferSize), bufferReadStart = totalSize - buffer.length;
+      readAndAssertNoEof(reader, buffer, 0, bufferSize, bufferReadStart, function(err) {
+        if (err) return callback(err);
+        for (var i = bufferSize - eocdrWithoutCommentSize; i >= 0; i -= 1)
+          if (buffer.readUInt32LE(i) === 101010256) {
+            var eocdrBuffer = buffer.subarray(i), diskNumber = eocdrBuffer.readUInt16LE(4), entryCount = eocdrBuffer.readUInt16LE(10), centralDirectoryOffset = eocdrBuffer.readUInt32LE(16), commentLength = eocdrBuffer.readUInt16LE(20), expectedCommentLength = eocdrBuffer.length - eocdrWithoutCommentSize;
+            if (commentLength !== expectedCommentLength)
+              return callback(new Error("Invalid comment length. Expected: " + expectedCommentLength + ". Found: " + commentLength + ". Are there extra bytes at the end of the file? Or is the end of central dir signature `PK☺☻` in the comment?"));
+            var comment = decodeStrings ? decodeBuffer(eocdrBuffer.subarray(22), !1) : eocdrBuffer.subarray(22);
+            if (i - zip64EocdlSize >= 0 && buffer.readUInt32LE(i - zip64EocdlSize) === 117853008) {
+              var zip64EocdlBuffer = buffer.subarray(i - zip64EocdlSize, i - zip64EocdlSize + zip64EocdlSize), zip64EocdrOffset = readUInt64LE(zip64EocdlBuffer, 8), zip64EocdrBuffer = newBuffer(56);
+              return readAndAssertNoEof(reader, zip64EocdrBuffer, 0, zip64EocdrBuffer.length, zip64EocdrOffset, function(err2) {
+                return err2 ? callback(err2) : zip64EocdrBuffer.readUInt32LE(0) !== 101075792 ? callback(new Error("invalid zip64 end of central directory record signature")) : (diskNumber = zip64EocdrBuffer.readUInt32LE(16), diskNumber !== 0 ? callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber)) : (entryCount = readUInt64LE(zip64EocdrBuffer, 32), centralDirectoryOffset = readUInt64LE(zip64EocdrBuffer, 48), callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options2.autoClose, options2.lazyEntries, decodeStrings, options2.validateEntrySizes, options2.strictFileNames))));
+              });
+            }
+            return diskNumber !== 0 ? callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber)) : callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options2.autoClose, options2.lazyEntries, decodeStrings, options2.validateEntrySizes, options2.strictFileNames));
+          }
+        callback(new Error("End of central directory record signature not found. Either not a zip file, or file is truncated."));
+      });
+    }
+    util.inherits(ZipFile, EventEmitter);
+    function ZipFile(reader, centralDirectoryOffset, fileSize, entryCount, comment, autoClose, lazyEntries, decodeStrings, validateEntrySizes, strictFileNames) {
+      var self = this;
+      EventEmitter.call(self), self.reader = reader, self.reader.on("error", function(err) {
+        emitError(self, err);
+      }), self.reader.once("close", function() {
+        self.emit("close");
+      }), self.readEntryCursor = centralDirectoryOffset, self.fileSize = fileSize, self.entryCount = entryCount, self.comment = comment, self.entriesRead = 0, self.autoClose = !!autoClose, self.lazyEntries = !!lazyEntries, self.decodeStrings = !!decodeStrings, self.validateEntrySizes = !!validateEntrySizes, self.strictFileNames = !!strictFileNames, self.isOpen = !0, self.emittedError = !1, self.hasEachEntryBeenCalled = !1, self.lazyEntries || self._readEntry();
+    }
+    ZipFile.prototype.close = function() {
+      this.isOpen && (this.isOpen = !1, this.reader.unref());
+    };
+    function emitErrorAndAutoClose(self, err) {
+      self.autoClose && self.close(), emitError(self, err);
+    }
+    function emitError(self, err) {
+      self.emittedError || (self.emittedError = !0, self.emit("error", err));
+    }
+    ZipFile.prototype.readEntry = function() {
+      if (!this.lazyEntries) throw new Error("readEntry() called without lazyEntries:true");
+      this._readEntry();
+    };
+    ZipFile.prototype._readEntry = function() {
+      var self = this;
+      if (self.entryCount === self.entriesRead) {
+        setImmediate(function() {
+          self.autoClose && self.close(), !self.emittedError && self.emit("end");
+        });
+        return;
+      }
+      if (!self.emittedError) {
+        var buffer = newBuffer(46);
+        readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err) {
+          if (err) return emitErrorAndAutoClose(self, err);
+          if (!self.emittedError) {
+            var entry = new Entry(), signature = buffer.readUInt32LE(0);
+            if (signature !== 33639248) return emitErrorAndAutoClose(self, new Error("invalid central directory file header signature: 0x" + signature.toString(16)));
+            if (entry.versionMadeBy = buffer.readUInt16LE(4), entry.versionNeededToExtract = buffer.readUInt16LE(6), entry.generalPurposeBitFlag = buffer.readUInt16LE(8), entry.compressionMethod = buffer.readUInt16LE(10), entry.lastModFileTime = buffer.readUInt16LE(12), entry.lastModFileDate = buffer.readUInt16LE(14), entry.crc32 = buffer.readUInt32LE(16), entry.compressedSize = buffer.readUInt32LE(20), entry.uncompressedSize = buffer.readUInt32LE(24), entry.fileNameLength = buffer.readUInt16LE(28), entry.extraFieldLength = buffer.readUInt16LE(30), entry.fileCommentLength = buffer.readUInt16LE(32), entry.internalFileAttributes = buffer.readUInt16LE(36), entry.externalFileAttributes = buffer.readUInt32LE(38), entry.relativeOffsetOfLocalHeader = buffer.readUInt32LE(42), entry.generalPurposeBitFlag & 64) return emitErrorAndAutoClose(self, new Error("strong encryption is not supported"));
+            self.readEntryCursor += 46, buffer = newBuffer(entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength), readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err2) {
+              if (err2) return emitErrorAndAutoClose(self, err2);
+              if (!self.emittedError) {
+                entry.fileNameRaw = buffer.subarray(0, entry.fileNameLength);
+                var fileCommentStart = entry.fileNameLength + entry.extraFieldLength;
+                entry.extraFieldRaw = buffer.subarray(entry.fileNameLength, fileCommentStart), entry.fileCommentRaw = buffer.subarray(fileCommentStart, fileCommentStart + entry.fileCommentLength);
+                try {
+                  entry.extraFields = parseExtraFields(entry.extraFieldRaw);
+                } catch (err3) {
+                  return emitErrorAndAutoClose(self, err3);
+                }
+                if (self.decodeStrings) {
+                  var isUtf8 = (entry.generalPurposeBitFlag & 2048) !== 0;
+                  entry.fileComment = decodeBuffer(entry.fileCommentRaw, isUtf8), entry.fileName = getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, self.strictFileNames);
+                  var errorMessage = validateFileName(entry.fileName);
+                  if (errorMessage != null) return emitErrorAndAutoClose(self, new Error(errorMessage));
+                } else
+                  entry.fileComment = entry.fileCommentRaw, entry.fileName = entry.fileNameRaw;
+                entry.comment = entry.fileComment, self.readEntryCursor += buffer.length, self.entriesRead += 1;
+                for (var i = 0; i < entry.extraFields.length; i++) {
+                  var extraField = entry.extraFields[i];
+                  if (extraField.id === 1) {
+                    var zip64EiefBuffer = extraField.data, index = 0;
+                    if (entry.uncompressedSize === 4294967295) {
+                      if (index + 8 > zip64EiefBuffer.length)
+                        return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include uncompressed size"));
+                      entry.uncompressedSize = readUInt64LE(zip64EiefBuffer, index), index += 8;
+                    }
+                    if (entry.compressedSize === 4294967295) {
+                      if (index + 8 > zip64EiefBuffer.length)
+                        return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include compressed size"));
+                      entry.compressedSize = readUInt64LE(zip64EiefBuffer, index), index += 8;
+                    }
+                    if (entry.relativeOffsetOfLocalHeader === 4294967295) {
+                      if (index + 8 > zip64EiefBuffer.length)
+                        return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include relative header offset"));
+                      entry.relativeOffsetOfLocalHeader = readUInt64LE(zip64EiefBuffer, index), index += 8;
+                    }
+                    break;
+                  }
+                }
+                if (self.validateEntrySizes && entry.compressionMethod === 0) {
+                  var expectedCompressedSize = entry.uncompressedSize;
+                  if (entry.isEncrypted() && (expectedCompressedSize += 12), entry.compressedSize !== expectedCompressedSize) {
+                    var msg = "compressed/uncompressed size mismatch for stored file: " + entry.compressedSize + " != " + entry.uncompressedSize;
+                    return emitErrorAndAutoClose(self, new Error(msg));
+                  }
+                }
+                self.emit("entry", entry), self.lazyEntries || self._readEntry();
+              }
+            });
+          }
+        });
+      }
+    };
+    ZipFile.prototype.eachEntry = function() {
+      let self = this;
+      if (!self.lazyEntries) throw new Error("eachEntry() requires lazyEntries: true");
+      if (self.hasEachEntryBeenCalled) throw new Error("eachEntry() must only be called once per ZipFile");
+      self.hasEachEntryBeenCalled = !0;
+      let pendingResolveReject = null;
+      self.on("entry", onEntry), self.on("end", onEnd), self.on("error", onError);
+      function cleanup() {
+        self.removeListener("entry", onEntry), self.removeListener("end", onEnd), self.removeListener("error", onError), self.autoClose && self.close();
+      }
+      function onEntry(entry) {
+        let { resolve: resolve3 } = pendingResolveReject;
+        pendingResolveReject = null, resolve3({ value: entry });
+      }
+      function onEnd() {
+        let { resolve: resolve3 } = pendingResolveReject;
+        pendingResolveReject = null, cleanup(), resolve3({ done: !0 });
+      }
+      function onError(err) {
+        let { reject } = pendingResolveReject;
+        pendingResolveReject = null, cleanup(), reject(err);
+      }
+      return {
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+        next() {
+          let promise = new Promise((resolve3, reject) => {
+            if (pendingResolveReject != null) throw new Error("next() called before previous Promise was resolved.");
+            pendingResolveReject = { resolve: resolve3, reject };
+          });
+          return self.readEntry(), promise;
+        },
+        return(value) {
+          return cleanup(), Promise.resolve({ done: !0, value });
+        },
+        throw(value) {
+          return cleanup(), Promise.reject(value);
+        }
+      };
+    };
+    ZipFile.prototype.openReadStream = function(entry, options2, callback) {
+      var self = this, relativeStart = 0, relativeEnd = entry.compressedSize;
+      if (callback == null && (callback = options2, options2 = null), options2 == null)
+        options2 = {};
+      else {
+        if (options2.decodeFileData === !1) {
+          if (options2.decrypt != null)
+            throw new Error("cannot use options.decrypt when options.decodeFileData === false");
+          if (options2.decompress != null)
+            throw new Error("cannot use options.decompress when options.decodeFileData === false");
+        } else {
+          if (options2.decrypt != null) {
+            if (!entry.isEncrypted())
+              throw new Error("options.decrypt can only be specified for encrypted entries. See also option decodeFileData.");
+            if (options2.decrypt !== !1) throw new Error("invalid options.decrypt value: " + options2.decrypt);
+            if (entry.isCompressed() && options2.decompress !== !1)
+              throw new Error("entry is encrypted and compressed, and options.decompress !== false. See also option decodeFileData.");
+          }
+          if (options2.decompress != null) {
+            if (!entry.isCompressed())
+              throw new Error("options.decompress can only be specified for compressed entries. See also option decodeFileData.");
+            if (!(options2.decompress === !1 || options2.decompress === !0))
+              throw new Error("invalid options.decompress value: " + options2.decompress);
+            decompress = options2.decompress;
+          }
+        }
+        if (options2.start != null) {
+          if (relativeStart = options2.start, relativeStart < 0) throw new Error("options.start < 0");
+          if (relativeStart > entry.compressedSize) throw new Error("options.start > entry.compressedSize");
+        }
+        if (options2.end != null) {
+          if (relativeEnd = options2.end, relativeEnd < 0) throw new Error("options.end < 0");
+          if (relativeEnd > entry.compressedSize) throw new Error("options.end > entry.compressedSize");
+          if (relativeEnd < relativeStart) throw new Error("options.end < options.start");
+        }
+      }
+      var rawMode = options2.decodeFileData === !1 || // Explicitly requested raw.
+      (entry.compressionMethod === 0 || // Naturally without compression.
+      entry.compressionMethod === 8 && options2.decompress === !1) && (!entry.isEncrypted() || // Naturally without encryption.
+      options2.decrypt === !1);
+      if ((options2.start != null || options2.end != null) && !rawMode)
+        throw new Error("start/end range require options.decodeFileData === false for non-trivial encoded entries.");
+      if (!self.isOpen) return callback(new Error("closed"));
+      if (entry.isEncrypted() && !rawMode && options2.decrypt !== !1)
+        return callback(new Error("entry is encrypted, and options.decodeFileData !== false"));
+      var decompress;
+      if (rawMode)
+        decompress = !1;
+      else if (entry.compressionMethod === 8)
+        decompress = options2.decodeFileData !== !0;
+      else
+        return callback(new Error("unsupported compression method: " + entry.compressionMethod));
+      self.readLocalFileHeader(entry, { minimal: !0 }, function(err, localFileHeader) {
+        if (err) return callback(err);
+        self.openReadStreamLowLevel(
+          localFileHeader.fileDataStart,
+          entry.compressedSize,
+          relativeStart,
+          relativeEnd,
+          decompress,
+          entry.uncompressedSize,
+          callback
+        );
+      });
+    };
+    ZipFile.prototype.openReadStreamLowLevel = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, callback) {
+      var self = this, fileDataEnd = fileDataStart + compressedSize, readStream = self.reader.createReadStream({
+        start: fileDataStart + relativeStart,
+        end: fileDataStart + relativeEnd
+      }), endpointStream = readStream;
+      if (decompress) {
+        var destroyed = !1, inflateFilter = zlib2.createInflateRaw();
+        readStream.on("error", function(err) {
+          setImmediate(function() {
+            destroyed || inflateFilter.emit("error", err);
+          });
+        }), readStream.pipe(inflateFilter), self.validateEntrySizes ? (endpointStream = new AssertByteCountStream(uncompressedSize), inflateFilter.on("error", function(err) {
+          setImmediate(function() {
+            destroyed || endpointStream.emit("error", err);
+          });
+        }), inflateFilter.pipe(endpointStream)) : endpointStream = inflateFilter, installDestroyFn(endpointStream, function() {
+          destroyed = !0, inflateFilter !== endpointStream && inflateFilter.unpipe(endpointStream), readStream.unpipe(inflateFilter), readStream.destroy();
+        });
+      }
+      callback(null, endpointStream);
+    };
+    ZipFile.prototype.readLocalFileHeader = function(entry, options2, callback) {
+      var self = this;
+      callback == null && (callback = options2, options2 = null), options2 == null && (options2 = {}), self.reader.ref();
+      var buffer = newBuffer(30);
+      readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader, function(err) {
+        try {
+          if (err) return callback(err);
+          var signature = buffer.readUInt32LE(0);
+          if (signature !== 67324752)
+            return callback(new Error("invalid local file header signature: 0x" + signature.toString(16)));
+          var fileNameLength = buffer.readUInt16LE(26), extraFieldLength = buffer.readUInt16LE(28), fileDataStart = entry.relativeOffsetOfLocalHeader + 30 + fileNameLength + extraFieldLength;
+          if (fileDataStart + entry.compressedSize > self.fileSize)
+            return callback(new Error("file data overflows file bounds: " + fileDataStart + " + " + entry.compressedSize + " > " + self.fileSize));
+          if (options2.minimal)
+            return callback(null, { fileDataStart });
+          var localFileHeader = new LocalFileHeader();
+          localFileHeader.fileDataStart = fileDataStart, localFileHeader.versionNeededToExtract = buffer.readUInt16LE(4), localFileHeader.generalPurposeBitFlag = buffer.readUInt16LE(6), localFileHeader.compressionMethod = buffer.readUInt16LE(8), localFileHeader.lastModFileTime = buffer.readUInt16LE(10), localFileHeader.lastModFileDate = buffer.readUInt16LE(12), localFileHeader.crc32 = buffer.readUInt32LE(14), localFileHeader.compressedSize = buffer.readUInt32LE(18), localFileHeader.uncompressedSize = buffer.readUInt32LE(22), localFileHeader.fileNameLength = fileNameLength, localFileHeader.extraFieldLength = extraFieldLength, buffer = newBuffer(fileNameLength + extraFieldLength), self.reader.ref(), readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader + 30, function(err2) {
+            try {
+              return err2 ? callback(err2) : (localFileHeader.fileName = buffer.subarray(0, fileNameLength), localFileHeader.extraField = buffer.subarray(fileNameLength), callback(null, localFileHeader));
+            } finally {
+              self.reader.unref();
+            }
+          });
+        } finally {
+          self.reader.unref();
+        }
+      });
+    };
+    ZipFile.prototype.openReadStreamPromise = function(entry, options2) {
+      return new Promise((resolve3, reject) => {
+        this.openReadStream(entry, options2, function(err, readStream) {
+          if (err) return reject(err);
+          resolve3(readStream);
+        });
+      });
+    };
+    ZipFile.prototype.openReadStreamLowLevelPromise = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize) {
+      return new Promise((resolve3, reject) => {
+        this.openReadStream(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, function(err, readStream) {
+          if (err) return reject(err);
+          resolve3(readStream);
+        });
+      });
+    };
+    ZipFile.prototype.readLocalFileHeaderPromise = function(entry, options2) {
+      return new Promise((resolve3, reject) => {
+        this.readLocalFileHeader(entry, options2, function(err, localFileHeader) {
+          if (err) return reject(err);
+          resolve3(localFileHeader);
+        });
+      });
+    };
+    function Entry() {
+    }
+    Entry.prototype.getLastModDate = function(options2) {
+      if (options2 == null && (options2 = {}), !options2.forceDosFormat)
+        for (var i = 0; i < this.extraFields.length; i++) {
+          var extraField = this.extraFields[i];
+          if (extraField.id === 21589) {
+            var data = extraField.data;
+            if (data.length < 5) continue;
+            var flags = data[0], HAS_MTIME = 1;
+            if (!(flags & HAS_MTIME)) continue;
+            var posixTimestamp = data.readInt32LE(1);
+            return new Date(posixTimestamp * 1e3);
+          } else if (extraField.id === 10) {
+            var data = extraField.data;
+            if (data.length !== 32 || data.readUInt16LE(4) !== 1 || data.readUInt16LE(6) !== 24) continue;
+            var hundredNanoSecondsSince1601 = data.readUInt32LE(8) + 4294967296 * data.readInt32LE(12), millisecondsSince1970 = hundredNanoSecondsSince1601 / 1e4 - 116444736e5;
+            return new Date(millisecondsSince1970);
+          }
+        }
+      return dosDateTimeToDate(this.lastModFileDate, this.lastModFileTime, options2.timezone);
+    };
+    Entry.prototype.canDecodeFileData = function() {
+      return !this.isEncrypted() && (this.compressionMethod === 0 || this.compressionMethod === 8);
+    };
+    Entry.prototype.isEncrypted = function() {
+      return (this.generalPurposeBitFlag & 1) !== 0;
+    };
+    Entry.prototype.isCompressed = function() {
+      return this.compressionMethod === 8;
+    };
+    function LocalFileHeader() {
+    }
+    function dosDateTimeToDate(date, time, timezone) {
+      var day = date & 31, month = (date >> 5 & 15) - 1, year = (date >> 9 & 127) + 1980, millisecond = 0, second = (time & 31) * 2, minute = time >> 5 & 63, hour = time >> 11 & 31;
+      if (timezone == null || timezone === "local")
+        return new Date(year, month, day, hour, minute, second, millisecond);
+      if (timezone === "UTC")
+        return new Date(Date.UTC(year, month, day, hour, minute, second, millisecond));
+      throw new Error("unrecognized options.timezone: " + options.timezone);
+    }
+    function getFileNameLowLevel(generalPurposeBitFlag, fileNameBuffer, extraFields, strictFileNames) {
+      for (var fileName = null, i = 0; i < extraFields.length; i++) {
+        var extraField = extraFields[i];
+        if (extraField.id === 28789) {
+          if (extraField.data.length < 6 || extraField.data.readUInt8(0) !== 1)
+            continue;
+          var oldNameCrc32 = extraField.data.readUInt32LE(1);
+          if (crc323(fileNameBuffer) !== oldNameCrc32)
+            continue;
+          fileName = decodeBuffer(extraField.data.subarray(5), !0);
+          break;
+        }
+      }
+      if (fileName == null) {
+        var isUtf8 = (generalPurposeBitFlag & 2048) !== 0;
+        fileName = decodeBuffer(fileNameBuffer, isUtf8);
+      }
+      return strictFileNames || (fileName = fileName.replace(/\\/g, "/")), fileName;
+    }
+    function validateFileName(fileName) {
+      return fileName.indexOf("\\") !== -1 ? "invalid characters in fileName: " + fileName : /^[a-zA-Z]:/.test(fileName) || /^\//.test(fileName) ? "absolute path: " + fileName : fileName.split("/").indexOf("..") !== -1 ? "invalid relative path: " + fileName : null;
+    }
+    function parseExtraFields(extraFieldBuffer) {
+      for (var extraFields = [], i = 0; i < extraFieldBuffer.length - 3; ) {
+        var headerId = extraFieldBuffer.readUInt16LE(i + 0), dataSize = extraFieldBuffer.readUInt16LE(i + 2), dataStart = i + 4, dataEnd = dataStart + dataSize;
+        if (dataEnd > extraFieldBuffer.length) throw new Error("extra field length exceeds extra field buffer size");
+        var dataBuffer = extraFieldBuffer.subarray(dataStart, dataEnd);
+        extraFields.push({
+          id: headerId,
+          data: dataBuffer
+        }), i = dataEnd;
+      }
+      return extraFields;
+    }
+    function readAndAssertNoEof(reader, buffer, offset, length, position, callback) {
+      if (length === 0)
+        return setImmediate(function() {
+          callback(null, newBuffer(0));
+        });
+      reader.read(buffer, offset, length, position, function(err, bytesRead) {
+        if (err) return callback(err);
+        if (bytesRead < length)
+          return callback(new Error("unexpected EOF"));
+        callback();
+      });
+    }
+    util.inherits(AssertByteCountStream, Transform6);
+    function AssertByteCountStream(byteCount) {
+      Transform6.call(this), this.actualByteCount = 0, this.expectedByteCount = byteCount;
+    }
+    AssertByteCountStream.prototype._transform = function(chunk, encoding, cb) {
+      if (this.actualByteCount += chunk.length, this.actualByteCount > this.expectedByteCount) {
+        var msg = "too many bytes in the stream. expected " + this.expectedByteCount + ". got at least " + this.actualByteCount;
+        return cb(new Error(msg));
+      }
+      cb(null, chunk);
+    };
+    AssertByteCountStream.prototype._flush = function(cb) {
+      if (this.actualByteCount < this.expectedByteCount) {
+        var msg = "not enough bytes in the stream. expected " + this.expectedByteCount + ". got only " + this.actualByteCount;
+        return cb(new Error(msg));
+      }
+      cb();
+    };
+    util.inherits(RandomAccessReader, EventEmitter);
+    function RandomAccessReader() {
+      EventEmitter.call(this), this.refCount = 0;
+    }
+    RandomAccessReader.prototype.ref = function() {
+      this.refCount += 1;
+    };
+    RandomAccessReader.prototype.unref = function() {
+      var self = this;
+      if (self.refCount -= 1, self.refCount > 0) return;
+      if (self.refCount < 0) throw new Error("invalid unref");
+      self.close(onCloseDone);
+      function onCloseDone(err) {
+        if (err) return self.emit("error", err);
+        self.emit("close");
+      }
+    };
+    RandomAccessReader.prototype.createReadStream = function(options2) {
+      options2 == null && (options2 = {});
+      var start = options2.start, end = options2.end;
+      if (start === end) {
+        var emptyStream = new PassThrough2();
+        return setImmediate(function() {
+          emptyStream.end();
+        }), emptyStream;
+      }
+      var stream = this._readStreamForRange(start, end), destroyed = !1, refUnrefFilter = new RefUnrefFilter(this);
+      stream.on("error", function(err) {
+        setImmediate(function() {
+          destroyed || refUnrefFilter.emit("error", err);
+        });
+      }), installDestroyFn(refUnrefFilter, function() {
+        stream.unpipe(refUnrefFilter), refUnrefFilter.unref(), stream.destroy();
+      });
+      var byteCounter = new AssertByteCountStream(end - start);
+      return refUnrefFilter.on("error", function(err) {
+        setImmediate(function() {
+          destroyed || byteCounter.emit("error", err);
+        });
+      }), installDestroyFn(byteCounter, function() {
+        destroyed = !0, refUnrefFilter.unpipe(byteCounter), refUnrefFilter.destroy();
+      }), stream.pipe(refUnrefFilter).pipe(byteCounter);
+    };
+    RandomAccessReader.prototype._readStreamForRange = function(start, end) {
+      throw new Error("not implemented");
+    };
+    RandomAccessReader.prototype.read = function(buffer, offset, length, position, callback) {
+      var readStream = this.createReadStream({ start: position, end: position + length }), writeStream = new Writable3(), written = 0;
+      writeStream._write = function(chunk, encoding, cb) {
+        chunk.copy(buffer, offset + written, 0, chunk.length), written += chunk.length, cb();
+      }, writeStream.on("finish", callback), readStream.on("error", function(error2) {
+        callback(error2);
+      }), readStream.pipe(writeStream);
+    };
+    RandomAccessReader.prototype.close = function(callback) {
+      setImmediate(callback);
+    };
+    util.inherits(RefUnrefFilter, PassThrough2);
+    function RefUnrefFilter(context) {
+      PassThrough2.call(this), this.context = context, this.context.ref(), this.unreffedYet = !1;
+    }
+    RefUnrefFilter.prototype._flush = function(cb) {
+      this.unref(), cb();
+    };
+    RefUnrefFilter.prototype.unref = function(cb) {
+      this.unreffedYet || (this.unreffedYet = !0, this.context.unref());
+    };
+    var cp437 = "\0☺☻♥♦♣♠•◘○◙♂♀♪♫☼►◄↕‼¶§▬↨↑↓→←∟↔▲▼ !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⌂ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■ ";
+    function decodeBuffer(buffer, isUtf8) {
+      if (isUtf8)
+        return buffer.toString("utf8");
+      for (var result = "", i = 0; i < buffer.length; i++)
+        result += cp437[buffer[i]];
+      return result;
+    }
+    function readUInt64LE(buffer, offset) {
+      var lower32 = buffer.readUInt32LE(offset), upper32 = buffer.readUInt32LE(offset + 4);
+      return upper32 * 4294967296 + lower32;
+    }
+    var newBuffer;
+    typeof Buffer.allocUnsafe == "function" ? newBuffer = function(len) {
+      return Buffer.allocUnsafe(len);
+    } : newBuffer = function(len) {
+      return new Buffer(len);
+    };
+    function installDestroyFn(stream, fn) {
+      typeof stream.destroy == "function" ? stream._destroy = function(err, cb) {
+        fn(), cb?.(err);
+      } : stream.destroy = fn;
+    }
+    function defaultCallback(err) {
+      if (err) throw err;
+    }
+  }
+});
+
 // ../node_modules/.pnpm/semver@7.8.6/node_modules/semver/internal/constants.js
 var require_constants6 = __commonJS({
   "../node_modules/.pnpm/semver@7.8.6/node_modules/semver/internal/constants.js"(exports, module) {
@@ -15047,985 +16026,6 @@ var require_semver2 = __commonJS({
   }
 });
 
-// ../node_modules/.pnpm/pend@1.2.0/node_modules/pend/index.js
-var require_pend = __commonJS({
-  "../node_modules/.pnpm/pend@1.2.0/node_modules/pend/index.js"(exports, module) {
-    module.exports = Pend;
-    function Pend() {
-      this.pending = 0, this.max = 1 / 0, this.listeners = [], this.waiting = [], this.error = null;
-    }
-    Pend.prototype.go = function(fn) {
-      this.pending < this.max ? pendGo(this, fn) : this.waiting.push(fn);
-    };
-    Pend.prototype.wait = function(cb) {
-      this.pending === 0 ? cb(this.error) : this.listeners.push(cb);
-    };
-    Pend.prototype.hold = function() {
-      return pendHold(this);
-    };
-    function pendHold(self) {
-      self.pending += 1;
-      var called = !1;
-      return onCb;
-      function onCb(err) {
-        if (called) throw new Error("callback called twice");
-        if (called = !0, self.error = self.error || err, self.pending -= 1, self.waiting.length > 0 && self.pending < self.max)
-          pendGo(self, self.waiting.shift());
-        else if (self.pending === 0) {
-          var listeners = self.listeners;
-          self.listeners = [], listeners.forEach(cbListener);
-        }
-      }
-      function cbListener(listener) {
-        listener(self.error);
-      }
-    }
-    function pendGo(self, fn) {
-      fn(pendHold(self));
-    }
-  }
-});
-
-// ../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/fd-slicer.js
-var require_fd_slicer = __commonJS({
-  "../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/fd-slicer.js"(exports) {
-    var fs3 = __require("fs"), util = __require("util"), stream = __require("stream"), Readable4 = stream.Readable, PassThrough2 = stream.PassThrough, Pend = require_pend(), EventEmitter = __require("events").EventEmitter;
-    exports.BufferSlicer = BufferSlicer;
-    exports.FdSlicer = FdSlicer;
-    util.inherits(FdSlicer, EventEmitter);
-    function FdSlicer(fd) {
-      EventEmitter.call(this), this.fd = fd, this.pend = new Pend(), this.pend.max = 1, this.refCount = 0;
-    }
-    FdSlicer.prototype.read = function(buffer, offset, length, position, callback) {
-      var self = this;
-      self.pend.go(function(cb) {
-        fs3.read(self.fd, buffer, offset, length, position, function(err, bytesRead, buffer2) {
-          cb(), callback(err, bytesRead, buffer2);
-        });
-      });
-    };
-    FdSlicer.prototype.createReadStream = function(options2) {
-      return new ReadStream(this, options2);
-    };
-    FdSlicer.prototype.ref = function() {
-      this.refCount += 1;
-    };
-    FdSlicer.prototype.unref = function() {
-      var self = this;
-      if (self.refCount -= 1, self.refCount < 0) throw new Error("invalid unref");
-      if (self.refCount > 0) return;
-      fs3.close(self.fd, onCloseDone);
-      function onCloseDone(err) {
-        err ? self.emit("error", err) : self.emit("close");
-      }
-    };
-    util.inherits(ReadStream, Readable4);
-    function ReadStream(context, options2) {
-      options2 = options2 || {}, Readable4.call(this, options2), this.context = context, this.context.ref(), this.start = options2.start || 0, this.endOffset = options2.end, this.pos = this.start;
-    }
-    ReadStream.prototype._read = function(n) {
-      var self = this, toRead = Math.min(self._readableState.highWaterMark, n);
-      if (self.endOffset != null && (toRead = Math.min(toRead, self.endOffset - self.pos)), toRead <= 0) {
-        self.push(null), this._cleanup();
-        return;
-      }
-      self.context.pend.go(function(cb) {
-        var buffer = Buffer.allocUnsafe(toRead);
-        fs3.read(self.context.fd, buffer, 0, toRead, self.pos, function(err, bytesRead) {
-          err ? self.destroy(err) : bytesRead === 0 ? (self.push(null), self._cleanup()) : (self.pos += bytesRead, self.push(buffer.slice(0, bytesRead))), cb();
-        });
-      });
-    };
-    ReadStream.prototype._destroy = function(err, cb) {
-      this._cleanup(), cb(err);
-    };
-    ReadStream.prototype._cleanup = function() {
-      this.context != null && (this.context.unref(), this.context = null);
-    };
-    util.inherits(BufferSlicer, EventEmitter);
-    function BufferSlicer(buffer) {
-      EventEmitter.call(this), this.refCount = 0, this.buffer = buffer;
-    }
-    BufferSlicer.prototype.read = function(buffer, offset, length, position, callback) {
-      if (!(0 <= offset && offset <= buffer.length)) throw new RangeError("offset outside buffer: 0 <= " + offset + " <= " + buffer.length);
-      if (position < 0) throw new RangeError("position is negative: " + position);
-      if (offset + length > buffer.length && (length = buffer.length - offset), position + length > this.buffer.length && (length = this.buffer.length - position), length <= 0) {
-        setImmediate(function() {
-          callback(null, 0);
-        });
-        return;
-      }
-      this.buffer.copy(buffer, offset, position, position + length), setImmediate(function() {
-        callback(null, length);
-      });
-    };
-    BufferSlicer.prototype.createReadStream = function(options2) {
-      options2 = options2 || {};
-      var readStream = new PassThrough2(options2);
-      readStream.start = options2.start || 0, readStream.endOffset = options2.end, readStream.pos = readStream.endOffset || this.buffer.length;
-      for (var entireSlice = this.buffer.slice(readStream.start, readStream.pos), maxChunkSize = 65536, offset = 0; ; ) {
-        var nextOffset = offset + maxChunkSize;
-        if (nextOffset >= entireSlice.length) {
-          offset < entireSlice.length && readStream.write(entireSlice.slice(offset, entireSlice.length));
-          break;
-        }
-        readStream.write(entireSlice.slice(offset, nextOffset)), offset = nextOffset;
-      }
-      return readStream.end(), readStream;
-    };
-    BufferSlicer.prototype.ref = function() {
-      this.refCount += 1;
-    };
-    BufferSlicer.prototype.unref = function() {
-      if (this.refCount -= 1, this.refCount < 0)
-        throw new Error("invalid unref");
-    };
-  }
-});
-
-// ../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/crc32.js
-var require_crc32 = __commonJS({
-  "../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/crc32.js"(exports, module) {
-    var CRC_TABLE = new Int32Array([
-      0,
-      1996959894,
-      3993919788,
-      2567524794,
-      124634137,
-      1886057615,
-      3915621685,
-      2657392035,
-      249268274,
-      2044508324,
-      3772115230,
-      2547177864,
-      162941995,
-      2125561021,
-      3887607047,
-      2428444049,
-      498536548,
-      1789927666,
-      4089016648,
-      2227061214,
-      450548861,
-      1843258603,
-      4107580753,
-      2211677639,
-      325883990,
-      1684777152,
-      4251122042,
-      2321926636,
-      335633487,
-      1661365465,
-      4195302755,
-      2366115317,
-      997073096,
-      1281953886,
-      3579855332,
-      2724688242,
-      1006888145,
-      1258607687,
-      3524101629,
-      2768942443,
-      901097722,
-      1119000684,
-      3686517206,
-      2898065728,
-      853044451,
-      1172266101,
-      3705015759,
-      2882616665,
-      651767980,
-      1373503546,
-      3369554304,
-      3218104598,
-      565507253,
-      1454621731,
-      3485111705,
-      3099436303,
-      671266974,
-      1594198024,
-      3322730930,
-      2970347812,
-      795835527,
-      1483230225,
-      3244367275,
-      3060149565,
-      1994146192,
-      31158534,
-      2563907772,
-      4023717930,
-      1907459465,
-      112637215,
-      2680153253,
-      3904427059,
-      2013776290,
-      251722036,
-      2517215374,
-      3775830040,
-      2137656763,
-      141376813,
-      2439277719,
-      3865271297,
-      1802195444,
-      476864866,
-      2238001368,
-      4066508878,
-      1812370925,
-      453092731,
-      2181625025,
-      4111451223,
-      1706088902,
-      314042704,
-      2344532202,
-      4240017532,
-      1658658271,
-      366619977,
-      2362670323,
-      4224994405,
-      1303535960,
-      984961486,
-      2747007092,
-      3569037538,
-      1256170817,
-      1037604311,
-      2765210733,
-      3554079995,
-      1131014506,
-      879679996,
-      2909243462,
-      3663771856,
-      1141124467,
-      855842277,
-      2852801631,
-      3708648649,
-      1342533948,
-      654459306,
-      3188396048,
-      3373015174,
-      1466479909,
-      544179635,
-      3110523913,
-      3462522015,
-      1591671054,
-      702138776,
-      2966460450,
-      3352799412,
-      1504918807,
-      783551873,
-      3082640443,
-      3233442989,
-      3988292384,
-      2596254646,
-      62317068,
-      1957810842,
-      3939845945,
-      2647816111,
-      81470997,
-      1943803523,
-      3814918930,
-      2489596804,
-      225274430,
-      2053790376,
-      3826175755,
-      2466906013,
-      167816743,
-      2097651377,
-      4027552580,
-      2265490386,
-      503444072,
-      1762050814,
-      4150417245,
-      2154129355,
-      426522225,
-      1852507879,
-      4275313526,
-      2312317920,
-      282753626,
-      1742555852,
-      4189708143,
-      2394877945,
-      397917763,
-      1622183637,
-      3604390888,
-      2714866558,
-      953729732,
-      1340076626,
-      3518719985,
-      2797360999,
-      1068828381,
-      1219638859,
-      3624741850,
-      2936675148,
-      906185462,
-      1090812512,
-      3747672003,
-      2825379669,
-      829329135,
-      1181335161,
-      3412177804,
-      3160834842,
-      628085408,
-      1382605366,
-      3423369109,
-      3138078467,
-      570562233,
-      1426400815,
-      3317316542,
-      2998733608,
-      733239954,
-      1555261956,
-      3268935591,
-      3050360625,
-      752459403,
-      1541320221,
-      2607071920,
-      3965973030,
-      1969922972,
-      40735498,
-      2617837225,
-      3943577151,
-      1913087877,
-      83908371,
-      2512341634,
-      3803740692,
-      2075208622,
-      213261112,
-      2463272603,
-      3855990285,
-      2094854071,
-      198958881,
-      2262029012,
-      4057260610,
-      1759359992,
-      534414190,
-      2176718541,
-      4139329115,
-      1873836001,
-      414664567,
-      2282248934,
-      4279200368,
-      1711684554,
-      285281116,
-      2405801727,
-      4167216745,
-      1634467795,
-      376229701,
-      2685067896,
-      3608007406,
-      1308918612,
-      956543938,
-      2808555105,
-      3495958263,
-      1231636301,
-      1047427035,
-      2932959818,
-      3654703836,
-      1088359270,
-      936918e3,
-      2847714899,
-      3736837829,
-      1202900863,
-      817233897,
-      3183342108,
-      3401237130,
-      1404277552,
-      615818150,
-      3134207493,
-      3453421203,
-      1423857449,
-      601450431,
-      3009837614,
-      3294710456,
-      1567103746,
-      711928724,
-      3020668471,
-      3272380065,
-      1510334235,
-      755167117
-    ]);
-    function crc323(buf) {
-      let crc = -1;
-      for (let x of buf)
-        crc = CRC_TABLE[(crc ^ x) & 255] ^ crc >>> 8;
-      return (crc ^ -1) >>> 0;
-    }
-    module.exports = crc323;
-  }
-});
-
-// ../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/index.js
-var require_yauzl = __commonJS({
-  "../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/index.js"(exports) {
-    var fs3 = __require("fs"), zlib2 = __require("zlib"), fd_slicer = require_fd_slicer(), util = __require("util"), EventEmitter = __require("events").EventEmitter, Transform6 = __require("stream").Transform, PassThrough2 = __require("stream").PassThrough, Writable3 = __require("stream").Writable, crc323 = typeof zlib2.crc32 == "function" ? zlib2.crc32 : require_crc32();
-    exports.open = open5;
-    exports.fromFd = fromFd;
-    exports.fromBuffer = fromBuffer;
-    exports.fromRandomAccessReader = fromRandomAccessReader;
-    exports.openPromise = openPromise;
-    exports.fromFdPromise = fromFdPromise;
-    exports.fromBufferPromise = fromBufferPromise;
-    exports.fromRandomAccessReaderPromise = fromRandomAccessReaderPromise;
-    exports.dosDateTimeToDate = dosDateTimeToDate;
-    exports.getFileNameLowLevel = getFileNameLowLevel;
-    exports.validateFileName = validateFileName;
-    exports.parseExtraFields = parseExtraFields;
-    exports.ZipFile = ZipFile;
-    exports.Entry = Entry;
-    exports.LocalFileHeader = LocalFileHeader;
-    exports.RandomAccessReader = RandomAccessReader;
-    function openPromise(path, options2) {
-      return new Promise((resolve3, reject) => {
-        open5(path, { ...options2, lazyEntries: !0 }, function(err, zipfile) {
-          if (err) return reject(err);
-          resolve3(zipfile);
-        });
-      });
-    }
-    function fromFdPromise(fd, options2) {
-      return new Promise((resolve3, reject) => {
-        fromFd(fd, { ...options2, lazyEntries: !0 }, function(err, zipfile) {
-          if (err) return reject(err);
-          resolve3(zipfile);
-        });
-      });
-    }
-    function fromBufferPromise(buffer, options2) {
-      return new Promise((resolve3, reject) => {
-        fromBuffer(buffer, { ...options2, lazyEntries: !0 }, function(err, zipfile) {
-          if (err) return reject(err);
-          resolve3(zipfile);
-        });
-      });
-    }
-    function fromRandomAccessReaderPromise(reader, totalSize, options2) {
-      return new Promise((resolve3, reject) => {
-        fromRandomAccessReader(reader, totalSize, { ...options2, lazyEntries: !0 }, function(err, zipfile) {
-          if (err) return reject(err);
-          resolve3(zipfile);
-        });
-      });
-    }
-    function open5(path, options2, callback) {
-      typeof options2 == "function" && (callback = options2, options2 = null), options2 == null && (options2 = {}), options2.autoClose == null && (options2.autoClose = !0), options2.lazyEntries == null && (options2.lazyEntries = !1), options2.decodeStrings == null && (options2.decodeStrings = !0), options2.validateEntrySizes == null && (options2.validateEntrySizes = !0), options2.strictFileNames == null && (options2.strictFileNames = !1), callback == null && (callback = defaultCallback), fs3.open(path, "r", function(err, fd) {
-        if (err) return callback(err);
-        fromFd(fd, options2, function(err2, zipfile) {
-          err2 && fs3.close(fd, defaultCallback), callback(err2, zipfile);
-        });
-      });
-    }
-    function fromFd(fd, options2, callback) {
-      typeof options2 == "function" && (callback = options2, options2 = null), options2 == null && (options2 = {}), options2.autoClose == null && (options2.autoClose = !1), options2.lazyEntries == null && (options2.lazyEntries = !1), options2.decodeStrings == null && (options2.decodeStrings = !0), options2.validateEntrySizes == null && (options2.validateEntrySizes = !0), options2.strictFileNames == null && (options2.strictFileNames = !1), callback == null && (callback = defaultCallback), fs3.fstat(fd, function(err, stats) {
-        if (err) return callback(err);
-        var reader = new fd_slicer.FdSlicer(fd);
-        fromRandomAccessReader(reader, stats.size, options2, callback);
-      });
-    }
-    function fromBuffer(buffer, options2, callback) {
-      typeof options2 == "function" && (callback = options2, options2 = null), options2 == null && (options2 = {}), options2.autoClose = !1, options2.lazyEntries == null && (options2.lazyEntries = !1), options2.decodeStrings == null && (options2.decodeStrings = !0), options2.validateEntrySizes == null && (options2.validateEntrySizes = !0), options2.strictFileNames == null && (options2.strictFileNames = !1);
-      var reader = new fd_slicer.BufferSlicer(buffer);
-      fromRandomAccessReader(reader, buffer.length, options2, callback);
-    }
-    function fromRandomAccessReader(reader, totalSize, options2, callback) {
-      typeof options2 == "function" && (callback = options2, options2 = null), options2 == null && (options2 = {}), options2.autoClose == null && (options2.autoClose = !0), options2.lazyEntries == null && (options2.lazyEntries = !1), options2.decodeStrings == null && (options2.decodeStrings = !0);
-      var decodeStrings = !!options2.decodeStrings;
-      if (options2.validateEntrySizes == null && (options2.validateEntrySizes = !0), options2.strictFileNames == null && (options2.strictFileNames = !1), callback == null && (callback = defaultCallback), typeof totalSize != "number") throw new Error("expected totalSize parameter to be a number");
-      if (totalSize > Number.MAX_SAFE_INTEGER)
-        throw new Error("zip file too large. only file sizes up to 2^52 are supported due to JavaScript's Number type being an IEEE 754 double.");
-      reader.ref();
-      var eocdrWithoutCommentSize = 22, zip64EocdlSize = 20, maxCommentSize = 65535, bufferSize = Math.min(zip64EocdlSize + eocdrWithoutCommentSize + maxCommentSize, totalSize), buffer = newBuffer(bufferSize), bufferReadStart = totalSize - buffer.length;
-      readAndAssertNoEof(reader, buffer, 0, bufferSize, bufferReadStart, function(err) {
-        if (err) return callback(err);
-        for (var i = bufferSize - eocdrWithoutCommentSize; i >= 0; i -= 1)
-          if (buffer.readUInt32LE(i) === 101010256) {
-            var eocdrBuffer = buffer.subarray(i), diskNumber = eocdrBuffer.readUInt16LE(4), entryCount = eocdrBuffer.readUInt16LE(10), centralDirectoryOffset = eocdrBuffer.readUInt32LE(16), commentLength = eocdrBuffer.readUInt16LE(20), expectedCommentLength = eocdrBuffer.length - eocdrWithoutCommentSize;
-            if (commentLength !== expectedCommentLength)
-              return callback(new Error("Invalid comment length. Expected: " + expectedCommentLength + ". Found: " + commentLength + ". Are there extra bytes at the end of the file? Or is the end of central dir signature `PK☺☻` in the comment?"));
-            var comment = decodeStrings ? decodeBuffer(eocdrBuffer.subarray(22), !1) : eocdrBuffer.subarray(22);
-            if (i - zip64EocdlSize >= 0 && buffer.readUInt32LE(i - zip64EocdlSize) === 117853008) {
-              var zip64EocdlBuffer = buffer.subarray(i - zip64EocdlSize, i - zip64EocdlSize + zip64EocdlSize), zip64EocdrOffset = readUInt64LE(zip64EocdlBuffer, 8), zip64EocdrBuffer = newBuffer(56);
-              return readAndAssertNoEof(reader, zip64EocdrBuffer, 0, zip64EocdrBuffer.length, zip64EocdrOffset, function(err2) {
-                return err2 ? callback(err2) : zip64EocdrBuffer.readUInt32LE(0) !== 101075792 ? callback(new Error("invalid zip64 end of central directory record signature")) : (diskNumber = zip64EocdrBuffer.readUInt32LE(16), diskNumber !== 0 ? callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber)) : (entryCount = readUInt64LE(zip64EocdrBuffer, 32), centralDirectoryOffset = readUInt64LE(zip64EocdrBuffer, 48), callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options2.autoClose, options2.lazyEntries, decodeStrings, options2.validateEntrySizes, options2.strictFileNames))));
-              });
-            }
-            return diskNumber !== 0 ? callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber)) : callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options2.autoClose, options2.lazyEntries, decodeStrings, options2.validateEntrySizes, options2.strictFileNames));
-          }
-        callback(new Error("End of central directory record signature not found. Either not a zip file, or file is truncated."));
-      });
-    }
-    util.inherits(ZipFile, EventEmitter);
-    function ZipFile(reader, centralDirectoryOffset, fileSize, entryCount, comment, autoClose, lazyEntries, decodeStrings, validateEntrySizes, strictFileNames) {
-      var self = this;
-      EventEmitter.call(self), self.reader = reader, self.reader.on("error", function(err) {
-        emitError(self, err);
-      }), self.reader.once("close", function() {
-        self.emit("close");
-      }), self.readEntryCursor = centralDirectoryOffset, self.fileSize = fileSize, self.entryCount = entryCount, self.comment = comment, self.entriesRead = 0, self.autoClose = !!autoClose, self.lazyEntries = !!lazyEntries, self.decodeStrings = !!decodeStrings, self.validateEntrySizes = !!validateEntrySizes, self.strictFileNames = !!strictFileNames, self.isOpen = !0, self.emittedError = !1, self.hasEachEntryBeenCalled = !1, self.lazyEntries || self._readEntry();
-    }
-    ZipFile.prototype.close = function() {
-      this.isOpen && (this.isOpen = !1, this.reader.unref());
-    };
-    function emitErrorAndAutoClose(self, err) {
-      self.autoClose && self.close(), emitError(self, err);
-    }
-    function emitError(self, err) {
-      self.emittedError || (self.emittedError = !0, self.emit("error", err));
-    }
-    ZipFile.prototype.readEntry = function() {
-      if (!this.lazyEntries) throw new Error("readEntry() called without lazyEntries:true");
-      this._readEntry();
-    };
-    ZipFile.prototype._readEntry = function() {
-      var self = this;
-      if (self.entryCount === self.entriesRead) {
-        setImmediate(function() {
-          self.autoClose && self.close(), !self.emittedError && self.emit("end");
-        });
-        return;
-      }
-      if (!self.emittedError) {
-        var buffer = newBuffer(46);
-        readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err) {
-          if (err) return emitErrorAndAutoClose(self, err);
-          if (!self.emittedError) {
-            var entry = new Entry(), signature = buffer.readUInt32LE(0);
-            if (signature !== 33639248) return emitErrorAndAutoClose(self, new Error("invalid central directory file header signature: 0x" + signature.toString(16)));
-            if (entry.versionMadeBy = buffer.readUInt16LE(4), entry.versionNeededToExtract = buffer.readUInt16LE(6), entry.generalPurposeBitFlag = buffer.readUInt16LE(8), entry.compressionMethod = buffer.readUInt16LE(10), entry.lastModFileTime = buffer.readUInt16LE(12), entry.lastModFileDate = buffer.readUInt16LE(14), entry.crc32 = buffer.readUInt32LE(16), entry.compressedSize = buffer.readUInt32LE(20), entry.uncompressedSize = buffer.readUInt32LE(24), entry.fileNameLength = buffer.readUInt16LE(28), entry.extraFieldLength = buffer.readUInt16LE(30), entry.fileCommentLength = buffer.readUInt16LE(32), entry.internalFileAttributes = buffer.readUInt16LE(36), entry.externalFileAttributes = buffer.readUInt32LE(38), entry.relativeOffsetOfLocalHeader = buffer.readUInt32LE(42), entry.generalPurposeBitFlag & 64) return emitErrorAndAutoClose(self, new Error("strong encryption is not supported"));
-            self.readEntryCursor += 46, buffer = newBuffer(entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength), readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err2) {
-              if (err2) return emitErrorAndAutoClose(self, err2);
-              if (!self.emittedError) {
-                entry.fileNameRaw = buffer.subarray(0, entry.fileNameLength);
-                var fileCommentStart = entry.fileNameLength + entry.extraFieldLength;
-                entry.extraFieldRaw = buffer.subarray(entry.fileNameLength, fileCommentStart), entry.fileCommentRaw = buffer.subarray(fileCommentStart, fileCommentStart + entry.fileCommentLength);
-                try {
-                  entry.extraFields = parseExtraFields(entry.extraFieldRaw);
-                } catch (err3) {
-                  return emitErrorAndAutoClose(self, err3);
-                }
-                if (self.decodeStrings) {
-                  var isUtf8 = (entry.generalPurposeBitFlag & 2048) !== 0;
-                  entry.fileComment = decodeBuffer(entry.fileCommentRaw, isUtf8), entry.fileName = getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, self.strictFileNames);
-                  var errorMessage = validateFileName(entry.fileName);
-                  if (errorMessage != null) return emitErrorAndAutoClose(self, new Error(errorMessage));
-                } else
-                  entry.fileComment = entry.fileCommentRaw, entry.fileName = entry.fileNameRaw;
-                entry.comment = entry.fileComment, self.readEntryCursor += buffer.length, self.entriesRead += 1;
-                for (var i = 0; i < entry.extraFields.length; i++) {
-                  var extraField = entry.extraFields[i];
-                  if (extraField.id === 1) {
-                    var zip64EiefBuffer = extraField.data, index = 0;
-                    if (entry.uncompressedSize === 4294967295) {
-                      if (index + 8 > zip64EiefBuffer.length)
-                        return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include uncompressed size"));
-                      entry.uncompressedSize = readUInt64LE(zip64EiefBuffer, index), index += 8;
-                    }
-                    if (entry.compressedSize === 4294967295) {
-                      if (index + 8 > zip64EiefBuffer.length)
-                        return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include compressed size"));
-                      entry.compressedSize = readUInt64LE(zip64EiefBuffer, index), index += 8;
-                    }
-                    if (entry.relativeOffsetOfLocalHeader === 4294967295) {
-                      if (index + 8 > zip64EiefBuffer.length)
-                        return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include relative header offset"));
-                      entry.relativeOffsetOfLocalHeader = readUInt64LE(zip64EiefBuffer, index), index += 8;
-                    }
-                    break;
-                  }
-                }
-                if (self.validateEntrySizes && entry.compressionMethod === 0) {
-                  var expectedCompressedSize = entry.uncompressedSize;
-                  if (entry.isEncrypted() && (expectedCompressedSize += 12), entry.compressedSize !== expectedCompressedSize) {
-                    var msg = "compressed/uncompressed size mismatch for stored file: " + entry.compressedSize + " != " + entry.uncompressedSize;
-                    return emitErrorAndAutoClose(self, new Error(msg));
-                  }
-                }
-                self.emit("entry", entry), self.lazyEntries || self._readEntry();
-              }
-            });
-          }
-        });
-      }
-    };
-    ZipFile.prototype.eachEntry = function() {
-      let self = this;
-      if (!self.lazyEntries) throw new Error("eachEntry() requires lazyEntries: true");
-      if (self.hasEachEntryBeenCalled) throw new Error("eachEntry() must only be called once per ZipFile");
-      self.hasEachEntryBeenCalled = !0;
-      let pendingResolveReject = null;
-      self.on("entry", onEntry), self.on("end", onEnd), self.on("error", onError);
-      function cleanup() {
-        self.removeListener("entry", onEntry), self.removeListener("end", onEnd), self.removeListener("error", onError), self.autoClose && self.close();
-      }
-      function onEntry(entry) {
-        let { resolve: resolve3 } = pendingResolveReject;
-        pendingResolveReject = null, resolve3({ value: entry });
-      }
-      function onEnd() {
-        let { resolve: resolve3 } = pendingResolveReject;
-        pendingResolveReject = null, cleanup(), resolve3({ done: !0 });
-      }
-      function onError(err) {
-        let { reject } = pendingResolveReject;
-        pendingResolveReject = null, cleanup(), reject(err);
-      }
-      return {
-        [Symbol.asyncIterator]() {
-          return this;
-        },
-        next() {
-          let promise = new Promise((resolve3, reject) => {
-            if (pendingResolveReject != null) throw new Error("next() called before previous Promise was resolved.");
-            pendingResolveReject = { resolve: resolve3, reject };
-          });
-          return self.readEntry(), promise;
-        },
-        return(value) {
-          return cleanup(), Promise.resolve({ done: !0, value });
-        },
-        throw(value) {
-          return cleanup(), Promise.reject(value);
-        }
-      };
-    };
-    ZipFile.prototype.openReadStream = function(entry, options2, callback) {
-      var self = this, relativeStart = 0, relativeEnd = entry.compressedSize;
-      if (callback == null && (callback = options2, options2 = null), options2 == null)
-        options2 = {};
-      else {
-        if (options2.decodeFileData === !1) {
-          if (options2.decrypt != null)
-            throw new Error("cannot use options.decrypt when options.decodeFileData === false");
-          if (options2.decompress != null)
-            throw new Error("cannot use options.decompress when options.decodeFileData === false");
-        } else {
-          if (options2.decrypt != null) {
-            if (!entry.isEncrypted())
-              throw new Error("options.decrypt can only be specified for encrypted entries. See also option decodeFileData.");
-            if (options2.decrypt !== !1) throw new Error("invalid options.decrypt value: " + options2.decrypt);
-            if (entry.isCompressed() && options2.decompress !== !1)
-              throw new Error("entry is encrypted and compressed, and options.decompress !== false. See also option decodeFileData.");
-          }
-          if (options2.decompress != null) {
-            if (!entry.isCompressed())
-              throw new Error("options.decompress can only be specified for compressed entries. See also option decodeFileData.");
-            if (!(options2.decompress === !1 || options2.decompress === !0))
-              throw new Error("invalid options.decompress value: " + options2.decompress);
-            decompress = options2.decompress;
-          }
-        }
-        if (options2.start != null) {
-          if (relativeStart = options2.start, relativeStart < 0) throw new Error("options.start < 0");
-          if (relativeStart > entry.compressedSize) throw new Error("options.start > entry.compressedSize");
-        }
-        if (options2.end != null) {
-          if (relativeEnd = options2.end, relativeEnd < 0) throw new Error("options.end < 0");
-          if (relativeEnd > entry.compressedSize) throw new Error("options.end > entry.compressedSize");
-          if (relativeEnd < relativeStart) throw new Error("options.end < options.start");
-        }
-      }
-      var rawMode = options2.decodeFileData === !1 || // Explicitly requested raw.
-      (entry.compressionMethod === 0 || // Naturally without compression.
-      entry.compressionMethod === 8 && options2.decompress === !1) && (!entry.isEncrypted() || // Naturally without encryption.
-      options2.decrypt === !1);
-      if ((options2.start != null || options2.end != null) && !rawMode)
-        throw new Error("start/end range require options.decodeFileData === false for non-trivial encoded entries.");
-      if (!self.isOpen) return callback(new Error("closed"));
-      if (entry.isEncrypted() && !rawMode && options2.decrypt !== !1)
-        return callback(new Error("entry is encrypted, and options.decodeFileData !== false"));
-      var decompress;
-      if (rawMode)
-        decompress = !1;
-      else if (entry.compressionMethod === 8)
-        decompress = options2.decodeFileData !== !0;
-      else
-        return callback(new Error("unsupported compression method: " + entry.compressionMethod));
-      self.readLocalFileHeader(entry, { minimal: !0 }, function(err, localFileHeader) {
-        if (err) return callback(err);
-        self.openReadStreamLowLevel(
-          localFileHeader.fileDataStart,
-          entry.compressedSize,
-          relativeStart,
-          relativeEnd,
-          decompress,
-          entry.uncompressedSize,
-          callback
-        );
-      });
-    };
-    ZipFile.prototype.openReadStreamLowLevel = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, callback) {
-      var self = this, fileDataEnd = fileDataStart + compressedSize, readStream = self.reader.createReadStream({
-        start: fileDataStart + relativeStart,
-        end: fileDataStart + relativeEnd
-      }), endpointStream = readStream;
-      if (decompress) {
-        var destroyed = !1, inflateFilter = zlib2.createInflateRaw();
-        readStream.on("error", function(err) {
-          setImmediate(function() {
-            destroyed || inflateFilter.emit("error", err);
-          });
-        }), readStream.pipe(inflateFilter), self.validateEntrySizes ? (endpointStream = new AssertByteCountStream(uncompressedSize), inflateFilter.on("error", function(err) {
-          setImmediate(function() {
-            destroyed || endpointStream.emit("error", err);
-          });
-        }), inflateFilter.pipe(endpointStream)) : endpointStream = inflateFilter, installDestroyFn(endpointStream, function() {
-          destroyed = !0, inflateFilter !== endpointStream && inflateFilter.unpipe(endpointStream), readStream.unpipe(inflateFilter), readStream.destroy();
-        });
-      }
-      callback(null, endpointStream);
-    };
-    ZipFile.prototype.readLocalFileHeader = function(entry, options2, callback) {
-      var self = this;
-      callback == null && (callback = options2, options2 = null), options2 == null && (options2 = {}), self.reader.ref();
-      var buffer = newBuffer(30);
-      readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader, function(err) {
-        try {
-          if (err) return callback(err);
-          var signature = buffer.readUInt32LE(0);
-          if (signature !== 67324752)
-            return callback(new Error("invalid local file header signature: 0x" + signature.toString(16)));
-          var fileNameLength = buffer.readUInt16LE(26), extraFieldLength = buffer.readUInt16LE(28), fileDataStart = entry.relativeOffsetOfLocalHeader + 30 + fileNameLength + extraFieldLength;
-          if (fileDataStart + entry.compressedSize > self.fileSize)
-            return callback(new Error("file data overflows file bounds: " + fileDataStart + " + " + entry.compressedSize + " > " + self.fileSize));
-          if (options2.minimal)
-            return callback(null, { fileDataStart });
-          var localFileHeader = new LocalFileHeader();
-          localFileHeader.fileDataStart = fileDataStart, localFileHeader.versionNeededToExtract = buffer.readUInt16LE(4), localFileHeader.generalPurposeBitFlag = buffer.readUInt16LE(6), localFileHeader.compressionMethod = buffer.readUInt16LE(8), localFileHeader.lastModFileTime = buffer.readUInt16LE(10), localFileHeader.lastModFileDate = buffer.readUInt16LE(12), localFileHeader.crc32 = buffer.readUInt32LE(14), localFileHeader.compressedSize = buffer.readUInt32LE(18), localFileHeader.uncompressedSize = buffer.readUInt32LE(22), localFileHeader.fileNameLength = fileNameLength, localFileHeader.extraFieldLength = extraFieldLength, buffer = newBuffer(fileNameLength + extraFieldLength), self.reader.ref(), readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader + 30, function(err2) {
-            try {
-              return err2 ? callback(err2) : (localFileHeader.fileName = buffer.subarray(0, fileNameLength), localFileHeader.extraField = buffer.subarray(fileNameLength), callback(null, localFileHeader));
-            } finally {
-              self.reader.unref();
-            }
-          });
-        } finally {
-          self.reader.unref();
-        }
-      });
-    };
-    ZipFile.prototype.openReadStreamPromise = function(entry, options2) {
-      return new Promise((resolve3, reject) => {
-        this.openReadStream(entry, options2, function(err, readStream) {
-          if (err) return reject(err);
-          resolve3(readStream);
-        });
-      });
-    };
-    ZipFile.prototype.openReadStreamLowLevelPromise = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize) {
-      return new Promise((resolve3, reject) => {
-        this.openReadStream(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, function(err, readStream) {
-          if (err) return reject(err);
-          resolve3(readStream);
-        });
-      });
-    };
-    ZipFile.prototype.readLocalFileHeaderPromise = function(entry, options2) {
-      return new Promise((resolve3, reject) => {
-        this.readLocalFileHeader(entry, options2, function(err, localFileHeader) {
-          if (err) return reject(err);
-          resolve3(localFileHeader);
-        });
-      });
-    };
-    function Entry() {
-    }
-    Entry.prototype.getLastModDate = function(options2) {
-      if (options2 == null && (options2 = {}), !options2.forceDosFormat)
-        for (var i = 0; i < this.extraFields.length; i++) {
-          var extraField = this.extraFields[i];
-          if (extraField.id === 21589) {
-            var data = extraField.data;
-            if (data.length < 5) continue;
-            var flags = data[0], HAS_MTIME = 1;
-            if (!(flags & HAS_MTIME)) continue;
-            var posixTimestamp = data.readInt32LE(1);
-            return new Date(posixTimestamp * 1e3);
-          } else if (extraField.id === 10) {
-            var data = extraField.data;
-            if (data.length !== 32 || data.readUInt16LE(4) !== 1 || data.readUInt16LE(6) !== 24) continue;
-            var hundredNanoSecondsSince1601 = data.readUInt32LE(8) + 4294967296 * data.readInt32LE(12), millisecondsSince1970 = hundredNanoSecondsSince1601 / 1e4 - 116444736e5;
-            return new Date(millisecondsSince1970);
-          }
-        }
-      return dosDateTimeToDate(this.lastModFileDate, this.lastModFileTime, options2.timezone);
-    };
-    Entry.prototype.canDecodeFileData = function() {
-      return !this.isEncrypted() && (this.compressionMethod === 0 || this.compressionMethod === 8);
-    };
-    Entry.prototype.isEncrypted = function() {
-      return (this.generalPurposeBitFlag & 1) !== 0;
-    };
-    Entry.prototype.isCompressed = function() {
-      return this.compressionMethod === 8;
-    };
-    function LocalFileHeader() {
-    }
-    function dosDateTimeToDate(date, time, timezone) {
-      var day = date & 31, month = (date >> 5 & 15) - 1, year = (date >> 9 & 127) + 1980, millisecond = 0, second = (time & 31) * 2, minute = time >> 5 & 63, hour = time >> 11 & 31;
-      if (timezone == null || timezone === "local")
-        return new Date(year, month, day, hour, minute, second, millisecond);
-      if (timezone === "UTC")
-        return new Date(Date.UTC(year, month, day, hour, minute, second, millisecond));
-      throw new Error("unrecognized options.timezone: " + options.timezone);
-    }
-    function getFileNameLowLevel(generalPurposeBitFlag, fileNameBuffer, extraFields, strictFileNames) {
-      for (var fileName = null, i = 0; i < extraFields.length; i++) {
-        var extraField = extraFields[i];
-        if (extraField.id === 28789) {
-          if (extraField.data.length < 6 || extraField.data.readUInt8(0) !== 1)
-            continue;
-          var oldNameCrc32 = extraField.data.readUInt32LE(1);
-          if (crc323(fileNameBuffer) !== oldNameCrc32)
-            continue;
-          fileName = decodeBuffer(extraField.data.subarray(5), !0);
-          break;
-        }
-      }
-      if (fileName == null) {
-        var isUtf8 = (generalPurposeBitFlag & 2048) !== 0;
-        fileName = decodeBuffer(fileNameBuffer, isUtf8);
-      }
-      return strictFileNames || (fileName = fileName.replace(/\\/g, "/")), fileName;
-    }
-    function validateFileName(fileName) {
-      return fileName.indexOf("\\") !== -1 ? "invalid characters in fileName: " + fileName : /^[a-zA-Z]:/.test(fileName) || /^\//.test(fileName) ? "absolute path: " + fileName : fileName.split("/").indexOf("..") !== -1 ? "invalid relative path: " + fileName : null;
-    }
-    function parseExtraFields(extraFieldBuffer) {
-      for (var extraFields = [], i = 0; i < extraFieldBuffer.length - 3; ) {
-        var headerId = extraFieldBuffer.readUInt16LE(i + 0), dataSize = extraFieldBuffer.readUInt16LE(i + 2), dataStart = i + 4, dataEnd = dataStart + dataSize;
-        if (dataEnd > extraFieldBuffer.length) throw new Error("extra field length exceeds extra field buffer size");
-        var dataBuffer = extraFieldBuffer.subarray(dataStart, dataEnd);
-        extraFields.push({
-          id: headerId,
-          data: dataBuffer
-        }), i = dataEnd;
-      }
-      return extraFields;
-    }
-    function readAndAssertNoEof(reader, buffer, offset, length, position, callback) {
-      if (length === 0)
-        return setImmediate(function() {
-          callback(null, newBuffer(0));
-        });
-      reader.read(buffer, offset, length, position, function(err, bytesRead) {
-        if (err) return callback(err);
-        if (bytesRead < length)
-          return callback(new Error("unexpected EOF"));
-        callback();
-      });
-    }
-    util.inherits(AssertByteCountStream, Transform6);
-    function AssertByteCountStream(byteCount) {
-      Transform6.call(this), this.actualByteCount = 0, this.expectedByteCount = byteCount;
-    }
-    AssertByteCountStream.prototype._transform = function(chunk, encoding, cb) {
-      if (this.actualByteCount += chunk.length, this.actualByteCount > this.expectedByteCount) {
-        var msg = "too many bytes in the stream. expected " + this.expectedByteCount + ". got at least " + this.actualByteCount;
-        return cb(new Error(msg));
-      }
-      cb(null, chunk);
-    };
-    AssertByteCountStream.prototype._flush = function(cb) {
-      if (this.actualByteCount < this.expectedByteCount) {
-        var msg = "not enough bytes in the stream. expected " + this.expectedByteCount + ". got only " + this.actualByteCount;
-        return cb(new Error(msg));
-      }
-      cb();
-    };
-    util.inherits(RandomAccessReader, EventEmitter);
-    function RandomAccessReader() {
-      EventEmitter.call(this), this.refCount = 0;
-    }
-    RandomAccessReader.prototype.ref = function() {
-      this.refCount += 1;
-    };
-    RandomAccessReader.prototype.unref = function() {
-      var self = this;
-      if (self.refCount -= 1, self.refCount > 0) return;
-      if (self.refCount < 0) throw new Error("invalid unref");
-      self.close(onCloseDone);
-      function onCloseDone(err) {
-        if (err) return self.emit("error", err);
-        self.emit("close");
-      }
-    };
-    RandomAccessReader.prototype.createReadStream = function(options2) {
-      options2 == null && (options2 = {});
-      var start = options2.start, end = options2.end;
-      if (start === end) {
-        var emptyStream = new PassThrough2();
-        return setImmediate(function() {
-          emptyStream.end();
-        }), emptyStream;
-      }
-      var stream = this._readStreamForRange(start, end), destroyed = !1, refUnrefFilter = new RefUnrefFilter(this);
-      stream.on("error", function(err) {
-        setImmediate(function() {
-          destroyed || refUnrefFilter.emit("error", err);
-        });
-      }), installDestroyFn(refUnrefFilter, function() {
-        stream.unpipe(refUnrefFilter), refUnrefFilter.unref(), stream.destroy();
-      });
-      var byteCounter = new AssertByteCountStream(end - start);
-      return refUnrefFilter.on("error", function(err) {
-        setImmediate(function() {
-          destroyed || byteCounter.emit("error", err);
-        });
-      }), installDestroyFn(byteCounter, function() {
-        destroyed = !0, refUnrefFilter.unpipe(byteCounter), refUnrefFilter.destroy();
-      }), stream.pipe(refUnrefFilter).pipe(byteCounter);
-    };
-    RandomAccessReader.prototype._readStreamForRange = function(start, end) {
-      throw new Error("not implemented");
-    };
-    RandomAccessReader.prototype.read = function(buffer, offset, length, position, callback) {
-      var readStream = this.createReadStream({ start: position, end: position + length }), writeStream = new Writable3(), written = 0;
-      writeStream._write = function(chunk, encoding, cb) {
-        chunk.copy(buffer, offset + written, 0, chunk.length), written += chunk.length, cb();
-      }, writeStream.on("finish", callback), readStream.on("error", function(error2) {
-        callback(error2);
-      }), readStream.pipe(writeStream);
-    };
-    RandomAccessReader.prototype.close = function(callback) {
-      setImmediate(callback);
-    };
-    util.inherits(RefUnrefFilter, PassThrough2);
-    function RefUnrefFilter(context) {
-      PassThrough2.call(this), this.context = context, this.context.ref(), this.unreffedYet = !1;
-    }
-    RefUnrefFilter.prototype._flush = function(cb) {
-      this.unref(), cb();
-    };
-    RefUnrefFilter.prototype.unref = function(cb) {
-      this.unreffedYet || (this.unreffedYet = !0, this.context.unref());
-    };
-    var cp437 = "\0☺☻♥♦♣♠•◘○◙♂♀♪♫☼►◄↕‼¶§▬↨↑↓→←∟↔▲▼ !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⌂ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■ ";
-    function decodeBuffer(buffer, isUtf8) {
-      if (isUtf8)
-        return buffer.toString("utf8");
-      for (var result = "", i = 0; i < buffer.length; i++)
-        result += cp437[buffer[i]];
-      return result;
-    }
-    function readUInt64LE(buffer, offset) {
-      var lower32 = buffer.readUInt32LE(offset), upper32 = buffer.readUInt32LE(offset + 4);
-      return upper32 * 4294967296 + lower32;
-    }
-    var newBuffer;
-    typeof Buffer.allocUnsafe == "function" ? newBuffer = function(len) {
-      return Buffer.allocUnsafe(len);
-    } : newBuffer = function(len) {
-      return new Buffer(len);
-    };
-    function installDestroyFn(stream, fn) {
-      typeof stream.destroy == "function" ? stream._destroy = function(err, cb) {
-        fn(), cb?.(err);
-      } : stream.destroy = fn;
-    }
-    function defaultCallback(err) {
-      if (err) throw err;
-    }
-  }
-});
-
 // ../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -16550,12 +16550,6 @@ function normalizeBaseUrl(input) {
   return { baseUrl: `${url.origin}${path}`, origin: url.origin, username, password };
 }
 
-// ../core/src/areas/universal.ts
-import { pipeline as pipeline4, Transform as Transform4 } from "node:stream";
-
-// ../core/src/upack/versions.ts
-var import_semver = __toESM(require_semver2(), 1);
-
 // ../core/src/upack/describe.ts
 function quote(value) {
   return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
@@ -16568,1461 +16562,104 @@ function describePackage(id) {
   return id.version ? `${name2} ${id.version}` : name2;
 }
 
-// ../core/src/upack/versions.ts
-var IDENT = "[0-9A-Za-z-]+", VERSION_RE = new RegExp(
-  `^(\\d+)\\.(\\d+)\\.(\\d+)(?:-(${IDENT}(?:\\.${IDENT})*))?(?:\\+(${IDENT}(?:\\.${IDENT})*))?$`
-), DIGITS_RE = /^\d+$/;
-function versionProblem(value, field = "version") {
-  let result = parse(value, field);
-  return "problem" in result ? result.problem : void 0;
-}
-function parseVersion(value) {
-  let result = parse(value, "version");
-  return "problem" in result ? void 0 : result;
-}
-function parse(value, field) {
-  if (typeof value != "string") return { problem: `${field} must be a string, got ${describeValue(value)}` };
-  if (value === "") return { problem: `${field} must not be empty; use a SemVer 2 version such as 1.2.3` };
-  let shown = quote(value);
-  if (value.length > 256) return { problem: `${field} ${shown} is longer than 256 characters` };
-  let m = VERSION_RE.exec(value);
-  if (!m)
-    return {
-      problem: `${field} ${shown} must be a SemVer 2 version: MAJOR.MINOR.PATCH with an optional -prerelease and +build made of dot-separated identifiers of letters, digits and '-' (e.g. 1.2.3 or 1.2.3-beta.1+build.5)`
-    };
-  let [major, minor, patch] = [m[1], m[2], m[3]].map(Number), prerelease = m[4] === void 0 ? [] : m[4].split("."), pre = prerelease.map((id) => DIGITS_RE.test(id) ? stripZeros(id) : id);
-  if (![major, minor, patch, ...pre.filter((id) => DIGITS_RE.test(id)).map(Number)].every(Number.isSafeInteger))
-    return { problem: `${field} ${shown} has a numeric part larger than ${Number.MAX_SAFE_INTEGER}` };
-  let precedenceKey = `${major}.${minor}.${patch}${pre.length ? `-${pre.join(".")}` : ""}`;
-  return import_semver.default.valid(precedenceKey) !== precedenceKey ? { problem: `${field} ${shown} is not a valid SemVer 2 version` } : { raw: value, major, minor, patch, prerelease, build: m[5], precedenceKey };
-}
-function compareVersions(a, b) {
-  let pa = toParsed(a), pb = toParsed(b), byPrecedence = import_semver.default.compare(pa.precedenceKey, pb.precedenceKey);
-  return byPrecedence !== 0 ? byPrecedence : compareBuild(pa.build, pb.build);
-}
-function latestVersion(versions, options2) {
-  let best;
-  for (let raw of versions) {
-    let parsed = parseVersion(raw);
-    parsed && (!options2.prerelease && parsed.prerelease.length > 0 || (!best || compareVersions(parsed, best) > 0) && (best = parsed));
-  }
-  return best?.raw;
-}
-function compareBuild(a, b) {
-  if (a === b) return 0;
-  if (a === void 0) return 1;
-  if (b === void 0) return -1;
-  let aNum = DIGITS_RE.test(a), bNum = DIGITS_RE.test(b);
-  return aNum && bNum ? compareDigits(a, b) || ordinal(a, b) : aNum !== bNum ? aNum ? -1 : 1 : ordinal(a, b);
-}
-function compareDigits(a, b) {
-  let x = stripZeros(a), y = stripZeros(b);
-  return x.length !== y.length ? Math.sign(x.length - y.length) : ordinal(x, y);
-}
-function ordinal(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function stripZeros(digits) {
-  return digits.replace(/^0+(?=\d)/, "");
-}
-function toParsed(v) {
-  if (typeof v != "string") return v;
-  let parsed = parseVersion(v);
-  if (!parsed) throw new ValidationError("Version", [versionProblem(v)]);
-  return parsed;
-}
-
-// ../core/src/latest.ts
-function isVersionSelector(version) {
-  let v = version.toLowerCase();
-  return v === "latest" || v === "latest-stable" || v === "latest-unstable";
-}
-function resolveLatest(versions, options2) {
-  return latestVersion(versions, options2);
-}
-function resolveSelector(version, available, describe) {
-  if (!isVersionSelector(version)) return version;
-  let prerelease = version.toLowerCase() !== "latest-stable";
-  return available().then((versions) => {
-    let found = resolveLatest(versions, { prerelease });
-    if (found === void 0)
-      throw new ProGetError({
-        kind: "not-found",
-        message: `No ${prerelease ? "" : "stable "}version of ${describe} was found to resolve "${version}"`,
-        hint: prerelease ? "Check the feed, group and package name." : 'Only prerelease versions exist; use "latest" to include them.'
-      });
-    return found;
-  });
-}
-
-// ../core/src/transport/download.ts
-import { randomBytes } from "node:crypto";
-import { once } from "node:events";
-import { link, lstat as lstat2, readdir as readdir2, rename as rename2, rm as rm2, stat as stat2 } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
-import { pipeline } from "node:stream/promises";
-
-// ../core/src/hashing.ts
-import { createHash } from "node:crypto";
-import { Transform, Writable } from "node:stream";
-var HASH_ALGORITHMS = ["sha1", "sha256"], HEX_LENGTH = { sha1: 40, sha256: 64 }, HashingStream = class extends Transform {
-  hasher = new PackageHasher();
-  _transform(chunk, _encoding, callback) {
-    this.hasher.update(chunk), callback(null, chunk);
-  }
-  get bytes() {
-    return this.hasher.bytes;
-  }
-  digest() {
-    return this.hasher.digest();
-  }
-}, SelectedHashes = class {
-  hashes;
-  constructor(algorithms) {
-    this.hashes = [...new Set(algorithms)].map((a) => [a, createHash(a)]);
-  }
-  get empty() {
-    return this.hashes.length === 0;
-  }
-  update(chunk) {
-    for (let [, hash] of this.hashes) hash.update(chunk);
-  }
-  /** Hex digests of the selected algorithms; call once, at the end. */
-  digest() {
-    let out = {};
-    for (let [algorithm, hash] of this.hashes) out[algorithm] = hash.digest("hex");
-    return out;
-  }
-}, PackageHasher = class {
-  hashes = new SelectedHashes(HASH_ALGORITHMS);
-  size = 0;
-  result;
-  update(chunk) {
-    this.hashes.update(chunk), this.size += chunk.length;
-  }
-  get bytes() {
-    return this.size;
-  }
-  /** The size and hex digests; the same object on every call. */
-  digest() {
-    return this.result ??= { size: this.size, ...this.hashes.digest() }, this.result;
-  }
-};
-function hashPlan(requested, expected, label = "expect") {
-  let problems = [], algorithms = /* @__PURE__ */ new Set();
-  for (let a of requested ?? [])
-    HASH_ALGORITHMS.includes(a) ? algorithms.add(a) : problems.push(`"hashes" has ${JSON.stringify(a)}; supported: ${HASH_ALGORITHMS.join(", ")}`);
-  let normalized = {};
-  for (let a of HASH_ALGORITHMS) {
-    let value = expected?.[a];
-    if (value !== void 0) {
-      if (typeof value != "string" || !new RegExp(`^[0-9a-fA-F]{${HEX_LENGTH[a]}}$`).test(value)) {
-        problems.push(`${label}.${a} must be ${HEX_LENGTH[a]} hex digits, got ${JSON.stringify(value)}`);
-        continue;
-      }
-      normalized[a] = value.toLowerCase(), algorithms.add(a);
-    }
-  }
-  return expected?.size !== void 0 && (!Number.isSafeInteger(expected.size) || expected.size < 0 ? problems.push(`${label}.size must be a whole number of bytes, got ${JSON.stringify(expected.size)}`) : normalized.size = expected.size), { algorithms: HASH_ALGORITHMS.filter((a) => algorithms.has(a)), expected: normalized, problems };
-}
-function hashMismatches(expected, actual) {
-  let out = [];
-  expected.size !== void 0 && expected.size !== actual.size && out.push(`size is ${actual.size} bytes, expected ${expected.size}`);
-  for (let a of HASH_ALGORITHMS) {
-    let want = expected[a];
-    want !== void 0 && want !== actual[a] && out.push(`${a} is ${actual[a]}, expected ${want}`);
-  }
-  return out;
-}
-
-// ../core/src/transport/body.ts
-async function readBounded(stream, limit) {
-  let chunks = [], size = 0, truncated = !1;
-  for await (let chunk of stream) {
-    let buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-    if (size + buf.length > limit) {
-      chunks.push(buf.subarray(0, limit - size)), size = limit, truncated = !0;
-      break;
-    }
-    chunks.push(buf), size += buf.length;
-  }
-  return { buffer: Buffer.concat(chunks, size), truncated };
-}
-function decodeText(buffer) {
-  let text = buffer.toString("utf8");
-  return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
-}
-function contentLength(headers) {
-  let raw = headers["content-length"];
-  if (!(raw === void 0 || !/^\d+$/.test(raw)))
-    return Number(raw);
-}
-function mediaType(headers) {
-  return (headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
-}
-function looksLikeHtml(text, headers) {
-  let type = mediaType(headers);
-  return type === "text/html" || type === "application/xhtml+xml" ? !0 : /^\s*<(!doctype|html|head|body)\b/i.test(text);
-}
-function excerpt(text, max = 200) {
-  let oneLine = text.replace(/\s+/g, " ").trim();
-  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max)}…`;
-}
-
-// ../core/src/transport/file-sink.ts
-import { close, open as open2, writev } from "node:fs";
-import { Writable as Writable2 } from "node:stream";
-var FILE_WRITE_BATCH = 1024 * 1024, FILE_SINK_BUFFER = 2 * 1024 * 1024, FileSink = class extends Writable2 {
-  constructor(path, onChunk, done = () => {
-  }) {
-    super({ highWaterMark: FILE_SINK_BUFFER, decodeStrings: !0 });
-    this.path = path;
-    this.onChunk = onChunk;
-    this.done = done;
-  }
-  path;
-  onChunk;
-  done;
-  fd;
-  written = 0;
-  pending = [];
-  pendingBytes = 0;
-  received = 0;
-  /** Bytes written to the file (all of them once the stream has finished). */
-  get bytes() {
-    return this.written;
-  }
-  _construct(callback) {
-    open2(this.path, "wx", (error2, fd) => {
-      this.fd = fd, callback(error2);
-    });
-  }
-  _write(chunk, _encoding, callback) {
-    this._writev([{ chunk }], callback);
-  }
-  _writev(chunks, callback) {
-    for (let { chunk } of chunks) {
-      this.pending.push(chunk), this.pendingBytes += chunk.length, this.received += chunk.length;
-      try {
-        this.onChunk(chunk, this.received);
-      } catch (error2) {
-        callback(error2);
-        return;
-      }
-    }
-    this.pendingBytes < FILE_WRITE_BATCH ? callback() : this.flush(callback);
-  }
-  flush(callback) {
-    let buffers = this.pending, length = this.pendingBytes;
-    this.pending = [], this.pendingBytes = 0, length === 0 ? callback() : this.writeAll(buffers.slice(), length, (error2) => {
-      if (!error2) for (let chunk of buffers) this.done(chunk);
-      callback(error2);
-    });
-  }
-  /** writev may write less than asked (a full disk, a signal): continue from where it stopped. */
-  writeAll(buffers, length, callback) {
-    if (this.fd === void 0) {
-      callback(new Error(`${this.path} is closed`));
-      return;
-    }
-    writev(this.fd, buffers, (error2, n) => {
-      if (error2) {
-        callback(error2);
-        return;
-      }
-      if (this.written += n, n === length) {
-        callback();
-        return;
-      }
-      if (n === 0) {
-        callback(new Error(`could not write to ${this.path}: no progress`));
-        return;
-      }
-      let skip = n;
-      for (; skip >= buffers[0].length; ) skip -= buffers.shift().length;
-      skip > 0 && (buffers[0] = buffers[0].subarray(skip)), this.writeAll(buffers, length - n, callback);
-    });
-  }
-  /** The last batch, then the file is closed before 'finish', so it can be renamed at once (Windows refuses to rename an open file). */
-  _final(callback) {
-    this.flush((error2) => {
-      let fd = this.fd;
-      this.fd = void 0, error2 || fd === void 0 ? callback(error2) : close(fd, (closeError) => callback(closeError));
-    });
-  }
-  _destroy(error2, callback) {
-    this.pending = [];
-    let fd = this.fd;
-    this.fd = void 0, fd === void 0 ? callback(error2) : close(fd, (closeError) => callback(error2 ?? closeError));
-  }
-};
-
-// ../core/src/transport/download.ts
-function downloadPlan(options2) {
-  let problems = [], limit = (name2) => {
-    let value = options2?.[name2];
-    if (value !== void 0)
-      return (typeof value != "number" || !Number.isSafeInteger(value) || value <= 0) && problems.push(`"${name2}" must be a whole number greater than 0, not ${JSON.stringify(value)}`), value;
-  }, rest = {
-    overwrite: options2?.overwrite === !0,
-    maxBytes: limit("maxBytes"),
-    deadlineMs: limit("deadlineMs")
-  };
-  if (options2?.overwrite !== void 0 && typeof options2.overwrite != "boolean" && problems.push(`"overwrite" must be true or false, not ${JSON.stringify(options2.overwrite)}`), options2?.hashes !== void 0 && !Array.isArray(options2.hashes) && problems.push('"hashes" must be a list such as ["sha256"]'), problems.length > 0) throw new ValidationError("Download", problems);
-  if (options2?.hashes === void 0 && options2?.expect === void 0)
-    return { hashes: [], expect: void 0, ...rest };
-  let plan = hashPlan(options2.hashes, options2.expect);
-  if (plan.problems.length > 0) throw new ValidationError("Download", plan.problems);
+// ../core/src/areas/deployments.ts
+function deploymentBody(record) {
+  let date = record.date instanceof Date ? record.date.toISOString() : record.date;
   return {
-    hashes: plan.algorithms,
-    expect: options2.expect === void 0 ? void 0 : plan.expected,
-    ...rest
+    Application: record.application,
+    Description: record.description,
+    Target: record.target,
+    FeedName: record.feed,
+    PackageName: record.name,
+    Version: record.version,
+    GroupName: record.group || void 0,
+    UserName: record.user,
+    Url: record.url,
+    Date: date
   };
 }
-async function saveResponse(response, options2) {
-  let type = mediaType(response.headers);
-  if (options2.expectPackage && (type === "text/html" || type === "application/xhtml+xml"))
-    throw new ProGetError({
-      kind: "invalid-response",
-      message: `Could not ${options2.operation}: expected a package but the server sent an HTML page (Content-Type: ${type})`,
-      status: response.status,
-      method: "GET",
-      url: response.url,
-      hint: "Check that the URL points at ProGet itself, not a login page, proxy or another web application."
-    });
-  let fileName = parseContentDisposition(response.headers["content-disposition"]), intoDirectory = await isDirectory2(options2.destPath), target = intoDirectory ? join(options2.destPath, fileName ?? safeFileName(options2.fallbackName) ?? "download") : options2.destPath, keepExisting = intoDirectory && !options2.overwrite;
-  if (keepExisting && await exists2(target)) throw alreadyThere(response, options2, target);
-  let total = contentLength(response.headers), { maxBytes } = options2;
-  if (maxBytes !== void 0 && total !== void 0 && total > maxBytes)
-    throw tooLarge(response, options2, `${total} bytes`);
-  await removeStaleParts(target);
-  let temp = partFile(target), hashes = new SelectedHashes(options2.hashes ?? []), { onProgress } = options2, sink = new FileSink(
-    temp,
-    (chunk, transferred) => {
-      if (maxBytes !== void 0 && transferred > maxBytes) throw tooLarge(response, options2, "more bytes");
-      response.touch(), hashes.update(chunk), onProgress?.({ transferred, total });
-    },
-    (chunk) => response.recycle(chunk)
-  ), digests;
-  try {
-    if (await pipeline(response.raw(), sink, { signal: response.signal }), total !== void 0 && sink.bytes !== total)
-      throw response.retryable(
-        new ProGetError({
-          kind: "network",
-          message: `Could not ${options2.operation}: the download ended after ${sink.bytes} of ${total} bytes`,
-          url: response.url,
-          hint: "The connection was cut short (a proxy, load balancer or the server closed it); try again."
-        })
-      );
-    digests = hashes.digest();
-    let mismatches = options2.expect ? hashMismatches(options2.expect, { size: sink.bytes, ...digests }) : [];
-    if (mismatches.length > 0)
-      throw new ProGetError({
-        kind: "invalid-response",
-        message: `Could not ${options2.operation}: the downloaded bytes do not match what was expected (${mismatches.join("; ")})`,
-        status: response.status,
-        method: "GET",
-        url: response.url,
-        hint: "The version on the server is not the one expected (it may have been replaced), or the bytes were changed in transit (a proxy). Nothing was saved."
-      });
-    keepExisting ? await placeNew(temp, target, () => alreadyThere(response, options2, target)) : await rename2(temp, target);
-  } catch (error2) {
-    if (!sink.closed) {
-      let closed = once(sink, "close").catch(() => {
-      });
-      sink.destroy(), await closed;
-    }
-    throw await rm2(temp, { force: !0 }), error2;
+var DeploymentsArea = class {
+  constructor(transport) {
+    this.transport = transport;
   }
-  let contentType = response.headers["content-type"];
-  return { path: target, size: sink.bytes, ...digests, contentType, fileName };
-}
-function alreadyThere(response, options2, target) {
-  return new ProGetError({
-    kind: "conflict",
-    message: `Could not ${options2.operation}: ${target} already exists`,
-    status: response.status,
-    method: "GET",
-    url: response.url,
-    hint: "The existing file was kept. Remove it, choose another directory, or ask for the download to overwrite it (overwrite: true)."
-  });
-}
-function tooLarge(response, options2, size) {
-  return new ProGetError({
-    kind: "too-large",
-    message: `Could not ${options2.operation}: the download is larger than the limit of ${options2.maxBytes} bytes (maxBytes); the server sent ${size}`,
-    status: response.status,
-    method: "GET",
-    url: response.url,
-    hint: "Nothing was saved. Raise maxBytes if the package really is this large."
-  });
-}
-function partFile(target) {
-  return join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(6).toString("hex")}.part`);
-}
-async function removeStaleParts(target) {
-  let prefix = `.${basename(target)}.`, names;
-  try {
-    names = await readdir2(dirname(target));
-  } catch {
-    return;
-  }
-  for (let name2 of names) {
-    if (!name2.startsWith(prefix) || !name2.endsWith(".part")) continue;
-    let owner = /^(\d+)-[0-9a-f]{12}\.part$/.exec(name2.slice(prefix.length));
-    if (!owner) continue;
-    let pid = Number(owner[1]);
-    pid === process.pid || isRunning(pid) || await rm2(join(dirname(target), name2), { force: !0 });
-  }
-}
-function isRunning(pid) {
-  try {
-    return process.kill(pid, 0), !0;
-  } catch (error2) {
-    return error2.code === "EPERM";
-  }
-}
-async function placeNew(temp, target, taken) {
-  try {
-    await link(temp, target);
-  } catch (error2) {
-    let code2 = error2.code;
-    if (code2 === "EEXIST") throw taken();
-    if (code2 !== "EPERM" && code2 !== "ENOTSUP" && code2 !== "EXDEV" && code2 !== "ENOSYS") throw error2;
-    if (await exists2(target)) throw taken();
-    await rename2(temp, target);
-    return;
-  }
-  await rm2(temp, { force: !0 });
-}
-async function exists2(path) {
-  try {
-    return await lstat2(path), !0;
-  } catch {
-    return !1;
-  }
-}
-async function isDirectory2(path) {
-  try {
-    return (await stat2(path)).isDirectory();
-  } catch {
-    return !1;
-  }
-}
-function parseContentDisposition(header2) {
-  if (!header2) return;
-  let extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header2);
-  if (extended)
-    try {
-      let name2 = safeFileName(decodeURIComponent(extended[2].trim()));
-      if (name2) return name2;
-    } catch {
-    }
-  let quoted = /filename\s*=\s*"((?:[^"\\]|\\.)*)"/i.exec(header2);
-  if (quoted) return safeFileName(quoted[1].replace(/\\(.)/g, "$1"));
-  let token = /filename\s*=\s*([^;\s]+)/i.exec(header2);
-  return token ? safeFileName(token[1]) : void 0;
-}
-function safeFileName(name2) {
-  let base = name2.split(/[\\/]/).pop().replace(/[\x00-\x1f]/g, "").trim();
-  return base === "" || base === "." || base === ".." ? void 0 : base;
-}
-
-// ../core/src/transport/upload.ts
-import { createReadStream } from "node:fs";
-import { stat as stat3 } from "node:fs/promises";
-import { pipeline as pipeline2 } from "node:stream";
-var READ_CHUNK = 256 * 1024;
-async function regularFileSize(filePath) {
-  try {
-    let info2 = await stat3(filePath);
-    return info2.isFile() ? info2.size : `cannot read ${filePath}: not a regular file`;
-  } catch (e) {
-    return `cannot read ${filePath}: ${e.message}`;
-  }
-}
-async function fileBody(filePath, onProgress, contentType = "application/zip", knownHashes) {
-  let size = await regularFileSize(filePath);
-  if (typeof size == "string") throw new ValidationError("Package file", [size]);
-  let known;
-  if (knownHashes !== void 0) {
-    let { expected, problems } = hashPlan([], knownHashes, "knownHashes");
-    if ((expected.sha1 === void 0 || expected.sha256 === void 0) && problems.push("knownHashes needs both sha1 and sha256"), expected.size !== void 0 && expected.size !== size && problems.push(
-      `knownHashes is for a ${expected.size}-byte file, but ${filePath} has ${size} bytes: the hashes are stale`
-    ), expected.size === void 0 && problems.push("knownHashes needs the size"), problems.length > 0) throw new ValidationError("Upload", problems);
-    known = { size, sha1: expected.sha1, sha256: expected.sha256 };
-  }
-  let hasher, opened = !1, transferred = 0;
-  return {
-    body: {
-      type: "stream",
-      length: size,
-      contentType,
-      open: () => {
-        opened = !0, transferred = 0;
-        let source = createReadStream(filePath, { highWaterMark: READ_CHUNK });
-        return known ? source : (hasher = new HashingStream(), pipeline2(source, hasher, () => {
-        }), hasher);
-      },
-      // Counted by the transport's own stage rather than one more of ours.
-      onChunk: onProgress ? (chunk) => {
-        transferred += chunk.length, onProgress({ transferred, total: size });
-      } : void 0
-    },
-    result: () => {
-      if (!opened) throw new Error("upload body was never opened");
-      return known ?? hasher.digest();
-    }
-  };
-}
-
-// ../core/src/upack/read.ts
-var import_yauzl3 = __toESM(require_yauzl(), 1);
-import { pipeline as pipeline3 } from "node:stream/promises";
-
-// ../core/src/upack/entry-guard.ts
-import { Transform as Transform2 } from "node:stream";
-
-// ../core/src/upack/zip-writer.ts
-import * as zlib from "node:zlib";
-var U32_MAX = 4294967295;
-var ZIP64_ENTRY_THRESHOLD = U32_MAX - 16 * 1024 * 1024;
-var crc322 = typeof zlib.crc32 == "function" ? zlib.crc32 : crc32Js, crcTable;
-function crc32Js(data, value = 0) {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c2 = n;
-      for (let k = 0; k < 8; k++) c2 = c2 & 1 ? 3988292384 ^ c2 >>> 1 : c2 >>> 1;
-      crcTable[n] = c2 >>> 0;
-    }
-  }
-  let table2 = crcTable, c = ~value >>> 0;
-  for (let i = 0; i < data.length; i++) c = table2[(c ^ data[i]) & 255] ^ c >>> 8;
-  return ~c >>> 0;
-}
-var APPEND_CHUNK = 64 * 1024;
-
-// ../core/src/upack/entry-guard.ts
-function entryError(pkg, name2, reason) {
-  return new PackageFormatError(`${pkg}: entry ${JSON.stringify(name2)} is refused: ${reason}`);
-}
-var InflateBudget = class {
-  constructor(pkg, limit) {
-    this.pkg = pkg;
-    this.limit = limit;
-  }
-  pkg;
-  limit;
-  used = 0;
-  /** Adds `n` bytes of `entry`; the error to fail with once the total goes over the limit. */
-  spend(n, entry) {
-    if (this.used += n, !(this.used <= this.limit))
-      return entryError(
-        this.pkg,
-        entry,
-        `extraction has inflated more than ${this.limit} bytes, the limit for a whole package (maxTotalSize)`
-      );
-  }
-}, EntryGuard = class extends Transform2 {
-  constructor(pkg, entry, budget) {
-    super();
-    this.pkg = pkg;
-    this.entry = entry;
-    this.budget = budget;
-  }
-  pkg;
-  entry;
-  budget;
-  bytes = 0;
-  crc = 0;
-  _transform(chunk, _enc, callback) {
-    if (this.bytes += chunk.length, this.bytes > this.entry.size) {
-      let declared = this.entry.size;
-      callback(this.fail(`it holds more data than the ${declared} bytes its header declares`));
-      return;
-    }
-    let over = this.budget.spend(chunk.length, this.entry.path);
-    if (over) {
-      callback(over);
-      return;
-    }
-    this.crc = crc322(chunk, this.crc), callback(null, chunk);
-  }
-  _flush(callback) {
-    if (this.bytes !== this.entry.size) {
-      callback(this.fail(`it holds ${this.bytes} bytes, not the ${this.entry.size} its header declares`));
-      return;
-    }
-    if (this.crc >>> 0 !== this.entry.crc32 >>> 0) {
-      callback(
-        this.fail(
-          `its data does not match its CRC-32 (declared ${hex(this.entry.crc32)}, computed ${hex(this.crc)}): the package is damaged or was altered`
-        )
-      );
-      return;
-    }
-    callback();
-  }
-  fail(reason) {
-    return entryError(this.pkg, this.entry.path, reason);
-  }
-};
-function hex(n) {
-  return (n >>> 0).toString(16).padStart(8, "0");
-}
-
-// ../core/src/upack/manifest.ts
-var FIELD_ORDER = [
-  "group",
-  "name",
-  "version",
-  "title",
-  "projectUrl",
-  "icon",
-  "shortDescription",
-  "description",
-  "tags",
-  "dependencies",
-  "contents",
-  "createdDate",
-  "createdReason",
-  "createdUsing",
-  "createdBy",
-  "repackageHistory"
-], KNOWN_FIELDS = new Set(FIELD_ORDER), NAME_RE = /^[0-9A-Za-z._-]+$/, GROUP_RE = /^[0-9A-Za-z._/-]*$/, SHA1_RE = /^[0-9A-Fa-f]{40}$/, UTC_DATE_RE = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}:\d{2}(?:\.\d{1,7})?(?:Z|\+00:00)$/, NAME_CHARS = "letters, digits, '.', '_' and '-'", DOT_NAMES = /* @__PURE__ */ new Set([".", ".."]), MAX_MANIFEST_DEPTH = 64;
-function validatePackageName(value, field = "name") {
-  return join2(identifierProblems(value, field, 50));
-}
-function validateGroup(value, field = "group") {
-  return join2(groupProblems(value, field));
-}
-function validateVersion(value, field = "version") {
-  return versionProblem(value, field);
-}
-function validateTag(value, field = "tag") {
-  let problems = identifierProblems(value, field, 50, !0);
-  return !problems.length && /^\d/.test(value) && problems.push(`${field} ${quote(value)} must not start with a digit`), join2(problems);
-}
-function checkManifest(m, options2 = {}) {
-  return { problems: validateManifest(m, options2), warnings: manifestWarnings(m) };
-}
-function manifestWarnings(m) {
-  return typeof m != "object" || m === null || Array.isArray(m) ? [] : Object.keys(m).filter((key) => !KNOWN_FIELDS.has(key) && !key.startsWith("_")).map(
-    (key) => `property ${quote(key)} is not a standard manifest field; ProGet keeps it as a custom property, but the format recommends a '_' prefix (e.g. ${quote(`_${key}`)}) so it cannot clash with a future field`
-  );
-}
-function validateManifest(m, options2 = {}) {
-  if (typeof m != "object" || m === null || Array.isArray(m))
-    return [`the manifest must be a JSON object, got ${describeValue(m)}`];
-  let o = m, tooDeep = valueDepthProblem(o, MAX_MANIFEST_DEPTH);
-  if (tooDeep) return [tooDeep];
-  let problems = [], present = (key) => Object.hasOwn(o, key) && o[key] !== void 0;
-  present("name") ? problems.push(...identifierProblems(o.name, "name", 50)) : problems.push("name is required"), present("version") ? problems.push(...maybe(versionProblem(o.version, "version"))) : problems.push("version is required"), present("group") && problems.push(...groupProblems(o.group, "group")), present("title") && problems.push(...stringProblems(o.title, "title", 50)), present("projectUrl") && problems.push(...urlProblems(o.projectUrl, "projectUrl", !1)), present("icon") && problems.push(...urlProblems(o.icon, "icon", !0)), present("description") && problems.push(...stringProblems(o.description, "description")), present("shortDescription") && problems.push(...stringProblems(o.shortDescription, "shortDescription", 1e3)), present("tags") && problems.push(...tagListProblems(o.tags)), present("dependencies") && problems.push(...arrayProblems(o.dependencies, "dependencies", (d, f) => dependencyProblems(d, f))), present("createdDate") && problems.push(...dateProblems(o.createdDate, "createdDate"));
-  for (let key of ["createdReason", "createdUsing", "createdBy"])
-    present(key) && problems.push(...stringProblems(o[key], key));
-  return present("repackageHistory") && problems.push(...arrayProblems(o.repackageHistory, "repackageHistory", repackageEntryProblems)), options2.virtual ? present("contents") ? (problems.push(...arrayProblems(o.contents, "contents", contentProblems)), Array.isArray(o.contents) && o.contents.length === 0 && problems.push("contents must list at least one entry in a virtual package (.vpack)")) : problems.push("contents is required in a virtual package (.vpack)") : present("contents") && problems.push(
-    "contents is allowed only in virtual packages (.vpack); a .upack carries files under package/"
-  ), problems;
-}
-function identifierProblems(value, field, max, dotsAllowed = !1) {
-  if (typeof value != "string") return [`${field} must be a string, got ${describeValue(value)}`];
-  if (value.length === 0) return [`${field} must not be empty (1–${max} characters)`];
-  let problems = [];
-  return value.length > max && problems.push(`${field} ${quote(value)} is ${value.length} characters long; the limit is ${max}`), NAME_RE.test(value) ? !dotsAllowed && DOT_NAMES.has(value) && problems.push(
-    `${field} ${quote(value)} is not allowed: '.' and '..' mean "this" and "parent" in paths and URLs`
-  ) : problems.push(`${field} ${quote(value)} may contain only ${NAME_CHARS}${foundChars(value, NAME_RE)}`), problems;
-}
-function groupProblems(value, field) {
-  if (typeof value != "string") return [`${field} must be a string, got ${describeValue(value)}`];
-  let problems = [], shown = quote(value);
-  return value.length > 250 && problems.push(`${field} ${shown} is ${value.length} characters long; the limit is 250`), GROUP_RE.test(value) || problems.push(`${field} ${shown} may contain only ${NAME_CHARS} and '/'${foundChars(value, GROUP_RE)}`), (value.startsWith("/") || value.endsWith("/")) && problems.push(`${field} ${shown} must not start or end with '/'`), value.includes("//") && problems.push(`${field} ${shown} must not contain '//' (an empty segment)`), value.split("/").some((segment) => DOT_NAMES.has(segment)) && problems.push(
-    `${field} ${shown} must not have a '.' or '..' segment: they mean "this" and "parent" in paths and URLs`
-  ), problems;
-}
-function stringProblems(value, field, max) {
-  return typeof value != "string" ? [`${field} must be a string, got ${describeValue(value)}`] : max !== void 0 && value.length > max ? [`${field} ${quote(value)} is ${value.length} characters long; the limit is ${max}`] : [];
-}
-function urlProblems(value, field, allowPackagePath) {
-  if (typeof value != "string") return [`${field} must be a string, got ${describeValue(value)}`];
-  if (allowPackagePath && value.startsWith("package://")) {
-    let path = value.slice(10);
-    return path === "" || path.split(/[\\/]/).includes("..") ? [`${field} ${quote(value)} must name a file inside the package, e.g. package://icon.png`] : [];
-  }
-  let url = URL.canParse(value) ? new URL(value) : void 0;
-  if (!url || url.protocol !== "http:" && url.protocol !== "https:") {
-    let also = allowPackagePath ? " or a package://path to a file in the package" : "";
-    return [`${field} ${quote(value)} must be an absolute http(s) URL${also}`];
-  }
-  return [];
-}
-function dateProblems(value, field) {
-  if (typeof value != "string") return [`${field} must be a string, got ${describeValue(value)}`];
-  let m = UTC_DATE_RE.exec(value), date = new Date(value);
-  return !m || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== m[1] ? [`${field} ${quote(value)} must be a UTC ISO-8601 date-time such as 2024-05-01T12:30:00Z`] : [];
-}
-function tagListProblems(value) {
-  let problems = arrayProblems(value, "tags", (t, f) => maybe(validateTag(t, f)));
-  if (Array.isArray(value)) {
-    let seen = /* @__PURE__ */ new Set();
-    for (let tag of value) {
-      if (typeof tag != "string") continue;
-      let key = tag.toLowerCase();
-      seen.has(key) && problems.push(`tags lists ${quote(tag)} more than once (tags are compared ignoring case)`), seen.add(key);
-    }
-  }
-  return problems;
-}
-function arrayProblems(value, field, item) {
-  return Array.isArray(value) ? value.flatMap((v, i) => item(v, `${field}[${i}]`)) : [`${field} must be an array, got ${describeValue(value)}`];
-}
-function dependencyProblems(value, field) {
-  if (typeof value != "string") return [`${field} must be a string, got ${describeValue(value)}`];
-  let shown = quote(value), parts = value.split(":");
-  if (parts.length > 4)
-    return [
-      `${field} ${shown} must be name, group/name, group:name, group:name:range or group:name:range:sha1`
-    ];
-  let group, name2;
-  if (parts.length === 1) {
-    let slash = value.lastIndexOf("/");
-    group = slash < 0 ? void 0 : value.slice(0, slash), name2 = value.slice(slash + 1);
-  } else
-    group = parts[0], name2 = parts[1];
-  let problems = [], inside = `in ${field} ${shown}`;
-  return group && problems.push(...groupProblems(group, "the group").map((p) => `${p} ${inside}`)), parts.length === 1 && group === "" && problems.push(`${field} ${shown} must not start with '/'`), problems.push(...identifierProblems(name2, "the name", 50).map((p) => `${p} ${inside}`)), parts.length >= 3 && problems.push(...maybe(rangeProblem(parts[2], inside))), parts.length === 4 && !SHA1_RE.test(parts[3]) && problems.push(`the hash ${quote(parts[3])} ${inside} must be a SHA-1 of 40 hexadecimal digits`), problems;
-}
-var INTERVAL_RE = /^([[(])([^,]*)(?:(,)([^,]*))?([\])])$/;
-function rangeProblem(range, inside) {
-  let rule = "must be '*', a version, or an interval such as [1.0.0,2.0.0)";
-  if (range === "*" || parseVersion(range)) return;
-  let m = INTERVAL_RE.exec(range);
-  if (!m) return `the range ${quote(range)} ${inside} ${rule}`;
-  let [, open5, low = "", comma, high = "", close3] = m;
-  if (!comma)
-    return open5 !== "[" || close3 !== "]" || !parseVersion(low) ? `the range ${quote(range)} ${inside} ${rule}; an exact version is written [1.0.0]` : void 0;
-  if (low === "" && high === "") return `the range ${quote(range)} ${inside} needs at least one bound`;
-  for (let bound of [low, high])
-    if (bound !== "" && !parseVersion(bound))
-      return `the range ${quote(range)} ${inside} has a bound ${quote(bound)} that is not a SemVer 2 version`;
-  if (low !== "" && high !== "") {
-    let order = compareVersions(low, high);
-    if (order > 0 || order === 0 && (open5 !== "[" || close3 !== "]"))
-      return `the range ${quote(range)} ${inside} matches no version: its lower bound is not below its upper bound`;
-  }
-}
-function repackageEntryProblems(value, field) {
-  if (typeof value == "string") return value === "" ? [`${field} must not be empty`] : [];
-  if (typeof value != "object" || value === null || Array.isArray(value))
-    return [`${field} must be a package id string or an object with an id, got ${describeValue(value)}`];
-  let o = value, problems = [];
-  (typeof o.id != "string" || o.id === "") && problems.push(`${field}.id is required and must be a non-empty string`);
-  for (let key of ["date", "using", "by", "reason", "url"])
-    o[key] !== void 0 && problems.push(...stringProblems(o[key], `${field}.${key}`));
-  return problems;
-}
-function contentProblems(value, field) {
-  if (typeof value == "string")
-    return /^https?:\/\//i.test(value) ? urlProblems(value, field, !1) : packageIdProblems(value, field);
-  if (typeof value != "object" || value === null || Array.isArray(value))
-    return [
-      `${field} must be a package id, a URL or a {type, virtualPath, source} object, got ${describeValue(value)}`
-    ];
-  let o = value, problems = [];
-  for (let key of ["type", "source"])
-    (typeof o[key] != "string" || o[key] === "") && problems.push(`${field}.${key} is required and must be a non-empty string`);
-  return o.virtualPath !== void 0 && problems.push(...stringProblems(o.virtualPath, `${field}.virtualPath`)), problems;
-}
-function packageIdProblems(value, field) {
-  let parts = value.split(":"), shown = quote(value);
-  if (parts.length < 2 || parts.length > 3)
-    return [`${field} ${shown} must be a package id group/name:version[:sha1] or an http(s) URL`];
-  let inside = `in ${field} ${shown}`, id = parts[0], slash = id.lastIndexOf("/"), problems = [];
-  return slash >= 0 && problems.push(...groupProblems(id.slice(0, slash), "the group").map((p) => `${p} ${inside}`)), problems.push(...identifierProblems(id.slice(slash + 1), "the name", 50).map((p) => `${p} ${inside}`)), problems.push(...maybe(versionProblem(parts[1], "the version")).map((p) => `${p} ${inside}`)), parts.length === 3 && !SHA1_RE.test(parts[2]) && problems.push(`the hash ${quote(parts[2])} ${inside} must be a SHA-1 of 40 hexadecimal digits`), problems;
-}
-function jsonDepthProblem(text, max = MAX_MANIFEST_DEPTH) {
-  let depth = 0, inString = !1;
-  for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
-    if (inString)
-      c === 92 ? i++ : c === 34 && (inString = !1);
-    else if (c === 34) inString = !0;
-    else if (c === 123 || c === 91) {
-      if (++depth > max) return depthSentence(max);
-    } else (c === 125 || c === 93) && depth--;
-  }
-}
-function valueDepthProblem(root, max) {
-  let seen = /* @__PURE__ */ new Set(), level = [root];
-  for (let depth = 0; level.length; depth++) {
-    let next = [];
-    for (let v of level)
-      if (!(typeof v != "object" || v === null || seen.has(v))) {
-        if (depth >= max) return depthSentence(max, "the manifest");
-        seen.add(v);
-        for (let child of Array.isArray(v) ? v : Object.values(v)) next.push(child);
-      }
-    level = next;
-  }
-}
-function depthSentence(max, subject = "it") {
-  return `${subject} nests objects and arrays more than ${max} levels deep; the limit is ${max}`;
-}
-function foundChars(value, allowed) {
-  let bad = [...new Set([...value].filter((c) => !allowed.test(c)))].slice(0, 5);
-  return bad.length ? ` (found ${bad.map((c) => JSON.stringify(c)).join(", ")})` : "";
-}
-function maybe(problem) {
-  return problem === void 0 ? [] : [problem];
-}
-function join2(problems) {
-  return problems.length ? problems.join("; ") : void 0;
-}
-
-// ../core/src/upack/zip-audit.ts
-var import_yauzl = __toESM(require_yauzl(), 1), LOCAL_SIG = 67324752, END_SIG = 101010256, ZIP64_END_SIG = 101075792, ZIP64_LOCATOR_SIG = 117853008, UNICODE_PATH = 28789, DATA_DESCRIPTOR_FLAG = 8, U32_MAX2 = 4294967295, DESCRIPTOR_SIZES = /* @__PURE__ */ new Set([12, 16, 20, 24]), LIKELY_EXTRA = 64, NEARBY = 128 * 1024, lowLevel = import_yauzl.default;
-function unicodePathProblem(rawName, flags, extraFields, where = "its") {
-  for (let field of extraFields) {
-    if (field.id !== UNICODE_PATH) continue;
-    if (field.data.length < 5) return `${where} Unicode Path extra field (0x7075) is truncated`;
-    let unicode = field.data.subarray(5);
-    if (unicode.equals(rawName)) continue;
-    let plain = lowLevel.getFileNameLowLevel(flags, rawName, [], !0), named = unicode.toString("utf8");
-    if (named !== plain)
-      return `${where} Unicode Path extra field (0x7075) names it ${JSON.stringify(named)} while the name field says ${JSON.stringify(plain)}; zip tools would disagree on which file this is`;
-  }
-}
-function parseExtra(buf) {
-  let fields = [];
-  for (let at = 0; at < buf.length; ) {
-    if (at + 4 > buf.length) return;
-    let id = buf.readUInt16LE(at), size = buf.readUInt16LE(at + 2);
-    if (at + 4 + size > buf.length) return;
-    fields.push({ id, data: buf.subarray(at + 4, at + 4 + size) }), at += 4 + size;
-  }
-  return fields;
-}
-async function readEnd(file, commentLength) {
-  let eocdAt = file.size - 22 - commentLength, eocd = await file.readAt(eocdAt, 22, !1);
-  if (eocd.length < 22 || eocd.readUInt32LE(0) !== END_SIG)
-    return { reason: "its end-of-archive record could not be read back" };
-  let classic = {
-    count: eocd.readUInt16LE(10),
-    cdSize: eocd.readUInt32LE(12),
-    cdOffset: eocd.readUInt32LE(16)
-  };
-  if (eocdAt < 20) return { ...classic, endAt: eocdAt };
-  let locator = await file.readAt(eocdAt - 20, 20, !0);
-  if (locator.readUInt32LE(0) !== ZIP64_LOCATOR_SIG) return { ...classic, endAt: eocdAt };
-  let z64At = Number(locator.readBigUInt64LE(8)), z64 = await file.readAt(z64At, 56, !1);
-  if (z64.length < 56 || z64.readUInt32LE(0) !== ZIP64_END_SIG)
-    return { reason: "its ZIP64 end-of-archive record could not be read back" };
-  let wide = {
-    count: Number(z64.readBigUInt64LE(32)),
-    cdSize: Number(z64.readBigUInt64LE(40)),
-    cdOffset: Number(z64.readBigUInt64LE(48))
-  };
-  return classic.count !== 65535 && classic.count !== wide.count || classic.cdSize !== U32_MAX2 && classic.cdSize !== wide.cdSize || classic.cdOffset !== U32_MAX2 && classic.cdOffset !== wide.cdOffset ? {
-    reason: `its two end-of-archive records disagree (${classic.count} vs ${wide.count} entries); zip tools would list different files`
-  } : z64At + 56 > eocdAt - 20 ? { reason: "its ZIP64 end-of-archive record overlaps the end record" } : { ...wide, endAt: z64At };
-}
-async function auditLayout(file, commentLength, records) {
-  let end = await readEnd(file, commentLength);
-  if ("reason" in end) return end;
-  let used = records.reduce(
-    (n, r) => n + 46 + r.fileNameLength + r.extraFieldLength + r.fileCommentLength,
-    0
-  );
-  if (used !== end.cdSize)
-    return {
-      reason: used < end.cdSize ? `its end-of-archive record counts ${end.count} entries, but the central directory holds ${end.cdSize - used} more bytes of records; zip tools that read the whole directory would see files this reader does not` : `its central directory is ${end.cdSize} bytes, but the ${end.count} entries the end-of-archive record counts take ${used}; zip tools would list different files`
-    };
-  if (end.cdOffset + end.cdSize !== end.endAt)
-    return {
-      reason: `its central directory (at byte ${end.cdOffset}, ${end.cdSize} bytes) does not end where the end-of-archive record starts (byte ${end.endAt}); zip tools would disagree on where entries are`
-    };
-  let sorted = [...records].sort((a, b) => a.relativeOffsetOfLocalHeader - b.relativeOffsetOfLocalHeader), expected = 0, previous, descriptorAfterPrevious = !1;
-  for (let [i, r] of sorted.entries()) {
-    let at = r.relativeOffsetOfLocalHeader;
-    if (previous && at === previous.relativeOffsetOfLocalHeader)
-      return {
-        entry: r.name,
-        reason: `it shares its data with entry ${JSON.stringify(previous.name)}; overlapping entries are how zip bombs repeat one compressed payload`
-      };
-    let gap = at - expected;
-    if (gap < 0 || (descriptorAfterPrevious ? !DESCRIPTOR_SIZES.has(gap) : gap !== 0)) {
-      let what = previous ? `entry ${JSON.stringify(previous.name)}` : "the start of the file";
-      return gap < 0 ? {
-        entry: r.name,
-        reason: `its local header (byte ${at}) lies inside the data of ${what}; overlapping entries are how zip bombs repeat one compressed payload`
-      } : {
-        entry: r.name,
-        reason: `${gap} bytes that belong to no entry lie between ${what} and this one; streaming zip readers could find a file there that the central directory does not list`
-      };
-    }
-    let nearby = (sorted[i + 1]?.relativeOffsetOfLocalHeader ?? end.cdOffset) - at < NEARBY || at - expected < NEARBY, header2 = await file.readAt(at, 30 + r.fileNameLength + LIKELY_EXTRA, nearby);
-    if (header2.length < 30 || header2.readUInt32LE(0) !== LOCAL_SIG)
-      return { entry: r.name, reason: `its local header (byte ${at}) is missing or damaged` };
-    let nameLength = header2.readUInt16LE(26), extraLength = header2.readUInt16LE(28);
-    header2.length < 30 + nameLength + extraLength && (header2 = await file.readAt(at, 30 + nameLength + extraLength, !0));
-    let tail = header2.subarray(30, 30 + nameLength + extraLength), localName = tail.subarray(0, nameLength);
-    if (tail.length < nameLength + extraLength)
-      return { entry: r.name, reason: "its local header is cut off" };
-    if (!localName.equals(r.fileNameRaw)) {
-      let shown = lowLevel.getFileNameLowLevel(header2.readUInt16LE(6), localName, [], !0);
-      return {
-        entry: r.name,
-        reason: `its local header names it ${JSON.stringify(shown)}; zip tools that read local headers (streaming extractors) would create a different file`
-      };
-    }
-    let localFlags = header2.readUInt16LE(6), extra2 = parseExtra(tail.subarray(nameLength));
-    if (!extra2) return { entry: r.name, reason: "its local header has malformed extra fields" };
-    let unicode = unicodePathProblem(localName, localFlags, extra2, "its local header’s");
-    if (unicode) return { entry: r.name, reason: unicode };
-    if (header2.readUInt16LE(8) !== r.compressionMethod)
-      return {
-        entry: r.name,
-        reason: `its local header says compression method ${header2.readUInt16LE(8)}, its central record ${r.compressionMethod}; zip tools would read different data`
-      };
-    let descriptor = (localFlags & DATA_DESCRIPTOR_FLAG) !== 0;
-    if (!descriptor) {
-      let fields = [
-        ["CRC-32", header2.readUInt32LE(14), r.crc32],
-        ["compressed size", header2.readUInt32LE(18), r.compressedSize],
-        ["size", header2.readUInt32LE(22), r.uncompressedSize]
-      ];
-      for (let [label, local, central] of fields)
-        if (local !== central && !(label !== "CRC-32" && local === U32_MAX2))
-          return {
-            entry: r.name,
-            reason: `its local header gives ${label} ${local}, its central record ${central}; zip tools that read local headers would see different data`
-          };
-    }
-    expected = at + 30 + nameLength + extraLength + r.compressedSize, descriptorAfterPrevious = descriptor, previous = r;
-  }
-  let tailGap = end.cdOffset - expected;
-  if (sorted.length && (tailGap < 0 || (descriptorAfterPrevious ? !DESCRIPTOR_SIZES.has(tailGap) : tailGap !== 0)))
-    return {
-      entry: previous?.name,
-      reason: tailGap < 0 ? "its data runs into the central directory" : `${tailGap} bytes that belong to no entry lie between it and the central directory; streaming zip readers could find a file there that the central directory does not list`
-    };
-  if (!sorted.length && end.cdOffset !== 0)
-    return { reason: `${end.cdOffset} bytes before the central directory belong to no entry` };
-}
-
-// ../core/src/upack/zip-file.ts
-var import_yauzl2 = __toESM(require_yauzl(), 1);
-import { close as close2, fstat, open as open3, read } from "node:fs";
-import { Readable } from "node:stream";
-var BLOCK_SIZE = 256 * 1024, ReaderBase = import_yauzl2.default.RandomAccessReader, CachedFileReader = class extends ReaderBase {
-  constructor(fd, size) {
-    super();
-    this.fd = fd;
-    this.size = size;
-  }
-  fd;
-  size;
-  blockStart = 0;
-  block = Buffer.alloc(0);
-  _readStreamForRange(start, end) {
-    return new RangeStream(this.fd, start, end);
-  }
-  read(buffer, offset, length, position, callback) {
-    if (position >= this.blockStart && position + length <= this.blockStart + this.block.length) {
-      this.block.copy(buffer, offset, position - this.blockStart, position - this.blockStart + length), process.nextTick(callback, null);
-      return;
-    }
-    if (length > BLOCK_SIZE) {
-      read(this.fd, buffer, offset, length, position, (err, n) => callback(err ?? eof(n, length)));
-      return;
-    }
-    let block = Buffer.allocUnsafe(Math.max(length, Math.min(BLOCK_SIZE, this.size - position)));
-    read(this.fd, block, 0, block.length, position, (err, n) => {
-      if (err) return callback(err);
-      this.block = block.subarray(0, n), this.blockStart = position;
-      let short = eof(n, length);
-      short || block.copy(buffer, offset, 0, length), callback(short);
-    });
-  }
-  /**
-   * `length` bytes at `position` (short at the end of the file). Far-apart reads (local headers of large
-   * entries) go straight to the file instead of pulling a whole block each.
-   */
-  readAt(position, length, nearby) {
-    let want = Math.max(0, Math.min(length, this.size - position)), out = Buffer.alloc(want);
-    return want === 0 ? Promise.resolve(out) : position >= this.blockStart && position + want <= this.blockStart + this.block.length || nearby ? new Promise(
-      (resolve3, reject) => this.read(out, 0, want, position, (err) => err ? reject(err) : resolve3(out))
-    ) : new Promise(
-      (resolve3, reject) => read(this.fd, out, 0, want, position, (err, n) => err ? reject(err) : resolve3(out.subarray(0, n)))
+  transport;
+  async record(record, options2) {
+    let missing2 = ["application", "description", "target", "feed", "name", "version"].filter(
+      (field) => !record[field]?.trim()
     );
-  }
-  close(callback) {
-    close2(this.fd, callback);
-  }
-}, RangeStream = class extends Readable {
-  constructor(fd, position, end) {
-    super();
-    this.fd = fd;
-    this.position = position;
-    this.end = end;
-  }
-  fd;
-  position;
-  end;
-  _read(size) {
-    let length = Math.min(Math.max(size, 65536), this.end - this.position);
-    if (length <= 0) {
-      this.push(null);
-      return;
-    }
-    read(this.fd, Buffer.allocUnsafe(length), 0, length, this.position, (err, n, buffer) => {
-      if (err) return this.destroy(err);
-      if (n === 0) return this.destroy(eof(0, length) ?? void 0);
-      this.position += n, this.push(buffer.subarray(0, n));
+    if (missing2.length)
+      throw new ValidationError(
+        "Deployment record",
+        missing2.map((field) => `${field} is required`)
+      );
+    await this.transport.send({
+      method: "POST",
+      path: `${joinPath("api", "package-deployment")}/`,
+      body: { type: "json", value: deploymentBody(record) },
+      accept: "*/*",
+      idempotent: !1,
+      // A 429/503 with Retry-After is a refusal before the record is handled: sending it again is safe.
+      resendWhenRefused: !0,
+      signal: options2?.signal,
+      operation: `record deployment of ${describePackage(record)} to "${record.target}"`,
+      privilege: `Feeds_DownloadPackage on feed "${record.feed}"`,
+      notFoundHint: `Feed "${record.feed}" was not found (or the server is older than ProGet 5.2.26).`
     });
   }
 };
-function eof(got, wanted) {
-  return got < wanted ? new Error(`unexpected end of file: read ${got} of ${wanted} bytes`) : null;
-}
-function openZipFile(path, options2) {
-  return new Promise((resolve3, reject) => {
-    open3(path, "r", (openErr, fd) => {
-      if (openErr) return reject(openErr);
-      let fail = (err) => close2(fd, () => reject(err));
-      fstat(fd, (statErr, stats) => {
-        if (statErr) return fail(statErr);
-        let reader = new CachedFileReader(fd, stats.size);
-        import_yauzl2.default.fromRandomAccessReader(
-          reader,
-          stats.size,
-          options2,
-          (err, zip) => err ? fail(err) : resolve3({ zip, size: stats.size, readAt: (p, l, near) => reader.readAt(p, l, near) })
-        );
-      });
-    });
-  });
-}
 
-// ../core/src/upack/read.ts
-var DEFAULT_EXTRACT_LIMITS = Object.freeze({
-  maxEntries: 5e4,
-  maxTotalSize: 4 * 1024 ** 3,
-  // Deflate tops out near 1032:1; ordinary text and binaries stay well below 100:1.
-  maxCompressionRatio: 250,
-  ratioThreshold: 64 * 1024,
-  maxManifestSize: 1024 ** 2,
-  maxManifestDepth: MAX_MANIFEST_DEPTH,
-  maxPathDepth: 128
-});
-var S_IFMT = 61440, S_IFLNK = 40960;
-async function readPackage(path, limits = {}) {
-  return withZip(path, async (file) => {
-    let lim = { ...DEFAULT_EXTRACT_LIMITS, ...limits }, entries = await scanEntries(file, path, lim), { manifest, problems, warnings, virtual } = await loadManifest(file.zip, path, entries, lim);
-    return {
-      manifest,
-      manifestProblems: problems,
-      manifestWarnings: warnings,
-      virtual,
-      entries: entries.map(({ raw: _, crc32: __, ...e }) => e)
-    };
+// ../core/src/areas/server.ts
+function parseServerVersion(text) {
+  let m = /(\d+(?:\.\d+)*)/.exec(text ?? "");
+  if (!text || !m) return;
+  let parts = m[1].split(".").map((p) => Number.parseInt(p, 10)), major = parts[0], year, release;
+  return major >= 2e3 && major < 2100 ? (year = major, release = `${year}.${parts[1] ?? 0}`) : major >= 20 && major < 100 ? (year = 2e3 + major, release = `${year}.${parts[2] ?? parts[1] ?? 0}`) : release = parts.slice(0, 3).join("."), { text: text.trim(), parts, year, release };
+}
+var EDITIONS = { free: "Free", basic: "Basic", enterprise: "Enterprise" };
+function parseEdition(text) {
+  return text === void 0 ? void 0 : EDITIONS[text.trim().toLowerCase()];
+}
+function describeServer(info2) {
+  let version = parseServerVersion(info2.version), edition = parseEdition(info2.edition), name2 = version ? `ProGet ${version.year ? version.release : version.text}` : "ProGet (version not reported)";
+  return { version, edition, display: edition ? `${name2} (${edition})` : name2 };
+}
+function mayIgnoreMissingGroup(info2) {
+  let v = parseServerVersion(info2.version);
+  return v?.year === void 0 || v.year < 2024;
+}
+function hasProGetHeaders(headers) {
+  return headers["x-proget-version"] !== void 0 || headers["x-proget-edition"] !== void 0;
+}
+function isHtml(headers, text) {
+  return String(headers["content-type"] ?? "").toLowerCase().includes("html") ? !0 : text !== void 0 && /^\s*(<!doctype html|<html)/i.test(text);
+}
+function describeHtml(text) {
+  let title = /<title[^>]*>([^<]{1,120})<\/title>/i.exec(text)?.[1]?.trim();
+  return title ? `an HTML page titled "${title}"` : "an HTML page";
+}
+function notProGet(found, base, extra2 = {}) {
+  return new ProGetError({
+    kind: "invalid-response",
+    subject: "server",
+    message: `${base} does not look like a ProGet server: it answered with ${found}`,
+    hint: "Check the ProGet URL: it is the address of the ProGet web site (for example https://proget.example.com, with a path only if ProGet is hosted under one), not a feed URL, a login page or a proxy in front of it.",
+    ...extra2
   });
 }
-async function readManifest(path, limits = {}) {
-  return (await readPackage(path, limits)).manifest;
-}
-async function scanEntries(file, pkg, lim) {
-  let zip = file.zip;
-  if (zip.entryCount > lim.maxEntries)
-    throw new PackageFormatError(
-      `${pkg}: holds ${zip.entryCount} entries; the limit is ${lim.maxEntries} (raise maxEntries if this is expected)`
-    );
-  let entries = [], seen = /* @__PURE__ */ new Set(), total = 0, records = [], check2 = (raw) => {
-    let fileNameRaw = raw.fileNameRaw, name2 = yauzlExtras.getFileNameLowLevel(
-      raw.generalPurposeBitFlag,
-      fileNameRaw,
-      raw.extraFields,
-      !1
-      // not strict: '\' becomes '/' (packages built on Windows)
-    ), problem = nameProblem(name2, lim.maxPathDepth) ?? unicodePathProblem(fileNameRaw, raw.generalPurposeBitFlag, raw.extraFields);
-    problem && refuse(pkg, name2, problem);
-    let isDirectory3 = name2.endsWith("/");
-    if ((raw.externalFileAttributes >>> 16 & S_IFMT) === S_IFLNK && refuse(pkg, name2, "it is a symbolic link, which packages may not contain"), raw.isEncrypted() && refuse(pkg, name2, "it is encrypted"), !isDirectory3 && raw.compressionMethod !== 0 && raw.compressionMethod !== 8) {
-      let method = raw.compressionMethod;
-      refuse(pkg, name2, `it uses compression method ${method}; only store (0) and deflate (8) are supported`);
-    }
-    let key = isDirectory3 ? name2.slice(0, -1) : name2;
-    seen.has(key) && refuse(pkg, name2, "the package holds this path more than once"), seen.add(key);
-    let size = raw.uncompressedSize, compressedSize = raw.compressedSize, ratio = size / Math.max(compressedSize, 1);
-    !isDirectory3 && size > lim.ratioThreshold && ratio > lim.maxCompressionRatio && refuse(
-      pkg,
-      name2,
-      `it expands ${compressedSize} bytes to ${size} (ratio ${Math.round(ratio)}:1, limit ${lim.maxCompressionRatio}:1): a likely zip bomb`
-    ), total += size, total > lim.maxTotalSize && refuse(
-      pkg,
-      name2,
-      `the entries so far add up to ${total} bytes uncompressed; the limit is ${lim.maxTotalSize}`
-    ), entries.push({ path: name2, size, compressedSize, isDirectory: isDirectory3, raw, crc32: raw.crc32 }), records.push({
-      name: name2,
-      fileNameRaw,
-      generalPurposeBitFlag: raw.generalPurposeBitFlag,
-      compressionMethod: raw.compressionMethod,
-      crc32: raw.crc32,
-      compressedSize,
-      uncompressedSize: size,
-      relativeOffsetOfLocalHeader: raw.relativeOffsetOfLocalHeader,
-      fileNameLength: fileNameRaw.length,
-      extraFieldLength: raw.extraFieldLength,
-      fileCommentLength: raw.fileCommentLength
-    });
-  };
-  await new Promise((resolvePromise, reject) => {
-    let stop = (err) => {
-      zip.off("entry", onEntry).off("end", onEnd).off("error", onError), err === void 0 ? resolvePromise() : reject(err);
-    }, onEntry = (raw) => {
-      try {
-        check2(raw);
-      } catch (err) {
-        return stop(err);
-      }
-      zip.readEntry();
-    }, onEnd = () => stop(), onError = (err) => stop(
-      new PackageFormatError(
-        `${pkg}: has a damaged central directory: record ${entries.length + 1} of the ${zip.entryCount} its end-of-archive record counts cannot be read (${err.message})`
-      )
-    );
-    zip.on("entry", onEntry).on("end", onEnd).on("error", onError), zip.readEntry();
-  });
-  let allowed = Math.max(lim.ratioThreshold, lim.maxCompressionRatio * file.size);
-  if (total > allowed)
-    throw new PackageFormatError(
-      `${pkg}: its entries declare ${total} bytes uncompressed, ${Math.round(total / Math.max(file.size, 1))} times the ${file.size}-byte file (limit ${lim.maxCompressionRatio}:1): a likely zip bomb`
-    );
-  let finding = await auditLayout(file, zip.comment.length, records);
-  if (finding)
-    throw finding.entry !== void 0 && refuse(pkg, finding.entry, finding.reason), new PackageFormatError(`${pkg}: ${finding.reason}`);
-  return entries;
-}
-function nameProblem(name2, maxDepth) {
-  if (name2 === "" || name2 === "/") return "its name is empty";
-  if (name2.includes("\0")) return "its name contains a NUL character";
-  if (name2.startsWith("/")) return "its path is absolute";
-  if (/^[A-Za-z]:/.test(name2)) return "its path starts with a drive letter";
-  let segments = name2.replace(/\/$/, "").split("/");
-  if (segments.includes("..")) return "its path contains a '..' segment that leaves the package";
-  if (segments.length > maxDepth)
-    return `its path has ${segments.length} segments; the limit is ${maxDepth} (maxPathDepth)`;
-}
-async function loadManifest(zip, pkg, entries, lim) {
-  let entry = entries.find((e) => e.path === "upack.json");
-  if (!entry || entry.isDirectory)
-    throw new PackageFormatError(
-      `${pkg}: upack.json is missing from the root of the package; this is not a universal package`
-    );
-  entry.size > lim.maxManifestSize && refuse(pkg, entry.path, `it is ${entry.size} bytes; the limit for a manifest is ${lim.maxManifestSize}`);
-  let chunks = [], guard = new EntryGuard(pkg, entry, new InflateBudget(pkg, lim.maxManifestSize));
-  await pipeline3(await openRaw(zip, entry.raw), guard, async (source) => {
-    for await (let chunk of source) chunks.push(chunk);
-  }).catch((err) => {
-    throw asFormatError(err, pkg, entry.path);
-  });
-  let text;
-  try {
-    text = new TextDecoder("utf-8", { fatal: !0, ignoreBOM: !1 }).decode(Buffer.concat(chunks));
-  } catch {
-    refuse(pkg, entry.path, "it is not valid UTF-8");
-  }
-  let tooDeep = jsonDepthProblem(text, lim.maxManifestDepth);
-  tooDeep && refuse(pkg, entry.path, tooDeep);
-  let parsed;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    refuse(pkg, entry.path, `it is not valid JSON (${err.message})`);
-  }
-  (typeof parsed != "object" || parsed === null || Array.isArray(parsed)) && refuse(pkg, entry.path, "it is not a JSON object");
-  let m = parsed, missing2 = ["name", "version"].filter((k) => typeof m[k] != "string" || m[k] === "");
-  missing2.length && refuse(pkg, entry.path, `it has no ${missing2.join(" or ")}`);
-  let virtual = Object.hasOwn(m, "contents"), { problems, warnings } = checkManifest(m, { virtual });
-  return { manifest: m, problems, warnings, virtual };
-}
-var yauzlExtras = import_yauzl3.default;
-async function withZip(path, use) {
-  let file = await openZip(path);
-  try {
-    return await use(file);
-  } finally {
-    file.zip.close();
-  }
-}
-async function openZip(path) {
-  let options2 = { lazyEntries: !0, autoClose: !1, decodeStrings: !1, validateEntrySizes: !0 };
-  try {
-    let file = await openZipFile(path, options2);
-    return file.zip.on("error", () => {
-    }), file;
-  } catch (err) {
-    throw err.code ? err : new PackageFormatError(`${path}: is not a readable zip file (${err.message})`);
-  }
-}
-function openRaw(zip, entry) {
-  return new Promise((resolvePromise, reject) => {
-    zip.openReadStream(entry, (err, stream) => err ? reject(err) : resolvePromise(stream));
-  });
-}
-function refuse(pkg, name2, reason) {
-  throw entryError(pkg, name2, reason);
-}
-function asFormatError(err, pkg, name2) {
-  if (err instanceof PackageFormatError) return err;
-  let code2 = err?.code;
-  if (typeof code2 == "string" && !code2.startsWith("Z_")) return err;
-  let message = err.message, declared = /too many bytes in the stream\. expected (\d+)/.exec(message);
-  if (declared)
-    return entryError(pkg, name2, `it holds more data than the ${declared[1]} bytes its header declares`);
-  let short = /not enough bytes in the stream\. expected (\d+)\. got only (\d+)/.exec(message);
-  return short ? entryError(pkg, name2, `it holds ${short[2]} bytes, not the ${short[1]} its header declares`) : entryError(pkg, name2, `its data is damaged (${message})`);
-}
-
-// ../core/src/upload/resumable.ts
-import { randomUUID as randomUUID3 } from "node:crypto";
-
-// ../core/src/upload/multipart.ts
-import { randomUUID as randomUUID2 } from "node:crypto";
-import { createReadStream as createReadStream2 } from "node:fs";
-import { Readable as Readable2, Transform as Transform3 } from "node:stream";
-import { setTimeout as sleep } from "node:timers/promises";
-var MULTIPART_DEFAULTS = {
-  /** 32 MiB: few enough requests for a 4 GiB file (128), little to resend after a reset. */
-  partSizeBytes: 32 * 1024 * 1024,
-  partAttempts: 5,
-  retryBaseDelayMs: 500,
-  retryMaxDelayMs: 3e4
-}, MIN_PART = 1024, MAX_PART = 2 ** 31 - 1, READ_CHUNK2 = 256 * 1024;
-function multipartProblems(options2) {
-  let problems = [], part = options2?.partSizeBytes;
-  part !== void 0 && !(Number.isSafeInteger(part) && part >= MIN_PART && part <= MAX_PART) && problems.push(`part size must be a whole number of bytes from ${MIN_PART} to ${MAX_PART}, got ${part}`);
-  let attempts = options2?.partAttempts;
-  attempts !== void 0 && !(Number.isSafeInteger(attempts) && attempts >= 1 && attempts <= 100) && problems.push(`part attempts must be a whole number from 1 to 100, got ${attempts}`);
-  for (let name2 of ["retryBaseDelayMs", "retryMaxDelayMs"]) {
-    let v = options2?.[name2];
-    v !== void 0 && !(Number.isFinite(v) && v >= 0) && problems.push(`${name2} must be zero or more`);
-  }
-  return problems;
-}
-function isRetryablePartError(error2) {
-  if (!(error2 instanceof ProGetError)) return !1;
-  if (error2.kind === "network" || error2.kind === "timeout") return !0;
-  let s = error2.status;
-  return s !== void 0 && (s >= 500 || s === 408 || s === 429);
-}
-async function uploadMultipart(assets, dir, path, filePath, options2 = {}) {
-  let problems = multipartProblems(options2), fileSize = await regularFileSize(filePath);
-  typeof fileSize == "string" && problems.push(fileSize);
-  let size = typeof fileSize == "number" ? fileSize : 0, known = options2.knownHashes;
-  if (known && (known.size !== size || !known.sha1 || !known.sha256) && problems.push(`knownHashes must have sha1, sha256 and the file's size (${size} bytes)`), problems.length > 0) throw new ValidationError("Multipart upload", problems);
-  let partSize = options2.partSizeBytes ?? MULTIPART_DEFAULTS.partSizeBytes, attempts = options2.partAttempts ?? MULTIPART_DEFAULTS.partAttempts, base = options2.retryBaseDelayMs ?? MULTIPART_DEFAULTS.retryBaseDelayMs, cap = options2.retryMaxDelayMs ?? MULTIPART_DEFAULTS.retryMaxDelayMs, totalParts = Math.max(1, Math.ceil(size / partSize)), id = randomUUID2().replace(/-/g, ""), hasher = known ? void 0 : new PackageHasher(), hashedUpTo = 0, partRequests = 0;
-  for (let index = 0; index < totalParts; index++) {
-    let offset = index * partSize, length = Math.min(partSize, size - offset);
-    for (let attempt = 1; ; attempt++) {
-      partRequests++;
-      let sent = 0;
-      try {
-        await assets.sendPart(
-          dir,
-          path,
-          {
-            id,
-            index,
-            offset,
-            totalSize: size,
-            partSize: length,
-            totalParts,
-            open: () => {
-              sent = 0;
-              let source = length === 0 ? Readable2.from([]) : createReadStream2(filePath, {
-                start: offset,
-                end: offset + length - 1,
-                highWaterMark: READ_CHUNK2
-              });
-              if (!hasher) return source;
-              let position = offset, tap = new Transform3({
-                transform(chunk, _enc, done) {
-                  let end = position + chunk.length;
-                  end > hashedUpTo && (hasher.update(chunk.subarray(Math.max(0, hashedUpTo - position))), hashedUpTo = end), position = end, done(null, chunk);
-                }
-              });
-              return source.on("error", (e) => tap.destroy(e)), source.pipe(tap);
-            },
-            onChunk: options2.onProgress ? (chunk) => {
-              sent += chunk.length, options2.onProgress({ transferred: offset + sent, total: size });
-            } : void 0
-          },
-          options2.signal
-        );
-        break;
-      } catch (error2) {
-        if (attempt >= attempts || !isRetryablePartError(error2) || options2.signal?.aborted)
-          throw partFailure(error2, { index, totalParts, offset, length, attempt, dir, filePath });
-        options2.onPartRetry?.({ index, attempt, error: error2 });
-        let delay2 = Math.floor(Math.random() * Math.min(cap, base * 2 ** (attempt - 1)));
-        await pause(delay2, options2.signal, error2);
-      }
-    }
-  }
-  await completeUpload(assets, dir, path, id, size, attempts, base, cap, options2);
-  let hashes = known ?? hasher.digest();
-  if (hashes.size !== size)
-    throw new ProGetError({
-      kind: "invalid-response",
-      message: `${filePath} changed while it was uploaded (${size} bytes before, ${hashes.size} read)`
-    });
-  return { size, sha1: hashes.sha1, sha256: hashes.sha256, id, parts: totalParts, partRequests };
-}
-async function completeUpload(assets, dir, path, id, size, attempts, base, cap, options2) {
-  let failedBefore = !1;
-  for (let attempt = 1; ; attempt++)
-    try {
-      await assets.complete(dir, path, id, options2.signal);
-      return;
-    } catch (error2) {
-      if (failedBefore && error2 instanceof ProGetError && error2.status !== void 0 && error2.status < 500 && await isThere(assets, dir, path, size, options2.signal))
-        return;
-      if (attempt >= attempts || !isRetryablePartError(error2) || options2.signal?.aborted) throw error2;
-      failedBefore = !0, await pause(
-        Math.floor(Math.random() * Math.min(cap, base * 2 ** (attempt - 1))),
-        options2.signal,
-        error2
-      );
-    }
-}
-async function pause(ms, signal, after) {
-  try {
-    await sleep(ms, void 0, { signal });
-  } catch {
-    throw new ProGetError({
-      kind: "aborted",
-      message: "The multipart upload was cancelled while waiting to retry",
-      cause: after
-    });
-  }
-}
-async function isThere(assets, dir, path, size, signal) {
-  let segments = path.split(/[\\/]/).filter((s) => s !== ""), name2 = segments.pop();
-  return (await assets.list(dir, segments.join("/"), { signal }).catch(() => {
-  }))?.some((i) => i.name === name2 && !i.directory && i.size === size) ?? !1;
-}
-function partFailure(error2, p) {
-  if (!(error2 instanceof ProGetError)) return error2;
-  let range = p.length > 0 ? `bytes ${p.offset}-${p.offset + p.length - 1}` : "empty", cleanup = 'The parts already sent stay on the server until its "Feed Cleanup" scheduled task deletes them: the multipart protocol has no call to abandon an upload.';
+function reframe(error2, init) {
   return new ProGetError({
     kind: error2.kind,
-    message: `Could not upload part ${p.index + 1} of ${p.totalParts} (index ${p.index}, ${range}) of ${p.filePath} to asset directory "${p.dir}": gave up after ${p.attempt} attempt${p.attempt === 1 ? "" : "s"}: ` + error2.summary,
+    subject: error2.subject,
+    privilege: error2.privilege,
     status: error2.status,
     method: error2.method,
     url: error2.url,
     serverText: error2.serverText,
-    hint: error2.hint ? `${error2.hint} ${cleanup}` : cleanup,
-    attempts: p.attempt,
-    cause: error2
-  });
-}
-
-// ../core/src/upload/resumable.ts
-var RESUMABLE_DEFAULTS = {
-  /** 256 MiB: below it a failed PUT is cheap to repeat. */
-  thresholdBytes: 256 * 1024 * 1024
-}, MANIFEST_ONLY = {
-  maxTotalSize: Number.MAX_SAFE_INTEGER,
-  maxEntries: Number.MAX_SAFE_INTEGER,
-  maxCompressionRatio: Number.MAX_SAFE_INTEGER
-};
-async function publishResumable(areas, feed, filePath, options2 = {}) {
-  let problems = multipartProblems(options2), threshold = options2.thresholdBytes ?? RESUMABLE_DEFAULTS.thresholdBytes;
-  Number.isSafeInteger(threshold) && threshold >= 0 || problems.push(`threshold must be a whole number of bytes, got ${threshold}`), options2.assetDirectory !== void 0 && options2.assetDirectory.trim() === "" && problems.push("asset directory is empty: leave it out to upload with a plain PUT");
-  let fileSize = await regularFileSize(filePath);
-  typeof fileSize == "string" && problems.push(fileSize);
-  let size = typeof fileSize == "number" ? fileSize : 0;
-  if (problems.length > 0) throw new ValidationError("Upload", problems);
-  let dir = options2.assetDirectory?.trim(), put = async (reason) => ({
-    ...await areas.universal.upload(feed, filePath, options2),
-    method: "put",
-    reason
-  });
-  if (!dir) return put("no asset directory was given");
-  if (size <= threshold) return put(`${size} bytes is not above the ${threshold}-byte threshold`);
-  let manifest = await readManifest(filePath, MANIFEST_ONLY), id = { group: manifest.group ?? "", name: manifest.name, version: manifest.version }, probe;
-  try {
-    if (await areas.assets.list(dir, "", { signal: options2.signal }) === void 0) return put(`asset directory "${dir}" was not found (HTTP 404)`);
-    probe = "found";
-  } catch (e) {
-    if (!isProGetError(e, "unauthorized") && !isProGetError(e, "forbidden")) throw e;
-    probe = "refused";
-  }
-  let assetPath = `${id.name}-${id.version}.${randomUUID3().slice(0, 8)}.upack`, uploaded;
-  try {
-    uploaded = await uploadMultipart(areas.assets, dir, assetPath, filePath, options2);
-  } catch (e) {
-    if (probe === "refused" && isProGetError(e, "not-found"))
-      return put(`asset directory "${dir}" was not found (HTTP 404 for the first part)`);
-    throw e;
-  }
-  try {
-    await areas.universal.import(
-      feed,
-      { assetDirectory: dir, from: assetPath, deleteFromSource: !0 },
-      { signal: options2.signal }
-    );
-  } catch (error2) {
-    let done = isProGetError(error2, "network") || isProGetError(error2, "timeout") ? await verifyImport(areas, feed, id, uploaded, options2.signal).catch(() => {
-    }) : void 0;
-    if (done === "sha1") return result(done);
-    throw await areas.assets.delete(dir, assetPath).catch(() => {
-    }), error2;
-  }
-  return result(await verifyImport(areas, feed, id, uploaded, options2.signal));
-  function result(verified) {
-    return {
-      size: uploaded.size,
-      sha1: uploaded.sha1,
-      sha256: uploaded.sha256,
-      method: "multipart",
-      reason: `${size} bytes is above the ${threshold}-byte threshold`,
-      assetDirectory: dir,
-      assetPath,
-      parts: uploaded.parts,
-      partRequests: uploaded.partRequests,
-      verified
-    };
-  }
-}
-async function verifyImport(areas, feed, id, uploaded, signal) {
-  let what = `${describePackage(id)} in feed "${feed}"`, infos;
-  try {
-    infos = await areas.packages.versions(feed, id, { signal });
-  } catch (e) {
-    if (!isProGetError(e, "not-found")) throw e;
-  }
-  if (infos === void 0) {
-    if (await areas.universal.getVersion(feed, id, { signal })) return "exists";
-    throw missing(what);
-  }
-  let info2 = infos.find((v) => v.version.toLowerCase() === id.version.toLowerCase());
-  if (!info2) throw missing(what);
-  let wrong = [];
-  if (info2.sha1 !== void 0 && info2.sha1.toLowerCase() !== uploaded.sha1 && wrong.push(`SHA-1 ${info2.sha1}, expected ${uploaded.sha1}`), info2.size !== void 0 && info2.size !== uploaded.size && wrong.push(`${info2.size} bytes, expected ${uploaded.size}`), wrong.length > 0)
-    throw new ProGetError({
-      kind: "invalid-response",
-      message: `The import finished but ${what} has ${wrong.join(" and ")}`,
-      hint: "Another upload of the same version may have won; check the feed and publish again."
-    });
-  return info2.sha1 === void 0 ? "exists" : "sha1";
-}
-function missing(what) {
-  return new ProGetError({
-    kind: "invalid-response",
-    message: `The import reported success but ${what} is not there`,
-    hint: "The server may import in the background; check the feed before publishing again."
+    hint: error2.hint,
+    attempts: error2.attempts,
+    message: error2.summary.replace(/ \([A-Z]+ [^)]*\)$/, ""),
+    cause: error2,
+    ...init
   });
 }
 
@@ -18082,849 +16719,6 @@ function objectOf(value, what) {
     message: `Expected ${what} as a JSON object, got ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}`
   });
 }
-
-// ../core/src/areas/assets.ts
-var ASSET_PRIVILEGE = (dir) => `Feeds_AddPackage (Add/Repackage) on asset directory "${dir}"`;
-function assetPathSegments(path) {
-  let segments = path.split(/[\\/]/).filter((s) => s !== "");
-  if (segments.some((s) => s === "." || s === ".."))
-    throw new ValidationError("Asset path", [`"${path}" may not contain "." or ".." segments`]);
-  return segments;
-}
-function parseAssetItem(value) {
-  let o = typeof value == "object" && value !== null ? value : {}, type = str(o.type) ?? "";
-  return {
-    name: str(o.name) ?? "",
-    parent: str(o.parent),
-    directory: type.toLowerCase() === "dir",
-    type,
-    size: optNum(o.size),
-    modified: str(o.modified),
-    sha1: str(o.sha1)
-  };
-}
-var AssetsArea = class {
-  constructor(transport) {
-    this.transport = transport;
-  }
-  transport;
-  /**
-   * Items of a folder (the root when `path` is empty). `undefined` when the server answers 404: no such
-   * asset directory, or a ProGet without the asset API (a missing folder is an empty list, not a 404).
-   */
-  async list(dir, path = "", options2) {
-    return this.transport.request(
-      {
-        method: "GET",
-        path: `${joinPath("endpoints", dir, "dir", ...assetPathSegments(path))}${path === "" ? "/" : ""}`,
-        query: { recursive: options2?.recursive ? "true" : "false" },
-        signal: options2?.signal,
-        passStatuses: [404],
-        operation: `list asset directory "${dir}"${path ? ` folder ${path}` : ""}`,
-        privilege: `Feeds_DownloadPackage on asset directory "${dir}"`
-      },
-      async (r) => {
-        if (r.status === 404) {
-          await r.readText();
-          return;
-        }
-        return arrayOf(await r.readJson({ allowEmpty: !0 }), "the folder listing").map(parseAssetItem);
-      }
-    );
-  }
-  async uploadMultipart(dir, path, filePath, options2) {
-    return uploadMultipart(this, dir, path, filePath, options2);
-  }
-  /** Sends one part. Not retried by the transport once its body started: `uploadMultipart` owns retries. */
-  async sendPart(dir, path, part, signal) {
-    await this.transport.send({
-      method: "POST",
-      path: joinPath("endpoints", dir, "content", ...assetPathSegments(path)),
-      query: {
-        id: part.id,
-        multipart: "upload",
-        index: part.index,
-        offset: part.offset,
-        totalSize: part.totalSize,
-        partSize: part.partSize,
-        totalParts: part.totalParts
-      },
-      body: {
-        type: "stream",
-        open: part.open,
-        onChunk: part.onChunk,
-        length: part.partSize,
-        contentType: "application/octet-stream"
-      },
-      accept: "*/*",
-      transfer: !0,
-      idempotent: !1,
-      signal,
-      operation: `upload part ${part.index + 1} of ${part.totalParts} of ${path} to asset directory "${dir}"`,
-      privilege: ASSET_PRIVILEGE(dir)
-    });
-  }
-  async complete(dir, path, id, signal) {
-    await this.transport.send({
-      method: "POST",
-      path: joinPath("endpoints", dir, "content", ...assetPathSegments(path)),
-      query: { id, multipart: "complete" },
-      body: { type: "empty" },
-      accept: "*/*",
-      idempotent: !1,
-      signal,
-      operation: `complete the multipart upload of ${path} to asset directory "${dir}"`,
-      privilege: ASSET_PRIVILEGE(dir)
-    });
-  }
-  /** `POST /endpoints/{dir}/delete/{path}` (pgutil's DeleteItemAsync). */
-  async delete(dir, path, options2) {
-    let segments = assetPathSegments(path);
-    if (segments.length === 0) throw new ValidationError("Asset path", ["name the file or folder to delete"]);
-    await this.transport.send({
-      method: "POST",
-      path: joinPath("endpoints", dir, "delete", ...segments),
-      query: { recursive: options2?.recursive ? "true" : "false" },
-      body: { type: "empty" },
-      accept: "*/*",
-      signal: options2?.signal,
-      operation: `delete ${path} from asset directory "${dir}"`,
-      privilege: `Feeds_DeletePackage (Overwrite/Delete) on asset directory "${dir}"`
-    });
-  }
-};
-
-// ../core/src/areas/packages.ts
-var NEEDS_2023 = "The Packages API needs ProGet 2023 or later; on a newer server, check that the feed and package exist.";
-function parsePackageVersionInfo(value) {
-  let o = objectOf(value, "a package version");
-  return {
-    purl: str(o.purl),
-    group: str(o.group) ?? "",
-    name: str(o.name) ?? "",
-    version: str(o.version) ?? "",
-    totalDownloads: num(o.totalDownloads),
-    downloads: num(o.downloads),
-    published: utcDate(o.published),
-    publishedBy: str(o.publishedBy),
-    size: optNum(o.size),
-    listed: bool(o.listed) ?? !0,
-    md5: str(o.md5),
-    sha1: str(o.sha1),
-    sha256: str(o.sha256),
-    sha512: str(o.sha512),
-    allowDownload: bool(o.allowDownload),
-    deprecated: bool(o.deprecated) ?? !1,
-    deprecationReason: str(o.deprecationReason)
-  };
-}
-function sameGroup(a, b) {
-  return (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
-}
-var PackagesArea = class {
-  constructor(transport, feeds) {
-    this.transport = transport;
-    this.feeds = feeds;
-  }
-  transport;
-  feeds;
-  async latest(feed, options2) {
-    return this.transport.json(
-      {
-        method: "GET",
-        path: joinPath("api", "packages", feed, "latest"),
-        query: {
-          group: options2?.group,
-          name: options2?.name,
-          stableOnly: options2?.stableOnly ? !0 : void 0
-        },
-        signal: options2?.signal,
-        operation: `list latest packages in feed "${feed}"`,
-        privilege: `Feeds_ViewFeed on feed "${feed}"`,
-        notFoundHint: NEEDS_2023
-      },
-      (json) => arrayOf(json, "the latest-package list").map(parsePackageVersionInfo)
-    );
-  }
-  async versions(feed, id, options2) {
-    return (await this.transport.json(
-      {
-        method: "GET",
-        path: joinPath("api", "packages", feed, "versions"),
-        // The group is always sent (`group=` for the empty one): ProGet 2023 ignores a missing group.
-        query: { group: id.group ?? "", name: id.name, version: id.version },
-        signal: options2?.signal,
-        operation: `list versions of ${describePackage(id)} in feed "${feed}"`,
-        privilege: `Feeds_ViewFeed on feed "${feed}"`,
-        notFoundHint: NEEDS_2023
-      },
-      (json) => arrayOf(json, "the version list").map(parsePackageVersionInfo)
-    )).filter((v) => sameGroup(v.group, id.group));
-  }
-  /** `latest`/`latest-unstable` include prereleases, `latest-stable` does not; resolved here, never sent. */
-  async resolveVersion(feed, id, options2) {
-    return resolveSelector(
-      id.version,
-      async () => (await this.versions(feed, { group: id.group, name: id.name }, options2)).map((v) => v.version),
-      `${describePackage(id)} in feed "${feed}"`
-    );
-  }
-  async download(feed, id, destPath, options2) {
-    let plan = downloadPlan(options2), version = await this.resolveVersion(feed, id, options2), pkg = { ...id, version };
-    return this.feedFirst(
-      feed,
-      options2,
-      () => this.transport.request(
-        {
-          method: "GET",
-          path: joinPath("api", "packages", feed, "download"),
-          query: { group: id.group ?? "", name: id.name, version },
-          accept: "*/*",
-          transfer: !0,
-          deadlineMs: plan.deadlineMs,
-          signal: options2?.signal,
-          operation: `download ${describePackage(pkg)} from feed "${feed}"`,
-          privilege: `Feeds_DownloadPackage on feed "${feed}"`,
-          notFoundHint: NEEDS_2023
-        },
-        (r) => saveResponse(r, {
-          destPath,
-          fallbackName: `${id.name}.${version}`,
-          operation: `download ${describePackage(pkg)}`,
-          onProgress: options2?.onProgress,
-          expectPackage: !0,
-          ...plan
-        })
-      )
-    );
-  }
-  /** A 404 is about the package only once the feed is known to exist: otherwise the feed's error. */
-  async feedFirst(feed, options2, run) {
-    try {
-      return await run();
-    } catch (e) {
-      throw this.feeds && isProGetError(e, "not-found") && !this.feeds.isKnown(feed) && await this.feeds.require(feed, options2), e;
-    }
-  }
-  async upload(feed, filePath, options2) {
-    let file = await fileBody(filePath, options2?.onProgress, void 0, options2?.knownHashes);
-    try {
-      await this.transport.request(
-        {
-          method: "PUT",
-          path: joinPath("api", "packages", feed, "upload"),
-          body: file.body,
-          accept: "*/*",
-          transfer: !0,
-          successStatuses: [200, 201],
-          signal: options2?.signal,
-          operation: `upload ${filePath} to feed "${feed}"`,
-          privilege: `Feeds_AddPackage on feed "${feed}" (plus Feeds_OverwritePackage to replace an existing version)`,
-          notFoundHint: NEEDS_2023
-        },
-        (r) => r.readText()
-      );
-    } catch (e) {
-      throw await overwriteRefusal(e, feed, filePath, async (id) => {
-        let found = await this.versions(feed, id, options2);
-        return found.length > 0 ? found : void 0;
-      });
-    }
-    return file.result();
-  }
-  async delete(feed, id, options2) {
-    if (isVersionSelector(id.version))
-      throw new ValidationError("Delete", [
-        `"${id.version}" is not a version: name the exact version to delete`
-      ]);
-    await this.feedFirst(
-      feed,
-      options2,
-      () => this.transport.send({
-        method: "POST",
-        path: joinPath("api", "packages", feed, "delete"),
-        query: { group: id.group ?? "", name: id.name, version: id.version },
-        body: { type: "empty" },
-        accept: "*/*",
-        signal: options2?.signal,
-        operation: `delete ${describePackage(id)} from feed "${feed}"`,
-        privilege: `Feeds_DeletePackage (Overwrite/Delete) on feed "${feed}"`,
-        notFoundHint: "The package version was not found (or the server is older than ProGet 2023 and lacks the Packages API)."
-      })
-    );
-  }
-};
-
-// ../core/src/areas/server.ts
-function parseServerVersion(text) {
-  let m = /(\d+(?:\.\d+)*)/.exec(text ?? "");
-  if (!text || !m) return;
-  let parts = m[1].split(".").map((p) => Number.parseInt(p, 10)), major = parts[0], year, release;
-  return major >= 2e3 && major < 2100 ? (year = major, release = `${year}.${parts[1] ?? 0}`) : major >= 20 && major < 100 ? (year = 2e3 + major, release = `${year}.${parts[2] ?? parts[1] ?? 0}`) : release = parts.slice(0, 3).join("."), { text: text.trim(), parts, year, release };
-}
-var EDITIONS = { free: "Free", basic: "Basic", enterprise: "Enterprise" };
-function parseEdition(text) {
-  return text === void 0 ? void 0 : EDITIONS[text.trim().toLowerCase()];
-}
-function describeServer(info2) {
-  let version = parseServerVersion(info2.version), edition = parseEdition(info2.edition), name2 = version ? `ProGet ${version.year ? version.release : version.text}` : "ProGet (version not reported)";
-  return { version, edition, display: edition ? `${name2} (${edition})` : name2 };
-}
-function mayIgnoreMissingGroup(info2) {
-  let v = parseServerVersion(info2.version);
-  return v?.year === void 0 || v.year < 2024;
-}
-function hasProGetHeaders(headers) {
-  return headers["x-proget-version"] !== void 0 || headers["x-proget-edition"] !== void 0;
-}
-function isHtml(headers, text) {
-  return String(headers["content-type"] ?? "").toLowerCase().includes("html") ? !0 : text !== void 0 && /^\s*(<!doctype html|<html)/i.test(text);
-}
-function describeHtml(text) {
-  let title = /<title[^>]*>([^<]{1,120})<\/title>/i.exec(text)?.[1]?.trim();
-  return title ? `an HTML page titled "${title}"` : "an HTML page";
-}
-function notProGet(found, base, extra2 = {}) {
-  return new ProGetError({
-    kind: "invalid-response",
-    subject: "server",
-    message: `${base} does not look like a ProGet server: it answered with ${found}`,
-    hint: "Check the ProGet URL: it is the address of the ProGet web site (for example https://proget.example.com, with a path only if ProGet is hosted under one), not a feed URL, a login page or a proxy in front of it.",
-    ...extra2
-  });
-}
-function reframe(error2, init) {
-  return new ProGetError({
-    kind: error2.kind,
-    subject: error2.subject,
-    privilege: error2.privilege,
-    status: error2.status,
-    method: error2.method,
-    url: error2.url,
-    serverText: error2.serverText,
-    hint: error2.hint,
-    attempts: error2.attempts,
-    message: error2.summary.replace(/ \([A-Z]+ [^)]*\)$/, ""),
-    cause: error2,
-    ...init
-  });
-}
-
-// ../core/src/areas/universal.ts
-var PACKAGE_KEYS = /* @__PURE__ */ new Set([
-  "group",
-  "name",
-  "latestVersion",
-  "title",
-  "description",
-  "icon",
-  "downloads",
-  "versions"
-]), VERSION_KEYS = /* @__PURE__ */ new Set([
-  "group",
-  "name",
-  "version",
-  "title",
-  "description",
-  "icon",
-  "dependencies",
-  "downloads",
-  "published",
-  "isLocal",
-  "isCached",
-  "isVirtual",
-  "fileList"
-]);
-function parseUniversalPackage(value) {
-  let o = objectOf(value, "a universal package"), versions = strings(o.versions);
-  return {
-    group: str(o.group) ?? "",
-    name: str(o.name) ?? "",
-    latestVersion: str(o.latestVersion),
-    title: str(o.title),
-    description: str(o.description),
-    icon: str(o.icon),
-    downloads: num(o.downloads),
-    versions,
-    extra: extra(o, PACKAGE_KEYS)
-  };
-}
-function parseUniversalVersion(value) {
-  let o = objectOf(value, "a universal package version"), fileList = Array.isArray(o.fileList) ? o.fileList.filter(isObject).map(parseFileEntry) : void 0;
-  return {
-    group: str(o.group) ?? "",
-    name: str(o.name) ?? "",
-    version: str(o.version) ?? "",
-    title: str(o.title),
-    description: str(o.description),
-    icon: str(o.icon),
-    dependencies: strings(o.dependencies),
-    downloads: num(o.downloads),
-    published: utcDate(o.published),
-    isLocal: bool(o.isLocal),
-    isCached: bool(o.isCached),
-    isVirtual: bool(o.isVirtual),
-    fileList,
-    extra: extra(o, VERSION_KEYS)
-  };
-}
-function parseFileEntry(o) {
-  return { name: (str(o.name) ?? "").replace(/\\/g, "/"), size: num(o.size), date: utcDate(o.date) };
-}
-function parseFeedMeta(value) {
-  let o = objectOf(value, "universal feed metadata");
-  return {
-    apiVersion: str(o.apiVersion),
-    name: str(o.name),
-    description: str(o.description),
-    version: str(o.version),
-    packageCount: optNum(o.packageCount),
-    packageVersionCount: optNum(o.packageVersionCount),
-    services: strings(o.services)
-  };
-}
-function sameGroup2(a, b) {
-  return (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
-}
-var OVERWRITE_REFUSALS = /* @__PURE__ */ new Set([400, 403, 409]), UniversalArea = class {
-  constructor(transport, feeds) {
-    this.transport = transport;
-    this.feeds = feeds;
-  }
-  transport;
-  feeds;
-  async meta(feed, options2) {
-    return this.transport.json(
-      {
-        method: "GET",
-        path: joinPath("upack", feed, "meta"),
-        signal: options2?.signal,
-        operation: `read metadata of feed "${feed}"`,
-        privilege: `Feeds_ViewFeed on feed "${feed}"`
-      },
-      (json) => parseFeedMeta(json)
-    );
-  }
-  async listPackages(feed, options2) {
-    let packages = await this.transport.json(
-      {
-        method: "GET",
-        path: joinPath("upack", feed, "packages"),
-        query: { group: options2?.group, count: options2?.count },
-        signal: options2?.signal,
-        operation: `list packages in feed "${feed}"`,
-        privilege: `Feeds_ViewFeed on feed "${feed}"`
-      },
-      (json) => arrayOf(json, "the package list").map(parseUniversalPackage)
-    );
-    return options2?.group === void 0 ? packages : packages.filter((p) => sameGroup2(p.group, options2.group));
-  }
-  async getPackage(feed, id, options2) {
-    let found = await this.transport.request(
-      {
-        method: "GET",
-        path: joinPath("upack", feed, "packages"),
-        // The group is always sent (`group=` for the empty one): ProGet 2023 ignores a missing group.
-        query: { group: id.group ?? "", name: id.name },
-        signal: options2?.signal,
-        passStatuses: [404],
-        operation: `read package ${describePackage(id)} in feed "${feed}"`,
-        privilege: `Feeds_ViewFeed on feed "${feed}"`
-      },
-      async (r) => {
-        if (r.status === 404) return;
-        let json = await r.readJson(), item = Array.isArray(json) ? json[0] : json;
-        return item === void 0 ? void 0 : parseUniversalPackage(item);
-      }
-    );
-    return found && sameGroup2(found.group, id.group) ? found : void 0;
-  }
-  async listVersions(feed, options2) {
-    let group = options2?.name !== void 0 ? options2.group ?? "" : options2?.group, versions = await this.transport.json(
-      {
-        method: "GET",
-        path: joinPath("upack", feed, "versions"),
-        query: {
-          group,
-          name: options2?.name,
-          includeFileList: options2?.includeFileList ? !0 : void 0,
-          count: options2?.count
-        },
-        signal: options2?.signal,
-        operation: `list versions in feed "${feed}"`,
-        privilege: `Feeds_ViewFeed on feed "${feed}"`
-      },
-      (json) => arrayOf(json, "the version list").map(parseUniversalVersion)
-    );
-    return group === void 0 ? versions : versions.filter((v) => sameGroup2(v.group, group));
-  }
-  async getVersion(feed, id, options2) {
-    let version = await this.resolveVersion(feed, id, options2), found = await this.transport.request(
-      {
-        method: "GET",
-        path: joinPath("upack", feed, "versions"),
-        query: {
-          group: id.group ?? "",
-          name: id.name,
-          version,
-          includeFileList: options2?.includeFileList ? !0 : void 0
-        },
-        signal: options2?.signal,
-        passStatuses: [404],
-        operation: `read version ${describePackage({ ...id, version })} in feed "${feed}"`,
-        privilege: `Feeds_ViewFeed on feed "${feed}"`
-      },
-      async (r) => {
-        if (r.status === 404) return;
-        let json = await r.readJson(), item = Array.isArray(json) ? json[0] : json;
-        return item === void 0 ? void 0 : parseUniversalVersion(item);
-      }
-    );
-    return found && sameGroup2(found.group, id.group) ? found : void 0;
-  }
-  async findVersion(feed, id, options2) {
-    await this.feedExists(feed, options2);
-    let pkg = await this.getPackage(feed, id, options2);
-    if (!pkg) return { state: "package-absent" };
-    let wanted = isVersionSelector(id.version) ? await this.resolveVersion(feed, id, options2) : id.version, version = await this.getVersion(feed, { ...id, version: wanted }, options2);
-    return version ? { state: "found", version } : { state: "version-absent", versions: pkg.versions };
-  }
-  /**
-   * `latest` / `latest-unstable` (prereleases included) or `latest-stable` resolved from the package's
-   * version list; an exact version is returned as is.
-   */
-  async resolveVersion(feed, id, options2) {
-    return resolveSelector(
-      id.version,
-      async () => (await this.getPackage(feed, id, options2))?.versions ?? [],
-      `${describePackage(id)} in feed "${feed}"`
-    );
-  }
-  async download(feed, id, destPath, options2) {
-    let plan = downloadPlan(options2), ext = options2?.contentOnly === "tgz" ? "tgz" : options2?.contentOnly === "zip" ? "zip" : "upack";
-    return this.transferGet(
-      feed,
-      id,
-      "download",
-      options2,
-      { query: { contentOnly: options2?.contentOnly }, deadlineMs: plan.deadlineMs },
-      (pkg) => `download ${describePackage(pkg)} from feed "${feed}"`,
-      (r, pkg) => this.save(
-        r,
-        destPath,
-        `${id.name}.${pkg.version}.${ext}`,
-        `download ${describePackage(pkg)}`,
-        options2,
-        plan,
-        !0
-      )
-    );
-  }
-  async downloadFile(feed, id, path, destPath, options2) {
-    let plan = downloadPlan(options2);
-    return this.transferGet(
-      feed,
-      id,
-      "download-file",
-      options2,
-      {
-        query: { path },
-        deadlineMs: plan.deadlineMs,
-        notFoundHint: `Check the package, version and file path (content lives under "package/", e.g. package/${path.replace(/^package\//, "")}).`
-      },
-      (pkg) => `download ${path} of ${describePackage(pkg)} from feed "${feed}"`,
-      (r, pkg) => this.save(
-        r,
-        destPath,
-        path.split("/").pop() || "file",
-        `download ${path} of ${describePackage(pkg)}`,
-        options2,
-        plan
-      ),
-      path
-    );
-  }
-  async openFile(feed, id, path, options2) {
-    return this.transferGet(
-      feed,
-      id,
-      "download-file",
-      options2,
-      { query: { path } },
-      (pkg) => `open ${path} of ${describePackage(pkg)} in feed "${feed}"`,
-      async (r) => {
-        let release = r.detach(), out = new Transform4({
-          transform(chunk, _encoding, done) {
-            r.touch(), done(null, chunk);
-          }
-        });
-        return pipeline4(r.body, out, () => release()), out;
-      },
-      path
-    );
-  }
-  async downloadVpack(feed, id, destPath, options2) {
-    let plan = downloadPlan(options2);
-    return this.transferGet(
-      feed,
-      id,
-      "download-vpack",
-      options2,
-      { deadlineMs: plan.deadlineMs },
-      (pkg) => `download virtual package ${describePackage(pkg)} from feed "${feed}"`,
-      (r, pkg) => this.save(
-        r,
-        destPath,
-        `${id.name}.${pkg.version}.vpack`,
-        `download ${describePackage(pkg)}`,
-        options2,
-        plan,
-        !0
-      )
-    );
-  }
-  /**
-   * The one template of the four transfer GETs (`download`, `download-file` twice, `download-vpack`): resolve
-   * the version, GET `/upack/{feed}/{op}/{group…}/{name}/{version}`, and on a 404 say whether the feed, the
-   * package, the version (or the file) is missing.
-   */
-  async transferGet(feed, id, op, options2, extra2, operation, handle, filePath) {
-    let version = await this.resolveVersion(feed, id, options2), pkg = { ...id, version };
-    try {
-      return await this.transport.request(
-        {
-          method: "GET",
-          path: joinPath("upack", feed, op, ...groupSegments(id.group), id.name, version),
-          accept: "*/*",
-          transfer: !0,
-          signal: options2?.signal,
-          operation: operation(pkg),
-          privilege: `Feeds_DownloadPackage on feed "${feed}"`,
-          ...extra2
-        },
-        (r) => handle(r, pkg)
-      );
-    } catch (e) {
-      throw await this.explainNotFound(e, feed, pkg, options2, filePath);
-    }
-  }
-  /**
-   * A 404 under a feed names what is missing: the feed (probed first), the package, the version, or else
-   * the file inside the package. Anything else is returned unchanged.
-   */
-  async explainNotFound(error2, feed, id, options2, filePath) {
-    if (!isProGetError(error2, "not-found") || error2.status !== 404 || !this.feeds) return error2;
-    try {
-      await this.feeds.require(feed, options2);
-      let pkg = await this.getPackage(feed, id, options2);
-      if (!pkg)
-        return reframe(error2, {
-          subject: "package",
-          message: `Package ${describePackage({ ...id, version: void 0 })} was not found in feed "${feed}"`,
-          hint: "Check the package name and group (names and groups are matched ignoring case)."
-        });
-      if (!pkg.versions.some((v) => v.toLowerCase() === id.version.toLowerCase())) {
-        let recent = pkg.versions.slice(-5).join(", ");
-        return reframe(error2, {
-          subject: "version",
-          message: `Version ${id.version} of ${describePackage({ ...id, version: void 0 })} was not found in feed "${feed}"`,
-          hint: recent ? `Versions in the feed include: ${recent}.` : void 0
-        });
-      }
-      return filePath !== void 0 ? reframe(error2, { subject: "package" }) : error2;
-    } catch (diagnosis) {
-      return isProGetError(diagnosis) ? diagnosis : error2;
-    }
-  }
-  /** Throws the feed's own error (missing, inactive, not ProGet) unless the feed is known to exist. */
-  async feedExists(feed, options2) {
-    !this.feeds || this.feeds.isKnown(feed) || await this.feeds.require(feed, options2);
-  }
-  async upload(feed, filePath, options2) {
-    let file = await fileBody(filePath, options2?.onProgress, void 0, options2?.knownHashes);
-    try {
-      await this.transport.request(
-        {
-          method: "PUT",
-          path: joinPath("upack", feed, "upload"),
-          body: file.body,
-          accept: "*/*",
-          transfer: !0,
-          successStatuses: [200, 201],
-          signal: options2?.signal,
-          operation: `upload ${filePath} to feed "${feed}"`,
-          privilege: `Feeds_AddPackage on feed "${feed}" (plus Feeds_OverwritePackage to replace an existing version)`
-        },
-        (r) => r.readText()
-      );
-    } catch (e) {
-      throw await overwriteRefusal(e, feed, filePath, (id) => this.getVersion(feed, id, options2));
-    }
-    return file.result();
-  }
-  publishResumable(feed, filePath, options2) {
-    let areas = {
-      universal: this,
-      packages: new PackagesArea(this.transport),
-      assets: new AssetsArea(this.transport)
-    };
-    return publishResumable(areas, feed, filePath, options2);
-  }
-  async delete(feed, id, options2) {
-    if (isVersionSelector(id.version))
-      throw new ValidationError("Delete", [
-        `"${id.version}" is not a version: name the exact version to delete`
-      ]);
-    let path = joinPath("upack", feed, "delete", ...groupSegments(id.group), id.name, id.version);
-    id.group || await this.refuseTwinDelete(feed, id, options2);
-    try {
-      await this.transport.send({
-        method: "POST",
-        path,
-        body: { type: "empty" },
-        accept: "*/*",
-        signal: options2?.signal,
-        operation: `delete ${describePackage(id)} from feed "${feed}"`,
-        privilege: `Feeds_DeletePackage (Overwrite/Delete) on feed "${feed}"`
-      });
-    } catch (e) {
-      throw await this.explainNotFound(e, feed, id, options2);
-    }
-  }
-  /**
-   * ProGet 2023 ignores a missing group: deleting the ungrouped `name version` may remove a grouped twin
-   * (api-notes §7). Unless the server is known to be 2024 or later, look first and refuse when a twin exists.
-   */
-  async refuseTwinDelete(feed, id, options2) {
-    if (!mayIgnoreMissingGroup(this.transport.serverInfo)) return;
-    let all = await this.transport.request(
-      {
-        method: "GET",
-        path: joinPath("upack", feed, "versions"),
-        query: { name: id.name },
-        signal: options2?.signal,
-        passStatuses: [404],
-        operation: `check ${describePackage(id)} in feed "${feed}" before deleting it`,
-        privilege: `Feeds_ViewFeed on feed "${feed}"`
-      },
-      async (r) => r.status === 404 ? [] : arrayOf(await r.readJson(), "the version list").map(parseUniversalVersion)
-    );
-    if (!mayIgnoreMissingGroup(this.transport.serverInfo)) return;
-    let v = id.version.toLowerCase(), twins = all.filter((x) => x.group !== "" && x.version.toLowerCase() === v);
-    if (twins.length !== 0)
-      throw new ProGetError({
-        kind: "conflict",
-        subject: "package",
-        message: `Refusing to delete ${describePackage(id)} from feed "${feed}": this server may delete ${describePackage(twins[0])} instead`,
-        hint: "ProGet 2023 ignores a missing group, so a delete of a package without group can remove a grouped package of the same name and version. Delete it in the ProGet UI, or upgrade to ProGet 2024 or later."
-      });
-  }
-  async import(feed, request, options2) {
-    await this.transport.send({
-      method: "POST",
-      path: joinPath("upack", feed, "import"),
-      body: {
-        type: "json",
-        value: {
-          assetDirectory: request.assetDirectory,
-          from: request.from,
-          deleteFromSource: request.deleteFromSource
-        }
-      },
-      accept: "*/*",
-      signal: options2?.signal,
-      operation: `import ${request.from} into feed "${feed}"`,
-      privilege: `Feeds_AddPackage on feed "${feed}"`
-    });
-  }
-  async search(feed, query, options2) {
-    return this.transport.json(
-      {
-        method: "GET",
-        path: joinPath("upack", feed, "search"),
-        query: { query, count: options2?.count },
-        signal: options2?.signal,
-        operation: `search feed "${feed}"`,
-        privilege: `Feeds_ViewFeed on feed "${feed}"`
-      },
-      (json) => arrayOf(json, "the search results").map(parseUniversalPackage)
-    );
-  }
-  save(r, destPath, fallbackName, operation, options2, plan, expectPackage = !1) {
-    return saveResponse(r, {
-      destPath,
-      fallbackName,
-      operation,
-      onProgress: options2?.onProgress,
-      expectPackage,
-      ...plan
-    });
-  }
-}, OVERWRITE_MESSAGE = "version exists; the key lacks Overwrite";
-async function overwriteRefusal(error2, feed, filePath, lookup) {
-  if (!isProGetError(error2) || error2.status === void 0 || !OVERWRITE_REFUSALS.has(error2.status))
-    return error2;
-  let id, exists3;
-  try {
-    let m = await readManifest(filePath);
-    id = { group: m.group, name: m.name, version: m.version }, exists3 = await lookup(id) !== void 0;
-  } catch {
-    return error2;
-  }
-  return exists3 ? reframe(error2, {
-    kind: "conflict",
-    subject: "version",
-    privilege: "Feeds_OverwritePackage",
-    message: `Could not upload ${describePackage(id)} to feed "${feed}": ${OVERWRITE_MESSAGE}`,
-    hint: `${describePackage(id)} is already in feed "${feed}", and replacing it needs the Feeds_OverwritePackage (Overwrite/Delete) privilege. Publish a new version, or grant Overwrite to the key.`
-  }) : error2;
-}
-
-// ../core/src/areas/deployments.ts
-function deploymentBody(record) {
-  let date = record.date instanceof Date ? record.date.toISOString() : record.date;
-  return {
-    Application: record.application,
-    Description: record.description,
-    Target: record.target,
-    FeedName: record.feed,
-    PackageName: record.name,
-    Version: record.version,
-    GroupName: record.group || void 0,
-    UserName: record.user,
-    Url: record.url,
-    Date: date
-  };
-}
-var DeploymentsArea = class {
-  constructor(transport) {
-    this.transport = transport;
-  }
-  transport;
-  async record(record, options2) {
-    let missing2 = ["application", "description", "target", "feed", "name", "version"].filter(
-      (field) => !record[field]?.trim()
-    );
-    if (missing2.length)
-      throw new ValidationError(
-        "Deployment record",
-        missing2.map((field) => `${field} is required`)
-      );
-    await this.transport.send({
-      method: "POST",
-      path: `${joinPath("api", "package-deployment")}/`,
-      body: { type: "json", value: deploymentBody(record) },
-      accept: "*/*",
-      idempotent: !1,
-      // A 429/503 with Retry-After is a refusal before the record is handled: sending it again is safe.
-      resendWhenRefused: !0,
-      signal: options2?.signal,
-      operation: `record deployment of ${describePackage(record)} to "${record.target}"`,
-      privilege: `Feeds_DownloadPackage on feed "${record.feed}"`,
-      notFoundHint: `Feed "${record.feed}" was not found (or the server is older than ProGet 5.2.26).`
-    });
-  }
-};
 
 // ../core/src/areas/feeds.ts
 function normalizeFeedType(type) {
@@ -19302,6 +17096,898 @@ var HealthArea = class {
   }
 };
 
+// ../core/src/upack/read.ts
+var import_yauzl3 = __toESM(require_yauzl(), 1);
+import { pipeline } from "node:stream/promises";
+
+// ../core/src/upack/entry-guard.ts
+import { Transform as Transform2 } from "node:stream";
+
+// ../core/src/upack/zip-writer.ts
+import * as zlib from "node:zlib";
+
+// ../core/src/hashing.ts
+import { createHash } from "node:crypto";
+import { Transform, Writable } from "node:stream";
+var HASH_ALGORITHMS = ["sha1", "sha256"], HEX_LENGTH = { sha1: 40, sha256: 64 }, HashingStream = class extends Transform {
+  hasher = new PackageHasher();
+  _transform(chunk, _encoding, callback) {
+    this.hasher.update(chunk), callback(null, chunk);
+  }
+  get bytes() {
+    return this.hasher.bytes;
+  }
+  digest() {
+    return this.hasher.digest();
+  }
+}, SelectedHashes = class {
+  hashes;
+  constructor(algorithms) {
+    this.hashes = [...new Set(algorithms)].map((a) => [a, createHash(a)]);
+  }
+  get empty() {
+    return this.hashes.length === 0;
+  }
+  update(chunk) {
+    for (let [, hash] of this.hashes) hash.update(chunk);
+  }
+  /** Hex digests of the selected algorithms; call once, at the end. */
+  digest() {
+    let out = {};
+    for (let [algorithm, hash] of this.hashes) out[algorithm] = hash.digest("hex");
+    return out;
+  }
+}, PackageHasher = class {
+  hashes = new SelectedHashes(HASH_ALGORITHMS);
+  size = 0;
+  result;
+  update(chunk) {
+    this.hashes.update(chunk), this.size += chunk.length;
+  }
+  get bytes() {
+    return this.size;
+  }
+  /** The size and hex digests; the same object on every call. */
+  digest() {
+    return this.result ??= { size: this.size, ...this.hashes.digest() }, this.result;
+  }
+};
+function hashPlan(requested, expected, label = "expect") {
+  let problems = [], algorithms = /* @__PURE__ */ new Set();
+  for (let a of requested ?? [])
+    HASH_ALGORITHMS.includes(a) ? algorithms.add(a) : problems.push(`"hashes" has ${JSON.stringify(a)}; supported: ${HASH_ALGORITHMS.join(", ")}`);
+  let normalized = {};
+  for (let a of HASH_ALGORITHMS) {
+    let value = expected?.[a];
+    if (value !== void 0) {
+      if (typeof value != "string" || !new RegExp(`^[0-9a-fA-F]{${HEX_LENGTH[a]}}$`).test(value)) {
+        problems.push(`${label}.${a} must be ${HEX_LENGTH[a]} hex digits, got ${JSON.stringify(value)}`);
+        continue;
+      }
+      normalized[a] = value.toLowerCase(), algorithms.add(a);
+    }
+  }
+  return expected?.size !== void 0 && (!Number.isSafeInteger(expected.size) || expected.size < 0 ? problems.push(`${label}.size must be a whole number of bytes, got ${JSON.stringify(expected.size)}`) : normalized.size = expected.size), { algorithms: HASH_ALGORITHMS.filter((a) => algorithms.has(a)), expected: normalized, problems };
+}
+function hashMismatches(expected, actual) {
+  let out = [];
+  expected.size !== void 0 && expected.size !== actual.size && out.push(`size is ${actual.size} bytes, expected ${expected.size}`);
+  for (let a of HASH_ALGORITHMS) {
+    let want = expected[a];
+    want !== void 0 && want !== actual[a] && out.push(`${a} is ${actual[a]}, expected ${want}`);
+  }
+  return out;
+}
+
+// ../core/src/upack/zip-writer.ts
+var U32_MAX = 4294967295;
+var ZIP64_ENTRY_THRESHOLD = U32_MAX - 16 * 1024 * 1024;
+var crc322 = typeof zlib.crc32 == "function" ? zlib.crc32 : crc32Js, crcTable;
+function crc32Js(data, value = 0) {
+  if (!crcTable) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c2 = n;
+      for (let k = 0; k < 8; k++) c2 = c2 & 1 ? 3988292384 ^ c2 >>> 1 : c2 >>> 1;
+      crcTable[n] = c2 >>> 0;
+    }
+  }
+  let table2 = crcTable, c = ~value >>> 0;
+  for (let i = 0; i < data.length; i++) c = table2[(c ^ data[i]) & 255] ^ c >>> 8;
+  return ~c >>> 0;
+}
+var APPEND_CHUNK = 64 * 1024;
+
+// ../core/src/upack/entry-guard.ts
+function entryError(pkg, name2, reason) {
+  return new PackageFormatError(`${pkg}: entry ${JSON.stringify(name2)} is refused: ${reason}`);
+}
+var InflateBudget = class {
+  constructor(pkg, limit) {
+    this.pkg = pkg;
+    this.limit = limit;
+  }
+  pkg;
+  limit;
+  used = 0;
+  /** Adds `n` bytes of `entry`; the error to fail with once the total goes over the limit. */
+  spend(n, entry) {
+    if (this.used += n, !(this.used <= this.limit))
+      return entryError(
+        this.pkg,
+        entry,
+        `extraction has inflated more than ${this.limit} bytes, the limit for a whole package (maxTotalSize)`
+      );
+  }
+}, EntryGuard = class extends Transform2 {
+  constructor(pkg, entry, budget) {
+    super();
+    this.pkg = pkg;
+    this.entry = entry;
+    this.budget = budget;
+  }
+  pkg;
+  entry;
+  budget;
+  bytes = 0;
+  crc = 0;
+  _transform(chunk, _enc, callback) {
+    if (this.bytes += chunk.length, this.bytes > this.entry.size) {
+      let declared = this.entry.size;
+      callback(this.fail(`it holds more data than the ${declared} bytes its header declares`));
+      return;
+    }
+    let over = this.budget.spend(chunk.length, this.entry.path);
+    if (over) {
+      callback(over);
+      return;
+    }
+    this.crc = crc322(chunk, this.crc), callback(null, chunk);
+  }
+  _flush(callback) {
+    if (this.bytes !== this.entry.size) {
+      callback(this.fail(`it holds ${this.bytes} bytes, not the ${this.entry.size} its header declares`));
+      return;
+    }
+    if (this.crc >>> 0 !== this.entry.crc32 >>> 0) {
+      callback(
+        this.fail(
+          `its data does not match its CRC-32 (declared ${hex(this.entry.crc32)}, computed ${hex(this.crc)}): the package is damaged or was altered`
+        )
+      );
+      return;
+    }
+    callback();
+  }
+  fail(reason) {
+    return entryError(this.pkg, this.entry.path, reason);
+  }
+};
+function hex(n) {
+  return (n >>> 0).toString(16).padStart(8, "0");
+}
+
+// ../core/src/upack/versions.ts
+var import_semver = __toESM(require_semver2(), 1);
+var IDENT = "[0-9A-Za-z-]+", VERSION_RE = new RegExp(
+  `^(\\d+)\\.(\\d+)\\.(\\d+)(?:-(${IDENT}(?:\\.${IDENT})*))?(?:\\+(${IDENT}(?:\\.${IDENT})*))?$`
+), DIGITS_RE = /^\d+$/;
+function versionProblem(value, field = "version") {
+  let result = parse(value, field);
+  return "problem" in result ? result.problem : void 0;
+}
+function parseVersion(value) {
+  let result = parse(value, "version");
+  return "problem" in result ? void 0 : result;
+}
+function parse(value, field) {
+  if (typeof value != "string") return { problem: `${field} must be a string, got ${describeValue(value)}` };
+  if (value === "") return { problem: `${field} must not be empty; use a SemVer 2 version such as 1.2.3` };
+  let shown = quote(value);
+  if (value.length > 256) return { problem: `${field} ${shown} is longer than 256 characters` };
+  let m = VERSION_RE.exec(value);
+  if (!m)
+    return {
+      problem: `${field} ${shown} must be a SemVer 2 version: MAJOR.MINOR.PATCH with an optional -prerelease and +build made of dot-separated identifiers of letters, digits and '-' (e.g. 1.2.3 or 1.2.3-beta.1+build.5)`
+    };
+  let [major, minor, patch] = [m[1], m[2], m[3]].map(Number), prerelease = m[4] === void 0 ? [] : m[4].split("."), pre = prerelease.map((id) => DIGITS_RE.test(id) ? stripZeros(id) : id);
+  if (![major, minor, patch, ...pre.filter((id) => DIGITS_RE.test(id)).map(Number)].every(Number.isSafeInteger))
+    return { problem: `${field} ${shown} has a numeric part larger than ${Number.MAX_SAFE_INTEGER}` };
+  let precedenceKey = `${major}.${minor}.${patch}${pre.length ? `-${pre.join(".")}` : ""}`;
+  return import_semver.default.valid(precedenceKey) !== precedenceKey ? { problem: `${field} ${shown} is not a valid SemVer 2 version` } : { raw: value, major, minor, patch, prerelease, build: m[5], precedenceKey };
+}
+function compareVersions(a, b) {
+  let pa = toParsed(a), pb = toParsed(b), byPrecedence = import_semver.default.compare(pa.precedenceKey, pb.precedenceKey);
+  return byPrecedence !== 0 ? byPrecedence : compareBuild(pa.build, pb.build);
+}
+function latestVersion(versions, options2) {
+  let best;
+  for (let raw of versions) {
+    let parsed = parseVersion(raw);
+    parsed && (!options2.prerelease && parsed.prerelease.length > 0 || (!best || compareVersions(parsed, best) > 0) && (best = parsed));
+  }
+  return best?.raw;
+}
+function compareBuild(a, b) {
+  if (a === b) return 0;
+  if (a === void 0) return 1;
+  if (b === void 0) return -1;
+  let aNum = DIGITS_RE.test(a), bNum = DIGITS_RE.test(b);
+  return aNum && bNum ? compareDigits(a, b) || ordinal(a, b) : aNum !== bNum ? aNum ? -1 : 1 : ordinal(a, b);
+}
+function compareDigits(a, b) {
+  let x = stripZeros(a), y = stripZeros(b);
+  return x.length !== y.length ? Math.sign(x.length - y.length) : ordinal(x, y);
+}
+function ordinal(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function stripZeros(digits) {
+  return digits.replace(/^0+(?=\d)/, "");
+}
+function toParsed(v) {
+  if (typeof v != "string") return v;
+  let parsed = parseVersion(v);
+  if (!parsed) throw new ValidationError("Version", [versionProblem(v)]);
+  return parsed;
+}
+
+// ../core/src/upack/manifest.ts
+var FIELD_ORDER = [
+  "group",
+  "name",
+  "version",
+  "title",
+  "projectUrl",
+  "icon",
+  "shortDescription",
+  "description",
+  "tags",
+  "dependencies",
+  "contents",
+  "createdDate",
+  "createdReason",
+  "createdUsing",
+  "createdBy",
+  "repackageHistory"
+], KNOWN_FIELDS = new Set(FIELD_ORDER), NAME_RE = /^[0-9A-Za-z._-]+$/, GROUP_RE = /^[0-9A-Za-z._/-]*$/, SHA1_RE = /^[0-9A-Fa-f]{40}$/, UTC_DATE_RE = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}:\d{2}(?:\.\d{1,7})?(?:Z|\+00:00)$/, NAME_CHARS = "letters, digits, '.', '_' and '-'", DOT_NAMES = /* @__PURE__ */ new Set([".", ".."]), MAX_MANIFEST_DEPTH = 64;
+function validatePackageName(value, field = "name") {
+  return join(identifierProblems(value, field, 50));
+}
+function validateGroup(value, field = "group") {
+  return join(groupProblems(value, field));
+}
+function validateVersion(value, field = "version") {
+  return versionProblem(value, field);
+}
+function validateTag(value, field = "tag") {
+  let problems = identifierProblems(value, field, 50, !0);
+  return !problems.length && /^\d/.test(value) && problems.push(`${field} ${quote(value)} must not start with a digit`), join(problems);
+}
+function checkManifest(m, options2 = {}) {
+  return { problems: validateManifest(m, options2), warnings: manifestWarnings(m) };
+}
+function manifestWarnings(m) {
+  return typeof m != "object" || m === null || Array.isArray(m) ? [] : Object.keys(m).filter((key) => !KNOWN_FIELDS.has(key) && !key.startsWith("_")).map(
+    (key) => `property ${quote(key)} is not a standard manifest field; ProGet keeps it as a custom property, but the format recommends a '_' prefix (e.g. ${quote(`_${key}`)}) so it cannot clash with a future field`
+  );
+}
+function validateManifest(m, options2 = {}) {
+  if (typeof m != "object" || m === null || Array.isArray(m))
+    return [`the manifest must be a JSON object, got ${describeValue(m)}`];
+  let o = m, tooDeep = valueDepthProblem(o, MAX_MANIFEST_DEPTH);
+  if (tooDeep) return [tooDeep];
+  let problems = [], present = (key) => Object.hasOwn(o, key) && o[key] !== void 0;
+  present("name") ? problems.push(...identifierProblems(o.name, "name", 50)) : problems.push("name is required"), present("version") ? problems.push(...maybe(versionProblem(o.version, "version"))) : problems.push("version is required"), present("group") && problems.push(...groupProblems(o.group, "group")), present("title") && problems.push(...stringProblems(o.title, "title", 50)), present("projectUrl") && problems.push(...urlProblems(o.projectUrl, "projectUrl", !1)), present("icon") && problems.push(...urlProblems(o.icon, "icon", !0)), present("description") && problems.push(...stringProblems(o.description, "description")), present("shortDescription") && problems.push(...stringProblems(o.shortDescription, "shortDescription", 1e3)), present("tags") && problems.push(...tagListProblems(o.tags)), present("dependencies") && problems.push(...arrayProblems(o.dependencies, "dependencies", (d, f) => dependencyProblems(d, f))), present("createdDate") && problems.push(...dateProblems(o.createdDate, "createdDate"));
+  for (let key of ["createdReason", "createdUsing", "createdBy"])
+    present(key) && problems.push(...stringProblems(o[key], key));
+  return present("repackageHistory") && problems.push(...arrayProblems(o.repackageHistory, "repackageHistory", repackageEntryProblems)), options2.virtual ? present("contents") ? (problems.push(...arrayProblems(o.contents, "contents", contentProblems)), Array.isArray(o.contents) && o.contents.length === 0 && problems.push("contents must list at least one entry in a virtual package (.vpack)")) : problems.push("contents is required in a virtual package (.vpack)") : present("contents") && problems.push(
+    "contents is allowed only in virtual packages (.vpack); a .upack carries files under package/"
+  ), problems;
+}
+function identifierProblems(value, field, max, dotsAllowed = !1) {
+  if (typeof value != "string") return [`${field} must be a string, got ${describeValue(value)}`];
+  if (value.length === 0) return [`${field} must not be empty (1–${max} characters)`];
+  let problems = [];
+  return value.length > max && problems.push(`${field} ${quote(value)} is ${value.length} characters long; the limit is ${max}`), NAME_RE.test(value) ? !dotsAllowed && DOT_NAMES.has(value) && problems.push(
+    `${field} ${quote(value)} is not allowed: '.' and '..' mean "this" and "parent" in paths and URLs`
+  ) : problems.push(`${field} ${quote(value)} may contain only ${NAME_CHARS}${foundChars(value, NAME_RE)}`), problems;
+}
+function groupProblems(value, field) {
+  if (typeof value != "string") return [`${field} must be a string, got ${describeValue(value)}`];
+  let problems = [], shown = quote(value);
+  return value.length > 250 && problems.push(`${field} ${shown} is ${value.length} characters long; the limit is 250`), GROUP_RE.test(value) || problems.push(`${field} ${shown} may contain only ${NAME_CHARS} and '/'${foundChars(value, GROUP_RE)}`), (value.startsWith("/") || value.endsWith("/")) && problems.push(`${field} ${shown} must not start or end with '/'`), value.includes("//") && problems.push(`${field} ${shown} must not contain '//' (an empty segment)`), value.split("/").some((segment) => DOT_NAMES.has(segment)) && problems.push(
+    `${field} ${shown} must not have a '.' or '..' segment: they mean "this" and "parent" in paths and URLs`
+  ), problems;
+}
+function stringProblems(value, field, max) {
+  return typeof value != "string" ? [`${field} must be a string, got ${describeValue(value)}`] : max !== void 0 && value.length > max ? [`${field} ${quote(value)} is ${value.length} characters long; the limit is ${max}`] : [];
+}
+function urlProblems(value, field, allowPackagePath) {
+  if (typeof value != "string") return [`${field} must be a string, got ${describeValue(value)}`];
+  if (allowPackagePath && value.startsWith("package://")) {
+    let path = value.slice(10);
+    return path === "" || path.split(/[\\/]/).includes("..") ? [`${field} ${quote(value)} must name a file inside the package, e.g. package://icon.png`] : [];
+  }
+  let url = URL.canParse(value) ? new URL(value) : void 0;
+  if (!url || url.protocol !== "http:" && url.protocol !== "https:") {
+    let also = allowPackagePath ? " or a package://path to a file in the package" : "";
+    return [`${field} ${quote(value)} must be an absolute http(s) URL${also}`];
+  }
+  return [];
+}
+function dateProblems(value, field) {
+  if (typeof value != "string") return [`${field} must be a string, got ${describeValue(value)}`];
+  let m = UTC_DATE_RE.exec(value), date = new Date(value);
+  return !m || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== m[1] ? [`${field} ${quote(value)} must be a UTC ISO-8601 date-time such as 2024-05-01T12:30:00Z`] : [];
+}
+function tagListProblems(value) {
+  let problems = arrayProblems(value, "tags", (t, f) => maybe(validateTag(t, f)));
+  if (Array.isArray(value)) {
+    let seen = /* @__PURE__ */ new Set();
+    for (let tag of value) {
+      if (typeof tag != "string") continue;
+      let key = tag.toLowerCase();
+      seen.has(key) && problems.push(`tags lists ${quote(tag)} more than once (tags are compared ignoring case)`), seen.add(key);
+    }
+  }
+  return problems;
+}
+function arrayProblems(value, field, item) {
+  return Array.isArray(value) ? value.flatMap((v, i) => item(v, `${field}[${i}]`)) : [`${field} must be an array, got ${describeValue(value)}`];
+}
+function dependencyProblems(value, field) {
+  if (typeof value != "string") return [`${field} must be a string, got ${describeValue(value)}`];
+  let shown = quote(value), parts = value.split(":");
+  if (parts.length > 4)
+    return [
+      `${field} ${shown} must be name, group/name, group:name, group:name:range or group:name:range:sha1`
+    ];
+  let group, name2;
+  if (parts.length === 1) {
+    let slash = value.lastIndexOf("/");
+    group = slash < 0 ? void 0 : value.slice(0, slash), name2 = value.slice(slash + 1);
+  } else
+    group = parts[0], name2 = parts[1];
+  let problems = [], inside = `in ${field} ${shown}`;
+  return group && problems.push(...groupProblems(group, "the group").map((p) => `${p} ${inside}`)), parts.length === 1 && group === "" && problems.push(`${field} ${shown} must not start with '/'`), problems.push(...identifierProblems(name2, "the name", 50).map((p) => `${p} ${inside}`)), parts.length >= 3 && problems.push(...maybe(rangeProblem(parts[2], inside))), parts.length === 4 && !SHA1_RE.test(parts[3]) && problems.push(`the hash ${quote(parts[3])} ${inside} must be a SHA-1 of 40 hexadecimal digits`), problems;
+}
+var INTERVAL_RE = /^([[(])([^,]*)(?:(,)([^,]*))?([\])])$/;
+function rangeProblem(range, inside) {
+  let rule = "must be '*', a version, or an interval such as [1.0.0,2.0.0)";
+  if (range === "*" || parseVersion(range)) return;
+  let m = INTERVAL_RE.exec(range);
+  if (!m) return `the range ${quote(range)} ${inside} ${rule}`;
+  let [, open5, low = "", comma, high = "", close3] = m;
+  if (!comma)
+    return open5 !== "[" || close3 !== "]" || !parseVersion(low) ? `the range ${quote(range)} ${inside} ${rule}; an exact version is written [1.0.0]` : void 0;
+  if (low === "" && high === "") return `the range ${quote(range)} ${inside} needs at least one bound`;
+  for (let bound of [low, high])
+    if (bound !== "" && !parseVersion(bound))
+      return `the range ${quote(range)} ${inside} has a bound ${quote(bound)} that is not a SemVer 2 version`;
+  if (low !== "" && high !== "") {
+    let order = compareVersions(low, high);
+    if (order > 0 || order === 0 && (open5 !== "[" || close3 !== "]"))
+      return `the range ${quote(range)} ${inside} matches no version: its lower bound is not below its upper bound`;
+  }
+}
+function repackageEntryProblems(value, field) {
+  if (typeof value == "string") return value === "" ? [`${field} must not be empty`] : [];
+  if (typeof value != "object" || value === null || Array.isArray(value))
+    return [`${field} must be a package id string or an object with an id, got ${describeValue(value)}`];
+  let o = value, problems = [];
+  (typeof o.id != "string" || o.id === "") && problems.push(`${field}.id is required and must be a non-empty string`);
+  for (let key of ["date", "using", "by", "reason", "url"])
+    o[key] !== void 0 && problems.push(...stringProblems(o[key], `${field}.${key}`));
+  return problems;
+}
+function contentProblems(value, field) {
+  if (typeof value == "string")
+    return /^https?:\/\//i.test(value) ? urlProblems(value, field, !1) : packageIdProblems(value, field);
+  if (typeof value != "object" || value === null || Array.isArray(value))
+    return [
+      `${field} must be a package id, a URL or a {type, virtualPath, source} object, got ${describeValue(value)}`
+    ];
+  let o = value, problems = [];
+  for (let key of ["type", "source"])
+    (typeof o[key] != "string" || o[key] === "") && problems.push(`${field}.${key} is required and must be a non-empty string`);
+  return o.virtualPath !== void 0 && problems.push(...stringProblems(o.virtualPath, `${field}.virtualPath`)), problems;
+}
+function packageIdProblems(value, field) {
+  let parts = value.split(":"), shown = quote(value);
+  if (parts.length < 2 || parts.length > 3)
+    return [`${field} ${shown} must be a package id group/name:version[:sha1] or an http(s) URL`];
+  let inside = `in ${field} ${shown}`, id = parts[0], slash = id.lastIndexOf("/"), problems = [];
+  return slash >= 0 && problems.push(...groupProblems(id.slice(0, slash), "the group").map((p) => `${p} ${inside}`)), problems.push(...identifierProblems(id.slice(slash + 1), "the name", 50).map((p) => `${p} ${inside}`)), problems.push(...maybe(versionProblem(parts[1], "the version")).map((p) => `${p} ${inside}`)), parts.length === 3 && !SHA1_RE.test(parts[2]) && problems.push(`the hash ${quote(parts[2])} ${inside} must be a SHA-1 of 40 hexadecimal digits`), problems;
+}
+function jsonDepthProblem(text, max = MAX_MANIFEST_DEPTH) {
+  let depth = 0, inString = !1;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (inString)
+      c === 92 ? i++ : c === 34 && (inString = !1);
+    else if (c === 34) inString = !0;
+    else if (c === 123 || c === 91) {
+      if (++depth > max) return depthSentence(max);
+    } else (c === 125 || c === 93) && depth--;
+  }
+}
+function valueDepthProblem(root, max) {
+  let seen = /* @__PURE__ */ new Set(), level = [root];
+  for (let depth = 0; level.length; depth++) {
+    let next = [];
+    for (let v of level)
+      if (!(typeof v != "object" || v === null || seen.has(v))) {
+        if (depth >= max) return depthSentence(max, "the manifest");
+        seen.add(v);
+        for (let child of Array.isArray(v) ? v : Object.values(v)) next.push(child);
+      }
+    level = next;
+  }
+}
+function depthSentence(max, subject = "it") {
+  return `${subject} nests objects and arrays more than ${max} levels deep; the limit is ${max}`;
+}
+function foundChars(value, allowed) {
+  let bad = [...new Set([...value].filter((c) => !allowed.test(c)))].slice(0, 5);
+  return bad.length ? ` (found ${bad.map((c) => JSON.stringify(c)).join(", ")})` : "";
+}
+function maybe(problem) {
+  return problem === void 0 ? [] : [problem];
+}
+function join(problems) {
+  return problems.length ? problems.join("; ") : void 0;
+}
+
+// ../core/src/upack/zip-audit.ts
+var import_yauzl = __toESM(require_yauzl(), 1), LOCAL_SIG = 67324752, END_SIG = 101010256, ZIP64_END_SIG = 101075792, ZIP64_LOCATOR_SIG = 117853008, UNICODE_PATH = 28789, DATA_DESCRIPTOR_FLAG = 8, U32_MAX2 = 4294967295, DESCRIPTOR_SIZES = /* @__PURE__ */ new Set([12, 16, 20, 24]), LIKELY_EXTRA = 64, NEARBY = 128 * 1024, lowLevel = import_yauzl.default;
+function unicodePathProblem(rawName, flags, extraFields, where = "its") {
+  for (let field of extraFields) {
+    if (field.id !== UNICODE_PATH) continue;
+    if (field.data.length < 5) return `${where} Unicode Path extra field (0x7075) is truncated`;
+    let unicode = field.data.subarray(5);
+    if (unicode.equals(rawName)) continue;
+    let plain = lowLevel.getFileNameLowLevel(flags, rawName, [], !0), named = unicode.toString("utf8");
+    if (named !== plain)
+      return `${where} Unicode Path extra field (0x7075) names it ${JSON.stringify(named)} while the name field says ${JSON.stringify(plain)}; zip tools would disagree on which file this is`;
+  }
+}
+function parseExtra(buf) {
+  let fields = [];
+  for (let at = 0; at < buf.length; ) {
+    if (at + 4 > buf.length) return;
+    let id = buf.readUInt16LE(at), size = buf.readUInt16LE(at + 2);
+    if (at + 4 + size > buf.length) return;
+    fields.push({ id, data: buf.subarray(at + 4, at + 4 + size) }), at += 4 + size;
+  }
+  return fields;
+}
+async function readEnd(file, commentLength) {
+  let eocdAt = file.size - 22 - commentLength, eocd = await file.readAt(eocdAt, 22, !1);
+  if (eocd.length < 22 || eocd.readUInt32LE(0) !== END_SIG)
+    return { reason: "its end-of-archive record could not be read back" };
+  let classic = {
+    count: eocd.readUInt16LE(10),
+    cdSize: eocd.readUInt32LE(12),
+    cdOffset: eocd.readUInt32LE(16)
+  };
+  if (eocdAt < 20) return { ...classic, endAt: eocdAt };
+  let locator = await file.readAt(eocdAt - 20, 20, !0);
+  if (locator.readUInt32LE(0) !== ZIP64_LOCATOR_SIG) return { ...classic, endAt: eocdAt };
+  let z64At = Number(locator.readBigUInt64LE(8)), z64 = await file.readAt(z64At, 56, !1);
+  if (z64.length < 56 || z64.readUInt32LE(0) !== ZIP64_END_SIG)
+    return { reason: "its ZIP64 end-of-archive record could not be read back" };
+  let wide = {
+    count: Number(z64.readBigUInt64LE(32)),
+    cdSize: Number(z64.readBigUInt64LE(40)),
+    cdOffset: Number(z64.readBigUInt64LE(48))
+  };
+  return classic.count !== 65535 && classic.count !== wide.count || classic.cdSize !== U32_MAX2 && classic.cdSize !== wide.cdSize || classic.cdOffset !== U32_MAX2 && classic.cdOffset !== wide.cdOffset ? {
+    reason: `its two end-of-archive records disagree (${classic.count} vs ${wide.count} entries); zip tools would list different files`
+  } : z64At + 56 > eocdAt - 20 ? { reason: "its ZIP64 end-of-archive record overlaps the end record" } : { ...wide, endAt: z64At };
+}
+async function auditLayout(file, commentLength, records) {
+  let end = await readEnd(file, commentLength);
+  if ("reason" in end) return end;
+  let used = records.reduce(
+    (n, r) => n + 46 + r.fileNameLength + r.extraFieldLength + r.fileCommentLength,
+    0
+  );
+  if (used !== end.cdSize)
+    return {
+      reason: used < end.cdSize ? `its end-of-archive record counts ${end.count} entries, but the central directory holds ${end.cdSize - used} more bytes of records; zip tools that read the whole directory would see files this reader does not` : `its central directory is ${end.cdSize} bytes, but the ${end.count} entries the end-of-archive record counts take ${used}; zip tools would list different files`
+    };
+  if (end.cdOffset + end.cdSize !== end.endAt)
+    return {
+      reason: `its central directory (at byte ${end.cdOffset}, ${end.cdSize} bytes) does not end where the end-of-archive record starts (byte ${end.endAt}); zip tools would disagree on where entries are`
+    };
+  let sorted = [...records].sort((a, b) => a.relativeOffsetOfLocalHeader - b.relativeOffsetOfLocalHeader), expected = 0, previous, descriptorAfterPrevious = !1;
+  for (let [i, r] of sorted.entries()) {
+    let at = r.relativeOffsetOfLocalHeader;
+    if (previous && at === previous.relativeOffsetOfLocalHeader)
+      return {
+        entry: r.name,
+        reason: `it shares its data with entry ${JSON.stringify(previous.name)}; overlapping entries are how zip bombs repeat one compressed payload`
+      };
+    let gap = at - expected;
+    if (gap < 0 || (descriptorAfterPrevious ? !DESCRIPTOR_SIZES.has(gap) : gap !== 0)) {
+      let what = previous ? `entry ${JSON.stringify(previous.name)}` : "the start of the file";
+      return gap < 0 ? {
+        entry: r.name,
+        reason: `its local header (byte ${at}) lies inside the data of ${what}; overlapping entries are how zip bombs repeat one compressed payload`
+      } : {
+        entry: r.name,
+        reason: `${gap} bytes that belong to no entry lie between ${what} and this one; streaming zip readers could find a file there that the central directory does not list`
+      };
+    }
+    let nearby = (sorted[i + 1]?.relativeOffsetOfLocalHeader ?? end.cdOffset) - at < NEARBY || at - expected < NEARBY, header2 = await file.readAt(at, 30 + r.fileNameLength + LIKELY_EXTRA, nearby);
+    if (header2.length < 30 || header2.readUInt32LE(0) !== LOCAL_SIG)
+      return { entry: r.name, reason: `its local header (byte ${at}) is missing or damaged` };
+    let nameLength = header2.readUInt16LE(26), extraLength = header2.readUInt16LE(28);
+    header2.length < 30 + nameLength + extraLength && (header2 = await file.readAt(at, 30 + nameLength + extraLength, !0));
+    let tail = header2.subarray(30, 30 + nameLength + extraLength), localName = tail.subarray(0, nameLength);
+    if (tail.length < nameLength + extraLength)
+      return { entry: r.name, reason: "its local header is cut off" };
+    if (!localName.equals(r.fileNameRaw)) {
+      let shown = lowLevel.getFileNameLowLevel(header2.readUInt16LE(6), localName, [], !0);
+      return {
+        entry: r.name,
+        reason: `its local header names it ${JSON.stringify(shown)}; zip tools that read local headers (streaming extractors) would create a different file`
+      };
+    }
+    let localFlags = header2.readUInt16LE(6), extra2 = parseExtra(tail.subarray(nameLength));
+    if (!extra2) return { entry: r.name, reason: "its local header has malformed extra fields" };
+    let unicode = unicodePathProblem(localName, localFlags, extra2, "its local header’s");
+    if (unicode) return { entry: r.name, reason: unicode };
+    if (header2.readUInt16LE(8) !== r.compressionMethod)
+      return {
+        entry: r.name,
+        reason: `its local header says compression method ${header2.readUInt16LE(8)}, its central record ${r.compressionMethod}; zip tools would read different data`
+      };
+    let descriptor = (localFlags & DATA_DESCRIPTOR_FLAG) !== 0;
+    if (!descriptor) {
+      let fields = [
+        ["CRC-32", header2.readUInt32LE(14), r.crc32],
+        ["compressed size", header2.readUInt32LE(18), r.compressedSize],
+        ["size", header2.readUInt32LE(22), r.uncompressedSize]
+      ];
+      for (let [label, local, central] of fields)
+        if (local !== central && !(label !== "CRC-32" && local === U32_MAX2))
+          return {
+            entry: r.name,
+            reason: `its local header gives ${label} ${local}, its central record ${central}; zip tools that read local headers would see different data`
+          };
+    }
+    expected = at + 30 + nameLength + extraLength + r.compressedSize, descriptorAfterPrevious = descriptor, previous = r;
+  }
+  let tailGap = end.cdOffset - expected;
+  if (sorted.length && (tailGap < 0 || (descriptorAfterPrevious ? !DESCRIPTOR_SIZES.has(tailGap) : tailGap !== 0)))
+    return {
+      entry: previous?.name,
+      reason: tailGap < 0 ? "its data runs into the central directory" : `${tailGap} bytes that belong to no entry lie between it and the central directory; streaming zip readers could find a file there that the central directory does not list`
+    };
+  if (!sorted.length && end.cdOffset !== 0)
+    return { reason: `${end.cdOffset} bytes before the central directory belong to no entry` };
+}
+
+// ../core/src/upack/zip-file.ts
+var import_yauzl2 = __toESM(require_yauzl(), 1);
+import { close, fstat, open as open2, read } from "node:fs";
+import { Readable } from "node:stream";
+var BLOCK_SIZE = 256 * 1024, ReaderBase = import_yauzl2.default.RandomAccessReader, CachedFileReader = class extends ReaderBase {
+  constructor(fd, size) {
+    super();
+    this.fd = fd;
+    this.size = size;
+  }
+  fd;
+  size;
+  blockStart = 0;
+  block = Buffer.alloc(0);
+  _readStreamForRange(start, end) {
+    return new RangeStream(this.fd, start, end);
+  }
+  read(buffer, offset, length, position, callback) {
+    if (position >= this.blockStart && position + length <= this.blockStart + this.block.length) {
+      this.block.copy(buffer, offset, position - this.blockStart, position - this.blockStart + length), process.nextTick(callback, null);
+      return;
+    }
+    if (length > BLOCK_SIZE) {
+      read(this.fd, buffer, offset, length, position, (err, n) => callback(err ?? eof(n, length)));
+      return;
+    }
+    let block = Buffer.allocUnsafe(Math.max(length, Math.min(BLOCK_SIZE, this.size - position)));
+    read(this.fd, block, 0, block.length, position, (err, n) => {
+      if (err) return callback(err);
+      this.block = block.subarray(0, n), this.blockStart = position;
+      let short = eof(n, length);
+      short || block.copy(buffer, offset, 0, length), callback(short);
+    });
+  }
+  /**
+   * `length` bytes at `position` (short at the end of the file). Far-apart reads (local headers of large
+   * entries) go straight to the file instead of pulling a whole block each.
+   */
+  readAt(position, length, nearby) {
+    let want = Math.max(0, Math.min(length, this.size - position)), out = Buffer.alloc(want);
+    return want === 0 ? Promise.resolve(out) : position >= this.blockStart && position + want <= this.blockStart + this.block.length || nearby ? new Promise(
+      (resolve3, reject) => this.read(out, 0, want, position, (err) => err ? reject(err) : resolve3(out))
+    ) : new Promise(
+      (resolve3, reject) => read(this.fd, out, 0, want, position, (err, n) => err ? reject(err) : resolve3(out.subarray(0, n)))
+    );
+  }
+  close(callback) {
+    close(this.fd, callback);
+  }
+}, RangeStream = class extends Readable {
+  constructor(fd, position, end) {
+    super();
+    this.fd = fd;
+    this.position = position;
+    this.end = end;
+  }
+  fd;
+  position;
+  end;
+  _read(size) {
+    let length = Math.min(Math.max(size, 65536), this.end - this.position);
+    if (length <= 0) {
+      this.push(null);
+      return;
+    }
+    read(this.fd, Buffer.allocUnsafe(length), 0, length, this.position, (err, n, buffer) => {
+      if (err) return this.destroy(err);
+      if (n === 0) return this.destroy(eof(0, length) ?? void 0);
+      this.position += n, this.push(buffer.subarray(0, n));
+    });
+  }
+};
+function eof(got, wanted) {
+  return got < wanted ? new Error(`unexpected end of file: read ${got} of ${wanted} bytes`) : null;
+}
+function openZipFile(path, options2) {
+  return new Promise((resolve3, reject) => {
+    open2(path, "r", (openErr, fd) => {
+      if (openErr) return reject(openErr);
+      let fail = (err) => close(fd, () => reject(err));
+      fstat(fd, (statErr, stats) => {
+        if (statErr) return fail(statErr);
+        let reader = new CachedFileReader(fd, stats.size);
+        import_yauzl2.default.fromRandomAccessReader(
+          reader,
+          stats.size,
+          options2,
+          (err, zip) => err ? fail(err) : resolve3({ zip, size: stats.size, readAt: (p, l, near) => reader.readAt(p, l, near) })
+        );
+      });
+    });
+  });
+}
+
+// ../core/src/upack/read.ts
+var DEFAULT_EXTRACT_LIMITS = Object.freeze({
+  maxEntries: 5e4,
+  maxTotalSize: 4 * 1024 ** 3,
+  // Deflate tops out near 1032:1; ordinary text and binaries stay well below 100:1.
+  maxCompressionRatio: 250,
+  ratioThreshold: 64 * 1024,
+  maxManifestSize: 1024 ** 2,
+  maxManifestDepth: MAX_MANIFEST_DEPTH,
+  maxPathDepth: 128
+});
+var S_IFMT = 61440, S_IFLNK = 40960;
+async function readPackage(path, limits = {}) {
+  return withZip(path, async (file) => {
+    let lim = { ...DEFAULT_EXTRACT_LIMITS, ...limits }, entries = await scanEntries(file, path, lim), { manifest, problems, warnings, virtual } = await loadManifest(file.zip, path, entries, lim);
+    return {
+      manifest,
+      manifestProblems: problems,
+      manifestWarnings: warnings,
+      virtual,
+      entries: entries.map(({ raw: _, crc32: __, ...e }) => e)
+    };
+  });
+}
+async function readManifest(path, limits = {}) {
+  return (await readPackage(path, limits)).manifest;
+}
+async function scanEntries(file, pkg, lim) {
+  let zip = file.zip;
+  if (zip.entryCount > lim.maxEntries)
+    throw new PackageFormatError(
+      `${pkg}: holds ${zip.entryCount} entries; the limit is ${lim.maxEntries} (raise maxEntries if this is expected)`
+    );
+  let entries = [], seen = /* @__PURE__ */ new Set(), total = 0, records = [], check2 = (raw) => {
+    let fileNameRaw = raw.fileNameRaw, name2 = yauzlExtras.getFileNameLowLevel(
+      raw.generalPurposeBitFlag,
+      fileNameRaw,
+      raw.extraFields,
+      !1
+      // not strict: '\' becomes '/' (packages built on Windows)
+    ), problem = nameProblem(name2, lim.maxPathDepth) ?? unicodePathProblem(fileNameRaw, raw.generalPurposeBitFlag, raw.extraFields);
+    problem && refuse(pkg, name2, problem);
+    let isDirectory3 = name2.endsWith("/");
+    if ((raw.externalFileAttributes >>> 16 & S_IFMT) === S_IFLNK && refuse(pkg, name2, "it is a symbolic link, which packages may not contain"), raw.isEncrypted() && refuse(pkg, name2, "it is encrypted"), !isDirectory3 && raw.compressionMethod !== 0 && raw.compressionMethod !== 8) {
+      let method = raw.compressionMethod;
+      refuse(pkg, name2, `it uses compression method ${method}; only store (0) and deflate (8) are supported`);
+    }
+    let key = isDirectory3 ? name2.slice(0, -1) : name2;
+    seen.has(key) && refuse(pkg, name2, "the package holds this path more than once"), seen.add(key);
+    let size = raw.uncompressedSize, compressedSize = raw.compressedSize, ratio = size / Math.max(compressedSize, 1);
+    !isDirectory3 && size > lim.ratioThreshold && ratio > lim.maxCompressionRatio && refuse(
+      pkg,
+      name2,
+      `it expands ${compressedSize} bytes to ${size} (ratio ${Math.round(ratio)}:1, limit ${lim.maxCompressionRatio}:1): a likely zip bomb`
+    ), total += size, total > lim.maxTotalSize && refuse(
+      pkg,
+      name2,
+      `the entries so far add up to ${total} bytes uncompressed; the limit is ${lim.maxTotalSize}`
+    ), entries.push({ path: name2, size, compressedSize, isDirectory: isDirectory3, raw, crc32: raw.crc32 }), records.push({
+      name: name2,
+      fileNameRaw,
+      generalPurposeBitFlag: raw.generalPurposeBitFlag,
+      compressionMethod: raw.compressionMethod,
+      crc32: raw.crc32,
+      compressedSize,
+      uncompressedSize: size,
+      relativeOffsetOfLocalHeader: raw.relativeOffsetOfLocalHeader,
+      fileNameLength: fileNameRaw.length,
+      extraFieldLength: raw.extraFieldLength,
+      fileCommentLength: raw.fileCommentLength
+    });
+  };
+  await new Promise((resolvePromise, reject) => {
+    let stop = (err) => {
+      zip.off("entry", onEntry).off("end", onEnd).off("error", onError), err === void 0 ? resolvePromise() : reject(err);
+    }, onEntry = (raw) => {
+      try {
+        check2(raw);
+      } catch (err) {
+        return stop(err);
+      }
+      zip.readEntry();
+    }, onEnd = () => stop(), onError = (err) => stop(
+      new PackageFormatError(
+        `${pkg}: has a damaged central directory: record ${entries.length + 1} of the ${zip.entryCount} its end-of-archive record counts cannot be read (${err.message})`
+      )
+    );
+    zip.on("entry", onEntry).on("end", onEnd).on("error", onError), zip.readEntry();
+  });
+  let allowed = Math.max(lim.ratioThreshold, lim.maxCompressionRatio * file.size);
+  if (total > allowed)
+    throw new PackageFormatError(
+      `${pkg}: its entries declare ${total} bytes uncompressed, ${Math.round(total / Math.max(file.size, 1))} times the ${file.size}-byte file (limit ${lim.maxCompressionRatio}:1): a likely zip bomb`
+    );
+  let finding = await auditLayout(file, zip.comment.length, records);
+  if (finding)
+    throw finding.entry !== void 0 && refuse(pkg, finding.entry, finding.reason), new PackageFormatError(`${pkg}: ${finding.reason}`);
+  return entries;
+}
+function nameProblem(name2, maxDepth) {
+  if (name2 === "" || name2 === "/") return "its name is empty";
+  if (name2.includes("\0")) return "its name contains a NUL character";
+  if (name2.startsWith("/")) return "its path is absolute";
+  if (/^[A-Za-z]:/.test(name2)) return "its path starts with a drive letter";
+  let segments = name2.replace(/\/$/, "").split("/");
+  if (segments.includes("..")) return "its path contains a '..' segment that leaves the package";
+  if (segments.length > maxDepth)
+    return `its path has ${segments.length} segments; the limit is ${maxDepth} (maxPathDepth)`;
+}
+async function loadManifest(zip, pkg, entries, lim) {
+  let entry = entries.find((e) => e.path === "upack.json");
+  if (!entry || entry.isDirectory)
+    throw new PackageFormatError(
+      `${pkg}: upack.json is missing from the root of the package; this is not a universal package`
+    );
+  entry.size > lim.maxManifestSize && refuse(pkg, entry.path, `it is ${entry.size} bytes; the limit for a manifest is ${lim.maxManifestSize}`);
+  let chunks = [], guard = new EntryGuard(pkg, entry, new InflateBudget(pkg, lim.maxManifestSize));
+  await pipeline(await openRaw(zip, entry.raw), guard, async (source) => {
+    for await (let chunk of source) chunks.push(chunk);
+  }).catch((err) => {
+    throw asFormatError(err, pkg, entry.path);
+  });
+  let text;
+  try {
+    text = new TextDecoder("utf-8", { fatal: !0, ignoreBOM: !1 }).decode(Buffer.concat(chunks));
+  } catch {
+    refuse(pkg, entry.path, "it is not valid UTF-8");
+  }
+  let tooDeep = jsonDepthProblem(text, lim.maxManifestDepth);
+  tooDeep && refuse(pkg, entry.path, tooDeep);
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    refuse(pkg, entry.path, `it is not valid JSON (${err.message})`);
+  }
+  (typeof parsed != "object" || parsed === null || Array.isArray(parsed)) && refuse(pkg, entry.path, "it is not a JSON object");
+  let m = parsed, missing2 = ["name", "version"].filter((k) => typeof m[k] != "string" || m[k] === "");
+  missing2.length && refuse(pkg, entry.path, `it has no ${missing2.join(" or ")}`);
+  let virtual = Object.hasOwn(m, "contents"), { problems, warnings } = checkManifest(m, { virtual });
+  return { manifest: m, problems, warnings, virtual };
+}
+var yauzlExtras = import_yauzl3.default;
+async function withZip(path, use) {
+  let file = await openZip(path);
+  try {
+    return await use(file);
+  } finally {
+    file.zip.close();
+  }
+}
+async function openZip(path) {
+  let options2 = { lazyEntries: !0, autoClose: !1, decodeStrings: !1, validateEntrySizes: !0 };
+  try {
+    let file = await openZipFile(path, options2);
+    return file.zip.on("error", () => {
+    }), file;
+  } catch (err) {
+    throw err.code ? err : new PackageFormatError(`${path}: is not a readable zip file (${err.message})`);
+  }
+}
+function openRaw(zip, entry) {
+  return new Promise((resolvePromise, reject) => {
+    zip.openReadStream(entry, (err, stream) => err ? reject(err) : resolvePromise(stream));
+  });
+}
+function refuse(pkg, name2, reason) {
+  throw entryError(pkg, name2, reason);
+}
+function asFormatError(err, pkg, name2) {
+  if (err instanceof PackageFormatError) return err;
+  let code2 = err?.code;
+  if (typeof code2 == "string" && !code2.startsWith("Z_")) return err;
+  let message = err.message, declared = /too many bytes in the stream\. expected (\d+)/.exec(message);
+  if (declared)
+    return entryError(pkg, name2, `it holds more data than the ${declared[1]} bytes its header declares`);
+  let short = /not enough bytes in the stream\. expected (\d+)\. got only (\d+)/.exec(message);
+  return short ? entryError(pkg, name2, `it holds ${short[2]} bytes, not the ${short[1]} its header declares`) : entryError(pkg, name2, `its data is damaged (${message})`);
+}
+
+// ../core/src/areas/overwrite.ts
+var OVERWRITE_REFUSALS = /* @__PURE__ */ new Set([400, 403, 409]), OVERWRITE_MESSAGE = "version exists; the key lacks Overwrite";
+async function overwriteRefusal(error2, feed, filePath, lookup) {
+  if (!isProGetError(error2) || error2.status === void 0 || !OVERWRITE_REFUSALS.has(error2.status))
+    return error2;
+  let id, exists3;
+  try {
+    let m = await readManifest(filePath);
+    id = { group: m.group, name: m.name, version: m.version }, exists3 = await lookup(id) !== void 0;
+  } catch {
+    return error2;
+  }
+  return exists3 ? reframe(error2, {
+    kind: "conflict",
+    subject: "version",
+    privilege: "Feeds_OverwritePackage",
+    message: `Could not upload ${describePackage(id)} to feed "${feed}": ${OVERWRITE_MESSAGE}`,
+    hint: `${describePackage(id)} is already in feed "${feed}", and replacing it needs the Feeds_OverwritePackage (Overwrite/Delete) privilege. Publish a new version, or grant Overwrite to the key.`
+  }) : error2;
+}
+
+// ../core/src/latest.ts
+function isVersionSelector(version) {
+  let v = version.toLowerCase();
+  return v === "latest" || v === "latest-stable" || v === "latest-unstable";
+}
+function resolveLatest(versions, options2) {
+  return latestVersion(versions, options2);
+}
+function resolveSelector(version, available, describe) {
+  if (!isVersionSelector(version)) return version;
+  let prerelease = version.toLowerCase() !== "latest-stable";
+  return available().then((versions) => {
+    let found = resolveLatest(versions, { prerelease });
+    if (found === void 0)
+      throw new ProGetError({
+        kind: "not-found",
+        message: `No ${prerelease ? "" : "stable "}version of ${describe} was found to resolve "${version}"`,
+        hint: prerelease ? "Check the feed, group and package name." : 'Only prerelease versions exist; use "latest" to include them.'
+      });
+    return found;
+  });
+}
+
 // ../core/src/areas/promotions.ts
 function parsePromotedPackage(value) {
   let o = objectOf(value, "a promoted package");
@@ -19540,6 +18226,308 @@ async function scaSend(transport, spec) {
   });
 }
 
+// ../core/src/upload/multipart.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
+import { createReadStream as createReadStream2 } from "node:fs";
+import { Readable as Readable2, Transform as Transform3 } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+
+// ../core/src/transport/upload.ts
+import { createReadStream } from "node:fs";
+import { stat as stat2 } from "node:fs/promises";
+import { pipeline as pipeline2 } from "node:stream";
+var READ_CHUNK = 256 * 1024;
+async function regularFileSize(filePath) {
+  try {
+    let info2 = await stat2(filePath);
+    return info2.isFile() ? info2.size : `cannot read ${filePath}: not a regular file`;
+  } catch (e) {
+    return `cannot read ${filePath}: ${e.message}`;
+  }
+}
+async function fileBody(filePath, onProgress, contentType = "application/zip", knownHashes) {
+  let size = await regularFileSize(filePath);
+  if (typeof size == "string") throw new ValidationError("Package file", [size]);
+  let known;
+  if (knownHashes !== void 0) {
+    let { expected, problems } = hashPlan([], knownHashes, "knownHashes");
+    if ((expected.sha1 === void 0 || expected.sha256 === void 0) && problems.push("knownHashes needs both sha1 and sha256"), expected.size !== void 0 && expected.size !== size && problems.push(
+      `knownHashes is for a ${expected.size}-byte file, but ${filePath} has ${size} bytes: the hashes are stale`
+    ), expected.size === void 0 && problems.push("knownHashes needs the size"), problems.length > 0) throw new ValidationError("Upload", problems);
+    known = { size, sha1: expected.sha1, sha256: expected.sha256 };
+  }
+  let hasher, opened = !1, transferred = 0;
+  return {
+    body: {
+      type: "stream",
+      length: size,
+      contentType,
+      open: () => {
+        opened = !0, transferred = 0;
+        let source = createReadStream(filePath, { highWaterMark: READ_CHUNK });
+        return known ? source : (hasher = new HashingStream(), pipeline2(source, hasher, () => {
+        }), hasher);
+      },
+      // Counted by the transport's own stage rather than one more of ours.
+      onChunk: onProgress ? (chunk) => {
+        transferred += chunk.length, onProgress({ transferred, total: size });
+      } : void 0
+    },
+    result: () => {
+      if (!opened) throw new Error("upload body was never opened");
+      return known ?? hasher.digest();
+    }
+  };
+}
+
+// ../core/src/upload/multipart.ts
+var MULTIPART_DEFAULTS = {
+  /** 32 MiB: few enough requests for a 4 GiB file (128), little to resend after a reset. */
+  partSizeBytes: 32 * 1024 * 1024,
+  partAttempts: 5,
+  retryBaseDelayMs: 500,
+  retryMaxDelayMs: 3e4
+}, MIN_PART = 1024, MAX_PART = 2 ** 31 - 1, READ_CHUNK2 = 256 * 1024;
+function multipartProblems(options2) {
+  let problems = [], part = options2?.partSizeBytes;
+  part !== void 0 && !(Number.isSafeInteger(part) && part >= MIN_PART && part <= MAX_PART) && problems.push(`part size must be a whole number of bytes from ${MIN_PART} to ${MAX_PART}, got ${part}`);
+  let attempts = options2?.partAttempts;
+  attempts !== void 0 && !(Number.isSafeInteger(attempts) && attempts >= 1 && attempts <= 100) && problems.push(`part attempts must be a whole number from 1 to 100, got ${attempts}`);
+  for (let name2 of ["retryBaseDelayMs", "retryMaxDelayMs"]) {
+    let v = options2?.[name2];
+    v !== void 0 && !(Number.isFinite(v) && v >= 0) && problems.push(`${name2} must be zero or more`);
+  }
+  return problems;
+}
+function isRetryablePartError(error2) {
+  if (!(error2 instanceof ProGetError)) return !1;
+  if (error2.kind === "network" || error2.kind === "timeout") return !0;
+  let s = error2.status;
+  return s !== void 0 && (s >= 500 || s === 408 || s === 429);
+}
+async function uploadMultipart(assets, dir, path, filePath, options2 = {}) {
+  let problems = multipartProblems(options2), fileSize = await regularFileSize(filePath);
+  typeof fileSize == "string" && problems.push(fileSize);
+  let size = typeof fileSize == "number" ? fileSize : 0, known = options2.knownHashes;
+  if (known && (known.size !== size || !known.sha1 || !known.sha256) && problems.push(`knownHashes must have sha1, sha256 and the file's size (${size} bytes)`), problems.length > 0) throw new ValidationError("Multipart upload", problems);
+  let partSize = options2.partSizeBytes ?? MULTIPART_DEFAULTS.partSizeBytes, attempts = options2.partAttempts ?? MULTIPART_DEFAULTS.partAttempts, base = options2.retryBaseDelayMs ?? MULTIPART_DEFAULTS.retryBaseDelayMs, cap = options2.retryMaxDelayMs ?? MULTIPART_DEFAULTS.retryMaxDelayMs, totalParts = Math.max(1, Math.ceil(size / partSize)), id = randomUUID2().replace(/-/g, ""), hasher = known ? void 0 : new PackageHasher(), hashedUpTo = 0, partRequests = 0;
+  for (let index = 0; index < totalParts; index++) {
+    let offset = index * partSize, length = Math.min(partSize, size - offset);
+    for (let attempt = 1; ; attempt++) {
+      partRequests++;
+      let sent = 0;
+      try {
+        await assets.sendPart(
+          dir,
+          path,
+          {
+            id,
+            index,
+            offset,
+            totalSize: size,
+            partSize: length,
+            totalParts,
+            open: () => {
+              sent = 0;
+              let source = length === 0 ? Readable2.from([]) : createReadStream2(filePath, {
+                start: offset,
+                end: offset + length - 1,
+                highWaterMark: READ_CHUNK2
+              });
+              if (!hasher) return source;
+              let position = offset, tap = new Transform3({
+                transform(chunk, _enc, done) {
+                  let end = position + chunk.length;
+                  end > hashedUpTo && (hasher.update(chunk.subarray(Math.max(0, hashedUpTo - position))), hashedUpTo = end), position = end, done(null, chunk);
+                }
+              });
+              return source.on("error", (e) => tap.destroy(e)), source.pipe(tap);
+            },
+            onChunk: options2.onProgress ? (chunk) => {
+              sent += chunk.length, options2.onProgress({ transferred: offset + sent, total: size });
+            } : void 0
+          },
+          options2.signal
+        );
+        break;
+      } catch (error2) {
+        if (attempt >= attempts || !isRetryablePartError(error2) || options2.signal?.aborted)
+          throw partFailure(error2, { index, totalParts, offset, length, attempt, dir, filePath });
+        options2.onPartRetry?.({ index, attempt, error: error2 });
+        let delay2 = Math.floor(Math.random() * Math.min(cap, base * 2 ** (attempt - 1)));
+        await pause(delay2, options2.signal, error2);
+      }
+    }
+  }
+  await completeUpload(assets, dir, path, id, size, attempts, base, cap, options2);
+  let hashes = known ?? hasher.digest();
+  if (hashes.size !== size)
+    throw new ProGetError({
+      kind: "invalid-response",
+      message: `${filePath} changed while it was uploaded (${size} bytes before, ${hashes.size} read)`
+    });
+  return { size, sha1: hashes.sha1, sha256: hashes.sha256, id, parts: totalParts, partRequests };
+}
+async function completeUpload(assets, dir, path, id, size, attempts, base, cap, options2) {
+  let failedBefore = !1;
+  for (let attempt = 1; ; attempt++)
+    try {
+      await assets.complete(dir, path, id, options2.signal);
+      return;
+    } catch (error2) {
+      if (failedBefore && error2 instanceof ProGetError && error2.status !== void 0 && error2.status < 500 && await isThere(assets, dir, path, size, options2.signal))
+        return;
+      if (attempt >= attempts || !isRetryablePartError(error2) || options2.signal?.aborted) throw error2;
+      failedBefore = !0, await pause(
+        Math.floor(Math.random() * Math.min(cap, base * 2 ** (attempt - 1))),
+        options2.signal,
+        error2
+      );
+    }
+}
+async function pause(ms, signal, after) {
+  try {
+    await sleep(ms, void 0, { signal });
+  } catch {
+    throw new ProGetError({
+      kind: "aborted",
+      message: "The multipart upload was cancelled while waiting to retry",
+      cause: after
+    });
+  }
+}
+async function isThere(assets, dir, path, size, signal) {
+  let segments = path.split(/[\\/]/).filter((s) => s !== ""), name2 = segments.pop();
+  return (await assets.list(dir, segments.join("/"), { signal }).catch(() => {
+  }))?.some((i) => i.name === name2 && !i.directory && i.size === size) ?? !1;
+}
+function partFailure(error2, p) {
+  if (!(error2 instanceof ProGetError)) return error2;
+  let range = p.length > 0 ? `bytes ${p.offset}-${p.offset + p.length - 1}` : "empty", cleanup = 'The parts already sent stay on the server until its "Feed Cleanup" scheduled task deletes them: the multipart protocol has no call to abandon an upload.';
+  return new ProGetError({
+    kind: error2.kind,
+    message: `Could not upload part ${p.index + 1} of ${p.totalParts} (index ${p.index}, ${range}) of ${p.filePath} to asset directory "${p.dir}": gave up after ${p.attempt} attempt${p.attempt === 1 ? "" : "s"}: ` + error2.summary,
+    status: error2.status,
+    method: error2.method,
+    url: error2.url,
+    serverText: error2.serverText,
+    hint: error2.hint ? `${error2.hint} ${cleanup}` : cleanup,
+    attempts: p.attempt,
+    cause: error2
+  });
+}
+
+// ../core/src/areas/assets.ts
+var ASSET_PRIVILEGE = (dir) => `Feeds_AddPackage (Add/Repackage) on asset directory "${dir}"`;
+function assetPathSegments(path) {
+  let segments = path.split(/[\\/]/).filter((s) => s !== "");
+  if (segments.some((s) => s === "." || s === ".."))
+    throw new ValidationError("Asset path", [`"${path}" may not contain "." or ".." segments`]);
+  return segments;
+}
+function parseAssetItem(value) {
+  let o = typeof value == "object" && value !== null ? value : {}, type = str(o.type) ?? "";
+  return {
+    name: str(o.name) ?? "",
+    parent: str(o.parent),
+    directory: type.toLowerCase() === "dir",
+    type,
+    size: optNum(o.size),
+    modified: str(o.modified),
+    sha1: str(o.sha1)
+  };
+}
+var AssetsArea = class {
+  constructor(transport) {
+    this.transport = transport;
+  }
+  transport;
+  /**
+   * Items of a folder (the root when `path` is empty). `undefined` when the server answers 404: no such
+   * asset directory, or a ProGet without the asset API (a missing folder is an empty list, not a 404).
+   */
+  async list(dir, path = "", options2) {
+    return this.transport.request(
+      {
+        method: "GET",
+        path: `${joinPath("endpoints", dir, "dir", ...assetPathSegments(path))}${path === "" ? "/" : ""}`,
+        query: { recursive: options2?.recursive ? "true" : "false" },
+        signal: options2?.signal,
+        passStatuses: [404],
+        operation: `list asset directory "${dir}"${path ? ` folder ${path}` : ""}`,
+        privilege: `Feeds_DownloadPackage on asset directory "${dir}"`
+      },
+      async (r) => {
+        if (r.status === 404) {
+          await r.readText();
+          return;
+        }
+        return arrayOf(await r.readJson({ allowEmpty: !0 }), "the folder listing").map(parseAssetItem);
+      }
+    );
+  }
+  async uploadMultipart(dir, path, filePath, options2) {
+    return uploadMultipart(this, dir, path, filePath, options2);
+  }
+  /** Sends one part. Not retried by the transport once its body started: `uploadMultipart` owns retries. */
+  async sendPart(dir, path, part, signal) {
+    await this.transport.send({
+      method: "POST",
+      path: joinPath("endpoints", dir, "content", ...assetPathSegments(path)),
+      query: {
+        id: part.id,
+        multipart: "upload",
+        index: part.index,
+        offset: part.offset,
+        totalSize: part.totalSize,
+        partSize: part.partSize,
+        totalParts: part.totalParts
+      },
+      body: {
+        type: "stream",
+        open: part.open,
+        onChunk: part.onChunk,
+        length: part.partSize,
+        contentType: "application/octet-stream"
+      },
+      accept: "*/*",
+      transfer: !0,
+      idempotent: !1,
+      signal,
+      operation: `upload part ${part.index + 1} of ${part.totalParts} of ${path} to asset directory "${dir}"`,
+      privilege: ASSET_PRIVILEGE(dir)
+    });
+  }
+  async complete(dir, path, id, signal) {
+    await this.transport.send({
+      method: "POST",
+      path: joinPath("endpoints", dir, "content", ...assetPathSegments(path)),
+      query: { id, multipart: "complete" },
+      body: { type: "empty" },
+      accept: "*/*",
+      idempotent: !1,
+      signal,
+      operation: `complete the multipart upload of ${path} to asset directory "${dir}"`,
+      privilege: ASSET_PRIVILEGE(dir)
+    });
+  }
+  /** `POST /endpoints/{dir}/delete/{path}` (pgutil's DeleteItemAsync). */
+  async delete(dir, path, options2) {
+    let segments = assetPathSegments(path);
+    if (segments.length === 0) throw new ValidationError("Asset path", ["name the file or folder to delete"]);
+    await this.transport.send({
+      method: "POST",
+      path: joinPath("endpoints", dir, "delete", ...segments),
+      query: { recursive: options2?.recursive ? "true" : "false" },
+      body: { type: "empty" },
+      accept: "*/*",
+      signal: options2?.signal,
+      operation: `delete ${path} from asset directory "${dir}"`,
+      privilege: `Feeds_DeletePackage (Overwrite/Delete) on asset directory "${dir}"`
+    });
+  }
+};
+
 // ../core/src/areas/native.ts
 var NativeArea = class {
   constructor(transport) {
@@ -19570,12 +18558,484 @@ var NativeArea = class {
   }
 };
 
-// ../core/src/areas/sca/index.ts
+// ../core/src/transport/download.ts
+import { randomBytes } from "node:crypto";
+import { once } from "node:events";
+import { link, lstat as lstat2, readdir as readdir2, rename as rename2, rm as rm2, stat as stat3 } from "node:fs/promises";
+import { basename, dirname, join as join2 } from "node:path";
+import { pipeline as pipeline3 } from "node:stream/promises";
+
+// ../core/src/transport/body.ts
+async function readBounded(stream, limit) {
+  let chunks = [], size = 0, truncated = !1;
+  for await (let chunk of stream) {
+    let buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    if (size + buf.length > limit) {
+      chunks.push(buf.subarray(0, limit - size)), size = limit, truncated = !0;
+      break;
+    }
+    chunks.push(buf), size += buf.length;
+  }
+  return { buffer: Buffer.concat(chunks, size), truncated };
+}
+function decodeText(buffer) {
+  let text = buffer.toString("utf8");
+  return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+}
+function contentLength(headers) {
+  let raw = headers["content-length"];
+  if (!(raw === void 0 || !/^\d+$/.test(raw)))
+    return Number(raw);
+}
+function mediaType(headers) {
+  return (headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+}
+function looksLikeHtml(text, headers) {
+  let type = mediaType(headers);
+  return type === "text/html" || type === "application/xhtml+xml" ? !0 : /^\s*<(!doctype|html|head|body)\b/i.test(text);
+}
+function excerpt(text, max = 200) {
+  let oneLine = text.replace(/\s+/g, " ").trim();
+  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max)}…`;
+}
+
+// ../core/src/transport/file-sink.ts
+import { close as close2, open as open3, writev } from "node:fs";
+import { Writable as Writable2 } from "node:stream";
+var FILE_WRITE_BATCH = 1024 * 1024, FILE_SINK_BUFFER = 2 * 1024 * 1024, FileSink = class extends Writable2 {
+  constructor(path, onChunk, done = () => {
+  }) {
+    super({ highWaterMark: FILE_SINK_BUFFER, decodeStrings: !0 });
+    this.path = path;
+    this.onChunk = onChunk;
+    this.done = done;
+  }
+  path;
+  onChunk;
+  done;
+  fd;
+  written = 0;
+  pending = [];
+  pendingBytes = 0;
+  received = 0;
+  /** Bytes written to the file (all of them once the stream has finished). */
+  get bytes() {
+    return this.written;
+  }
+  _construct(callback) {
+    open3(this.path, "wx", (error2, fd) => {
+      this.fd = fd, callback(error2);
+    });
+  }
+  _write(chunk, _encoding, callback) {
+    this._writev([{ chunk }], callback);
+  }
+  _writev(chunks, callback) {
+    for (let { chunk } of chunks) {
+      this.pending.push(chunk), this.pendingBytes += chunk.length, this.received += chunk.length;
+      try {
+        this.onChunk(chunk, this.received);
+      } catch (error2) {
+        callback(error2);
+        return;
+      }
+    }
+    this.pendingBytes < FILE_WRITE_BATCH ? callback() : this.flush(callback);
+  }
+  flush(callback) {
+    let buffers = this.pending, length = this.pendingBytes;
+    this.pending = [], this.pendingBytes = 0, length === 0 ? callback() : this.writeAll(buffers.slice(), length, (error2) => {
+      if (!error2) for (let chunk of buffers) this.done(chunk);
+      callback(error2);
+    });
+  }
+  /** writev may write less than asked (a full disk, a signal): continue from where it stopped. */
+  writeAll(buffers, length, callback) {
+    if (this.fd === void 0) {
+      callback(new Error(`${this.path} is closed`));
+      return;
+    }
+    writev(this.fd, buffers, (error2, n) => {
+      if (error2) {
+        callback(error2);
+        return;
+      }
+      if (this.written += n, n === length) {
+        callback();
+        return;
+      }
+      if (n === 0) {
+        callback(new Error(`could not write to ${this.path}: no progress`));
+        return;
+      }
+      let skip = n;
+      for (; skip >= buffers[0].length; ) skip -= buffers.shift().length;
+      skip > 0 && (buffers[0] = buffers[0].subarray(skip)), this.writeAll(buffers, length - n, callback);
+    });
+  }
+  /** The last batch, then the file is closed before 'finish', so it can be renamed at once (Windows refuses to rename an open file). */
+  _final(callback) {
+    this.flush((error2) => {
+      let fd = this.fd;
+      this.fd = void 0, error2 || fd === void 0 ? callback(error2) : close2(fd, (closeError) => callback(closeError));
+    });
+  }
+  _destroy(error2, callback) {
+    this.pending = [];
+    let fd = this.fd;
+    this.fd = void 0, fd === void 0 ? callback(error2) : close2(fd, (closeError) => callback(error2 ?? closeError));
+  }
+};
+
+// ../core/src/transport/download.ts
+function downloadPlan(options2) {
+  let problems = [], limit = (name2) => {
+    let value = options2?.[name2];
+    if (value !== void 0)
+      return (typeof value != "number" || !Number.isSafeInteger(value) || value <= 0) && problems.push(`"${name2}" must be a whole number greater than 0, not ${JSON.stringify(value)}`), value;
+  }, rest = {
+    overwrite: options2?.overwrite === !0,
+    maxBytes: limit("maxBytes"),
+    deadlineMs: limit("deadlineMs")
+  };
+  if (options2?.overwrite !== void 0 && typeof options2.overwrite != "boolean" && problems.push(`"overwrite" must be true or false, not ${JSON.stringify(options2.overwrite)}`), options2?.hashes !== void 0 && !Array.isArray(options2.hashes) && problems.push('"hashes" must be a list such as ["sha256"]'), problems.length > 0) throw new ValidationError("Download", problems);
+  if (options2?.hashes === void 0 && options2?.expect === void 0)
+    return { hashes: [], expect: void 0, ...rest };
+  let plan = hashPlan(options2.hashes, options2.expect);
+  if (plan.problems.length > 0) throw new ValidationError("Download", plan.problems);
+  return {
+    hashes: plan.algorithms,
+    expect: options2.expect === void 0 ? void 0 : plan.expected,
+    ...rest
+  };
+}
+async function saveResponse(response, options2) {
+  let type = mediaType(response.headers);
+  if (options2.expectPackage && (type === "text/html" || type === "application/xhtml+xml"))
+    throw new ProGetError({
+      kind: "invalid-response",
+      message: `Could not ${options2.operation}: expected a package but the server sent an HTML page (Content-Type: ${type})`,
+      status: response.status,
+      method: "GET",
+      url: response.url,
+      hint: "Check that the URL points at ProGet itself, not a login page, proxy or another web application."
+    });
+  let fileName = parseContentDisposition(response.headers["content-disposition"]), intoDirectory = await isDirectory2(options2.destPath), target = intoDirectory ? join2(options2.destPath, fileName ?? safeFileName(options2.fallbackName) ?? "download") : options2.destPath, keepExisting = intoDirectory && !options2.overwrite;
+  if (keepExisting && await exists2(target)) throw alreadyThere(response, options2, target);
+  let total = contentLength(response.headers), { maxBytes } = options2;
+  if (maxBytes !== void 0 && total !== void 0 && total > maxBytes)
+    throw tooLarge(response, options2, `${total} bytes`);
+  await removeStaleParts(target);
+  let temp = partFile(target), hashes = new SelectedHashes(options2.hashes ?? []), { onProgress } = options2, sink = new FileSink(
+    temp,
+    (chunk, transferred) => {
+      if (maxBytes !== void 0 && transferred > maxBytes) throw tooLarge(response, options2, "more bytes");
+      response.touch(), hashes.update(chunk), onProgress?.({ transferred, total });
+    },
+    (chunk) => response.recycle(chunk)
+  ), digests;
+  try {
+    if (await pipeline3(response.raw(), sink, { signal: response.signal }), total !== void 0 && sink.bytes !== total)
+      throw response.retryable(
+        new ProGetError({
+          kind: "network",
+          message: `Could not ${options2.operation}: the download ended after ${sink.bytes} of ${total} bytes`,
+          url: response.url,
+          hint: "The connection was cut short (a proxy, load balancer or the server closed it); try again."
+        })
+      );
+    digests = hashes.digest();
+    let mismatches = options2.expect ? hashMismatches(options2.expect, { size: sink.bytes, ...digests }) : [];
+    if (mismatches.length > 0)
+      throw new ProGetError({
+        kind: "invalid-response",
+        message: `Could not ${options2.operation}: the downloaded bytes do not match what was expected (${mismatches.join("; ")})`,
+        status: response.status,
+        method: "GET",
+        url: response.url,
+        hint: "The version on the server is not the one expected (it may have been replaced), or the bytes were changed in transit (a proxy). Nothing was saved."
+      });
+    keepExisting ? await placeNew(temp, target, () => alreadyThere(response, options2, target)) : await rename2(temp, target);
+  } catch (error2) {
+    if (!sink.closed) {
+      let closed = once(sink, "close").catch(() => {
+      });
+      sink.destroy(), await closed;
+    }
+    throw await rm2(temp, { force: !0 }), error2;
+  }
+  let contentType = response.headers["content-type"];
+  return { path: target, size: sink.bytes, ...digests, contentType, fileName };
+}
+function alreadyThere(response, options2, target) {
+  return new ProGetError({
+    kind: "conflict",
+    message: `Could not ${options2.operation}: ${target} already exists`,
+    status: response.status,
+    method: "GET",
+    url: response.url,
+    hint: "The existing file was kept. Remove it, choose another directory, or ask for the download to overwrite it (overwrite: true)."
+  });
+}
+function tooLarge(response, options2, size) {
+  return new ProGetError({
+    kind: "too-large",
+    message: `Could not ${options2.operation}: the download is larger than the limit of ${options2.maxBytes} bytes (maxBytes); the server sent ${size}`,
+    status: response.status,
+    method: "GET",
+    url: response.url,
+    hint: "Nothing was saved. Raise maxBytes if the package really is this large."
+  });
+}
+function partFile(target) {
+  return join2(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(6).toString("hex")}.part`);
+}
+async function removeStaleParts(target) {
+  let prefix = `.${basename(target)}.`, names;
+  try {
+    names = await readdir2(dirname(target));
+  } catch {
+    return;
+  }
+  for (let name2 of names) {
+    if (!name2.startsWith(prefix) || !name2.endsWith(".part")) continue;
+    let owner = /^(\d+)-[0-9a-f]{12}\.part$/.exec(name2.slice(prefix.length));
+    if (!owner) continue;
+    let pid = Number(owner[1]);
+    pid === process.pid || isRunning(pid) || await rm2(join2(dirname(target), name2), { force: !0 });
+  }
+}
+function isRunning(pid) {
+  try {
+    return process.kill(pid, 0), !0;
+  } catch (error2) {
+    return error2.code === "EPERM";
+  }
+}
+async function placeNew(temp, target, taken) {
+  try {
+    await link(temp, target);
+  } catch (error2) {
+    let code2 = error2.code;
+    if (code2 === "EEXIST") throw taken();
+    if (code2 !== "EPERM" && code2 !== "ENOTSUP" && code2 !== "EXDEV" && code2 !== "ENOSYS") throw error2;
+    if (await exists2(target)) throw taken();
+    await rename2(temp, target);
+    return;
+  }
+  await rm2(temp, { force: !0 });
+}
+async function exists2(path) {
+  try {
+    return await lstat2(path), !0;
+  } catch {
+    return !1;
+  }
+}
+async function isDirectory2(path) {
+  try {
+    return (await stat3(path)).isDirectory();
+  } catch {
+    return !1;
+  }
+}
+function parseContentDisposition(header2) {
+  if (!header2) return;
+  let extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header2);
+  if (extended)
+    try {
+      let name2 = safeFileName(decodeURIComponent(extended[2].trim()));
+      if (name2) return name2;
+    } catch {
+    }
+  let quoted = /filename\s*=\s*"((?:[^"\\]|\\.)*)"/i.exec(header2);
+  if (quoted) return safeFileName(quoted[1].replace(/\\(.)/g, "$1"));
+  let token = /filename\s*=\s*([^;\s]+)/i.exec(header2);
+  return token ? safeFileName(token[1]) : void 0;
+}
+function safeFileName(name2) {
+  let base = name2.split(/[\\/]/).pop().replace(/[\x00-\x1f]/g, "").trim();
+  return base === "" || base === "." || base === ".." ? void 0 : base;
+}
+
+// ../core/src/areas/packages.ts
+var NEEDS_2023 = "The Packages API needs ProGet 2023 or later; on a newer server, check that the feed and package exist.";
+function parsePackageVersionInfo(value) {
+  let o = objectOf(value, "a package version");
+  return {
+    purl: str(o.purl),
+    group: str(o.group) ?? "",
+    name: str(o.name) ?? "",
+    version: str(o.version) ?? "",
+    totalDownloads: num(o.totalDownloads),
+    downloads: num(o.downloads),
+    published: utcDate(o.published),
+    publishedBy: str(o.publishedBy),
+    size: optNum(o.size),
+    listed: bool(o.listed) ?? !0,
+    md5: str(o.md5),
+    sha1: str(o.sha1),
+    sha256: str(o.sha256),
+    sha512: str(o.sha512),
+    allowDownload: bool(o.allowDownload),
+    deprecated: bool(o.deprecated) ?? !1,
+    deprecationReason: str(o.deprecationReason)
+  };
+}
+function sameGroup(a, b) {
+  return (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
+}
+var PackagesArea = class {
+  constructor(transport, feeds) {
+    this.transport = transport;
+    this.feeds = feeds;
+  }
+  transport;
+  feeds;
+  async latest(feed, options2) {
+    return this.transport.json(
+      {
+        method: "GET",
+        path: joinPath("api", "packages", feed, "latest"),
+        query: {
+          group: options2?.group,
+          name: options2?.name,
+          stableOnly: options2?.stableOnly ? !0 : void 0
+        },
+        signal: options2?.signal,
+        operation: `list latest packages in feed "${feed}"`,
+        privilege: `Feeds_ViewFeed on feed "${feed}"`,
+        notFoundHint: NEEDS_2023
+      },
+      (json) => arrayOf(json, "the latest-package list").map(parsePackageVersionInfo)
+    );
+  }
+  async versions(feed, id, options2) {
+    return (await this.transport.json(
+      {
+        method: "GET",
+        path: joinPath("api", "packages", feed, "versions"),
+        // The group is always sent (`group=` for the empty one): ProGet 2023 ignores a missing group.
+        query: { group: id.group ?? "", name: id.name, version: id.version },
+        signal: options2?.signal,
+        operation: `list versions of ${describePackage(id)} in feed "${feed}"`,
+        privilege: `Feeds_ViewFeed on feed "${feed}"`,
+        notFoundHint: NEEDS_2023
+      },
+      (json) => arrayOf(json, "the version list").map(parsePackageVersionInfo)
+    )).filter((v) => sameGroup(v.group, id.group));
+  }
+  /** `latest`/`latest-unstable` include prereleases, `latest-stable` does not; resolved here, never sent. */
+  async resolveVersion(feed, id, options2) {
+    return resolveSelector(
+      id.version,
+      async () => (await this.versions(feed, { group: id.group, name: id.name }, options2)).map((v) => v.version),
+      `${describePackage(id)} in feed "${feed}"`
+    );
+  }
+  async download(feed, id, destPath, options2) {
+    let plan = downloadPlan(options2), version = await this.resolveVersion(feed, id, options2), pkg = { ...id, version };
+    return this.feedFirst(
+      feed,
+      options2,
+      () => this.transport.request(
+        {
+          method: "GET",
+          path: joinPath("api", "packages", feed, "download"),
+          query: { group: id.group ?? "", name: id.name, version },
+          accept: "*/*",
+          transfer: !0,
+          deadlineMs: plan.deadlineMs,
+          signal: options2?.signal,
+          operation: `download ${describePackage(pkg)} from feed "${feed}"`,
+          privilege: `Feeds_DownloadPackage on feed "${feed}"`,
+          notFoundHint: NEEDS_2023
+        },
+        (r) => saveResponse(r, {
+          destPath,
+          fallbackName: `${id.name}.${version}`,
+          operation: `download ${describePackage(pkg)}`,
+          onProgress: options2?.onProgress,
+          expectPackage: !0,
+          ...plan
+        })
+      )
+    );
+  }
+  /** A 404 is about the package only once the feed is known to exist: otherwise the feed's error. */
+  async feedFirst(feed, options2, run) {
+    try {
+      return await run();
+    } catch (e) {
+      throw this.feeds && isProGetError(e, "not-found") && !this.feeds.isKnown(feed) && await this.feeds.require(feed, options2), e;
+    }
+  }
+  async upload(feed, filePath, options2) {
+    let file = await fileBody(filePath, options2?.onProgress, void 0, options2?.knownHashes);
+    try {
+      await this.transport.request(
+        {
+          method: "PUT",
+          path: joinPath("api", "packages", feed, "upload"),
+          body: file.body,
+          accept: "*/*",
+          transfer: !0,
+          successStatuses: [200, 201],
+          signal: options2?.signal,
+          operation: `upload ${filePath} to feed "${feed}"`,
+          privilege: `Feeds_AddPackage on feed "${feed}" (plus Feeds_OverwritePackage to replace an existing version)`,
+          notFoundHint: NEEDS_2023
+        },
+        (r) => r.readText()
+      );
+    } catch (e) {
+      throw await overwriteRefusal(e, feed, filePath, async (id) => {
+        let found = await this.versions(feed, id, options2);
+        return found.length > 0 ? found : void 0;
+      });
+    }
+    return file.result();
+  }
+  async delete(feed, id, options2) {
+    if (isVersionSelector(id.version))
+      throw new ValidationError("Delete", [
+        `"${id.version}" is not a version: name the exact version to delete`
+      ]);
+    await this.feedFirst(
+      feed,
+      options2,
+      () => this.transport.send({
+        method: "POST",
+        path: joinPath("api", "packages", feed, "delete"),
+        query: { group: id.group ?? "", name: id.name, version: id.version },
+        body: { type: "empty" },
+        accept: "*/*",
+        signal: options2?.signal,
+        operation: `delete ${describePackage(id)} from feed "${feed}"`,
+        privilege: `Feeds_DeletePackage (Overwrite/Delete) on feed "${feed}"`,
+        notFoundHint: "The package version was not found (or the server is older than ProGet 2023 and lacks the Packages API)."
+      })
+    );
+  }
+};
+
+// ../core/src/areas/sca/builds.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
 import { createReadStream as createReadStream3, createWriteStream } from "node:fs";
 import { open as open4, rename as rename3, rm as rm3, stat as stat4 } from "node:fs/promises";
 import { basename as basename2, dirname as dirname2, join as join3 } from "node:path";
-import { pipeline as pipeline5 } from "node:stream/promises";
+import { pipeline as pipeline4 } from "node:stream/promises";
+
+// ../core/src/areas/sca/shared.ts
+var MANAGE = "Manage SCA (Projects & Builds) — Projects_Manage for a personal key", VIEW = "Manage SCA (Projects & Builds) — Projects_View for a personal key";
+function required(subject, fields) {
+  let problems = Object.entries(fields).filter(([, v]) => v === void 0 || v.trim() === "").map(([k]) => `${k} is required`);
+  if (problems.length) throw new ValidationError(subject, problems);
+}
+function describeBuild(project, version) {
+  return `build ${version} of SCA project "${project}"`;
+}
+var NO_BUILD = (project, version) => `Check that the SCA project "${project}" and its build ${version} exist (an SBOM import creates both).`;
 
 // ../core/src/areas/sca/wire.ts
 function get(o, name2) {
@@ -19816,94 +19276,7 @@ function parseLicense(value) {
   };
 }
 
-// ../core/src/areas/sca/index.ts
-var MANAGE = "Manage SCA (Projects & Builds) — Projects_Manage for a personal key", VIEW = "Manage SCA (Projects & Builds) — Projects_View for a personal key";
-function required(subject, fields) {
-  let problems = Object.entries(fields).filter(([, v]) => v === void 0 || v.trim() === "").map(([k]) => `${k} is required`);
-  if (problems.length) throw new ValidationError(subject, problems);
-}
-function describeBuild(project, version) {
-  return `build ${version} of SCA project "${project}"`;
-}
-var NO_BUILD = (project, version) => `Check that the SCA project "${project}" and its build ${version} exist (an SBOM import creates both).`, ScaProjectsArea = class {
-  constructor(transport) {
-    this.transport = transport;
-  }
-  transport;
-  async list(options2) {
-    return scaJson(
-      this.transport,
-      {
-        method: "GET",
-        path: joinPath("api", "sca", "projects"),
-        signal: options2?.signal,
-        operation: "list SCA projects",
-        privilege: VIEW
-      },
-      (json) => arrayOf(json, "the project list").map(parseProject)
-    );
-  }
-  async get(name2, options2) {
-    required("SCA project", { name: name2 });
-    for (let param of ["name", "project"]) {
-      let found = await scaRequest(
-        this.transport,
-        {
-          method: "GET",
-          path: joinPath("api", "sca", "projects"),
-          query: { [param]: name2 },
-          passStatuses: [400, 404],
-          signal: options2?.signal,
-          operation: `get SCA project "${name2}"`,
-          privilege: VIEW
-        },
-        async (r) => {
-          if (r.status >= 300)
-            return await r.readText(), null;
-          let json = await r.readJson();
-          return Array.isArray(json) ? json.filter(isObject).map(parseProject).find((p) => p.name.toLowerCase() === name2.toLowerCase()) : parseProject(json);
-        }
-      );
-      if (found !== null) return found;
-    }
-  }
-  async save(project, options2) {
-    return required("SCA project", { name: project.name }), scaJson(
-      this.transport,
-      {
-        method: "POST",
-        path: joinPath("api", "sca", "projects"),
-        body: { type: "json", value: { name: project.name, type: project.type, url: project.url } },
-        idempotent: !0,
-        signal: options2?.signal,
-        operation: `save SCA project "${project.name}"`,
-        privilege: MANAGE
-      },
-      parseProject
-    );
-  }
-  async delete(name2, options2) {
-    return required("SCA project", { name: name2 }), scaSend(this.transport, {
-      method: "DELETE",
-      path: joinPath("api", "sca", "projects"),
-      query: { name: name2 },
-      idempotent: !0,
-      signal: options2?.signal,
-      operation: `delete SCA project "${name2}"`,
-      privilege: MANAGE,
-      notFoundHint: `There is no SCA project "${name2}", or this ProGet version cannot delete projects through the API.`
-    });
-  }
-};
-async function sniffFormat(filePath) {
-  let handle = await open4(filePath, "r");
-  try {
-    let buffer = Buffer.alloc(4096), { bytesRead } = await handle.read(buffer, 0, buffer.length, 0), head = buffer.subarray(0, bytesRead).toString("utf8").replace(/^\uFEFF/, "").trimStart();
-    return head.startsWith("{") ? "json" : head.startsWith("<") ? "xml" : void 0;
-  } finally {
-    await handle.close();
-  }
-}
+// ../core/src/areas/sca/builds.ts
 var ScaBuildsArea = class {
   constructor(transport) {
     this.transport = transport;
@@ -19956,7 +19329,7 @@ var ScaBuildsArea = class {
         async (r) => {
           r.touch();
           let body = r.body;
-          body.on("data", () => r.touch()), await pipeline5(body, createWriteStream(temp));
+          body.on("data", () => r.touch()), await pipeline4(body, createWriteStream(temp));
         }
       );
       let { size } = await stat4(temp);
@@ -20178,55 +19551,58 @@ var ScaBuildsArea = class {
       notFoundHint: NO_BUILD(project, version)
     });
   }
-}, ScaVulnerabilitiesArea = class {
+};
+async function sniffFormat(filePath) {
+  let handle = await open4(filePath, "r");
+  try {
+    let buffer = Buffer.alloc(4096), { bytesRead } = await handle.read(buffer, 0, buffer.length, 0), head = buffer.subarray(0, bytesRead).toString("utf8").replace(/^\uFEFF/, "").trimStart();
+    return head.startsWith("{") ? "json" : head.startsWith("<") ? "xml" : void 0;
+  } finally {
+    await handle.close();
+  }
+}
+
+// ../core/src/areas/sca/licenses.ts
+var ScaLicensesArea = class {
   constructor(transport) {
     this.transport = transport;
   }
   transport;
-  async audit(packages, options2) {
-    let problems = [];
-    if (packages.forEach((p, i) => {
-      for (let field of ["type", "name", "version"])
-        p[field]?.trim() || problems.push(`package ${i + 1}: ${field} is required`);
-    }), problems.length) throw new ValidationError("Vulnerability audit", problems);
-    if (packages.length === 0) return [];
-    let body = packages.map((p) => ({
-      type: p.type,
-      name: p.name,
-      version: p.version,
-      group: p.group || void 0
-    }));
-    return scaJson(
-      this.transport,
-      {
-        method: "POST",
-        path: joinPath("api", "sca", "audit-package-vulns"),
-        body: { type: "json", value: body },
-        signal: options2?.signal,
-        operation: `audit ${packages.length} package${packages.length === 1 ? "" : "s"} for vulnerabilities`,
-        privilege: MANAGE,
-        notFoundHint: "The vulnerability audit API needs ProGet 2023 or later."
-      },
-      (json) => parseVulnerabilities(json, packages)
-    );
-  }
-  async assess(request, options2) {
-    return required("Vulnerability assessment", { id: request.id, type: request.type }), scaSend(this.transport, {
-      method: "POST",
-      path: joinPath("api", "sca", "assess"),
-      query: {
-        id: request.id,
-        type: request.type,
-        // pgutil leaves out a blank comment and an empty policy.
-        comment: request.comment?.trim() ? request.comment : void 0,
-        policy: request.policy || void 0
-      },
-      signal: options2?.signal,
-      operation: `assess vulnerability ${request.id} as "${request.type}"`,
-      privilege: MANAGE
+  async list(options2) {
+    for (let path of [
+      joinPath("api", "licenses", "list"),
+      joinPath("api", "management", "licenses", "list")
+    ]) {
+      let list = await scaRequest(
+        this.transport,
+        {
+          method: "GET",
+          path,
+          passStatuses: [404],
+          signal: options2?.signal,
+          operation: "list licenses",
+          privilege: "Full Control — Licenses_Manage for a personal key",
+          paidFeature: void 0
+        },
+        async (r) => {
+          if (r.status === 404) {
+            await r.readText();
+            return;
+          }
+          return arrayOf(await r.readJson(), "the license list").map(parseLicense);
+        }
+      );
+      if (list) return list;
+    }
+    throw new ProGetError({
+      kind: "not-supported",
+      status: 404,
+      message: "Could not list licenses: this ProGet server has no licenses API"
     });
   }
 };
+
+// ../core/src/areas/sca/packages.ts
 function selectorQuery(pkg) {
   return "purl" in pkg ? { purl: pkg.purl } : {
     name: pkg.name,
@@ -20306,44 +19682,133 @@ var FEED_VIEW = (feed) => `Feeds_ViewFeed (View/Download) on feed "${feed}"`, Sc
       notFoundHint: `Setting package status needs ProGet 2023.18 or later; check that feed "${feed}" holds ${describeSelector(pkg)}.`
     });
   }
-}, ScaLicensesArea = class {
+};
+
+// ../core/src/areas/sca/projects.ts
+var ScaProjectsArea = class {
   constructor(transport) {
     this.transport = transport;
   }
   transport;
   async list(options2) {
-    for (let path of [
-      joinPath("api", "licenses", "list"),
-      joinPath("api", "management", "licenses", "list")
-    ]) {
-      let list = await scaRequest(
+    return scaJson(
+      this.transport,
+      {
+        method: "GET",
+        path: joinPath("api", "sca", "projects"),
+        signal: options2?.signal,
+        operation: "list SCA projects",
+        privilege: VIEW
+      },
+      (json) => arrayOf(json, "the project list").map(parseProject)
+    );
+  }
+  async get(name2, options2) {
+    required("SCA project", { name: name2 });
+    for (let param of ["name", "project"]) {
+      let found = await scaRequest(
         this.transport,
         {
           method: "GET",
-          path,
-          passStatuses: [404],
+          path: joinPath("api", "sca", "projects"),
+          query: { [param]: name2 },
+          passStatuses: [400, 404],
           signal: options2?.signal,
-          operation: "list licenses",
-          privilege: "Full Control — Licenses_Manage for a personal key",
-          paidFeature: void 0
+          operation: `get SCA project "${name2}"`,
+          privilege: VIEW
         },
         async (r) => {
-          if (r.status === 404) {
-            await r.readText();
-            return;
-          }
-          return arrayOf(await r.readJson(), "the license list").map(parseLicense);
+          if (r.status >= 300)
+            return await r.readText(), null;
+          let json = await r.readJson();
+          return Array.isArray(json) ? json.filter(isObject).map(parseProject).find((p) => p.name.toLowerCase() === name2.toLowerCase()) : parseProject(json);
         }
       );
-      if (list) return list;
+      if (found !== null) return found;
     }
-    throw new ProGetError({
-      kind: "not-supported",
-      status: 404,
-      message: "Could not list licenses: this ProGet server has no licenses API"
+  }
+  async save(project, options2) {
+    return required("SCA project", { name: project.name }), scaJson(
+      this.transport,
+      {
+        method: "POST",
+        path: joinPath("api", "sca", "projects"),
+        body: { type: "json", value: { name: project.name, type: project.type, url: project.url } },
+        idempotent: !0,
+        signal: options2?.signal,
+        operation: `save SCA project "${project.name}"`,
+        privilege: MANAGE
+      },
+      parseProject
+    );
+  }
+  async delete(name2, options2) {
+    return required("SCA project", { name: name2 }), scaSend(this.transport, {
+      method: "DELETE",
+      path: joinPath("api", "sca", "projects"),
+      query: { name: name2 },
+      idempotent: !0,
+      signal: options2?.signal,
+      operation: `delete SCA project "${name2}"`,
+      privilege: MANAGE,
+      notFoundHint: `There is no SCA project "${name2}", or this ProGet version cannot delete projects through the API.`
     });
   }
-}, ScaArea = class {
+};
+
+// ../core/src/areas/sca/vulnerabilities.ts
+var ScaVulnerabilitiesArea = class {
+  constructor(transport) {
+    this.transport = transport;
+  }
+  transport;
+  async audit(packages, options2) {
+    let problems = [];
+    if (packages.forEach((p, i) => {
+      for (let field of ["type", "name", "version"])
+        p[field]?.trim() || problems.push(`package ${i + 1}: ${field} is required`);
+    }), problems.length) throw new ValidationError("Vulnerability audit", problems);
+    if (packages.length === 0) return [];
+    let body = packages.map((p) => ({
+      type: p.type,
+      name: p.name,
+      version: p.version,
+      group: p.group || void 0
+    }));
+    return scaJson(
+      this.transport,
+      {
+        method: "POST",
+        path: joinPath("api", "sca", "audit-package-vulns"),
+        body: { type: "json", value: body },
+        signal: options2?.signal,
+        operation: `audit ${packages.length} package${packages.length === 1 ? "" : "s"} for vulnerabilities`,
+        privilege: MANAGE,
+        notFoundHint: "The vulnerability audit API needs ProGet 2023 or later."
+      },
+      (json) => parseVulnerabilities(json, packages)
+    );
+  }
+  async assess(request, options2) {
+    return required("Vulnerability assessment", { id: request.id, type: request.type }), scaSend(this.transport, {
+      method: "POST",
+      path: joinPath("api", "sca", "assess"),
+      query: {
+        id: request.id,
+        type: request.type,
+        // pgutil leaves out a blank comment and an empty policy.
+        comment: request.comment?.trim() ? request.comment : void 0,
+        policy: request.policy || void 0
+      },
+      signal: options2?.signal,
+      operation: `assess vulnerability ${request.id} as "${request.type}"`,
+      privilege: MANAGE
+    });
+  }
+};
+
+// ../core/src/areas/sca/index.ts
+var ScaArea = class {
   projects;
   builds;
   vulnerabilities;
@@ -20351,6 +19816,560 @@ var FEED_VIEW = (feed) => `Feeds_ViewFeed (View/Download) on feed "${feed}"`, Sc
   licenses;
   constructor(transport) {
     this.projects = new ScaProjectsArea(transport), this.builds = new ScaBuildsArea(transport), this.vulnerabilities = new ScaVulnerabilitiesArea(transport), this.packages = new ScaPackagesArea(transport), this.licenses = new ScaLicensesArea(transport);
+  }
+};
+
+// ../core/src/areas/universal.ts
+import { pipeline as pipeline5, Transform as Transform4 } from "node:stream";
+
+// ../core/src/upload/resumable.ts
+import { randomUUID as randomUUID3 } from "node:crypto";
+var RESUMABLE_DEFAULTS = {
+  /** 256 MiB: below it a failed PUT is cheap to repeat. */
+  thresholdBytes: 256 * 1024 * 1024
+}, MANIFEST_ONLY = {
+  maxTotalSize: Number.MAX_SAFE_INTEGER,
+  maxEntries: Number.MAX_SAFE_INTEGER,
+  maxCompressionRatio: Number.MAX_SAFE_INTEGER
+};
+async function publishResumable(areas, feed, filePath, options2 = {}) {
+  let problems = multipartProblems(options2), threshold = options2.thresholdBytes ?? RESUMABLE_DEFAULTS.thresholdBytes;
+  Number.isSafeInteger(threshold) && threshold >= 0 || problems.push(`threshold must be a whole number of bytes, got ${threshold}`), options2.assetDirectory !== void 0 && options2.assetDirectory.trim() === "" && problems.push("asset directory is empty: leave it out to upload with a plain PUT");
+  let fileSize = await regularFileSize(filePath);
+  typeof fileSize == "string" && problems.push(fileSize);
+  let size = typeof fileSize == "number" ? fileSize : 0;
+  if (problems.length > 0) throw new ValidationError("Upload", problems);
+  let dir = options2.assetDirectory?.trim(), put = async (reason) => ({
+    ...await areas.universal.upload(feed, filePath, options2),
+    method: "put",
+    reason
+  });
+  if (!dir) return put("no asset directory was given");
+  if (size <= threshold) return put(`${size} bytes is not above the ${threshold}-byte threshold`);
+  let manifest = await readManifest(filePath, MANIFEST_ONLY), id = { group: manifest.group ?? "", name: manifest.name, version: manifest.version }, probe;
+  try {
+    if (await areas.assets.list(dir, "", { signal: options2.signal }) === void 0) return put(`asset directory "${dir}" was not found (HTTP 404)`);
+    probe = "found";
+  } catch (e) {
+    if (!isProGetError(e, "unauthorized") && !isProGetError(e, "forbidden")) throw e;
+    probe = "refused";
+  }
+  let assetPath = `${id.name}-${id.version}.${randomUUID3().slice(0, 8)}.upack`, uploaded;
+  try {
+    uploaded = await uploadMultipart(areas.assets, dir, assetPath, filePath, options2);
+  } catch (e) {
+    if (probe === "refused" && isProGetError(e, "not-found"))
+      return put(`asset directory "${dir}" was not found (HTTP 404 for the first part)`);
+    throw e;
+  }
+  try {
+    await areas.universal.import(
+      feed,
+      { assetDirectory: dir, from: assetPath, deleteFromSource: !0 },
+      { signal: options2.signal }
+    );
+  } catch (error2) {
+    let done = isProGetError(error2, "network") || isProGetError(error2, "timeout") ? await verifyImport(areas, feed, id, uploaded, options2.signal).catch(() => {
+    }) : void 0;
+    if (done === "sha1") return result(done);
+    throw await areas.assets.delete(dir, assetPath).catch(() => {
+    }), error2;
+  }
+  return result(await verifyImport(areas, feed, id, uploaded, options2.signal));
+  function result(verified) {
+    return {
+      size: uploaded.size,
+      sha1: uploaded.sha1,
+      sha256: uploaded.sha256,
+      method: "multipart",
+      reason: `${size} bytes is above the ${threshold}-byte threshold`,
+      assetDirectory: dir,
+      assetPath,
+      parts: uploaded.parts,
+      partRequests: uploaded.partRequests,
+      verified
+    };
+  }
+}
+async function verifyImport(areas, feed, id, uploaded, signal) {
+  let what = `${describePackage(id)} in feed "${feed}"`, infos;
+  try {
+    infos = await areas.packages.versions(feed, id, { signal });
+  } catch (e) {
+    if (!isProGetError(e, "not-found")) throw e;
+  }
+  if (infos === void 0) {
+    if (await areas.universal.getVersion(feed, id, { signal })) return "exists";
+    throw missing(what);
+  }
+  let info2 = infos.find((v) => v.version.toLowerCase() === id.version.toLowerCase());
+  if (!info2) throw missing(what);
+  let wrong = [];
+  if (info2.sha1 !== void 0 && info2.sha1.toLowerCase() !== uploaded.sha1 && wrong.push(`SHA-1 ${info2.sha1}, expected ${uploaded.sha1}`), info2.size !== void 0 && info2.size !== uploaded.size && wrong.push(`${info2.size} bytes, expected ${uploaded.size}`), wrong.length > 0)
+    throw new ProGetError({
+      kind: "invalid-response",
+      message: `The import finished but ${what} has ${wrong.join(" and ")}`,
+      hint: "Another upload of the same version may have won; check the feed and publish again."
+    });
+  return info2.sha1 === void 0 ? "exists" : "sha1";
+}
+function missing(what) {
+  return new ProGetError({
+    kind: "invalid-response",
+    message: `The import reported success but ${what} is not there`,
+    hint: "The server may import in the background; check the feed before publishing again."
+  });
+}
+
+// ../core/src/areas/universal-wire.ts
+var PACKAGE_KEYS = /* @__PURE__ */ new Set([
+  "group",
+  "name",
+  "latestVersion",
+  "title",
+  "description",
+  "icon",
+  "downloads",
+  "versions"
+]), VERSION_KEYS = /* @__PURE__ */ new Set([
+  "group",
+  "name",
+  "version",
+  "title",
+  "description",
+  "icon",
+  "dependencies",
+  "downloads",
+  "published",
+  "isLocal",
+  "isCached",
+  "isVirtual",
+  "fileList"
+]);
+function parseUniversalPackage(value) {
+  let o = objectOf(value, "a universal package"), versions = strings(o.versions);
+  return {
+    group: str(o.group) ?? "",
+    name: str(o.name) ?? "",
+    latestVersion: str(o.latestVersion),
+    title: str(o.title),
+    description: str(o.description),
+    icon: str(o.icon),
+    downloads: num(o.downloads),
+    versions,
+    extra: extra(o, PACKAGE_KEYS)
+  };
+}
+function parseUniversalVersion(value) {
+  let o = objectOf(value, "a universal package version"), fileList = Array.isArray(o.fileList) ? o.fileList.filter(isObject).map(parseFileEntry) : void 0;
+  return {
+    group: str(o.group) ?? "",
+    name: str(o.name) ?? "",
+    version: str(o.version) ?? "",
+    title: str(o.title),
+    description: str(o.description),
+    icon: str(o.icon),
+    dependencies: strings(o.dependencies),
+    downloads: num(o.downloads),
+    published: utcDate(o.published),
+    isLocal: bool(o.isLocal),
+    isCached: bool(o.isCached),
+    isVirtual: bool(o.isVirtual),
+    fileList,
+    extra: extra(o, VERSION_KEYS)
+  };
+}
+function parseFileEntry(o) {
+  return { name: (str(o.name) ?? "").replace(/\\/g, "/"), size: num(o.size), date: utcDate(o.date) };
+}
+function parseFeedMeta(value) {
+  let o = objectOf(value, "universal feed metadata");
+  return {
+    apiVersion: str(o.apiVersion),
+    name: str(o.name),
+    description: str(o.description),
+    version: str(o.version),
+    packageCount: optNum(o.packageCount),
+    packageVersionCount: optNum(o.packageVersionCount),
+    services: strings(o.services)
+  };
+}
+
+// ../core/src/areas/universal-diagnosis.ts
+async function explainNotFound(error2, area, feed, id, options2, filePath) {
+  if (!isProGetError(error2, "not-found") || error2.status !== 404 || !area.feeds) return error2;
+  try {
+    await area.feeds.require(feed, options2);
+    let pkg = await area.universal.getPackage(feed, id, options2);
+    if (!pkg)
+      return reframe(error2, {
+        subject: "package",
+        message: `Package ${describePackage({ ...id, version: void 0 })} was not found in feed "${feed}"`,
+        hint: "Check the package name and group (names and groups are matched ignoring case)."
+      });
+    if (!pkg.versions.some((v) => v.toLowerCase() === id.version.toLowerCase())) {
+      let recent = pkg.versions.slice(-5).join(", ");
+      return reframe(error2, {
+        subject: "version",
+        message: `Version ${id.version} of ${describePackage({ ...id, version: void 0 })} was not found in feed "${feed}"`,
+        hint: recent ? `Versions in the feed include: ${recent}.` : void 0
+      });
+    }
+    return filePath !== void 0 ? reframe(error2, { subject: "package" }) : error2;
+  } catch (diagnosis) {
+    return isProGetError(diagnosis) ? diagnosis : error2;
+  }
+}
+async function refuseTwinDelete(transport, feed, id, options2) {
+  if (!mayIgnoreMissingGroup(transport.serverInfo)) return;
+  let all = await transport.request(
+    {
+      method: "GET",
+      path: joinPath("upack", feed, "versions"),
+      query: { name: id.name },
+      signal: options2?.signal,
+      passStatuses: [404],
+      operation: `check ${describePackage(id)} in feed "${feed}" before deleting it`,
+      privilege: `Feeds_ViewFeed on feed "${feed}"`
+    },
+    async (r) => r.status === 404 ? [] : arrayOf(await r.readJson(), "the version list").map(parseUniversalVersion)
+  );
+  if (!mayIgnoreMissingGroup(transport.serverInfo)) return;
+  let v = id.version.toLowerCase(), twins = all.filter((x) => x.group !== "" && x.version.toLowerCase() === v);
+  if (twins.length !== 0)
+    throw new ProGetError({
+      kind: "conflict",
+      subject: "package",
+      message: `Refusing to delete ${describePackage(id)} from feed "${feed}": this server may delete ${describePackage(twins[0])} instead`,
+      hint: "ProGet 2023 ignores a missing group, so a delete of a package without group can remove a grouped package of the same name and version. Delete it in the ProGet UI, or upgrade to ProGet 2024 or later."
+    });
+}
+
+// ../core/src/areas/universal.ts
+function sameGroup2(a, b) {
+  return (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
+}
+var UniversalArea = class {
+  constructor(transport, feeds) {
+    this.transport = transport;
+    this.feeds = feeds;
+  }
+  transport;
+  feeds;
+  async meta(feed, options2) {
+    return this.transport.json(
+      {
+        method: "GET",
+        path: joinPath("upack", feed, "meta"),
+        signal: options2?.signal,
+        operation: `read metadata of feed "${feed}"`,
+        privilege: `Feeds_ViewFeed on feed "${feed}"`
+      },
+      (json) => parseFeedMeta(json)
+    );
+  }
+  async listPackages(feed, options2) {
+    let packages = await this.transport.json(
+      {
+        method: "GET",
+        path: joinPath("upack", feed, "packages"),
+        query: { group: options2?.group, count: options2?.count },
+        signal: options2?.signal,
+        operation: `list packages in feed "${feed}"`,
+        privilege: `Feeds_ViewFeed on feed "${feed}"`
+      },
+      (json) => arrayOf(json, "the package list").map(parseUniversalPackage)
+    );
+    return options2?.group === void 0 ? packages : packages.filter((p) => sameGroup2(p.group, options2.group));
+  }
+  async getPackage(feed, id, options2) {
+    let found = await this.transport.request(
+      {
+        method: "GET",
+        path: joinPath("upack", feed, "packages"),
+        // The group is always sent (`group=` for the empty one): ProGet 2023 ignores a missing group.
+        query: { group: id.group ?? "", name: id.name },
+        signal: options2?.signal,
+        passStatuses: [404],
+        operation: `read package ${describePackage(id)} in feed "${feed}"`,
+        privilege: `Feeds_ViewFeed on feed "${feed}"`
+      },
+      async (r) => {
+        if (r.status === 404) return;
+        let json = await r.readJson(), item = Array.isArray(json) ? json[0] : json;
+        return item === void 0 ? void 0 : parseUniversalPackage(item);
+      }
+    );
+    return found && sameGroup2(found.group, id.group) ? found : void 0;
+  }
+  async listVersions(feed, options2) {
+    let group = options2?.name !== void 0 ? options2.group ?? "" : options2?.group, versions = await this.transport.json(
+      {
+        method: "GET",
+        path: joinPath("upack", feed, "versions"),
+        query: {
+          group,
+          name: options2?.name,
+          includeFileList: options2?.includeFileList ? !0 : void 0,
+          count: options2?.count
+        },
+        signal: options2?.signal,
+        operation: `list versions in feed "${feed}"`,
+        privilege: `Feeds_ViewFeed on feed "${feed}"`
+      },
+      (json) => arrayOf(json, "the version list").map(parseUniversalVersion)
+    );
+    return group === void 0 ? versions : versions.filter((v) => sameGroup2(v.group, group));
+  }
+  async getVersion(feed, id, options2) {
+    let version = await this.resolveVersion(feed, id, options2), found = await this.transport.request(
+      {
+        method: "GET",
+        path: joinPath("upack", feed, "versions"),
+        query: {
+          group: id.group ?? "",
+          name: id.name,
+          version,
+          includeFileList: options2?.includeFileList ? !0 : void 0
+        },
+        signal: options2?.signal,
+        passStatuses: [404],
+        operation: `read version ${describePackage({ ...id, version })} in feed "${feed}"`,
+        privilege: `Feeds_ViewFeed on feed "${feed}"`
+      },
+      async (r) => {
+        if (r.status === 404) return;
+        let json = await r.readJson(), item = Array.isArray(json) ? json[0] : json;
+        return item === void 0 ? void 0 : parseUniversalVersion(item);
+      }
+    );
+    return found && sameGroup2(found.group, id.group) ? found : void 0;
+  }
+  async findVersion(feed, id, options2) {
+    await this.feedExists(feed, options2);
+    let pkg = await this.getPackage(feed, id, options2);
+    if (!pkg) return { state: "package-absent" };
+    let wanted = isVersionSelector(id.version) ? await this.resolveVersion(feed, id, options2) : id.version, version = await this.getVersion(feed, { ...id, version: wanted }, options2);
+    return version ? { state: "found", version } : { state: "version-absent", versions: pkg.versions };
+  }
+  /**
+   * `latest` / `latest-unstable` (prereleases included) or `latest-stable` resolved from the package's
+   * version list; an exact version is returned as is.
+   */
+  async resolveVersion(feed, id, options2) {
+    return resolveSelector(
+      id.version,
+      async () => (await this.getPackage(feed, id, options2))?.versions ?? [],
+      `${describePackage(id)} in feed "${feed}"`
+    );
+  }
+  async download(feed, id, destPath, options2) {
+    let plan = downloadPlan(options2), ext = options2?.contentOnly === "tgz" ? "tgz" : options2?.contentOnly === "zip" ? "zip" : "upack";
+    return this.transferGet(
+      feed,
+      id,
+      "download",
+      options2,
+      { query: { contentOnly: options2?.contentOnly }, deadlineMs: plan.deadlineMs },
+      (pkg) => `download ${describePackage(pkg)} from feed "${feed}"`,
+      (r, pkg) => this.save(
+        r,
+        destPath,
+        `${id.name}.${pkg.version}.${ext}`,
+        `download ${describePackage(pkg)}`,
+        options2,
+        plan,
+        !0
+      )
+    );
+  }
+  async downloadFile(feed, id, path, destPath, options2) {
+    let plan = downloadPlan(options2);
+    return this.transferGet(
+      feed,
+      id,
+      "download-file",
+      options2,
+      {
+        query: { path },
+        deadlineMs: plan.deadlineMs,
+        notFoundHint: `Check the package, version and file path (content lives under "package/", e.g. package/${path.replace(/^package\//, "")}).`
+      },
+      (pkg) => `download ${path} of ${describePackage(pkg)} from feed "${feed}"`,
+      (r, pkg) => this.save(
+        r,
+        destPath,
+        path.split("/").pop() || "file",
+        `download ${path} of ${describePackage(pkg)}`,
+        options2,
+        plan
+      ),
+      path
+    );
+  }
+  async openFile(feed, id, path, options2) {
+    return this.transferGet(
+      feed,
+      id,
+      "download-file",
+      options2,
+      { query: { path } },
+      (pkg) => `open ${path} of ${describePackage(pkg)} in feed "${feed}"`,
+      async (r) => {
+        let release = r.detach(), out = new Transform4({
+          transform(chunk, _encoding, done) {
+            r.touch(), done(null, chunk);
+          }
+        });
+        return pipeline5(r.body, out, () => release()), out;
+      },
+      path
+    );
+  }
+  async downloadVpack(feed, id, destPath, options2) {
+    let plan = downloadPlan(options2);
+    return this.transferGet(
+      feed,
+      id,
+      "download-vpack",
+      options2,
+      { deadlineMs: plan.deadlineMs },
+      (pkg) => `download virtual package ${describePackage(pkg)} from feed "${feed}"`,
+      (r, pkg) => this.save(
+        r,
+        destPath,
+        `${id.name}.${pkg.version}.vpack`,
+        `download ${describePackage(pkg)}`,
+        options2,
+        plan,
+        !0
+      )
+    );
+  }
+  /**
+   * The one template of the four transfer GETs (`download`, `download-file` twice, `download-vpack`): resolve
+   * the version, GET `/upack/{feed}/{op}/{group…}/{name}/{version}`, and on a 404 say whether the feed, the
+   * package, the version (or the file) is missing.
+   */
+  async transferGet(feed, id, op, options2, extra2, operation, handle, filePath) {
+    let version = await this.resolveVersion(feed, id, options2), pkg = { ...id, version };
+    try {
+      return await this.transport.request(
+        {
+          method: "GET",
+          path: joinPath("upack", feed, op, ...groupSegments(id.group), id.name, version),
+          accept: "*/*",
+          transfer: !0,
+          signal: options2?.signal,
+          operation: operation(pkg),
+          privilege: `Feeds_DownloadPackage on feed "${feed}"`,
+          ...extra2
+        },
+        (r) => handle(r, pkg)
+      );
+    } catch (e) {
+      throw await this.explainNotFound(e, feed, pkg, options2, filePath);
+    }
+  }
+  /** A 404 under a feed names what is missing (see `explainNotFound`). */
+  explainNotFound(error2, feed, id, options2, filePath) {
+    return explainNotFound(error2, { feeds: this.feeds, universal: this }, feed, id, options2, filePath);
+  }
+  /** Throws the feed's own error (missing, inactive, not ProGet) unless the feed is known to exist. */
+  async feedExists(feed, options2) {
+    !this.feeds || this.feeds.isKnown(feed) || await this.feeds.require(feed, options2);
+  }
+  async upload(feed, filePath, options2) {
+    let file = await fileBody(filePath, options2?.onProgress, void 0, options2?.knownHashes);
+    try {
+      await this.transport.request(
+        {
+          method: "PUT",
+          path: joinPath("upack", feed, "upload"),
+          body: file.body,
+          accept: "*/*",
+          transfer: !0,
+          successStatuses: [200, 201],
+          signal: options2?.signal,
+          operation: `upload ${filePath} to feed "${feed}"`,
+          privilege: `Feeds_AddPackage on feed "${feed}" (plus Feeds_OverwritePackage to replace an existing version)`
+        },
+        (r) => r.readText()
+      );
+    } catch (e) {
+      throw await overwriteRefusal(e, feed, filePath, (id) => this.getVersion(feed, id, options2));
+    }
+    return file.result();
+  }
+  publishResumable(feed, filePath, options2) {
+    let areas = {
+      universal: this,
+      packages: new PackagesArea(this.transport),
+      assets: new AssetsArea(this.transport)
+    };
+    return publishResumable(areas, feed, filePath, options2);
+  }
+  async delete(feed, id, options2) {
+    if (isVersionSelector(id.version))
+      throw new ValidationError("Delete", [
+        `"${id.version}" is not a version: name the exact version to delete`
+      ]);
+    let path = joinPath("upack", feed, "delete", ...groupSegments(id.group), id.name, id.version);
+    id.group || await refuseTwinDelete(this.transport, feed, id, options2);
+    try {
+      await this.transport.send({
+        method: "POST",
+        path,
+        body: { type: "empty" },
+        accept: "*/*",
+        signal: options2?.signal,
+        operation: `delete ${describePackage(id)} from feed "${feed}"`,
+        privilege: `Feeds_DeletePackage (Overwrite/Delete) on feed "${feed}"`
+      });
+    } catch (e) {
+      throw await this.explainNotFound(e, feed, id, options2);
+    }
+  }
+  async import(feed, request, options2) {
+    await this.transport.send({
+      method: "POST",
+      path: joinPath("upack", feed, "import"),
+      body: {
+        type: "json",
+        value: {
+          assetDirectory: request.assetDirectory,
+          from: request.from,
+          deleteFromSource: request.deleteFromSource
+        }
+      },
+      accept: "*/*",
+      signal: options2?.signal,
+      operation: `import ${request.from} into feed "${feed}"`,
+      privilege: `Feeds_AddPackage on feed "${feed}"`
+    });
+  }
+  async search(feed, query, options2) {
+    return this.transport.json(
+      {
+        method: "GET",
+        path: joinPath("upack", feed, "search"),
+        query: { query, count: options2?.count },
+        signal: options2?.signal,
+        operation: `search feed "${feed}"`,
+        privilege: `Feeds_ViewFeed on feed "${feed}"`
+      },
+      (json) => arrayOf(json, "the search results").map(parseUniversalPackage)
+    );
+  }
+  save(r, destPath, fallbackName, operation, options2, plan, expectPackage = !1) {
+    return saveResponse(r, {
+      destPath,
+      fallbackName,
+      operation,
+      onProgress: options2?.onProgress,
+      expectPackage,
+      ...plan
+    });
   }
 };
 

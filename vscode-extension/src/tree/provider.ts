@@ -7,6 +7,7 @@ import { errorSummary } from '@proget-ci/core';
 import * as vscode from 'vscode';
 import { appendComplianceTooltip } from '../compliance/item.js';
 import { ComplianceLookup } from '../compliance/lookup.js';
+import { complianceScope } from '../compliance/scope.js';
 import { type FileFact, type FileFactRef, FileFacts } from '../fs/facts.js';
 import { TreeFetcher } from './fetch.js';
 import { matchesFilter } from './filter.js';
@@ -464,27 +465,6 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
 
   private now(): number {
     return this.host.now?.() ?? Date.now();
-  }
-}
-
-/** What a refresh of a container makes the compliance cache look up again. */
-function complianceScope(node: ContainerNode) {
-  const server = serverOf(node)!.url;
-  switch (node.type) {
-    case 'server':
-      return { server };
-    case 'feed':
-      return { server, feed: node.feed.name };
-    case 'package':
-      return { server, feed: node.parent.feed.name, group: node.group, name: node.name };
-    case 'version':
-      return {
-        server,
-        feed: node.parent.parent.feed.name,
-        group: node.parent.group,
-        name: node.parent.name,
-        version: node.version,
-      };
   }
 }
 
