@@ -7,7 +7,7 @@ import { FakeIo } from './helpers/fake-io.js';
 function parse(inputs: Record<string, string>) {
   const io = new FakeIo({ server: 'https://proget.example.com', ...inputs });
   const reader = new InputReader(io);
-  const connection = readConnection(reader, '/work/ws');
+  const connection = readConnection(reader, '/home/runner/work/ws');
   reader.finish();
   return { connection, io };
 }
@@ -159,7 +159,7 @@ describe('connection inputs', () => {
 
   it('resolves ca-cert against the workspace and requires the file to exist', () => {
     expect(problem({ 'ca-cert': 'certs/ca.pem' })).toBe(
-      'Invalid inputs: "ca-cert" file not found: /work/ws/certs/ca.pem',
+      'Invalid inputs: "ca-cert" file not found: /home/runner/work/ws/certs/ca.pem',
     );
   });
 

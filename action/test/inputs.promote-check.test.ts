@@ -64,7 +64,7 @@ describe('promote-check inputs', () => {
   it('reads a manifest selection, resolved in the workspace', () => {
     expect(parse({ manifest: 'upack.json', 'check-dependencies': 'yes' }).selection).toEqual({
       kind: 'manifest',
-      path: '/work/ws/upack.json',
+      path: '/home/runner/work/ws/upack.json',
       checkDependencies: true,
     });
   });

@@ -24,7 +24,7 @@ describe('publish inputs', () => {
     const inputs = parse({});
     expect(inputs).toMatchObject({
       feed: 'dev-feed',
-      path: '/work/ws',
+      path: '/home/runner/work/ws',
       manifestPath: undefined,
       overrides: {},
       include: [],
@@ -38,7 +38,7 @@ describe('publish inputs', () => {
 
   it('resolves path and manifest against the workspace, keeps absolute paths', () => {
     const inputs = parse({ path: 'build/out', manifest: '/abs/upack.json' });
-    expect(inputs.path).toBe('/work/ws/build/out');
+    expect(inputs.path).toBe('/home/runner/work/ws/build/out');
     expect(inputs.manifestPath).toBe('/abs/upack.json');
   });
 

@@ -29,7 +29,7 @@ afterEach(async () => {
   expect(pending).toEqual([]);
 });
 
-function environment(io: FakeIo, workspace = '/work/ws', env: Record<string, string> = {}) {
+function environment(io: FakeIo, workspace = '/home/runner/work/ws', env: Record<string, string> = {}) {
   const connections: ConnectionInputs[] = [];
   const step: StepEnvironment = {
     io,

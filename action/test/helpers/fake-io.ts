@@ -48,7 +48,10 @@ export class FakeIo implements ActionIo {
   }
 }
 
-export function fakeContext(overrides: Record<string, string> = {}, workspace = '/work/ws'): RunContext {
+export function fakeContext(
+  overrides: Record<string, string> = {},
+  workspace = '/home/runner/work/ws',
+): RunContext {
   return readRunContext(
     {
       GITHUB_SERVER_URL: 'https://github.com',
