@@ -91,6 +91,27 @@ describe('ProGet: Check Server', () => {
     expect(html).not.toContain('not-a-real-key-123');
   });
 
+  test('a URL where something other than ProGet answers (a web page) is named as such', async () => {
+    const { createServer } = await import('node:http');
+    const page = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end('<!doctype html><html><head><title>Intranet home</title></head><body>Welcome</body></html>');
+    });
+    await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(page.address() as { port: number }).port}`;
+      fake.settings['proget.servers'] = [{ url }];
+      const servers = new Servers(new fake.FakeSecretStorage() as never, (o) => new ProGetClient(o), log);
+      const report = await checkServer({ servers, log }, undefined, async () => servers.list()[0]);
+      expect(report?.ok).toBe(false);
+      const html = fake.panels.at(-1)!.webview.html;
+      expect(html).toMatch(/class="finding fail">[\s\S]*not a ProGet/i);
+      expect(html).toContain('Intranet home');
+    } finally {
+      await new Promise((resolve) => page.close(resolve));
+    }
+  });
+
   test('an unreachable server gets one clear finding, not a stack trace', async () => {
     fake.settings['proget.servers'] = [{ url: 'http://127.0.0.1:9' }];
     const servers = new Servers(new fake.FakeSecretStorage() as never, (o) => new ProGetClient(o), log);
