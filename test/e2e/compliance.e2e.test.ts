@@ -91,7 +91,7 @@ describe('compliance in the tree', () => {
     await waitForIcon('1.3.9', 4, 'warning');
     await waitForIcon('1.3.7', 4, 'error');
     await waitForIcon('0.0.22', 4, 'circle-slash');
-    await wb.expand('initrode/vendors/abl/ABLast', 3);
+    await wb.expand('ABLast', 3);
     await waitForIcon('2.2.1', 4, 'question');
     const rows = await wb.treeRows();
     const description = (label: string) => rows.find((r) => r.label === label)?.description ?? '';
