@@ -112,6 +112,7 @@ describe('changing the key and removing the server', () => {
     expect((await wb.treeRows()).find((r) => r.label === host)?.description).toContain('anonymous');
     await wb.screenshot('04-anonymous-refused');
 
+    await wb.clearNotifications();
     await wb.clickRow('Needs an API key — set API key…', 2);
     await wb.answerInput(`Set API Key — ${host}`, ADMIN_KEY);
     await wb.waitForNotification(`API key for ${host} saved in secret storage.`);
