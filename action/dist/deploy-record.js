@@ -17767,7 +17767,9 @@ function openZipFile(path, options2) {
 // ../core/src/upack/read.ts
 var DEFAULT_EXTRACT_LIMITS = Object.freeze({
   maxEntries: 5e4,
-  maxTotalSize: 4 * 1024 ** 3,
+  // Packages of several GiB (installers, images, datasets) are ordinary in a universal feed; ZIP64 carries
+  // them. The ratio bound below is what stops a bomb; this one bounds the disk an extraction may fill.
+  maxTotalSize: 32 * 1024 ** 3,
   // Deflate tops out near 1032:1; ordinary text and binaries stay well below 100:1.
   maxCompressionRatio: 250,
   ratioThreshold: 64 * 1024,
