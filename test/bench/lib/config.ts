@@ -17,6 +17,11 @@ export interface BenchConfig {
   /** Size of the package downloaded. */
   downloadBytes: number;
   promotePackages: number;
+  /**
+   * Packages the one-by-one promote-check baseline checks: at 2,000 packages and 20 ms a request it runs
+   * about a minute a round, so it checks this many and its time is extrapolated to all of them.
+   */
+  promoteBaselinePackages: number;
   latencyMs: number;
   treePackages: number;
   treeRuns: number;
@@ -41,6 +46,7 @@ export function benchConfig(size: string | undefined): BenchConfig {
       ],
       downloadBytes: 32 * MiB,
       promotePackages: 200,
+      promoteBaselinePackages: 200,
       latencyMs: 20,
       treePackages: 10_000,
       treeRuns: 2,
@@ -59,7 +65,8 @@ export function benchConfig(size: string | undefined): BenchConfig {
       { label: '1 GiB', bytes: 1024 * MiB },
     ],
     downloadBytes: 1024 * MiB,
-    promotePackages: 200,
+    promotePackages: 2_000,
+    promoteBaselinePackages: 250,
     latencyMs: 20,
     treePackages: 10_000,
     treeRuns: 5,
