@@ -23,6 +23,9 @@ export interface BenchConfig {
    */
   promoteBaselinePackages: number;
   latencyMs: number;
+  /** Components in the audit case's SBOM, and its alternating rounds. */
+  auditComponents: number;
+  auditRuns: number;
   treePackages: number;
   treeRuns: number;
   promoteRuns: number;
@@ -47,6 +50,8 @@ export function benchConfig(size: string | undefined): BenchConfig {
       downloadBytes: 32 * MiB,
       promotePackages: 200,
       promoteBaselinePackages: 200,
+      auditComponents: 1_000,
+      auditRuns: 2,
       latencyMs: 20,
       treePackages: 10_000,
       treeRuns: 2,
@@ -67,6 +72,8 @@ export function benchConfig(size: string | undefined): BenchConfig {
     downloadBytes: 1024 * MiB,
     promotePackages: 2_000,
     promoteBaselinePackages: 250,
+    auditComponents: 5_000,
+    auditRuns: 5,
     latencyMs: 20,
     treePackages: 10_000,
     treeRuns: 5,
