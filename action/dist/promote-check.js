@@ -22625,7 +22625,12 @@ async function listedVersions(client, feed, packages, options2) {
 async function checkOnce(client, options2, packages, universalTarget) {
   let { fromFeed, toFeed, signal } = options2, concurrency = options2.concurrency ?? DEFAULT_CONCURRENCY, list = await client.promotions.list(fromFeed ? { fromFeed, toFeed } : { toFeed }, { signal });
   options2.logger.debug(`${list.length} promoted package versions to ${toFeed}`);
-  let promotions = indexPromotions(list), promotionOf = (pkg) => findPromotion(promotions.get(packageKey(pkg.group, pkg.name)) ?? [], { ...pkg, fromFeed, toFeed })?.promotion, listed = options2.requireInTarget && universalTarget ? await listedVersions(
+  let promotions = indexPromotions(list), found = /* @__PURE__ */ new Map();
+  for (let pkg of packages) {
+    let entries = promotions.get(packageKey(pkg.group, pkg.name)) ?? [];
+    found.set(pkg, findPromotion(entries, { ...pkg, fromFeed, toFeed })?.promotion);
+  }
+  let promotionOf = (pkg) => found.get(pkg), listed = options2.requireInTarget && universalTarget ? await listedVersions(
     client,
     toFeed,
     packages.filter((pkg) => promotionOf(pkg) !== void 0),

@@ -223,9 +223,13 @@ async function checkOnce(
   const list = await client.promotions.list(fromFeed ? { fromFeed, toFeed } : { toFeed }, { signal });
   options.logger.debug(`${list.length} promoted package versions to ${toFeed}`);
   const promotions = indexPromotions(list);
-  const promotionOf = (pkg: PackageVersionId) =>
-    findPromotion(promotions.get(packageKey(pkg.group, pkg.name)) ?? [], { ...pkg, fromFeed, toFeed })
-      ?.promotion;
+  // Looked up once per package: the listing below and the check both need it.
+  const found = new Map<PackageVersionId, Promotion | undefined>();
+  for (const pkg of packages) {
+    const entries = promotions.get(packageKey(pkg.group, pkg.name)) ?? [];
+    found.set(pkg, findPromotion(entries, { ...pkg, fromFeed, toFeed })?.promotion);
+  }
+  const promotionOf = (pkg: PackageVersionId) => found.get(pkg);
   const listed =
     options.requireInTarget && universalTarget
       ? await listedVersions(
