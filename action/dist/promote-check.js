@@ -12235,12 +12235,12 @@ var require_receiver = __commonJS({
           } else if (this.#state === parserStates.PAYLOADLENGTH_64) {
             if (this.#byteOffset < 8)
               return callback();
-            let buffer = this.consume(8), upper = buffer.readUInt32BE(0), lower = buffer.readUInt32BE(4);
-            if (upper !== 0 || lower > 2 ** 31 - 1) {
+            let buffer = this.consume(8), upper = buffer.readUInt32BE(0), lower2 = buffer.readUInt32BE(4);
+            if (upper !== 0 || lower2 > 2 ** 31 - 1) {
               failWebsocketConnection(this.ws, "Received payload length > 2^31 bytes.");
               return;
             }
-            if (this.#info.payloadLength = lower, this.#state = parserStates.READ_DATA, !this.#validatePayloadLength())
+            if (this.#info.payloadLength = lower2, this.#state = parserStates.READ_DATA, !this.#validatePayloadLength())
               return;
           } else if (this.#state === parserStates.READ_DATA) {
             if (this.#byteOffset < this.#info.payloadLength)
@@ -15934,7 +15934,7 @@ var require_subset = __commonJS({
             return !1;
         return !0;
       }
-      let higher, lower, hasDomLT, hasDomGT, needDomLTPre = lt && !options2.includePrerelease && lt.semver.prerelease.length ? lt.semver : !1, needDomGTPre = gt && !options2.includePrerelease && gt.semver.prerelease.length ? gt.semver : !1;
+      let higher, lower2, hasDomLT, hasDomGT, needDomLTPre = lt && !options2.includePrerelease && lt.semver.prerelease.length ? lt.semver : !1, needDomGTPre = gt && !options2.includePrerelease && gt.semver.prerelease.length ? gt.semver : !1;
       needDomLTPre && needDomLTPre.prerelease.length === 1 && lt.operator === "<" && needDomLTPre.prerelease[0] === 0 && (needDomLTPre = !1);
       for (let c of dom) {
         if (hasDomGT = hasDomGT || c.operator === ">" || c.operator === ">=", hasDomLT = hasDomLT || c.operator === "<" || c.operator === "<=", gt) {
@@ -15946,7 +15946,7 @@ var require_subset = __commonJS({
         }
         if (lt) {
           if (needDomLTPre && c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomLTPre.major && c.semver.minor === needDomLTPre.minor && c.semver.patch === needDomLTPre.patch && (needDomLTPre = !1), c.operator === "<" || c.operator === "<=") {
-            if (lower = lowerLT(lt, c, options2), lower === c && lower !== lt)
+            if (lower2 = lowerLT(lt, c, options2), lower2 === c && lower2 !== lt)
               return !1;
           } else if (lt.operator === "<=" && !c.test(lt.semver))
             return !1;
@@ -16848,8 +16848,8 @@ var LISTED_FEEDS = 10, FeedsArea = class {
       }
       throw e;
     }
-    let lower = name2.toLowerCase(), feed = feeds.find(
-      (f) => f.name.toLowerCase() === lower || f.alternateNames.some((a) => a.toLowerCase() === lower)
+    let lower2 = name2.toLowerCase(), feed = feeds.find(
+      (f) => f.name.toLowerCase() === lower2 || f.alternateNames.some((a) => a.toLowerCase() === lower2)
     );
     if (feed) return feed;
     let visible = feeds.filter((f) => f.active).map((f) => f.name);
@@ -21167,8 +21167,8 @@ function requestHead(target, headers) {
   let lines = [`GET ${target.pathname}${target.search} HTTP/1.1`, `host: ${target.host}`];
   for (let [name2, value] of Object.entries(headers)) {
     if (value === void 0) continue;
-    let lower = name2.toLowerCase();
-    if (!(lower === "host" || lower === "connection" || lower === "content-length")) {
+    let lower2 = name2.toLowerCase();
+    if (!(lower2 === "host" || lower2 === "connection" || lower2 === "content-length")) {
       if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name2))
         throw Object.assign(new TypeError(`Header name must be a valid HTTP token ["${name2}"]`), {
           code: "ERR_INVALID_HTTP_TOKEN"
@@ -21178,7 +21178,7 @@ function requestHead(target, headers) {
           throw Object.assign(new TypeError(`Invalid character in header content ["${name2}"]`), {
             code: "ERR_INVALID_CHAR"
           });
-        lines.push(`${lower}: ${v}`);
+        lines.push(`${lower2}: ${v}`);
       }
     }
   }
@@ -22533,9 +22533,9 @@ async function mapLimit(items, limit, fn) {
 }
 
 // src/promote-check/check.ts
-var DEFAULT_CONCURRENCY = 16;
+var DEFAULT_CONCURRENCY = 16, GROUP_LIST_THRESHOLD = 20, GROUP_LIST_COUNT = 1e5;
 async function checkPromotions(client, options2) {
-  let now = options2.now ?? Date.now, sleep3 = options2.sleep ?? delay, started = now(), deadline = started + options2.waitTimeoutMs, missingFeeds = await checkFeeds(client, options2);
+  let now = options2.now ?? Date.now, sleep3 = options2.sleep ?? delay, started = now(), deadline = started + options2.waitTimeoutMs, { missing: missingFeeds, universalTarget } = await checkFeeds(client, options2);
   if (missingFeeds.length > 0) {
     let checks2 = options2.packages.map((pkg) => ({
       package: pkg,
@@ -22555,7 +22555,7 @@ async function checkPromotions(client, options2) {
   let checks = /* @__PURE__ */ new Map(), pending = options2.packages, polls = 0;
   for (; ; ) {
     polls++;
-    let round = await checkOnce(client, options2, pending);
+    let round = await checkOnce(client, options2, pending, universalTarget);
     for (let check2 of round) checks.set(check2.package, check2);
     pending = round.filter((c) => c.status !== "promoted").map((c) => c.package);
     let left = deadline - now();
@@ -22580,18 +22580,66 @@ async function checkFeeds(client, options2) {
   let named = [
     ["from-feed", options2.fromFeed],
     ["to-feed", options2.toFeed]
-  ], missing2 = [];
+  ], missing2 = [], universalTarget = !1;
   for (let [input, feed] of named) {
     if (feed === void 0) continue;
     let found = await feedState(client, feed, options2.logger, options2.signal);
-    found.state === "missing" && missing2.push({ input, feed, known: found.known });
+    found.state === "missing" && missing2.push({ input, feed, known: found.known }), input === "to-feed" && found.state === "exists" && (universalTarget = found.feed?.feedType === "universal");
   }
-  return missing2;
+  return { missing: missing2, universalTarget };
 }
-async function checkOnce(client, options2, packages) {
-  let { fromFeed, toFeed, signal } = options2, list = await client.promotions.list(fromFeed ? { fromFeed, toFeed } : { toFeed }, { signal });
-  return options2.logger.debug(`${list.length} promoted package versions to ${toFeed}`), mapLimit(packages, options2.concurrency ?? DEFAULT_CONCURRENCY, async (pkg) => {
-    let promotion = findPromotion(list, { ...pkg, fromFeed, toFeed })?.promotion, what = describePackage(pkg);
+var lower = (s) => (s ?? "").toLowerCase(), packageKey = (group, name2) => `${lower(group)}\0${lower(name2)}`;
+function indexPromotions(list) {
+  let index = /* @__PURE__ */ new Map();
+  for (let entry of list) {
+    let key = packageKey(entry.group, entry.name), bucket = index.get(key);
+    bucket ? bucket.push(entry) : index.set(key, [entry]);
+  }
+  return index;
+}
+async function listedVersions(client, feed, packages, options2) {
+  let byGroup = /* @__PURE__ */ new Map();
+  for (let pkg of packages) {
+    let key = lower(pkg.group), entry = byGroup.get(key);
+    entry ? entry.count++ : byGroup.set(key, { group: pkg.group ?? "", count: 1 });
+  }
+  let groups = [...byGroup.values()].filter((g) => g.count >= GROUP_LIST_THRESHOLD), listed = /* @__PURE__ */ new Set();
+  return await mapLimit(groups, options2.concurrency, async ({ group, count }) => {
+    try {
+      let found = await client.universal.listPackages(feed, {
+        group,
+        count: GROUP_LIST_COUNT,
+        signal: options2.signal
+      });
+      for (let p of found)
+        for (let v of p.versions) listed.add(`${packageKey(p.group, p.name)}\0${lower(v)}`);
+      options2.logger.debug(
+        `listed ${found.length} package(s) of group "${group}" in ${feed} for ${count} to check`
+      );
+    } catch (e) {
+      if (!isProGetError(e)) throw e;
+      options2.logger.debug(
+        `could not list group "${group}" of ${feed} (${e.kind}); checking its packages one by one`
+      );
+    }
+  }), listed;
+}
+async function checkOnce(client, options2, packages, universalTarget) {
+  let { fromFeed, toFeed, signal } = options2, concurrency = options2.concurrency ?? DEFAULT_CONCURRENCY, list = await client.promotions.list(fromFeed ? { fromFeed, toFeed } : { toFeed }, { signal });
+  options2.logger.debug(`${list.length} promoted package versions to ${toFeed}`);
+  let promotions = indexPromotions(list), found = /* @__PURE__ */ new Map();
+  for (let pkg of packages) {
+    let entries = promotions.get(packageKey(pkg.group, pkg.name)) ?? [];
+    found.set(pkg, findPromotion(entries, { ...pkg, fromFeed, toFeed })?.promotion);
+  }
+  let promotionOf = (pkg) => found.get(pkg), listed = options2.requireInTarget && universalTarget ? await listedVersions(
+    client,
+    toFeed,
+    packages.filter((pkg) => promotionOf(pkg) !== void 0),
+    { concurrency, signal, logger: options2.logger }
+  ) : /* @__PURE__ */ new Set();
+  return mapLimit(packages, concurrency, async (pkg) => {
+    let promotion = promotionOf(pkg), what = describePackage(pkg);
     if (promotion === void 0)
       return fromFeed !== void 0 && await versionIn(client, fromFeed, pkg, signal) === !1 ? {
         package: pkg,
@@ -22604,7 +22652,7 @@ async function checkOnce(client, options2, packages) {
       };
     if (!options2.requireInTarget)
       return { package: pkg, status: "promoted", promotion, reason: `promoted to ${toFeed}` };
-    let inTarget = await existsIn(client, toFeed, pkg, signal);
+    let inTarget = listed.has(`${packageKey(pkg.group, pkg.name)}\0${lower(pkg.version)}`) || await existsIn(client, toFeed, pkg, signal);
     return inTarget ? { package: pkg, status: "promoted", promotion, inTarget, reason: `promoted to ${toFeed}` } : {
       package: pkg,
       status: "not-in-target",

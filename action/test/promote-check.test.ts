@@ -218,6 +218,8 @@ describe('checkPromotions', () => {
   });
 
   it('checks 200 packages with one list call and at most 16 target checks in flight', async () => {
+    // The group listing is refused here (404), so every package is checked on its own.
+
     const packages = Array.from({ length: 200 }, (_, i) => ({
       group: 'bulk',
       name: `pkg${i}`,
@@ -237,6 +239,10 @@ describe('checkPromotions', () => {
           promotions: [promotion('dev-feed', 'approved-feed', '2026-01-01T00:00:00Z')],
         })),
       );
+    scope
+      .get('/upack/approved-feed/packages')
+      .query({ group: 'bulk', count: '100000' })
+      .reply(404, 'Not found');
     let inFlight = 0;
     let maxInFlight = 0;
     scope
@@ -257,5 +263,100 @@ describe('checkPromotions', () => {
     expect(result.checks.map((c) => c.package.name)).toEqual(packages.map((p) => p.name));
     expect(maxInFlight).toBeGreaterThan(1);
     expect(maxInFlight).toBeLessThanOrEqual(16);
+  });
+
+  const promotedList = (packages: { group?: string; name: string; version: string }[]) =>
+    packages.map((p) => ({
+      group: p.group,
+      package: p.name,
+      version: p.version,
+      promotions: [promotion('dev-feed', 'approved-feed', '2026-01-01T00:00:00Z')],
+    }));
+
+  it('lists a universal target group once for 2,000 packages instead of asking per package', async () => {
+    const packages = Array.from({ length: 2000 }, (_, i) => ({
+      group: 'bulk',
+      name: `pkg${i}`,
+      version: `1.0.${i}`,
+    }));
+    const scope = feedsExist(strictNock());
+    scope.get('/api/promotions/list').query({ toFeed: 'approved-feed' }).reply(200, promotedList(packages));
+    // Case differs from the inputs, and other versions are listed too: matched case-insensitively.
+    scope
+      .get('/upack/approved-feed/packages')
+      .once()
+      .query({ group: 'bulk', count: '100000' })
+      .reply(
+        200,
+        packages.map((p, i) => ({
+          group: 'Bulk',
+          name: p.name.toUpperCase(),
+          versions: ['0.9.0', p.version],
+          latestVersion: p.version,
+          downloads: i,
+        })),
+      );
+    const result = await checkPromotions(testClient(), options({ packages }));
+    expect(result.promoted).toBe(true);
+    expect(result.checks).toHaveLength(2000);
+    expect(result.checks.every((c) => c.status === 'promoted' && c.inTarget === true)).toBe(true);
+    expect(result.checks.map((c) => c.package.name)).toEqual(packages.map((p) => p.name));
+  });
+
+  it('asks one by one about what the group listing does not show, and reports what is gone', async () => {
+    const packages = Array.from({ length: 25 }, (_, i) => ({
+      group: 'bulk',
+      name: `pkg${i}`,
+      version: '2.0.0',
+    }));
+    const scope = feedsExist(strictNock());
+    scope.get('/api/promotions/list').query({ toFeed: 'approved-feed' }).reply(200, promotedList(packages));
+    // A truncated or otherwise short list: pkg20..pkg24 are not in it.
+    scope
+      .get('/upack/approved-feed/packages')
+      .query({ group: 'bulk', count: '100000' })
+      .reply(
+        200,
+        packages
+          .slice(0, 20)
+          .map((p) => ({ group: 'bulk', name: p.name, versions: [p.version], downloads: 0 })),
+      );
+    for (const [i, p] of packages.slice(20).entries()) versionsReply(scope, 'bulk', p.name, '2.0.0', i !== 2);
+    const result = await checkPromotions(testClient(), options({ packages }));
+    expect(result.promoted).toBe(false);
+    expect(result.missing.map((c) => [c.package.name, c.status])).toEqual([['pkg22', 'not-in-target']]);
+    expect(result.checks.filter((c) => c.inTarget === true)).toHaveLength(24);
+  });
+
+  it('checks one by one in a target feed that is not universal, and for a group of few packages', async () => {
+    const packages = [
+      ...Array.from({ length: 20 }, (_, i) => ({ group: 'many', name: `pkg${i}`, version: '1.0.0' })),
+      { group: 'few', name: 'one', version: '1.0.0' },
+    ];
+    for (const feedType of ['nuget', 'universal']) {
+      const scope = strictNock();
+      scope
+        .get(/^\/api\/management\/feeds\/get\/[^/?]+$/)
+        .times(1)
+        .reply(200, (uri) => ({ name: uri.split('/').pop(), feedType, active: true }));
+      scope.get('/api/promotions/list').query({ toFeed: 'approved-feed' }).reply(200, promotedList(packages));
+      if (feedType === 'universal') {
+        // Only the group with enough packages is listed; the other one is asked about on its own.
+        scope
+          .get('/upack/approved-feed/packages')
+          .query({ group: 'many', count: '100000' })
+          .reply(
+            200,
+            packages.slice(0, 20).map((p) => ({ group: 'many', name: p.name, versions: [p.version] })),
+          );
+        versionsReply(scope, 'few', 'one', '1.0.0', true);
+      } else {
+        for (const p of packages) versionsReply(scope, p.group, p.name, p.version, true);
+      }
+      const result = await checkPromotions(testClient(), options({ packages }));
+      expect(result.promoted, feedType).toBe(true);
+      expect(nock.pendingMocks(), feedType).toEqual([]);
+      nock.cleanAll();
+    }
   });
 });

@@ -10,6 +10,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { ensureBundles } from '../integration/action/runner.js';
+import { auditCase } from './cases/audit.js';
 import { coldCase } from './cases/cold-start.js';
 import { downloadCase } from './cases/download.js';
 import { downloadHttpsCase } from './cases/download-https.js';
@@ -40,6 +41,7 @@ const CASES: [string, BenchCase][] = [
   ['promote-check', promoteCase],
   ['tree', treeCase],
   ['cold start', coldCase],
+  ['audit', auditCase],
 ];
 
 function statusText(s: Status): string {

@@ -60,7 +60,12 @@ export async function packagesApi(
     case 'versions': {
       const feed = sim.usableFeed(who, feedName, 'Feeds_ViewFeed');
       const version = q.get('version')?.toLowerCase();
-      const records = groupPackages(sim.store.feedPackages(feed.name).filter((r) => matches(r, q)))
+      // With a name, one package's versions (matches() means the same); without, the whole feed.
+      const name = q.get('name');
+      const candidates = name
+        ? sim.store.versionsOf(feed.name, q.get('group') ?? '', name)
+        : sim.store.feedPackages(feed.name).filter((r) => matches(r, q));
+      const records = groupPackages(candidates)
         .flat()
         .filter((r) => !version || r.version.toLowerCase() === version);
       return json(200, infos(sim, records));

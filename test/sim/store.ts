@@ -59,6 +59,9 @@ interface IndexFile {
 }
 
 const lower = (s: string) => s.toLowerCase();
+/** Feed, group and name, lower-cased; NUL cannot occur in any of them. */
+const packageKey = (feed: string, group: string, name: string) =>
+  `${lower(feed)}\0${lower(group)}\0${lower(name)}`;
 
 export class Store {
   private index: IndexFile = {
@@ -70,6 +73,12 @@ export class Store {
     nextPromotionId: 1,
   };
   private readonly locks = new Map<string, Promise<unknown>>();
+  /**
+   * Records by lower-cased feed, and by feed + group + name, in index order; built on first use and dropped
+   * whenever the package list changes. A feed of thousands answers each version lookup without a scan.
+   */
+  private byFeed: Map<string, PackageRecord[]> | undefined;
+  private byPackage: Map<string, PackageRecord[]> | undefined;
   private pending: Promise<void> | undefined;
   private dirty = false;
   private tempCounter = 0;
@@ -148,8 +157,8 @@ export class Store {
   }
 
   feedPackages(feed: string): PackageRecord[] {
-    const f = lower(feed);
-    return this.index.packages.filter((p) => lower(p.feed) === f);
+    this.buildLookups();
+    return (this.byFeed!.get(lower(feed)) ?? []).slice();
   }
 
   find(feed: string, group: string, name: string, version: string): PackageRecord | undefined {
@@ -160,10 +169,31 @@ export class Store {
   }
 
   versionsOf(feed: string, group: string, name: string): PackageRecord[] {
-    const [f, g, n] = [feed, group, name].map(lower);
-    return this.index.packages.filter(
-      (p) => lower(p.feed) === f && lower(p.group) === g && lower(p.name) === n,
-    );
+    this.buildLookups();
+    return (this.byPackage!.get(packageKey(feed, group, name)) ?? []).slice();
+  }
+
+  private buildLookups(): void {
+    if (this.byFeed && this.byPackage) return;
+    const byFeed = new Map<string, PackageRecord[]>();
+    const byPackage = new Map<string, PackageRecord[]>();
+    for (const p of this.index.packages) {
+      const f = lower(p.feed);
+      const k = packageKey(p.feed, p.group, p.name);
+      const inFeed = byFeed.get(f);
+      if (inFeed) inFeed.push(p);
+      else byFeed.set(f, [p]);
+      const versions = byPackage.get(k);
+      if (versions) versions.push(p);
+      else byPackage.set(k, [p]);
+    }
+    this.byFeed = byFeed;
+    this.byPackage = byPackage;
+  }
+
+  private packagesChanged(): void {
+    this.byFeed = undefined;
+    this.byPackage = undefined;
   }
 
   /** Run `fn` with the lock of one package version held. */
@@ -197,6 +227,7 @@ export class Store {
       record.downloads = existing.downloads;
       const i = this.index.packages.indexOf(existing);
       this.index.packages.splice(i, 1, record);
+      this.packagesChanged();
     } else {
       const sibling = this.versionsOf(draft.feed, draft.group, draft.name)[0];
       if (sibling) {
@@ -204,6 +235,7 @@ export class Store {
         record.name = sibling.name;
       }
       this.index.packages.push(record);
+      this.packagesChanged();
     }
     await this.save();
     if (existing) await rm(this.path(existing), { force: true });
@@ -214,6 +246,7 @@ export class Store {
     const i = this.index.packages.indexOf(record);
     if (i < 0) return;
     this.index.packages.splice(i, 1);
+    this.packagesChanged();
     await this.save();
     await rm(this.path(record), { force: true });
   }

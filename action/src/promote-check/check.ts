@@ -1,5 +1,7 @@
 // promote-check: are these package versions promoted to the target feed (and still there)? One promotions
-// list per poll, filtered here; target existence checked per package with bounded concurrency.
+// list per poll, filtered here; target existence checked per package with bounded concurrency, except that
+// in a universal target feed a group with many packages to check is listed once and what the list shows
+// needs no request of its own.
 
 import {
   describePackage,
@@ -7,6 +9,7 @@ import {
   isProGetError,
   type PackageVersionId,
   type ProGetClientApi,
+  type PromotedPackage,
   type Promotion,
 } from '@proget-ci/core';
 import { mapLimit } from '../shared/concurrency.js';
@@ -65,6 +68,14 @@ export interface PromoteCheckResult {
 
 export const DEFAULT_CONCURRENCY = 16;
 
+/**
+ * A universal target feed's group is listed once (`/upack/{feed}/packages?group=`) when at least this many
+ * of its packages are to be checked; fewer are cheaper one by one.
+ */
+export const GROUP_LIST_THRESHOLD = 20;
+/** The most packages asked for in one group listing (ProGet lists 1,000 unless told). */
+export const GROUP_LIST_COUNT = 100_000;
+
 export async function checkPromotions(
   client: ProGetClientApi,
   options: PromoteCheckOptions,
@@ -74,7 +85,7 @@ export async function checkPromotions(
   const started = now();
   const deadline = started + options.waitTimeoutMs;
 
-  const missingFeeds = await checkFeeds(client, options);
+  const { missing: missingFeeds, universalTarget } = await checkFeeds(client, options);
   if (missingFeeds.length > 0) {
     const checks = options.packages.map((pkg) => ({
       package: pkg,
@@ -97,7 +108,7 @@ export async function checkPromotions(
 
   for (;;) {
     polls++;
-    const round = await checkOnce(client, options, pending);
+    const round = await checkOnce(client, options, pending, universalTarget);
     for (const check of round) checks.set(check.package, check);
     pending = round.filter((c) => c.status !== 'promoted').map((c) => c.package);
     const left = deadline - now();
@@ -122,30 +133,114 @@ export async function checkPromotions(
   };
 }
 
-async function checkFeeds(client: ProGetClientApi, options: PromoteCheckOptions): Promise<MissingFeed[]> {
+async function checkFeeds(
+  client: ProGetClientApi,
+  options: PromoteCheckOptions,
+): Promise<{ missing: MissingFeed[]; universalTarget: boolean }> {
   const named: [MissingFeed['input'], string | undefined][] = [
     ['from-feed', options.fromFeed],
     ['to-feed', options.toFeed],
   ];
   const missing: MissingFeed[] = [];
+  let universalTarget = false;
   for (const [input, feed] of named) {
     if (feed === undefined) continue;
     const found = await feedState(client, feed, options.logger, options.signal);
     if (found.state === 'missing') missing.push({ input, feed, known: found.known });
+    if (input === 'to-feed' && found.state === 'exists')
+      universalTarget = found.feed?.feedType === 'universal';
   }
-  return missing;
+  return { missing, universalTarget };
+}
+
+const lower = (s: string | undefined) => (s ?? '').toLowerCase();
+const packageKey = (group: string | undefined, name: string) => `${lower(group)}\0${lower(name)}`;
+
+/** The promotions list by group and name, so each package's lookup reads only its own entries. */
+function indexPromotions(list: readonly PromotedPackage[]): Map<string, PromotedPackage[]> {
+  const index = new Map<string, PromotedPackage[]>();
+  for (const entry of list) {
+    const key = packageKey(entry.group, entry.name);
+    const bucket = index.get(key);
+    if (bucket) bucket.push(entry);
+    else index.set(key, [entry]);
+  }
+  return index;
+}
+
+/**
+ * Versions shown in the target feed by one listing per group that has at least GROUP_LIST_THRESHOLD
+ * packages to check, as `group\0name\0version` (lower-cased). Only a positive counts: a version not listed
+ * (a truncated list, a server that lists otherwise) is still asked about on its own. A listing that fails is
+ * skipped the same way.
+ */
+export async function listedVersions(
+  client: ProGetClientApi,
+  feed: string,
+  packages: readonly PackageVersionId[],
+  options: { concurrency: number; signal?: AbortSignal; logger: StepLogger },
+): Promise<Set<string>> {
+  const byGroup = new Map<string, { group: string; count: number }>();
+  for (const pkg of packages) {
+    const key = lower(pkg.group);
+    const entry = byGroup.get(key);
+    if (entry) entry.count++;
+    else byGroup.set(key, { group: pkg.group ?? '', count: 1 });
+  }
+  const groups = [...byGroup.values()].filter((g) => g.count >= GROUP_LIST_THRESHOLD);
+  const listed = new Set<string>();
+  await mapLimit(groups, options.concurrency, async ({ group, count }) => {
+    try {
+      const found = await client.universal.listPackages(feed, {
+        group,
+        count: GROUP_LIST_COUNT,
+        signal: options.signal,
+      });
+      for (const p of found) {
+        for (const v of p.versions) listed.add(`${packageKey(p.group, p.name)}\0${lower(v)}`);
+      }
+      options.logger.debug(
+        `listed ${found.length} package(s) of group "${group}" in ${feed} for ${count} to check`,
+      );
+    } catch (e) {
+      if (!isProGetError(e)) throw e;
+      options.logger.debug(
+        `could not list group "${group}" of ${feed} (${e.kind}); checking its packages one by one`,
+      );
+    }
+  });
+  return listed;
 }
 
 async function checkOnce(
   client: ProGetClientApi,
   options: PromoteCheckOptions,
   packages: PackageVersionId[],
+  universalTarget: boolean,
 ): Promise<PackageCheck[]> {
   const { fromFeed, toFeed, signal } = options;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const list = await client.promotions.list(fromFeed ? { fromFeed, toFeed } : { toFeed }, { signal });
   options.logger.debug(`${list.length} promoted package versions to ${toFeed}`);
-  return mapLimit(packages, options.concurrency ?? DEFAULT_CONCURRENCY, async (pkg) => {
-    const promotion = findPromotion(list, { ...pkg, fromFeed, toFeed })?.promotion;
+  const promotions = indexPromotions(list);
+  // Looked up once per package: the listing below and the check both need it.
+  const found = new Map<PackageVersionId, Promotion | undefined>();
+  for (const pkg of packages) {
+    const entries = promotions.get(packageKey(pkg.group, pkg.name)) ?? [];
+    found.set(pkg, findPromotion(entries, { ...pkg, fromFeed, toFeed })?.promotion);
+  }
+  const promotionOf = (pkg: PackageVersionId) => found.get(pkg);
+  const listed =
+    options.requireInTarget && universalTarget
+      ? await listedVersions(
+          client,
+          toFeed,
+          packages.filter((pkg) => promotionOf(pkg) !== undefined),
+          { concurrency, signal, logger: options.logger },
+        )
+      : new Set<string>();
+  return mapLimit(packages, concurrency, async (pkg) => {
+    const promotion = promotionOf(pkg);
     const what = describePackage(pkg);
     if (promotion === undefined) {
       if (fromFeed !== undefined && (await versionIn(client, fromFeed, pkg, signal)) === false) {
@@ -164,7 +259,9 @@ async function checkOnce(
     if (!options.requireInTarget) {
       return { package: pkg, status: 'promoted', promotion, reason: `promoted to ${toFeed}` };
     }
-    const inTarget = await existsIn(client, toFeed, pkg, signal);
+    const inTarget =
+      listed.has(`${packageKey(pkg.group, pkg.name)}\0${lower(pkg.version)}`) ||
+      (await existsIn(client, toFeed, pkg, signal));
     return inTarget
       ? { package: pkg, status: 'promoted', promotion, inTarget, reason: `promoted to ${toFeed}` }
       : {

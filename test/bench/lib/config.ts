@@ -17,7 +17,15 @@ export interface BenchConfig {
   /** Size of the package downloaded. */
   downloadBytes: number;
   promotePackages: number;
+  /**
+   * Packages the one-by-one promote-check baseline checks: at 2,000 packages and 20 ms a request it runs
+   * about a minute a round, so it checks this many and its time is extrapolated to all of them.
+   */
+  promoteBaselinePackages: number;
   latencyMs: number;
+  /** Components in the audit case's SBOM, and its alternating rounds. */
+  auditComponents: number;
+  auditRuns: number;
   treePackages: number;
   treeRuns: number;
   promoteRuns: number;
@@ -41,6 +49,9 @@ export function benchConfig(size: string | undefined): BenchConfig {
       ],
       downloadBytes: 32 * MiB,
       promotePackages: 200,
+      promoteBaselinePackages: 200,
+      auditComponents: 1_000,
+      auditRuns: 2,
       latencyMs: 20,
       treePackages: 10_000,
       treeRuns: 2,
@@ -59,7 +70,10 @@ export function benchConfig(size: string | undefined): BenchConfig {
       { label: '1 GiB', bytes: 1024 * MiB },
     ],
     downloadBytes: 1024 * MiB,
-    promotePackages: 200,
+    promotePackages: 2_000,
+    promoteBaselinePackages: 250,
+    auditComponents: 5_000,
+    auditRuns: 5,
     latencyMs: 20,
     treePackages: 10_000,
     treeRuns: 5,

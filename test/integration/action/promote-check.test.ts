@@ -163,8 +163,9 @@ describe('promote-check bundle', () => {
   });
 
   it('checks 200 promoted packages with one list call and the target checks in flight together', async () => {
+    // Ten packages a group: too few for a group listing, so each is checked in the target on its own.
     const packages = Array.from({ length: 200 }, (_, i) => ({
-      group: 'bulk',
+      group: `bulk-${i % 20}`,
       name: `p${i}`,
       version: '1.0.0',
     }));
@@ -204,6 +205,46 @@ describe('promote-check bundle', () => {
     const starts = made.map((r) => Date.parse(r.at)).sort((a, b) => a - b);
     const overlapping = starts.slice(1).filter((t, i) => t - starts[i]! < 15).length;
     expect(overlapping).toBeGreaterThan(150);
+  }, 120_000);
+
+  it('lists a group of many promoted packages in the target once, and asks only about what it lacks', async () => {
+    const packages = Array.from({ length: 30 }, (_, i) => ({
+      group: 'many/listed',
+      name: `m${i}`,
+      version: `2.0.${i}`,
+    }));
+    const admin = new ProGetClient({ url: sim.url, apiKey: 'demo-admin-key' });
+    await Promise.all(
+      packages.map(async (p) => {
+        await admin.universal.upload('dev-feed', await makePackage(p.name, p.version, p.group));
+        await admin.promotions.promote({ ...p, fromFeed: 'dev-feed', toFeed: 'approved-feed' });
+      }),
+    );
+    // Promoted, then deleted from the target: the listing does not show it, so it is asked about itself.
+    const gone = packages[7]!;
+    await admin.universal.delete('approved-feed', gone);
+    const before = sim.requests().length;
+    const result = await checkPromotions(new ProGetClient({ url: sim.url, apiKey: KEY }), {
+      packages,
+      fromFeed: 'dev-feed',
+      toFeed: 'approved-feed',
+      requireInTarget: true,
+      waitTimeoutMs: 0,
+      pollIntervalMs: 1000,
+      logger: { info() {}, debug() {}, warning() {} },
+    });
+    expect(result.promoted).toBe(false);
+    expect(result.missing.map((c) => [c.package.name, c.status])).toEqual([[gone.name, 'not-in-target']]);
+    expect(result.checks.filter((c) => c.status === 'promoted')).toHaveLength(29);
+    const made = sim.requests().slice(before);
+    // Two feed checks, one promotions list, one group listing, one check of the deleted version.
+    expect(made.map((r) => r.url.split('?')[0])).toEqual([
+      '/api/management/feeds/get/dev-feed',
+      '/api/management/feeds/get/approved-feed',
+      '/api/promotions/list',
+      '/upack/approved-feed/packages',
+      '/api/packages/approved-feed/versions',
+    ]);
   }, 120_000);
 });
 

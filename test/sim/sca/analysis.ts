@@ -2,7 +2,7 @@
 // and their assessments, malicious packages; a build takes the worst status of its packages, leaving out
 // packages whose issue a person resolved.
 
-import type { SimLicense } from './data.js';
+import type { SimLicense, SimVulnerability } from './data.js';
 import { purlKey } from './purl.js';
 import type { Assessment, PackageResult, ScaBuild, ScaState, StatusLetter } from './state.js';
 
@@ -30,6 +30,26 @@ function assessedStatus(a: Assessment): StatusLetter {
   return a.type === 'Monitor' ? 'C' : a.type === 'Remediate' ? 'W' : 'N';
 }
 
+/** Vulnerabilities by the purl key they affect, in data-set order; the list is fixed once configured. */
+const byAffected = new WeakMap<readonly SimVulnerability[], Map<string, SimVulnerability[]>>();
+
+function vulnerabilitiesOf(state: ScaState, key: string): readonly SimVulnerability[] {
+  let index = byAffected.get(state.vulnerabilities);
+  if (!index) {
+    index = new Map();
+    for (const v of state.vulnerabilities) {
+      for (const a of v.affects) {
+        const k = purlKey(a);
+        const list = index.get(k);
+        if (!list) index.set(k, [v]);
+        else if (list[list.length - 1] !== v) list.push(v);
+      }
+    }
+    byAffected.set(state.vulnerabilities, index);
+  }
+  return index.get(key) ?? [];
+}
+
 /** `overrideCached`: a package in a feed is there, whatever the data set says. */
 export function evaluate(state: ScaState, purl: string, overrideCached?: boolean): PackageResult {
   const key = purlKey(purl);
@@ -44,8 +64,7 @@ export function evaluate(state: ScaState, purl: string, overrideCached?: boolean
   };
   if (facts?.malicious) add('N', 'Malicious package');
   const vulnerabilities: PackageResult['vulnerabilities'] = [];
-  for (const v of state.vulnerabilities) {
-    if (!v.affects.some((a) => purlKey(a) === key)) continue;
+  for (const v of vulnerabilitiesOf(state, key)) {
     const assessment = state.assessments.get(v.id.toLowerCase());
     vulnerabilities.push({ vulnerability: v, assessment });
     let s: StatusLetter;
@@ -78,23 +97,29 @@ export function analyzeBuild(state: ScaState, build: ScaBuild): void {
   const date = new Date().toISOString();
   const results = build.packages.map((p) => evaluate(state, p));
   const stage = state.stages.find((s) => s.name.toLowerCase() === build.stage.toLowerCase());
+  // The first issue of each package, as a search of the list in order would find it.
+  const issues = new Map<string, ScaBuild['issues'][number]>();
+  for (const i of build.issues) if (!issues.has(purlKey(i.purl))) issues.set(purlKey(i.purl), i);
   for (const r of results) {
     const failing = r.status === 'N' || r.status === 'I';
-    const open = build.issues.find((i) => purlKey(i.purl) === purlKey(r.purl));
+    const key = purlKey(r.purl);
+    const open = issues.get(key);
     if (failing && !open && stage?.createsIssues) {
-      build.issues.push({
+      const issue = {
         number: build.nextIssue++,
         created: date,
         detail: detailOf(r) ?? '',
         purl: r.purl,
         resolved: false,
-      });
+      };
+      build.issues.push(issue);
+      issues.set(key, issue);
     } else if (!failing && open && !open.resolved) open.resolved = true;
   }
+  const resolved = new Set(build.issues.filter((i) => i.resolved).map((i) => purlKey(i.purl)));
   let status: StatusLetter = 'C';
   for (const r of results) {
-    const resolved = build.issues.some((i) => i.resolved && purlKey(i.purl) === purlKey(r.purl));
-    if (!resolved) status = worst(status, r.status);
+    if (!resolved.has(purlKey(r.purl))) status = worst(status, r.status);
   }
   build.analysis = { date, status, results };
 }

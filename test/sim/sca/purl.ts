@@ -28,11 +28,20 @@ export function parsePurl(text: string): Purl | undefined {
   return { type: m[1]!.toLowerCase(), namespace: segments.join('/'), name, version };
 }
 
+/** purlKey's answers: a 5,000-package build is analysed against every vulnerability, over and over. */
+const keys = new Map<string, string>();
+const KEYS_KEPT = 100_000;
+
 /** Case-insensitive identity of a purl without qualifiers or subpath. */
 export function purlKey(text: string): string {
-  const p = parsePurl(text);
-  if (!p) return text.trim().toLowerCase();
-  return keyOf(p.type, p.namespace, p.name, p.version);
+  let key = keys.get(text);
+  if (key === undefined) {
+    const p = parsePurl(text);
+    key = p ? keyOf(p.type, p.namespace, p.name, p.version) : text.trim().toLowerCase();
+    if (keys.size >= KEYS_KEPT) keys.clear();
+    keys.set(text, key);
+  }
+  return key;
 }
 
 export function keyOf(type: string, namespace: string, name: string, version: string): string {
