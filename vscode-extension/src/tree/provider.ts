@@ -10,7 +10,7 @@ import { ComplianceLookup } from '../compliance/lookup.js';
 import { complianceScope } from '../compliance/scope.js';
 import { type FileFact, type FileFactRef, FileFacts } from '../fs/facts.js';
 import { TreeFetcher } from './fetch.js';
-import { matchesFilter } from './filter.js';
+import { FilterResults, filterMatcher, matchesFilter } from './filter.js';
 import { type ItemState, toTreeItem, versionTooltip } from './items.js';
 import {
   type ContainerNode,
@@ -49,6 +49,7 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   private readonly states = new Map<string, LoadState>();
   private readonly shown = new Map<string, number>();
   private readonly filters = new Map<string, string>();
+  private readonly filterResults = new FilterResults();
   private readonly facts = new FileFacts();
   private readonly serverNodeCache = new Map<string, ServerNode>();
   /** `server\nfeed` where a delete was refused for lack of a privilege: Delete is not offered there. */
@@ -205,7 +206,10 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     const id = nodeId(feed);
     const clean = text?.trim();
     if (clean) this.filters.set(id, clean);
-    else this.filters.delete(id);
+    else {
+      this.filters.delete(id);
+      this.filterResults.forget(id);
+    }
     this.shown.delete(id);
     this.retryRest(id);
     this.changed.fire(feed);
@@ -292,7 +296,7 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     if (!data) return;
     const filter = this.filters.get(id);
     if (filter && !matchesFilter(pkg, filter)) this.filters.delete(id);
-    const list = this.filters.has(id) ? data.nodes.filter((n) => matchesFilter(n, filter!)) : data.nodes;
+    const list = this.filters.has(id) ? data.nodes.filter(filterMatcher(filter!)) : data.nodes;
     const at = list.indexOf(pkg);
     const size = this.host.pageSize();
     const shown = this.shown.get(id) ?? size;
@@ -339,6 +343,7 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
       filter: node.type === 'feed' ? this.filters.get(id) : undefined,
       limit: this.shown.get(id) ?? this.host.pageSize(),
       auth: this.host.auth(serverOf(node)!),
+      filtered: (nodes, filter) => this.filterResults.filter(id, nodes, filter),
     });
   }
 
@@ -439,7 +444,10 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
 
   private forget(id: string): void {
     for (const key of [...this.states.keys()]) {
-      if (key === id || key.startsWith(`${id}/`)) this.states.delete(key);
+      if (key === id || key.startsWith(`${id}/`)) {
+        this.states.delete(key);
+        this.filterResults.forget(key);
+      }
     }
   }
 
