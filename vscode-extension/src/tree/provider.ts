@@ -256,23 +256,32 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   /**
    * A universal feed's whole package list, for search: the one the tree holds when it has it, else fetched
    * once (a first page is completed, as "Load more" would) and kept for the tree. Throws what the fetch threw.
+   * `first`: told the feed's first page as soon as it is in, when the feed was not loaded yet (the tree
+   * loads it as on expanding it: one page and the count, then the rest), so a search shows results before
+   * the whole list has come.
    */
-  async allPackages(feed: FeedNode): Promise<PackageNode[]> {
+  async allPackages(feed: FeedNode, first?: (packages: PackageNode[]) => void): Promise<PackageNode[]> {
     const id = nodeId(feed);
     let state = this.states.get(id);
     for (let i = 0; state?.kind === 'loading' && i < 10; i++) {
       await state.done;
       state = this.states.get(id);
     }
-    const settled = settledView(state);
+    let settled = settledView(state);
+    if (!settled && first) {
+      settled = await this.load(feed, state);
+      if (settled.kind === 'failed') throw settled.error;
+      const page = dataOf(settled)!;
+      if (page.firstPage) first(packagesOf(page.nodes));
+    }
     const data = dataOf(settled);
-    if (settled && data && !data.firstPage) return data.nodes.filter((n) => n.type === 'package');
+    if (settled && data && !data.firstPage) return packagesOf(data.nodes);
     if (settled && data?.firstPage) {
       if (data.firstPage.rest.kind === 'failed') data.firstPage.rest = { kind: 'asked' };
       const after = dataOf(await this.fetchRest(feed, settled));
       // Read again: fetchRest changed it (the narrowing above does not know that).
       const rest = (data.firstPage as FirstPage).rest;
-      if (after && !after.firstPage) return after.nodes.filter((n) => n.type === 'package');
+      if (after && !after.firstPage) return packagesOf(after.nodes);
       throw rest.kind === 'failed'
         ? rest.error
         : new Error(`Could not list all packages of ${feed.feed.name}`);
@@ -474,6 +483,10 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   private now(): number {
     return this.host.now?.() ?? Date.now();
   }
+}
+
+function packagesOf(nodes: TreeNode[]): PackageNode[] {
+  return nodes.filter((n): n is PackageNode => n.type === 'package');
 }
 
 function describe(node: ContainerNode): string {
