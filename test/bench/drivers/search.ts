@@ -89,6 +89,7 @@ if (mode === 'search') {
       firstCount,
       allMs,
       found: items.length,
+      cap: MAX_SEARCH_RESULTS,
       maxRssKb: process.resourceUsage().maxRSS,
     }),
   );
