@@ -116,12 +116,17 @@ if (mode === 'provider') {
     'component-47',
   ];
   const times: number[] = [];
+  // This process's CPU time (user + system) per key: on a loaded machine, steadier than the wall time.
+  const cpus: number[] = [];
   for (const f of steps) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     provider.setFilter(feedNode, f);
     const shown = await provider.getChildren(feedNode);
     for (const node of shown) provider.getTreeItem(node);
     times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpus.push((c.user + c.system) / 1000);
     const want = expected(f);
     const rows = shown.filter((x) => x.type === 'package');
     const more = shown.find((x) => x.type === 'loadMore');
@@ -140,6 +145,8 @@ if (mode === 'provider') {
     JSON.stringify({
       firstMs: times[0],
       keysMs: times.slice(1),
+      firstCpuMs: cpus[0],
+      keysCpuMs: cpus.slice(1),
       steps,
       heapDelta: cached.heapUsed - idle.heapUsed,
       externalDelta: cached.external - idle.external,
