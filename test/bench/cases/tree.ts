@@ -99,7 +99,7 @@ export async function treeCase(ctx: BenchContext): Promise<CaseOutcome> {
     const notes: string[] = [];
     const own = median(bare.map((x) => x.ms));
     notes.push(
-      `tree: the provider's own first-page requests (listPackages with count 101 and meta, in parallel, as it sends them) alone take ${fmtMs(own)}, so the provider adds ${fmtMs(o - own)}; the rest is the simulator answering`,
+      `tree: the provider's own first-page requests (listPackages with count 101 and meta, in parallel, as it sends them) alone take ${fmtMs(own)}, so the provider adds ${o - own > 0 ? fmtMs(o - own) : 'nothing measurable'}; the rest is the simulator answering`,
     );
     if (base[0]!.shown !== n) notes.push(`listing all returned ${base[0]!.shown} of ${n} packages`);
     notes.push(

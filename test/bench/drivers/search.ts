@@ -5,6 +5,8 @@
 //           (`allMs`: the pick no longer busy). Every package must be there (up to the most a search
 //           holds, MAX_SEARCH_RESULTS), once.
 //   list:   listing every feed in full, all at once (`ms`: the last one in; `firstMs`: the first one in)
+//   sim:    the simulator's own answer to one feed's first page (`count=101`, what the search asks first),
+//           with node:http, nothing parsed (diagnostic: the floor a first result has here)
 // Both first list the feeds, so both start equally warm. The feeds are `feed-0` … (drivers/sim-server.ts).
 
 import { ProGetClient } from '@proget-ci/core';
@@ -93,6 +95,20 @@ if (mode === 'search') {
       maxRssKb: process.resourceUsage().maxRSS,
     }),
   );
+} else if (mode === 'sim') {
+  const { request } = await import('node:http');
+  const target = new URL(`upack/${feedNames[0]}/packages?count=101`, `${url}/`);
+  const t0 = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const req = request(target, { headers: { 'X-ApiKey': apiKey } }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  console.log(JSON.stringify({ ms: performance.now() - t0, found: 101 }));
 } else {
   await client.feeds.list();
   let firstMs: number | undefined;
