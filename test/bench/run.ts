@@ -17,6 +17,7 @@ import { downloadHttpsCase } from './cases/download-https.js';
 import { multipartCase } from './cases/multipart-upload.js';
 import { promoteCase } from './cases/promote-check.js';
 import { publishCase } from './cases/publish.js';
+import { searchCase } from './cases/search.js';
 import { treeCase } from './cases/tree.js';
 import { bundleDrivers } from './lib/bundle.js';
 import {
@@ -40,6 +41,7 @@ const CASES: [string, BenchCase][] = [
   ['download-https', downloadHttpsCase],
   ['promote-check', promoteCase],
   ['tree', treeCase],
+  ['search', searchCase],
   ['cold start', coldCase],
   ['audit', auditCase],
 ];
@@ -95,7 +97,7 @@ async function main() {
   await rm(SCRATCH, { recursive: true, force: true });
 
   const date = new Date().toISOString();
-  const header = `Measured ${date.slice(0, 16).replace('T', ' ')} UTC, \`BENCH_SIZE=${config.size}\`, on ${machine()}; medians of ${config.runs} (publish) / ${config.downloadRuns} (downloads) / ${config.promoteRuns} (promote-check) / ${config.treeRuns} (tree) / ${config.coldRuns} (cold start) alternating runs; total ${fmtMs(performance.now() - started)}.`;
+  const header = `Measured ${date.slice(0, 16).replace('T', ' ')} UTC, \`BENCH_SIZE=${config.size}\`, on ${machine()}; medians of ${config.runs} (publish) / ${config.downloadRuns} (downloads) / ${config.promoteRuns} (promote-check) / ${config.treeRuns} (tree) / ${config.searchRuns} (search) / ${config.coldRuns} (cold start) alternating runs; total ${fmtMs(performance.now() - started)}.`;
   const md = `${header}\n\n${table(rows)}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`;
   console.log(`\n${md}`);
   const stamp = date.replace(/[:.]/g, '-');

@@ -148,3 +148,64 @@ describe('ProGet: Search Packages', () => {
     pick.close();
   });
 });
+
+describe('Search Packages on large feeds (issue 17: first results before whole lists)', () => {
+  test('a feed not loaded yet shows its first page at once; its whole list then replaces it, once', async () => {
+    const names = Array.from({ length: 300 }, (_, i) => `p-${String(i).padStart(3, '0')}`);
+    let release!: () => void;
+    const wholeAsked = new Promise<void>((r) => {
+      release = r;
+    });
+    const counts: (number | undefined)[] = [];
+    const client = {
+      feeds: { list: async () => [{ name: 'big', feedType: 'universal', active: true }] },
+      universal: {
+        async listPackages(_feed: string, o?: { count?: number }) {
+          counts.push(o?.count);
+          // The whole list waits until the test has seen the first page.
+          if ((o?.count ?? 1000) > 100) await wholeAsked;
+          return names
+            .slice(0, o?.count ?? 1000)
+            .map((name) => ({ name, downloads: 0, versions: ['1.0.0'] }));
+        },
+        async meta() {
+          return { packageCount: names.length, services: [] };
+        },
+      },
+    } as unknown as ProGetClientApi;
+    const tree = new FeedsTreeProvider({
+      servers: () => [{ url: 'https://big.example', name: 'Big' }],
+      client: async () => client,
+      auth: () => 'key',
+      pageSize: () => 20,
+      log: { warn: () => {}, debug: () => {} },
+    });
+    const found = searchPackages({
+      tree,
+      view: { reveal: async () => {} },
+      log: { info: () => {}, warn: () => {} },
+    });
+    const pick = fake.quickPicks.at(-1)!;
+    await until('the first page', () => pick.items.length > 0);
+    expect(pick.items.map((i) => i.label)).toEqual(names.slice(0, 20));
+    expect(pick.busy).toBe(true);
+    expect(pick.title).toBe('Search ProGet Packages — 20 packages in 0 of 1+ feeds');
+    // Someone highlights a row of the first page; it stays highlighted when the whole list comes.
+    pick.activeItems = [pick.items[5]!];
+    release();
+    await until('the whole list', () => !pick.busy);
+    expect(pick.items.map((i) => i.label)).toEqual(names);
+    expect(pick.activeItems.map((i) => i.label)).toEqual(['p-005']);
+    expect(pick.items).toContain(pick.activeItems[0]);
+    expect(pick.title).toBe('Search ProGet Packages — 300 packages in 1 feeds');
+    expect(counts).toEqual([21, 100_000]);
+    // The tree holds the whole list now: expanding the feed asks nothing more.
+    const [server] = await tree.getChildren();
+    const [big] = await tree.getChildren(server);
+    const kids = await tree.getChildren(big);
+    expect(kids.filter((k) => k.type === 'package')).toHaveLength(20);
+    expect(counts).toHaveLength(2);
+    pick.close();
+    expect(await found).toBeUndefined();
+  });
+});

@@ -14,6 +14,8 @@ export interface SimSpec {
   /** Seed packages (and promotions) into a fresh data directory before starting. */
   seed?:
     | { kind: 'many'; feed: string; count: number }
+    /** `count` packages in each of `feeds` (search across feeds). */
+    | { kind: 'manyFeeds'; feeds: string[]; count: number }
     | { kind: 'promoted'; fromFeed: string; toFeed: string; count: number };
 }
 
@@ -61,6 +63,12 @@ if (spec.seed) {
   if (s.kind === 'many') {
     for (let i = 0; i < s.count; i++) {
       packages.push(record(i, s.feed, `group-${i % 50}`, `component-${i}`, `1.${i % 7}.${i % 13}`));
+    }
+  } else if (s.kind === 'manyFeeds') {
+    for (const [f, feed] of s.feeds.entries()) {
+      for (let i = 0; i < s.count; i++) {
+        packages.push(record(i, feed, `group-${i % 50}`, `component-${f}-${i}`, `1.${i % 7}.${i % 13}`));
+      }
     }
   } else {
     for (let i = 0; i < s.count; i++) {

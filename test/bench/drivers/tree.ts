@@ -5,6 +5,15 @@
 //   list:     time universal.listPackages(feed, { count }) — everything, as a list-all approach would
 //   request:  time the provider's own first-page requests without the provider (diagnostic):
 //             listPackages(feed, { count: 101 }) and meta(feed), in parallel as the provider sends them
+//   filter:   what a user typing a filter waits for (run with --expose-gc): expand the feed (first page),
+//             then type `component-4711` into its filter one character at a time, each keystroke being
+//             setFilter + getChildren(feed) + getTreeItem of what it returned. The first keystroke fetches
+//             the whole list (`firstMs`); the later ones filter the cached list (`keysMs`, one per key,
+//             then two backspaces). Every answer is checked against the matches computed here from the
+//             seeding rule. Memory: heap used (and RSS) after a full GC with the feeds listed and nothing
+//             else (idle), and again with the whole list cached and the last filter applied.
+//   sim:      the simulator's own answer to the whole list (diagnostic): time to the response head (it
+//             builds the whole JSON before answering) and to the last byte, with node:http, nothing parsed
 // All first list the feeds (the tree does that to show the feed node), so all start equally warm.
 
 import { ProGetClient } from '@proget-ci/core';
@@ -68,6 +77,105 @@ if (mode === 'provider') {
       maxRssKb: process.resourceUsage().maxRSS,
     }),
   );
+} else if (mode === 'filter') {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run the filter mode with --expose-gc');
+  const n = Number(countText);
+  const provider = new FeedsTreeProvider({
+    servers: () => [server],
+    client: async () => client,
+    auth: () => 'key',
+    pageSize: () => PAGE_SIZE,
+    log: { warn: (m) => console.error(m), debug: () => {} },
+  });
+  const [serverNode] = (await provider.getChildren()) as [ServerNode];
+  const feeds = await provider.getChildren(serverNode);
+  const feedNode = feeds.find((n): n is FeedNode => n.type === 'feed' && n.feed.name === feedName);
+  if (!feedNode) throw new Error(`feed ${feedName} not in the tree`);
+  const memory = () => {
+    gc();
+    gc();
+    const m = process.memoryUsage();
+    return { heapUsed: m.heapUsed, external: m.external + m.arrayBuffers, rss: m.rss };
+  };
+  const idle = memory();
+  await provider.getChildren(feedNode);
+
+  // What the seeding wrote (drivers/sim-server.ts, kind 'many'), and so what each filter must show.
+  const ids = Array.from({ length: n }, (_, i) => `group-${i % 50}/component-${i}`);
+  const titles = Array.from({ length: n }, (_, i) => `package component-${i}`);
+  const expected = (f: string) => {
+    let count = 0;
+    for (let i = 0; i < n; i++) if (ids[i]!.includes(f) || titles[i]!.includes(f)) count++;
+    return count;
+  };
+  const typed = 'component-4711';
+  const steps = [
+    ...Array.from({ length: typed.length }, (_, i) => typed.slice(0, i + 1)),
+    'component-471',
+    'component-47',
+  ];
+  const times: number[] = [];
+  // This process's CPU time (user + system) per key: on a loaded machine, steadier than the wall time.
+  const cpus: number[] = [];
+  for (const f of steps) {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    provider.setFilter(feedNode, f);
+    const shown = await provider.getChildren(feedNode);
+    for (const node of shown) provider.getTreeItem(node);
+    times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpus.push((c.user + c.system) / 1000);
+    const want = expected(f);
+    const rows = shown.filter((x) => x.type === 'package');
+    const more = shown.find((x) => x.type === 'loadMore');
+    const total = more?.type === 'loadMore' ? more.total : rows.length;
+    if (rows.length !== Math.min(want, PAGE_SIZE) || total !== want)
+      throw new Error(
+        `filter "${f}" shows ${rows.length} of ${total} packages, expected ${Math.min(want, PAGE_SIZE)} of ${want}`,
+      );
+    for (const r of rows) {
+      if (r.type === 'package' && !`${r.group}/${r.name}`.includes(f) && !`package ${r.name}`.includes(f))
+        throw new Error(`filter "${f}" shows ${r.group}/${r.name}`);
+    }
+  }
+  const cached = memory();
+  console.log(
+    JSON.stringify({
+      firstMs: times[0],
+      keysMs: times.slice(1),
+      firstCpuMs: cpus[0],
+      keysCpuMs: cpus.slice(1),
+      steps,
+      heapDelta: cached.heapUsed - idle.heapUsed,
+      externalDelta: cached.external - idle.external,
+      rssDelta: cached.rss - idle.rss,
+      idle,
+      cached,
+      maxRssKb: process.resourceUsage().maxRSS,
+    }),
+  );
+} else if (mode === 'sim') {
+  const { request } = await import('node:http');
+  const target = new URL(`upack/${encodeURIComponent(feedName)}/packages?count=${countText}`, `${url}/`);
+  const t0 = performance.now();
+  const { headMs, bytes } = await new Promise<{ headMs: number; bytes: number }>((resolve, reject) => {
+    const req = request(target, { headers: { 'X-ApiKey': apiKey } }, (res) => {
+      const headMs = performance.now() - t0;
+      let bytes = 0;
+      res.on('data', (c: Buffer) => {
+        bytes += c.length;
+      });
+      res.on('end', () =>
+        res.statusCode === 200 ? resolve({ headMs, bytes }) : reject(new Error(`HTTP ${res.statusCode}`)),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  console.log(JSON.stringify({ ms: performance.now() - t0, headMs, bytes }));
 } else if (mode === 'request') {
   await client.feeds.list();
   const t0 = performance.now();
@@ -85,16 +193,23 @@ if (mode === 'provider') {
     }),
   );
 } else {
-  // list: everything (count = all), as a list-all approach would.
+  // list: everything (count = all), as a list-all approach would. With --expose-gc, also the heap that
+  // holding the parsed list costs (after a full GC, against before the request).
+  const gc = (globalThis as { gc?: () => void }).gc;
   await client.feeds.list();
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
   const t0 = performance.now();
   const all = await client.universal.listPackages(feedName, { count: Number(countText) });
   const t1 = performance.now();
+  gc?.();
+  const heapDelta = gc ? process.memoryUsage().heapUsed - before : undefined;
   console.log(
     JSON.stringify({
       ms: t1 - t0,
       shown: all.length,
       total: all.length,
+      heapDelta,
       maxRssKb: process.resourceUsage().maxRSS,
     }),
   );

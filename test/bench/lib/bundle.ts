@@ -14,6 +14,7 @@ export const DRIVERS = [
   'promote-seq',
   'tree',
   'multipart',
+  'search',
 ] as const;
 export type Driver = (typeof DRIVERS)[number];
 

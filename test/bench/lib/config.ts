@@ -26,8 +26,13 @@ export interface BenchConfig {
   /** Components in the audit case's SBOM, and its alternating rounds. */
   auditComponents: number;
   auditRuns: number;
+  /** Packages in the tree case's feed (issue 17: 100,000). */
   treePackages: number;
   treeRuns: number;
+  /** Search across feeds: this many universal feeds of `searchPackagesPerFeed` packages each. */
+  searchFeeds: number;
+  searchPackagesPerFeed: number;
+  searchRuns: number;
   promoteRuns: number;
   coldRuns: number;
   /** Ceiling for any single measured process. */
@@ -55,6 +60,9 @@ export function benchConfig(size: string | undefined): BenchConfig {
       latencyMs: 20,
       treePackages: 10_000,
       treeRuns: 2,
+      searchFeeds: 5,
+      searchPackagesPerFeed: 2_000,
+      searchRuns: 2,
       promoteRuns: 2,
       coldRuns: 3,
       processTimeoutMs: 60_000,
@@ -75,8 +83,11 @@ export function benchConfig(size: string | undefined): BenchConfig {
     auditComponents: 5_000,
     auditRuns: 5,
     latencyMs: 20,
-    treePackages: 10_000,
+    treePackages: 100_000,
     treeRuns: 5,
+    searchFeeds: 5,
+    searchPackagesPerFeed: 20_000,
+    searchRuns: 5,
     promoteRuns: 5,
     coldRuns: 7,
     processTimeoutMs: 15 * 60_000,

@@ -1,6 +1,8 @@
 // ProGet: Search Packages — one quick pick over every universal feed of every server. Lists the tree
 // already holds are used as they are; missing ones are fetched (a few feeds at a time per server) and kept
-// for the tree. Results appear as each feed arrives; the chosen package is revealed in the tree.
+// for the tree. Results appear as each feed arrives: a feed not loaded yet first shows its first page (one
+// short request, as the tree expands a feed), replaced by its whole list when that is in. The chosen
+// package is revealed in the tree.
 
 import { errorSummary } from '@proget-ci/core';
 import * as vscode from 'vscode';
@@ -51,6 +53,8 @@ export function searchPackages(deps: SearchDeps): Promise<PackageNode | undefine
   let closed = false;
   let accepted = false;
   let items: SearchItem[] = [];
+  /** Each feed's results, in the order the feeds first answered (a whole list replaces a first page). */
+  const byFeed = new Map<FeedNode, SearchItem[]>();
   const failed: string[] = [];
   let feedsDone = 0;
   let feedsKnown = 0;
@@ -61,14 +65,30 @@ export function searchPackages(deps: SearchDeps): Promise<PackageNode | undefine
       pick.busy ? ` of ${feedsKnown}+` : ''
     } feeds${trouble}`;
   };
-  const add = (packages: PackageNode[]) => {
-    if (closed || items.length >= MAX_SEARCH_RESULTS) return;
-    const room = MAX_SEARCH_RESULTS - items.length;
-    items = items.concat(packages.slice(0, room).map(searchItem));
+  const add = (feed: FeedNode, packages: PackageNode[]) => {
+    if (closed) return;
+    const before = byFeed.get(feed)?.length ?? 0;
+    if (items.length - before >= MAX_SEARCH_RESULTS) return;
+    byFeed.set(feed, packages.slice(0, MAX_SEARCH_RESULTS).map(searchItem));
+    const next: SearchItem[] = [];
+    for (const list of byFeed.values()) {
+      const room = MAX_SEARCH_RESULTS - next.length;
+      if (room <= 0) break;
+      for (let i = 0; i < list.length && i < room; i++) next.push(list[i]!);
+    }
+    items = next;
     // Keeps what the person has highlighted; VS Code re-filters the new list by the typed text.
     const active = pick.activeItems;
     pick.items = items;
-    if (active.length) pick.activeItems = active;
+    // A highlighted first-page row is now the same package's row of the whole list.
+    const same = (a: SearchItem) =>
+      items.includes(a)
+        ? a
+        : items.find(
+            (i) => i.pkg.parent === a.pkg.parent && i.pkg.group === a.pkg.group && i.pkg.name === a.pkg.name,
+          );
+    const kept = active.map(same).filter((i): i is SearchItem => i !== undefined);
+    if (kept.length) pick.activeItems = kept;
   };
 
   const gather = Promise.all(
@@ -78,9 +98,9 @@ export function searchPackages(deps: SearchDeps): Promise<PackageNode | undefine
           feedsKnown += n;
           status();
         },
-        found: (packages) => {
-          feedsDone++;
-          add(packages);
+        found: (feed, packages, whole) => {
+          if (whole) feedsDone++;
+          add(feed, packages);
           status();
         },
         failed: (what, error) => {
@@ -126,7 +146,8 @@ export function searchPackages(deps: SearchDeps): Promise<PackageNode | undefine
 
 interface Sink {
   feeds(count: number): void;
-  found(packages: PackageNode[]): void;
+  /** `whole`: the feed's whole list (else its first page, the rest to follow). */
+  found(feed: FeedNode, packages: PackageNode[], whole: boolean): void;
   failed(what: string, error: unknown): void;
   closed(): boolean;
 }
@@ -151,7 +172,8 @@ async function searchServer(deps: SearchDeps, server: ServerNode, sink: Sink): P
     while (next < feeds.length && !sink.closed()) {
       const feed = feeds[next++]!;
       try {
-        sink.found(await deps.tree.allPackages(feed));
+        const all = await deps.tree.allPackages(feed, (page) => sink.found(feed, page, false));
+        sink.found(feed, all, true);
       } catch (error) {
         sink.failed(`${feed.feed.name} on ${server.server.name}`, error);
       }

@@ -111,8 +111,8 @@ export class TreeFetcher {
           return undefined;
         }),
     ]);
-    this.checkOrder(server, first);
-    if (first.length <= size) return { nodes: universalPackages(node, first) };
+    const inOrder = this.checkOrder(server, first);
+    if (first.length <= size) return { nodes: universalPackages(node, first, inOrder) };
     if (first.length > size + 1 || this.otherOrder.has(server.url)) {
       // More than asked for: `count` was not honoured, so this is no first page to continue from.
       // Out of the tree's order: the first `size` are not the first page of the sorted feed.
@@ -120,7 +120,7 @@ export class TreeFetcher {
     }
     const count = meta?.packageCount;
     return {
-      nodes: universalPackages(node, first.slice(0, size)),
+      nodes: universalPackages(node, first.slice(0, size), inOrder),
       // A count that contradicts what was just listed (connector packages counted differently) is left out.
       firstPage: { total: count !== undefined && count > size ? count : undefined },
     };
@@ -137,23 +137,24 @@ export class TreeFetcher {
         `${node.feed.name} lists ${MAX_LISTED_PACKAGES} packages, the most this view asks for; use the filter to narrow it.`,
       );
     }
-    this.checkOrder(server, listed);
-    return universalPackages(node, listed);
+    return universalPackages(node, listed, this.checkOrder(server, listed));
   }
 
   /**
    * Notes a server that lists packages in another order than the tree's: the first pages it gives are not
    * the tree's first pages, so its feeds are listed whole (as before two-step loading) from now on.
+   * Returns whether this list is in order (then it needs no sorting).
    */
-  private checkOrder(server: ServerRef, listed: readonly UniversalPackage[]): void {
-    if (this.otherOrder.has(server.url)) return;
+  private checkOrder(server: ServerRef, listed: readonly UniversalPackage[]): boolean {
     const at = firstOutOfOrder(listed);
-    if (at < 0) return;
+    if (at < 0) return true;
+    if (this.otherOrder.has(server.url)) return false;
     this.otherOrder.add(server.url);
     const id = (p: UniversalPackage) => packageIdText({ group: p.group ?? '', name: p.name });
     this.host.log.warn(
       `${server.url} lists "${id(listed[at - 1]!)}" before "${id(listed[at]!)}", not in the order the tree sorts by; its feeds are now listed whole and sorted here (slower for large feeds).`,
     );
+    return false;
   }
 
   private async whole(node: ContainerNode): Promise<TreeNode[]> {
@@ -229,19 +230,19 @@ export class TreeFetcher {
   }
 }
 
-function universalPackages(parent: FeedNode, packages: UniversalPackage[]): PackageNode[] {
-  return packages
-    .map(
-      (p): PackageNode => ({
-        type: 'package',
-        parent,
-        group: p.group ?? '',
-        name: p.name,
-        latestVersion: p.latestVersion,
-        universal: p,
-      }),
-    )
-    .sort(comparePackages);
+/** `inOrder`: the list was checked to be in the tree's order already, so sorting it again is skipped. */
+function universalPackages(parent: FeedNode, packages: UniversalPackage[], inOrder: boolean): PackageNode[] {
+  const nodes = packages.map(
+    (p): PackageNode => ({
+      type: 'package',
+      parent,
+      group: p.group ?? '',
+      name: p.name,
+      latestVersion: p.latestVersion,
+      universal: p,
+    }),
+  );
+  return inOrder ? nodes : nodes.sort(comparePackages);
 }
 
 function otherPackages(parent: FeedNode, infos: PackageVersionInfo[]): PackageNode[] {

@@ -2,7 +2,7 @@
 // that says what went wrong and offers the fix. No `vscode` import: items.ts turns these into tree items.
 
 import { errorSummary, isProGetError } from '@proget-ci/core';
-import { matchesFilter } from './filter.js';
+import { filterMatcher } from './filter.js';
 import { errorMessageNode, staleMessageNode } from './messages.js';
 import type { ContainerNode, FeedNode, MessageNode, PackageNode, TreeNode } from './model.js';
 import type { SettledState } from './state.js';
@@ -12,6 +12,8 @@ export interface PresentContext {
   /** How many children to show of a paged container. */
   limit: number;
   auth?: 'key' | 'anonymous';
+  /** Filters a feed's list (the provider's remembers the last result, for the next keystroke). */
+  filtered?: (nodes: readonly TreeNode[], filter: string) => TreeNode[];
 }
 
 export function present(node: ContainerNode, state: SettledState, ctx: PresentContext): TreeNode[] {
@@ -38,7 +40,11 @@ export function present(node: ContainerNode, state: SettledState, ctx: PresentCo
       },
     ];
   }
-  const matching = filter ? all.filter((n) => matchesFilter(n, filter)) : all;
+  const matching = filter
+    ? ctx.filtered
+      ? ctx.filtered(all, filter)
+      : all.filter(filterMatcher(filter))
+    : all;
   if (matching.length === 0) {
     out.push(emptyMessage(node, filter, ctx.auth));
     return out;

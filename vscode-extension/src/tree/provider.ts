@@ -10,7 +10,7 @@ import { ComplianceLookup } from '../compliance/lookup.js';
 import { complianceScope } from '../compliance/scope.js';
 import { type FileFact, type FileFactRef, FileFacts } from '../fs/facts.js';
 import { TreeFetcher } from './fetch.js';
-import { matchesFilter } from './filter.js';
+import { FilterResults, filterMatcher, matchesFilter } from './filter.js';
 import { type ItemState, toTreeItem, versionTooltip } from './items.js';
 import {
   type ContainerNode,
@@ -49,6 +49,7 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   private readonly states = new Map<string, LoadState>();
   private readonly shown = new Map<string, number>();
   private readonly filters = new Map<string, string>();
+  private readonly filterResults = new FilterResults();
   private readonly facts = new FileFacts();
   private readonly serverNodeCache = new Map<string, ServerNode>();
   /** `server\nfeed` where a delete was refused for lack of a privilege: Delete is not offered there. */
@@ -205,7 +206,10 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     const id = nodeId(feed);
     const clean = text?.trim();
     if (clean) this.filters.set(id, clean);
-    else this.filters.delete(id);
+    else {
+      this.filters.delete(id);
+      this.filterResults.forget(id);
+    }
     this.shown.delete(id);
     this.retryRest(id);
     this.changed.fire(feed);
@@ -252,23 +256,32 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   /**
    * A universal feed's whole package list, for search: the one the tree holds when it has it, else fetched
    * once (a first page is completed, as "Load more" would) and kept for the tree. Throws what the fetch threw.
+   * `first`: told the feed's first page as soon as it is in, when the feed was not loaded yet (the tree
+   * loads it as on expanding it: one page and the count, then the rest), so a search shows results before
+   * the whole list has come.
    */
-  async allPackages(feed: FeedNode): Promise<PackageNode[]> {
+  async allPackages(feed: FeedNode, first?: (packages: PackageNode[]) => void): Promise<PackageNode[]> {
     const id = nodeId(feed);
     let state = this.states.get(id);
     for (let i = 0; state?.kind === 'loading' && i < 10; i++) {
       await state.done;
       state = this.states.get(id);
     }
-    const settled = settledView(state);
+    let settled = settledView(state);
+    if (!settled && first) {
+      settled = await this.load(feed, state);
+      if (settled.kind === 'failed') throw settled.error;
+      const page = dataOf(settled)!;
+      if (page.firstPage) first(packagesOf(page.nodes));
+    }
     const data = dataOf(settled);
-    if (settled && data && !data.firstPage) return data.nodes.filter((n) => n.type === 'package');
+    if (settled && data && !data.firstPage) return packagesOf(data.nodes);
     if (settled && data?.firstPage) {
       if (data.firstPage.rest.kind === 'failed') data.firstPage.rest = { kind: 'asked' };
       const after = dataOf(await this.fetchRest(feed, settled));
       // Read again: fetchRest changed it (the narrowing above does not know that).
       const rest = (data.firstPage as FirstPage).rest;
-      if (after && !after.firstPage) return after.nodes.filter((n) => n.type === 'package');
+      if (after && !after.firstPage) return packagesOf(after.nodes);
       throw rest.kind === 'failed'
         ? rest.error
         : new Error(`Could not list all packages of ${feed.feed.name}`);
@@ -292,7 +305,7 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     if (!data) return;
     const filter = this.filters.get(id);
     if (filter && !matchesFilter(pkg, filter)) this.filters.delete(id);
-    const list = this.filters.has(id) ? data.nodes.filter((n) => matchesFilter(n, filter!)) : data.nodes;
+    const list = this.filters.has(id) ? data.nodes.filter(filterMatcher(filter!)) : data.nodes;
     const at = list.indexOf(pkg);
     const size = this.host.pageSize();
     const shown = this.shown.get(id) ?? size;
@@ -339,6 +352,7 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
       filter: node.type === 'feed' ? this.filters.get(id) : undefined,
       limit: this.shown.get(id) ?? this.host.pageSize(),
       auth: this.host.auth(serverOf(node)!),
+      filtered: (nodes, filter) => this.filterResults.filter(id, nodes, filter),
     });
   }
 
@@ -439,7 +453,10 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
 
   private forget(id: string): void {
     for (const key of [...this.states.keys()]) {
-      if (key === id || key.startsWith(`${id}/`)) this.states.delete(key);
+      if (key === id || key.startsWith(`${id}/`)) {
+        this.states.delete(key);
+        this.filterResults.forget(key);
+      }
     }
   }
 
@@ -466,6 +483,10 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   private now(): number {
     return this.host.now?.() ?? Date.now();
   }
+}
+
+function packagesOf(nodes: TreeNode[]): PackageNode[] {
+  return nodes.filter((n): n is PackageNode => n.type === 'package');
 }
 
 function describe(node: ContainerNode): string {
