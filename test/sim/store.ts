@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type FileHashes, hashFile, PooledHasher } from './hashing.js';
 import type { Manifest } from './manifest.js';
+import { groupPackages } from './views.js';
 import type { RecordedDeployment } from './types.js';
 
 export type { FileHashes } from './hashing.js';
@@ -79,6 +80,7 @@ export class Store {
    */
   private byFeed: Map<string, PackageRecord[]> | undefined;
   private byPackage: Map<string, PackageRecord[]> | undefined;
+  private readonly groupsByFeed = new Map<string, PackageRecord[][]>();
   private pending: Promise<void> | undefined;
   private dirty = false;
   private tempCounter = 0;
@@ -161,11 +163,25 @@ export class Store {
     return (this.byFeed!.get(lower(feed)) ?? []).slice();
   }
 
+  /**
+   * A feed's records grouped by package and sorted as ProGet lists them (group, name, then ascending
+   * version): kept until the next change, since a feed of 100,000 packages takes seconds to sort and the
+   * extension's benchmarks measure the client, not this. Callers must not change the arrays.
+   */
+  feedGroups(feed: string): readonly PackageRecord[][] {
+    this.buildLookups();
+    const f = lower(feed);
+    let groups = this.groupsByFeed.get(f);
+    if (!groups) {
+      groups = groupPackages(this.byFeed!.get(f) ?? []);
+      this.groupsByFeed.set(f, groups);
+    }
+    return groups;
+  }
+
   find(feed: string, group: string, name: string, version: string): PackageRecord | undefined {
-    const [f, g, n, v] = [feed, group, name, version].map(lower);
-    return this.index.packages.find(
-      (p) => lower(p.feed) === f && lower(p.group) === g && lower(p.name) === n && lower(p.version) === v,
-    );
+    const v = lower(version);
+    return this.versionsOf(feed, group, name).find((p) => lower(p.version) === v);
   }
 
   versionsOf(feed: string, group: string, name: string): PackageRecord[] {
@@ -194,6 +210,7 @@ export class Store {
   private packagesChanged(): void {
     this.byFeed = undefined;
     this.byPackage = undefined;
+    this.groupsByFeed.clear();
   }
 
   /** Run `fn` with the lock of one package version held. */

@@ -73,15 +73,20 @@ function groupFilter(sim: Sim, query: URLSearchParams): string | undefined {
   return undefined;
 }
 
-function filterRecords(sim: Sim, feed: Feed, query: URLSearchParams): PackageRecord[] {
+/** The feed's packages (each its versions, ascending) that the query's group and name select, in list order. */
+function selectPackages(sim: Sim, feed: Feed, query: URLSearchParams): readonly PackageRecord[][] {
   const group = groupFilter(sim, query)?.toLowerCase();
   const name = query.get('name')?.toLowerCase();
-  return sim.store
-    .feedPackages(feed.name)
-    .filter(
-      (r) =>
-        (group === undefined || r.group.toLowerCase() === group) && (!name || r.name.toLowerCase() === name),
-    );
+  if (name && group !== undefined) {
+    const versions = sim.store.versionsOf(feed.name, group, name);
+    return versions.length ? groupPackages(versions) : [];
+  }
+  const all = sim.store.feedGroups(feed.name);
+  if (group === undefined && !name) return all;
+  return all.filter((versions) => {
+    const r = versions[0]!;
+    return (group === undefined || r.group.toLowerCase() === group) && (!name || r.name.toLowerCase() === name);
+  });
 }
 
 /** Which package version a download-style path names: `{group...}/{name}/{version}` or `{group...}/{name}?latest`. */
@@ -210,7 +215,7 @@ export async function universalApi(
     case 'packages': {
       requireMethod(call, 'GET', 'HEAD');
       const feed = universalFeed(sim, call.who(), feedName, 'Feeds_ViewFeed');
-      const packages = groupPackages(filterRecords(sim, feed, q));
+      const packages = selectPackages(sim, feed, q);
       if (q.has('name')) {
         const found = packages[0];
         if (!found)
@@ -225,7 +230,7 @@ export async function universalApi(
     case 'versions': {
       requireMethod(call, 'GET', 'HEAD');
       const feed = universalFeed(sim, call.who(), feedName, 'Feeds_ViewFeed');
-      let records = groupPackages(filterRecords(sim, feed, q)).flat();
+      let records = selectPackages(sim, feed, q).flat();
       const withFiles = (q.get('includeFileList') ?? '').toLowerCase() === 'true';
       const view = async (r: PackageRecord) => {
         const v = versionView(r);
@@ -325,17 +330,16 @@ export async function universalApi(
     case 'meta': {
       requireMethod(call, 'GET', 'HEAD');
       const feed = universalFeed(sim, call.who(), feedName, 'Feeds_ViewFeed');
-      const records = sim.store.feedPackages(feed.name);
-      // Counted, not grouped and sorted as a list is: a server answers this from an index, and the tree
-      // asks for it beside every first page.
-      const ids = new Set(records.map((r) => `${r.group.toLowerCase()}\n${r.name.toLowerCase()}`));
+      // From the store's grouped list (kept until the next change): a server answers this from an index,
+      // and the tree asks for it beside every first page.
+      const packages = sim.store.feedGroups(feed.name);
       return json(200, {
         apiVersion: '1.3.0',
         name: feed.name,
         description: feed.description,
         version: '1.3.0',
-        packageCount: ids.size,
-        packageVersionCount: records.length,
+        packageCount: packages.length,
+        packageVersionCount: packages.reduce((n, versions) => n + versions.length, 0),
         services: [
           'VirtualPackages',
           'RemotePackages',
@@ -353,7 +357,8 @@ export async function universalApi(
       requireMethod(call, 'GET', 'HEAD');
       const feed = universalFeed(sim, call.who(), feedName, 'Feeds_ViewFeed');
       const term = (q.get('query') ?? q.get('term') ?? '').toLowerCase();
-      const matches = groupPackages(sim.store.feedPackages(feed.name))
+      const matches = sim.store
+        .feedGroups(feed.name)
         .map(packageView)
         .filter((p) =>
           ['group', 'name', 'title', 'description'].some((k) =>
