@@ -16,6 +16,7 @@ import { downloadHttpsCase } from './cases/download-https.js';
 import { multipartCase } from './cases/multipart-upload.js';
 import { promoteCase } from './cases/promote-check.js';
 import { publishCase } from './cases/publish.js';
+import { publishBigCase } from './cases/publish-big.js';
 import { treeCase } from './cases/tree.js';
 import { bundleDrivers } from './lib/bundle.js';
 import {
@@ -40,6 +41,7 @@ const CASES: [string, BenchCase][] = [
   ['promote-check', promoteCase],
   ['tree', treeCase],
   ['cold start', coldCase],
+  ['publish-big', publishBigCase],
 ];
 
 function statusText(s: Status): string {

@@ -22,6 +22,13 @@ export interface BenchConfig {
   treeRuns: number;
   promoteRuns: number;
   coldRuns: number;
+  /**
+   * The big-package case (publish-big): a mostly incompressible directory of `bytes` (4.5 GiB in full: one
+   * entry and the offsets past 4 GiB, so ZIP64), its peak RSS compared with the same shape at `refBytes`.
+   */
+  bigPublish: { label: string; bytes: number; refLabel: string; refBytes: number };
+  /** Alternating rounds of its upload-only comparison (ours vs `curl -T` of the built package). */
+  bigUploadRuns: number;
   /** Ceiling for any single measured process. */
   processTimeoutMs: number;
 }
@@ -46,6 +53,8 @@ export function benchConfig(size: string | undefined): BenchConfig {
       treeRuns: 2,
       promoteRuns: 2,
       coldRuns: 3,
+      bigPublish: { label: '64 MiB', bytes: 64 * MiB, refLabel: '8 MiB', refBytes: 8 * MiB },
+      bigUploadRuns: 2,
       processTimeoutMs: 60_000,
     };
   }
@@ -65,6 +74,8 @@ export function benchConfig(size: string | undefined): BenchConfig {
     treeRuns: 5,
     promoteRuns: 5,
     coldRuns: 7,
+    bigPublish: { label: '4.5 GiB', bytes: 4608 * MiB, refLabel: '100 MiB', refBytes: 100 * MiB },
+    bigUploadRuns: 5,
     processTimeoutMs: 15 * 60_000,
   };
 }

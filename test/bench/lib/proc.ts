@@ -133,6 +133,8 @@ const APT_PACKAGES: Record<string, string> = {
   '/usr/bin/time': 'time',
   // 7-Zip's own `7zz` (the publish case's second baseline): Debian 12's package `7zip`.
   '7zz': '7zip',
+  // The big-package case checks the built package (`unzip -l`, `unzip -tq`).
+  unzip: 'unzip',
 };
 
 function have(tool: string): boolean {
