@@ -1,7 +1,9 @@
 // "ours" for publish: buildPackage + universal.upload (with the build's hashes), as the publish action does
 // them, in one process whose peak RSS is measured.
-// argv: <sourceDir> <outFile> <url> <apiKey> <feed> [keep]. Prints one JSON line. With `keep` the built
-// package stays on disk (the big-package case uploads it again and checks it); otherwise it is deleted.
+// argv: <sourceDir> <outFile> <url> <apiKey> <feed> [keep|-] [<maxTotalSize>]. Prints one JSON line. With
+// `keep` the built package stays on disk (the big-package case uploads it again and checks it); otherwise it
+// is deleted. `maxTotalSize` raises buildPackage's `limits.maxTotalSize` (the readers' 4 GiB default refuses
+// the big-package case's 4.5 GiB input; the publish action has no input for it).
 //
 // Upload only (the big-package case's row against `curl -T` of the same file):
 // argv: --upload <file> <url> <apiKey> <feed> <size> <sha1> <sha256>. The hashes are the build's, as the
@@ -31,12 +33,13 @@ if (args[0] === '--upload') {
   if (uploaded.size !== Number(size)) throw new Error('uploaded a different size than was given');
   console.log(JSON.stringify({ uploadMs, maxRssKb: process.resourceUsage().maxRSS }));
 } else {
-  const [sourceDir, outFile, url, apiKey, feed, keep] = args as [
+  const [sourceDir, outFile, url, apiKey, feed, keep, maxTotalSize] = args as [
     string,
     string,
     string,
     string,
     string,
+    string | undefined,
     string | undefined,
   ];
   const t0 = performance.now();
@@ -45,6 +48,7 @@ if (args[0] === '--upload') {
     outFile,
     manifest: { name: 'bench-data', version: '1.0.0', title: 'Benchmark input' },
     compressionLevel: 6,
+    ...(maxTotalSize ? { limits: { maxTotalSize: Number(maxTotalSize) } } : {}),
   });
   const t1 = performance.now();
   const buildMaxRssKb = process.resourceUsage().maxRSS;
