@@ -96,7 +96,7 @@ async function publishOnce(
       keep ? 'keep' : '-',
       ...(data.bytes > READERS_MAX_TOTAL - 1024 * 1024 ? [String(data.bytes + GiB)] : []),
     ],
-    { timeoutMs: config.processTimeoutMs, measureRss: true, scratch: SCRATCH },
+    { timeoutMs: config.bigProcessTimeoutMs, measureRss: true, scratch: SCRATCH },
   );
   const j = lastJson<{
     buildMs: number;
@@ -149,7 +149,7 @@ async function hasZip64End(file: string, size: number): Promise<boolean> {
  * Returns the problems, or [] when it is valid.
  */
 async function zipProblems(file: string, data: Dataset): Promise<string[]> {
-  const opts = { timeoutMs: config.processTimeoutMs };
+  const opts = { timeoutMs: config.bigProcessTimeoutMs };
   const listing = await runOk('unzip', ['-l', file], opts);
   let files = 0;
   let total = 0;
@@ -214,13 +214,13 @@ export async function publishBigCase(ctx: BenchContext): Promise<CaseOutcome> {
       const rounds: Partial<UploadRound>[] = [];
       const uploadWrong: string[] = [];
       // `sync` (untimed) first: neither pays for the writeback of the upload before it.
-      const sync = () => runOk('sync', [], { timeoutMs: config.processTimeoutMs });
+      const sync = () => runOk('sync', [], { timeoutMs: config.bigProcessTimeoutMs });
       await alternate(
         config.bigUploadRuns,
         async (i) => {
           await sync();
           const r = await runOk('curl', curlUpload(pkgFile, uploadUrl), {
-            timeoutMs: config.processTimeoutMs,
+            timeoutMs: config.bigProcessTimeoutMs,
             measureRss: true,
             scratch: SCRATCH,
           });
@@ -242,7 +242,7 @@ export async function publishBigCase(ctx: BenchContext): Promise<CaseOutcome> {
               built.sha1,
               built.sha256,
             ],
-            { timeoutMs: config.processTimeoutMs, measureRss: true, scratch: SCRATCH },
+            { timeoutMs: config.bigProcessTimeoutMs, measureRss: true, scratch: SCRATCH },
           );
           const j = lastJson<{ uploadMs: number; maxRssKb: number }>(r);
           rounds[i] = {
