@@ -50,6 +50,8 @@ interface PublishRun {
   buildMs: number;
   uploadMs: number;
   rssKb: number;
+  /** Peak RSS when the build had finished, before the upload (from inside the driver). */
+  buildRssKb: number;
   cpuS: number;
   packageBytes: number;
   sha1: string;
@@ -104,6 +106,7 @@ async function publishOnce(
     packageBytes: number;
     sha1: string;
     sha256: string;
+    buildMaxRssKb: number;
     maxRssKb: number;
   }>(r);
   return {
@@ -111,6 +114,7 @@ async function publishOnce(
     buildMs: j.buildMs,
     uploadMs: j.uploadMs,
     rssKb: Math.max(r.maxRssKb ?? 0, j.maxRssKb),
+    buildRssKb: j.buildMaxRssKb,
     cpuS: r.cpuS ?? Number.NaN,
     packageBytes: j.packageBytes,
     sha1: j.sha1,
@@ -303,7 +307,8 @@ export async function publishBigCase(ctx: BenchContext): Promise<CaseOutcome> {
       const [l1, l5] = os.loadavg();
       notes.push(
         `publish-big ${label}: package ${fmtBytes(built.size)} (${zip64Text}); client CPU ${cpu(run.cpuS)} for build + upload; ` +
-          `${refLabel} reference ${fmtMs(refRun.ms)}, ${fmtMB(refRun.rssKb)}; load average ${l1!.toFixed(1)} / ${l5!.toFixed(1)} (1 / 5 min) at the end`,
+          `peak RSS after the build ${fmtMB(run.buildRssKb)}, after the upload ${fmtMB(run.rssKb)}; ` +
+          `${refLabel} reference ${fmtMs(refRun.ms)}, ${fmtMB(refRun.buildRssKb)} / ${fmtMB(refRun.rssKb)}; load average ${l1!.toFixed(1)} / ${l5!.toFixed(1)} (1 / 5 min) at the end`,
         `publish-big upload only, ${config.bigUploadRuns} alternating rounds: client CPU ${cpu(med((x) => x.oursCpuS))} (ours) vs ${cpu(med((x) => x.curlCpuS))} (curl); ` +
           `ours peak RSS ${fmtMB(Math.max(...up.map((x) => x.oursRssKb)))}; per-round ratios ${up.map((x) => fmtRatio(x.oursMs / x.curlMs)).join(', ')}`,
       );
