@@ -17,6 +17,7 @@ import { downloadHttpsCase } from './cases/download-https.js';
 import { multipartCase } from './cases/multipart-upload.js';
 import { promoteCase } from './cases/promote-check.js';
 import { publishCase } from './cases/publish.js';
+import { publishBigCase } from './cases/publish-big.js';
 import { searchCase } from './cases/search.js';
 import { treeCase } from './cases/tree.js';
 import { bundleDrivers } from './lib/bundle.js';
@@ -44,6 +45,7 @@ const CASES: [string, BenchCase][] = [
   ['search', searchCase],
   ['cold start', coldCase],
   ['audit', auditCase],
+  ['publish-big', publishBigCase],
 ];
 
 function statusText(s: Status): string {

@@ -35,6 +35,18 @@ export interface BenchConfig {
   searchRuns: number;
   promoteRuns: number;
   coldRuns: number;
+  /**
+   * The big-package case (publish-big): a mostly incompressible directory of `bytes` (4.5 GiB in full: one
+   * entry and the offsets past 4 GiB, so ZIP64), its peak RSS compared with the same shape at `refBytes`.
+   */
+  bigPublish: { label: string; bytes: number; refLabel: string; refBytes: number };
+  /** Alternating rounds of its upload-only comparison (ours vs `curl -T` of the built package). */
+  bigUploadRuns: number;
+  /**
+   * Ceiling for its build + upload (and `unzip -tq`): 4.5 GiB of mostly incompressible deflate is minutes of
+   * CPU, and on a shared 2-core machine the process may get a quarter of a core.
+   */
+  bigProcessTimeoutMs: number;
   /** Ceiling for any single measured process. */
   processTimeoutMs: number;
 }
@@ -65,6 +77,9 @@ export function benchConfig(size: string | undefined): BenchConfig {
       searchRuns: 2,
       promoteRuns: 2,
       coldRuns: 3,
+      bigPublish: { label: '64 MiB', bytes: 64 * MiB, refLabel: '8 MiB', refBytes: 8 * MiB },
+      bigUploadRuns: 2,
+      bigProcessTimeoutMs: 120_000,
       processTimeoutMs: 60_000,
     };
   }
@@ -90,6 +105,9 @@ export function benchConfig(size: string | undefined): BenchConfig {
     searchRuns: 5,
     promoteRuns: 5,
     coldRuns: 7,
+    bigPublish: { label: '4.5 GiB', bytes: 4608 * MiB, refLabel: '100 MiB', refBytes: 100 * MiB },
+    bigUploadRuns: 3,
+    bigProcessTimeoutMs: 60 * 60_000,
     processTimeoutMs: 15 * 60_000,
   };
 }

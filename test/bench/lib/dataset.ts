@@ -5,6 +5,9 @@
 //   <root>/upack.json             the manifest the baseline zips (ours gets it as an argument)
 //   <root>/package/assets/*.bin   large, incompressible      <root>/package/data/*.txt  large, text
 //   <root>/package/bin/**.dat     small, incompressible      <root>/package/src/**.txt  small, text
+//
+// Another `DatasetShape` (the big-package case's `BIG_SHAPE`) changes the shares and the number of large files,
+// and is cached under its own name.
 
 import { createCipheriv, createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -78,11 +81,45 @@ async function writeLarge(path: string, size: number, kind: 'random' | 'text', s
   }
 }
 
+/** How a dataset's bytes are split; `DEFAULT_SHAPE` is the publish case's input. */
+export interface DatasetShape {
+  /** Cache name suffix; '' for the default (its directory keeps the name it always had). */
+  name: string;
+  /** Share of the bytes that is incompressible (the rest is text). */
+  randomShare: number;
+  /** Share of each kind that goes into its large files (the rest into 1–63 KiB files). */
+  largeShare: number;
+  /** Large files of each kind. */
+  largeFiles: number;
+}
+
+export const DEFAULT_SHAPE: DatasetShape = { name: '', randomShare: 0.5, largeShare: 0.75, largeFiles: 2 };
+
+/**
+ * The big-package input: 95 % incompressible, and nearly all of that in ONE file, so that at 4.5 GiB one
+ * entry is larger than 4 GiB (ZIP64 sizes) and the package stays above 4 GiB zipped (ZIP64 offsets and end
+ * records).
+ */
+export const BIG_SHAPE: DatasetShape = { name: 'big', randomShare: 0.95, largeShare: 0.95, largeFiles: 1 };
+
 export interface Dataset {
   root: string;
   packageDir: string;
   bytes: number;
   files: number;
+  /** The largest file's size. */
+  largestFile: number;
+}
+
+/** Bytes of each kind, and the size of each large file of that kind. */
+function split(bytes: number, shape: DatasetShape) {
+  const random = Math.floor(bytes * shape.randomShare);
+  const share = { random, text: bytes - random };
+  const large = {
+    random: Math.floor((share.random * shape.largeShare) / shape.largeFiles),
+    text: Math.floor((share.text * shape.largeShare) / shape.largeFiles),
+  };
+  return { share, large };
 }
 
 /** Builds (or reuses) the dataset of `bytes` content bytes under `workDir`. */
@@ -90,12 +127,16 @@ export async function ensureDataset(
   workDir: string,
   bytes: number,
   log: (m: string) => void,
+  shape: DatasetShape = DEFAULT_SHAPE,
 ): Promise<Dataset> {
-  const root = join(workDir, `data-${bytes}`);
+  const root = join(workDir, shape.name ? `data-${shape.name}-${bytes}` : `data-${bytes}`);
+  const { share, large } = split(bytes, shape);
+  const largestFile = Math.max(large.random, large.text);
   const marker = `${root}.json`;
   if (existsSync(marker)) {
     const info = JSON.parse(await readFile(marker, 'utf8')) as { format: number; files: number };
-    if (info.format === FORMAT) return { root, packageDir: join(root, 'package'), bytes, files: info.files };
+    if (info.format === FORMAT)
+      return { root, packageDir: join(root, 'package'), bytes, files: info.files, largestFile };
   }
   log(`generating the ${(bytes / 1024 / 1024).toFixed(0)} MiB input directory (cached in ${root})`);
   await rm(root, { recursive: true, force: true });
@@ -104,17 +145,15 @@ export async function ensureDataset(
   for (const d of ['assets', 'data', 'bin', 'src']) await mkdir(join(pkg, d), { recursive: true });
   await writeFile(join(root, 'upack.json'), `${JSON.stringify(DATASET_MANIFEST, null, 2)}\n`);
 
-  const half = Math.floor(bytes / 2);
-  const large = Math.floor((half * 0.75) / 2);
   let files = 0;
-  for (let i = 0; i < 2; i++) {
-    await writeLarge(join(pkg, 'assets', `blob-${i}.bin`), large, 'random', 1000 + i);
-    await writeLarge(join(pkg, 'data', `corpus-${i}.txt`), large, 'text', 2000 + i);
+  for (let i = 0; i < shape.largeFiles; i++) {
+    await writeLarge(join(pkg, 'assets', `blob-${i}.bin`), large.random, 'random', 1000 + i);
+    await writeLarge(join(pkg, 'data', `corpus-${i}.txt`), large.text, 'text', 2000 + i);
     files += 2;
   }
   const rnd = prng(42);
   for (const kind of ['random', 'text'] as const) {
-    let left = half - 2 * large;
+    let left = share[kind] - shape.largeFiles * large[kind];
     const cipher = randomStream(`small-${kind}`);
     for (let n = 0; left > 0; n++) {
       const size = Math.min(left, 1024 + Math.floor(rnd() * 62 * 1024));
@@ -134,5 +173,5 @@ export async function ensureDataset(
     }
   }
   await writeFile(marker, JSON.stringify({ format: FORMAT, bytes, files }));
-  return { root, packageDir: pkg, bytes, files };
+  return { root, packageDir: pkg, bytes, files, largestFile };
 }

@@ -131,6 +131,10 @@ const APT_PACKAGES: Record<string, string> = {
   curl: 'curl',
   openssl: 'openssl',
   '/usr/bin/time': 'time',
+  // 7-Zip's own `7zz` (the publish case's second baseline): Debian 12's package `7zip`.
+  '7zz': '7zip',
+  // The big-package case checks the built package (`unzip -l`, `unzip -tq`).
+  unzip: 'unzip',
 };
 
 function have(tool: string): boolean {
@@ -138,7 +142,7 @@ function have(tool: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
 }
 
-/** zip, curl, openssl and GNU time from Debian's packages: installed with apt-get when missing. */
+/** zip, curl, openssl, 7-Zip and GNU time from Debian's packages: installed with apt-get when missing. */
 export function ensureTools(log: (m: string) => void): void {
   const missing = Object.keys(APT_PACKAGES).filter((t) => !have(t));
   if (missing.length === 0) return;
