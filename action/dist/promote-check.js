@@ -18602,15 +18602,16 @@ function excerpt(text, max = 200) {
 }
 
 // ../core/src/transport/file-sink.ts
-import { close as close2, open as open3, writev } from "node:fs";
+import { close as close2, open as open3, writeSync, writev } from "node:fs";
 import { Writable as Writable2 } from "node:stream";
-var FILE_WRITE_BATCH = 1024 * 1024, FILE_SINK_BUFFER = 2 * 1024 * 1024, FileSink = class extends Writable2 {
+var FILE_WRITE_BATCH = 1024 * 1024, INLINE_WRITE_BATCH = 256 * 1024, INLINE_WRITE_PIECE = 64 * 1024, FILE_SINK_BUFFER = 2 * 1024 * 1024, FileSink = class extends Writable2 {
   constructor(path, onChunk, done = () => {
-  }) {
+  }, options2 = {}) {
     super({ highWaterMark: FILE_SINK_BUFFER, decodeStrings: !0 });
     this.path = path;
     this.onChunk = onChunk;
     this.done = done;
+    this.inline = options2.inline === !0, this.batch = this.inline ? INLINE_WRITE_BATCH : FILE_WRITE_BATCH;
   }
   path;
   onChunk;
@@ -18620,6 +18621,8 @@ var FILE_WRITE_BATCH = 1024 * 1024, FILE_SINK_BUFFER = 2 * 1024 * 1024, FileSink
   pending = [];
   pendingBytes = 0;
   received = 0;
+  inline;
+  batch;
   /** Bytes written to the file (all of them once the stream has finished). */
   get bytes() {
     return this.written;
@@ -18642,14 +18645,20 @@ var FILE_WRITE_BATCH = 1024 * 1024, FILE_SINK_BUFFER = 2 * 1024 * 1024, FileSink
         return;
       }
     }
-    this.pendingBytes < FILE_WRITE_BATCH ? callback() : this.flush(callback);
+    this.pendingBytes < this.batch ? callback() : this.flush(callback);
   }
   flush(callback) {
     let buffers = this.pending, length = this.pendingBytes;
-    this.pending = [], this.pendingBytes = 0, length === 0 ? callback() : this.writeAll(buffers.slice(), length, (error2) => {
+    if (this.pending = [], this.pendingBytes = 0, length === 0) callback();
+    else if (this.inline) {
+      let error2 = this.writeAllNow(buffers);
       if (!error2) for (let chunk of buffers) this.done(chunk);
       callback(error2);
-    });
+    } else
+      this.writeAll(buffers.slice(), length, (error2) => {
+        if (!error2) for (let chunk of buffers) this.done(chunk);
+        callback(error2);
+      });
   }
   /** writev may write less than asked (a full disk, a signal): continue from where it stopped. */
   writeAll(buffers, length, callback) {
@@ -18674,6 +18683,22 @@ var FILE_WRITE_BATCH = 1024 * 1024, FILE_SINK_BUFFER = 2 * 1024 * 1024, FileSink
       for (; skip >= buffers[0].length; ) skip -= buffers.shift().length;
       skip > 0 && (buffers[0] = buffers[0].subarray(skip)), this.writeAll(buffers, length - n, callback);
     });
+  }
+  /** writeAll on this thread, INLINE_WRITE_PIECE at a time; returns the error, if any. */
+  writeAllNow(chunks) {
+    let fd = this.fd;
+    if (fd === void 0) return new Error(`${this.path} is closed`);
+    for (let chunk of chunks)
+      for (let at = 0; at < chunk.length; ) {
+        let n;
+        try {
+          n = writeSync(fd, chunk, at, Math.min(INLINE_WRITE_PIECE, chunk.length - at));
+        } catch (error2) {
+          return error2;
+        }
+        if (n === 0) return new Error(`could not write to ${this.path}: no progress`);
+        this.written += n, at += n;
+      }
   }
   /** The last batch, then the file is closed before 'finish', so it can be renamed at once (Windows refuses to rename an open file). */
   _final(callback) {
@@ -18734,7 +18759,8 @@ async function saveResponse(response, options2) {
       if (maxBytes !== void 0 && transferred > maxBytes) throw tooLarge(response, options2, "more bytes");
       response.touch(), hashes.update(chunk), onProgress?.({ transferred, total });
     },
-    (chunk) => response.recycle(chunk)
+    (chunk) => response.recycle(chunk),
+    { inline: response.rawReader === !0 }
   ), digests;
   try {
     if (await pipeline3(response.raw(), sink, { signal: response.signal }), total !== void 0 && sink.bytes !== total)
@@ -20826,6 +20852,7 @@ function responseContext(message, options2) {
     },
     raw: () => message,
     recycle: (chunk) => message.recycle?.(chunk),
+    rawReader: typeof message.recycle == "function",
     signal: options2.signal,
     readText,
     readJson,

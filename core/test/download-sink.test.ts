@@ -18,7 +18,11 @@ afterEach(async () => {
   await dir.remove();
 });
 
-function fakeResponse(chunks: Buffer[], recycle: (chunk: Buffer) => void): ResponseContext {
+function fakeResponse(
+  chunks: Buffer[],
+  recycle: (chunk: Buffer) => void,
+  rawReader: boolean,
+): ResponseContext {
   const total = chunks.reduce((n, c) => n + c.length, 0);
   const unused = () => {
     throw new Error('not used by saveResponse');
@@ -30,6 +34,7 @@ function fakeResponse(chunks: Buffer[], recycle: (chunk: Buffer) => void): Respo
     body: Readable.from([]),
     raw: () => Readable.from(chunks, { objectMode: false }),
     recycle,
+    rawReader,
     signal: new AbortController().signal,
     readText: unused,
     readJson: unused,
@@ -39,7 +44,11 @@ function fakeResponse(chunks: Buffer[], recycle: (chunk: Buffer) => void): Respo
   };
 }
 
-it('hands every chunk back, each only after its bytes are in the file', async () => {
+// rawReader: the raw reader's downloads write inline (writevSync, 256 KiB batches); node:http's in the threadpool.
+it.each([
+  ['in the threadpool', false],
+  ['inline', true],
+])('hands every chunk back, each only after its bytes are in the file (written %s)', async (_, rawReader) => {
   // 40 chunks of 100 KiB with distinct bytes: several write batches, and a last partial one.
   const chunks = Array.from({ length: 40 }, (_, i) => Buffer.alloc(100 * 1024, i + 1));
   const offsets = new Map<Buffer, number>();
@@ -50,13 +59,17 @@ it('hands every chunk back, each only after its bytes are in the file', async ()
   }
   const returned: Buffer[] = [];
   const early: string[] = [];
-  const response = fakeResponse(chunks, (chunk) => {
-    returned.push(chunk);
-    const part = readdirSync(dir.path).find((f) => f.endsWith('.part'));
-    const onDisk = part ? readFileSync(join(dir.path, part)) : Buffer.alloc(0);
-    const offset = offsets.get(chunk)!;
-    if (!onDisk.subarray(offset, offset + chunk.length).equals(chunk)) early.push(`chunk at ${offset}`);
-  });
+  const response = fakeResponse(
+    chunks,
+    (chunk) => {
+      returned.push(chunk);
+      const part = readdirSync(dir.path).find((f) => f.endsWith('.part'));
+      const onDisk = part ? readFileSync(join(dir.path, part)) : Buffer.alloc(0);
+      const offset = offsets.get(chunk)!;
+      if (!onDisk.subarray(offset, offset + chunk.length).equals(chunk)) early.push(`chunk at ${offset}`);
+    },
+    rawReader,
+  );
   const result = await saveResponse(response, {
     destPath: join(dir.path, 'p.upack'),
     fallbackName: 'p.upack',

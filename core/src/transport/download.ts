@@ -115,6 +115,7 @@ export async function saveResponse(response: ResponseContext, options: SaveOptio
       onProgress?.({ transferred, total });
     },
     (chunk) => response.recycle(chunk),
+    { inline: response.rawReader === true },
   );
   let digests: Partial<Record<HashAlgorithm, string>>;
   try {

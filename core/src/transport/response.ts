@@ -92,6 +92,7 @@ export function responseContext(message: ResponseMessage, options: ContextOption
     },
     raw: () => message,
     recycle: (chunk) => message.recycle?.(chunk),
+    rawReader: typeof message.recycle === 'function',
     signal: options.signal,
     readText,
     readJson,

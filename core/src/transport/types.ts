@@ -69,6 +69,12 @@ export interface ResponseContext {
    * whose memory the transport may read into again. Chunks never handed back are simply collected.
    */
   recycle(chunk: Buffer): void;
+  /**
+   * True when the body comes from core's own reader (raw-http.ts). That reader is used only where package
+   * bytes may have the process to themselves (the extension sets nodeHttpTransfers), so a download may
+   * write its file on this thread as the bytes arrive (FileSinkOptions.inline).
+   */
+  rawReader?: boolean;
   /** Aborts when this attempt is cancelled or times out. */
   signal: AbortSignal;
   readText(limit?: number): Promise<string>;

@@ -3,7 +3,13 @@
 
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { downloadPackage, removeDownloaded, settle, uploadForDownload } from '../lib/download-package.js';
+import {
+  downloadPackage,
+  removeDownloaded,
+  settle,
+  uploadForDownload,
+  withCpu,
+} from '../lib/download-package.js';
 import {
   alternate,
   type BenchContext,
@@ -116,19 +122,32 @@ export async function downloadCase(ctx: BenchContext): Promise<CaseOutcome> {
     const o = median(ours.map((x) => x.ms));
     const b = median(base.map((x) => x.wallMs));
     const ratio = median(ours.map((x, i) => x.ms / base[i]!.wallMs));
+    const oCpu = median(ours.map((x) => x.cpuS));
+    const bCpu = median(base.map((x) => x.cpuS ?? Number.NaN));
+    // Per round, as the time ratio: each pair ran under the same machine load.
+    const cpuRatio = median(ours.map((x, i) => x.cpuS / (base[i]!.cpuS ?? Number.NaN)));
     const rss = Math.max(...ours.map((x) => x.rss));
     const ov = median(oursVerified.map((x) => x.ms));
     const bv = median(baseVerified.map((x) => x.wallMs));
     const ratioVerified = median(oursVerified.map((x, i) => x.ms / baseVerified[i]!.wallMs));
+    const undiciCpu = median(undici.map((x) => x.cpuS));
     return {
       rows: [
         {
-          case: `download ${fmtBytes(pkgBytes)} package to a file, time`,
-          ours: fmtMs(o),
-          baseline: fmtMs(b),
+          case: `download ${fmtBytes(pkgBytes)} package to a file, time (CPU beside it)`,
+          ours: withCpu(o, oCpu),
+          baseline: withCpu(b, bCpu),
           ratio: fmtRatio(ratio),
           target: '≤ 1.10×',
           status: verdict(ratio <= 1.1),
+        },
+        {
+          case: 'download, client CPU (user + system)',
+          ours: cpu(oCpu),
+          baseline: cpu(bCpu),
+          ratio: fmtRatio(cpuRatio),
+          target: '≤ 1.15×',
+          status: verdict(cpuRatio <= 1.15),
         },
         {
           case: 'download, peak RSS',
@@ -139,17 +158,17 @@ export async function downloadCase(ctx: BenchContext): Promise<CaseOutcome> {
           status: verdict(rss <= 100 * MB),
         },
         {
-          case: 'download verified with SHA-256 (core `hashes: [sha256]`), time',
-          ours: fmtMs(ov),
-          baseline: `${fmtMs(bv)} (\`curl -o\` + \`sha256sum\`)`,
+          case: 'download verified with SHA-256 (core `hashes: [sha256]`), time (CPU beside it)',
+          ours: withCpu(ov, median(oursVerified.map((x) => x.cpuS))),
+          baseline: `${withCpu(bv, median(baseVerified.map((x) => x.cpuS ?? Number.NaN)))} (\`curl -o\` + \`sha256sum\`)`,
           ratio: fmtRatio(ratioVerified),
           target: '(no target: shows the hashing cost)',
           status: 'info',
         },
         {
-          case: 'download with undici `stream` → file (raw-reader candidate), time',
-          ours: `${fmtMs(median(undici.map((x) => x.ms)))} (undici)`,
-          baseline: fmtMs(b),
+          case: 'download with undici `stream` → file (raw-reader candidate), time (CPU beside it)',
+          ours: `${withCpu(median(undici.map((x) => x.ms)), undiciCpu)} (undici)`,
+          baseline: withCpu(b, bCpu),
           ratio: fmtRatio(median(undici.map((x, i) => x.ms / base[i]!.wallMs))),
           target: "(replaces core's raw reader only if ≤ 1.10×)",
           status: 'info',

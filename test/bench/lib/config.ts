@@ -87,7 +87,7 @@ export function benchConfig(size: string | undefined): BenchConfig {
   return {
     size: 'full',
     runs: 3,
-    downloadRuns: 7,
+    downloadRuns: 9,
     publishSizes: [
       { label: '100 MiB', bytes: 100 * MiB },
       { label: '1 GiB', bytes: 1024 * MiB },

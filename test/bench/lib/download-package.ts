@@ -5,10 +5,10 @@ import { existsSync, statSync } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureDataset } from './dataset.js';
-import { config, curlUpload, log, WORK } from './harness.js';
+import { config, cpu, curlUpload, log, WORK } from './harness.js';
 import { runOk } from './proc.js';
 import type { SimProcess } from './sim.js';
-import { fmtBytes } from './stats.js';
+import { fmtBytes, fmtMs } from './stats.js';
 
 /** The package both download cases fetch: the dataset zipped with `zip -0` (cached). */
 export async function downloadPackage(): Promise<{ file: string; bytes: number }> {
@@ -51,4 +51,9 @@ export async function uploadForDownload(
   await runOk('curl', [...curlTls, ...curlUpload(pkgFile, `${sim.url}/upack/bench/upload`)], {
     timeoutMs: config.processTimeoutMs,
   });
+}
+
+/** A transfer's cell: wall time with the client's CPU seconds (user + system) beside it. */
+export function withCpu(ms: number, cpuS: number): string {
+  return `${fmtMs(ms)} (CPU ${cpu(cpuS)})`;
 }
