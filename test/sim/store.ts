@@ -9,8 +9,8 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type FileHashes, hashFile, PooledHasher } from './hashing.js';
 import type { Manifest } from './manifest.js';
-import { groupPackages } from './views.js';
 import type { RecordedDeployment } from './types.js';
+import { groupPackages } from './views.js';
 
 export type { FileHashes } from './hashing.js';
 
@@ -81,6 +81,7 @@ export class Store {
   private byFeed: Map<string, PackageRecord[]> | undefined;
   private byPackage: Map<string, PackageRecord[]> | undefined;
   private readonly groupsByFeed = new Map<string, PackageRecord[][]>();
+  private readonly bodies = new Map<string, string>();
   private pending: Promise<void> | undefined;
   private dirty = false;
   private tempCounter = 0;
@@ -179,6 +180,19 @@ export class Store {
     return groups;
   }
 
+  /**
+   * A response body made from the packages, kept until they change (a download counts as a change: lists
+   * show download counts). A 100,000-package list is 23 MB of JSON that takes seconds to build.
+   */
+  body(key: string, make: () => string): string {
+    let body = this.bodies.get(key);
+    if (body === undefined) {
+      body = make();
+      this.bodies.set(key, body);
+    }
+    return body;
+  }
+
   find(feed: string, group: string, name: string, version: string): PackageRecord | undefined {
     const v = lower(version);
     return this.versionsOf(feed, group, name).find((p) => lower(p.version) === v);
@@ -211,6 +225,7 @@ export class Store {
     this.byFeed = undefined;
     this.byPackage = undefined;
     this.groupsByFeed.clear();
+    this.bodies.clear();
   }
 
   /** Run `fn` with the lock of one package version held. */
@@ -282,6 +297,7 @@ export class Store {
 
   countDownload(record: PackageRecord): void {
     record.downloads++;
+    this.bodies.clear();
     this.save().catch(() => undefined);
   }
 

@@ -85,7 +85,9 @@ function selectPackages(sim: Sim, feed: Feed, query: URLSearchParams): readonly 
   if (group === undefined && !name) return all;
   return all.filter((versions) => {
     const r = versions[0]!;
-    return (group === undefined || r.group.toLowerCase() === group) && (!name || r.name.toLowerCase() === name);
+    return (
+      (group === undefined || r.group.toLowerCase() === group) && (!name || r.name.toLowerCase() === name)
+    );
   });
 }
 
@@ -225,7 +227,15 @@ export async function universalApi(
           );
         return json(200, packageView(found));
       }
-      return json(200, packages.slice(0, count(q)).map(packageView));
+      const n = count(q);
+      if (n < packages.length || packages !== sim.store.feedGroups(feed.name))
+        return json(200, packages.slice(0, n).map(packageView));
+      // The whole feed: the body is kept until the feed changes (a client's "list all" at 100,000 packages
+      // would otherwise wait seconds for this serialization on every request).
+      const body = sim.store.body(`packages\0${feed.name.toLowerCase()}`, () =>
+        JSON.stringify(packages.map(packageView)),
+      );
+      return { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body };
     }
     case 'versions': {
       requireMethod(call, 'GET', 'HEAD');

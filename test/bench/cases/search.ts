@@ -63,7 +63,7 @@ export async function searchCase(ctx: BenchContext): Promise<CaseOutcome> {
     const ratio = median(ours.map((x, i) => x.ms / base[i]!.ms));
     const allRatio = median(ours.map((x, i) => x.allMs! / base[i]!.ms));
     const notes = [
-      `search: the first results were ${ours.map((x) => x.firstCount).join(', ')} packages (per round: a feed's first page, as the tree expands it, until its whole list replaces it; at most ${ours[0]!.cap?.toLocaleString('en')} results are held); listing all feeds at once, the first feed is in after ${fmtMs(bFirst)} and the last after ${fmtMs(b)}: the simulator sorts and serializes each feed's ${n.toLocaleString('en')} packages per list request (even for a first page it sorts them all)`,
+      `search: the first results were ${ours.map((x) => x.firstCount).join(', ')} packages (per round: a feed's first page, as the tree expands it, until its whole list replaces it; at most ${ours[0]!.cap?.toLocaleString('en')} results are held); listing all feeds at once, the first feed is in after ${fmtMs(bFirst)} and the last after ${fmtMs(b)}: each feed's ${n.toLocaleString('en')} packages`,
       `search: the simulator alone answers one feed's first page (count=101, nothing parsed) in ${fmtMs(median(simOnly.map((x) => x.ms)))}: the floor for a first result against it`,
     ];
     return {
