@@ -70,38 +70,49 @@ async function publishAt(ctx: BenchContext, data: Dataset): Promise<PublishSampl
           scratch: SCRATCH,
         };
         // Both baselines in each round, in turn first: neither always runs on a warmer page cache.
-        const zipThenCurl = async () => {
-          const zipFile = join(SCRATCH, `baseline-${i}.zip`);
+        /** One baseline of the round: pack with `tool`, then `curl -T` the result to the same endpoint. */
+        const packThenCurl = async (tool: 'zip' | '7zz') => {
+          const zipFile = join(SCRATCH, `baseline-${tool}-${i}.zip`);
           await rm(zipFile, { force: true });
-          const zip = await runOk('zip', ['-r', '-6', '-q', '-X', zipFile, 'upack.json', 'package'], opts);
-          const zipBytes = (await stat(zipFile)).size;
+          const args =
+            tool === 'zip'
+              ? ['-r', '-6', '-q', '-X', zipFile, 'upack.json', 'package']
+              : [...SEVEN_ZIP_ARGS, zipFile, 'upack.json', 'package'];
+          const pack = await runOk(tool, args, opts);
+          const bytes = (await stat(zipFile)).size;
           const curl = await runOk('curl', curlUpload(zipFile, uploadUrl), opts);
           await rm(zipFile, { force: true });
+          return {
+            ms: pack.wallMs + curl.wallMs,
+            packMs: pack.wallMs,
+            curlMs: curl.wallMs,
+            rssKb: Math.max(pack.maxRssKb ?? 0, curl.maxRssKb ?? 0),
+            cpuS: (pack.cpuS ?? Number.NaN) + (curl.cpuS ?? Number.NaN),
+            bytes,
+          };
+        };
+        const zipThenCurl = async () => {
+          const r = await packThenCurl('zip');
           base[i] = {
             ...base[i],
-            baselineMs: zip.wallMs + curl.wallMs,
-            zipMs: zip.wallMs,
-            curlMs: curl.wallMs,
-            baselineRssKb: Math.max(zip.maxRssKb ?? 0, curl.maxRssKb ?? 0),
-            baselineCpuS: (zip.cpuS ?? Number.NaN) + (curl.cpuS ?? Number.NaN),
-            zipBytes,
+            baselineMs: r.ms,
+            zipMs: r.packMs,
+            curlMs: r.curlMs,
+            baselineRssKb: r.rssKb,
+            baselineCpuS: r.cpuS,
+            zipBytes: r.bytes,
           };
         };
         const sevenThenCurl = async () => {
-          const zipFile = join(SCRATCH, `baseline-7z-${i}.zip`);
-          await rm(zipFile, { force: true });
-          const seven = await runOk('7zz', [...SEVEN_ZIP_ARGS, zipFile, 'upack.json', 'package'], opts);
-          const sevenBytes = (await stat(zipFile)).size;
-          const curl = await runOk('curl', curlUpload(zipFile, uploadUrl), opts);
-          await rm(zipFile, { force: true });
+          const r = await packThenCurl('7zz');
           base[i] = {
             ...base[i],
-            sevenMs: seven.wallMs + curl.wallMs,
-            sevenZipMs: seven.wallMs,
-            sevenCurlMs: curl.wallMs,
-            sevenRssKb: Math.max(seven.maxRssKb ?? 0, curl.maxRssKb ?? 0),
-            sevenCpuS: (seven.cpuS ?? Number.NaN) + (curl.cpuS ?? Number.NaN),
-            sevenBytes,
+            sevenMs: r.ms,
+            sevenZipMs: r.packMs,
+            sevenCurlMs: r.curlMs,
+            sevenRssKb: r.rssKb,
+            sevenCpuS: r.cpuS,
+            sevenBytes: r.bytes,
           };
         };
         if (i % 2 === 0) {

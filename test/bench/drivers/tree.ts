@@ -31,7 +31,8 @@ const client = new ProGetClient({ url, apiKey });
 const server = { url, name: 'bench' };
 const PAGE_SIZE = 100;
 
-if (mode === 'provider') {
+/** A provider as the extension builds it, with its server and feeds listed (untimed), and the bench feed. */
+async function openFeed(): Promise<{ provider: FeedsTreeProvider; feedNode: FeedNode }> {
   const provider = new FeedsTreeProvider({
     servers: () => [server],
     client: async () => client,
@@ -43,6 +44,11 @@ if (mode === 'provider') {
   const feeds = await provider.getChildren(serverNode);
   const feedNode = feeds.find((n): n is FeedNode => n.type === 'feed' && n.feed.name === feedName);
   if (!feedNode) throw new Error(`feed ${feedName} not in the tree`);
+  return { provider, feedNode };
+}
+
+if (mode === 'provider') {
+  const { provider, feedNode } = await openFeed();
   const t0 = performance.now();
   const page = await provider.getChildren(feedNode);
   for (const node of page) provider.getTreeItem(node);
@@ -81,17 +87,7 @@ if (mode === 'provider') {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run the filter mode with --expose-gc');
   const n = Number(countText);
-  const provider = new FeedsTreeProvider({
-    servers: () => [server],
-    client: async () => client,
-    auth: () => 'key',
-    pageSize: () => PAGE_SIZE,
-    log: { warn: (m) => console.error(m), debug: () => {} },
-  });
-  const [serverNode] = (await provider.getChildren()) as [ServerNode];
-  const feeds = await provider.getChildren(serverNode);
-  const feedNode = feeds.find((n): n is FeedNode => n.type === 'feed' && n.feed.name === feedName);
-  if (!feedNode) throw new Error(`feed ${feedName} not in the tree`);
+  const { provider, feedNode } = await openFeed();
   const memory = () => {
     gc();
     gc();
