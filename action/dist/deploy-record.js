@@ -18483,6 +18483,7 @@ var AssetsArea = class {
       accept: "*/*",
       transfer: !0,
       idempotent: !1,
+      reuseConnection: !0,
       signal,
       operation: `upload part ${part.index + 1} of ${part.totalParts} of ${path} to asset directory "${dir}"`,
       privilege: ASSET_PRIVILEGE(dir)
@@ -18496,6 +18497,7 @@ var AssetsArea = class {
       body: { type: "empty" },
       accept: "*/*",
       idempotent: !1,
+      reuseConnection: !0,
       signal,
       operation: `complete the multipart upload of ${path} to asset directory "${dir}"`,
       privilege: ASSET_PRIVILEGE(dir)
@@ -21255,10 +21257,11 @@ function sendOnce(hop, context) {
   }) : directRequest(method, target, data, headers, {
     userAgent: config.userAgent,
     signal,
-    // Reads reuse connections (a promotion check makes hundreds of small requests); writes always
-    // get a fresh one, since a server closing an idle socket just as it is reused would fail a
-    // request that must not be sent twice.
-    agent: method === "GET" || method === "HEAD" ? context.agents.for(target) : !1,
+    // Reads reuse connections (a promotion check makes hundreds of small requests); writes get a
+    // fresh one, since a server closing an idle socket just as it is reused would fail a request that
+    // must not be sent twice. Multipart parts reuse one: their loop resends a failed part, and a fresh
+    // connection per 32 MiB part cost twice the system CPU of one connection (TCP windows start small).
+    agent: method === "GET" || method === "HEAD" || spec.reuseConnection ? context.agents.for(target) : !1,
     ca: tls.ca,
     rejectUnauthorized: tls.rejectUnauthorized,
     socketTimeout

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type SimulatorHandle, startSimulator } from '../../test/sim/index.js';
@@ -128,6 +129,61 @@ describe('publishResumable', () => {
     ]);
     expect(partRequests()[cut]!.status).toBe(0); // the reset: no answer
     expect(result).toMatchObject({ partRequests: parts + 1, sha1: sha1(pkg), verified: 'sha1' });
+  });
+
+  it('parts share a kept-alive connection; one the server drops as it is reused costs that part only', async () => {
+    // A TCP relay in front of the simulator counts connections, and once cuts the connection that starts
+    // sending part 3: a server closing an idle kept-alive socket just as the next part goes out.
+    let connections = 0;
+    let cut = false;
+    const sockets = new Set<Socket>();
+    const port = Number(new URL(sim.url).port);
+    const relay = createServer((client) => {
+      connections++;
+      const upstream = connect(port, '127.0.0.1');
+      for (const s of [client, upstream]) {
+        sockets.add(s);
+        s.on('error', () => {});
+        s.on('close', () => {
+          client.destroy();
+          upstream.destroy();
+        });
+      }
+      client.on('data', (chunk: Buffer) => {
+        if (!cut && chunk.toString('latin1').includes('multipart=upload&index=3&')) {
+          cut = true;
+          client.resetAndDestroy();
+          return;
+        }
+        upstream.write(chunk);
+      });
+      upstream.pipe(client);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = relay.address();
+      const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      const retries: number[] = [];
+      const result = await new ProGetClient({
+        url,
+        apiKey: 'demo-admin-key',
+        retries: 0,
+      }).universal.publishResumable('dev-feed', pkgPath, {
+        ...opts,
+        onPartRetry: (r) => retries.push(r.index),
+      });
+      const parts = Math.ceil(pkg.length / PART);
+      expect(cut).toBe(true);
+      expect(retries).toEqual([3]);
+      expect(result).toMatchObject({ partRequests: parts + 1, sha1: sha1(pkg), verified: 'sha1' });
+      // Reads, parts and complete on kept-alive connections (the cut one replaced once), the import on its
+      // own: far fewer connections than requests.
+      expect(parts).toBeGreaterThanOrEqual(10);
+      expect(connections).toBeLessThanOrEqual(4);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => relay.close(() => resolve()));
+    }
   });
 
   it('a connection reset on complete is retried, and the upload still lands', async () => {

@@ -11,7 +11,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Principal } from './auth.js';
 import type { Call, Feed, Sim } from './context.js';
-import type { FileHashes } from './hashing.js';
+import { type FileHashes, PoolSession } from './hashing.js';
 import { HttpError, hardClose, json, type SimResponse, text } from './http.js';
 import type { AssetOptions, AssetPartFault, Privilege } from './types.js';
 import { contentTypeFor } from './universal.js';
@@ -30,7 +30,24 @@ interface Upload {
   folder: string;
   /** Every part is written at its offset here, so complete is a rename (as a server on local disk can). */
   data: string;
+  /**
+   * Hashes of the parts that arrived in order, computed as they arrived (as the PUT hashes its body), so
+   * an import after `complete` need not read the file again. Gone once a part comes out of order or an
+   * already hashed part is replaced: the import then reads the file.
+   */
+  hash?: { session: PoolSession; upTo: number; busy: boolean };
 }
+
+/** A completed upload's hashes, valid while the file on disk is that same file (inode, size, mtime). */
+interface HashedFile {
+  ino: bigint;
+  size: bigint;
+  mtimeNs: bigint;
+  hashes: FileHashes;
+}
+
+/** Uploads at least this big hash their parts as they arrive; smaller ones are hashed on import. */
+const HASH_PARTS_FROM = 4 * 1024 * 1024;
 
 interface ArmedFault {
   fault: AssetPartFault;
@@ -52,6 +69,8 @@ interface AssetState {
   uploads: Map<string, Upload>;
   /** Parts being received right now, per upload: a complete racing a part must not assemble half a file. */
   busy: Set<string>;
+  /** Completed multipart files by path on disk, until imported or replaced. */
+  hashed: Map<string, HashedFile>;
 }
 
 const states = new WeakMap<Sim, AssetState>();
@@ -68,6 +87,7 @@ export function configureAssets(sim: Sim, options: AssetOptions = {}): void {
     faults: [],
     uploads: new Map(),
     busy: new Set(),
+    hashed: new Map(),
   });
   setAssetFaults(sim, options.partFaults ?? []);
 }
@@ -107,6 +127,7 @@ export async function runAssetCleanup(sim: Sim): Promise<number> {
   const n = s.uploads.size;
   for (const [key, u] of s.uploads) {
     s.uploads.delete(key);
+    u.hash?.session.drop();
     await rm(u.folder, { recursive: true, force: true });
   }
   return n;
@@ -247,9 +268,12 @@ async function receiveInto(
   call: Call,
   out: NodeJS.WritableStream,
   reset?: { afterBytes: number },
+  hash?: PoolSession,
 ): Promise<number> {
   let seen = 0;
   const socket: Socket = call.req.socket;
+  const hashed = (chunk: Buffer) =>
+    hash ? new Promise<Buffer>((resolve) => hash.write(chunk, () => resolve(chunk))) : chunk;
   await pipeline(
     call.body,
     async function* (source: AsyncIterable<Buffer>) {
@@ -257,12 +281,12 @@ async function receiveInto(
         if (reset && seen + chunk.length >= reset.afterBytes) {
           const keep = Math.max(0, reset.afterBytes - seen);
           seen += keep;
-          if (keep > 0) yield chunk.subarray(0, keep);
+          if (keep > 0) yield await hashed(chunk.subarray(0, keep));
           hardClose(socket);
           throw Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
         }
         seen += chunk.length;
-        yield chunk;
+        yield await hashed(chunk);
       }
     },
     out,
@@ -346,6 +370,7 @@ async function uploadPart(sim: Sim, call: Call, dirName: string, path: string): 
       parts: new Map(),
       folder,
       data: join(folder, 'data'),
+      hash: totalSize >= HASH_PARTS_FROM ? { session: new PoolSession(), upTo: 0, busy: false } : undefined,
     };
     s.uploads.set(key, upload);
     await mkdir(folder, { recursive: true });
@@ -364,15 +389,37 @@ async function uploadPart(sim: Sim, call: Call, dirName: string, path: string): 
   const hit = partFault(s, index, offset, partSize, totalSize);
   if (hit?.fault.type === 'status')
     throw new HttpError(hit.fault.status ?? 500, hit.fault.body ?? `Simulated failure of part ${index}.`);
+  const hash = upload.hash;
+  if (hash && offset < hash.upTo) {
+    // A part already hashed is being replaced: its new bytes may differ.
+    hash.session.drop();
+    upload.hash = undefined;
+  }
+  const hashing = hash !== undefined && upload.hash === hash && offset === hash.upTo && !hash.busy;
   s.busy.add(key);
-  let received: number;
+  let received = 0;
   try {
     // Unrecorded until it arrived whole: a cut part's bytes are overwritten when it is sent again.
     upload.parts.delete(index);
+    if (hashing) {
+      hash.busy = true;
+      hash.session.mark();
+    }
     const out = createWriteStream(upload.data, { flags: 'r+', start: offset, highWaterMark: 1024 * 1024 });
-    received = await receiveInto(call, out, hit ? { afterBytes: hit.at } : undefined);
+    received = await receiveInto(
+      call,
+      out,
+      hit ? { afterBytes: hit.at } : undefined,
+      hashing ? hash.session : undefined,
+    );
   } finally {
     s.busy.delete(key);
+    if (hashing) {
+      hash.busy = false;
+      // Only a part that arrived whole counts; a cut one is hashed again from its start when resent.
+      if (received === partSize) hash.upTo += partSize;
+      else hash.session.restore();
+    }
   }
   if (received !== partSize)
     throw new HttpError(400, `Part ${index}: partSize is ${partSize} but ${received} bytes arrived.`);
@@ -417,8 +464,17 @@ async function complete(sim: Sim, call: Call, dirName: string, path: string): Pr
   const target = onDisk(sim, dir, upload.path);
   await mkdir(dirname(target), { recursive: true });
   await truncate(upload.data, upload.totalSize);
+  const hash = upload.hash;
+  let hashes: FileHashes | undefined;
+  if (hash?.upTo === upload.totalSize) hashes = await hash.session.result();
+  else hash?.session.drop();
   await rename(upload.data, target);
   s.uploads.delete(key);
+  s.hashed.delete(target);
+  if (hashes?.size === upload.totalSize) {
+    const info = await stat(target, { bigint: true });
+    s.hashed.set(target, { ino: info.ino, size: info.size, mtimeNs: info.mtimeNs, hashes });
+  }
   await rm(upload.folder, { recursive: true, force: true });
   return { status: 200, body: '' };
 }
@@ -444,6 +500,17 @@ export async function assetImportSource(
   return file;
 }
 
+/** The hashes a completed multipart upload computed while its parts arrived, if `file` is still that file. */
+async function hashedOnArrival(sim: Sim, file: string, source: string): Promise<FileHashes | undefined> {
+  const s = state(sim);
+  const known = s.hashed.get(source);
+  if (!known) return undefined;
+  s.hashed.delete(source);
+  const info = await stat(file, { bigint: true });
+  const same = info.ino === known.ino && info.size === known.size && info.mtimeNs === known.mtimeNs;
+  return same ? known.hashes : undefined;
+}
+
 /**
  * The docs' fast path for an import from an asset directory with `deleteFromSource`: no copy. A hard link
  * into the store's temp area (hashed by reading it) stands in for the move, so the source is still there
@@ -457,7 +524,10 @@ export async function assetImportLink(
   const tempPath = sim.store.tempPath();
   try {
     await link(source, tempPath);
-    return { tempPath, hashes: await sim.store.hashFile(tempPath) };
+    return {
+      tempPath,
+      hashes: (await hashedOnArrival(sim, tempPath, source)) ?? (await sim.store.hashFile(tempPath)),
+    };
   } catch {
     await rm(tempPath, { force: true });
     return undefined;

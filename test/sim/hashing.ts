@@ -54,19 +54,31 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const sessions = new Map();
+const marks = new Map();
 const fresh = () => workerData.algorithms.map((a) => [a, createHash(a)]);
+const session = (id) => {
+  let s = sessions.get(id);
+  if (!s) sessions.set(id, (s = fresh()));
+  return s;
+};
+const copy = (s) => s.map(([a, h]) => [a, h.copy()]);
 parentPort.on('message', (m) => {
   if (m.type === 'data') {
-    let s = sessions.get(m.id);
-    if (!s) sessions.set(m.id, (s = fresh()));
-    for (const [, h] of s) h.update(m.chunk);
+    for (const [, h] of session(m.id)) h.update(m.chunk);
     parentPort.postMessage({ type: 'ack', id: m.id, bytes: m.chunk.byteLength });
+  } else if (m.type === 'mark') {
+    marks.set(m.id, copy(session(m.id)));
+  } else if (m.type === 'restore') {
+    const mark = marks.get(m.id);
+    sessions.set(m.id, mark ? copy(mark) : fresh());
   } else if (m.type === 'digest') {
-    const s = sessions.get(m.id) ?? fresh();
+    const s = session(m.id);
     sessions.delete(m.id);
+    marks.delete(m.id);
     parentPort.postMessage({ type: 'digest', id: m.id, digests: Object.fromEntries(s.map(([a, h]) => [a, h.digest('hex')])) });
   } else if (m.type === 'drop') {
     sessions.delete(m.id);
+    marks.delete(m.id);
   }
 });
 `;
@@ -80,7 +92,7 @@ type WorkerMessage =
 
 class HashPool {
   readonly workers: Worker[];
-  readonly sessions = new Map<number, PooledHasher>();
+  readonly sessions = new Map<number, PoolSession>();
   private nextId = 1;
 
   constructor(onBroken: () => void) {
@@ -89,7 +101,7 @@ class HashPool {
       w.on('message', (m: WorkerMessage) => this.sessions.get(m.id)?.fromWorker(index, m));
       w.on('error', (err) => {
         onBroken();
-        for (const s of this.sessions.values()) s.destroy(err);
+        for (const s of this.sessions.values()) s.fail(err);
       });
       // After the listeners: adding a 'message' listener refs the worker's port again, which kept every
       // process that had started a simulator alive after close().
@@ -98,7 +110,7 @@ class HashPool {
     });
   }
 
-  open(session: PooledHasher): number {
+  open(session: PoolSession): number {
     const id = this.nextId++;
     this.sessions.set(id, session);
     return id;
@@ -113,8 +125,12 @@ function sharedPool(): HashPool {
   return pool;
 }
 
-/** All four hashes on the worker pool; waits when the workers fall behind. */
-export class PooledHasher extends Transform implements StreamHasher {
+/**
+ * All four hashes of one byte sequence on the worker pool, fed in pieces that may come from several
+ * streams (a multipart upload's parts). `mark` and `restore` take back every byte written after the mark:
+ * a part cut halfway is hashed again from its start when it is resent.
+ */
+export class PoolSession {
   private readonly pool = sharedPool();
   private readonly id = this.pool.open(this);
   private readonly inFlight = GROUPS.map(() => 0);
@@ -122,17 +138,36 @@ export class PooledHasher extends Transform implements StreamHasher {
   private digestsPending = 0;
   private onDigests?: () => void;
   private continueWrite?: () => void;
+  private failure?: (err: Error) => void;
   private size = 0;
+  private markedSize = 0;
+  /** Told when a worker dies (a stream stage destroys itself). */
+  onFail?: (err: Error) => void;
 
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+  /** `next` runs once the workers are not too far behind (at once, usually). */
+  write(chunk: Buffer, next: () => void): void {
     this.size += chunk.length;
     this.pool.workers.forEach((w, i) => {
       const copy = new Uint8Array(chunk);
       w.postMessage({ type: 'data', id: this.id, chunk: copy }, [copy.buffer]);
       this.inFlight[i]! += chunk.length;
     });
-    if (Math.max(...this.inFlight) > IN_FLIGHT_LIMIT) this.continueWrite = () => cb(null, chunk);
-    else cb(null, chunk);
+    if (Math.max(...this.inFlight) > IN_FLIGHT_LIMIT) this.continueWrite = next;
+    else next();
+  }
+
+  mark(): void {
+    this.markedSize = this.size;
+    for (const w of this.pool.workers) w.postMessage({ type: 'mark', id: this.id });
+  }
+
+  restore(): void {
+    this.size = this.markedSize;
+    for (const w of this.pool.workers) w.postMessage({ type: 'restore', id: this.id });
+  }
+
+  get bytes(): number {
+    return this.size;
   }
 
   fromWorker(index: number, m: WorkerMessage): void {
@@ -149,8 +184,10 @@ export class PooledHasher extends Transform implements StreamHasher {
     if (--this.digestsPending === 0) this.onDigests?.();
   }
 
+  /** The digests of everything written (and not taken back); the session ends. */
   result(): Promise<FileHashes> {
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
+      this.failure = reject;
       this.digestsPending = this.pool.workers.length;
       this.onDigests = () => {
         this.pool.sessions.delete(this.id);
@@ -160,11 +197,39 @@ export class PooledHasher extends Transform implements StreamHasher {
     });
   }
 
-  override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
-    // Streams destroy themselves after finishing; only an abandoned session is dropped.
-    if ((err || !this.writableFinished) && this.pool.sessions.delete(this.id)) {
+  /** Ends the session without digests. */
+  drop(): void {
+    if (this.pool.sessions.delete(this.id)) {
       for (const w of this.pool.workers) w.postMessage({ type: 'drop', id: this.id });
     }
+  }
+
+  /** A worker died: whoever waits on this session hears it. */
+  fail(err: Error): void {
+    this.failure?.(err);
+    this.onFail?.(err);
+  }
+}
+
+/** All four hashes on the worker pool, as a stream stage; waits when the workers fall behind. */
+export class PooledHasher extends Transform implements StreamHasher {
+  private readonly session = new PoolSession();
+  constructor() {
+    super();
+    this.session.onFail = (err) => this.destroy(err);
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.session.write(chunk, () => cb(null, chunk));
+  }
+
+  result(): Promise<FileHashes> {
+    return this.session.result();
+  }
+
+  override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
+    // Streams destroy themselves after finishing; only an abandoned session is dropped.
+    if (err || !this.writableFinished) this.session.drop();
     cb(err);
   }
 }

@@ -77,10 +77,12 @@ export function sendOnce(hop: Hop, context: SendContext): Promise<{ message: Res
     return directRequest(method, target, data, headers, {
       userAgent: config.userAgent,
       signal,
-      // Reads reuse connections (a promotion check makes hundreds of small requests); writes always
-      // get a fresh one, since a server closing an idle socket just as it is reused would fail a
-      // request that must not be sent twice.
-      agent: method === 'GET' || method === 'HEAD' ? context.agents.for(target) : false,
+      // Reads reuse connections (a promotion check makes hundreds of small requests); writes get a
+      // fresh one, since a server closing an idle socket just as it is reused would fail a request that
+      // must not be sent twice. Multipart parts reuse one: their loop resends a failed part, and a fresh
+      // connection per 32 MiB part cost twice the system CPU of one connection (TCP windows start small).
+      agent:
+        method === 'GET' || method === 'HEAD' || spec.reuseConnection ? context.agents.for(target) : false,
       ca: tls.ca,
       rejectUnauthorized: tls.rejectUnauthorized,
       socketTimeout,

@@ -37,6 +37,11 @@ export interface RequestSpec extends ErrorContext {
   /** Default: true for GET and HEAD. Non-idempotent requests are retried only if nothing can have been sent. */
   idempotent?: boolean;
   /**
+   * A write that may go on a kept-alive connection: its caller resends it after a network failure anyway
+   * (a multipart part). Other writes get a connection of their own (see `sendOnce`).
+   */
+  reuseConnection?: boolean;
+  /**
    * Resend a non-idempotent request after a 429 or 503 that carries Retry-After: a rate limiter or a
    * server in maintenance answers so instead of handling the request, and says when to come back.
    */

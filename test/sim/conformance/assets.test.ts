@@ -1,12 +1,13 @@
 // Asset directories (sca-api-notes §7): the multipart protocol as the docs and pgutil send it, its 400s, the
 // part faults, and `POST /upack/{feed}/import` from an asset directory.
 
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type SimulatorHandle, startSimulator } from '../index.js';
-import { ADMIN, PUBLISH, raw, upack, VIEW } from '../testing.js';
+import { Store } from '../store.js';
+import { ADMIN, PUBLISH, raw, upack, VIEW, zipBuffer } from '../testing.js';
 
 type Obj = Record<string, unknown>;
 
@@ -213,5 +214,117 @@ describe('POST /upack/{feed}/import from an asset directory', () => {
     });
     expect(r.status).toBeLessThan(300);
     expect((await raw(sim.url, 'GET', `${base}/kept.upack`, { headers: ADMIN })).status).toBe(200);
+  });
+});
+
+describe('hashes of a multipart upload', () => {
+  // Uploads of 4 MiB and more hash their parts as they arrive in order (as the PUT hashes its body), and
+  // the import then takes those hashes instead of reading the file again. Whatever the order and faults,
+  // the feed must report the hashes of the bytes it holds.
+  const MiB = 1024 * 1024;
+  let pkg: Buffer;
+  beforeEach(async () => {
+    pkg = await zipBuffer([
+      { name: 'upack.json', data: JSON.stringify({ name: 'hashed', version: '1.0.0' }) },
+      { name: 'package/data.bin', data: randomBytes(6 * MiB) },
+    ]);
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  const digests = (b: Buffer) =>
+    Object.fromEntries(
+      (['md5', 'sha1', 'sha256', 'sha512'] as const).map((a) => [a, createHash(a).update(b).digest('hex')]),
+    );
+
+  async function completeAndImport(path: string, id: string) {
+    const done = await raw(sim.url, 'POST', `${base}/${path}?id=${id}&multipart=complete`, {
+      headers: ADMIN,
+    });
+    expect(done.status, done.text).toBe(200);
+    const r = await raw(sim.url, 'POST', '/upack/dev-feed/import', {
+      headers: { ...PUBLISH, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ assetDirectory: 'big-assets', from: path }),
+    });
+    expect(r.status, r.text).toBe(201);
+    const versions = await raw(sim.url, 'GET', '/api/packages/dev-feed/versions?name=hashed', {
+      headers: VIEW,
+    });
+    return versions.json<Obj[]>()[0];
+  }
+
+  it('parts in order: the import takes the hashes computed on arrival, and they are right', async () => {
+    const reads = vi.spyOn(Store.prototype, 'hashFile');
+    await sendParts('p.upack', 'inorder', pkg, MiB);
+    expect(await completeAndImport('p.upack', 'inorder')).toMatchObject({
+      size: pkg.length,
+      ...digests(pkg),
+    });
+    expect(reads).not.toHaveBeenCalled();
+  });
+
+  it('a part cut halfway and sent again is hashed once, from its start', async () => {
+    sim.setAssetFaults([{ type: 'reset', index: 2, afterBytes: MiB / 2 + 7, times: 1 }]);
+    const reads = vi.spyOn(Store.prototype, 'hashFile');
+    const p = partUrl('c.upack', 'cut', 2, pkg.length, MiB);
+    await sendParts('c.upack', 'cut', pkg, MiB, [0, 1]);
+    await expect(
+      raw(sim.url, 'POST', p.url, { headers: ADMIN, body: pkg.subarray(p.start, p.start + p.size) }),
+    ).rejects.toThrow();
+    const rest = [...Array(Math.ceil(pkg.length / MiB)).keys()].slice(2);
+    await sendParts('c.upack', 'cut', pkg, MiB, rest);
+    expect(await completeAndImport('c.upack', 'cut')).toMatchObject({ size: pkg.length, ...digests(pkg) });
+    expect(reads).not.toHaveBeenCalled();
+  });
+
+  it('parts out of order: the import reads the file', async () => {
+    const reads = vi.spyOn(Store.prototype, 'hashFile');
+    const order = [...Array(Math.ceil(pkg.length / MiB)).keys()].reverse();
+    await sendParts('o.upack', 'reversed', pkg, MiB, order);
+    expect(await completeAndImport('o.upack', 'reversed')).toMatchObject({
+      size: pkg.length,
+      ...digests(pkg),
+    });
+    expect(reads).toHaveBeenCalledTimes(1);
+  });
+
+  it('a hashed part replaced by other bytes: the import reads the file', async () => {
+    const reads = vi.spyOn(Store.prototype, 'hashFile');
+    const p = partUrl('r.upack', 'replaced', 1, pkg.length, MiB);
+    await sendParts('r.upack', 'replaced', pkg, MiB, [0, 1]);
+    const other = Buffer.from(pkg);
+    other.fill(0x5a, p.start + 100, p.start + 200);
+    // Part 1 again with other bytes (repeatedPart "replace"): the stored file is `other`.
+    const again = await raw(sim.url, 'POST', p.url, {
+      headers: ADMIN,
+      body: other.subarray(p.start, p.start + p.size),
+    });
+    expect(again.status).toBe(200);
+    const rest = [...Array(Math.ceil(pkg.length / MiB)).keys()].slice(2);
+    await sendParts('r.upack', 'replaced', pkg, MiB, rest);
+    expect(await completeAndImport('r.upack', 'replaced')).toMatchObject({
+      size: pkg.length,
+      ...digests(other),
+    });
+    expect(reads).toHaveBeenCalledTimes(1);
+  });
+
+  it('a file replaced after complete is hashed as it now is', async () => {
+    await sendParts('x.upack', 'swapped', pkg, MiB);
+    const done = await raw(sim.url, 'POST', `${base}/x.upack?id=swapped&multipart=complete`, {
+      headers: ADMIN,
+    });
+    expect(done.status).toBe(200);
+    const other = Buffer.from(pkg);
+    other.fill(0x33, pkg.length - 5000, pkg.length - 4000);
+    expect((await raw(sim.url, 'POST', `${base}/x.upack`, { headers: ADMIN, body: other })).status).toBe(201);
+    const r = await raw(sim.url, 'POST', '/upack/dev-feed/import', {
+      headers: { ...PUBLISH, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ assetDirectory: 'big-assets', from: 'x.upack' }),
+    });
+    expect(r.status, r.text).toBe(201);
+    const versions = await raw(sim.url, 'GET', '/api/packages/dev-feed/versions?name=hashed', {
+      headers: VIEW,
+    });
+    expect(versions.json<Obj[]>()[0]).toMatchObject({ size: other.length, ...digests(other) });
   });
 });
