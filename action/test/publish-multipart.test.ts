@@ -162,6 +162,22 @@ describe('publish with asset-directory', () => {
     expect(log().filter((r) => r.includes('/download/'))).toEqual([]);
   });
 
+  it('a server without SHA-1s (no Packages API): verify downloads it after the import; verify: false does not', async () => {
+    sim.setFaults([{ method: 'GET', path: '/api/packages/', fault: { type: 'status', status: 404 } }]);
+    const checked = await publish(client(), options());
+    expect(checked.upload).toMatchObject({ method: 'multipart' });
+    expect(checked.verifiedBy).toBe('download');
+    expect(log().filter((r) => r.includes('/download/'))).toHaveLength(1);
+
+    const unchecked = await publish(
+      client(),
+      options({ verify: false, overrides: { group: 'apps', name: 'web', version: '1.2.4' } }),
+    );
+    expect(unchecked.upload).toMatchObject({ method: 'multipart' });
+    expect(unchecked.verifiedBy).toBeUndefined();
+    expect(log().filter((r) => r.includes('/download/'))).toHaveLength(1);
+  });
+
   it('an interrupted fallback PUT is sent again only after the feed shows it lacks the version', async () => {
     sim.setFaults([
       { method: 'PUT', path: '/upack/dev-feed/upload', times: 1, fault: { type: 'reset-request' } },
