@@ -24,7 +24,7 @@ import { feedState, missingFeedMessage } from '../shared/feed-check.js';
 import type { StepLogger } from '../shared/io.js';
 import { readManifestFile } from '../shared/manifest-file.js';
 import { warnAboutContents } from './contents.js';
-import type { IfExists, ManifestOverrides } from './inputs.js';
+import { DEFAULT_MULTIPART_THRESHOLD, type IfExists, type ManifestOverrides } from './inputs.js';
 import { composeManifest } from './manifest.js';
 import { sameContentAsStored, storedCommit } from './rerun.js';
 
@@ -43,7 +43,7 @@ export interface PublishOptions {
   verify: boolean;
   /** Packages above `multipartThreshold` go through this asset directory (multipart, then import). */
   assetDirectory?: string;
-  /** Bytes; default core's (256 MiB). */
+  /** Bytes; default 256 MiB (core's default too). */
   multipartThreshold?: number;
   /** Bytes per multipart part; default core's (32 MiB). Not an input: for tests and tuning. */
   partSizeBytes?: number;
@@ -366,7 +366,7 @@ async function sendPackage(
   if (resumable === undefined) {
     // The first PUT was interrupted and recovered: publishResumable chose the PUT because the package is not
     // above the threshold or the asset directory is missing.
-    const small = options.multipartThreshold !== undefined && built.size <= options.multipartThreshold;
+    const small = built.size <= (options.multipartThreshold ?? DEFAULT_MULTIPART_THRESHOLD);
     const reason = small
       ? `${built.size} bytes is not above the multipart-threshold`
       : `asset directory "${dir}" was not found`;
