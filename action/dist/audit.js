@@ -41023,6 +41023,15 @@ var TRUE_WORDS = ["true", "yes", "1"], FEED_NAME = /^[0-9A-Za-z._-]+$/, FALSE_WO
     let value = this.string(name2);
     return value === void 0 ? fallback : !/^\d+$/.test(value) || Number(value) < min || Number(value) > max ? (this.problems.push(`"${name2}" must be a whole number from ${min} to ${max}; got "${value}"`), fallback) : Number(value);
   }
+  /** A size in bytes: a bare whole number, or a number with a unit (`300MB`, `512MiB`, `1.5GiB`). */
+  bytes(name2, fallback) {
+    let value = this.string(name2);
+    if (value === void 0) return fallback;
+    let n = parseByteSize(value);
+    return n === void 0 ? (this.problems.push(
+      `"${name2}" must be a size such as 512MiB, 1GiB, 300MB or a whole number of bytes; got "${value}"`
+    ), fallback) : n;
+  }
   /** A duration in seconds (fractions allowed), returned in milliseconds. */
   seconds(name2, fallbackSeconds, allowZero) {
     let value = this.string(name2);
@@ -41060,7 +41069,25 @@ var TRUE_WORDS = ["true", "yes", "1"], FEED_NAME = /^[0-9A-Za-z._-]+$/, FALSE_WO
   finish() {
     if (this.problems.length > 0) throw new ValidationError("Invalid inputs", [...this.problems]);
   }
+}, BYTE_UNITS = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40
 };
+function parseByteSize(text) {
+  let match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+  if (!match) return;
+  let [, amount, unit] = match, factor = unit === "" ? 1 : BYTE_UNITS[unit.toLowerCase()];
+  if (factor === void 0 || factor === 1 && amount.includes(".")) return;
+  let bytes2 = Math.floor(Number(amount) * factor);
+  return Number.isSafeInteger(bytes2) ? bytes2 : void 0;
+}
 
 // src/audit/inputs.ts
 var FAIL_ON = ["noncompliant", "warn", "never"], CONTROL = /[\u0000-\u001f\u007f]/;

@@ -129,4 +129,60 @@ describe('publish inputs', () => {
   it('accepts if-exists in any case', () => {
     expect(parse({ 'if-exists': 'Overwrite' }).ifExists).toBe('overwrite');
   });
+
+  describe('asset-directory and multipart-threshold', () => {
+    it('default to no directory (always the plain PUT) and 256 MiB', () => {
+      const inputs = parse({});
+      expect(inputs.assetDirectory).toBeUndefined();
+      expect(inputs.multipartThreshold).toBe(256 * 1024 * 1024);
+      expect(parse({ 'asset-directory': '  ' }).assetDirectory).toBeUndefined();
+      expect(parse({ 'asset-directory': ' big-files ' }).assetDirectory).toBe('big-files');
+    });
+
+    it.each([
+      ['512MiB', 512 * 2 ** 20],
+      ['1GiB', 2 ** 30],
+      ['1gib', 2 ** 30],
+      ['300MB', 300_000_000],
+      ['300 MB', 300_000_000],
+      ['1.5GiB', 1.5 * 2 ** 30],
+      ['64KiB', 65_536],
+      ['2kb', 2000],
+      ['4096', 4096],
+      ['4096B', 4096],
+      ['0', 0],
+      ['1TiB', 2 ** 40],
+    ])('reads %s as %d bytes', (text, bytes) => {
+      expect(parse({ 'multipart-threshold': text }).multipartThreshold).toBe(bytes);
+    });
+
+    it.each([
+      'big',
+      '1.5',
+      '-1',
+      '10 MBs',
+      '1e9',
+      '1,000',
+      '2XB',
+      'MiB',
+      '0.5B',
+      '99999999TiB',
+    ])('refuses %s naming the input and the accepted forms', (text) => {
+      expect(problem({ 'multipart-threshold': text })).toBe(
+        `Invalid inputs: "multipart-threshold" must be a size such as 512MiB, 1GiB, 300MB or a whole number of bytes; got "${text}"`,
+      );
+    });
+
+    it('refuses a path or URL as asset-directory, together with the other problems', () => {
+      const message = problem({
+        'asset-directory': 'https://proget.example.com/endpoints/big',
+        'multipart-threshold': 'lots',
+      });
+      expect(message).toContain(
+        '"asset-directory" must be the name of an asset directory (a feed of type Asset in ProGet), not a path or URL; got "https://proget.example.com/endpoints/big"',
+      );
+      expect(message).toContain('"multipart-threshold" must be a size');
+      expect(problem({ 'asset-directory': 'dirs\\big' })).toContain('"asset-directory" must be the name');
+    });
+  });
 });

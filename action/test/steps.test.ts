@@ -79,6 +79,7 @@ describe('publish step', () => {
         'sha256',
         'size',
         'skipped',
+        'upload-method',
         'version',
       ].sort(),
     );
@@ -91,9 +92,11 @@ describe('publish step', () => {
       'download-url': `${SERVER}/upack/dev-feed/download/apps/web/1.2.3`,
       skipped: 'false',
       'artifact-id': '',
+      'upload-method': 'put',
     });
     expect(io.outputs.sha1).toMatch(/^[0-9a-f]{40}$/);
     expect(io.summary).toContain('### ProGet publish: Published');
+    expect(io.summary).toContain('| Upload | PUT (no asset-directory was given) |');
     expect(io.summary).toContain(`| SHA-1 | <code>${io.outputs.sha1}</code> |`);
     expect(io.summary).toContain(`[ProGet page](${SERVER}/feeds/dev-feed/apps/web/1.2.3)`);
     expect(io.logs).toContainEqual({

@@ -35,6 +35,10 @@ export interface PublishInputs {
   dryRun: boolean;
   verify: boolean;
   uploadArtifact: boolean;
+  /** Big packages go through this asset directory (multipart, then import); undefined = always the plain PUT. */
+  assetDirectory?: string;
+  /** Packages larger than this many bytes use the asset directory. */
+  multipartThreshold: number;
   /** Things the step should tell people as notices (a tag's `v` dropped, metadata without `_`). */
   notices: string[];
 }
@@ -75,10 +79,27 @@ export function readPublishInputs(source: InputSource, context: RunContext): Pub
     dryRun: inputs.boolean('dry-run', false),
     verify: inputs.boolean('verify', true),
     uploadArtifact: inputs.boolean('upload-artifact', false),
+    assetDirectory: readAssetDirectory(inputs),
+    multipartThreshold: inputs.bytes('multipart-threshold', DEFAULT_MULTIPART_THRESHOLD),
     notices,
   };
   inputs.finish();
   return result;
+}
+
+/** 256 MiB, as in action.yml: below it a failed PUT is cheap to repeat. */
+export const DEFAULT_MULTIPART_THRESHOLD = 256 * 1024 * 1024;
+
+/** An asset directory is named in a URL path segment (`/endpoints/{name}/...`): a name, not a path. */
+function readAssetDirectory(inputs: InputReader): string | undefined {
+  const value = inputs.string('asset-directory');
+  if (value !== undefined && /[/\\?#%]/.test(value)) {
+    inputs.problem(
+      `"asset-directory" must be the name of an asset directory (a feed of type Asset in ProGet), not a path or URL; got "${value}"`,
+    );
+    return undefined;
+  }
+  return value;
 }
 
 /** `include` lines starting with `!` exclude, as in upload-artifact's `path`. */

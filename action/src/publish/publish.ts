@@ -6,10 +6,12 @@ import { join, relative } from 'node:path';
 import {
   buildPackage,
   describePackage,
+  errorSummary,
   hashFile,
   isProGetError,
   type PackageVersionId,
   type ProGetClientApi,
+  type ResumableUploadResult,
   readPackage,
   type UniversalVersion,
   type UpackManifest,
@@ -22,7 +24,7 @@ import { feedState, missingFeedMessage } from '../shared/feed-check.js';
 import type { StepLogger } from '../shared/io.js';
 import { readManifestFile } from '../shared/manifest-file.js';
 import { warnAboutContents } from './contents.js';
-import type { IfExists, ManifestOverrides } from './inputs.js';
+import { DEFAULT_MULTIPART_THRESHOLD, type IfExists, type ManifestOverrides } from './inputs.js';
 import { composeManifest } from './manifest.js';
 import { sameContentAsStored, storedCommit } from './rerun.js';
 
@@ -39,6 +41,12 @@ export interface PublishOptions {
   ifExists: IfExists;
   dryRun: boolean;
   verify: boolean;
+  /** Packages above `multipartThreshold` go through this asset directory (multipart, then import). */
+  assetDirectory?: string;
+  /** Bytes; default 256 MiB (core's default too). */
+  multipartThreshold?: number;
+  /** Bytes per multipart part; default core's (32 MiB). Not an input: for tests and tuning. */
+  partSizeBytes?: number;
   /** Scratch space for the built package (RUNNER_TEMP), never the workspace. */
   tempDir: string;
   signal?: AbortSignal;
@@ -60,10 +68,25 @@ export interface PublishResult {
   size?: number;
   /** Content files in a package built here. */
   fileCount?: number;
-  /** How the upload was confirmed: the Packages API's hash, or downloading it again. */
-  verifiedBy?: 'packages-api' | 'download';
+  /**
+   * How the upload was confirmed: the Packages API's hash, downloading it again, or core's check of the
+   * feed's SHA-1 and size right after a multipart import.
+   */
+  verifiedBy?: 'packages-api' | 'download' | 'import-check';
+  /** How the bytes went up; absent when nothing was uploaded. */
+  upload?: UploadReport;
   packageUrl: string;
   downloadUrl: string;
+}
+
+export interface UploadReport {
+  method: 'put' | 'multipart';
+  /** Why this method, in words. */
+  reason: string;
+  assetDirectory?: string;
+  parts?: number;
+  /** Part requests sent, retries included. */
+  partRequests?: number;
 }
 
 const PACKAGE_FILE = /\.(upack|zip)$/i;
@@ -110,7 +133,7 @@ export async function publish(client: ProGetClientApi, options: PublishOptions):
 
   const built = await prepared.build();
   logger.info(`Uploading ${what} to ${feed} (${built.size} bytes)...`);
-  await uploadWithRecovery(client, options, id, built);
+  const sent = await sendPackage(client, options, id, built);
   logger.info(`Uploaded ${what} to ${feed}.`);
 
   const result: PublishResult = {
@@ -119,8 +142,12 @@ export async function publish(client: ProGetClientApi, options: PublishOptions):
     id,
     ...built,
     ...links,
+    upload: sent.report,
   };
-  if (options.verify) result.verifiedBy = await verifyUpload(client, options, id, built.sha1);
+  // A multipart import is always followed by core's check of the feed's SHA-1 and size (it is how a lost
+  // connection after the import is told from a failed import): the step does not read it back again.
+  if (sent.importChecked) result.verifiedBy = 'import-check';
+  else if (options.verify) result.verifiedBy = await verifyUpload(client, options, id, built.sha1);
   return result;
 }
 
@@ -292,28 +319,135 @@ async function serverHashes(
 const UPLOAD_ATTEMPTS = 2;
 
 /**
+ * The plain PUT, or with an asset directory core's `publishResumable` (multipart above the threshold, the
+ * PUT below it or where the directory is missing). A PUT, chosen either way, keeps `uploadWithRecovery`'s
+ * rule; the multipart path retries each part itself and checks the feed after the import.
+ */
+async function sendPackage(
+  client: ProGetClientApi,
+  options: PublishOptions,
+  id: PackageVersionId,
+  built: Built,
+): Promise<{ report: UploadReport; importChecked: boolean }> {
+  const { feed, logger, signal } = options;
+  const knownHashes = { size: built.size, sha1: built.sha1, sha256: built.sha256 };
+  const put = async () => {
+    // The build (or hashFile for a given package) already hashed these bytes: not again while sending.
+    await client.universal.upload(feed, built.file, { signal, knownHashes });
+  };
+  const dir = options.assetDirectory;
+  if (dir === undefined) {
+    await uploadWithRecovery(options, id, built, client, put);
+    return { report: { method: 'put', reason: 'no asset-directory was given' }, importChecked: false };
+  }
+
+  let resumable: ResumableUploadResult | undefined;
+  const what = describePackage(id);
+  try {
+    await uploadWithRecovery(options, id, built, client, async (attempt) => {
+      // A second attempt follows only an interrupted PUT (the multipart path is never resent whole).
+      if (attempt > 1) return put();
+      resumable = await client.universal.publishResumable(feed, built.file, {
+        assetDirectory: dir,
+        thresholdBytes: options.multipartThreshold,
+        partSizeBytes: options.partSizeBytes,
+        knownHashes,
+        signal,
+        onPartRetry: ({ index, attempt: failed, error }) =>
+          logger.warning(
+            `Part ${index + 1} (index ${index}) of ${what} failed on attempt ${failed} (${errorSummary(error)}); sending that part again.`,
+          ),
+      });
+    });
+  } catch (e) {
+    throw await importFailure(client, options, id, e);
+  }
+
+  if (resumable === undefined) {
+    // The first PUT was interrupted and recovered: publishResumable chose the PUT because the package is not
+    // above the threshold or the asset directory is missing.
+    const small = built.size <= (options.multipartThreshold ?? DEFAULT_MULTIPART_THRESHOLD);
+    const reason = small
+      ? `${built.size} bytes is not above the multipart-threshold`
+      : `asset directory "${dir}" was not found`;
+    logger.info(`Upload method: PUT, because ${reason}.`);
+    return { report: { method: 'put', reason }, importChecked: false };
+  }
+  const r = resumable;
+  if (r.method === 'put') {
+    logger.info(`Upload method: PUT, because ${r.reason}.`);
+    return { report: { method: 'put', reason: r.reason }, importChecked: false };
+  }
+  const retries = (r.partRequests ?? 0) - (r.parts ?? 0);
+  logger.info(
+    `Upload method: multipart through asset directory "${dir}", because ${r.reason}: ${r.parts} part${r.parts === 1 ? '' : 's'}${retries > 0 ? ` (${retries} sent again)` : ''}, then imported into ${feed}${r.verified === 'sha1' ? `; ${feed} reports SHA-1 ${r.sha1}` : ''}.`,
+  );
+  return {
+    report: {
+      method: 'multipart',
+      reason: r.reason,
+      assetDirectory: dir,
+      parts: r.parts,
+      partRequests: r.partRequests,
+    },
+    importChecked: r.verified === 'sha1',
+  };
+}
+
+/**
+ * A failed `POST /upack/{feed}/import` said in the step's words: the file had reached the asset directory,
+ * core deleted it again (best effort), and whether anything of it is still there.
+ */
+async function importFailure(
+  client: ProGetClientApi,
+  options: PublishOptions,
+  id: PackageVersionId,
+  error: unknown,
+): Promise<unknown> {
+  const dir = options.assetDirectory;
+  if (dir === undefined || !isProGetError(error) || error.method !== 'POST') return error;
+  if (!/\/upack\/[^/?]+\/import(\?|$)/.test(new URL(error.url ?? '/', 'http://x').pathname)) return error;
+  const prefix = `${id.name}-${id.version}.`;
+  const left = await client.assets
+    .list(dir, '', { signal: options.signal })
+    .then((items) =>
+      (items ?? []).filter((i) => !i.directory && i.name.startsWith(prefix) && i.name.endsWith('.upack')),
+    )
+    .catch(() => undefined);
+  const cleanup =
+    left === undefined
+      ? `The step deleted the uploaded copy from asset directory "${dir}" (whether that worked could not be checked; look there for ${prefix}*.upack).`
+      : left.length === 0
+        ? `The uploaded copy was deleted from asset directory "${dir}": nothing is left behind.`
+        : `Deleting the uploaded copy from asset directory "${dir}" failed: delete ${left.map((i) => i.name).join(', ')} there by hand.`;
+  const hint = error.hint ? ` ${error.hint}` : '';
+  return new StepError(
+    `${describePackage(id)} reached asset directory "${dir}" in full, but importing it into ${options.feed} failed: ${error.summary}.${hint} ${cleanup} Fix the cause and publish again, or leave asset-directory empty to use the plain PUT.`,
+  );
+}
+
+/**
  * An upload whose connection broke may or may not have landed, and a PUT is never blindly resent. Ask the
  * server instead: nothing there → sending again replaces nothing; our exact bytes there → it landed; other
  * bytes there → sending again would overwrite them, which only `if-exists: overwrite` allows.
  */
 async function uploadWithRecovery(
-  client: ProGetClientApi,
   options: PublishOptions,
   id: PackageVersionId,
   built: Built,
+  client: ProGetClientApi,
+  send: (attempt: number) => Promise<void>,
 ): Promise<void> {
   const { feed, logger, signal } = options;
   const what = describePackage(id);
   for (let attempt = 1; ; attempt++) {
     try {
-      // The build (or hashFile for a given package) already hashed these bytes: not again while sending.
-      await client.universal.upload(feed, built.file, {
-        signal,
-        knownHashes: { size: built.size, sha1: built.sha1, sha256: built.sha256 },
-      });
+      await send(attempt);
       return;
     } catch (e) {
       if (!isProGetError(e) || (e.kind !== 'network' && e.kind !== 'timeout')) throw e;
+      // Only a PUT: a multipart upload that gave up has had its parts retried, and its import checked.
+      if (e.method !== undefined && e.method !== 'PUT') throw e;
       const cut = e.summary;
       const now = await client.universal.getVersion(feed, id, { signal });
       if (now !== undefined && (await storedSha1(client, options, id)).sha1 === built.sha1) {

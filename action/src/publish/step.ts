@@ -3,11 +3,11 @@
 import { describePackage } from '@proget-ci/core';
 import type { StepEnvironment } from '../shared/environment.js';
 import { withFailureSummary } from '../shared/failure-summary.js';
-import { code, formatBytes, link, table } from '../shared/markdown.js';
+import { cell, code, formatBytes, link, table } from '../shared/markdown.js';
 import { type ArtifactUploader, artifactName } from './artifact.js';
 import { readPublishInputs } from './inputs.js';
 import { provenance } from './manifest.js';
-import { type PublishResult, publish } from './publish.js';
+import { type PublishResult, publish, type UploadReport } from './publish.js';
 
 export async function publishStep(env: StepEnvironment, artifacts: ArtifactUploader): Promise<void> {
   await withFailureSummary(env.io, 'ProGet publish: failed', () => runPublish(env, artifacts));
@@ -29,6 +29,8 @@ async function runPublish(env: StepEnvironment, artifacts: ArtifactUploader): Pr
     ifExists: inputs.ifExists,
     dryRun: inputs.dryRun,
     verify: inputs.verify,
+    assetDirectory: inputs.assetDirectory,
+    multipartThreshold: inputs.multipartThreshold,
     tempDir: context.tempDir,
     logger: io,
   });
@@ -62,6 +64,7 @@ async function runPublish(env: StepEnvironment, artifacts: ArtifactUploader): Pr
     'download-url': result.downloadUrl,
     skipped: String(result.outcome !== 'published' && result.outcome !== 'overwritten'),
     'artifact-id': artifactId,
+    'upload-method': result.upload?.method ?? '',
   };
   for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value);
   if (result.outcome === 'skipped-rerun') {
@@ -82,6 +85,19 @@ const HEADLINES: Record<PublishResult['outcome'], string> = {
   'dry-run': 'Dry run: built, not uploaded',
 };
 
+const VERIFIED: Record<NonNullable<PublishResult['verifiedBy']>, string> = {
+  'packages-api': 'SHA-1 reported by ProGet matches',
+  download: 'downloaded again; SHA-1 matches',
+  'import-check': 'SHA-1 and size reported by ProGet after the import match',
+};
+
+function uploadCell(upload: UploadReport): string {
+  if (upload.method === 'put') return `PUT (${cell(upload.reason)})`;
+  const parts = upload.parts ?? 0;
+  const again = (upload.partRequests ?? parts) - parts;
+  return `multipart: ${parts} part${parts === 1 ? '' : 's'}${again > 0 ? `, ${again} sent again` : ''}, through asset directory ${code(upload.assetDirectory)}, then imported`;
+}
+
 export function publishSummary(result: PublishResult, artifactId: string): string {
   const rows: [string, string][] = [
     ['Package', code(result.id.group ? `${result.id.group}/${result.id.name}` : result.id.name)],
@@ -92,14 +108,8 @@ export function publishSummary(result: PublishResult, artifactId: string): strin
     ['SHA-256', code(result.sha256)],
   ];
   if (result.fileCount !== undefined) rows.push(['Files', String(result.fileCount)]);
-  if (result.verifiedBy) {
-    rows.push([
-      'Verified',
-      result.verifiedBy === 'packages-api'
-        ? 'SHA-1 reported by ProGet matches'
-        : 'downloaded again; SHA-1 matches',
-    ]);
-  }
+  if (result.upload) rows.push(['Upload', uploadCell(result.upload)]);
+  if (result.verifiedBy) rows.push(['Verified', VERIFIED[result.verifiedBy]]);
   if (result.outcome !== 'dry-run') {
     rows.push([
       'Links',

@@ -79,6 +79,20 @@ export class InputReader {
     return Number(value);
   }
 
+  /** A size in bytes: a bare whole number, or a number with a unit (`300MB`, `512MiB`, `1.5GiB`). */
+  bytes(name: string, fallback: number): number {
+    const value = this.string(name);
+    if (value === undefined) return fallback;
+    const n = parseByteSize(value);
+    if (n === undefined) {
+      this.problems.push(
+        `"${name}" must be a size such as 512MiB, 1GiB, 300MB or a whole number of bytes; got "${value}"`,
+      );
+      return fallback;
+    }
+    return n;
+  }
+
   /** A duration in seconds (fractions allowed), returned in milliseconds. */
   seconds(name: string, fallbackSeconds: number | undefined, allowZero: boolean): number | undefined {
     const value = this.string(name);
@@ -135,4 +149,31 @@ export class InputReader {
   finish(): void {
     if (this.problems.length > 0) throw new ValidationError('Invalid inputs', [...this.problems]);
   }
+}
+
+const BYTE_UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+
+/**
+ * `300MB` (decimal, 1000²), `512MiB` (binary, 1024²), `1.5GiB`, `4096`; units in any case, a space allowed
+ * before them. Whole bytes only (a fraction of a byte is refused), at most 2^53 - 1.
+ */
+export function parseByteSize(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+  if (!match) return undefined;
+  const [, amount, unit] = match as unknown as [string, string, string];
+  const factor = unit === '' ? 1 : BYTE_UNITS[unit.toLowerCase()];
+  if (factor === undefined) return undefined;
+  if (factor === 1 && amount.includes('.')) return undefined;
+  const bytes = Math.floor(Number(amount) * factor);
+  return Number.isSafeInteger(bytes) ? bytes : undefined;
 }
