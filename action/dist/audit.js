@@ -33272,6 +33272,11 @@ var ProGetError = class _ProGetError extends Error {
     let copy = new _ProGetError(init);
     return this.stack && (copy.stack = scrub(this.stack)), copy;
   }
+  /** This error with `more` added to its hint (what the caller did about it, say). */
+  withHint(more) {
+    let copy = new _ProGetError({ ...this.#init, hint: this.hint ? `${this.hint} ${more}` : more });
+    return this.stack && (copy.stack = this.stack), copy;
+  }
   /** The first line of the message: what went wrong and where, without the server's text or the hint. */
   get summary() {
     return firstLine(this.message);
@@ -36682,8 +36687,13 @@ async function publishResumable(areas, feed, filePath, options2 = {}) {
     let done = isProGetError(error2, "network") || isProGetError(error2, "timeout") ? await verifyImport(areas, feed, id, uploaded, options2.signal).catch(() => {
     }) : void 0;
     if (done === "sha1") return result(done);
-    throw await areas.assets.delete(dir, assetPath).catch(() => {
-    }), error2;
+    let removed = await areas.assets.delete(dir, assetPath).then(
+      () => !0,
+      () => !1
+    );
+    throw isProGetError(error2) ? error2.withHint(
+      removed ? `The uploaded copy (${assetPath}) was deleted from asset directory "${dir}": nothing is left behind.` : `Deleting the uploaded copy from asset directory "${dir}" failed: delete ${assetPath} there by hand.`
+    ) : error2;
   }
   return result(await verifyImport(areas, feed, id, uploaded, options2.signal));
   function result(verified) {
@@ -37155,7 +37165,7 @@ var UniversalArea = class {
       accept: "*/*",
       signal: options2?.signal,
       operation: `import ${request.from} into feed "${feed}"`,
-      privilege: `Feeds_AddPackage on feed "${feed}"`
+      privilege: `Feeds_AddPackage on feed "${feed}" (plus Feeds_OverwritePackage to replace an existing version)`
     });
   }
   async search(feed, query, options2) {

@@ -210,9 +210,10 @@ describe('publish with asset-directory', () => {
       `apps/web 1.2.3 reached asset directory "${DIR}" in full, but importing it into dev-feed failed:`,
     );
     expect(message).toContain('403');
-    expect(message).toContain(
-      `The uploaded copy was deleted from asset directory "${DIR}": nothing is left behind.`,
+    expect(message).toMatch(
+      /The uploaded copy \(web-1\.2\.3\.[0-9a-f]{8}\.upack\) was deleted from asset directory "[^"]+": nothing is left behind\./,
     );
+    expect(message).toContain('Feeds_OverwritePackage');
     expect(message).toContain('leave asset-directory empty');
     expect(await client().assets.list(DIR)).toEqual([]);
     expect(await stored()).toBe(before);

@@ -90,6 +90,13 @@ export class ProGetError extends Error {
     return copy;
   }
 
+  /** This error with `more` added to its hint (what the caller did about it, say). */
+  withHint(more: string): ProGetError {
+    const copy = new ProGetError({ ...this.#init, hint: this.hint ? `${this.hint} ${more}` : more });
+    if (this.stack) copy.stack = this.stack;
+    return copy;
+  }
+
   /** The first line of the message: what went wrong and where, without the server's text or the hint. */
   get summary(): string {
     return firstLine(this.message);

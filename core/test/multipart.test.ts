@@ -301,9 +301,31 @@ describe('publishResumable', () => {
     const error = await rejection(adder.universal.publishResumable('dev-feed', pkgPath, opts));
     expect(error).toBeInstanceOf(ProGetError);
     expect((error as unknown as ProGetError).status).toBe(403);
+    // The refusal names the right that was missing (replacing a version), and what became of the copy.
+    expect((error as Error).message).toContain('Feeds_OverwritePackage');
+    expect((error as unknown as ProGetError).hint).toMatch(
+      /The uploaded copy \(big-1\.0\.0\.[0-9a-f]{8}\.upack\) was deleted from asset directory "big-assets": nothing is left behind\.$/,
+    );
     const deletes = sim.requests().filter((r) => r.url.startsWith('/endpoints/big-assets/delete/'));
     expect(deletes).toHaveLength(1);
     expect(await adder.assets.list('big-assets')).toEqual([]);
+  });
+
+  it('a failed import whose cleanup fails too says which file to delete by hand', async () => {
+    const adder = new ProGetClient({ url: sim.url, apiKey: 'adder', retries: 0 });
+    await adder.universal.upload('dev-feed', pkgPath);
+    sim.setFaults([
+      { method: 'POST', path: '/endpoints/big-assets/delete/', fault: { type: 'status', status: 500 } },
+    ]);
+    const error = (await rejection(
+      adder.universal.publishResumable('dev-feed', pkgPath, opts),
+    )) as unknown as ProGetError;
+    expect(error.status).toBe(403);
+    const [left] = (await adder.assets.list('big-assets')) ?? [];
+    expect(left?.name).toMatch(/^big-1\.0\.0\.[0-9a-f]{8}\.upack$/);
+    expect(error.hint).toContain(
+      `Deleting the uploaded copy from asset directory "big-assets" failed: delete ${left!.name} there by hand.`,
+    );
   });
 
   it('falls back to the plain PUT below the threshold, without a directory, and on a 404 for it', async () => {

@@ -360,7 +360,7 @@ async function sendPackage(
       });
     });
   } catch (e) {
-    throw await importFailure(client, options, id, e);
+    throw importFailure(options, id, e);
   }
 
   if (resumable === undefined) {
@@ -395,34 +395,16 @@ async function sendPackage(
 }
 
 /**
- * A failed `POST /upack/{feed}/import` said in the step's words: the file had reached the asset directory,
- * core deleted it again (best effort), and whether anything of it is still there.
+ * A failed `POST /upack/{feed}/import` said in the step's words: the file had reached the asset directory;
+ * core's hint says whether its copy there was deleted again or must be deleted by hand.
  */
-async function importFailure(
-  client: ProGetClientApi,
-  options: PublishOptions,
-  id: PackageVersionId,
-  error: unknown,
-): Promise<unknown> {
+function importFailure(options: PublishOptions, id: PackageVersionId, error: unknown): unknown {
   const dir = options.assetDirectory;
   if (dir === undefined || !isProGetError(error) || error.method !== 'POST') return error;
   if (!/\/upack\/[^/?]+\/import(\?|$)/.test(new URL(error.url ?? '/', 'http://x').pathname)) return error;
-  const prefix = `${id.name}-${id.version}.`;
-  const left = await client.assets
-    .list(dir, '', { signal: options.signal })
-    .then((items) =>
-      (items ?? []).filter((i) => !i.directory && i.name.startsWith(prefix) && i.name.endsWith('.upack')),
-    )
-    .catch(() => undefined);
-  const cleanup =
-    left === undefined
-      ? `The step deleted the uploaded copy from asset directory "${dir}" (whether that worked could not be checked; look there for ${prefix}*.upack).`
-      : left.length === 0
-        ? `The uploaded copy was deleted from asset directory "${dir}": nothing is left behind.`
-        : `Deleting the uploaded copy from asset directory "${dir}" failed: delete ${left.map((i) => i.name).join(', ')} there by hand.`;
   const hint = error.hint ? ` ${error.hint}` : '';
   return new StepError(
-    `${describePackage(id)} reached asset directory "${dir}" in full, but importing it into ${options.feed} failed: ${error.summary}.${hint} ${cleanup} Fix the cause and publish again, or leave asset-directory empty to use the plain PUT.`,
+    `${describePackage(id)} reached asset directory "${dir}" in full, but importing it into ${options.feed} failed: ${error.summary}.${hint} Fix the cause and publish again, or leave asset-directory empty to use the plain PUT.`,
   );
 }
 

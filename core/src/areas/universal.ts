@@ -435,7 +435,7 @@ export class UniversalArea implements UniversalApi {
       accept: '*/*',
       signal: options?.signal,
       operation: `import ${request.from} into feed "${feed}"`,
-      privilege: `Feeds_AddPackage on feed "${feed}"`,
+      privilege: `Feeds_AddPackage on feed "${feed}" (plus Feeds_OverwritePackage to replace an existing version)`,
     });
   }
 

@@ -95,9 +95,18 @@ export async function publishResumable(
       ? await verifyImport(areas, feed, id, uploaded, options.signal).catch(() => undefined)
       : undefined;
     if (done === 'sha1') return result(done);
-    // The import did not take the file: remove it rather than leave a package-sized orphan behind.
-    await areas.assets.delete(dir, assetPath).catch(() => undefined);
-    throw error;
+    // The import did not take the file: remove it rather than leave a package-sized orphan behind, and say
+    // whether that worked.
+    const removed = await areas.assets.delete(dir, assetPath).then(
+      () => true,
+      () => false,
+    );
+    if (!isProGetError(error)) throw error;
+    throw error.withHint(
+      removed
+        ? `The uploaded copy (${assetPath}) was deleted from asset directory "${dir}": nothing is left behind.`
+        : `Deleting the uploaded copy from asset directory "${dir}" failed: delete ${assetPath} there by hand.`,
+    );
   }
   return result(await verifyImport(areas, feed, id, uploaded, options.signal));
 
