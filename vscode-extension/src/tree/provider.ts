@@ -73,8 +73,6 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     this.changed.dispose();
   }
 
-  // --- TreeDataProvider -------------------------------------------------------------------------------
-
   getTreeItem(node: TreeNode): vscode.TreeItem {
     return toTreeItem(node, this.itemState(node));
   }
@@ -119,8 +117,6 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     item.tooltip = tooltip;
     return item;
   }
-
-  // --- Actions ----------------------------------------------------------------------------------------
 
   /** Reloads a node and everything below it (the whole tree without a node). Old children stay until then. */
   refresh(node?: TreeNode): void {
@@ -312,8 +308,6 @@ export class FeedsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     if (at >= shown) this.shown.set(id, Math.ceil((at + 1) / size) * size);
     this.changed.fire(feed);
   }
-
-  // --- Loading ----------------------------------------------------------------------------------------
 
   /**
    * The configured servers as nodes, the same objects each time (while the name stays): VS Code finds the
