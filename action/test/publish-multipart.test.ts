@@ -230,19 +230,19 @@ describe('publish step with asset-directory', () => {
     };
   }
   const noArtifacts: ArtifactUploader = { upload: async () => ({ skipped: 'not used' }) };
+  const stepInputs = () => ({
+    server: sim.url,
+    'api-key': 'demo-admin-key',
+    feed: 'dev-feed',
+    path: source,
+    group: 'apps',
+    name: 'web',
+    version: '1.2.3',
+    'asset-directory': DIR,
+  });
 
   it('sets upload-method and names the method and parts in the summary', async () => {
-    const io = new FakeIo({
-      server: sim.url,
-      'api-key': 'demo-admin-key',
-      feed: 'dev-feed',
-      path: source,
-      group: 'apps',
-      name: 'web',
-      version: '1.2.3',
-      'asset-directory': DIR,
-      'multipart-threshold': '1KiB',
-    });
+    const io = new FakeIo({ ...stepInputs(), 'multipart-threshold': '1KiB' });
     await runStep(io, () => publishStep(environment(io, source), noArtifacts));
     expect(io.failed).toBeUndefined();
     // The default part size (32 MiB) holds the whole package: one part.
@@ -255,17 +255,7 @@ describe('publish step with asset-directory', () => {
   });
 
   it('upload-method is empty when nothing was uploaded (dry run, existing version skipped)', async () => {
-    const inputs = {
-      server: sim.url,
-      'api-key': 'demo-admin-key',
-      feed: 'dev-feed',
-      path: source,
-      group: 'apps',
-      name: 'web',
-      version: '1.2.3',
-      'asset-directory': DIR,
-      'multipart-threshold': '0',
-    };
+    const inputs = { ...stepInputs(), 'multipart-threshold': '0' };
     const dry = new FakeIo({ ...inputs, 'dry-run': 'true' });
     await runStep(dry, () => publishStep(environment(dry, source), noArtifacts));
     expect(dry.failed).toBeUndefined();
