@@ -3113,7 +3113,7 @@ var require_webidl = __commonJS({
 var require_util2 = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
-    var { Transform: Transform6 } = __require("node:stream"), zlib2 = __require("node:zlib"), { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3(), { getGlobalOrigin } = require_global(), { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url(), { performance: performance2 } = __require("node:perf_hooks"), { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util(), assert = __require("node:assert"), { isUint8Array } = __require("node:util/types"), { webidl } = require_webidl(), supportedHashes = [], crypto2;
+    var { Transform: Transform6 } = __require("node:stream"), zlib3 = __require("node:zlib"), { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3(), { getGlobalOrigin } = require_global(), { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url(), { performance: performance2 } = __require("node:perf_hooks"), { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util(), assert = __require("node:assert"), { isUint8Array } = __require("node:util/types"), { webidl } = require_webidl(), supportedHashes = [], crypto2;
     try {
       crypto2 = __require("node:crypto");
       let possibleRelevantHashes = ["sha256", "sha384", "sha512"];
@@ -3628,7 +3628,7 @@ var require_util2 = __commonJS({
             callback();
             return;
           }
-          this._inflateStream = (chunk[0] & 15) === 8 ? zlib2.createInflate(this.#zlibOptions) : zlib2.createInflateRaw(this.#zlibOptions), this._inflateStream.on("data", this.push.bind(this)), this._inflateStream.on("end", () => this.push(null)), this._inflateStream.on("error", (err) => this.destroy(err));
+          this._inflateStream = (chunk[0] & 15) === 8 ? zlib3.createInflate(this.#zlibOptions) : zlib3.createInflateRaw(this.#zlibOptions), this._inflateStream.on("data", this.push.bind(this)), this._inflateStream.on("end", () => this.push(null)), this._inflateStream.on("error", (err) => this.destroy(err));
         }
         this._inflateStream.write(chunk, encoding, callback);
       }
@@ -7596,7 +7596,7 @@ var require_mock_interceptor = __commonJS({
 var require_mock_client = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
-    var { promisify } = __require("node:util"), Client = require_client(), { buildMockDispatch } = require_mock_utils(), {
+    var { promisify: promisify2 } = __require("node:util"), Client = require_client(), { buildMockDispatch } = require_mock_utils(), {
       kDispatches,
       kMockAgent,
       kClose,
@@ -7620,7 +7620,7 @@ var require_mock_client = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify(this[kOriginalClose])(), this[kConnected] = 0, this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
+        await promisify2(this[kOriginalClose])(), this[kConnected] = 0, this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
     };
     module.exports = MockClient;
@@ -7631,7 +7631,7 @@ var require_mock_client = __commonJS({
 var require_mock_pool = __commonJS({
   "../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
     "use strict";
-    var { promisify } = __require("node:util"), Pool = require_pool(), { buildMockDispatch } = require_mock_utils(), {
+    var { promisify: promisify2 } = __require("node:util"), Pool = require_pool(), { buildMockDispatch } = require_mock_utils(), {
       kDispatches,
       kMockAgent,
       kClose,
@@ -7655,7 +7655,7 @@ var require_mock_pool = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify(this[kOriginalClose])(), this[kConnected] = 0, this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
+        await promisify2(this[kOriginalClose])(), this[kConnected] = 0, this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
     };
     module.exports = MockPool;
@@ -9384,7 +9384,7 @@ var require_fetch = __commonJS({
       filterResponse,
       makeResponse,
       fromInnerResponse
-    } = require_response(), { HeadersList } = require_headers(), { Request, cloneRequest } = require_request2(), zlib2 = __require("node:zlib"), {
+    } = require_response(), { HeadersList } = require_headers(), { Request, cloneRequest } = require_request2(), zlib3 = __require("node:zlib"), {
       bytesMatch,
       makePolicyContainer,
       clonePolicyContainer,
@@ -9881,23 +9881,23 @@ var require_fetch = __commonJS({
                 for (let i = codings.length - 1; i >= 0; --i) {
                   let coding = codings[i].trim();
                   if (coding === "x-gzip" || coding === "gzip")
-                    decoders.push(zlib2.createGunzip({
+                    decoders.push(zlib3.createGunzip({
                       // Be less strict when decoding compressed responses, since sometimes
                       // servers send slightly invalid responses that are still accepted
                       // by common browsers.
                       // Always using Z_SYNC_FLUSH is what cURL does.
-                      flush: zlib2.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib2.constants.Z_SYNC_FLUSH
+                      flush: zlib3.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib3.constants.Z_SYNC_FLUSH
                     }));
                   else if (coding === "deflate")
                     decoders.push(createInflate({
-                      flush: zlib2.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib2.constants.Z_SYNC_FLUSH
+                      flush: zlib3.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib3.constants.Z_SYNC_FLUSH
                     }));
                   else if (coding === "br")
-                    decoders.push(zlib2.createBrotliDecompress({
-                      flush: zlib2.constants.BROTLI_OPERATION_FLUSH,
-                      finishFlush: zlib2.constants.BROTLI_OPERATION_FLUSH
+                    decoders.push(zlib3.createBrotliDecompress({
+                      flush: zlib3.constants.BROTLI_OPERATION_FLUSH,
+                      finishFlush: zlib3.constants.BROTLI_OPERATION_FLUSH
                     }));
                   else {
                     decoders.length = 0;
@@ -14122,7 +14122,7 @@ var require_crc32 = __commonJS({
 // ../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/index.js
 var require_yauzl = __commonJS({
   "../node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/index.js"(exports) {
-    var fs3 = __require("fs"), zlib2 = __require("zlib"), fd_slicer = require_fd_slicer(), util = __require("util"), EventEmitter = __require("events").EventEmitter, Transform6 = __require("stream").Transform, PassThrough2 = __require("stream").PassThrough, Writable3 = __require("stream").Writable, crc323 = typeof zlib2.crc32 == "function" ? zlib2.crc32 : require_crc32();
+    var fs3 = __require("fs"), zlib3 = __require("zlib"), fd_slicer = require_fd_slicer(), util = __require("util"), EventEmitter = __require("events").EventEmitter, Transform6 = __require("stream").Transform, PassThrough2 = __require("stream").PassThrough, Writable3 = __require("stream").Writable, crc323 = typeof zlib3.crc32 == "function" ? zlib3.crc32 : require_crc32();
     exports.open = open5;
     exports.fromFd = fromFd;
     exports.fromBuffer = fromBuffer;
@@ -14423,7 +14423,7 @@ var require_yauzl = __commonJS({
         end: fileDataStart + relativeEnd
       }), endpointStream = readStream;
       if (decompress) {
-        var destroyed = !1, inflateFilter = zlib2.createInflateRaw();
+        var destroyed = !1, inflateFilter = zlib3.createInflateRaw();
         readStream.on("error", function(err) {
           setImmediate(function() {
             destroyed || inflateFilter.emit("error", err);
@@ -22240,9 +22240,14 @@ function versionPageUrl(server, feed, id) {
   return `${server}/feeds/${seg(feed)}/${idPath(id)}/${seg(id.version)}`;
 }
 
+// ../core/src/upack/compressible.ts
+import { promisify } from "node:util";
+import * as zlib2 from "node:zlib";
+var deflateRaw2 = promisify(zlib2.deflateRaw), PIECE = 8 * 1024, WINDOW = 32 * 1024, SAMPLED_BLOCK_MIN = 64 * 1024;
+
 // ../core/src/upack/zip-pipeline.ts
 var BLOCK_SIZE2 = 1024 * 1024, DICTIONARY_SIZE = 32 * 1024;
-var SINK_QUEUE = 4 * BLOCK_SIZE2, EMPTY = Buffer.alloc(0);
+var SINK_QUEUE = 4 * BLOCK_SIZE2, EMPTY = Buffer.alloc(0), PROBE = Buffer.alloc(1);
 
 // ../core/src/upack/build.ts
 var FIXED_ENTRY_DATE = new Date(Date.UTC(2e3, 0, 1, 0, 0, 0));

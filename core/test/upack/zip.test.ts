@@ -139,6 +139,30 @@ describe('writeZip', () => {
     expect(eight).toEqual(one);
   });
 
+  it('writes incompressible blocks as stored deflate blocks, without searching them', async () => {
+    const { sources, contents } = await mixedSources();
+    const out = join(dir, 'mixed.zip');
+    await zipTo(out, sources);
+    const random = (await zipEntries(out)).find((e) => e.fileName === 'c/random.bin')!;
+    expect(random.compressionMethod).toBe(8);
+    const fh = await open(out, 'r');
+    try {
+      const local = Buffer.alloc(30);
+      await fh.read(local, 0, 30, random.relativeOffsetOfLocalHeader);
+      const dataAt =
+        random.relativeOffsetOfLocalHeader + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+      const head = Buffer.alloc(5);
+      await fh.read(head, 0, 5, dataAt);
+      // Level 0 writes stored blocks of ~64 KiB; a level-6 search of random bytes gives up in 16 KiB ones.
+      expect(head[0]! & 0b111).toBe(0);
+      expect(head.readUInt16LE(1)).toBeGreaterThan(32 * 1024);
+    } finally {
+      await fh.close();
+    }
+    const size = contents.get('c/random.bin')!.length;
+    expect(random.compressedSize).toBeLessThan(size * 1.001);
+  });
+
   it('stores everything at level 0', async () => {
     const { sources, contents } = await mixedSources();
     const out = join(dir, 'stored.zip');
