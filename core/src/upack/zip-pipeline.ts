@@ -212,16 +212,18 @@ export async function writeZip(options: WriteZipOptions): Promise<FileHashes> {
             const held = lease;
             if (!last) held.refs++; // kept as the next block's dictionary
             deflating++;
-            const dictionary = prev?.buf.subarray(BLOCK_SIZE - DICTIONARY_SIZE, BLOCK_SIZE);
+            // The previous block's lease stays taken until this block is done: its last 32 KiB are read
+            // by the sampling and by the deflate, both after a trip through the threadpool.
+            const dictionaryLease = prev;
+            const dictionary = dictionaryLease?.buf.subarray(BLOCK_SIZE - DICTIONARY_SIZE, BLOCK_SIZE);
             block.data = worthDeflating(chunk, dictionary)
               .then((worth) => deflateBlock(chunk, worth ? level : 0, last, worth ? dictionary : undefined))
               .finally(() => {
                 deflating--;
                 release(held);
+                if (dictionaryLease) release(dictionaryLease);
                 changed(); // a deflate slot is free, even when the buffer is still held as a dictionary
               });
-            // zlib copies the dictionary when the stream is created, so the previous block can go.
-            if (prev) release(prev);
             prev = last ? undefined : held;
           } else {
             const held = lease;

@@ -153,7 +153,7 @@ describe('writeZip', () => {
         random.relativeOffsetOfLocalHeader + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
       const head = Buffer.alloc(5);
       await fh.read(head, 0, 5, dataAt);
-      // Level 0 writes stored blocks of ~64 KiB; a level-6 search of random bytes gives up in 16 KiB ones.
+      // Level 0 writes stored blocks of ~64 KiB; a level-6 search of random bytes ends in 16 KiB ones.
       expect(head[0]! & 0b111).toBe(0);
       expect(head.readUInt16LE(1)).toBeGreaterThan(32 * 1024);
     } finally {
@@ -161,6 +161,26 @@ describe('writeZip', () => {
     }
     const size = contents.get('c/random.bin')!.length;
     expect(random.compressedSize).toBeLessThan(size * 1.001);
+  });
+
+  it('keeps each block dictionary while sampling and deflating it, across many blocks', async () => {
+    // Random bytes repeating every 20 KiB: each block is sampled (near-uniform bytes, so a deflate of the
+    // pieces in the threadpool) and then deflated against the previous block's last 32 KiB. A dictionary
+    // buffer handed back to the pool too early is read into by the next block before the deflate starts.
+    const unit = randomBytes(20 * 1024);
+    const data = Buffer.alloc(6 * BLOCK_SIZE + 333);
+    for (let at = 0; at < data.length; at += unit.length) unit.copy(data, at);
+    const path = join(dir, 'repeats.bin');
+    await writeFile(path, data);
+    const out = join(dir, 'repeats.zip');
+    await zipTo(out, [{ name: 'repeats.bin', path, size: data.length, mode: 0o644, store: false }], {
+      concurrency: 3,
+    });
+    expect((await entryBytes(out, 'repeats.bin')).equals(data)).toBe(true);
+    const entry = (await zipEntries(out)).find((e) => e.fileName === 'repeats.bin')!;
+    expect(entry.compressedSize).toBeLessThan(data.length / 10);
+    const tested = await run('unzip', ['-t', out]);
+    expect(tested.stdout).toMatch(/No errors detected in compressed data/);
   });
 
   it('stores everything at level 0', async () => {
