@@ -85,15 +85,18 @@ const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 
 interface ScannedEntry extends PackageEntry {
-  raw: yauzl.Entry;
+  /** yauzl's record, kept only for the entries a caller will open (see scanEntries' `opens`). */
+  raw?: yauzl.Entry;
   crc32: number;
 }
+
+const MANIFEST_ONLY = (name: string) => name === 'upack.json';
 
 /** Lists a package and reads its manifest; throws PackageFormatError on an unsafe or malformed package. */
 export async function readPackage(path: string, limits: ExtractLimits = {}): Promise<PackageContents> {
   return withZip(path, async (file) => {
     const lim = { ...DEFAULT_EXTRACT_LIMITS, ...limits };
-    const entries = await scanEntries(file, path, lim);
+    const entries = await scanEntries(file, path, lim, MANIFEST_ONLY);
     const { manifest, problems, warnings, virtual } = await loadManifest(file.zip, path, entries, lim);
     return {
       manifest,
@@ -124,10 +127,12 @@ export async function openEntryStream(
   const zip = file.zip;
   try {
     const wanted = entryPath.replace(/\\/g, '/');
-    const entry = (await scanEntries(file, path, lim)).find((e) => e.path === wanted);
+    const entry = (await scanEntries(file, path, lim, (name) => name === wanted)).find(
+      (e) => e.path === wanted,
+    );
     if (!entry) throw new PackageFormatError(`${path}: has no entry ${JSON.stringify(wanted)}`);
     if (entry.isDirectory) throw new PackageFormatError(`${path}: ${JSON.stringify(wanted)} is a directory`);
-    const raw = await openRaw(zip, entry.raw);
+    const raw = await openRaw(zip, entry);
     const guard = new EntryGuard(path, entry, new InflateBudget(path, lim.maxTotalSize));
     raw.once('error', (err) => guard.destroy(asFormatError(err, path, entry.path) as Error));
     guard.once('close', () => {
@@ -185,7 +190,7 @@ export async function extractPackage(
           await mkdir(dirname(target), { recursive: true });
           const guard = new EntryGuard(path, entry, budget);
           // 'wx': never write through something already there (a duplicate or a planted link).
-          await pipeline(await openRaw(zip, entry.raw), guard, createWriteStream(target, { flags: 'wx' }));
+          await pipeline(await openRaw(zip, entry), guard, createWriteStream(target, { flags: 'wx' }));
           fileCount++;
           bytes += guard.bytes;
         } catch (err) {
@@ -216,11 +221,16 @@ export async function extractPackage(
 
 // ---- checks -------------------------------------------------------------------------------------------
 
-/** Reads the whole central directory, refusing the package on the first unsafe entry. */
+/**
+ * Reads the whole central directory, refusing the package on the first unsafe entry. yauzl's record (about
+ * 1 KB of heap) is kept only for entries `opens` names: listing a 50,000-entry package holds just the fields
+ * of PackageEntry.
+ */
 async function scanEntries(
   file: OpenedZip,
   pkg: string,
   lim: Required<ExtractLimits>,
+  opens: (name: string) => boolean = () => true,
 ): Promise<ScannedEntry[]> {
   const zip = file.zip;
   if (zip.entryCount > lim.maxEntries) {
@@ -273,7 +283,14 @@ async function scanEntries(
         `the entries so far add up to ${total} bytes uncompressed; the limit is ${lim.maxTotalSize}`,
       );
     }
-    entries.push({ path: name, size, compressedSize, isDirectory, raw, crc32: raw.crc32 });
+    entries.push({
+      path: name,
+      size,
+      compressedSize,
+      isDirectory,
+      crc32: raw.crc32,
+      ...(opens(name) ? { raw } : {}),
+    });
     records.push({
       name,
       fileNameRaw,
@@ -358,7 +375,7 @@ async function loadManifest(
   }
   const chunks: Buffer[] = [];
   const guard = new EntryGuard(pkg, entry, new InflateBudget(pkg, lim.maxManifestSize));
-  await pipeline(await openRaw(zip, entry.raw), guard, async (source) => {
+  await pipeline(await openRaw(zip, entry), guard, async (source) => {
     for await (const chunk of source) chunks.push(chunk as Buffer);
   }).catch((err: unknown) => {
     throw asFormatError(err, pkg, entry.path);
@@ -427,9 +444,12 @@ async function openZip(path: string): Promise<OpenedZip> {
   }
 }
 
-function openRaw(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
+function openRaw(zip: yauzl.ZipFile, entry: ScannedEntry): Promise<Readable> {
+  const raw = entry.raw;
+  // A caller opening an entry it did not ask scanEntries to keep is a bug here, not a bad package.
+  if (!raw) return Promise.reject(new Error(`internal: ${entry.path} was listed without its record`));
   return new Promise((resolvePromise, reject) => {
-    zip.openReadStream(entry, (err, stream) => (err ? reject(err) : resolvePromise(stream)));
+    zip.openReadStream(raw, (err, stream) => (err ? reject(err) : resolvePromise(stream)));
   });
 }
 

@@ -187,8 +187,10 @@ export async function auditLayout(
       };
     }
     const next = sorted[i + 1]?.relativeOffsetOfLocalHeader ?? end.cdOffset;
-    // One read for header, name and (usually) extra field: the local name should be the central one.
-    const nearby = next - at < NEARBY || at - expected < NEARBY;
+    // One read for header, name and (usually) extra field: the local name should be the central one. The
+    // block cache pays off only when the next header lies in the same block; otherwise a block read per
+    // header (256 KiB for a few dozen bytes) costs a big package's audit gigabytes of reads.
+    const nearby = next - at < NEARBY;
     let header = await file.readAt(at, 30 + r.fileNameLength + LIKELY_EXTRA, nearby);
     if (header.length < 30 || header.readUInt32LE(0) !== LOCAL_SIG) {
       return { entry: r.name, reason: `its local header (byte ${at}) is missing or damaged` };

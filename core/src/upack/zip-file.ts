@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 
 const BLOCK_SIZE = 256 * 1024;
+const EMPTY = Buffer.alloc(0);
 
 type ReadCallback = (err: Error | null) => void;
 
@@ -14,7 +15,10 @@ const ReaderBase = yauzl.RandomAccessReader as unknown as new () => yauzl.Random
 
 class CachedFileReader extends ReaderBase {
   private blockStart = 0;
-  private block: Buffer = Buffer.alloc(0);
+  private block: Buffer = EMPTY;
+  private readonly reusable = Buffer.allocUnsafe(BLOCK_SIZE);
+  /** A read into `reusable` is in flight. */
+  private filling = false;
 
   constructor(
     private readonly fd: number,
@@ -43,8 +47,21 @@ class CachedFileReader extends ReaderBase {
       read(this.fd, buffer, offset, length, position, (err, n) => callback(err ?? eof(n, length)));
       return;
     }
-    const block = Buffer.allocUnsafe(Math.max(length, Math.min(BLOCK_SIZE, this.size - position)));
+    const want = Math.max(length, Math.min(BLOCK_SIZE, this.size - position));
+    // One block buffer is reused from read to read (a listing or audit of thousands of entries would
+    // otherwise leave a 256 KiB buffer of garbage per block). The cache is emptied while it is being
+    // refilled; a read that overlaps one in flight gets a buffer of its own.
+    let block: Buffer;
+    if (this.filling || want > this.reusable.length) {
+      block = Buffer.allocUnsafe(want);
+    } else {
+      block = this.reusable.subarray(0, want);
+      this.block = EMPTY;
+      this.filling = true;
+    }
+    const shared = block.buffer === this.reusable.buffer;
     read(this.fd, block, 0, block.length, position, (err, n) => {
+      if (shared) this.filling = false;
       if (err) return callback(err);
       this.block = block.subarray(0, n);
       this.blockStart = position;

@@ -6,8 +6,8 @@
 // previous 32 KiB as its dictionary (as pigz does), so the blocks concatenate into one valid deflate stream
 // and compress as well as one long stream. Blocks are written strictly in order, whatever order they finish
 // in, so the bytes depend only on the input: block boundaries, dictionaries and levels are all fixed. A block
-// that sampling shows to be incompressible is written at level 0 (stored blocks in the same stream) instead
-// of being searched for matches it does not have (compressible.ts).
+// that sampling shows to be incompressible is written as stored blocks in the same stream (framed here, no
+// zlib) instead of being searched for matches it does not have (compressible.ts).
 //
 // Memory: at most WINDOW blocks are between reading and writing, input buffers come from a small pool, and
 // the output queue is bounded; nothing grows with file size. Only the central directory (~90 bytes per
@@ -89,7 +89,7 @@ interface Block {
   /** CRC-32 of the source up to and including this block. */
   crc: number;
   data: Promise<Buffer>;
-  /** Returns a pooled buffer once `data` is written (stored blocks write the pooled buffer itself). */
+  /** Returns a pooled buffer once `data` is written (stored entries write the pooled input buffer itself). */
   release?: () => void;
 }
 
@@ -217,7 +217,9 @@ export async function writeZip(options: WriteZipOptions): Promise<FileHashes> {
             const dictionaryLease = prev;
             const dictionary = dictionaryLease?.buf.subarray(BLOCK_SIZE - DICTIONARY_SIZE, BLOCK_SIZE);
             block.data = worthDeflating(chunk, dictionary)
-              .then((worth) => deflateBlock(chunk, worth ? level : 0, last, worth ? dictionary : undefined))
+              .then((worth) =>
+                worth ? deflateBlock(chunk, level, last, dictionary) : storedBlocks(chunk, last),
+              )
               .finally(() => {
                 deflating--;
                 release(held);
@@ -347,6 +349,33 @@ function deflateBlock(input: Buffer, level: number, last: boolean, dictionary?: 
       (err, out) => (err ? reject(err) : resolve(out)),
     );
   });
+}
+
+/** Most bytes one stored deflate block holds (its length field is 16 bits). */
+const STORED_MAX = 0xffff;
+
+/**
+ * `input` as stored deflate blocks (RFC 1951 §3.2.4), the last one final when `last`: what zlib writes at
+ * level 0, framed here without a zlib stream or a trip through the threadpool (3.7 s less CPU and 10 % less
+ * time on a 4.5 GiB build that is 95 % random). Stored blocks end byte-aligned, so the next block of the
+ * file follows directly, as after a sync flush. One copy into a new buffer: writing views of the pooled
+ * input instead (or reusing output buffers) was faster still but peaked 30 MB higher, because with little
+ * garbage V8 collects rarely and freed memory was held longer (test/bench/README.md).
+ */
+export function storedBlocks(input: Buffer, last: boolean): Buffer {
+  const count = Math.max(1, Math.ceil(input.length / STORED_MAX));
+  const out = Buffer.allocUnsafe(input.length + 5 * count);
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    const from = i * STORED_MAX;
+    const length = Math.min(STORED_MAX, input.length - from);
+    out[at] = last && i === count - 1 ? 1 : 0; // BFINAL, BTYPE 00; the rest of the byte is padding
+    out.writeUInt16LE(length, at + 1);
+    out.writeUInt16LE(~length & 0xffff, at + 3);
+    input.copy(out, at + 5, from, from + length);
+    at += 5 + length;
+  }
+  return out.subarray(0, at);
 }
 
 /**
