@@ -17625,7 +17625,7 @@ async function auditLayout(file, commentLength, records) {
         reason: `${gap} bytes that belong to no entry lie between ${what} and this one; streaming zip readers could find a file there that the central directory does not list`
       };
     }
-    let nearby = (sorted[i + 1]?.relativeOffsetOfLocalHeader ?? end.cdOffset) - at < NEARBY || at - expected < NEARBY, header2 = await file.readAt(at, 30 + r.fileNameLength + LIKELY_EXTRA, nearby);
+    let nearby = (sorted[i + 1]?.relativeOffsetOfLocalHeader ?? end.cdOffset) - at < NEARBY, header2 = await file.readAt(at, 30 + r.fileNameLength + LIKELY_EXTRA, nearby);
     if (header2.length < 30 || header2.readUInt32LE(0) !== LOCAL_SIG)
       return { entry: r.name, reason: `its local header (byte ${at}) is missing or damaged` };
     let nameLength = header2.readUInt16LE(26), extraLength = header2.readUInt16LE(28);
@@ -17679,7 +17679,7 @@ async function auditLayout(file, commentLength, records) {
 var import_yauzl2 = __toESM(require_yauzl(), 1);
 import { close, fstat, open as open2, read } from "node:fs";
 import { Readable } from "node:stream";
-var BLOCK_SIZE = 256 * 1024, ReaderBase = import_yauzl2.default.RandomAccessReader, CachedFileReader = class extends ReaderBase {
+var BLOCK_SIZE = 256 * 1024, EMPTY = Buffer.alloc(0), ReaderBase = import_yauzl2.default.RandomAccessReader, CachedFileReader = class extends ReaderBase {
   constructor(fd, size) {
     super();
     this.fd = fd;
@@ -17688,7 +17688,10 @@ var BLOCK_SIZE = 256 * 1024, ReaderBase = import_yauzl2.default.RandomAccessRead
   fd;
   size;
   blockStart = 0;
-  block = Buffer.alloc(0);
+  block = EMPTY;
+  reusable = Buffer.allocUnsafe(BLOCK_SIZE);
+  /** A read into `reusable` is in flight. */
+  filling = !1;
   _readStreamForRange(start, end) {
     return new RangeStream(this.fd, start, end);
   }
@@ -17701,9 +17704,11 @@ var BLOCK_SIZE = 256 * 1024, ReaderBase = import_yauzl2.default.RandomAccessRead
       read(this.fd, buffer, offset, length, position, (err, n) => callback(err ?? eof(n, length)));
       return;
     }
-    let block = Buffer.allocUnsafe(Math.max(length, Math.min(BLOCK_SIZE, this.size - position)));
+    let want = Math.max(length, Math.min(BLOCK_SIZE, this.size - position)), block;
+    this.filling || want > this.reusable.length ? block = Buffer.allocUnsafe(want) : (block = this.reusable.subarray(0, want), this.block = EMPTY, this.filling = !0);
+    let shared = block.buffer === this.reusable.buffer;
     read(this.fd, block, 0, block.length, position, (err, n) => {
-      if (err) return callback(err);
+      if (shared && (this.filling = !1), err) return callback(err);
       this.block = block.subarray(0, n), this.blockStart = position;
       let short = eof(n, length);
       short || block.copy(buffer, offset, 0, length), callback(short);
@@ -17782,10 +17787,10 @@ var DEFAULT_EXTRACT_LIMITS = Object.freeze({
   maxManifestDepth: MAX_MANIFEST_DEPTH,
   maxPathDepth: 128
 });
-var S_IFMT = 61440, S_IFLNK = 40960;
+var S_IFMT = 61440, S_IFLNK = 40960, MANIFEST_ONLY = (name2) => name2 === "upack.json";
 async function readPackage(path, limits = {}) {
   return withZip(path, async (file) => {
-    let lim = { ...DEFAULT_EXTRACT_LIMITS, ...limits }, entries = await scanEntries(file, path, lim), { manifest, problems, warnings, virtual } = await loadManifest(file.zip, path, entries, lim);
+    let lim = { ...DEFAULT_EXTRACT_LIMITS, ...limits }, entries = await scanEntries(file, path, lim, MANIFEST_ONLY), { manifest, problems, warnings, virtual } = await loadManifest(file.zip, path, entries, lim);
     return {
       manifest,
       manifestProblems: problems,
@@ -17798,7 +17803,7 @@ async function readPackage(path, limits = {}) {
 async function readManifest(path, limits = {}) {
   return (await readPackage(path, limits)).manifest;
 }
-async function scanEntries(file, pkg, lim) {
+async function scanEntries(file, pkg, lim, opens = () => !0) {
   let zip = file.zip;
   if (zip.entryCount > lim.maxEntries)
     throw new PackageFormatError(
@@ -17829,7 +17834,14 @@ async function scanEntries(file, pkg, lim) {
       pkg,
       name2,
       `the entries so far add up to ${total} bytes uncompressed; the limit is ${lim.maxTotalSize}`
-    ), entries.push({ path: name2, size, compressedSize, isDirectory: isDirectory3, raw, crc32: raw.crc32 }), records.push({
+    ), entries.push({
+      path: name2,
+      size,
+      compressedSize,
+      isDirectory: isDirectory3,
+      crc32: raw.crc32,
+      ...opens(name2) ? { raw } : {}
+    }), records.push({
       name: name2,
       fileNameRaw,
       generalPurposeBitFlag: raw.generalPurposeBitFlag,
@@ -17888,7 +17900,7 @@ async function loadManifest(zip, pkg, entries, lim) {
     );
   entry.size > lim.maxManifestSize && refuse(pkg, entry.path, `it is ${entry.size} bytes; the limit for a manifest is ${lim.maxManifestSize}`);
   let chunks = [], guard = new EntryGuard(pkg, entry, new InflateBudget(pkg, lim.maxManifestSize));
-  await pipeline(await openRaw(zip, entry.raw), guard, async (source) => {
+  await pipeline(await openRaw(zip, entry), guard, async (source) => {
     for await (let chunk of source) chunks.push(chunk);
   }).catch((err) => {
     throw asFormatError(err, pkg, entry.path);
@@ -17933,9 +17945,10 @@ async function openZip(path) {
   }
 }
 function openRaw(zip, entry) {
-  return new Promise((resolvePromise, reject) => {
-    zip.openReadStream(entry, (err, stream) => err ? reject(err) : resolvePromise(stream));
-  });
+  let raw = entry.raw;
+  return raw ? new Promise((resolvePromise, reject) => {
+    zip.openReadStream(raw, (err, stream) => err ? reject(err) : resolvePromise(stream));
+  }) : Promise.reject(new Error(`internal: ${entry.path} was listed without its record`));
 }
 function refuse(pkg, name2, reason) {
   throw entryError(pkg, name2, reason);
@@ -19850,7 +19863,7 @@ import { randomUUID as randomUUID3 } from "node:crypto";
 var RESUMABLE_DEFAULTS = {
   /** 256 MiB: below it a failed PUT is cheap to repeat. */
   thresholdBytes: 256 * 1024 * 1024
-}, MANIFEST_ONLY = {
+}, MANIFEST_ONLY2 = {
   maxTotalSize: Number.MAX_SAFE_INTEGER,
   maxEntries: Number.MAX_SAFE_INTEGER,
   maxCompressionRatio: Number.MAX_SAFE_INTEGER
@@ -19869,7 +19882,7 @@ async function publishResumable(areas, feed, filePath, options2 = {}) {
   });
   if (!dir) return put("no asset directory was given");
   if (size <= threshold) return put(`${size} bytes is not above the ${threshold}-byte threshold`);
-  let manifest = await readManifest(filePath, MANIFEST_ONLY), id = { group: manifest.group ?? "", name: manifest.name, version: manifest.version }, probe;
+  let manifest = await readManifest(filePath, MANIFEST_ONLY2), id = { group: manifest.group ?? "", name: manifest.name, version: manifest.version }, probe;
   try {
     if (await areas.assets.list(dir, "", { signal: options2.signal }) === void 0) return put(`asset directory "${dir}" was not found (HTTP 404)`);
     probe = "found";
@@ -22247,7 +22260,7 @@ var deflateRaw2 = promisify(zlib2.deflateRaw), PIECE = 8 * 1024, WINDOW = 32 * 1
 
 // ../core/src/upack/zip-pipeline.ts
 var BLOCK_SIZE2 = 1024 * 1024, DICTIONARY_SIZE = 32 * 1024;
-var SINK_QUEUE = 4 * BLOCK_SIZE2, EMPTY = Buffer.alloc(0), PROBE = Buffer.alloc(1);
+var SINK_QUEUE = 4 * BLOCK_SIZE2, EMPTY2 = Buffer.alloc(0), PROBE = Buffer.alloc(1);
 
 // ../core/src/upack/build.ts
 var FIXED_ENTRY_DATE = new Date(Date.UTC(2e3, 0, 1, 0, 0, 0));

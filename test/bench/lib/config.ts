@@ -106,7 +106,7 @@ export function benchConfig(size: string | undefined): BenchConfig {
     promoteRuns: 5,
     coldRuns: 7,
     bigPublish: { label: '4.5 GiB', bytes: 4608 * MiB, refLabel: '100 MiB', refBytes: 100 * MiB },
-    bigUploadRuns: 3,
+    bigUploadRuns: 5,
     bigProcessTimeoutMs: 60 * 60_000,
     processTimeoutMs: 15 * 60_000,
   };
