@@ -356,11 +356,11 @@ const STORED_MAX = 0xffff;
 
 /**
  * `input` as stored deflate blocks (RFC 1951 §3.2.4), the last one final when `last`: what zlib writes at
- * level 0, framed here without a zlib stream or a trip through the threadpool (3.7 s less CPU and 10 % less
- * time on a 4.5 GiB build that is 95 % random). Stored blocks end byte-aligned, so the next block of the
+ * level 0, framed here without a zlib stream or a trip through the threadpool (a 4.5 GiB build that is 95 %
+ * random: 47–48 s of CPU before, 37–45 s after). Stored blocks end byte-aligned, so the next block of the
  * file follows directly, as after a sync flush. One copy into a new buffer: writing views of the pooled
- * input instead (or reusing output buffers) was faster still but peaked 30 MB higher, because with little
- * garbage V8 collects rarely and freed memory was held longer (test/bench/README.md).
+ * input instead (or reusing output buffers) was faster still but peaked at 136–168 MB against 128–131,
+ * because with little garbage V8 collects rarely and freed memory was held longer (test/bench/README.md).
  */
 export function storedBlocks(input: Buffer, last: boolean): Buffer {
   const count = Math.max(1, Math.ceil(input.length / STORED_MAX));

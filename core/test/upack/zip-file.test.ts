@@ -2,7 +2,7 @@
 // it reuses returns the right bytes when reads overlap.
 
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
@@ -89,7 +89,6 @@ describe('reading a package', () => {
     } finally {
       zip.zip.close();
     }
-    expect((await readFile(path)).length).toBe(data.length + 22);
   });
 });
 
