@@ -19,6 +19,7 @@ export type * from './client-api.js';
 export * from './doctor/index.js';
 export * from './errors.js';
 export { HashingStream, hashFile } from './hashing.js';
+export { holdYoungGeneration } from './heap.js';
 export { isVersionSelector, resolveLatest, type VersionSelector } from './latest.js';
 export * from './links.js';
 export { redactUrl } from './redact.js';

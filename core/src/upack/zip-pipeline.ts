@@ -88,8 +88,8 @@ interface Block {
   length: number;
   /** CRC-32 of the source up to and including this block. */
   crc: number;
-  data: Promise<Buffer>;
-  /** Returns a pooled buffer once `data` is written (stored entries write the pooled input buffer itself). */
+  data: Promise<Buffer | Buffer[]>;
+  /** Returns a pooled buffer once `data` is written (stored data is written from the pooled input buffer). */
   release?: () => void;
 }
 
@@ -216,16 +216,23 @@ export async function writeZip(options: WriteZipOptions): Promise<FileHashes> {
             // by the sampling and by the deflate, both after a trip through the threadpool.
             const dictionaryLease = prev;
             const dictionary = dictionaryLease?.buf.subarray(BLOCK_SIZE - DICTIONARY_SIZE, BLOCK_SIZE);
+            // Stored blocks are views of `held`: then the writer lets go of it, once they are on disk.
+            let viewed = false;
             block.data = worthDeflating(chunk, dictionary)
-              .then((worth) =>
-                worth ? deflateBlock(chunk, level, last, dictionary) : storedBlocks(chunk, last),
-              )
+              .then<Buffer | Buffer[]>((worth) => {
+                if (worth) return deflateBlock(chunk, level, last, dictionary);
+                viewed = true;
+                return storedBlocks(chunk, last);
+              })
               .finally(() => {
                 deflating--;
-                release(held);
+                if (!viewed) release(held);
                 if (dictionaryLease) release(dictionaryLease);
                 changed(); // a deflate slot is free, even when the buffer is still held as a dictionary
               });
+            block.release = () => {
+              if (viewed) release(held);
+            };
             prev = last ? undefined : held;
           } else {
             const held = lease;
@@ -289,15 +296,19 @@ export async function writeZip(options: WriteZipOptions): Promise<FileHashes> {
         changed();
         const data = await block.data;
         if (failure) throw failure.error;
+        const parts = Array.isArray(data) ? data : [data];
+        let length = 0;
+        for (const part of parts) length += part.length;
         sizes.crc = block.crc;
-        sizes.compressedSize += data.length;
+        sizes.compressedSize += length;
         if (block.first) {
           // Single-block entries know everything now; larger ones describe themselves after the data.
           sink.push(
-            localHeader(header, header.descriptor ? undefined : { ...sizes, compressedSize: data.length }),
+            localHeader(header, header.descriptor ? undefined : { ...sizes, compressedSize: length }),
           );
         }
-        sink.push(data, block.release);
+        for (let i = 0; i < parts.length - 1; i++) sink.push(parts[i]!);
+        sink.push(parts[parts.length - 1]!, block.release);
         bytesDone += block.length;
         if (block.last) {
           if (header.descriptor) sink.push(dataDescriptor(header, sizes));
@@ -358,24 +369,26 @@ const STORED_MAX = 0xffff;
  * `input` as stored deflate blocks (RFC 1951 §3.2.4), the last one final when `last`: what zlib writes at
  * level 0, framed here without a zlib stream or a trip through the threadpool (a 4.5 GiB build that is 95 %
  * random: 47–48 s of CPU before, 37–45 s after). Stored blocks end byte-aligned, so the next block of the
- * file follows directly, as after a sync flush. One copy into a new buffer: writing views of the pooled
- * input instead (or reusing output buffers) was faster still but peaked at 136–168 MB against 128–131,
- * because with little garbage V8 collects rarely and freed memory was held longer (test/bench/README.md).
+ * file follows directly, as after a sync flush. The parts are 5-byte headers and views of `input`, not a
+ * copy, so the caller must keep `input` until they are written. A copy into a new 1 MiB buffer per block
+ * left V8 collecting those late: under Node 24 the 4.5 GiB build peaked at 174–178 MB with copies, 125–148
+ * with views; under Node 20 120–126 and 114–122 (with holdYoungGeneration; test/bench/README.md).
  */
-export function storedBlocks(input: Buffer, last: boolean): Buffer {
+export function storedBlocks(input: Buffer, last: boolean): Buffer[] {
   const count = Math.max(1, Math.ceil(input.length / STORED_MAX));
-  const out = Buffer.allocUnsafe(input.length + 5 * count);
-  let at = 0;
+  const headers = Buffer.allocUnsafe(5 * count);
+  const parts: Buffer[] = [];
   for (let i = 0; i < count; i++) {
     const from = i * STORED_MAX;
     const length = Math.min(STORED_MAX, input.length - from);
-    out[at] = last && i === count - 1 ? 1 : 0; // BFINAL, BTYPE 00; the rest of the byte is padding
-    out.writeUInt16LE(length, at + 1);
-    out.writeUInt16LE(~length & 0xffff, at + 3);
-    input.copy(out, at + 5, from, from + length);
-    at += 5 + length;
+    const at = 5 * i;
+    headers[at] = last && i === count - 1 ? 1 : 0; // BFINAL, BTYPE 00; the rest of the byte is padding
+    headers.writeUInt16LE(length, at + 1);
+    headers.writeUInt16LE(~length & 0xffff, at + 3);
+    parts.push(headers.subarray(at, at + 5));
+    if (length) parts.push(input.subarray(from, from + length));
   }
-  return out.subarray(0, at);
+  return parts;
 }
 
 /**

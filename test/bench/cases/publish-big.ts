@@ -3,6 +3,8 @@
 // (buildPackage + upload, streamed, one process), its peak RSS against the same shape at 100 MiB, a check that
 // the server holds exactly the package that was built and that the package is a valid zip to another reader,
 // and an upload-only comparison: ours uploading the built file against `curl -T` of the same file.
+// The big publish runs again under Node 24, the runtime GitHub gives the action (`runs.using: node24`), whose
+// V8 sizes its heap differently: its peak RSS against the same bound, and the same package bytes.
 //
 // Small configuration: a 64 MiB stand-in (no ZIP64), to prove the case runs.
 
@@ -14,6 +16,7 @@ import { ProGetClient } from '@proget-ci/core';
 import { BIG_SHAPE, type Dataset, ensureDataset } from '../lib/dataset.js';
 import {
   alternate,
+  BENCH_DIR,
   type BenchContext,
   type CaseOutcome,
   config,
@@ -61,9 +64,12 @@ interface UploadRound {
   curlCpuS: number;
 }
 
-/** Room for the input (unless cached), the kept package, the simulator's copy and its upload in flight. */
+/**
+ * Room for the input (unless cached), the kept package, the simulator's copy, and the Node 24 build with its
+ * upload in flight.
+ */
 async function checkDisk(bytes: number, cached: boolean): Promise<void> {
-  const need = (cached ? 0 : bytes) + 3 * bytes + GiB;
+  const need = (cached ? 0 : bytes) + 4 * bytes + GiB;
   const fs = await statfs(WORK);
   const free = fs.bavail * fs.bsize;
   if (free < need) {
@@ -74,15 +80,24 @@ async function checkDisk(bytes: number, cached: boolean): Promise<void> {
   }
 }
 
+/** A Node 24 binary (fetched once by `scripts/node24.sh`, as the bundle tests do) and its version. */
+async function node24(): Promise<{ path: string; version: string }> {
+  const script = join(BENCH_DIR, '..', '..', 'scripts', 'node24.sh');
+  const path = (await runOk('bash', [script], { timeoutMs: 300_000 })).stdout.trim().split('\n').pop()!;
+  const version = (await runOk(path, ['--version'], { timeoutMs: 30_000 })).stdout.trim().replace(/^v/, '');
+  return { path, version };
+}
+
 async function publishOnce(
   ctx: BenchContext,
   simUrl: string,
   data: Dataset,
   out: string,
   keep: boolean,
+  runtime = node,
 ): Promise<PublishRun> {
   const r = await runOk(
-    node,
+    runtime,
     [ctx.bundles.publish, data.packageDir, out, simUrl, BENCH_KEY, FEED, keep ? 'keep' : '-'],
     { timeoutMs: config.bigProcessTimeoutMs, measureRss: true, scratch: SCRATCH },
   );
@@ -179,6 +194,10 @@ export async function publishBigCase(ctx: BenchContext): Promise<CaseOutcome> {
       const refWrong = await serverMismatch(sim.url, { size: refRun.packageBytes, sha1: refRun.sha1 });
       const run = await publishOnce(ctx, sim.url, data, pkgFile, true);
       const built = { size: run.packageBytes, sha1: run.sha1, sha256: run.sha256 };
+      const n24 = await node24();
+      log(`publish-big: ${label} again under Node ${n24.version} (the action's runtime)`);
+      const run24 = await publishOnce(ctx, sim.url, data, join(SCRATCH, 'big-24.upack'), false, n24.path);
+      const same24 = run24.sha1 === built.sha1 && run24.packageBytes === built.size;
 
       log(`publish-big: checking the ${fmtBytes(built.size)} package (server SHA-1, unzip -l, unzip -tq)`);
       const problems = [
@@ -269,6 +288,14 @@ export async function publishBigCase(ctx: BenchContext): Promise<CaseOutcome> {
         target: `≤ ${TARGET.rssMb} MB`,
         status: verdict(run.rssKb <= TARGET.rssMb * MB),
       });
+      rows.push({
+        case: `publish ${label} under Node ${n24.version} (the action's runtime), peak RSS`,
+        ours: `${fmtMB(run24.rssKb)}; ${same24 ? 'the same package bytes' : `a different package (SHA-1 ${run24.sha1})`}`,
+        baseline: '',
+        ratio: '',
+        target: `≤ ${TARGET.rssMb} MB, same package`,
+        status: verdict(run24.rssKb <= TARGET.rssMb * MB && same24),
+      });
       const growth = run.rssKb - refRun.rssKb;
       rows.push({
         case: `publish peak RSS, ${refLabel} → ${label} (same shape)`,
@@ -290,12 +317,13 @@ export async function publishBigCase(ctx: BenchContext): Promise<CaseOutcome> {
       notes.push(
         `publish-big ${label}: package ${fmtBytes(built.size)} (${zip64Text}); client CPU ${cpu(run.cpuS)} for build + upload; ` +
           `peak RSS after the build ${fmtMB(run.buildRssKb)}, after the upload ${fmtMB(run.rssKb)}; ` +
-          `${refLabel} reference ${fmtMs(refRun.ms)}, ${fmtMB(refRun.buildRssKb)} / ${fmtMB(refRun.rssKb)}; load average ${l1!.toFixed(1)} / ${l5!.toFixed(1)} (1 / 5 min) at the end`,
+          `${refLabel} reference ${fmtMs(refRun.ms)}, ${fmtMB(refRun.buildRssKb)} / ${fmtMB(refRun.rssKb)}; ` +
+          `under Node ${n24.version}: ${fmtMs(run24.ms)} (build ${fmtMs(run24.buildMs)}), client CPU ${cpu(run24.cpuS)}, peak RSS after the build ${fmtMB(run24.buildRssKb)}; load average ${l1!.toFixed(1)} / ${l5!.toFixed(1)} (1 / 5 min) at the end`,
         `publish-big upload only, ${config.bigUploadRuns} alternating rounds: client CPU ${cpu(med((x) => x.oursCpuS))} (ours) vs ${cpu(med((x) => x.curlCpuS))} (curl); ` +
           `ours peak RSS ${fmtMB(Math.max(...up.map((x) => x.oursRssKb)))}; per-round ratios ${up.map((x) => fmtRatio(x.oursMs / x.curlMs)).join(', ')}`,
       );
       for (const p of problems.slice(1)) notes.push(`publish-big: ${p}`);
-      return { rows, notes, samples: { reference: refRun, publish: run, upload: up } };
+      return { rows, notes, samples: { reference: refRun, publish: run, node24: run24, upload: up } };
     });
   } finally {
     await rm(pkgFile, { force: true });

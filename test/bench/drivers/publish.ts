@@ -8,7 +8,10 @@
 // publish action hands them on, so the upload does not read the file twice.
 
 import { rm } from 'node:fs/promises';
-import { buildPackage, ProGetClient } from '@proget-ci/core';
+import { buildPackage, holdYoungGeneration, ProGetClient } from '@proget-ci/core';
+
+// As the publish action's entry does (action/src/publish/main.ts): this process stands for that step's.
+holdYoungGeneration();
 
 const args = process.argv.slice(2);
 

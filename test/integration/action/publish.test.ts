@@ -49,6 +49,8 @@ describe('publish bundle', () => {
     const run = await publish({ version: '1.0.0', tags: 'a, b', metadata: '{"_team": "web"}' });
     expect(run.exitCode).toBe(0);
     expect(run.errors).toEqual([]);
+    // Nothing on stderr: not even V8 refusing the young-generation flag the entry sets (main.ts).
+    expect(run.stderr).toBe('');
     expect(run.outputs).toMatchObject({
       'package-name': 'web',
       group: 'it/apps',
