@@ -44,6 +44,7 @@ const EXPORTS = [
   'feedPageUrl',
   'findPromotion',
   'hashFile',
+  'holdYoungGeneration',
   'isPrerelease',
   'isProGetError',
   'isVersionSelector',
