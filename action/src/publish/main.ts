@@ -4,8 +4,8 @@ import { runServerStep } from '../shared/run-step.js';
 import { githubArtifacts } from './artifact.js';
 import { publishStep } from './step.js';
 
-// This step's process is its own: keep V8's young generation at its start size, so a build or upload of
-// gigabytes peaks near the memory of a small one (core/src/heap.ts has the measurements).
+// This step's process is its own: keep V8's young generation from growing as a build or upload of
+// gigabytes goes on (core/src/heap.ts has the measurements).
 holdYoungGeneration();
 
 await runServerStep(actionsIo, (env) => publishStep(env, githubArtifacts(process.env)));
