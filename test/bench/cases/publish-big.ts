@@ -185,6 +185,8 @@ export async function publishBigCase(ctx: BenchContext): Promise<CaseOutcome> {
   const ref = await ensureDataset(WORK, refBytes, log, BIG_SHAPE);
   const data = await ensureDataset(WORK, bytes, log, BIG_SHAPE);
   const pkgFile = join(SCRATCH, 'big.upack');
+  // The Node 24 driver deletes its package itself; this is for a run that failed before it could.
+  const pkgFile24 = join(SCRATCH, 'big-24.upack');
   const notes: string[] = [];
   const rows: Row[] = [];
   try {
@@ -196,7 +198,7 @@ export async function publishBigCase(ctx: BenchContext): Promise<CaseOutcome> {
       const built = { size: run.packageBytes, sha1: run.sha1, sha256: run.sha256 };
       const n24 = await node24();
       log(`publish-big: ${label} again under Node ${n24.version} (the action's runtime)`);
-      const run24 = await publishOnce(ctx, sim.url, data, join(SCRATCH, 'big-24.upack'), false, n24.path);
+      const run24 = await publishOnce(ctx, sim.url, data, pkgFile24, false, n24.path);
       const same24 = run24.sha1 === built.sha1 && run24.packageBytes === built.size;
 
       log(`publish-big: checking the ${fmtBytes(built.size)} package (server SHA-1, unzip -l, unzip -tq)`);
@@ -327,5 +329,6 @@ export async function publishBigCase(ctx: BenchContext): Promise<CaseOutcome> {
     });
   } finally {
     await rm(pkgFile, { force: true });
+    await rm(pkgFile24, { force: true });
   }
 }
